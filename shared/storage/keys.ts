@@ -1,0 +1,43 @@
+/**
+ * The one home of sparkfn's object layout. Every key or URI that the driver or an
+ * executor builds comes from here, so the layout can be read (and changed) in one place.
+ *
+ *   <bucket>/apps/<appId>/stages/<stageId>/...   per-stage artefacts (plans, large results)
+ *   <bucket>/apps/<appId>/shuffle/<shuffleId>/... shuffle output (see the shuffle issue)
+ *   <bucket>/data/...                             sample and user data (examples upload here)
+ *
+ * Everything under `apps/` is scratch: the driver deletes an app's prefix when it stops,
+ * and a bucket lifecycle rule expires what a crashed driver left behind.
+ */
+
+/** Prefix of all per-application scratch objects; the bucket's lifecycle rule targets it. */
+export const APPS_PREFIX = "apps/";
+
+/** Prefix of example and sample datasets uploaded by the demo. */
+export const DATA_PREFIX = "data/";
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Rejects ids that would escape their prefix or produce surprising keys. */
+export function assertSafeId(kind: string, id: string): string {
+  if (!SAFE_ID.test(id)) {
+    throw new Error(
+      `Invalid ${kind} "${id}": use 1-128 characters from A-Z a-z 0-9 . _ - (starting with a letter or digit).`,
+    );
+  }
+  return id;
+}
+
+export function appPrefix(appId: string): string {
+  return `${APPS_PREFIX}${assertSafeId("app id", appId)}/`;
+}
+
+/** Where a sample dataset lives, e.g. `data/transactions/`. */
+export function datasetPrefix(name: string): string {
+  return `${DATA_PREFIX}${assertSafeId("dataset name", name)}/`;
+}
+
+/** Key of the n-th part file of a dataset, zero-padded so listings sort in part order. */
+export function datasetPartKey(name: string, part: number, extension: string): string {
+  return `${datasetPrefix(name)}part-${String(part).padStart(5, "0")}.${extension}`;
+}
