@@ -1,0 +1,24 @@
+import type { TaskErrorType } from "../shared/task.ts";
+
+/** A task failed for good (no retries left, or an error no retry can fix). */
+export class TaskFailedError extends Error {
+  override readonly name = "TaskFailedError";
+  constructor(
+    readonly stageId: number,
+    readonly partition: number,
+    readonly attempts: number,
+    readonly type: TaskErrorType,
+    readonly reason: string,
+    readonly input?: string,
+  ) {
+    super(
+      `Task ${partition} in stage ${stageId} failed ${attempts} time(s)` +
+        `${input ? ` (input ${input})` : ""}; last error [${type}]: ${reason}`,
+    );
+  }
+}
+
+/** The deployed stack cannot be found or is incomplete. */
+export class DeploymentNotFoundError extends Error {
+  override readonly name = "DeploymentNotFoundError";
+}

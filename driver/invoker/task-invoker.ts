@@ -1,0 +1,11 @@
+import type { TaskPayload, TaskResult } from "../../shared/task.ts";
+
+/**
+ * Runs one task attempt somewhere (a Lambda invocation, a worker thread) and returns its
+ * validated result. Implementations turn transport failures into TaskFailure results
+ * with `retryable` set, so the scheduler has one shape to reason about.
+ */
+export interface TaskInvoker {
+  invoke(task: TaskPayload): Promise<TaskResult>;
+  close(): Promise<void>;
+}
