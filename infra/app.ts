@@ -1,0 +1,22 @@
+/**
+ * The default CDK app: one `Sparkfn` stack around the SparkfnEngine construct.
+ * Stack name and executor size can be changed with CDK context, e.g.
+ * `cdk deploy -c stackName=SparkfnDev -c executorMemoryMiB=4096`.
+ */
+import { App, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { SparkfnEngine } from "./sparkfn-engine.ts";
+import { DEFAULT_STACK_NAME } from "../shared/deployment.ts";
+
+const app = new App();
+const stackName = (app.node.tryGetContext("stackName") as string | undefined) ?? DEFAULT_STACK_NAME;
+const memory = app.node.tryGetContext("executorMemoryMiB") as string | undefined;
+const destroyBucket = app.node.tryGetContext("destroyBucket") === "true";
+
+const stack = new Stack(app, stackName, {
+  description: "sparkfn: serverless Spark-style engine (bucket + executor function)",
+});
+new SparkfnEngine(stack, "Engine", {
+  ...(memory ? { executorMemoryMiB: Number(memory) } : {}),
+  ...(destroyBucket ? { bucketRemovalPolicy: RemovalPolicy.DESTROY } : {}),
+});
+app.synth();
