@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { TaskFailedError } from "../../../driver/errors.ts";
+import type { TaskInvoker } from "../../../driver/invoker/task-invoker.ts";
+import { runTasks } from "../../../driver/scheduler/run-tasks.ts";
+import type { TaskPayload, TaskResult } from "../../../shared/task.ts";
+
+const tasks: TaskPayload[] = Array.from({ length: 20 }, (_, partition) => ({
+  version: 1,
+  appId: "app-t",
+  stageId: 1,
+  partition,
+  attempt: 0,
+  input: { uri: `s3://b/part-${partition}.csv`, format: "csv", header: true },
+  pipeline: { aggregate: { groupBy: "k", sum: "v" } },
+}));
+
+const ok = (t: TaskPayload): TaskResult => ({
+  status: "ok",
+  version: 1,
+  stageId: t.stageId,
+  partition: t.partition,
+  attempt: t.attempt,
+  groups: [[`p${t.partition}`, t.partition, 1]],
+  metrics: {
+    durationMs: 1,
+    coldStart: false,
+    recordsIn: 1,
+    recordsOut: 1,
+    bytesRead: 0,
+    bytesWritten: 0,
+    requests: { get: 1, put: 0, list: 0, head: 0, delete: 0 },
+    peakMemoryBytes: 0,
+  },
+});
+
+const fail = (t: TaskPayload, retryable: boolean): TaskResult => ({
+  status: "error",
+  version: 1,
+  stageId: t.stageId,
+  partition: t.partition,
+  attempt: t.attempt,
+  error: { type: retryable ? "Internal" : "BadInput", message: `boom in ${t.partition}`, retryable },
+});
+
+/** An in-process TaskInvoker whose behaviour each test scripts; it records every call. */
+class ScriptedInvoker implements TaskInvoker {
+  inFlight = 0;
+  peak = 0;
+  calls: TaskPayload[] = [];
+  constructor(private readonly behave: (t: TaskPayload) => TaskResult) {}
+  async invoke(task: TaskPayload): Promise<TaskResult> {
+    this.calls.push(task);
+    this.inFlight++;
+    this.peak = Math.max(this.peak, this.inFlight);
+    await new Promise((r) => setTimeout(r, 2 + (task.partition % 3)));
+    this.inFlight--;
+    return this.behave(task);
+  }
+  async close() {}
+}
+
+const noBackoff = { backoffMs: () => 0 };
+
+describe("runTasks", () => {
+  it("never has more than maxConcurrency attempts in flight and returns results in partition order", async () => {
+    const invoker = new ScriptedInvoker(ok);
+    const results = await runTasks(tasks, invoker, { maxConcurrency: 3, maxFailures: 1 });
+    expect(invoker.peak).toBe(3);
+    expect(results.map((r) => r.partition)).toEqual(tasks.map((t) => t.partition));
+  });
+
+  it("retries a retryable failure with a new attempt number and succeeds", async () => {
+    const invoker = new ScriptedInvoker((t) => (t.partition === 5 && t.attempt < 2 ? fail(t, true) : ok(t)));
+    const results = await runTasks(tasks, invoker, { maxConcurrency: 4, maxFailures: 4, ...noBackoff });
+    expect(results[5]!.attempt).toBe(2);
+    expect(invoker.calls.filter((c) => c.partition === 5).map((c) => c.attempt)).toEqual([0, 1, 2]);
+    expect(invoker.calls.length).toBe(tasks.length + 2);
+  });
+
+  it("gives up after maxFailures attempts, naming the partition, the input and the last error", async () => {
+    const invoker = new ScriptedInvoker((t) => (t.partition === 7 ? fail(t, true) : ok(t)));
+    const error = await runTasks(tasks, invoker, { maxConcurrency: 2, maxFailures: 3, ...noBackoff }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(error.message).toBe(
+      "Task 7 in stage 1 failed 3 time(s) (input s3://b/part-7.csv); last error [Internal]: boom in 7",
+    );
+    expect(invoker.calls.filter((c) => c.partition === 7).length).toBe(3);
+  });
+
+  it("fails at once on an error no retry can fix and stops launching new tasks", async () => {
+    const invoker = new ScriptedInvoker((t) => (t.partition === 1 ? fail(t, false) : ok(t)));
+    const error = await runTasks(tasks, invoker, { maxConcurrency: 2, maxFailures: 4, ...noBackoff }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect((error as TaskFailedError).attempts).toBe(1);
+    expect((error as TaskFailedError).type).toBe("BadInput");
+    expect(invoker.calls.filter((c) => c.partition === 1).length).toBe(1);
+    expect(invoker.calls.length).toBeLessThan(tasks.length);
+  });
+
+  it("runs nothing for an empty stage and rejects nonsensical limits", async () => {
+    expect(await runTasks([], new ScriptedInvoker(ok), { maxConcurrency: 1, maxFailures: 1 })).toEqual([]);
+    await expect(runTasks(tasks, new ScriptedInvoker(ok), { maxConcurrency: 0, maxFailures: 1 })).rejects.toThrow(RangeError);
+  });
+});

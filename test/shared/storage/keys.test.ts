@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { appPrefix, assertSafeId, datasetPartKey, APPS_PREFIX } from "../../../shared/storage/keys.ts";
+
+describe("object key layout", () => {
+  it("puts app scratch under the lifecycle-managed prefix", () => {
+    expect(appPrefix("app-1")).toBe("apps/app-1/");
+    expect(appPrefix("app-1").startsWith(APPS_PREFIX)).toBe(true);
+  });
+
+  it("zero-pads part numbers so listings sort in part order", () => {
+    expect(datasetPartKey("transactions", 7, "csv")).toBe("data/transactions/part-00007.csv");
+    const keys = [10, 2, 1].map((n) => datasetPartKey("t", n, "csv")).sort();
+    expect(keys).toEqual([1, 2, 10].map((n) => datasetPartKey("t", n, "csv")));
+  });
+
+  it.each(["../x", "a/b", "", ".hidden", "x".repeat(129), "a b"])("rejects the unsafe id %j", (id) => {
+    expect(() => assertSafeId("app id", id)).toThrowError(/Invalid app id/);
+  });
+});
