@@ -7,6 +7,7 @@ import { TaskError } from "../../executor-fn/task-error.ts";
 import { LocalObjectStore } from "../../shared/storage/local-store.ts";
 import type { TaskPayload } from "../../shared/task.ts";
 import { transactionCsvFiles } from "../../examples/data/transactions.ts";
+import { referenceGroupSum } from "../support/reference.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -32,26 +33,12 @@ async function file(name: string, text: string): Promise<string> {
   return p;
 }
 
-/** Independent reference: a plain split-based pass over the generated CSV (it has no quotes). */
-function reference(csv: string, keep: (amount: number) => boolean) {
-  const out = new Map<string, { sum: number; count: number }>();
-  for (const line of csv.trim().split("\n").slice(1)) {
-    const [, category, amount] = line.split(",");
-    if (amount === "" || !keep(parseFloat(amount!))) continue;
-    const g = out.get(category!) ?? { sum: 0, count: 0 };
-    g.sum += parseFloat(amount!);
-    g.count++;
-    out.set(category!, g);
-  }
-  return out;
-}
-
 describe("runTask (filter → partial groupBy/sum)", () => {
   it("matches an independent computation on generated transactions", async () => {
     const [csv] = transactionCsvFiles({ rowsPerFile: 5_000, files: 1, seed: 3 });
     const uri = await file("tx.csv", csv!);
     const result = await runTask(task(uri, { filter: { column: "amount", op: "gt", value: 1000 } }), new LocalObjectStore());
-    const expected = reference(csv!, (a) => a > 1000);
+    const expected = referenceGroupSum([csv!], (a) => a > 1000);
     expect(result.groups.length).toBe(expected.size);
     for (const [key, sum, count] of result.groups) {
       const want = expected.get(key!)!;

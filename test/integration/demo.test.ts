@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { DEMO_DATA, transactionCsvFiles } from "../../examples/data/transactions.ts";
-import { referenceGroupSum } from "./reference.ts";
+import { referenceGroupSum } from "../support/reference.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

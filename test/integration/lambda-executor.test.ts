@@ -13,7 +13,7 @@ import { lambdaClient } from "../../driver/aws/clients.ts";
 import { datasetPartKey, datasetPrefix } from "../../shared/storage/keys.ts";
 import { s3Uri } from "../../shared/storage/object-store.ts";
 import { transactionCsvFiles } from "../../examples/data/transactions.ts";
-import { referenceGroupSum } from "./reference.ts";
+import { referenceGroupSum } from "../support/reference.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const dataset = `it-${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,5 @@
 /**
- * Independent reference computations for the integration tests: a plain split-based pass
+ * Independent reference computations for tests: a plain split-based pass
  * over generated CSV text (it has no quoted fields), sharing no code with the engine.
  */
 export function referenceGroupSum(csvFiles: readonly string[], keep: (amount: number) => boolean) {
