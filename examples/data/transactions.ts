@@ -2,23 +2,14 @@
  * Deterministic sample data for the examples and tests: transactions (id, category,
  * amount) as CSV part files. The same seed always gives the same bytes.
  */
+import { seededRandom } from "../../shared/random.ts";
+
+export { seededRandom };
 
 /** The dataset `npm run demo` uploads to data/transactions/ and aggregates. */
 export const DEMO_DATA = { name: "transactions", files: 8, rowsPerFile: 2_500, seed: 42 } as const;
 
 export const CATEGORIES = ["Electronics", "Clothing", "Groceries", "Books", "Toys", "Home", "Sports", "Beauty"] as const;
-
-/** mulberry32: a small, fast, seedable PRNG; plenty for sample data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface TransactionFilesOptions {
   rowsPerFile: number;

@@ -1,0 +1,190 @@
+/**
+ * Expressions as data: readonly nodes discriminated by `kind`, plain JSON, built by the
+ * small factories below (the driver's Column API wraps them) and validated by `ExprSchema`
+ * on the executor before anything is compiled.
+ */
+import { z } from "zod";
+import { DataType, type Value } from "./types.ts";
+
+export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
+export const ComparisonOp = z.enum(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
+export const LogicalOp = z.enum(["and", "or"]);
+export const BinaryOp = z.union([ArithmeticOp, ComparisonOp, LogicalOp]);
+export type ArithmeticOp = z.infer<typeof ArithmeticOp>;
+export type ComparisonOp = z.infer<typeof ComparisonOp>;
+export type LogicalOp = z.infer<typeof LogicalOp>;
+export type BinaryOp = z.infer<typeof BinaryOp>;
+
+export const UnaryOp = z.enum(["not", "negate", "isNull", "isNotNull"]);
+export type UnaryOp = z.infer<typeof UnaryOp>;
+
+/** Scalar functions with their arity (min, max; -1 = any). */
+export const SCALAR_FUNCTIONS = {
+  upper: [1, 1],
+  lower: [1, 1],
+  length: [1, 1],
+  trim: [1, 1],
+  substring: [3, 3],
+  concat: [1, -1],
+  coalesce: [1, -1],
+  like: [2, 2],
+  to_date: [1, 1],
+  year: [1, 1],
+  month: [1, 1],
+} as const satisfies Record<string, readonly [number, number]>;
+export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
+export type ScalarFn = z.infer<typeof ScalarFn>;
+
+export const AggFn = z.enum(["sum", "count", "avg", "min", "max", "countDistinct"]);
+export type AggFn = z.infer<typeof AggFn>;
+
+export type Expr =
+  | { readonly kind: "column"; readonly name: string }
+  | { readonly kind: "literal"; readonly value: Value; readonly type: DataType }
+  | { readonly kind: "alias"; readonly expr: Expr; readonly name: string }
+  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: "unary"; readonly op: UnaryOp; readonly expr: Expr }
+  | { readonly kind: "in"; readonly expr: Expr; readonly values: readonly Expr[] }
+  | { readonly kind: "cast"; readonly expr: Expr; readonly to: DataType }
+  | { readonly kind: "caseWhen"; readonly branches: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | null }
+  | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[] }
+  | { readonly kind: "rand"; readonly seed: number }
+  /** `arg: null` is count(*). */
+  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null };
+
+export type ExprKind = Expr["kind"];
+export type ExprOf<K extends ExprKind> = Extract<Expr, { kind: K }>;
+
+export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
+  z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("column"), name: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal("literal"), value: z.union([z.string(), z.number(), z.boolean(), z.null()]), type: DataType }).strict(),
+    z.object({ kind: z.literal("alias"), expr: ExprSchema, name: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal("binary"), op: BinaryOp, left: ExprSchema, right: ExprSchema }).strict(),
+    z.object({ kind: z.literal("unary"), op: UnaryOp, expr: ExprSchema }).strict(),
+    z.object({ kind: z.literal("in"), expr: ExprSchema, values: z.array(ExprSchema) }).strict(),
+    z.object({ kind: z.literal("cast"), expr: ExprSchema, to: DataType }).strict(),
+    z
+      .object({
+        kind: z.literal("caseWhen"),
+        branches: z.array(z.object({ when: ExprSchema, then: ExprSchema }).strict()).min(1),
+        otherwise: ExprSchema.nullable(),
+      })
+      .strict(),
+    z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema) }).strict(),
+    z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
+    z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable() }).strict(),
+  ]),
+);
+
+// ---- factories -------------------------------------------------------------------------
+
+export const column = (name: string): Expr => ({ kind: "column", name });
+
+export function literal(value: Value): Expr {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new Error(`lit(${value}): only finite numbers can be literals.`);
+  }
+  const type: DataType =
+    value === null ? "null" : typeof value === "string" ? "string" : typeof value === "boolean" ? "boolean" : Number.isInteger(value) && Math.abs(value) <= 2147483647 ? "int" : Number.isInteger(value) ? "long" : "double";
+  return { kind: "literal", value, type };
+}
+
+export const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: "binary", op, left, right });
+export const unary = (op: UnaryOp, expr: Expr): Expr => ({ kind: "unary", op, expr });
+
+export function call(fn: ScalarFn, args: readonly Expr[]): Expr {
+  const [min, max] = SCALAR_FUNCTIONS[fn];
+  if (args.length < min || (max >= 0 && args.length > max)) {
+    throw new Error(`${fn}() takes ${min === max ? min : `${min} or more`} argument(s), got ${args.length}.`);
+  }
+  return { kind: "call", fn, args };
+}
+
+export function alias(expr: Expr, name: string): Expr {
+  if (name === "") throw new Error("alias() needs a non-empty name.");
+  return { kind: "alias", expr: expr.kind === "alias" ? expr.expr : expr, name };
+}
+
+/** The name Spark gives an expression's output column when it has no alias. */
+export function exprName(expr: Expr): string {
+  switch (expr.kind) {
+    case "column":
+      return expr.name;
+    case "alias":
+      return expr.name;
+    case "literal":
+      return expr.value === null ? "NULL" : String(expr.value);
+    case "binary": {
+      const symbol: Record<BinaryOp, string> = {
+        add: "+", subtract: "-", multiply: "*", divide: "/", mod: "%", eq: "=", ne: "!=", gt: ">", ge: ">=",
+        lt: "<", le: "<=", eqNullSafe: "<=>", and: "AND", or: "OR",
+      };
+      return `(${exprName(expr.left)} ${symbol[expr.op]} ${exprName(expr.right)})`;
+    }
+    case "unary":
+      return expr.op === "not" ? `(NOT ${exprName(expr.expr)})` : expr.op === "negate" ? `(- ${exprName(expr.expr)})` : `(${exprName(expr.expr)} IS ${expr.op === "isNull" ? "" : "NOT "}NULL)`;
+    case "in":
+      return `(${exprName(expr.expr)} IN (${expr.values.map(exprName).join(", ")}))`;
+    case "cast":
+      return `CAST(${exprName(expr.expr)} AS ${expr.to.toUpperCase()})`;
+    case "caseWhen":
+      return `CASE ${expr.branches.map((b) => `WHEN ${exprName(b.when)} THEN ${exprName(b.then)}`).join(" ")}${expr.otherwise ? ` ELSE ${exprName(expr.otherwise)}` : ""} END`;
+    case "call":
+      return `${expr.fn}(${expr.args.map(exprName).join(", ")})`;
+    case "rand":
+      return `rand(${expr.seed})`;
+    case "agg":
+      return expr.fn === "countDistinct"
+        ? `count(DISTINCT ${expr.arg ? exprName(expr.arg) : "*"})`
+        : `${expr.fn}(${expr.arg ? exprName(expr.arg) : expr.fn === "count" ? "1" : "*"})`;
+  }
+}
+
+/** Every column name an expression reads. */
+export function referencedColumns(expr: Expr, into: Set<string> = new Set()): Set<string> {
+  visitChildren(expr, (child) => referencedColumns(child, into));
+  if (expr.kind === "column") into.add(expr.name);
+  return into;
+}
+
+export function children(expr: Expr): Expr[] {
+  const out: Expr[] = [];
+  visitChildren(expr, (c) => out.push(c));
+  return out;
+}
+
+function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
+  switch (expr.kind) {
+    case "column":
+    case "literal":
+    case "rand":
+      return;
+    case "alias":
+    case "unary":
+    case "cast":
+      return visit(expr.expr);
+    case "binary":
+      visit(expr.left);
+      return visit(expr.right);
+    case "in":
+      visit(expr.expr);
+      return expr.values.forEach(visit);
+    case "caseWhen":
+      expr.branches.forEach((b) => {
+        visit(b.when);
+        visit(b.then);
+      });
+      if (expr.otherwise) visit(expr.otherwise);
+      return;
+    case "call":
+      return expr.args.forEach(visit);
+    case "agg":
+      if (expr.arg) visit(expr.arg);
+      return;
+  }
+}
+
+export function containsAggregate(expr: Expr): boolean {
+  return expr.kind === "agg" || children(expr).some(containsAggregate);
+}

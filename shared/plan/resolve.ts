@@ -1,0 +1,144 @@
+/**
+ * Static typing of expressions against a schema: output type, nullability and name. Errors
+ * name the expression and, for unknown columns, list the columns that exist.
+ */
+import { exprName, type Expr } from "./expr.ts";
+import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
+
+export class AnalysisError extends Error {
+  override readonly name = "AnalysisError";
+}
+
+export interface Typed {
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+export function resolveColumn(schema: Schema, name: string): Field {
+  const index = fieldIndex(schema, name);
+  if (index < 0) {
+    throw new AnalysisError(
+      `Column "${name}" does not exist. Available columns: ${schema.fields.map((f) => f.name).join(", ") || "(none)"}.`,
+    );
+  }
+  return schema.fields[index]!;
+}
+
+function requireNumeric(expr: Expr, t: Typed, context: string): void {
+  if (!isNumeric(t.type) && t.type !== "null") {
+    throw new AnalysisError(`${context}: ${exprName(expr)} is ${t.type}, expected a number. Use cast() to convert it.`);
+  }
+}
+
+/** The type several values unify to: numbers widen, nulls take the other type. */
+function commonType(types: readonly DataType[], context: Expr): DataType {
+  const known = types.filter((t) => t !== "null");
+  if (known.length === 0) return "null";
+  if (known.every(isNumeric)) return known.reduce<DataType>((a, b) => widerNumeric(a, b), known[0]!);
+  if (known.some((t) => t !== known[0])) {
+    throw new AnalysisError(`${exprName(context)}: values have different types (${[...new Set(known)].join(", ")}).`);
+  }
+  return known[0]!;
+}
+
+function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
+  const args = expr.args.map((a) => typeOf(a, schema));
+  const anyNullable = args.some((a) => a.nullable);
+  switch (expr.fn) {
+    case "upper":
+    case "lower":
+    case "trim":
+    case "substring":
+    case "concat":
+      return { type: "string", nullable: anyNullable };
+    case "length":
+    case "year":
+    case "month":
+      return { type: "int", nullable: anyNullable };
+    case "coalesce":
+      return { type: commonType(args.map((a) => a.type), expr), nullable: args.every((a) => a.nullable) };
+    case "like":
+      return { type: "boolean", nullable: anyNullable };
+    case "to_date":
+      return { type: "date", nullable: true };
+  }
+}
+
+export function typeOf(expr: Expr, schema: Schema): Typed {
+  switch (expr.kind) {
+    case "column": {
+      const field = resolveColumn(schema, expr.name);
+      return { type: field.type, nullable: field.nullable };
+    }
+    case "literal":
+      return { type: expr.type, nullable: expr.value === null };
+    case "alias":
+      return typeOf(expr.expr, schema);
+    case "binary": {
+      const l = typeOf(expr.left, schema);
+      const r = typeOf(expr.right, schema);
+      const nullable = l.nullable || r.nullable;
+      switch (expr.op) {
+        case "add":
+        case "subtract":
+        case "multiply":
+        case "mod":
+          requireNumeric(expr.left, l, exprName(expr));
+          requireNumeric(expr.right, r, exprName(expr));
+          return { type: widerNumeric(l.type, r.type) === "null" ? "double" : widerNumeric(l.type, r.type), nullable: nullable || expr.op === "mod" };
+        case "divide":
+          requireNumeric(expr.left, l, exprName(expr));
+          requireNumeric(expr.right, r, exprName(expr));
+          // Spark: division is always fractional, and x / 0 is null.
+          return { type: "double", nullable: true };
+        case "eqNullSafe":
+          return { type: "boolean", nullable: false };
+        default:
+          return { type: "boolean", nullable };
+      }
+    }
+    case "unary": {
+      const inner = typeOf(expr.expr, schema);
+      if (expr.op === "isNull" || expr.op === "isNotNull") return { type: "boolean", nullable: false };
+      if (expr.op === "negate") requireNumeric(expr.expr, inner, exprName(expr));
+      return { type: expr.op === "not" ? "boolean" : inner.type, nullable: inner.nullable };
+    }
+    case "in":
+      return { type: "boolean", nullable: typeOf(expr.expr, schema).nullable || expr.values.some((v) => typeOf(v, schema).nullable) };
+    case "cast":
+      // A cast that cannot convert a value gives null (Spark's non-ANSI behaviour).
+      return { type: expr.to, nullable: true };
+    case "caseWhen": {
+      expr.branches.forEach((b) => typeOf(b.when, schema));
+      const results = [...expr.branches.map((b) => b.then), ...(expr.otherwise ? [expr.otherwise] : [])].map((e) => typeOf(e, schema));
+      return { type: commonType(results.map((t) => t.type), expr), nullable: !expr.otherwise || results.some((t) => t.nullable) };
+    }
+    case "call":
+      return typeOfCall(expr, schema);
+    case "rand":
+      return { type: "double", nullable: false };
+    case "agg": {
+      const arg = expr.arg ? typeOf(expr.arg, schema) : undefined;
+      switch (expr.fn) {
+        case "count":
+        case "countDistinct":
+          return { type: "long", nullable: false };
+        case "sum":
+          requireNumeric(expr.arg!, arg!, exprName(expr));
+          return { type: arg!.type === "double" ? "double" : "long", nullable: true };
+        case "avg":
+          requireNumeric(expr.arg!, arg!, exprName(expr));
+          return { type: "double", nullable: true };
+        case "min":
+        case "max":
+          return { type: arg!.type, nullable: true };
+      }
+    }
+  }
+}
+
+/** The output field an expression produces in a projection. */
+export function outputField(expr: Expr, schema: Schema): Field {
+  const { type, nullable } = typeOf(expr, schema);
+  return { name: exprName(expr), type, nullable };
+}

@@ -1,0 +1,161 @@
+/**
+ * Spark SQL's value semantics, in one place: what every operator and function does with
+ * values and nulls. Compiled expressions call these helpers (the compiler emits only calls
+ * to them, column indexes and JSON literals), and the driver's constant folding uses them
+ * too, so both sides agree by construction.
+ *
+ * Non-ANSI Spark behaviour: a cast that cannot convert gives null, x / 0 and x % 0 give null.
+ */
+import type { DataType, Value } from "./types.ts";
+
+type V = Value;
+type N = number | null;
+
+const num = (v: V): N => (v === null ? null : (v as number));
+
+export function compareValues(a: Exclude<V, null>, b: Exclude<V, null>): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders values for sorting; nulls go first or last as asked. */
+export function compareForSort(a: V, b: V, ascending: boolean, nullsFirst: boolean): number {
+  if (a === null || b === null) {
+    if (a === b) return 0;
+    return (a === null) === nullsFirst ? -1 : 1;
+  }
+  const c = compareValues(a, b);
+  return ascending ? c : -c;
+}
+
+function likeToRegExp(pattern: string): RegExp {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\" && i + 1 < pattern.length) source += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    else if (c === "%") source += "[\\s\\S]*";
+    else if (c === "_") source += "[\\s\\S]";
+    else source += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
+}
+const likeCache = new Map<string, RegExp>();
+
+const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/;
+
+function toDate(v: V): string | null {
+  if (v === null) return null;
+  const m = DATE.exec(String(v).trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${m[1]}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function toNumber(v: V): number | null {
+  if (v === null) return null;
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  const s = v.trim();
+  if (s === "") return null;
+  const n = Number(s);
+  return Number.isNaN(n) ? null : n;
+}
+
+export const CASTS: Record<DataType, (v: V) => V> = {
+  string: (v) => (v === null ? null : typeof v === "number" && Number.isInteger(v) ? String(v) : String(v)),
+  int: (v) => {
+    const n = toNumber(v);
+    if (n === null || !Number.isFinite(n)) return null;
+    const t = Math.trunc(n);
+    return t > 2147483647 || t < -2147483648 ? null : t;
+  },
+  long: (v) => {
+    const n = toNumber(v);
+    return n === null || !Number.isFinite(n) ? null : Math.trunc(n);
+  },
+  double: (v) => toNumber(v),
+  boolean: (v) => {
+    if (v === null || typeof v === "boolean") return v;
+    if (typeof v === "number") return v !== 0;
+    const s = v.trim().toLowerCase();
+    return s === "true" || s === "t" || s === "1" || s === "yes" ? true : s === "false" || s === "f" || s === "0" || s === "no" ? false : null;
+  },
+  date: (v) => (typeof v === "string" ? toDate(v) : null),
+  null: () => null,
+};
+
+/** The helpers compiled expressions call, by name. */
+export const RUNTIME = {
+  add: (a: V, b: V): N => (a === null || b === null ? null : (a as number) + (b as number)),
+  subtract: (a: V, b: V): N => (a === null || b === null ? null : (a as number) - (b as number)),
+  multiply: (a: V, b: V): N => (a === null || b === null ? null : (a as number) * (b as number)),
+  divide: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : (a as number) / (b as number)),
+  mod: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : (a as number) % (b as number)),
+  eq: (a: V, b: V): boolean | null => (a === null || b === null ? null : a === b),
+  ne: (a: V, b: V): boolean | null => (a === null || b === null ? null : a !== b),
+  gt: (a: V, b: V): boolean | null => (a === null || b === null ? null : a > b),
+  ge: (a: V, b: V): boolean | null => (a === null || b === null ? null : a >= b),
+  lt: (a: V, b: V): boolean | null => (a === null || b === null ? null : a < b),
+  le: (a: V, b: V): boolean | null => (a === null || b === null ? null : a <= b),
+  eqNullSafe: (a: V, b: V): boolean => a === b,
+  /** Three-valued logic: false AND null is false, true AND null is null. */
+  and: (a: V, b: V): boolean | null => (a === false || b === false ? false : a === null || b === null ? null : true),
+  or: (a: V, b: V): boolean | null => (a === true || b === true ? true : a === null || b === null ? null : false),
+  not: (a: V): boolean | null => (a === null ? null : !a),
+  negate: (a: V): N => (a === null ? null : -(a as number)),
+  isNull: (a: V): boolean => a === null,
+  isNotNull: (a: V): boolean => a !== null,
+  /** x IN (...): true on a match; else null if x or any candidate is null; else false. */
+  inList: (a: V, values: readonly V[]): boolean | null => {
+    if (a === null) return null;
+    let sawNull = false;
+    for (const v of values) {
+      if (v === null) sawNull = true;
+      else if (v === a) return true;
+    }
+    return sawNull ? null : false;
+  },
+  /** Whether a condition holds: only true counts (null does not). */
+  isTrue: (a: V): boolean => a === true,
+  num,
+  upper: (s: V) => (s === null ? null : String(s).toUpperCase()),
+  lower: (s: V) => (s === null ? null : String(s).toLowerCase()),
+  trim: (s: V) => (s === null ? null : String(s).trim()),
+  length: (s: V) => (s === null ? null : [...String(s)].length),
+  /** Spark's substring: 1-based position (0 acts as 1), negative counts from the end. */
+  substring: (s: V, pos: V, len: V) => {
+    if (s === null || pos === null || len === null) return null;
+    const chars = [...String(s)];
+    const p = pos as number;
+    const l = len as number;
+    const start = p > 0 ? p - 1 : p < 0 ? Math.max(chars.length + p, 0) : 0;
+    return l <= 0 ? "" : chars.slice(start, start + l).join("");
+  },
+  concat: (...parts: V[]) => (parts.some((p) => p === null) ? null : parts.map(String).join("")),
+  coalesce: (...values: V[]) => {
+    for (const v of values) if (v !== null) return v;
+    return null;
+  },
+  like: (s: V, pattern: V) => {
+    if (s === null || pattern === null) return null;
+    let re = likeCache.get(pattern as string);
+    if (!re) {
+      re = likeToRegExp(pattern as string);
+      if (likeCache.size < 1000) likeCache.set(pattern as string, re);
+    }
+    return re.test(String(s));
+  },
+  to_date: toDate,
+  /** year()/month() accept dates and date-like strings, as Spark casts them implicitly. */
+  year: (d: V) => {
+    const date = toDate(d);
+    return date === null ? null : Number(date.slice(0, 4));
+  },
+  month: (d: V) => {
+    const date = toDate(d);
+    return date === null ? null : Number(date.slice(5, 7));
+  },
+  cast: (v: V, to: DataType) => CASTS[to](v),
+};
+export type Runtime = typeof RUNTIME;

@@ -1,0 +1,81 @@
+/**
+ * Data types and schemas. Values at run time are plain JSON-able JavaScript values:
+ *   string → string, int/long/double → number (long is exact up to 2^53), boolean → boolean,
+ *   date → "YYYY-MM-DD" string (so ordering compares correctly), null → null.
+ */
+import { z } from "zod";
+
+export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "null"]);
+export type DataType = z.infer<typeof DataType>;
+
+export const Field = z.object({ name: z.string().min(1), type: DataType, nullable: z.boolean() }).strict();
+export type Field = z.infer<typeof Field>;
+
+export const Schema = z.object({ fields: z.array(Field) }).strict();
+export type Schema = z.infer<typeof Schema>;
+
+export type Value = string | number | boolean | null;
+/** Rows travel between operators as arrays in schema order; users see objects. */
+export type Row = Value[];
+
+export const NUMERIC_TYPES: readonly DataType[] = ["int", "long", "double"];
+
+export function isNumeric(type: DataType): boolean {
+  return NUMERIC_TYPES.includes(type);
+}
+
+/** The common type two numeric types widen to (int < long < double). */
+export function widerNumeric(a: DataType, b: DataType): DataType {
+  const order = ["null", "int", "long", "double"];
+  return order.indexOf(a) >= order.indexOf(b) ? a : b;
+}
+
+export function fieldIndex(schema: Schema, name: string): number {
+  return schema.fields.findIndex((f) => f.name === name);
+}
+
+/** Spark's DDL names for types, as printSchema() shows them. */
+export const TYPE_NAMES: Record<DataType, string> = {
+  string: "string",
+  int: "integer",
+  long: "long",
+  double: "double",
+  boolean: "boolean",
+  date: "date",
+  null: "void",
+};
+
+const DDL_ALIASES: Record<string, DataType> = {
+  string: "string",
+  varchar: "string",
+  int: "int",
+  integer: "int",
+  bigint: "long",
+  long: "long",
+  double: "double",
+  float: "double",
+  boolean: "boolean",
+  bool: "boolean",
+  date: "date",
+};
+
+/** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `string`, ...). */
+export function parseTypeName(name: string): DataType {
+  const type = DDL_ALIASES[name.trim().toLowerCase()];
+  if (!type) {
+    throw new Error(`Unknown data type "${name}": use one of ${Object.keys(DDL_ALIASES).join(", ")}.`);
+  }
+  return type;
+}
+
+/** Parses a DDL schema string such as `"id INT, amount DOUBLE"` (all columns nullable). */
+export function parseDdlSchema(ddl: string): Schema {
+  const fields = ddl.split(",").map((part, i) => {
+    const match = /^\s*`?([^`\s]+)`?\s+(\w+)\s*(NOT\s+NULL)?\s*$/i.exec(part);
+    if (!match) {
+      throw new Error(`Cannot read column ${i + 1} of the schema "${ddl}": expected "<name> <type>", got "${part.trim()}".`);
+    }
+    return { name: match[1]!, type: parseTypeName(match[2]!), nullable: !match[3] };
+  });
+  return { fields };
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { compileExpr, compilePredicate, compileProjection, expressionSource } from "../../../executor-fn/compile/expression.ts";
+import { alias, binary, call, column, literal, unary, type Expr } from "../../../shared/plan/expr.ts";
+import type { Schema, Value } from "../../../shared/plan/types.ts";
+
+const schema: Schema = {
+  fields: [
+    { name: "a", type: "int", nullable: true },
+    { name: "b", type: "int", nullable: true },
+    { name: "s", type: "string", nullable: true },
+    { name: "p", type: "boolean", nullable: true },
+    { name: "q", type: "boolean", nullable: true },
+  ],
+};
+const run = (expr: Expr, row: Value[]) => compileExpr(expr, schema)(row);
+
+describe("compiled expressions follow Spark's null semantics", () => {
+  // The SQL standard's three-valued truth tables, written out independently.
+  const T = true, F = false, U = null;
+  const andTable: [Value, Value, Value][] = [[T, T, T], [T, F, F], [T, U, U], [F, F, F], [F, U, F], [U, U, U], [U, F, F], [U, T, U]];
+  const orTable: [Value, Value, Value][] = [[T, T, T], [T, F, T], [T, U, T], [F, F, F], [F, U, U], [U, U, U], [U, F, U], [U, T, T]];
+
+  it.each(andTable)("%s AND %s is %s", (p, q, want) => {
+    expect(run(binary("and", column("p"), column("q")), [0, 0, "", p, q])).toBe(want);
+  });
+  it.each(orTable)("%s OR %s is %s", (p, q, want) => {
+    expect(run(binary("or", column("p"), column("q")), [0, 0, "", p, q])).toBe(want);
+  });
+
+  it("propagates null through arithmetic and comparison, and divides by zero to null", () => {
+    expect(run(binary("add", column("a"), column("b")), [1, null, "", null, null])).toBeNull();
+    expect(run(binary("gt", column("a"), column("b")), [null, 2, "", null, null])).toBeNull();
+    expect(run(binary("divide", column("a"), column("b")), [1, 0, "", null, null])).toBeNull();
+    expect(run(binary("mod", column("a"), column("b")), [-7, 3, "", null, null])).toBe(-1);
+    expect(run(binary("divide", column("a"), column("b")), [7, 2, "", null, null])).toBe(3.5);
+    expect(run(binary("eqNullSafe", column("a"), column("b")), [null, null, "", null, null])).toBe(true);
+    expect(run(binary("eqNullSafe", column("a"), column("b")), [1, null, "", null, null])).toBe(false);
+    expect(run(unary("not", column("p")), [0, 0, "", null, null])).toBeNull();
+  });
+
+  it("keeps a row in a filter only when the condition is true", () => {
+    const keep = compilePredicate(binary("gt", column("a"), literal(1)), schema);
+    expect([[2], [1], [null]].map((r) => keep([...r, 0, "", null, null] as Value[]))).toEqual([true, false, false]);
+  });
+
+  it("evaluates IN with SQL semantics", () => {
+    const isin = (values: Value[]) => ({ kind: "in", expr: column("a"), values: values.map(literal) }) as Expr;
+    expect(run(isin([1, 2]), [2, 0, "", null, null])).toBe(true);
+    expect(run(isin([1, 2]), [3, 0, "", null, null])).toBe(false);
+    expect(run(isin([1, null]), [3, 0, "", null, null])).toBeNull();
+    expect(run(isin([1]), [null, 0, "", null, null])).toBeNull();
+  });
+
+  it("takes the first CASE branch whose condition is true, else the otherwise value or null", () => {
+    const expr: Expr = {
+      kind: "caseWhen",
+      branches: [
+        { when: binary("gt", column("a"), literal(10)), then: literal("big") },
+        { when: binary("gt", column("a"), literal(0)), then: literal("small") },
+      ],
+      otherwise: null,
+    };
+    expect([20, 5, -1, null].map((a) => run(expr, [a, 0, "", null, null]))).toEqual(["big", "small", null, null]);
+  });
+});
+
+describe("casts and functions", () => {
+  it.each([
+    ["int", "12", 12], ["int", "1.9", 1], ["int", "x", null], ["int", "", null], ["int", "3000000000", null],
+    ["double", " 2.5 ", 2.5], ["boolean", "TRUE", true], ["boolean", "no", false], ["boolean", "maybe", null],
+    ["date", "2024-02-29", "2024-02-29"], ["date", "2023-02-29", null], ["date", "2024-3-7 10:00:00", "2024-03-07"],
+    ["string", 42, "42"],
+  ] as const)("cast(%s) of %j is %j", (to, value, want) => {
+    expect(run({ kind: "cast", expr: literal(value), to }, [])).toBe(want);
+  });
+
+  it.each([
+    [call("upper", [literal("abc")]), "ABC"],
+    [call("lower", [literal("AbC")]), "abc"],
+    [call("trim", [literal("  x ")]), "x"],
+    [call("length", [literal("héllo")]), 5],
+    [call("substring", [literal("Spark SQL"), literal(1), literal(5)]), "Spark"],
+    [call("substring", [literal("Spark SQL"), literal(-3), literal(3)]), "SQL"],
+    [call("concat", [literal("a"), literal("b"), literal("c")]), "abc"],
+    [call("concat", [literal("a"), literal(null)]), null],
+    [call("coalesce", [literal(null), literal(null), literal(3)]), 3],
+    [call("like", [literal("Electronics"), literal("Elec%")]), true],
+    [call("like", [literal("a.c"), literal("a_c")]), true],
+    [call("like", [literal("abc"), literal("a\\_c")]), false],
+    [call("like", [literal("a+b"), literal("a+b")]), true],
+    [call("to_date", [literal("2024-05-17 12:00")]), "2024-05-17"],
+    [call("year", [literal("2024-05-17")]), 2024],
+    [call("month", [literal("2024-05-17")]), 5],
+  ])("%j gives %j", (expr, want) => {
+    expect(run(expr, [])).toBe(want);
+  });
+
+  it("draws rand(seed) reproducibly per partition, in [0, 1)", () => {
+    const draw = (partition: number) => {
+      const f = compileExpr({ kind: "rand", seed: 7 }, schema, { partition });
+      return Array.from({ length: 5 }, () => f([]) as number);
+    };
+    expect(draw(0)).toEqual(draw(0));
+    expect(draw(0)).not.toEqual(draw(1));
+    expect(draw(3).every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});
+
+describe("code generation safety", () => {
+  it("turns column names into indexes and literals into JSON, never into code", () => {
+    const hostile = '"); process.exit(1); ("';
+    const s: Schema = { fields: [{ name: hostile, type: "string", nullable: true }] };
+    const expr = binary("eq", column(hostile), literal(hostile));
+    expect(expressionSource(expr, s)).toBe(`$.eq(r[0], ${JSON.stringify(hostile)})`);
+    expect(compileExpr(expr, s)([hostile])).toBe(true);
+  });
+
+  it("projects several expressions into a new row", () => {
+    const project = compileProjection([column("s"), alias(binary("multiply", column("a"), literal(2)), "twice")], schema);
+    expect(project([21, 0, "x", null, null])).toEqual(["x", 42]);
+  });
+
+  it("rejects unknown node kinds and unknown columns with a clear message", () => {
+    expect(() => compileExpr({ kind: "eval", code: "1" } as unknown as Expr, schema)).toThrow(/Unknown expression kind "eval"/);
+    expect(() => compileExpr(column("nope"), schema)).toThrow(/Column "nope" does not exist. Available columns: a, b, s, p, q/);
+    expect(() => compileExpr({ kind: "agg", fn: "sum", arg: column("a") }, schema)).toThrow(/cannot be evaluated per row/);
+  });
+});
