@@ -1,23 +1,18 @@
 /**
- * sparkfn's public API (`import { ... } from "sparkfn"`).
- *
- * Walking-skeleton surface: connect to the deployed engine and run the grouped-sum job.
- * The PySpark-like SparkSession/DataFrame API arrives with the engine issue.
+ * sparkfn's public API (`import { ... } from "sparkfn"`): a PySpark-like SparkSession,
+ * DataFrame and Column API, with `local[N]` and `lambda` masters.
  */
+export { SparkSession, Builder } from "./session.ts";
+export { DataFrame, type RowObject } from "./api/dataframe.ts";
+export { GroupedData } from "./api/grouped-data.ts";
+export { Column, SortOrderColumn } from "./api/column.ts";
+export { DataFrameReader } from "./api/reader.ts";
+export * from "./api/functions.ts";
+export { RuntimeConfig, parseSize } from "./config.ts";
 export { connectLambda, type ConnectOptions, type LambdaConnection } from "./connect.ts";
 export { discoverDeployment, type Deployment, type DiscoverOptions } from "./deployment.ts";
 export { DeploymentNotFoundError, TaskFailedError } from "./errors.ts";
+export { AnalysisError } from "../shared/plan/resolve.ts";
 export { formatTable } from "./format/table.ts";
-export { LambdaTaskInvoker } from "./invoker/lambda-invoker.ts";
 export type { TaskInvoker } from "./invoker/task-invoker.ts";
-export {
-  runGroupedSum,
-  listInputObjects,
-  type GroupedSumOptions,
-  type GroupedSumResult,
-  type GroupedSumRow,
-} from "./jobs/grouped-sum.ts";
-export { parsePredicate } from "./jobs/parse-predicate.ts";
-export { runTasks, type RunTasksOptions } from "./scheduler/run-tasks.ts";
-export type { ColumnPredicate, TaskPayload, TaskResult, TaskSuccess, TaskMetrics } from "../shared/task.ts";
-export type { ObjectStore, ObjectInfo } from "../shared/storage/object-store.ts";
+export type { Schema, Field, DataType, Value } from "../shared/plan/types.ts";

@@ -1,54 +1,15 @@
 /**
- * The contract between driver and executor: what a task invocation carries and what it
- * answers. Both sides validate with these schemas; the executor never trusts its input.
- *
- * Version 1 is the walking skeleton's narrow pipeline: scan one CSV object, optionally
- * filter rows by comparing one column with a literal, and return a partial aggregate
- * (sum and count of one column per group). The engine issue replaces `pipeline` with a
- * serialised stage plan; the envelope (ids, attempt, metrics, error shape) stays.
+ * The contract between driver and executor: one task runs one stage (a validated
+ * StagePlan) over one partition's input, and answers with result rows or the location of
+ * its shuffle output, plus metrics; or with a structured error that says whether a retry
+ * can help. Both sides validate with these schemas; the executor never trusts its input.
  */
 import { z } from "zod";
+import { PartitionInput, StagePlanSchema } from "./plan/physical.ts";
 
-export const TASK_PROTOCOL_VERSION = 1;
+export const TASK_PROTOCOL_VERSION = 2;
 
-const SafeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 characters of A-Z a-z 0-9 . _ -");
 const Count = z.number().int().nonnegative();
-
-export const ComparisonOp = z.enum(["gt", "ge", "lt", "le", "eq", "ne"]);
-export type ComparisonOp = z.infer<typeof ComparisonOp>;
-
-export const ColumnPredicate = z
-  .object({
-    column: z.string().min(1),
-    op: ComparisonOp,
-    value: z.union([z.number().finite(), z.string()]),
-  })
-  .strict();
-export type ColumnPredicate = z.infer<typeof ColumnPredicate>;
-
-export const TaskPayload = z
-  .object({
-    version: z.literal(TASK_PROTOCOL_VERSION),
-    appId: SafeId,
-    stageId: Count,
-    partition: Count,
-    attempt: Count,
-    input: z
-      .object({
-        uri: z.string().min(1),
-        format: z.literal("csv"),
-        header: z.literal(true),
-      })
-      .strict(),
-    pipeline: z
-      .object({
-        filter: ColumnPredicate.optional(),
-        aggregate: z.object({ groupBy: z.string().min(1), sum: z.string().min(1) }).strict(),
-      })
-      .strict(),
-  })
-  .strict();
-export type TaskPayload = z.infer<typeof TaskPayload>;
 
 export const TaskMetrics = z.object({
   durationMs: z.number().nonnegative(),
@@ -62,10 +23,6 @@ export const TaskMetrics = z.object({
 });
 export type TaskMetrics = z.infer<typeof TaskMetrics>;
 
-/** One group of a partial aggregate: [group key (null for a missing key), sum, count of summed values]. */
-export const PartialGroup = z.tuple([z.string().nullable(), z.number(), Count]);
-export type PartialGroup = z.infer<typeof PartialGroup>;
-
 export const TaskErrorType = z.enum([
   /** The payload failed validation: a bug or version mismatch between driver and executor. */
   "InvalidTask",
@@ -78,13 +35,45 @@ export const TaskErrorType = z.enum([
 ]);
 export type TaskErrorType = z.infer<typeof TaskErrorType>;
 
+
+
+const SafeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 characters of A-Z a-z 0-9 . _ -");
+
+
+export const StageTask = z
+  .object({
+    version: z.literal(TASK_PROTOCOL_VERSION),
+    appId: SafeId,
+    stageId: Count,
+    partition: Count,
+    attempt: Count,
+    stage: StagePlanSchema,
+    input: PartitionInput,
+    /** Where the app's scratch objects (shuffle output) go: `s3://bucket/apps/<appId>/` or a local folder. */
+    scratch: z.string().min(1),
+  })
+  .strict();
+export type StageTask = z.infer<typeof StageTask>;
+
+const Cell = z.unknown();
+
+export const ShuffleBlock = z.object({ offset: Count, length: Count, rows: Count }).strict();
+export type ShuffleBlock = z.infer<typeof ShuffleBlock>;
+
+export const TaskOutput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("rows"), rows: z.array(z.array(Cell)) }).strict(),
+  /** One object per map task attempt; `blocks[r]` locates reduce partition r inside it. */
+  z.object({ kind: z.literal("shuffle"), uri: z.string().min(1), blocks: z.array(ShuffleBlock) }).strict(),
+]);
+export type TaskOutput = z.infer<typeof TaskOutput>;
+
 export const TaskSuccess = z.object({
   status: z.literal("ok"),
   version: z.literal(TASK_PROTOCOL_VERSION),
   stageId: Count,
   partition: Count,
   attempt: Count,
-  groups: z.array(PartialGroup),
+  output: TaskOutput,
   metrics: TaskMetrics,
 });
 export type TaskSuccess = z.infer<typeof TaskSuccess>;
@@ -92,7 +81,6 @@ export type TaskSuccess = z.infer<typeof TaskSuccess>;
 export const TaskFailure = z.object({
   status: z.literal("error"),
   version: z.literal(TASK_PROTOCOL_VERSION),
-  /** Known when the payload was valid enough to read them. */
   stageId: Count.optional(),
   partition: Count.optional(),
   attempt: Count.optional(),

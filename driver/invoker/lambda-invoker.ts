@@ -1,5 +1,5 @@
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { describeIssues, TASK_PROTOCOL_VERSION, TaskResult, type TaskPayload } from "../../shared/task.ts";
+import { describeIssues, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../../shared/task.ts";
 import type { TaskInvoker } from "./task-invoker.ts";
 
 /** Runs each task attempt as one synchronous invocation of the executor function. */
@@ -9,7 +9,7 @@ export class LambdaTaskInvoker implements TaskInvoker {
     private readonly functionName: string,
   ) {}
 
-  async invoke(task: TaskPayload): Promise<TaskResult> {
+  async invoke(task: StageTask): Promise<TaskResult> {
     const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
     const fail = (type: "Internal" | "InvalidTask", message: string, retryable: boolean): TaskResult => ({
       status: "error",

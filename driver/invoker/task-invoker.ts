@@ -1,4 +1,4 @@
-import type { TaskPayload, TaskResult } from "../../shared/task.ts";
+import type { StageTask, TaskResult } from "../../shared/task.ts";
 
 /**
  * Runs one task attempt somewhere (a Lambda invocation, a worker thread) and returns its
@@ -6,6 +6,6 @@ import type { TaskPayload, TaskResult } from "../../shared/task.ts";
  * with `retryable` set, so the scheduler has one shape to reason about.
  */
 export interface TaskInvoker {
-  invoke(task: TaskPayload): Promise<TaskResult>;
+  invoke(task: StageTask): Promise<TaskResult>;
   close(): Promise<void>;
 }

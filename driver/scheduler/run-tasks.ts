@@ -5,7 +5,7 @@
  * used up its attempts) stops new launches; in-flight attempts are awaited, then the
  * stage fails with a TaskFailedError naming the partition and the cause.
  */
-import type { TaskPayload, TaskSuccess } from "../../shared/task.ts";
+import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import { TaskFailedError } from "../errors.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 
@@ -22,10 +22,22 @@ export function defaultBackoffMs(attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
+/** What a failed task read, for the error message. */
+function describeInput(task: StageTask): string | undefined {
+  switch (task.input.kind) {
+    case "files":
+      return task.input.files.map((f) => f.uri).join(", ");
+    case "shuffle":
+      return `shuffle ${task.stage.source.kind === "shuffle" ? task.stage.source.shuffleId : "?"}, ${task.input.blocks.length} block(s)`;
+    default:
+      return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runTasks(
-  tasks: readonly TaskPayload[],
+  tasks: readonly StageTask[],
   invoker: TaskInvoker,
   options: RunTasksOptions,
 ): Promise<TaskSuccess[]> {
@@ -36,7 +48,7 @@ export async function runTasks(
   let next = 0;
   let failure: TaskFailedError | undefined;
 
-  const runOne = async (task: TaskPayload, index: number): Promise<void> => {
+  const runOne = async (task: StageTask, index: number): Promise<void> => {
     for (let attempt = 0; attempt < options.maxFailures; attempt++) {
       if (attempt > 0) await sleep(backoff(attempt));
       if (failure) return;
@@ -53,7 +65,7 @@ export async function runTasks(
           attempt + 1,
           result.error.type,
           result.error.message,
-          task.input.uri,
+          describeInput(task),
         );
         return;
       }

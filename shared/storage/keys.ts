@@ -41,3 +41,17 @@ export function datasetPrefix(name: string): string {
 export function datasetPartKey(name: string, part: number, extension: string): string {
   return `${datasetPrefix(name)}part-${String(part).padStart(5, "0")}.${extension}`;
 }
+
+/** Base of an app's scratch space in a bucket: `s3://<bucket>/apps/<appId>/`. */
+export function appScratchUri(bucket: string, appId: string): string {
+  return `s3://${bucket}/${appPrefix(appId)}`;
+}
+
+/**
+ * The one data object a map task attempt writes for a shuffle, holding all its reduce
+ * partitions back to back. Attempt-scoped, so a retried task never overwrites a winner.
+ */
+export function shuffleObjectUri(scratch: string, shuffleId: number, mapPartition: number, attempt: number): string {
+  const base = scratch.endsWith("/") ? scratch : `${scratch}/`;
+  return `${base}shuffle/${shuffleId}/map-${String(mapPartition).padStart(5, "0")}-attempt-${attempt}.jsonl`;
+}

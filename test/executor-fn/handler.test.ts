@@ -9,13 +9,20 @@ beforeAll(async () => {
 });
 
 const valid = {
-  version: 1,
+  version: 2,
   appId: "app-1",
   stageId: 0,
   partition: 2,
   attempt: 1,
-  input: { uri: "s3://bucket/data/x.csv", format: "csv", header: true },
-  pipeline: { aggregate: { groupBy: "category", sum: "amount" } },
+  stage: {
+    version: 1,
+    stageId: 0,
+    source: { kind: "csv", header: true, fileSchema: { fields: [{ name: "a", type: "int", nullable: true }] }, columns: null },
+    operators: [{ kind: "filter", condition: { kind: "binary", op: "gt", left: { kind: "column", name: "a" }, right: { kind: "literal", value: 1, type: "int" } } }],
+    sink: { kind: "result" },
+  },
+  input: { kind: "files", files: [{ uri: "s3://bucket/data/x.csv", size: 10 }] },
+  scratch: "s3://bucket/apps/app-1/",
 };
 
 describe("executor handler: payload validation", () => {
@@ -24,7 +31,8 @@ describe("executor handler: payload validation", () => {
     ["a missing field", { ...valid, input: undefined }, /input: /],
     ["a wrong version", { ...valid, version: 99 }, /version: /],
     ["an unsafe app id", { ...valid, appId: "../../etc" }, /appId: must be 1-128 characters/],
-    ["an unknown operator", { ...valid, pipeline: { ...valid.pipeline, filter: { column: "a", op: "like", value: 1 } } }, /pipeline\.filter\.op/],
+    ["an unknown operator", { ...valid, stage: { ...valid.stage, operators: [{ kind: "filter", condition: { kind: "binary", op: "like", left: { kind: "column", name: "a" }, right: { kind: "column", name: "a" } } }] } }, /stage\.operators\.0\.condition/],
+    ["an expression kind that is not in the plan language", { ...valid, stage: { ...valid.stage, operators: [{ kind: "filter", condition: { kind: "eval", code: "process.exit(1)" } }] } }, /stage\.operators\.0\.condition/],
     ["an extra field", { ...valid, code: "process.exit(1)" }, /Unrecognized key.*code/],
   ])("answers %s with an InvalidTask error naming the field", async (_, event, message) => {
     const result = await handler(event);
@@ -37,12 +45,12 @@ describe("executor handler: payload validation", () => {
   });
 
   it("refuses input outside S3, keeping the task ids in the answer", async () => {
-    const result = await handler({ ...valid, input: { ...valid.input, uri: "/etc/passwd" } });
+    const result = await handler({ ...valid, input: { kind: "files", files: [{ uri: "/etc/passwd", size: 1 }] } });
     expect(result).toMatchObject({
       status: "error",
       partition: 2,
       attempt: 1,
-      error: { type: "InvalidTask", message: expect.stringContaining("reads only from S3") },
+      error: { type: "InvalidTask", message: expect.stringContaining("reads and writes only S3") },
     });
   });
 });

@@ -20,5 +20,6 @@ it("npm run demo prints each category's sum of amounts over 1000", async () => {
     expect(printed.get(category)!.count).toBe(want.count);
     expect(printed.get(category)!.sum).toBeCloseTo(want.sum, 2);
   }
-  expect(stdout).toContain(`${DEMO_DATA.files} tasks read ${DEMO_DATA.files * DEMO_DATA.rowsPerFile} rows`);
+  expect(stdout).toContain(`Uploaded ${DEMO_DATA.files} CSV files (${DEMO_DATA.files * DEMO_DATA.rowsPerFile} rows)`);
+  expect(stdout).toContain("Ran on the executor function");
 });

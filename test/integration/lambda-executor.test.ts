@@ -1,66 +1,58 @@
 /**
- * The walking skeleton end to end on the emulator: the stack deployed with cdklocal, data
- * on S3, tasks run as invocations of the executor function through the Lambda API.
+ * What only the lambda master has: the stack deployed with cdklocal, tasks as invocations
+ * of the executor function through the Lambda API, S3 for input and shuffle.
  */
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectLambda, DeploymentNotFoundError, discoverDeployment, runGroupedSum, TaskFailedError, type LambdaConnection } from "sparkfn";
+import { col, DeploymentNotFoundError, discoverDeployment, SparkSession, sum, TaskFailedError, type Deployment } from "sparkfn";
 import { lambdaClient } from "../../driver/aws/clients.ts";
-import { datasetPartKey, datasetPrefix } from "../../shared/storage/keys.ts";
-import { s3Uri } from "../../shared/storage/object-store.ts";
-import { transactionCsvFiles } from "../../examples/data/transactions.ts";
-import { referenceGroupSum } from "../support/reference.ts";
+import { S3ObjectStore } from "../../shared/storage/s3-store.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const dataset = `it-${randomUUID().slice(0, 8)}`;
-const files = transactionCsvFiles({ rowsPerFile: 3_000, files: 12, seed: 11 });
-let connection: LambdaConnection;
-let input: string;
+const store = new S3ObjectStore();
+let deployment: Deployment;
+let prefix: string;
+let spark: SparkSession;
 
 beforeAll(async () => {
-  connection = await connectLambda({ maxConcurrency: 4 });
-  const { bucket } = connection.deployment;
-  await Promise.all(files.map((csv, i) => connection.store.put(s3Uri(bucket, datasetPartKey(dataset, i, "csv")), csv)));
-  input = s3Uri(bucket, datasetPrefix(dataset));
+  deployment = await discoverDeployment();
+  prefix = `s3://${deployment.bucket}/data/it-${randomUUID().slice(0, 8)}/`;
+  spark = await SparkSession.builder().master("lambda").config("spark.sql.shuffle.partitions", 4).getOrCreate();
 });
 
 afterAll(async () => {
-  const objects = await connection.store.list(s3Uri(connection.deployment.bucket, `data/${dataset}`));
-  await connection.store.delete(objects.map((o) => o.uri));
-  await connection.close();
+  await spark.stop();
+  await store.delete((await store.list(prefix)).map((o) => o.uri));
 });
 
-describe("lambda executor on the emulator", () => {
+describe("lambda master on the emulator", () => {
   it("discovers the deployed stack from its CloudFormation outputs", () => {
-    expect(connection.deployment.stackName).toBe("Sparkfn");
-    expect(connection.deployment.bucket).toMatch(/^sparkfn-enginebucket/);
-    expect(connection.deployment.executorFunction).toMatch(/^Sparkfn-EngineExecutor/);
+    expect(deployment.stackName).toBe("Sparkfn");
+    expect(deployment.bucket).toMatch(/^sparkfn-enginebucket/);
+    expect(deployment.executorFunction).toMatch(/^Sparkfn-EngineExecutor/);
   });
 
-  it("runs filter → groupBy → sum as one task per object and matches an independent computation", async () => {
-    const { rows, tasks } = await runGroupedSum(connection, {
-      input,
-      filter: { column: "amount", op: "gt", value: 1000 },
-      groupBy: "category",
-      sum: "amount",
-    });
-    const expected = referenceGroupSum(files, (a) => a > 1000);
-    expect(tasks.length).toBe(files.length);
-    expect(tasks.map((t) => t.partition)).toEqual(files.map((_, i) => i));
-    expect(new Set(rows.map((r) => r.key))).toEqual(new Set(expected.keys()));
-    for (const row of rows) {
-      const want = expected.get(row.key!)!;
-      expect(row.count).toBe(want.count);
-      expect(Math.abs(row.sum - want.sum)).toBeLessThan(1e-6);
-    }
-    // Metrics come back from the executor: every row read once, one GET per object.
-    expect(tasks.reduce((n, t) => n + t.metrics.recordsIn, 0)).toBe(3_000 * files.length);
-    expect(tasks.every((t) => t.metrics.requests.get === 1 && t.metrics.bytesRead > 0)).toBe(true);
-    expect(tasks.every((t) => t.metrics.peakMemoryBytes > 0)).toBe(true);
+  it("writes one shuffle object per map task under the app's scratch prefix, and deletes them at stop()", async () => {
+    for (let f = 0; f < 3; f++) await store.put(`${prefix}shuffle-in/part-${f}.csv`, `k,v\n${[1, 2, 3, 4].map((i) => `${(i + f) % 3},${i}`).join("\n")}\n`);
+    const session = spark;
+    const rows = await session.read.option("header", "true").option("inferSchema", "true").csv(`${prefix}shuffle-in/`).groupBy("k").agg(sum("v").alias("s")).orderBy("k").collect();
+    const expected = new Map<number, number>();
+    for (let f = 0; f < 3; f++) for (const i of [1, 2, 3, 4]) expected.set((i + f) % 3, (expected.get((i + f) % 3) ?? 0) + i);
+    expect(rows).toEqual([...expected].sort((a, b) => a[0] - b[0]).map(([k, s]) => ({ k, s })));
+    const scratch = `s3://${deployment.bucket}/apps/${session.appId}/shuffle/`;
+    const objects = await store.list(scratch);
+    // groupBy shuffles once and orderBy once: 3 map tasks, then 4 reduce tasks.
+    expect(objects.length).toBe(3 + 4);
+    await session.stop();
+    expect(await store.list(`s3://${deployment.bucket}/apps/${session.appId}/`)).toEqual([]);
+    // getOrCreate() after stop() starts a new session (with a new app id) for the next tests.
+    spark = await SparkSession.builder().master("lambda").config("spark.sql.shuffle.partitions", 4).getOrCreate();
+    expect(spark.appId).not.toBe(session.appId);
   });
 
   it("answers a malformed task payload sent through the Lambda API with a clear error", async () => {
@@ -68,8 +60,8 @@ describe("lambda executor on the emulator", () => {
     try {
       const response = await client.send(
         new InvokeCommand({
-          FunctionName: connection.deployment.executorFunction,
-          Payload: new TextEncoder().encode(JSON.stringify({ version: 1, appId: "app-x", stageId: -1 })),
+          FunctionName: deployment.executorFunction,
+          Payload: new TextEncoder().encode(JSON.stringify({ version: 2, appId: "app-x", stageId: -1 })),
         }),
       );
       expect(response.FunctionError).toBeUndefined();
@@ -78,50 +70,55 @@ describe("lambda executor on the emulator", () => {
       expect(body.error.type).toBe("InvalidTask");
       expect(body.error.message).toMatch(/^invalid task payload: /);
       expect(body.error.message).toMatch(/stageId: /);
-      expect(body.error.message).toMatch(/input: /);
+      expect(body.error.message).toMatch(/stage: /);
     } finally {
       client.destroy();
     }
   });
 
-  it("fails the job on bad input with the partition, the object and the line", async () => {
-    const { bucket } = connection.deployment;
-    const name = `${dataset}-bad`;
-    const good = "id,category,amount\n1,a,5\n";
-    const bad = "id,category,amount\n1,a,5\n2,b,12x\n";
-    await connection.store.put(s3Uri(bucket, datasetPartKey(name, 0, "csv")), good);
-    await connection.store.put(s3Uri(bucket, datasetPartKey(name, 1, "csv")), bad);
-    try {
-      const error = await runGroupedSum(connection, { input: s3Uri(bucket, datasetPrefix(name)), groupBy: "category", sum: "amount" }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TaskFailedError);
-      const message = (error as Error).message;
-      expect(message).toContain("Task 1 in stage 0 failed 1 time(s)");
-      expect(message).toContain(`${s3Uri(bucket, datasetPartKey(name, 1, "csv"))}:3: column "amount" is not a number: "12x"`);
-    } finally {
-      await connection.store.delete([0, 1].map((i) => s3Uri(bucket, datasetPartKey(name, i, "csv"))));
-    }
+  it("fails the job with the partition and the object when a file lacks a column", async () => {
+    await store.put(`${prefix}bad/part-0.csv`, "id,category,amount\n1,a,5\n");
+    await store.put(`${prefix}bad/part-1.csv`, "id,kind,amount\n2,b,7\n");
+    const df = spark.read.option("header", "true").schema("id INT, category STRING, amount DOUBLE").csv(`${prefix}bad/`);
+    const error = await df.filter(col("amount").gt(1)).collect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect((error as Error).message).toContain("Task 1 in stage 0 failed 1 time(s)");
+    expect((error as Error).message).toContain(`${prefix}bad/part-1.csv: column "category" not found in the header; the header has: id, kind, amount`);
   });
 
-  it("says how to fix a missing input and a missing stack", async () => {
-    const missing = s3Uri(connection.deployment.bucket, "data/does-not-exist/");
-    await expect(runGroupedSum(connection, { input: missing, groupBy: "a", sum: "b" })).rejects.toThrow(
-      `No input found at ${missing}`,
-    );
+  it("refuses a local input path, saying how to upload it", async () => {
+    await expect(spark.read.csv("/tmp/local.csv").collect()).rejects.toThrow(/local path.*cannot see this machine's files\. Upload it first/);
+  });
+
+  it("says how to fix a missing stack", async () => {
     const error = await discoverDeployment({ stackName: "NoSuchStack" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeploymentNotFoundError);
     expect((error as Error).message).toMatch(/Cannot find the sparkfn stack "NoSuchStack".*npm run deploy:local/);
   });
 
-  it("serves the same job from the sparkfn CLI, and exits non-zero with a message on failure", async () => {
+  it("runs a job script with sparkfn submit --master lambda, and exits non-zero with the error on failure", async () => {
+    await store.put(`${prefix}submit/part-0.csv`, "category,amount\na,1500\nb,200\na,2500\n");
+    const dir = path.join(ROOT, "test/.artifacts");
+    await mkdir(dir, { recursive: true });
+    const job = path.join(dir, `job-${randomUUID().slice(0, 8)}.ts`);
+    await writeFile(
+      job,
+      [
+        'import { SparkSession, col } from "sparkfn";',
+        "const spark = await SparkSession.builder().appName(\"submitted\").getOrCreate();",
+        `const df = spark.read.option("header", "true").option("inferSchema", "true").csv(${JSON.stringify(`${prefix}submit/`)});`,
+        'const rows = await df.filter(col("amount").gt(1000)).groupBy("category").sum("amount").collect();',
+        'console.log(JSON.stringify({ master: spark.master, rows }));',
+        "await spark.stop();",
+      ].join("\n"),
+    );
     const run = promisify(execFile);
-    const cli = [path.join(ROOT, "driver/bin/sparkfn.mjs")];
-    const { stdout } = await run("node", [...cli, "group-sum", input, "--group-by", "category", "--sum", "amount", "--where", "amount > 1000"], { cwd: ROOT });
-    const expected = referenceGroupSum(files, (a) => a > 1000);
-    for (const [category, { sum, count }] of expected) {
-      expect(stdout).toMatch(new RegExp(`\\|\\s*${category}\\|\\s*${sum.toFixed(2)}\\|\\s*${count}\\|`));
-    }
-    const failed = await run("node", [...cli, "group-sum", input, "--group-by", "category", "--sum", "amount", "--where", "amount ~ 3"], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+    const cli = path.join(ROOT, "driver/bin/sparkfn.mjs");
+    const { stdout } = await run("node", [cli, "submit", job, "--master", "lambda", "--conf", "spark.sql.shuffle.partitions=2"], { cwd: ROOT });
+    expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual({ master: { kind: "lambda" }, rows: [{ category: "a", "sum(amount)": 4000 }] });
+
+    const failed = await run("node", [cli, "submit", job, "--master", "yarn"], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
     expect((failed as { code: number }).code).toBe(1);
-    expect((failed as { stderr: string }).stderr).toMatch(/Cannot read the condition "amount ~ 3"/);
+    expect((failed as { stderr: string }).stderr).toMatch(/sparkfn: Unknown master "yarn": use local, local\[N\], local\[\*\] or lambda/);
   });
 });

@@ -2,25 +2,26 @@ import { describe, expect, it } from "vitest";
 import { TaskFailedError } from "../../../driver/errors.ts";
 import type { TaskInvoker } from "../../../driver/invoker/task-invoker.ts";
 import { runTasks } from "../../../driver/scheduler/run-tasks.ts";
-import type { TaskPayload, TaskResult } from "../../../shared/task.ts";
+import type { StageTask, TaskResult } from "../../../shared/task.ts";
 
-const tasks: TaskPayload[] = Array.from({ length: 20 }, (_, partition) => ({
-  version: 1,
+const tasks: StageTask[] = Array.from({ length: 20 }, (_, partition) => ({
+  version: 2,
   appId: "app-t",
   stageId: 1,
   partition,
   attempt: 0,
-  input: { uri: `s3://b/part-${partition}.csv`, format: "csv", header: true },
-  pipeline: { aggregate: { groupBy: "k", sum: "v" } },
+  stage: { version: 1, stageId: 1, source: { kind: "range" }, operators: [], sink: { kind: "result" } },
+  input: { kind: "files", files: [{ uri: `s3://b/part-${partition}.csv`, size: 10 }] },
+  scratch: "s3://b/apps/app-t/",
 }));
 
-const ok = (t: TaskPayload): TaskResult => ({
+const ok = (t: StageTask): TaskResult => ({
   status: "ok",
-  version: 1,
+  version: 2,
   stageId: t.stageId,
   partition: t.partition,
   attempt: t.attempt,
-  groups: [[`p${t.partition}`, t.partition, 1]],
+  output: { kind: "rows", rows: [[t.partition]] },
   metrics: {
     durationMs: 1,
     coldStart: false,
@@ -33,9 +34,9 @@ const ok = (t: TaskPayload): TaskResult => ({
   },
 });
 
-const fail = (t: TaskPayload, retryable: boolean): TaskResult => ({
+const fail = (t: StageTask, retryable: boolean): TaskResult => ({
   status: "error",
-  version: 1,
+  version: 2,
   stageId: t.stageId,
   partition: t.partition,
   attempt: t.attempt,
@@ -46,9 +47,9 @@ const fail = (t: TaskPayload, retryable: boolean): TaskResult => ({
 class ScriptedInvoker implements TaskInvoker {
   inFlight = 0;
   peak = 0;
-  calls: TaskPayload[] = [];
-  constructor(private readonly behave: (t: TaskPayload) => TaskResult) {}
-  async invoke(task: TaskPayload): Promise<TaskResult> {
+  calls: StageTask[] = [];
+  constructor(private readonly behave: (t: StageTask) => TaskResult) {}
+  async invoke(task: StageTask): Promise<TaskResult> {
     this.calls.push(task);
     this.inFlight++;
     this.peak = Math.max(this.peak, this.inFlight);

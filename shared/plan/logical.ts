@@ -1,0 +1,181 @@
+/**
+ * Logical plans as data (DataFusion's LogicalPlan, Kysely's operation nodes): readonly
+ * nodes discriminated by `kind`, plain JSON. The driver's DataFrame methods build them with
+ * the validating factories below; the optimizer rewrites them; the physical planner cuts
+ * them into stages.
+ */
+import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
+import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
+import type { Row, Schema } from "./types.ts";
+
+export const PLAN_VERSION = 1;
+
+export interface SortOrder {
+  readonly expr: Expr;
+  readonly ascending: boolean;
+  /** Spark's default: nulls first when ascending, last when descending. */
+  readonly nullsFirst: boolean;
+}
+
+export interface CsvSource {
+  readonly format: "csv";
+  /** Input objects (already listed), each read whole by one task for now. */
+  readonly files: readonly { readonly uri: string; readonly size: number }[];
+  readonly header: boolean;
+  /** The file's full schema (declared or inferred). */
+  readonly schema: Schema;
+}
+
+export type LogicalPlan =
+  | { readonly kind: "scan"; readonly source: CsvSource; readonly columns: readonly string[] | null; readonly pushedFilters: readonly Expr[] }
+  | { readonly kind: "localRelation"; readonly schema: Schema; readonly rows: readonly Row[]; readonly numPartitions: number }
+  | { readonly kind: "range"; readonly start: number; readonly end: number; readonly step: number; readonly numPartitions: number }
+  | { readonly kind: "project"; readonly input: LogicalPlan; readonly exprs: readonly Expr[] }
+  | { readonly kind: "filter"; readonly input: LogicalPlan; readonly condition: Expr }
+  | { readonly kind: "aggregate"; readonly input: LogicalPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
+  | { readonly kind: "sort"; readonly input: LogicalPlan; readonly orders: readonly SortOrder[] }
+  | { readonly kind: "limit"; readonly input: LogicalPlan; readonly n: number }
+  | { readonly kind: "repartition"; readonly input: LogicalPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] };
+
+/**
+ * What the DataFrame API builds: the logical plan plus nodes that need the input's schema
+ * (or I/O) to become logical nodes. The analyzer resolves them at the first action. The
+ * unary nodes repeat LogicalPlan's with an unresolved input: TypeScript infers a recursive
+ * generic alias for both as `any`, so they are spelled out.
+ */
+export type UnresolvedPlan =
+  | { readonly kind: "unresolvedScan"; readonly format: "csv"; readonly paths: readonly string[]; readonly options: Readonly<Record<string, string>>; readonly schema: Schema | null }
+  | { readonly kind: "withColumns"; readonly input: UnresolvedPlan; readonly columns: readonly { readonly name: string; readonly expr: Expr }[] }
+  | { readonly kind: "dropColumns"; readonly input: UnresolvedPlan; readonly names: readonly string[] }
+  | { readonly kind: "renameColumn"; readonly input: UnresolvedPlan; readonly from: string; readonly to: string }
+  | { readonly kind: "distinct"; readonly input: UnresolvedPlan }
+  | PlanOf<"scan" | "localRelation" | "range">
+  | { readonly kind: "project"; readonly input: UnresolvedPlan; readonly exprs: readonly Expr[] }
+  | { readonly kind: "filter"; readonly input: UnresolvedPlan; readonly condition: Expr }
+  | { readonly kind: "aggregate"; readonly input: UnresolvedPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
+  | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[] }
+  | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
+  | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] };
+
+export type PlanKind = LogicalPlan["kind"];
+export type PlanOf<K extends PlanKind> = Extract<LogicalPlan, { kind: K }>;
+
+type SchemaRules = { [K in PlanKind]: (plan: PlanOf<K>) => Schema };
+
+const SCHEMA_OF: SchemaRules = {
+  scan: (p) =>
+    p.columns === null ? p.source.schema : { fields: p.columns.map((name) => resolveColumn(p.source.schema, name)) },
+  localRelation: (p) => p.schema,
+  range: () => ({ fields: [{ name: "id", type: "long", nullable: false }] }),
+  project: (p) => {
+    const input = schemaOf(p.input);
+    return { fields: p.exprs.map((e) => outputField(e, input)) };
+  },
+  filter: (p) => schemaOf(p.input),
+  aggregate: (p) => {
+    const input = schemaOf(p.input);
+    return { fields: [...p.groupBy, ...p.aggregates].map((e) => outputField(e, input)) };
+  },
+  sort: (p) => schemaOf(p.input),
+  limit: (p) => schemaOf(p.input),
+  repartition: (p) => schemaOf(p.input),
+};
+
+export function schemaOf(plan: LogicalPlan): Schema {
+  return (SCHEMA_OF[plan.kind] as (p: LogicalPlan) => Schema)(plan);
+}
+
+/** The direct inputs of a node. */
+export function inputsOf(plan: LogicalPlan): LogicalPlan[] {
+  return "input" in plan ? [plan.input] : [];
+}
+
+/** A copy of `plan` with its inputs replaced (same order as inputsOf). */
+export function withInputs(plan: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalPlan {
+  return "input" in plan ? ({ ...plan, input: inputs[0]! } as LogicalPlan) : plan;
+}
+
+// ---- validating factories --------------------------------------------------------------
+
+function checkScalar(exprs: readonly Expr[], input: Schema, where: string): void {
+  for (const e of exprs) {
+    if (containsAggregate(e)) throw new AnalysisError(`${where}: aggregate ${exprName(e)} is only allowed in agg().`);
+    typeOf(e, input);
+  }
+}
+
+export function project(input: LogicalPlan, exprs: readonly Expr[]): LogicalPlan {
+  const schema = schemaOf(input);
+  checkScalar(exprs, schema, "select");
+  const names = exprs.map(exprName);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new AnalysisError(`select: the column name "${dup}" appears twice; rename one with alias().`);
+  return { kind: "project", input, exprs };
+}
+
+export function filter(input: LogicalPlan, condition: Expr): LogicalPlan {
+  checkScalar([condition], schemaOf(input), "filter");
+  const t = typeOf(condition, schemaOf(input));
+  if (t.type !== "boolean" && t.type !== "null") {
+    throw new AnalysisError(`filter: the condition ${exprName(condition)} is ${t.type}, not boolean.`);
+  }
+  return { kind: "filter", input, condition };
+}
+
+export function aggregate(input: LogicalPlan, groupBy: readonly Expr[], aggregates: readonly Expr[]): LogicalPlan {
+  const schema = schemaOf(input);
+  checkScalar(groupBy, schema, "groupBy");
+  for (const a of aggregates) {
+    const inner = a.kind === "alias" ? a.expr : a;
+    if (inner.kind !== "agg") {
+      throw new AnalysisError(`agg: ${exprName(a)} is not an aggregate function (sum, count, avg, min, max, countDistinct).`);
+    }
+    if (inner.arg && containsAggregate(inner.arg)) throw new AnalysisError(`agg: ${exprName(a)} nests an aggregate in an aggregate.`);
+    typeOf(a, schema);
+  }
+  return { kind: "aggregate", input, groupBy, aggregates };
+}
+
+export function sort(input: LogicalPlan, orders: readonly SortOrder[]): LogicalPlan {
+  checkScalar(orders.map((o) => o.expr), schemaOf(input), "orderBy");
+  return { kind: "sort", input, orders };
+}
+
+export function limit(input: LogicalPlan, n: number): LogicalPlan {
+  if (!Number.isInteger(n) || n < 0) throw new AnalysisError(`limit(${n}): expected a whole number of at least 0.`);
+  return { kind: "limit", input, n };
+}
+
+export function repartition(input: LogicalPlan, numPartitions: number, exprs: readonly Expr[]): LogicalPlan {
+  if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+    throw new AnalysisError(`repartition(${numPartitions}): expected a whole number of at least 1.`);
+  }
+  checkScalar(exprs, schemaOf(input), "repartition");
+  return { kind: "repartition", input, numPartitions, exprs };
+}
+
+/** Columns of the input that a node's own expressions read. */
+export function columnsReadBy(plan: LogicalPlan): Set<string> {
+  const out = new Set<string>();
+  const add = (e: Expr) => referencedColumns(e, out);
+  switch (plan.kind) {
+    case "project":
+      plan.exprs.forEach(add);
+      break;
+    case "filter":
+      add(plan.condition);
+      break;
+    case "aggregate":
+      [...plan.groupBy, ...plan.aggregates].forEach(add);
+      break;
+    case "sort":
+      plan.orders.forEach((o) => add(o.expr));
+      break;
+    case "repartition":
+      plan.exprs.forEach(add);
+      break;
+    default:
+      break;
+  }
+  return out;
+}

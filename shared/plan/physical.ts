@@ -1,0 +1,124 @@
+/**
+ * Physical plans: a job is a graph of stages cut at exchanges (shuffles). Each stage is a
+ * source, a pipeline of narrow operators, and a sink; a task runs one stage over one
+ * partition. This is what travels to executors, validated there by `StagePlanSchema`.
+ */
+import { z } from "zod";
+import { exprName, ExprSchema, AggFn, type Expr } from "./expr.ts";
+import { outputField } from "./resolve.ts";
+import { Schema, type Field } from "./types.ts";
+
+export const STAGE_PLAN_VERSION = 1;
+
+const Int = z.number().int().nonnegative();
+const SortOrderSchema = z.object({ expr: ExprSchema, ascending: z.boolean(), nullsFirst: z.boolean() }).strict();
+
+/** One aggregate of an aggregation: function, argument (null = `*`) and output name. */
+export const AggCall = z.object({ fn: AggFn, arg: ExprSchema.nullable(), name: z.string().min(1) }).strict();
+export type AggCall = z.infer<typeof AggCall>;
+
+export const StageSource = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("csv"), header: z.boolean(), fileSchema: Schema, columns: z.array(z.string()).nullable() }).strict(),
+  z.object({ kind: z.literal("rows"), schema: Schema }).strict(),
+  z.object({ kind: z.literal("range") }).strict(),
+  z.object({ kind: z.literal("shuffle"), shuffleId: Int, schema: Schema }).strict(),
+]);
+export type StageSource = z.infer<typeof StageSource>;
+
+export const StageOperator = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("filter"), condition: ExprSchema }).strict(),
+  z.object({ kind: z.literal("project"), exprs: z.array(ExprSchema) }).strict(),
+  /** Map side: rows → [...group keys, ...aggregate states] per group of this partition. */
+  z.object({ kind: z.literal("partialAggregate"), groupBy: z.array(ExprSchema), aggregates: z.array(AggCall) }).strict(),
+  /** Reduce side: merges states of the same keys, outputs [...keys, ...results]. */
+  z.object({ kind: z.literal("finalAggregate"), keys: z.array(z.string()), aggregates: z.array(AggCall) }).strict(),
+  z.object({ kind: z.literal("sort"), orders: z.array(SortOrderSchema) }).strict(),
+  z.object({ kind: z.literal("limit"), n: Int }).strict(),
+]);
+export type StageOperator = z.infer<typeof StageOperator>;
+
+export const Partitioning = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("hash"), keys: z.array(ExprSchema), numPartitions: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal("roundRobin"), numPartitions: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal("single") }).strict(),
+]);
+export type Partitioning = z.infer<typeof Partitioning>;
+
+export const StageSink = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("result") }).strict(),
+  z.object({ kind: z.literal("shuffle"), shuffleId: Int, partitioning: Partitioning }).strict(),
+]);
+export type StageSink = z.infer<typeof StageSink>;
+
+export const StagePlanSchema = z
+  .object({
+    version: z.literal(STAGE_PLAN_VERSION),
+    stageId: Int,
+    source: StageSource,
+    operators: z.array(StageOperator),
+    sink: StageSink,
+  })
+  .strict();
+export type StagePlan = z.infer<typeof StagePlanSchema>;
+
+/** What one partition of a stage reads. */
+export const PartitionInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("files"), files: z.array(z.object({ uri: z.string().min(1), size: Int }).strict()) }).strict(),
+  z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))) }).strict(),
+  z.object({ kind: z.literal("range"), start: z.number(), end: z.number(), step: z.number() }).strict(),
+  /** Byte ranges of map outputs holding this reduce partition (empty ones left out). */
+  z
+    .object({
+      kind: z.literal("shuffle"),
+      blocks: z.array(z.object({ uri: z.string().min(1), offset: Int, length: Int, rows: Int }).strict()),
+    })
+    .strict(),
+]);
+export type PartitionInput = z.infer<typeof PartitionInput>;
+
+// ---- schemas through a stage -------------------------------------------------------------
+
+export function sourceSchema(source: StageSource): Schema {
+  switch (source.kind) {
+    case "csv":
+      return source.columns === null
+        ? source.fileSchema
+        : { fields: source.columns.map((c) => source.fileSchema.fields.find((f) => f.name === c)!) };
+    case "rows":
+    case "shuffle":
+      return source.schema;
+    case "range":
+      return { fields: [{ name: "id", type: "long", nullable: false }] };
+  }
+}
+
+function aggField(call: AggCall, input: Schema): Field {
+  const expr: Expr = { kind: "agg", fn: call.fn, arg: call.arg };
+  return { ...outputField(expr, input), name: call.name };
+}
+
+/** Schema of the rows an operator produces from rows of schema `input`. */
+export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
+  switch (op.kind) {
+    case "filter":
+    case "sort":
+    case "limit":
+      return input;
+    case "project":
+      return { fields: op.exprs.map((e) => outputField(e, input)) };
+    case "partialAggregate":
+      // States are internal values; they keep the aggregate's name and nominal type.
+      return { fields: [...op.groupBy.map((e) => outputField(e, input)), ...op.aggregates.map((a) => aggField(a, input))] };
+    case "finalAggregate":
+      // The input already carries keys then states named after the aggregates.
+      return input;
+  }
+}
+
+export function stageOutputSchema(stage: Pick<StagePlan, "source" | "operators">): Schema {
+  return stage.operators.reduce<Schema>(operatorOutputSchema, sourceSchema(stage.source));
+}
+
+export function aggName(call: { fn: AggCall["fn"]; arg: Expr | null }): string {
+  return exprName({ kind: "agg", fn: call.fn, arg: call.arg });
+}
