@@ -1,0 +1,46 @@
+/**
+ * Validates a task payload and runs it, turning every failure into a structured answer.
+ * Shared by the Lambda handler and the local worker threads, so both masters behave alike.
+ */
+import { describeIssues, StageTask, TASK_PROTOCOL_VERSION, type TaskFailure, type TaskResult } from "../shared/task.ts";
+import type { ObjectStore } from "../shared/storage/object-store.ts";
+import { AnalysisError } from "../shared/plan/resolve.ts";
+import { runStageTask } from "./stage/run-stage.ts";
+import { TaskError } from "./task-error.ts";
+
+export interface ExecuteOptions {
+  /** The store for this task's reads and writes (fresh per task, so its counters are the task's). */
+  store: () => ObjectStore;
+  /** Checks an input or scratch URI before anything touches it; throws TaskError to refuse. */
+  checkUri?: (uri: string, role: string) => void;
+}
+
+function failure(error: TaskFailure["error"], ids: Partial<Pick<StageTask, "stageId" | "partition" | "attempt">>): TaskFailure {
+  return { status: "error", version: TASK_PROTOCOL_VERSION, ...ids, error };
+}
+
+export async function execute(event: unknown, options: ExecuteOptions): Promise<TaskResult> {
+  const parsed = StageTask.safeParse(event);
+  if (!parsed.success) {
+    const message = `invalid task payload: ${describeIssues(parsed.error)}`;
+    console.error(JSON.stringify({ level: "error", msg: message }));
+    return failure({ type: "InvalidTask", message, retryable: false }, {});
+  }
+  const task = parsed.data;
+  const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
+  try {
+    if (options.checkUri) {
+      options.checkUri(task.scratch, "scratch");
+      if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
+      if (task.input.kind === "shuffle") task.input.blocks.forEach((b) => options.checkUri!(b.uri, "shuffle input"));
+    }
+    return await runStageTask(task, options.store());
+  } catch (error) {
+    if (error instanceof TaskError) return failure({ type: error.type, message: error.message, retryable: error.retryable }, ids);
+    // A plan that does not fit its data (unknown column, bad types) will fail on every attempt.
+    if (error instanceof AnalysisError) return failure({ type: "InvalidTask", message: error.message, retryable: false }, ids);
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    console.error(JSON.stringify({ level: "error", msg: "task failed", appId: task.appId, ...ids, error: message }));
+    return failure({ type: "Internal", message, retryable: true }, ids);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Entry point of a `local[N]` worker thread: runs the tasks the driver posts, with the same
+ * executor code as the Lambda function and local files (or S3, for s3:// URIs) as storage.
+ */
+import { parentPort } from "node:worker_threads";
+import { LocalObjectStore } from "../shared/storage/local-store.ts";
+import { isS3Uri, type ObjectStore } from "../shared/storage/object-store.ts";
+import { S3ObjectStore } from "../shared/storage/s3-store.ts";
+import { execute } from "./execute.ts";
+
+interface Request {
+  readonly id: number;
+  readonly task: { readonly scratch?: unknown };
+}
+
+if (!parentPort) throw new Error("executor-fn/local-worker.ts must run in a worker thread");
+const port = parentPort;
+
+port.on("message", async ({ id, task }: Request) => {
+  const s3 = typeof task.scratch === "string" && isS3Uri(task.scratch);
+  const store = (): ObjectStore => (s3 ? new S3ObjectStore() : new LocalObjectStore());
+  const result = await execute(task, { store });
+  port.postMessage({ id, result });
+});
