@@ -1,0 +1,101 @@
+/**
+ * Column: an immutable wrapper around an expression node. Every method returns a new
+ * Column; method names follow Spark's Scala Column (TypeScript has no operator overloading).
+ */
+import { alias, binary, call, literal, unary, type BinaryOp, type Expr } from "../../shared/plan/expr.ts";
+import type { SortOrder } from "../../shared/plan/logical.ts";
+import { parseTypeName, type DataType, type Value } from "../../shared/plan/types.ts";
+
+export type ColumnLike = Column | Value;
+
+/** Values become literals; Columns stay as they are. */
+export function toExpr(value: ColumnLike): Expr {
+  return value instanceof Column ? value.expr : literal(value);
+}
+
+export class Column {
+  constructor(readonly expr: Expr) {}
+
+  private bin(op: BinaryOp, other: ColumnLike): Column {
+    return new Column(binary(op, this.expr, toExpr(other)));
+  }
+
+  plus(other: ColumnLike) { return this.bin("add", other); }
+  minus(other: ColumnLike) { return this.bin("subtract", other); }
+  multiply(other: ColumnLike) { return this.bin("multiply", other); }
+  divide(other: ColumnLike) { return this.bin("divide", other); }
+  mod(other: ColumnLike) { return this.bin("mod", other); }
+  equalTo(other: ColumnLike) { return this.bin("eq", other); }
+  notEqual(other: ColumnLike) { return this.bin("ne", other); }
+  gt(other: ColumnLike) { return this.bin("gt", other); }
+  geq(other: ColumnLike) { return this.bin("ge", other); }
+  lt(other: ColumnLike) { return this.bin("lt", other); }
+  leq(other: ColumnLike) { return this.bin("le", other); }
+  /** Equality that treats two nulls as equal (Spark's `<=>`). */
+  eqNullSafe(other: ColumnLike) { return this.bin("eqNullSafe", other); }
+  and(other: ColumnLike) { return this.bin("and", other); }
+  or(other: ColumnLike) { return this.bin("or", other); }
+  negate() { return new Column(unary("negate", this.expr)); }
+  isNull() { return new Column(unary("isNull", this.expr)); }
+  isNotNull() { return new Column(unary("isNotNull", this.expr)); }
+
+  isin(...values: (ColumnLike | ColumnLike[])[]) {
+    const flat = values.flat() as ColumnLike[];
+    return new Column({ kind: "in", expr: this.expr, values: flat.map(toExpr) });
+  }
+
+  /** lower <= this <= upper, inclusive, as Spark's between. */
+  between(lower: ColumnLike, upper: ColumnLike) {
+    return this.geq(lower).and(this.leq(upper));
+  }
+
+  /** SQL LIKE: `%` matches any run of characters, `_` one character, `\` escapes. */
+  like(pattern: string) {
+    return new Column(call("like", [this.expr, literal(pattern)]));
+  }
+
+  /** cast("int"), cast("double"), cast("string"), ... (Spark's DDL type names). */
+  cast(type: string | DataType) {
+    return new Column({ kind: "cast", expr: this.expr, to: parseTypeName(type) });
+  }
+
+  alias(name: string) { return new Column(alias(this.expr, name)); }
+  /** Same as alias. */
+  as(name: string) { return this.alias(name); }
+  name(name: string) { return this.alias(name); }
+
+  asc(): SortOrderColumn { return new SortOrderColumn(this.expr, true, true); }
+  desc(): SortOrderColumn { return new SortOrderColumn(this.expr, false, false); }
+  asc_nulls_first(): SortOrderColumn { return new SortOrderColumn(this.expr, true, true); }
+  asc_nulls_last(): SortOrderColumn { return new SortOrderColumn(this.expr, true, false); }
+  desc_nulls_first(): SortOrderColumn { return new SortOrderColumn(this.expr, false, true); }
+  desc_nulls_last(): SortOrderColumn { return new SortOrderColumn(this.expr, false, false); }
+}
+
+/** A column with a sort direction, as `col("x").desc()` gives. */
+export class SortOrderColumn {
+  constructor(
+    readonly expr: Expr,
+    readonly ascending: boolean,
+    readonly nullsFirst: boolean,
+  ) {}
+
+  toSortOrder(): SortOrder {
+    return { expr: this.expr, ascending: this.ascending, nullsFirst: this.nullsFirst };
+  }
+}
+
+/** `when(cond, value).when(...).otherwise(value)`. */
+export class CaseWhenColumn extends Column {
+  constructor(private readonly branches: readonly { when: Expr; then: Expr }[]) {
+    super({ kind: "caseWhen", branches, otherwise: null });
+  }
+
+  when(condition: Column, value: ColumnLike): CaseWhenColumn {
+    return new CaseWhenColumn([...this.branches, { when: condition.expr, then: toExpr(value) }]);
+  }
+
+  otherwise(value: ColumnLike): Column {
+    return new Column({ kind: "caseWhen", branches: this.branches, otherwise: toExpr(value) });
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * DataFrame: an immutable, lazy query. Each transformation returns a new DataFrame around a
+ * new plan node; actions (collect, count, show, ...) analyze, optimize, plan and run it.
+ */
+import type { Expr } from "../../shared/plan/expr.ts";
+import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
+import { TYPE_NAMES, type Schema, type Value } from "../../shared/plan/types.ts";
+import { formatTable } from "../format/table.ts";
+import { Column, SortOrderColumn } from "./column.ts";
+import { asColumn, count as countFn, type ColumnOrName } from "./functions.ts";
+import { GroupedData } from "./grouped-data.ts";
+
+export type RowObject = Record<string, Value>;
+
+/** What a DataFrame needs from its session: running and explaining plans. */
+export interface QueryExecution {
+  execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }>;
+  schemaOf(plan: UnresolvedPlan): Promise<Schema>;
+  explain(plan: UnresolvedPlan): Promise<string>;
+  numPartitions(plan: UnresolvedPlan): Promise<number>;
+}
+
+const toObjects = (schema: Schema, rows: Value[][]): RowObject[] =>
+  rows.map((row) => Object.fromEntries(schema.fields.map((f, i) => [f.name, row[i] ?? null])));
+
+function sortOrder(c: ColumnOrName | SortOrderColumn): SortOrder {
+  if (c instanceof SortOrderColumn) return c.toSortOrder();
+  return { expr: asColumn(c).expr, ascending: true, nullsFirst: true };
+}
+
+export class DataFrame {
+  constructor(
+    readonly plan: UnresolvedPlan,
+    private readonly session: QueryExecution,
+  ) {}
+
+  private with(plan: UnresolvedPlan): DataFrame {
+    return new DataFrame(plan, this.session);
+  }
+
+  // ---- transformations ----
+
+  select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.with({ kind: "project", input: this.plan, exprs: (cols.flat() as ColumnOrName[]).map((c) => asColumn(c).expr) });
+  }
+
+  withColumn(name: string, value: Column): DataFrame {
+    return this.with({ kind: "withColumns", input: this.plan, columns: [{ name, expr: value.expr }] });
+  }
+
+  withColumnRenamed(existing: string, renamed: string): DataFrame {
+    return this.with({ kind: "renameColumn", input: this.plan, from: existing, to: renamed });
+  }
+
+  drop(...names: string[]): DataFrame {
+    return this.with({ kind: "dropColumns", input: this.plan, names });
+  }
+
+  filter(condition: Column): DataFrame {
+    return this.with({ kind: "filter", input: this.plan, condition: condition.expr });
+  }
+
+  where(condition: Column): DataFrame {
+    return this.filter(condition);
+  }
+
+  groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    const keys = (cols.flat() as ColumnOrName[]).map((c) => asColumn(c).expr);
+    return new GroupedData(keys, (groupBy: readonly Expr[], aggregates: readonly Expr[]) =>
+      this.with({ kind: "aggregate", input: this.plan, groupBy, aggregates }),
+    );
+  }
+
+  /** Aggregates over the whole DataFrame: `df.agg(sum("amount"))`. */
+  agg(...aggregates: Column[]): DataFrame {
+    return this.groupBy().agg(...aggregates);
+  }
+
+  orderBy(...cols: (ColumnOrName | SortOrderColumn | (ColumnOrName | SortOrderColumn)[])[]): DataFrame {
+    const orders = (cols.flat() as (ColumnOrName | SortOrderColumn)[]).map(sortOrder);
+    return this.with({ kind: "sort", input: this.plan, orders });
+  }
+
+  sort(...cols: (ColumnOrName | SortOrderColumn | (ColumnOrName | SortOrderColumn)[])[]): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  limit(n: number): DataFrame {
+    return this.with({ kind: "limit", input: this.plan, n });
+  }
+
+  distinct(): DataFrame {
+    return this.with({ kind: "distinct", input: this.plan });
+  }
+
+  repartition(numPartitions: number, ...cols: ColumnOrName[]): DataFrame {
+    return this.with({ kind: "repartition", input: this.plan, numPartitions, exprs: cols.map((c) => asColumn(c).expr) });
+  }
+
+  // ---- actions ----
+
+  async collect(): Promise<RowObject[]> {
+    const { schema, rows } = await this.session.execute(this.plan);
+    return toObjects(schema, rows);
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.agg(countFn("*").alias("count")).collect();
+    return rows[0]!.count as number;
+  }
+
+  async take(n: number): Promise<RowObject[]> {
+    return this.limit(n).collect();
+  }
+
+  async head(n = 1): Promise<RowObject[]> {
+    return this.take(n);
+  }
+
+  async first(): Promise<RowObject | undefined> {
+    return (await this.take(1))[0];
+  }
+
+  /** Prints the first `n` rows as Spark's show() does; strings longer than 20 characters are cut. */
+  async show(n = 20, truncate = true): Promise<string> {
+    const { schema, rows } = await this.session.execute({ kind: "limit", input: this.plan, n });
+    const cell = (v: Value) => {
+      const s = v === null ? "null" : String(v);
+      return truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s;
+    };
+    const text = formatTable(schema.fields.map((f) => f.name), rows.map((r) => r.map(cell)));
+    console.log(text);
+    return text;
+  }
+
+  /** Prints (and returns) the parsed, optimized and physical plans, with stage boundaries. */
+  async explain(): Promise<string> {
+    const text = await this.session.explain(this.plan);
+    console.log(text);
+    return text;
+  }
+
+  async schema(): Promise<Schema> {
+    return this.session.schemaOf(this.plan);
+  }
+
+  async columns(): Promise<string[]> {
+    return (await this.schema()).fields.map((f) => f.name);
+  }
+
+  async printSchema(): Promise<string> {
+    const schema = await this.schema();
+    const text = ["root", ...schema.fields.map((f) => ` |-- ${f.name}: ${TYPE_NAMES[f.type]} (nullable = ${f.nullable})`)].join("\n");
+    console.log(text);
+    return text;
+  }
+
+  /** `df.rdd.getNumPartitions()`; the full RDD API comes with its own issue. */
+  get rdd(): { getNumPartitions(): Promise<number> } {
+    return { getNumPartitions: () => this.session.numPartitions(this.plan) };
+  }
+
+  toString(): string {
+    return `DataFrame[${this.plan.kind}]`;
+  }
+}
+

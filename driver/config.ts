@@ -1,0 +1,74 @@
+/**
+ * Session configuration: Spark's key names where the meaning carries over, `sparkfn.*` for
+ * the rest. Unknown keys are kept (and warned about once), never dropped.
+ */
+
+export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
+  "spark.app.name": "application name",
+  "spark.master": "local[N], local[*] or lambda",
+  "spark.sql.shuffle.partitions": "reduce partitions of a shuffle (default 200 on lambda, 2 x N on local[N])",
+  "spark.default.parallelism": "partitions of createDataFrame/range (default N on local[N], 8 on lambda)",
+  "spark.driver.maxResultSize": "cap on results pulled to the driver",
+  "spark.task.maxFailures": "attempts per task (default 4)",
+  "spark.sql.autoBroadcastJoinThreshold": "broadcast join size threshold",
+  "spark.eventLog.enabled": "write an event log",
+  "spark.eventLog.dir": "where the event log goes",
+  "spark.dynamicAllocation.maxExecutors": "most concurrent invocations (default 100)",
+  "sparkfn.stackName": "CloudFormation stack of the engine (default Sparkfn)",
+};
+
+/** Parses Spark size strings: `1024`, `64k`, `64m`, `1g`, `2t` (binary units), `0`. */
+export function parseSize(value: string | number): number {
+  if (typeof value === "number") return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(value);
+  if (!match) throw new Error(`Cannot read the size "${value}": use a number of bytes or a suffix k, m, g or t (e.g. 64m).`);
+  const power = { "": 0, k: 1, m: 2, g: 3, t: 4 }[match[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
+  return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+export type Master = { kind: "local"; threads: number } | { kind: "lambda" };
+
+export function parseMaster(master: string, cores: number): Master {
+  if (master === "lambda") return { kind: "lambda" };
+  const match = /^local(?:\[(\*|\d+)\])?$/.exec(master);
+  if (!match) throw new Error(`Unknown master "${master}": use local, local[N], local[*] or lambda.`);
+  const threads = match[1] === undefined ? 1 : match[1] === "*" ? cores : Number(match[1]);
+  if (threads < 1) throw new Error(`Master "${master}" needs at least one thread.`);
+  return { kind: "local", threads };
+}
+
+export class RuntimeConfig {
+  private readonly values = new Map<string, string>();
+  private readonly warned = new Set<string>();
+
+  constructor(
+    initial: Iterable<[string, string]> = [],
+    private readonly warn: (message: string) => void = (m) => console.warn(m),
+  ) {
+    for (const [k, v] of initial) this.set(k, v);
+  }
+
+  set(key: string, value: string | number | boolean): void {
+    if (!(key in KNOWN_CONFIG) && !this.warned.has(key)) {
+      this.warned.add(key);
+      this.warn(`sparkfn: config "${key}" is not used by sparkfn; it is kept, but has no effect.`);
+    }
+    this.values.set(key, String(value));
+  }
+
+  get(key: string, fallback?: string): string | undefined {
+    return this.values.get(key) ?? fallback;
+  }
+
+  getInt(key: string, fallback: number): number {
+    const raw = this.values.get(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n)) throw new Error(`Config ${key}=${raw} must be a whole number.`);
+    return n;
+  }
+
+  entries(): [string, string][] {
+    return [...this.values];
+  }
+}

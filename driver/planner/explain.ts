@@ -1,0 +1,89 @@
+/**
+ * Text renderings of plans: what `df.explain()` prints, and what the planner's snapshot
+ * tests compare. One line per node, children indented below their parent.
+ */
+import { exprName, type Expr } from "../../shared/plan/expr.ts";
+import type { LogicalPlan, PlanKind, PlanOf, SortOrder } from "../../shared/plan/logical.ts";
+import type { Partitioning, StageOperator, StageSource } from "../../shared/plan/physical.ts";
+import type { StageGraph } from "./physical-planner.ts";
+
+const names = (list: readonly Expr[]) => list.map(exprName).join(", ");
+const order = (o: SortOrder) => `${exprName(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`;
+
+type Lines = { [K in PlanKind]: (plan: PlanOf<K>) => string };
+const LOGICAL: Lines = {
+  scan: (p) =>
+    `Scan csv ${p.source.files.length} file(s) [${(p.columns ?? p.source.schema.fields.map((f) => f.name)).join(", ")}]` +
+    (p.pushedFilters.length ? ` PushedFilters: [${names(p.pushedFilters)}]` : ""),
+  localRelation: (p) => `LocalRelation [${p.schema.fields.map((f) => f.name).join(", ")}] ${p.rows.length} row(s)`,
+  range: (p) => `Range (${p.start}, ${p.end}, step=${p.step}, splits=${p.numPartitions})`,
+  project: (p) => `Project [${names(p.exprs)}]`,
+  filter: (p) => `Filter ${exprName(p.condition)}`,
+  aggregate: (p) => `Aggregate [${names(p.groupBy)}] [${names(p.aggregates)}]`,
+  sort: (p) => `Sort [${p.orders.map(order).join(", ")}]`,
+  limit: (p) => `Limit ${p.n}`,
+  repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
+};
+
+export function explainLogical(plan: LogicalPlan, depth = 0): string {
+  const line = `${"  ".repeat(depth)}${depth ? "+- " : ""}${(LOGICAL[plan.kind] as (p: LogicalPlan) => string)(plan)}`;
+  const child = "input" in plan ? `\n${explainLogical(plan.input, depth + 1)}` : "";
+  return line + child;
+}
+
+function partitioning(p: Partitioning): string {
+  switch (p.kind) {
+    case "hash":
+      return `hashpartitioning(${names(p.keys)}, ${p.numPartitions})`;
+    case "roundRobin":
+      return `roundrobinpartitioning(${p.numPartitions})`;
+    case "single":
+      return "SinglePartition";
+  }
+}
+
+function operator(op: StageOperator): string {
+  switch (op.kind) {
+    case "filter":
+      return `Filter ${exprName(op.condition)}`;
+    case "project":
+      return `Project [${names(op.exprs)}]`;
+    case "partialAggregate":
+      return `HashAggregate(partial) keys=[${names(op.groupBy)}] functions=[${op.aggregates.map((a) => a.name).join(", ")}]`;
+    case "finalAggregate":
+      return `HashAggregate(final) keys=[${op.keys.join(", ")}] functions=[${op.aggregates.map((a) => a.name).join(", ")}]`;
+    case "sort":
+      return `Sort [${op.orders.map(order).join(", ")}]`;
+    case "limit":
+      return `Limit ${op.n}`;
+  }
+}
+
+function source(s: StageSource): string {
+  switch (s.kind) {
+    case "csv":
+      return `Scan csv [${(s.columns ?? s.fileSchema.fields.map((f) => f.name)).join(", ")}]`;
+    case "rows":
+      return "LocalTableScan";
+    case "range":
+      return "Range";
+    case "shuffle":
+      return `ShuffleRead shuffle=${s.shuffleId}`;
+  }
+}
+
+/** Stages from the result back to the scans, each with its pipeline top-down. */
+export function explainStages(graph: StageGraph): string {
+  const out: string[] = [];
+  for (const stage of [...graph.stages].reverse()) {
+    const { plan } = stage;
+    const reads = stage.inputs.kind === "shuffle" ? ` <- Stage ${stage.inputs.parentStageId}` : "";
+    const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
+    out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"})${reads}`);
+    const lines: string[] = [];
+    if (plan.sink.kind === "shuffle") lines.push(`Exchange ${partitioning(plan.sink.partitioning)} shuffle=${plan.sink.shuffleId}`);
+    lines.push(...[...plan.operators].reverse().map(operator), source(plan.source));
+    out.push(...lines.map((l, i) => `  ${"  ".repeat(i)}${i ? "+- " : ""}${l}`));
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,25 @@
+/** The optimizer: its rules applied in order, repeatedly, until none changes the plan. */
+import type { LogicalPlan } from "../../../shared/plan/logical.ts";
+import { combineFilters } from "./combine-filters.ts";
+import { foldConstants } from "./fold-constants.ts";
+import { pruneColumns } from "./prune-columns.ts";
+import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
+import type { Rule } from "./rule.ts";
+
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersIntoScan, pruneColumns];
+
+const MAX_PASSES = 10;
+
+export function optimize(plan: LogicalPlan, rules: readonly Rule[] = RULES): LogicalPlan {
+  let current = plan;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let changed = false;
+    for (const rule of rules) {
+      const result = rule.rewrite(current);
+      current = result.plan;
+      changed ||= result.changed;
+    }
+    if (!changed) return current;
+  }
+  return current;
+}

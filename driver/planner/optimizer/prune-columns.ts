@@ -1,0 +1,46 @@
+/**
+ * Column pruning: walks the plan top-down with the set of columns each node's parent needs,
+ * and narrows every scan to the columns that are actually used (a CSV scan then converts
+ * only those fields; a Parquet scan reads only those column chunks).
+ */
+import { referencedColumns } from "../../../shared/plan/expr.ts";
+import { columnsReadBy, schemaOf, type LogicalPlan } from "../../../shared/plan/logical.ts";
+import type { Rule } from "./rule.ts";
+
+function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
+  switch (plan.kind) {
+    case "scan": {
+      if (required === null) return plan;
+      const needed = new Set(required);
+      plan.pushedFilters.forEach((f) => referencedColumns(f, needed));
+      const all = plan.source.schema.fields.map((f) => f.name);
+      const columns = all.filter((name) => needed.has(name));
+      if (plan.columns && columns.length === plan.columns.length) return plan;
+      return { ...plan, columns };
+    }
+    case "localRelation":
+    case "range":
+      return plan;
+    case "project":
+    case "aggregate":
+      // These produce new columns; their input needs only what their expressions read.
+      return { ...plan, input: prune(plan.input, columnsReadBy(plan)) };
+    case "filter":
+    case "sort":
+    case "limit":
+    case "repartition": {
+      const needed = required === null ? new Set(schemaOf(plan.input).fields.map((f) => f.name)) : new Set(required);
+      columnsReadBy(plan).forEach((c) => needed.add(c));
+      return { ...plan, input: prune(plan.input, needed) } as LogicalPlan;
+    }
+  }
+}
+
+export const pruneColumns: Rule = {
+  name: "ColumnPruning",
+  rewrite: (plan) => {
+    const before = JSON.stringify(plan);
+    const out = prune(plan, null);
+    return { plan: out, changed: JSON.stringify(out) !== before };
+  },
+};

@@ -1,0 +1,183 @@
+/**
+ * The physical planner: a pure function from an (optimized) logical plan to a graph of
+ * stages. Narrow operators are pipelined inside a stage; an exchange (aggregation, sort,
+ * limit, repartition) ends the current stage with a shuffle sink and starts a new stage
+ * that reads the shuffle. Aggregations are split into a partial (map-side) aggregate
+ * before the exchange and a final one after it.
+ *
+ * No AWS here: the scheduler turns stages into tasks.
+ */
+import { exprName, type Expr } from "../../shared/plan/expr.ts";
+import { schemaOf, type LogicalPlan, type PlanKind, type PlanOf } from "../../shared/plan/logical.ts";
+import {
+  STAGE_PLAN_VERSION,
+  stageOutputSchema,
+  type AggCall,
+  type PartitionInput,
+  type Partitioning,
+  type StageOperator,
+  type StagePlan,
+  type StageSource,
+} from "../../shared/plan/physical.ts";
+import type { Row, Schema } from "../../shared/plan/types.ts";
+
+export interface PlannerOptions {
+  /** spark.sql.shuffle.partitions */
+  readonly shufflePartitions: number;
+}
+
+export interface PlannedStage {
+  readonly plan: StagePlan;
+  readonly numPartitions: number;
+  /** Inputs of each partition, or the stage whose shuffle output it reads. */
+  readonly inputs: { readonly kind: "direct"; readonly partitions: readonly PartitionInput[] } | { readonly kind: "shuffle"; readonly parentStageId: number };
+}
+
+export interface StageGraph {
+  /** In dependency order: every stage comes after the stages it reads. */
+  readonly stages: readonly PlannedStage[];
+  readonly resultStageId: number;
+  readonly schema: Schema;
+}
+
+interface Pipeline {
+  source: StageSource;
+  inputs: PlannedStage["inputs"];
+  numPartitions: number;
+  operators: StageOperator[];
+}
+
+class Builder {
+  readonly stages: PlannedStage[] = [];
+  private nextShuffle = 0;
+  constructor(readonly options: PlannerOptions) {}
+
+  /** Ends `pipeline` with a shuffle sink and starts the stage that reads it. */
+  exchange(pipeline: Pipeline, partitioning: Partitioning): Pipeline {
+    const shuffleId = this.nextShuffle++;
+    const stageId = this.stages.length;
+    const plan: StagePlan = {
+      version: STAGE_PLAN_VERSION,
+      stageId,
+      source: pipeline.source,
+      operators: pipeline.operators,
+      sink: { kind: "shuffle", shuffleId, partitioning },
+    };
+    this.stages.push({ plan, numPartitions: pipeline.numPartitions, inputs: pipeline.inputs });
+    return {
+      source: { kind: "shuffle", shuffleId, schema: stageOutputSchema(plan) },
+      inputs: { kind: "shuffle", parentStageId: stageId },
+      numPartitions: partitioning.kind === "single" ? 1 : partitioning.numPartitions,
+      operators: [],
+    };
+  }
+
+  finish(pipeline: Pipeline): PlannedStage {
+    const plan: StagePlan = {
+      version: STAGE_PLAN_VERSION,
+      stageId: this.stages.length,
+      source: pipeline.source,
+      operators: pipeline.operators,
+      sink: { kind: "result" },
+    };
+    const stage = { plan, numPartitions: pipeline.numPartitions, inputs: pipeline.inputs };
+    this.stages.push(stage);
+    return stage;
+  }
+}
+
+function slices<T>(items: readonly T[], n: number): T[][] {
+  const out: T[][] = Array.from({ length: n }, () => []);
+  const size = Math.ceil(items.length / n);
+  items.forEach((item, i) => out[Math.min(Math.floor(i / Math.max(size, 1)), n - 1)]!.push(item));
+  return out;
+}
+
+function toAggCall(expr: Expr): AggCall {
+  const inner = expr.kind === "alias" ? expr.expr : expr;
+  if (inner.kind !== "agg") throw new Error(`internal: ${exprName(expr)} is not an aggregate`);
+  return { fn: inner.fn, arg: inner.arg, name: exprName(expr) };
+}
+
+type Rules = { [K in PlanKind]: (plan: PlanOf<K>, b: Builder) => Pipeline };
+
+const RULES: Rules = {
+  scan: (p) => ({
+    source: { kind: "csv", header: p.source.header, fileSchema: p.source.schema, columns: p.columns ? [...p.columns] : null },
+    // One task per file for now; byte-range splits come with the data-sources work.
+    inputs: { kind: "direct", partitions: p.source.files.map((f) => ({ kind: "files", files: [{ uri: f.uri, size: f.size }] })) },
+    numPartitions: p.source.files.length,
+    operators: p.pushedFilters.map((condition) => ({ kind: "filter", condition })),
+  }),
+  localRelation: (p) => ({
+    source: { kind: "rows", schema: p.schema },
+    inputs: { kind: "direct", partitions: slices<Row>(p.rows, p.numPartitions).map((rows) => ({ kind: "rows", rows })) },
+    numPartitions: p.numPartitions,
+    operators: [],
+  }),
+  range: (p) => {
+    const count = Math.max(0, Math.ceil((p.end - p.start) / p.step));
+    const per = Math.ceil(count / p.numPartitions);
+    const partitions: PartitionInput[] = Array.from({ length: p.numPartitions }, (_, i) => {
+      const first = Math.min(i * per, count);
+      const last = Math.min((i + 1) * per, count);
+      return { kind: "range", start: p.start + first * p.step, end: p.start + last * p.step, step: p.step };
+    });
+    return { source: { kind: "range" }, inputs: { kind: "direct", partitions }, numPartitions: p.numPartitions, operators: [] };
+  },
+  project: (p, b) => {
+    const pipeline = build(p.input, b);
+    pipeline.operators.push({ kind: "project", exprs: [...p.exprs] });
+    return pipeline;
+  },
+  filter: (p, b) => {
+    const pipeline = build(p.input, b);
+    pipeline.operators.push({ kind: "filter", condition: p.condition });
+    return pipeline;
+  },
+  aggregate: (p, b) => {
+    const pipeline = build(p.input, b);
+    const aggregates = p.aggregates.map(toAggCall);
+    pipeline.operators.push({ kind: "partialAggregate", groupBy: [...p.groupBy], aggregates });
+    const keys = p.groupBy.map(exprName);
+    const partitioning: Partitioning =
+      keys.length === 0
+        ? { kind: "single" }
+        : { kind: "hash", keys: keys.map((name) => ({ kind: "column", name })), numPartitions: b.options.shufflePartitions };
+    const reduce = b.exchange(pipeline, partitioning);
+    reduce.operators.push({ kind: "finalAggregate", keys, aggregates });
+    return reduce;
+  },
+  sort: (p, b) => {
+    // A single sorted partition for now; the range partitioner comes with the S3 shuffle.
+    const reduce = b.exchange(build(p.input, b), { kind: "single" });
+    reduce.operators.push({ kind: "sort", orders: [...p.orders] });
+    return reduce;
+  },
+  limit: (p, b) => {
+    const pipeline = build(p.input, b);
+    pipeline.operators.push({ kind: "limit", n: p.n });
+    // Partitions that already have one or zero inputs need no exchange.
+    if (pipeline.numPartitions <= 1) return pipeline;
+    const reduce = b.exchange(pipeline, { kind: "single" });
+    reduce.operators.push({ kind: "limit", n: p.n });
+    return reduce;
+  },
+  repartition: (p, b) =>
+    b.exchange(
+      build(p.input, b),
+      p.exprs.length > 0
+        ? { kind: "hash", keys: [...p.exprs], numPartitions: p.numPartitions }
+        : { kind: "roundRobin", numPartitions: p.numPartitions },
+    ),
+};
+
+function build(plan: LogicalPlan, b: Builder): Pipeline {
+  return (RULES[plan.kind] as (p: LogicalPlan, b: Builder) => Pipeline)(plan, b);
+}
+
+export function planStages(plan: LogicalPlan, options: PlannerOptions): StageGraph {
+  const builder = new Builder(options);
+  const result = builder.finish(build(plan, builder));
+  return { stages: builder.stages, resultStageId: result.plan.stageId, schema: schemaOf(plan) };
+}

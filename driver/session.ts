@@ -1,0 +1,248 @@
+/**
+ * SparkSession: configuration plus the clients of one master. It holds no query state;
+ * DataFrames carry their plans and ask the session to run them.
+ *
+ *   const spark = await SparkSession.builder().appName("demo").master("local[2]").getOrCreate();
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import * as path from "node:path";
+import type { UnresolvedPlan } from "../shared/plan/logical.ts";
+import { schemaOf } from "../shared/plan/logical.ts";
+import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
+import { LocalObjectStore } from "../shared/storage/local-store.ts";
+import { appScratchUri } from "../shared/storage/keys.ts";
+import type { ObjectStore } from "../shared/storage/object-store.ts";
+import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
+import { parseMaster, RuntimeConfig, type Master } from "./config.ts";
+import { connectLambda } from "./connect.ts";
+import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
+import type { TaskInvoker } from "./invoker/task-invoker.ts";
+import { analyze } from "./planner/analyzer.ts";
+import { explainLogical, explainStages } from "./planner/explain.ts";
+import { optimize } from "./planner/optimizer/index.ts";
+import { planStages } from "./planner/physical-planner.ts";
+import { runJob } from "./scheduler/dag-scheduler.ts";
+import { resolveCsvScan } from "./sources/csv.ts";
+import { DataFrameReader } from "./api/reader.ts";
+
+/** Defaults a launcher (sparkfn submit) sets for sessions the job script creates. */
+const launchDefaults = new Map<string, string>();
+export function setLaunchDefaults(conf: Iterable<[string, string]>): void {
+  for (const [k, v] of conf) launchDefaults.set(k, v);
+}
+
+interface Backend {
+  readonly invoker: TaskInvoker;
+  readonly store: ObjectStore;
+  readonly scratch: string;
+  close(): Promise<void>;
+}
+
+let active: SparkSession | undefined;
+
+export class SparkSession implements QueryExecution {
+  private stopped = false;
+
+  private constructor(
+    readonly conf: RuntimeConfig,
+    readonly master: Master,
+    readonly appId: string,
+    private readonly backend: Backend,
+  ) {}
+
+  /** A fresh reader each time, as in PySpark, so options never leak between reads. */
+  get read(): DataFrameReader {
+    return new DataFrameReader((plan) => new DataFrame(plan, this));
+  }
+
+  static builder(): Builder {
+    return new Builder();
+  }
+
+  /** @internal used by Builder */
+  static async create(conf: RuntimeConfig): Promise<SparkSession> {
+    const master = parseMaster(conf.get("spark.master", "local[*]")!, availableParallelism());
+    const appId = `app-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+    let backend: Backend;
+    if (master.kind === "local") {
+      const scratch = await mkdtemp(path.join(tmpdir(), `sparkfn-${appId}-`));
+      const invoker = new LocalTaskInvoker(master.threads);
+      backend = {
+        invoker,
+        store: new LocalObjectStore(),
+        scratch: `${scratch}/`,
+        close: async () => {
+          await invoker.close();
+          await rm(scratch, { recursive: true, force: true });
+        },
+      };
+    } else {
+      const connection = await connectLambda({
+        ...(conf.get("sparkfn.stackName") ? { stackName: conf.get("sparkfn.stackName")! } : {}),
+        maxConcurrency: conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
+      });
+      const scratch = appScratchUri(connection.deployment.bucket, appId);
+      backend = {
+        invoker: connection.invoker,
+        store: connection.store,
+        scratch,
+        close: async () => {
+          // Delete the app's shuffle files now; the bucket's lifecycle rule catches crashes.
+          const leftovers = await connection.store.list(scratch);
+          if (leftovers.length) await connection.store.delete(leftovers.map((o) => o.uri));
+          await connection.close();
+        },
+      };
+    }
+    return new SparkSession(conf, master, appId, backend);
+  }
+
+  get defaultParallelism(): number {
+    return this.conf.getInt("spark.default.parallelism", this.master.kind === "local" ? this.master.threads : 8);
+  }
+
+  get shufflePartitions(): number {
+    return this.conf.getInt("spark.sql.shuffle.partitions", this.master.kind === "local" ? 2 * this.master.threads : 200);
+  }
+
+  /** Rows as objects (or arrays in schema order) and an optional schema (DDL string or Schema). */
+  createDataFrame(rows: readonly (RowObject | Value[])[], schema?: Schema | string | string[]): DataFrame {
+    let resolved: Schema;
+    if (typeof schema === "string") resolved = parseDdlSchema(schema);
+    else if (Array.isArray(schema)) resolved = inferSchema(rows, schema);
+    else resolved = schema ?? inferSchema(rows);
+    const arrays: Row[] = rows.map((r, i) => {
+      if (Array.isArray(r)) {
+        if (r.length !== resolved.fields.length) throw new Error(`createDataFrame: row ${i} has ${r.length} values, the schema has ${resolved.fields.length} columns.`);
+        return r;
+      }
+      return resolved.fields.map((f) => (r as RowObject)[f.name] ?? null);
+    });
+    const numPartitions = Math.max(1, Math.min(this.defaultParallelism, arrays.length || 1));
+    return new DataFrame({ kind: "localRelation", schema: resolved, rows: arrays, numPartitions }, this);
+  }
+
+  /** Ids from start (inclusive) to end (exclusive), in a column `id`, like spark.range. */
+  range(start: number, end?: number, step = 1, numPartitions?: number): DataFrame {
+    const [from, to] = end === undefined ? [0, start] : [start, end];
+    if (step === 0) throw new Error("range(): step cannot be 0.");
+    return new DataFrame({ kind: "range", start: from, end: to, step, numPartitions: numPartitions ?? this.defaultParallelism }, this);
+  }
+
+  // ---- QueryExecution ----
+
+  private async analyzed(plan: UnresolvedPlan) {
+    this.assertRunning();
+    return analyze(plan, { resolveCsv: (paths, options, schema) => this.resolveCsv(paths, options, schema) });
+  }
+
+  private async resolveCsv(paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null) {
+    if (this.master.kind === "lambda") {
+      const local = paths.find((p) => !p.startsWith("s3://"));
+      if (local) {
+        throw new Error(
+          `Input "${local}" is a local path, but master "lambda" runs tasks in AWS Lambda, which cannot see this machine's files. ` +
+            `Upload it first (e.g. aws s3 cp ${local} s3://<bucket>/data/) and read the s3:// URI.`,
+        );
+      }
+    }
+    return resolveCsvScan(this.backend.store, paths, options, schema);
+  }
+
+  async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
+    const logical = optimize(await this.analyzed(plan));
+    const graph = planStages(logical, { shufflePartitions: this.shufflePartitions });
+    const rows = await runJob(graph, {
+      appId: this.appId,
+      scratch: this.backend.scratch,
+      invoker: this.backend.invoker,
+      maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
+      maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
+    });
+    return { schema: graph.schema, rows };
+  }
+
+  async schemaOf(plan: UnresolvedPlan): Promise<Schema> {
+    return schemaOf(await this.analyzed(plan));
+  }
+
+  async explain(plan: UnresolvedPlan): Promise<string> {
+    const analyzed = await this.analyzed(plan);
+    const optimized = optimize(analyzed);
+    const graph = planStages(optimized, { shufflePartitions: this.shufflePartitions });
+    return [
+      "== Analyzed Logical Plan ==",
+      explainLogical(analyzed),
+      "",
+      "== Optimized Logical Plan ==",
+      explainLogical(optimized),
+      "",
+      "== Physical Plan ==",
+      explainStages(graph),
+    ].join("\n");
+  }
+
+  async numPartitions(plan: UnresolvedPlan): Promise<number> {
+    const graph = planStages(optimize(await this.analyzed(plan)), { shufflePartitions: this.shufflePartitions });
+    return graph.stages[graph.stages.length - 1]!.numPartitions;
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new Error("This SparkSession was stopped; create a new one with SparkSession.builder().getOrCreate().");
+  }
+
+  /** Stops the workers or clients and deletes the app's scratch (shuffle) data. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (active === this) active = undefined;
+    await this.backend.close();
+  }
+}
+
+function inferSchema(rows: readonly (RowObject | Value[])[], names?: string[]): Schema {
+  const first = rows[0];
+  const columnNames = names ?? (first && !Array.isArray(first) ? Object.keys(first) : (first ?? []).map((_, i) => `_${i + 1}`));
+  return {
+    fields: columnNames.map((name, i) => {
+      const values = rows.map((r) => (Array.isArray(r) ? r[i] : (r as RowObject)[name])).filter((v) => v !== null && v !== undefined);
+      const kinds = new Set(values.map((v) => (typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
+      const type = kinds.size === 0 ? "string" : kinds.has("string") ? "string" : kinds.has("double") ? "double" : kinds.has("long") ? "long" : "boolean";
+      if (kinds.has("string") && kinds.size > 1) {
+        throw new Error(`createDataFrame: column "${name}" mixes ${[...kinds].join(" and ")} values; give a schema.`);
+      }
+      return { name, type, nullable: true };
+    }),
+  };
+}
+
+export class Builder {
+  private readonly settings = new Map<string, string>(launchDefaults);
+
+  appName(name: string): this {
+    this.settings.set("spark.app.name", name);
+    return this;
+  }
+
+  master(master: string): this {
+    this.settings.set("spark.master", master);
+    return this;
+  }
+
+  config(key: string, value: string | number | boolean): this {
+    this.settings.set(key, String(value));
+    return this;
+  }
+
+  /** The running session, or a new one with this builder's settings. */
+  async getOrCreate(): Promise<SparkSession> {
+    if (active) {
+      for (const [k, v] of this.settings) if (k !== "spark.master") active.conf.set(k, v);
+      return active;
+    }
+    active = await SparkSession.create(new RuntimeConfig(this.settings));
+    return active;
+  }
+}
