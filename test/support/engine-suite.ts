@@ -1,0 +1,188 @@
+/**
+ * The engine's behaviour, defined once and run per master (like Kysely's per-dialect loop):
+ * test/driver/engine-local.test.ts runs it on local[2], test/integration/engine-lambda.test.ts
+ * on the executor function in the emulator. Every expected value is computed here with
+ * plain JavaScript over the same input, not by the engine.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { avg, col, count, countDistinct, lit, max, min, SparkSession, sum, when, type RowObject } from "sparkfn";
+import { seededRandom } from "../../shared/random.ts";
+
+export interface EngineSuiteOptions {
+  master: string;
+  /** Where CSV test files go: a local folder or an s3:// prefix, and how to write them. */
+  dataRoot: () => Promise<{ root: string; put(name: string, text: string): Promise<void> }>;
+}
+
+interface Tx {
+  id: number;
+  category: string | null;
+  amount: number | null;
+}
+
+function transactions(n: number, seed: number): Tx[] {
+  const random = seededRandom(seed);
+  const categories = ["Books", "Toys", "Home", "Sports", null];
+  return Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    category: categories[Math.floor(random() * categories.length)]!,
+    amount: random() < 0.05 ? null : Math.round(random() * 500_000) / 100,
+  }));
+}
+
+const byKey = (rows: RowObject[], key: string) => new Map(rows.map((r) => [r[key], r]));
+const close = (a: unknown, b: number) => expect(Math.abs((a as number) - b)).toBeLessThan(1e-6 * Math.max(1, Math.abs(b)));
+
+export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): void {
+  describe(`engine on ${master}`, () => {
+    let spark: SparkSession;
+    const data = transactions(2_000, 5);
+    let csvPath: string;
+
+    beforeAll(async () => {
+      spark = await SparkSession.builder().appName("engine-suite").master(master).config("spark.sql.shuffle.partitions", 3).getOrCreate();
+      const { root, put } = await dataRoot();
+      // Four CSV files with a header; nulls are empty fields.
+      for (let f = 0; f < 4; f++) {
+        const part = data.slice(f * 500, (f + 1) * 500);
+        const lines = ["id,category,amount", ...part.map((t) => `${t.id},${t.category ?? ""},${t.amount ?? ""}`)];
+        await put(`tx/part-${f}.csv`, lines.join("\n") + "\n");
+      }
+      csvPath = `${root}tx/`;
+    });
+    afterAll(async () => {
+      await spark.stop();
+    });
+
+    const txDf = () => spark.read.option("header", "true").option("inferSchema", "true").csv(csvPath);
+
+    it("reads CSV with header and inferSchema", async () => {
+      const df = txDf();
+      expect(await df.schema()).toEqual({
+        fields: [
+          { name: "id", type: "int", nullable: true },
+          { name: "category", type: "string", nullable: true },
+          { name: "amount", type: "double", nullable: true },
+        ],
+      });
+      expect(await df.count()).toBe(data.length);
+      expect(await df.rdd.getNumPartitions()).toBe(4);
+    });
+
+    it("runs the seed example: filter → groupBy → agg → orderBy, in two stages", async () => {
+      const rows = await txDf()
+        .filter(col("amount").gt(1000))
+        .groupBy("category")
+        .agg(sum("amount").alias("total"), count("*").alias("n"))
+        .orderBy(col("total").desc())
+        .collect();
+      const expected = new Map<string | null, { total: number; n: number }>();
+      for (const t of data) {
+        if (t.amount === null || !(t.amount > 1000)) continue;
+        const g = expected.get(t.category) ?? { total: 0, n: 0 };
+        g.total += t.amount;
+        g.n++;
+        expected.set(t.category, g);
+      }
+      expect(rows.length).toBe(expected.size);
+      for (const row of rows) {
+        const want = expected.get(row.category as string | null)!;
+        close(row.total, want.total);
+        expect(row.n).toBe(want.n);
+      }
+      const totals = rows.map((r) => r.total as number);
+      expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    });
+
+    it("computes every aggregate with Spark's null rules, grouped and global", async () => {
+      const df = spark.createDataFrame(data.map((t) => ({ ...t })), "id INT, category STRING, amount DOUBLE");
+      const rows = await df
+        .groupBy("category")
+        .agg(sum("amount").alias("s"), avg("amount").alias("a"), min("amount").alias("lo"), max("amount").alias("hi"), count("amount").alias("c"), count("*").alias("rows"), countDistinct("amount").alias("d"))
+        .collect();
+      const groups = new Map<string | null, Tx[]>();
+      for (const t of data) groups.set(t.category, [...(groups.get(t.category) ?? []), t]);
+      const got = byKey(rows, "category");
+      expect(got.size).toBe(groups.size);
+      for (const [category, txs] of groups) {
+        const amounts = txs.map((t) => t.amount).filter((a): a is number => a !== null);
+        const row = got.get(category)!;
+        close(row.s, amounts.reduce((x, y) => x + y, 0));
+        close(row.a, amounts.reduce((x, y) => x + y, 0) / amounts.length);
+        expect(row.lo).toBe(Math.min(...amounts));
+        expect(row.hi).toBe(Math.max(...amounts));
+        expect(row.c).toBe(amounts.length);
+        expect(row.rows).toBe(txs.length);
+        expect(row.d).toBe(new Set(amounts).size);
+      }
+      const [global] = await df.agg(count("*").alias("n"), sum("id").alias("ids")).collect();
+      expect(global).toEqual({ n: data.length, ids: (data.length * (data.length + 1)) / 2 });
+    });
+
+    it("aggregates empty input: no groups, and one global row with count 0 and null sum", async () => {
+      const empty = txDf().filter(col("amount").lt(-1));
+      expect(await empty.groupBy("category").count().collect()).toEqual([]);
+      expect(await empty.agg(count("*").alias("n"), sum("amount").alias("s")).collect()).toEqual([{ n: 0, s: null }]);
+    });
+
+    it("selects, adds, renames and drops columns", async () => {
+      const rows = await spark
+        .createDataFrame([{ a: 1, b: 2 }, { a: 3, b: null }])
+        .withColumn("c", col("a").plus(col("b")))
+        .withColumn("label", when(col("a").gt(2), "big").otherwise("small"))
+        .withColumnRenamed("a", "x")
+        .drop("b")
+        .select("x", "c", "label", lit("k").alias("const"))
+        .orderBy("x")
+        .collect();
+      expect(rows).toEqual([
+        { x: 1, c: 3, label: "small", const: "k" },
+        { x: 3, c: null, label: "big", const: "k" },
+      ]);
+    });
+
+    it("sorts with nulls first or last and takes a limit", async () => {
+      const values = [5, null, 1, 3, null, 2];
+      const df = spark.createDataFrame(values.map((v) => ({ v })), "v INT");
+      const asc = (await df.orderBy(col("v").asc()).collect()).map((r) => r.v);
+      const descLast = (await df.orderBy(col("v").desc()).collect()).map((r) => r.v);
+      const ascLast = (await df.orderBy(col("v").asc_nulls_last()).collect()).map((r) => r.v);
+      expect(asc).toEqual([null, null, 1, 2, 3, 5]);
+      expect(descLast).toEqual([5, 3, 2, 1, null, null]);
+      expect(ascLast).toEqual([1, 2, 3, 5, null, null]);
+      expect((await df.orderBy("v").limit(3).collect()).length).toBe(3);
+      expect(await df.limit(0).collect()).toEqual([]);
+      expect((await txDf().limit(7).collect()).length).toBe(7);
+      expect(await df.orderBy(col("v").desc()).first()).toEqual({ v: 5 });
+    });
+
+    it("removes duplicates with distinct", async () => {
+      const df = spark.createDataFrame([{ a: 1, b: "x" }, { a: 1, b: "x" }, { a: 2, b: "x" }, { a: 1, b: null }, { a: 1, b: null }]);
+      const rows = await df.distinct().orderBy("a", "b").collect();
+      expect(rows).toEqual([{ a: 1, b: null }, { a: 1, b: "x" }, { a: 2, b: "x" }]);
+    });
+
+    it("repartitions by count and by key without losing or duplicating rows", async () => {
+      const df = spark.range(0, 1000, 1, 3);
+      const round = df.repartition(5);
+      expect(await round.rdd.getNumPartitions()).toBe(5);
+      expect(await round.count()).toBe(1000);
+      const byKeyDf = df.withColumn("k", col("id").mod(7)).repartition(4, "k");
+      const sums = await byKeyDf.groupBy("k").agg(sum("id").alias("s")).orderBy("k").collect();
+      const expected = Array.from({ length: 7 }, (_, k) => ({ k, s: Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 7 === k).reduce((a, b) => a + b, 0) }));
+      expect(sums).toEqual(expected);
+    });
+
+    it("handles more partitions than rows, one partition, and empty data", async () => {
+      expect(await spark.range(0, 3, 1, 8).count()).toBe(3);
+      expect(await spark.range(0, 10, 1, 1).agg(sum("id").alias("s")).collect()).toEqual([{ s: 45 }]);
+      expect(await spark.range(0, 0, 1, 2).count()).toBe(0);
+      expect(await spark.range(10, 0, -3).orderBy("id").collect()).toEqual([{ id: 1 }, { id: 4 }, { id: 7 }, { id: 10 }]);
+    });
+
+    it("names an unknown column, with the columns that exist, before running anything", async () => {
+      await expect(txDf().select("amount", "nope").collect()).rejects.toThrow('Column "nope" does not exist. Available columns: id, category, amount.');
+      await expect(txDf().filter(col("category").plus(1).gt(0)).collect()).rejects.toThrow(/category is string, expected a number/);
+    });
+  });
+}
