@@ -23,6 +23,8 @@ export class LocalTaskInvoker implements TaskInvoker {
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private readonly pending = new Map<number, (result: TaskResult) => void>();
   private nextId = 0;
+  /** Tasks in flight: while there are any, the workers keep the process alive. */
+  private inFlight = 0;
 
   constructor(readonly threads: number) {
     if (!(threads >= 1)) throw new RangeError("local[N] needs N of at least 1");
@@ -79,21 +81,22 @@ export class LocalTaskInvoker implements TaskInvoker {
   }
 
   async invoke(task: StageTask): Promise<TaskResult> {
+    // Keep the process alive while any task runs; an idle pool must not hold it open.
+    if (this.inFlight++ === 0) this.slots.forEach((s) => s.worker.ref());
     const slot = await this.acquire();
     slot.busy = true;
+    slot.worker.ref();
     const id = this.nextId++;
     try {
       return await new Promise<TaskResult>((resolve) => {
         this.pending.set(id, resolve);
         slot.current = id;
-        // Keep the process alive while a task runs; an idle pool must not.
-        slot.worker.ref();
         slot.worker.postMessage({ id, task });
       });
     } finally {
       slot.current = undefined;
-      slot.worker.unref();
       this.release(slot);
+      if (--this.inFlight === 0) this.slots.forEach((s) => s.worker.unref());
     }
   }
 

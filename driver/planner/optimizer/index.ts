@@ -4,9 +4,10 @@ import { combineFilters } from "./combine-filters.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { pruneColumns } from "./prune-columns.ts";
 import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
+import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersIntoScan, pruneColumns];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
 
 const MAX_PASSES = 10;
 

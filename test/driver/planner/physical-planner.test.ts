@@ -67,3 +67,12 @@ describe("physical planning of the seed example", () => {
     expect(planStages({ kind: "limit", input: { ...one, numPartitions: 3 }, n: 3 }, { shufflePartitions: 4 }).stages.length).toBe(2);
   });
 });
+
+describe("limit over a range", () => {
+  it("generates only the ids the limit keeps", () => {
+    const huge: LogicalPlan = { kind: "limit", input: { kind: "range", start: 0, end: 1_000_000_000, step: 1, numPartitions: 8 }, n: 1000 };
+    expect(explainLogical(optimize(huge))).toBe(["Limit 1000", "  +- Range (0, 1000, step=1, splits=8)"].join("\n"));
+    const small: LogicalPlan = { kind: "limit", input: { kind: "range", start: 0, end: 5, step: 1, numPartitions: 2 }, n: 10 };
+    expect(optimize(small)).toEqual(small);
+  });
+});
