@@ -2,13 +2,12 @@
  * Logical plans as data (DataFusion's LogicalPlan, Kysely's operation nodes): readonly
  * nodes discriminated by `kind`, plain JSON. The driver's DataFrame methods build them with
  * the validating factories below; the optimizer rewrites them; the physical planner cuts
- * them into stages.
+ * them into stages. Logical plans live on the driver; what travels to executors is the
+ * versioned StagePlan of physical.ts.
  */
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
 import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
 import type { Row, Schema } from "./types.ts";
-
-export const PLAN_VERSION = 1;
 
 export interface SortOrder {
   readonly expr: Expr;

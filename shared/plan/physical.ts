@@ -4,7 +4,7 @@
  * partition. This is what travels to executors, validated there by `StagePlanSchema`.
  */
 import { z } from "zod";
-import { exprName, ExprSchema, AggFn, type Expr } from "./expr.ts";
+import { ExprSchema, AggFn, type Expr } from "./expr.ts";
 import { outputField } from "./resolve.ts";
 import { Schema, type Field } from "./types.ts";
 
@@ -117,8 +117,4 @@ export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
 
 export function stageOutputSchema(stage: Pick<StagePlan, "source" | "operators">): Schema {
   return stage.operators.reduce<Schema>(operatorOutputSchema, sourceSchema(stage.source));
-}
-
-export function aggName(call: { fn: AggCall["fn"]; arg: Expr | null }): string {
-  return exprName({ kind: "agg", fn: call.fn, arg: call.arg });
 }

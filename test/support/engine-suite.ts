@@ -180,6 +180,20 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(await spark.range(10, 0, -3).orderBy("id").collect()).toEqual([{ id: 1 }, { id: 4 }, { id: 7 }, { id: 10 }]);
     });
 
+    it("aggregates a million rows", async () => {
+      const n = 1_000_000;
+      const rows = await spark
+        .range(0, n, 1, 4)
+        .withColumn("k", col("id").mod(10))
+        .groupBy("k")
+        .agg(sum("id").alias("s"), count("*").alias("c"), max("id").alias("hi"))
+        .orderBy("k")
+        .collect();
+      // Ids k, k+10, ... below n: count c = n/10, sum = c*k + 10*c*(c-1)/2.
+      const c = n / 10;
+      expect(rows).toEqual(Array.from({ length: 10 }, (_, k) => ({ k, s: c * k + (10 * c * (c - 1)) / 2, c, hi: n - 10 + k })));
+    });
+
     it("names an unknown column, with the columns that exist, before running anything", async () => {
       await expect(txDf().select("amount", "nope").collect()).rejects.toThrow('Column "nope" does not exist. Available columns: id, category, amount.');
       await expect(txDf().filter(col("category").plus(1).gt(0)).collect()).rejects.toThrow(/category is string, expected a number/);
