@@ -93,6 +93,17 @@ export class DataFrame {
     return this.with({ kind: "distinct", input: this.plan });
   }
 
+  /**
+   * Joins with another DataFrame. `on` is a column name or names present on both sides (a
+   * using-join: each key appears once in the output) or a Column condition such as
+   * `col("category").equalTo(col("code"))`; without `on`, every pair (a cross join).
+   * `how`: inner (default), left, right, full/outer, semi/left_semi, anti/left_anti.
+   */
+  join(other: DataFrame, on?: string | string[] | Column, how = "inner"): DataFrame {
+    const spec = on === undefined ? null : on instanceof Column ? on.expr : typeof on === "string" ? [on] : on;
+    return this.with({ kind: "unresolvedJoin", left: this.plan, right: other.plan, how, on: spec });
+  }
+
   repartition(numPartitions: number, ...cols: ColumnOrName[]): DataFrame {
     return this.with({ kind: "repartition", input: this.plan, numPartitions, exprs: cols.map((c) => asColumn(c).expr) });
   }

@@ -4,10 +4,12 @@
  * every node through the validating factories, so a wrong column or type fails here, on the
  * driver, with a message that names it: before any task is launched.
  */
-import { column, exprName } from "../../shared/plan/expr.ts";
+import { alias, binary, call, column, conjuncts, exprName, referencedColumns, type Expr } from "../../shared/plan/expr.ts";
+import { parseJoinType, RIGHT_KEY_SUFFIX } from "../../shared/plan/join.ts";
 import {
   aggregate,
   filter,
+  join,
   limit,
   project,
   repartition,
@@ -67,7 +69,60 @@ const RESOLVE: Resolvers = {
   sort: async (p, r) => sort(await analyze(p.input, r), p.orders),
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
   repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
+  unresolvedJoin: async (p, r) => {
+    const [left, right] = await Promise.all([analyze(p.left, r), analyze(p.right, r)]);
+    const how = parseJoinType(p.how);
+    if (p.on === null) return join(left, right, how, [], [], null);
+    if (Array.isArray(p.on)) return usingJoin(left, right, how, p.on as readonly string[]);
+    return conditionJoin(left, right, how, p.on as Expr);
+  },
 };
+
+/**
+ * `df.join(other, ["k1", "k2"], how)`: keys appear once in the output (from the left, from
+ * the right for a right join, coalesced for a full join), then the other left columns, then
+ * the other right columns, as in Spark.
+ */
+function usingJoin(left: LogicalPlan, right: LogicalPlan, how: ReturnType<typeof parseJoinType>, keys: readonly string[]): LogicalPlan {
+  const [ls, rs] = [schemaOf(left), schemaOf(right)];
+  for (const key of keys) {
+    if (!ls.fields.some((f) => f.name === key)) throw new AnalysisError(`join: key "${key}" is not a column of the left side (${ls.fields.map((f) => f.name).join(", ")}).`);
+    if (!rs.fields.some((f) => f.name === key)) throw new AnalysisError(`join: key "${key}" is not a column of the right side (${rs.fields.map((f) => f.name).join(", ")}).`);
+  }
+  const renamed = (name: string) => `${name}${RIGHT_KEY_SUFFIX}`;
+  const rightSide = project(right, rs.fields.map((f) => (keys.includes(f.name) ? alias(column(f.name), renamed(f.name)) : column(f.name))));
+  const joined = join(left, rightSide, how, keys.map(column), keys.map((k) => column(renamed(k))), null);
+  if (how === "semi" || how === "anti") return joined;
+  const keyColumns = keys.map((k) =>
+    how === "full" ? alias(call("coalesce", [column(k), column(renamed(k))]), k) : how === "right" ? alias(column(renamed(k)), k) : column(k),
+  );
+  const others = (fields: Schema["fields"]) => fields.filter((f) => !keys.includes(f.name)).map((f) => column(f.name));
+  return project(joined, [...keyColumns, ...others(ls.fields), ...others(rs.fields)]);
+}
+
+/** A condition's `left.a = right.b` conjuncts become hash keys; the rest is checked per pair. */
+function conditionJoin(left: LogicalPlan, right: LogicalPlan, how: ReturnType<typeof parseJoinType>, condition: Expr): LogicalPlan {
+  const leftNames = new Set(schemaOf(left).fields.map((f) => f.name));
+  const rightNames = new Set(schemaOf(right).fields.map((f) => f.name));
+  const within = (e: Expr, names: Set<string>) => {
+    const refs = referencedColumns(e);
+    return refs.size > 0 && [...refs].every((n) => names.has(n));
+  };
+  const leftKeys: Expr[] = [];
+  const rightKeys: Expr[] = [];
+  const residual: Expr[] = [];
+  for (const c of conjuncts(condition)) {
+    if (c.kind === "binary" && c.op === "eq" && within(c.left, leftNames) && within(c.right, rightNames)) {
+      leftKeys.push(c.left);
+      rightKeys.push(c.right);
+    } else if (c.kind === "binary" && c.op === "eq" && within(c.left, rightNames) && within(c.right, leftNames)) {
+      leftKeys.push(c.right);
+      rightKeys.push(c.left);
+    } else residual.push(c);
+  }
+  const rest = residual.length === 0 ? null : residual.reduce((a, b) => binary("and", a, b));
+  return join(left, right, how, leftKeys, rightKeys, rest);
+}
 
 export async function analyze(plan: UnresolvedPlan, resolver: ScanResolver): Promise<LogicalPlan> {
   const resolve = RESOLVE[plan.kind] as (p: UnresolvedPlan, r: ScanResolver) => Promise<LogicalPlan>;

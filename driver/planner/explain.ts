@@ -3,7 +3,7 @@
  * tests compare. One line per node, children indented below their parent.
  */
 import { exprName, type Expr } from "../../shared/plan/expr.ts";
-import type { LogicalPlan, PlanKind, PlanOf, SortOrder } from "../../shared/plan/logical.ts";
+import { inputsOf, type LogicalPlan, type PlanKind, type PlanOf, type SortOrder } from "../../shared/plan/logical.ts";
 import type { Partitioning, StageOperator, StageSource } from "../../shared/plan/physical.ts";
 import type { StageGraph } from "./physical-planner.ts";
 
@@ -23,12 +23,12 @@ const LOGICAL: Lines = {
   sort: (p) => `Sort [${p.orders.map(order).join(", ")}]`,
   limit: (p) => `Limit ${p.n}`,
   repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
+  join: (p) => `Join ${p.how} [${p.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(p.rightKeys[i]!)}`).join(", ")}]${p.condition ? ` ${exprName(p.condition)}` : ""}`,
 };
 
 export function explainLogical(plan: LogicalPlan, depth = 0): string {
   const line = `${"  ".repeat(depth)}${depth ? "+- " : ""}${(LOGICAL[plan.kind] as (p: LogicalPlan) => string)(plan)}`;
-  const child = "input" in plan ? `\n${explainLogical(plan.input, depth + 1)}` : "";
-  return line + child;
+  return [line, ...inputsOf(plan).map((input) => explainLogical(input, depth + 1))].join("\n");
 }
 
 function partitioning(p: Partitioning): string {
@@ -69,6 +69,8 @@ function source(s: StageSource): string {
       return "Range";
     case "shuffle":
       return `ShuffleRead shuffle=${s.shuffleId}`;
+    case "join":
+      return `${s.leftKeys.length ? "ShuffledHashJoin" : "NestedLoopJoin"} ${s.how} [${s.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(s.rightKeys[i]!)}`).join(", ")}]${s.condition ? ` ${exprName(s.condition)}` : ""} shuffles=${s.left.shuffleId},${s.right.shuffleId}`;
   }
 }
 
@@ -77,7 +79,12 @@ export function explainStages(graph: StageGraph): string {
   const out: string[] = [];
   for (const stage of [...graph.stages].reverse()) {
     const { plan } = stage;
-    const reads = stage.inputs.kind === "shuffle" ? ` <- Stage ${stage.inputs.parentStageId}` : "";
+    const reads =
+      stage.inputs.kind === "shuffle"
+        ? ` <- Stage ${stage.inputs.parentStageId}`
+        : stage.inputs.kind === "join"
+          ? ` <- Stages ${stage.inputs.leftStageId}, ${stage.inputs.rightStageId}`
+          : "";
     const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
     out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"})${reads}`);
     const lines: string[] = [];

@@ -30,7 +30,10 @@ export interface PlannedStage {
   readonly plan: StagePlan;
   readonly numPartitions: number;
   /** Inputs of each partition, or the stage whose shuffle output it reads. */
-  readonly inputs: { readonly kind: "direct"; readonly partitions: readonly PartitionInput[] } | { readonly kind: "shuffle"; readonly parentStageId: number };
+  readonly inputs:
+    | { readonly kind: "direct"; readonly partitions: readonly PartitionInput[] }
+    | { readonly kind: "shuffle"; readonly parentStageId: number }
+    | { readonly kind: "join"; readonly leftStageId: number; readonly rightStageId: number };
 }
 
 export interface StageGraph {
@@ -54,6 +57,17 @@ class Builder {
 
   /** Ends `pipeline` with a shuffle sink and starts the stage that reads it. */
   exchange(pipeline: Pipeline, partitioning: Partitioning): Pipeline {
+    const { shuffleId, stageId, schema } = this.writeShuffle(pipeline, partitioning);
+    return {
+      source: { kind: "shuffle", shuffleId, schema },
+      inputs: { kind: "shuffle", parentStageId: stageId },
+      numPartitions: partitioning.kind === "single" ? 1 : partitioning.numPartitions,
+      operators: [],
+    };
+  }
+
+  /** Ends `pipeline` as a map stage writing a new shuffle. */
+  writeShuffle(pipeline: Pipeline, partitioning: Partitioning): { shuffleId: number; stageId: number; schema: Schema } {
     const shuffleId = this.nextShuffle++;
     const stageId = this.stages.length;
     const plan: StagePlan = {
@@ -64,12 +78,7 @@ class Builder {
       sink: { kind: "shuffle", shuffleId, partitioning },
     };
     this.stages.push({ plan, numPartitions: pipeline.numPartitions, inputs: pipeline.inputs });
-    return {
-      source: { kind: "shuffle", shuffleId, schema: stageOutputSchema(plan) },
-      inputs: { kind: "shuffle", parentStageId: stageId },
-      numPartitions: partitioning.kind === "single" ? 1 : partitioning.numPartitions,
-      operators: [],
-    };
+    return { shuffleId, stageId, schema: stageOutputSchema(plan) };
   }
 
   finish(pipeline: Pipeline): PlannedStage {
@@ -162,6 +171,28 @@ const RULES: Rules = {
     const reduce = b.exchange(pipeline, { kind: "single" });
     reduce.operators.push({ kind: "limit", n: p.n });
     return reduce;
+  },
+  join: (p, b) => {
+    // Co-partition both sides on their keys; a join without keys meets in one partition.
+    const keyed = p.leftKeys.length > 0;
+    const n = keyed ? b.options.shufflePartitions : 1;
+    const side = (keys: readonly Expr[]): Partitioning => (keyed ? { kind: "hash", keys: [...keys], numPartitions: n } : { kind: "single" });
+    const left = b.writeShuffle(build(p.left, b), side(p.leftKeys));
+    const right = b.writeShuffle(build(p.right, b), side(p.rightKeys));
+    return {
+      source: {
+        kind: "join",
+        how: p.how,
+        left: { shuffleId: left.shuffleId, schema: left.schema },
+        right: { shuffleId: right.shuffleId, schema: right.schema },
+        leftKeys: [...p.leftKeys],
+        rightKeys: [...p.rightKeys],
+        condition: p.condition,
+      },
+      inputs: { kind: "join", leftStageId: left.stageId, rightStageId: right.stageId },
+      numPartitions: n,
+      operators: [],
+    };
   },
   repartition: (p, b) =>
     b.exchange(

@@ -3,7 +3,7 @@
  * A stage that reads a shuffle gets, for each reduce partition, the byte ranges of that
  * partition in every map task's output (empty ranges left out).
  */
-import type { PartitionInput } from "../../shared/plan/physical.ts";
+import type { PartitionInput, ShuffleBlockRef } from "../../shared/plan/physical.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
@@ -21,22 +21,38 @@ export interface JobContext {
   readonly onStageCompleted?: (stageId: number, results: readonly TaskSuccess[]) => void;
 }
 
+/** The non-empty blocks of reduce partition `r` across all map outputs of a stage. */
+function blocksOf(mapResults: readonly TaskSuccess[], r: number): ShuffleBlockRef[] {
+  return mapResults.flatMap((m) => {
+    if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
+    const block = m.output.blocks[r];
+    return block && block.rows > 0 ? [{ uri: m.output.uri, ...block }] : [];
+  });
+}
+
 export function reducerInputs(mapResults: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
-  return Array.from({ length: numPartitions }, (_, r) => ({
-    kind: "shuffle" as const,
-    blocks: mapResults.flatMap((m) => {
-      if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
-      const block = m.output.blocks[r];
-      return block && block.rows > 0 ? [{ uri: m.output.uri, ...block }] : [];
-    }),
-  }));
+  return Array.from({ length: numPartitions }, (_, r) => ({ kind: "shuffle" as const, blocks: blocksOf(mapResults, r) }));
+}
+
+function joinInputs(left: readonly TaskSuccess[], right: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
+  return Array.from({ length: numPartitions }, (_, r) => ({ kind: "join" as const, left: blocksOf(left, r), right: blocksOf(right, r) }));
+}
+
+function stageInputs(stage: StageGraph["stages"][number], finished: ReadonlyMap<number, TaskSuccess[]>): readonly PartitionInput[] {
+  switch (stage.inputs.kind) {
+    case "direct":
+      return stage.inputs.partitions;
+    case "shuffle":
+      return reducerInputs(finished.get(stage.inputs.parentStageId)!, stage.numPartitions);
+    case "join":
+      return joinInputs(finished.get(stage.inputs.leftStageId)!, finished.get(stage.inputs.rightStageId)!, stage.numPartitions);
+  }
 }
 
 export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
   const finished = new Map<number, TaskSuccess[]>();
   for (const stage of graph.stages) {
-    const inputs =
-      stage.inputs.kind === "direct" ? stage.inputs.partitions : reducerInputs(finished.get(stage.inputs.parentStageId)!, stage.numPartitions);
+    const inputs = stageInputs(stage, finished);
     const tasks: StageTask[] = inputs.map((input, partition) => ({
       version: TASK_PROTOCOL_VERSION,
       appId: context.appId,

@@ -52,7 +52,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const ctx: CompileContext = { partition: task.partition };
   const { stage } = task;
 
-  let rows = await readPartition(stage.source, task.input, store);
+  let rows = await readPartition(stage.source, task.input, store, ctx);
   const recordsIn = rows.length;
   let schema = sourceSchema(stage.source);
   for (const op of stage.operators) {

@@ -1,10 +1,12 @@
 /** Reading one partition's input into rows (arrays in the source schema's order). */
 import { CsvSyntaxError, parseCsv } from "../../shared/codecs/csv.ts";
-import { sourceSchema, type PartitionInput, type StageSource } from "../../shared/plan/physical.ts";
+import { sourceSchema, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
 import { CASTS } from "../../shared/plan/semantics.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
+import type { CompileContext } from "../compile/expression.ts";
+import { hashJoin } from "./join.ts";
 import { decodeRows } from "./shuffle.ts";
 
 export interface SourceCounters {
@@ -53,7 +55,16 @@ async function readCsv(source: Extract<StageSource, { kind: "csv" }>, uri: strin
   }
 }
 
-export async function readPartition(source: StageSource, input: PartitionInput, store: ObjectStore): Promise<Row[]> {
+async function readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<Row[]> {
+  const rows: Row[] = [];
+  const parts = await Promise.all(
+    blocks.map(async (b) => ({ block: b, bytes: await readObject(store, b.uri, { offset: b.offset, length: b.length }) })),
+  );
+  for (const { block, bytes } of parts) decodeRows(bytes, block.uri, block.rows, rows);
+  return rows;
+}
+
+export async function readPartition(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext): Promise<Row[]> {
   const rows: Row[] = [];
   switch (input.kind) {
     case "files":
@@ -65,12 +76,12 @@ export async function readPartition(source: StageSource, input: PartitionInput, 
     case "range":
       for (let id = input.start; input.step > 0 ? id < input.end : id > input.end; id += input.step) rows.push([id]);
       return rows;
-    case "shuffle": {
-      const parts = await Promise.all(
-        input.blocks.map(async (b) => ({ block: b, bytes: await readObject(store, b.uri, { offset: b.offset, length: b.length }) })),
-      );
-      for (const { block, bytes } of parts) decodeRows(bytes, block.uri, block.rows, rows);
-      return rows;
+    case "shuffle":
+      return readBlocks(input.blocks, store);
+    case "join": {
+      if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
+      const [left, right] = await Promise.all([readBlocks(input.left, store), readBlocks(input.right, store)]);
+      return hashJoin(source, left, right, ctx);
     }
   }
 }

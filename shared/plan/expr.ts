@@ -188,3 +188,8 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
 export function containsAggregate(expr: Expr): boolean {
   return expr.kind === "agg" || children(expr).some(containsAggregate);
 }
+
+/** The parts of an AND chain: `a AND (b AND c)` → [a, b, c]. */
+export function conjuncts(expr: Expr): Expr[] {
+  return expr.kind === "binary" && expr.op === "and" ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
+}

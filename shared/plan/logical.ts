@@ -7,6 +7,7 @@
  */
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
 import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
+import { joinSchema, type JoinType } from "./join.ts";
 import type { Row, Schema } from "./types.ts";
 
 export interface SortOrder {
@@ -34,7 +35,9 @@ export type LogicalPlan =
   | { readonly kind: "aggregate"; readonly input: LogicalPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
   | { readonly kind: "sort"; readonly input: LogicalPlan; readonly orders: readonly SortOrder[] }
   | { readonly kind: "limit"; readonly input: LogicalPlan; readonly n: number }
-  | { readonly kind: "repartition"; readonly input: LogicalPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] };
+  | { readonly kind: "repartition"; readonly input: LogicalPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
+  /** Equi-join on leftKeys[i] = rightKeys[i], then `condition` (if any) on the joined row. */
+  | { readonly kind: "join"; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly how: JoinType; readonly leftKeys: readonly Expr[]; readonly rightKeys: readonly Expr[]; readonly condition: Expr | null };
 
 /**
  * What the DataFrame API builds: the logical plan plus nodes that need the input's schema
@@ -54,7 +57,9 @@ export type UnresolvedPlan =
   | { readonly kind: "aggregate"; readonly input: UnresolvedPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
   | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[] }
   | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
-  | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] };
+  | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
+  /** df.join(other, on, how): `on` is column names (a using-join) or a condition. */
+  | { readonly kind: "unresolvedJoin"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly how: string; readonly on: readonly string[] | Expr | null };
 
 export type PlanKind = LogicalPlan["kind"];
 export type PlanOf<K extends PlanKind> = Extract<LogicalPlan, { kind: K }>;
@@ -78,6 +83,7 @@ const SCHEMA_OF: SchemaRules = {
   sort: (p) => schemaOf(p.input),
   limit: (p) => schemaOf(p.input),
   repartition: (p) => schemaOf(p.input),
+  join: (p) => joinSchema(schemaOf(p.left), schemaOf(p.right), p.how),
 };
 
 export function schemaOf(plan: LogicalPlan): Schema {
@@ -86,11 +92,13 @@ export function schemaOf(plan: LogicalPlan): Schema {
 
 /** The direct inputs of a node. */
 export function inputsOf(plan: LogicalPlan): LogicalPlan[] {
+  if (plan.kind === "join") return [plan.left, plan.right];
   return "input" in plan ? [plan.input] : [];
 }
 
 /** A copy of `plan` with its inputs replaced (same order as inputsOf). */
 export function withInputs(plan: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalPlan {
+  if (plan.kind === "join") return { ...plan, left: inputs[0]!, right: inputs[1]! };
   return "input" in plan ? ({ ...plan, input: inputs[0]! } as LogicalPlan) : plan;
 }
 
@@ -153,6 +161,34 @@ export function repartition(input: LogicalPlan, numPartitions: number, exprs: re
   return { kind: "repartition", input, numPartitions, exprs };
 }
 
+export function join(
+  left: LogicalPlan,
+  right: LogicalPlan,
+  how: JoinType,
+  leftKeys: readonly Expr[],
+  rightKeys: readonly Expr[],
+  condition: Expr | null,
+): LogicalPlan {
+  const [l, r] = [schemaOf(left), schemaOf(right)];
+  checkScalar(leftKeys, l, "join (left keys)");
+  checkScalar(rightKeys, r, "join (right keys)");
+  if (leftKeys.length !== rightKeys.length) throw new AnalysisError("join: as many left keys as right keys are needed.");
+  if (how !== "semi" && how !== "anti") {
+    const names = new Set(l.fields.map((f) => f.name));
+    const clash = r.fields.find((f) => names.has(f.name));
+    if (clash) {
+      throw new AnalysisError(
+        `join: both sides have a column "${clash.name}"; rename one side's with withColumnRenamed(), or join on "${clash.name}" by name (df.join(other, "${clash.name}")).`,
+      );
+    }
+  }
+  if (condition) {
+    const joined = { fields: [...l.fields, ...r.fields] };
+    checkScalar([condition], joined, "join condition");
+  }
+  return { kind: "join", left, right, how, leftKeys, rightKeys, condition };
+}
+
 /** Columns of the input that a node's own expressions read. */
 export function columnsReadBy(plan: LogicalPlan): Set<string> {
   const out = new Set<string>();
@@ -172,6 +208,9 @@ export function columnsReadBy(plan: LogicalPlan): Set<string> {
       break;
     case "repartition":
       plan.exprs.forEach(add);
+      break;
+    case "join":
+      [...plan.leftKeys, ...plan.rightKeys, ...(plan.condition ? [plan.condition] : [])].forEach(add);
       break;
     default:
       break;

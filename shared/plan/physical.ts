@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ExprSchema, AggFn, type Expr } from "./expr.ts";
+import { JoinType, joinSchema } from "./join.ts";
 import { outputField } from "./resolve.ts";
 import { Schema, type Field } from "./types.ts";
 
@@ -22,6 +23,21 @@ export const StageSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rows"), schema: Schema }).strict(),
   z.object({ kind: z.literal("range") }).strict(),
   z.object({ kind: z.literal("shuffle"), shuffleId: Int, schema: Schema }).strict(),
+  /**
+   * A hash join of two shuffles co-partitioned on their keys (or one partition each when
+   * there are no keys): reads partition r of both and emits joined rows.
+   */
+  z
+    .object({
+      kind: z.literal("join"),
+      how: JoinType,
+      left: z.object({ shuffleId: Int, schema: Schema }).strict(),
+      right: z.object({ shuffleId: Int, schema: Schema }).strict(),
+      leftKeys: z.array(ExprSchema),
+      rightKeys: z.array(ExprSchema),
+      condition: ExprSchema.nullable(),
+    })
+    .strict(),
 ]);
 export type StageSource = z.infer<typeof StageSource>;
 
@@ -61,18 +77,18 @@ export const StagePlanSchema = z
   .strict();
 export type StagePlan = z.infer<typeof StagePlanSchema>;
 
+const Block = z.object({ uri: z.string().min(1), offset: Int, length: Int, rows: Int }).strict();
+export type ShuffleBlockRef = z.infer<typeof Block>;
+
 /** What one partition of a stage reads. */
 export const PartitionInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("files"), files: z.array(z.object({ uri: z.string().min(1), size: Int }).strict()) }).strict(),
   z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))) }).strict(),
   z.object({ kind: z.literal("range"), start: z.number(), end: z.number(), step: z.number() }).strict(),
   /** Byte ranges of map outputs holding this reduce partition (empty ones left out). */
-  z
-    .object({
-      kind: z.literal("shuffle"),
-      blocks: z.array(z.object({ uri: z.string().min(1), offset: Int, length: Int, rows: Int }).strict()),
-    })
-    .strict(),
+  z.object({ kind: z.literal("shuffle"), blocks: z.array(Block) }).strict(),
+  /** The same, for both sides of a join. */
+  z.object({ kind: z.literal("join"), left: z.array(Block), right: z.array(Block) }).strict(),
 ]);
 export type PartitionInput = z.infer<typeof PartitionInput>;
 
@@ -89,6 +105,8 @@ export function sourceSchema(source: StageSource): Schema {
       return source.schema;
     case "range":
       return { fields: [{ name: "id", type: "long", nullable: false }] };
+    case "join":
+      return joinSchema(source.left.schema, source.right.schema, source.how);
   }
 }
 

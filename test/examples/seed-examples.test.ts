@@ -29,3 +29,24 @@ describe("seed examples", () => {
     expect(out).toContain(`Rows: ${DEMO_DATA.files * DEMO_DATA.rowsPerFile}`);
   });
 });
+
+describe("seed salted join", () => {
+  it("joins on [join_key, salt] exactly as an independent computation over the salted inputs", async () => {
+    const { SparkSession, col, rand } = await import("sparkfn");
+    // Recompute the salted inputs with the same seeds, collect them, and join them in plain JS.
+    const spark = await SparkSession.builder().master("local[2]").getOrCreate();
+    const large = await spark.range(0, 100_000).withColumn("join_key", col("id").mod(2).multiply(col("id").mod(50))).withColumn("salt", rand(7).multiply(10).cast("int")).collect();
+    const small = await spark.range(0, 50).withColumnRenamed("id", "join_key").withColumn("salt", rand(11).multiply(10).cast("int")).collect();
+    await spark.stop();
+    const smallKeys = new Map<string, number>();
+    for (const s of small) smallKeys.set(`${s.join_key}/${s.salt}`, (smallKeys.get(`${s.join_key}/${s.salt}`) ?? 0) + 1);
+    let joinedRows = 0;
+    const keys = new Set<number>();
+    for (const l of large) {
+      const n = smallKeys.get(`${l.join_key}/${l.salt}`) ?? 0;
+      joinedRows += n;
+      if (n) keys.add(l.join_key as number);
+    }
+    expect(JSON.parse((await submit("seed-salted-join.ts")).trim())).toEqual({ joinedRows, keys: keys.size });
+  });
+});

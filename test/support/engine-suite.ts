@@ -180,6 +180,55 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(await spark.range(10, 0, -3).orderBy("id").collect()).toEqual([{ id: 1 }, { id: 4 }, { id: 7 }, { id: 10 }]);
     });
 
+    describe("joins", () => {
+      type L = { k: number | null; x: string };
+      type R = { k: number | null; y: number };
+      const random = seededRandom(9);
+      const leftRows: L[] = Array.from({ length: 300 }, (_, i) => ({ k: random() < 0.05 ? null : Math.floor(random() * 40), x: `x${i}` }));
+      const rightRows: R[] = Array.from({ length: 200 }, (_, i) => ({ k: random() < 0.05 ? null : Math.floor(random() * 50), y: i }));
+
+      /** Reference: a nested loop over the inputs, as SQL defines joins (null keys never match). */
+      function reference(how: string): Record<string, unknown>[] {
+        const eq = (l: L, r: R) => l.k !== null && r.k !== null && l.k === r.k;
+        const out: Record<string, unknown>[] = [];
+        for (const l of leftRows) {
+          const matches = rightRows.filter((r) => eq(l, r));
+          if (how === "semi") { if (matches.length) out.push({ ...l }); continue; }
+          if (how === "anti") { if (!matches.length) out.push({ ...l }); continue; }
+          for (const r of matches) out.push({ k: l.k, x: l.x, y: r.y });
+          if (!matches.length && (how === "left" || how === "full")) out.push({ k: l.k, x: l.x, y: null });
+        }
+        if (how === "right" || how === "full") {
+          for (const r of rightRows) if (!leftRows.some((l) => eq(l, r))) out.push({ k: r.k, x: null, y: r.y });
+        }
+        return out;
+      }
+      const canonical = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
+
+      it.each(["inner", "left", "right", "full", "semi", "anti"])("%s join on a key name matches a nested-loop computation", async (how) => {
+        const l = spark.createDataFrame(leftRows.map((r) => ({ ...r })), "k INT, x STRING");
+        const r = spark.createDataFrame(rightRows.map((r) => ({ ...r })), "k INT, y INT");
+        const got = await l.join(r, "k", how).collect();
+        expect(canonical(got)).toEqual(canonical(reference(how)));
+      });
+
+      it("joins on a Column condition with an extra non-equi part", async () => {
+        const l = spark.createDataFrame(leftRows.map((r) => ({ ...r })), "k INT, x STRING");
+        const r = spark.createDataFrame(rightRows.map((r) => ({ code: r.k, y: r.y })), "code INT, y INT");
+        const got = await l.join(r, col("k").equalTo(col("code")).and(col("y").gt(100)), "inner").collect();
+        const want = leftRows.flatMap((a) => rightRows.filter((b) => a.k !== null && a.k === b.k && b.y > 100).map((b) => ({ k: a.k, x: a.x, code: b.k, y: b.y })));
+        expect(canonical(got)).toEqual(canonical(want));
+      });
+
+      it("cross joins without a key, and reports a column on both sides", async () => {
+        const l = spark.createDataFrame([{ a: 1 }, { a: 2 }]);
+        const r = spark.createDataFrame([{ b: "p" }, { b: "q" }, { b: "r" }]);
+        expect((await l.join(r).collect()).length).toBe(6);
+        const same = spark.createDataFrame([{ a: 3 }]);
+        await expect(l.join(same, col("a").equalTo(col("a"))).collect()).rejects.toThrow(/both sides have a column "a"/);
+      });
+    });
+
     it("aggregates a million rows", async () => {
       const n = 1_000_000;
       const rows = await spark

@@ -3,11 +3,12 @@ import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 import { combineFilters } from "./combine-filters.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { pruneColumns } from "./prune-columns.ts";
+import { pushFiltersBelowJoin } from "./push-filters-below-join.ts";
 import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
 import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
 
 const MAX_PASSES = 10;
 

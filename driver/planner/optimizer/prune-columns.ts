@@ -25,6 +25,14 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "aggregate":
       // These produce new columns; their input needs only what their expressions read.
       return { ...plan, input: prune(plan.input, columnsReadBy(plan)) };
+    case "join": {
+      const leftNames = schemaOf(plan.left).fields.map((f) => f.name);
+      const rightNames = schemaOf(plan.right).fields.map((f) => f.name);
+      const needed = new Set(required ?? [...leftNames, ...(plan.how === "semi" || plan.how === "anti" ? [] : rightNames)]);
+      columnsReadBy(plan).forEach((c) => needed.add(c));
+      const pick = (names: string[]) => new Set(names.filter((n) => needed.has(n)));
+      return { ...plan, left: prune(plan.left, pick(leftNames)), right: prune(plan.right, pick(rightNames)) };
+    }
     case "filter":
     case "sort":
     case "limit":

@@ -76,3 +76,39 @@ describe("limit over a range", () => {
     expect(optimize(small)).toEqual(small);
   });
 });
+
+describe("joins", () => {
+  const codes: LogicalPlan = {
+    kind: "localRelation",
+    schema: { fields: [{ name: "code", type: "string", nullable: true }, { name: "label", type: "string", nullable: true }] },
+    rows: [],
+    numPartitions: 2,
+  };
+
+  it("co-partitions both sides on the keys and pushes one-sided filters below the join", async () => {
+    const { join } = await import("../../../shared/plan/logical.ts");
+    const joined = join(scan, codes, "inner", [column("category")], [column("code")], null);
+    const plan = filter(joined, binary("and", binary("gt", column("amount"), literal(10)), binary("ne", column("label"), literal("x"))));
+    const graph = planStages(optimize(plan), { shufflePartitions: 6 });
+    expect(explainStages(graph)).toBe(
+      [
+        "Stage 2 (result, 6 tasks) <- Stages 0, 1",
+        "  ShuffledHashJoin inner [category = code] shuffles=0,1",
+        "Stage 1 (shuffle map, 2 tasks)",
+        "  Exchange hashpartitioning(code, 6) shuffle=1",
+        "    +- Filter (label != x)",
+        "      +- LocalTableScan",
+        "Stage 0 (shuffle map, 4 tasks)",
+        "  Exchange hashpartitioning(category, 6) shuffle=0",
+        "    +- Filter (amount > 10)",
+        "      +- Scan csv [id, category, amount, note]",
+      ].join("\n"),
+    );
+  });
+
+  it("keeps a filter on the padded side of an outer join above the join", async () => {
+    const { join } = await import("../../../shared/plan/logical.ts");
+    const plan = filter(join(scan, codes, "left", [column("category")], [column("code")], null), binary("eq", column("label"), literal("x")));
+    expect(explainLogical(optimize(plan)).split("\n")[0]).toBe("Filter (label = x)");
+  });
+});
