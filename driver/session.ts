@@ -23,7 +23,7 @@ import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
 import { planStages } from "./planner/physical-planner.ts";
-import { runJob } from "./scheduler/dag-scheduler.ts";
+import { runJob, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
 import { resolveCsvScan } from "./sources/csv.ts";
 import { DataFrameReader } from "./api/reader.ts";
 
@@ -151,17 +151,28 @@ export class SparkSession implements QueryExecution {
     return resolveCsvScan(this.backend.store, paths, options, schema);
   }
 
-  async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
-    const logical = optimize(await this.analyzed(plan));
-    const graph = planStages(logical, { shufflePartitions: this.shufflePartitions });
-    const rows = await runJob(graph, {
+  private jobContext(): JobContext {
+    return {
       appId: this.appId,
       scratch: this.backend.scratch,
       invoker: this.backend.invoker,
       maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
       maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
-    });
-    return { schema: graph.schema, rows };
+    };
+  }
+
+  private async graphOf(plan: UnresolvedPlan) {
+    return planStages(optimize(await this.analyzed(plan)), { shufflePartitions: this.shufflePartitions });
+  }
+
+  async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
+    const graph = await this.graphOf(plan);
+    return { schema: graph.schema, rows: await runJob(graph, this.jobContext()) };
+  }
+
+  async stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }> {
+    const graph = await this.graphOf(plan);
+    return { schema: graph.schema, partitions: streamJob(graph, this.jobContext()) };
   }
 
   async schemaOf(plan: UnresolvedPlan): Promise<Schema> {
@@ -185,7 +196,7 @@ export class SparkSession implements QueryExecution {
   }
 
   async numPartitions(plan: UnresolvedPlan): Promise<number> {
-    const graph = planStages(optimize(await this.analyzed(plan)), { shufflePartitions: this.shufflePartitions });
+    const graph = await this.graphOf(plan);
     return graph.stages[graph.stages.length - 1]!.numPartitions;
   }
 

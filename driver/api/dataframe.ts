@@ -15,6 +15,7 @@ export type RowObject = Record<string, Value>;
 /** What a DataFrame needs from its session: running and explaining plans. */
 export interface QueryExecution {
   execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }>;
+  stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }>;
   schemaOf(plan: UnresolvedPlan): Promise<Schema>;
   explain(plan: UnresolvedPlan): Promise<string>;
   numPartitions(plan: UnresolvedPlan): Promise<number>;
@@ -104,6 +105,26 @@ export class DataFrame {
     return this.with({ kind: "unresolvedJoin", left: this.plan, right: other.plan, how, on: spec });
   }
 
+  /** Fewer partitions without a shuffle: neighbouring partitions are read by one task. */
+  coalesce(numPartitions: number): DataFrame {
+    return this.with({ kind: "coalesce", input: this.plan, numPartitions });
+  }
+
+  /** One row per distinct value of `columns` (all columns when none are given). */
+  dropDuplicates(columns: string[] = []): DataFrame {
+    return this.with({ kind: "dropDuplicates", input: this.plan, columns });
+  }
+
+  /** Rows of both, matched by column position (SQL's UNION ALL; use distinct() to dedupe). */
+  union(other: DataFrame): DataFrame {
+    return this.with({ kind: "unresolvedUnion", inputs: [this.plan, other.plan], byName: false });
+  }
+
+  /** Rows of both, matched by column name. */
+  unionByName(other: DataFrame): DataFrame {
+    return this.with({ kind: "unresolvedUnion", inputs: [this.plan, other.plan], byName: true });
+  }
+
   repartition(numPartitions: number, ...cols: ColumnOrName[]): DataFrame {
     return this.with({ kind: "repartition", input: this.plan, numPartitions, exprs: cols.map((c) => asColumn(c).expr) });
   }
@@ -113,6 +134,15 @@ export class DataFrame {
   async collect(): Promise<RowObject[]> {
     const { schema, rows } = await this.session.execute(this.plan);
     return toObjects(schema, rows);
+  }
+
+  /**
+   * Rows one at a time, fetching one partition at a time: the driver holds at most one
+   * partition's rows (Spark's toLocalIterator).
+   */
+  async *toLocalIterator(): AsyncGenerator<RowObject> {
+    const { schema, partitions } = await this.session.stream(this.plan);
+    for await (const rows of partitions) yield* toObjects(schema, rows);
   }
 
   async count(): Promise<number> {

@@ -57,3 +57,5 @@ export const max = (c: ColumnOrName) => agg("max", c);
 /** count("*") counts rows; count(col) counts non-null values. */
 export const count = (c: ColumnOrName) => agg("count", c === "*" ? null : c);
 export const countDistinct = (c: ColumnOrName) => agg("countDistinct", c);
+/** The first value of a group (which row is first depends on partitioning, as in Spark). */
+export const first = (c: ColumnOrName) => agg("first", c);

@@ -8,9 +8,11 @@ import { alias, binary, call, column, conjuncts, exprName, referencedColumns, ty
 import { parseJoinType, RIGHT_KEY_SUFFIX } from "../../shared/plan/join.ts";
 import {
   aggregate,
+  coalesce,
   filter,
   join,
   limit,
+  union,
   project,
   repartition,
   schemaOf,
@@ -69,6 +71,35 @@ const RESOLVE: Resolvers = {
   sort: async (p, r) => sort(await analyze(p.input, r), p.orders),
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
   repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
+  coalesce: async (p, r) => coalesce(await analyze(p.input, r), p.numPartitions),
+  dropDuplicates: async (p, r) => {
+    const input = await analyze(p.input, r);
+    const names = schemaOf(input).fields.map((f) => f.name);
+    p.columns.forEach((c) => resolveColumn(schemaOf(input), c));
+    const keys = p.columns.length ? p.columns : names;
+    // One row per distinct key: the first row's values for the other columns, as Spark keeps one.
+    const others = names.filter((n) => !keys.includes(n));
+    const grouped = aggregate(input, keys.map(column), others.map((n) => alias({ kind: "agg", fn: "first", arg: column(n) }, n)));
+    return project(grouped, names.map(column));
+  },
+  unresolvedUnion: async (p, r) => {
+    const inputs = await Promise.all(p.inputs.map((i) => analyze(i, r)));
+    if (!p.byName) return union(inputs);
+    // unionByName: reorder every later input's columns to the first one's names.
+    const names = schemaOf(inputs[0]!).fields.map((f) => f.name);
+    return union(
+      inputs.map((input, n) => {
+        if (n === 0) return input;
+        const have = schemaOf(input).fields.map((f) => f.name);
+        const missing = names.filter((x) => !have.includes(x));
+        const extra = have.filter((x) => !names.includes(x));
+        if (missing.length || extra.length) {
+          throw new AnalysisError(`unionByName: input ${n + 1} ${missing.length ? `lacks ${missing.join(", ")}` : ""}${missing.length && extra.length ? " and " : ""}${extra.length ? `has extra ${extra.join(", ")}` : ""}.`);
+        }
+        return project(input, names.map(column));
+      }),
+    );
+  },
   unresolvedJoin: async (p, r) => {
     const [left, right] = await Promise.all([analyze(p.left, r), analyze(p.right, r)]);
     const how = parseJoinType(p.how);

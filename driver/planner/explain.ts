@@ -23,6 +23,8 @@ const LOGICAL: Lines = {
   sort: (p) => `Sort [${p.orders.map(order).join(", ")}]`,
   limit: (p) => `Limit ${p.n}`,
   repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
+  coalesce: (p) => `Coalesce ${p.numPartitions}`,
+  union: (p) => `Union (${p.inputs.length} inputs)`,
   join: (p) => `Join ${p.how} [${p.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(p.rightKeys[i]!)}`).join(", ")}]${p.condition ? ` ${exprName(p.condition)}` : ""}`,
 };
 
@@ -39,6 +41,8 @@ function partitioning(p: Partitioning): string {
       return `roundrobinpartitioning(${p.numPartitions})`;
     case "single":
       return "SinglePartition";
+    case "offset":
+      return `onetoone(offset=${p.offset}, ${p.numPartitions})`;
   }
 }
 
@@ -81,12 +85,13 @@ export function explainStages(graph: StageGraph): string {
     const { plan } = stage;
     const reads =
       stage.inputs.kind === "shuffle"
-        ? ` <- Stage ${stage.inputs.parentStageId}`
+        ? ` <- Stage${stage.inputs.parentStageIds.length > 1 ? "s" : ""} ${stage.inputs.parentStageIds.join(", ")}`
         : stage.inputs.kind === "join"
           ? ` <- Stages ${stage.inputs.leftStageId}, ${stage.inputs.rightStageId}`
           : "";
     const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
-    out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"})${reads}`);
+    const coalesced = stage.coalesceTo !== undefined ? ", coalesced" : "";
+    out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"}${coalesced})${reads}`);
     const lines: string[] = [];
     if (plan.sink.kind === "shuffle") lines.push(`Exchange ${partitioning(plan.sink.partitioning)} shuffle=${plan.sink.shuffleId}`);
     lines.push(...[...plan.operators].reverse().map(operator), source(plan.source));

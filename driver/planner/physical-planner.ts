@@ -29,10 +29,12 @@ export interface PlannerOptions {
 export interface PlannedStage {
   readonly plan: StagePlan;
   readonly numPartitions: number;
+  /** When set, the partition inputs are merged into this many tasks (coalesce). */
+  readonly coalesceTo?: number;
   /** Inputs of each partition, or the stage whose shuffle output it reads. */
   readonly inputs:
     | { readonly kind: "direct"; readonly partitions: readonly PartitionInput[] }
-    | { readonly kind: "shuffle"; readonly parentStageId: number }
+    | { readonly kind: "shuffle"; readonly parentStageIds: readonly number[] }
     | { readonly kind: "join"; readonly leftStageId: number; readonly rightStageId: number };
 }
 
@@ -48,27 +50,38 @@ interface Pipeline {
   inputs: PlannedStage["inputs"];
   numPartitions: number;
   operators: StageOperator[];
+  coalesceTo?: number;
 }
+
+const stageOf = (plan: StagePlan, p: Pipeline): PlannedStage => ({
+  plan,
+  numPartitions: p.numPartitions,
+  inputs: p.inputs,
+  ...(p.coalesceTo !== undefined ? { coalesceTo: p.coalesceTo } : {}),
+});
 
 class Builder {
   readonly stages: PlannedStage[] = [];
   private nextShuffle = 0;
   constructor(readonly options: PlannerOptions) {}
 
+  newShuffleId(): number {
+    return this.nextShuffle++;
+  }
+
   /** Ends `pipeline` with a shuffle sink and starts the stage that reads it. */
   exchange(pipeline: Pipeline, partitioning: Partitioning): Pipeline {
     const { shuffleId, stageId, schema } = this.writeShuffle(pipeline, partitioning);
     return {
       source: { kind: "shuffle", shuffleId, schema },
-      inputs: { kind: "shuffle", parentStageId: stageId },
+      inputs: { kind: "shuffle", parentStageIds: [stageId] },
       numPartitions: partitioning.kind === "single" ? 1 : partitioning.numPartitions,
       operators: [],
     };
   }
 
   /** Ends `pipeline` as a map stage writing a new shuffle. */
-  writeShuffle(pipeline: Pipeline, partitioning: Partitioning): { shuffleId: number; stageId: number; schema: Schema } {
-    const shuffleId = this.nextShuffle++;
+  writeShuffle(pipeline: Pipeline, partitioning: Partitioning, shuffleId = this.newShuffleId()): { shuffleId: number; stageId: number; schema: Schema } {
     const stageId = this.stages.length;
     const plan: StagePlan = {
       version: STAGE_PLAN_VERSION,
@@ -77,7 +90,7 @@ class Builder {
       operators: pipeline.operators,
       sink: { kind: "shuffle", shuffleId, partitioning },
     };
-    this.stages.push({ plan, numPartitions: pipeline.numPartitions, inputs: pipeline.inputs });
+    this.stages.push(stageOf(plan, pipeline));
     return { shuffleId, stageId, schema: stageOutputSchema(plan) };
   }
 
@@ -89,7 +102,7 @@ class Builder {
       operators: pipeline.operators,
       sink: { kind: "result" },
     };
-    const stage = { plan, numPartitions: pipeline.numPartitions, inputs: pipeline.inputs };
+    const stage = stageOf(plan, pipeline);
     this.stages.push(stage);
     return stage;
   }
@@ -191,6 +204,32 @@ const RULES: Rules = {
       },
       inputs: { kind: "join", leftStageId: left.stageId, rightStageId: right.stageId },
       numPartitions: n,
+      operators: [],
+    };
+  },
+  coalesce: (p, b) => {
+    const pipeline = build(p.input, b);
+    if (p.numPartitions < pipeline.numPartitions) {
+      pipeline.numPartitions = p.numPartitions;
+      pipeline.coalesceTo = p.numPartitions;
+    }
+    return pipeline;
+  },
+  union: (p, b) => {
+    // Every input's partition p moves as is to partition offset + p of one shared shuffle.
+    const pipelines = p.inputs.map((input) => build(input, b));
+    const total = pipelines.reduce((n, q) => n + q.numPartitions, 0);
+    const shuffleId = b.newShuffleId();
+    let offset = 0;
+    const stageIds = pipelines.map((q) => {
+      const written = b.writeShuffle(q, { kind: "offset", offset, numPartitions: Math.max(total, 1) }, shuffleId);
+      offset += q.numPartitions;
+      return written.stageId;
+    });
+    return {
+      source: { kind: "shuffle", shuffleId, schema: schemaOf(p) },
+      inputs: { kind: "shuffle", parentStageIds: stageIds },
+      numPartitions: Math.max(total, 1),
       operators: [],
     };
   },

@@ -8,6 +8,7 @@ import type { Row } from "../../shared/plan/types.ts";
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 import type { StageGraph } from "../planner/physical-planner.ts";
+import { coalesceInputs } from "./coalesce-inputs.ts";
 import { runTasks } from "./run-tasks.ts";
 
 export interface JobContext {
@@ -43,30 +44,61 @@ function stageInputs(stage: StageGraph["stages"][number], finished: ReadonlyMap<
     case "direct":
       return stage.inputs.partitions;
     case "shuffle":
-      return reducerInputs(finished.get(stage.inputs.parentStageId)!, stage.numPartitions);
+      return reducerInputs(stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!), stage.numPartitions);
     case "join":
       return joinInputs(finished.get(stage.inputs.leftStageId)!, finished.get(stage.inputs.rightStageId)!, stage.numPartitions);
   }
 }
 
-export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
+function tasksOf(stage: StageGraph["stages"][number], finished: ReadonlyMap<number, TaskSuccess[]>, context: JobContext): StageTask[] {
+  const all = stageInputs(stage, finished);
+  const inputs = stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
+  return inputs.map((input, partition) => ({
+    version: TASK_PROTOCOL_VERSION,
+    appId: context.appId,
+    stageId: stage.plan.stageId,
+    partition,
+    attempt: 0,
+    stage: stage.plan,
+    input,
+    scratch: context.scratch,
+  }));
+}
+
+async function run(tasks: readonly StageTask[], context: JobContext, maxConcurrency = context.maxConcurrency): Promise<TaskSuccess[]> {
+  return runTasks(tasks, context.invoker, { maxConcurrency, maxFailures: context.maxFailures });
+}
+
+/** Runs every stage but the result stage, in dependency order. */
+async function runParents(graph: StageGraph, context: JobContext): Promise<Map<number, TaskSuccess[]>> {
   const finished = new Map<number, TaskSuccess[]>();
   for (const stage of graph.stages) {
-    const inputs = stageInputs(stage, finished);
-    const tasks: StageTask[] = inputs.map((input, partition) => ({
-      version: TASK_PROTOCOL_VERSION,
-      appId: context.appId,
-      stageId: stage.plan.stageId,
-      partition,
-      attempt: 0,
-      stage: stage.plan,
-      input,
-      scratch: context.scratch,
-    }));
-    const results = await runTasks(tasks, context.invoker, { maxConcurrency: context.maxConcurrency, maxFailures: context.maxFailures });
+    if (stage.plan.stageId === graph.resultStageId) continue;
+    const results = await run(tasksOf(stage, finished, context), context);
     context.onStageCompleted?.(stage.plan.stageId, results);
     finished.set(stage.plan.stageId, results);
   }
-  const result = finished.get(graph.resultStageId)!;
-  return result.flatMap((r) => (r.output.kind === "rows" ? (r.output.rows as Row[]) : []));
+  return finished;
+}
+
+const rowsOf = (results: readonly TaskSuccess[]): Row[] => results.flatMap((r) => (r.output.kind === "rows" ? (r.output.rows as Row[]) : []));
+
+export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
+  const finished = await runParents(graph, context);
+  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+  const results = await run(tasksOf(resultStage, finished, context), context);
+  context.onStageCompleted?.(graph.resultStageId, results);
+  return rowsOf(results);
+}
+
+/**
+ * Like runJob, but the result stage's tasks run one at a time and each partition's rows are
+ * yielded before the next task starts: the driver holds one partition at a time.
+ */
+export async function* streamJob(graph: StageGraph, context: JobContext): AsyncGenerator<Row[]> {
+  const finished = await runParents(graph, context);
+  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+  for (const task of tasksOf(resultStage, finished, context)) {
+    yield rowsOf(await run([task], context, 1));
+  }
 }

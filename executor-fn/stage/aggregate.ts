@@ -65,6 +65,13 @@ const KERNELS: Record<AggFn, AggKernel> = {
     merge: (a, b) => (a === null ? b : b === null ? a : lessThan(a as Value, b as Value) ? b : a),
     finish: (s) => s as Value,
   },
+  /** The first value seen (nulls included, as Spark's first() by default); [] until one is. */
+  first: {
+    init: () => [],
+    update: (s, v) => ((s as Value[]).length === 0 && v !== undefined ? [v] : s),
+    merge: (a, b) => ((a as Value[]).length ? a : b),
+    finish: (s) => (s as Value[])[0] ?? null,
+  },
   countDistinct: {
     init: () => new Set<Value>(),
     update: (s, v) => (v === null || v === undefined ? s : (s as Set<Value>).add(v)),

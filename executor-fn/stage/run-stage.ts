@@ -66,7 +66,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   } else {
     const partitions = partitionRows(rows, stage.sink.partitioning, schema, ctx);
     const { bytes, blocks } = encodePartitions(partitions);
-    const uri = shuffleObjectUri(task.scratch, stage.sink.shuffleId, task.partition, task.attempt);
+    const uri = shuffleObjectUri(task.scratch, stage.sink.shuffleId, task.stageId, task.partition, task.attempt);
     await store.put(uri, bytes);
     output = { kind: "shuffle", uri, blocks };
   }

@@ -25,6 +25,11 @@ export function partitionRows(
       rows.forEach((row, i) => out[(i + context.partition) % partitioning.numPartitions]!.push(row));
       return out;
     }
+    case "offset": {
+      const out: Row[][] = Array.from({ length: partitioning.numPartitions }, () => []);
+      out[partitioning.offset + context.partition] = rows as Row[];
+      return out;
+    }
     case "hash": {
       const out: Row[][] = Array.from({ length: partitioning.numPartitions }, () => []);
       const keysOf = compileProjection(partitioning.keys, schema, context);

@@ -35,7 +35,7 @@ export const SCALAR_FUNCTIONS = {
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
 export type ScalarFn = z.infer<typeof ScalarFn>;
 
-export const AggFn = z.enum(["sum", "count", "avg", "min", "max", "countDistinct"]);
+export const AggFn = z.enum(["sum", "count", "avg", "min", "max", "countDistinct", "first"]);
 export type AggFn = z.infer<typeof AggFn>;
 
 export type Expr =

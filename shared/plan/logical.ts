@@ -8,7 +8,7 @@
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
 import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
 import { joinSchema, type JoinType } from "./join.ts";
-import type { Row, Schema } from "./types.ts";
+import { isNumeric, type Row, type Schema } from "./types.ts";
 
 export interface SortOrder {
   readonly expr: Expr;
@@ -36,6 +36,10 @@ export type LogicalPlan =
   | { readonly kind: "sort"; readonly input: LogicalPlan; readonly orders: readonly SortOrder[] }
   | { readonly kind: "limit"; readonly input: LogicalPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: LogicalPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
+  /** Fewer partitions without a shuffle: neighbouring partitions' inputs are read by one task. */
+  | { readonly kind: "coalesce"; readonly input: LogicalPlan; readonly numPartitions: number }
+  /** Rows of all inputs, matched by position; the schema is the first input's. */
+  | { readonly kind: "union"; readonly inputs: readonly LogicalPlan[] }
   /** Equi-join on leftKeys[i] = rightKeys[i], then `condition` (if any) on the joined row. */
   | { readonly kind: "join"; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly how: JoinType; readonly leftKeys: readonly Expr[]; readonly rightKeys: readonly Expr[]; readonly condition: Expr | null };
 
@@ -58,6 +62,10 @@ export type UnresolvedPlan =
   | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[] }
   | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
+  | { readonly kind: "coalesce"; readonly input: UnresolvedPlan; readonly numPartitions: number }
+  | { readonly kind: "dropDuplicates"; readonly input: UnresolvedPlan; readonly columns: readonly string[] }
+  /** df.union(other) (by position) or df.unionByName(other) (by column name). */
+  | { readonly kind: "unresolvedUnion"; readonly inputs: readonly UnresolvedPlan[]; readonly byName: boolean }
   /** df.join(other, on, how): `on` is column names (a using-join) or a condition. */
   | { readonly kind: "unresolvedJoin"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly how: string; readonly on: readonly string[] | Expr | null };
 
@@ -83,7 +91,12 @@ const SCHEMA_OF: SchemaRules = {
   sort: (p) => schemaOf(p.input),
   limit: (p) => schemaOf(p.input),
   repartition: (p) => schemaOf(p.input),
+  coalesce: (p) => schemaOf(p.input),
   join: (p) => joinSchema(schemaOf(p.left), schemaOf(p.right), p.how),
+  union: (p) => {
+    const schemas = p.inputs.map(schemaOf);
+    return { fields: schemas[0]!.fields.map((f, i) => ({ ...f, nullable: schemas.some((s) => s.fields[i]!.nullable) })) };
+  },
 };
 
 export function schemaOf(plan: LogicalPlan): Schema {
@@ -93,12 +106,14 @@ export function schemaOf(plan: LogicalPlan): Schema {
 /** The direct inputs of a node. */
 export function inputsOf(plan: LogicalPlan): LogicalPlan[] {
   if (plan.kind === "join") return [plan.left, plan.right];
+  if (plan.kind === "union") return [...plan.inputs];
   return "input" in plan ? [plan.input] : [];
 }
 
 /** A copy of `plan` with its inputs replaced (same order as inputsOf). */
 export function withInputs(plan: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalPlan {
   if (plan.kind === "join") return { ...plan, left: inputs[0]!, right: inputs[1]! };
+  if (plan.kind === "union") return { ...plan, inputs };
   return "input" in plan ? ({ ...plan, input: inputs[0]! } as LogicalPlan) : plan;
 }
 
@@ -187,6 +202,30 @@ export function join(
     checkScalar([condition], joined, "join condition");
   }
   return { kind: "join", left, right, how, leftKeys, rightKeys, condition };
+}
+
+export function coalesce(input: LogicalPlan, numPartitions: number): LogicalPlan {
+  if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+    throw new AnalysisError(`coalesce(${numPartitions}): expected a whole number of at least 1.`);
+  }
+  return { kind: "coalesce", input, numPartitions };
+}
+
+/** Union by position: every input needs the same number of columns, of compatible types. */
+export function union(inputs: readonly LogicalPlan[]): LogicalPlan {
+  const schemas = inputs.map(schemaOf);
+  const first = schemas[0]!;
+  schemas.forEach((s, n) => {
+    if (s.fields.length !== first.fields.length) {
+      throw new AnalysisError(`union: input ${n + 1} has ${s.fields.length} columns, the first has ${first.fields.length}; select the same columns on both sides.`);
+    }
+    s.fields.forEach((f, i) => {
+      const g = first.fields[i]!;
+      const compatible = f.type === g.type || f.type === "null" || g.type === "null" || (isNumeric(f.type) && isNumeric(g.type));
+      if (!compatible) throw new AnalysisError(`union: column ${i + 1} is ${g.type} ("${g.name}") in the first input but ${f.type} ("${f.name}") in input ${n + 1}; cast() one of them.`);
+    });
+  });
+  return { kind: "union", inputs };
 }
 
 /** Columns of the input that a node's own expressions read. */

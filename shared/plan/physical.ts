@@ -57,6 +57,8 @@ export const Partitioning = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("hash"), keys: z.array(ExprSchema), numPartitions: z.number().int().positive() }).strict(),
   z.object({ kind: z.literal("roundRobin"), numPartitions: z.number().int().positive() }).strict(),
   z.object({ kind: z.literal("single") }).strict(),
+  /** Map task p writes all its rows to reduce partition offset + p (a union's one-to-one move). */
+  z.object({ kind: z.literal("offset"), offset: Int, numPartitions: z.number().int().positive() }).strict(),
 ]);
 export type Partitioning = z.infer<typeof Partitioning>;
 

@@ -131,6 +131,7 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
           return { type: "double", nullable: true };
         case "min":
         case "max":
+        case "first":
           return { type: arg!.type, nullable: true };
       }
     }

@@ -49,9 +49,10 @@ export function appScratchUri(bucket: string, appId: string): string {
 
 /**
  * The one data object a map task attempt writes for a shuffle, holding all its reduce
- * partitions back to back. Attempt-scoped, so a retried task never overwrites a winner.
+ * partitions back to back. Scoped by stage (several stages may feed one shuffle, as a
+ * union's inputs do) and by attempt, so a retried task never overwrites a winner.
  */
-export function shuffleObjectUri(scratch: string, shuffleId: number, mapPartition: number, attempt: number): string {
+export function shuffleObjectUri(scratch: string, shuffleId: number, stageId: number, mapPartition: number, attempt: number): string {
   const base = scratch.endsWith("/") ? scratch : `${scratch}/`;
-  return `${base}shuffle/${shuffleId}/map-${String(mapPartition).padStart(5, "0")}-attempt-${attempt}.jsonl`;
+  return `${base}shuffle/${shuffleId}/stage-${stageId}-map-${String(mapPartition).padStart(5, "0")}-attempt-${attempt}.jsonl`;
 }

@@ -229,6 +229,49 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       });
     });
 
+    it("unions by position and by name, keeping duplicates", async () => {
+      const a = spark.createDataFrame([{ x: 1, y: "a" }, { x: 2, y: "b" }]);
+      const b = spark.createDataFrame([{ y: "c", x: 3 }, { y: "a", x: 1 }]);
+      const byName = await a.unionByName(b).orderBy("x", "y").collect();
+      expect(byName).toEqual([{ x: 1, y: "a" }, { x: 1, y: "a" }, { x: 2, y: "b" }, { x: 3, y: "c" }]);
+      const byPosition = await a.select("y", "x").union(b).orderBy("y", "x").collect();
+      expect(byPosition).toEqual([{ y: "a", x: 1 }, { y: "a", x: 1 }, { y: "b", x: 2 }, { y: "c", x: 3 }]);
+      expect(await a.union(a).union(a).count()).toBe(6);
+      expect(await a.union(b.select("x", "y")).distinct().count()).toBe(3);
+      await expect(a.union(b).collect()).rejects.toThrow(/column 1 is long \("x"\) in the first input but string \("y"\) in input 2/);
+      await expect(a.unionByName(spark.createDataFrame([{ x: 1 }])).collect()).rejects.toThrow(/unionByName: input 2 lacks y/);
+    });
+
+    it("drops duplicate rows by a subset of columns, keeping one whole row per key", async () => {
+      const rows = data.map((t) => ({ ...t }));
+      const df = spark.createDataFrame(rows, "id INT, category STRING, amount DOUBLE");
+      const deduped = await df.dropDuplicates(["category"]).collect();
+      expect(new Set(deduped.map((r) => r.category))).toEqual(new Set(data.map((t) => t.category)));
+      expect(deduped.length).toBe(new Set(data.map((t) => t.category)).size);
+      const byId = new Map(data.map((t) => [t.id, t]));
+      // Every kept row is a real input row (its columns come from one row).
+      for (const r of deduped) expect(byId.get(r.id as number)).toEqual(r);
+      expect(await df.dropDuplicates().count()).toBe(data.length);
+    });
+
+    it("coalesces partitions without losing rows", async () => {
+      const df = txDf().coalesce(2);
+      expect(await df.rdd.getNumPartitions()).toBe(2);
+      expect(await df.count()).toBe(data.length);
+      expect(await spark.range(0, 100, 1, 10).coalesce(3).agg(sum("id").alias("s")).collect()).toEqual([{ s: 4950 }]);
+      expect(await spark.range(0, 10, 1, 2).coalesce(5).rdd.getNumPartitions()).toBe(2);
+    });
+
+    it("iterates over the rows partition by partition with toLocalIterator", async () => {
+      const df = spark.range(0, 1000, 1, 4).withColumn("sq", col("id").multiply(col("id")));
+      const seen: number[] = [];
+      for await (const row of df.toLocalIterator()) {
+        expect(row.sq).toBe((row.id as number) ** 2);
+        seen.push(row.id as number);
+      }
+      expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    });
+
     it("aggregates a million rows", async () => {
       const n = 1_000_000;
       const rows = await spark

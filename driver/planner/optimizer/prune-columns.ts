@@ -3,7 +3,7 @@
  * and narrows every scan to the columns that are actually used (a CSV scan then converts
  * only those fields; a Parquet scan reads only those column chunks).
  */
-import { referencedColumns } from "../../../shared/plan/expr.ts";
+import { column, referencedColumns } from "../../../shared/plan/expr.ts";
 import { columnsReadBy, schemaOf, type LogicalPlan } from "../../../shared/plan/logical.ts";
 import type { Rule } from "./rule.ts";
 
@@ -25,6 +25,20 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "aggregate":
       // These produce new columns; their input needs only what their expressions read.
       return { ...plan, input: prune(plan.input, columnsReadBy(plan)) };
+    case "union": {
+      // Columns match by position: keep the same positions in every input.
+      const firstNames = schemaOf(plan).fields.map((f) => f.name);
+      if (required === null) return { ...plan, inputs: plan.inputs.map((i) => prune(i, null)) };
+      const keep = firstNames.map((n, i) => (required.has(n) ? i : -1)).filter((i) => i >= 0);
+      if (keep.length === firstNames.length) return { ...plan, inputs: plan.inputs.map((i) => prune(i, null)) };
+      return {
+        ...plan,
+        inputs: plan.inputs.map((input) => {
+          const names = schemaOf(input).fields.map((f) => f.name);
+          return { kind: "project", input: prune(input, new Set(keep.map((i) => names[i]!))), exprs: keep.map((i) => column(names[i]!)) } as LogicalPlan;
+        }),
+      };
+    }
     case "join": {
       const leftNames = schemaOf(plan.left).fields.map((f) => f.name);
       const rightNames = schemaOf(plan.right).fields.map((f) => f.name);
@@ -36,6 +50,7 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "filter":
     case "sort":
     case "limit":
+    case "coalesce":
     case "repartition": {
       const needed = required === null ? new Set(schemaOf(plan.input).fields.map((f) => f.name)) : new Set(required);
       columnsReadBy(plan).forEach((c) => needed.add(c));

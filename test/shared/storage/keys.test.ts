@@ -17,3 +17,13 @@ describe("object key layout", () => {
     expect(() => assertSafeId("app id", id)).toThrowError(/Invalid app id/);
   });
 });
+
+describe("shuffle object keys", () => {
+  it("are unique per shuffle, stage, map partition and attempt", async () => {
+    const { shuffleObjectUri } = await import("../../../shared/storage/keys.ts");
+    const keys = new Set<string>();
+    for (const stage of [0, 1]) for (const map of [0, 1, 2]) for (const attempt of [0, 1]) keys.add(shuffleObjectUri("s3://b/apps/a/", 3, stage, map, attempt));
+    expect(keys.size).toBe(12);
+    expect(shuffleObjectUri("s3://b/apps/a", 3, 1, 7, 0)).toBe("s3://b/apps/a/shuffle/3/stage-1-map-00007-attempt-0.jsonl");
+  });
+});
