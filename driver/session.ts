@@ -8,11 +8,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
-import type { UnresolvedPlan } from "../shared/plan/logical.ts";
+import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { LocalObjectStore } from "../shared/storage/local-store.ts";
-import { appScratchUri } from "../shared/storage/keys.ts";
+import { appScratchUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
 import { parseMaster, RuntimeConfig, type Master } from "./config.ts";
@@ -23,7 +23,9 @@ import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
 import { planStages } from "./planner/physical-planner.ts";
-import { runJob, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
+import { blocksOf, runJob, runJobOutputs, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
+import { CacheManager } from "./cache-manager.ts";
+import type { StageGraph } from "./planner/physical-planner.ts";
 import { resolveCsvScan } from "./sources/csv.ts";
 import { DataFrameReader } from "./api/reader.ts";
 
@@ -44,6 +46,8 @@ let active: SparkSession | undefined;
 
 export class SparkSession implements QueryExecution {
   private stopped = false;
+  private readonly cacheManager = new CacheManager();
+  private nextJobId = 0;
 
   private constructor(
     readonly conf: RuntimeConfig,
@@ -133,9 +137,51 @@ export class SparkSession implements QueryExecution {
 
   // ---- QueryExecution ----
 
-  private async analyzed(plan: UnresolvedPlan) {
+  private async analyzed(plan: UnresolvedPlan): Promise<LogicalPlan> {
     this.assertRunning();
-    return analyze(plan, { resolveCsv: (paths, options, schema) => this.resolveCsv(paths, options, schema) });
+    return analyze(plan, {
+      resolveCsv: (paths, options, schema) => this.resolveCsv(paths, options, schema),
+      cached: (cacheId) => this.cacheManager.get(cacheId),
+    });
+  }
+
+  /** Marks cached subtrees, materializes those not stored yet, then analyzes. */
+  private async prepared(plan: UnresolvedPlan, markRoot = true): Promise<LogicalPlan> {
+    const marked = markRoot ? this.cacheManager.mark(plan) : this.cacheManager.markBelow(plan);
+    for (const { cacheId, input } of this.cacheManager.pending(marked)) await this.materialize(cacheId, input);
+    return this.analyzed(marked);
+  }
+
+  /** Runs a cached subtree once, its result partitions written one-to-one to the cache space. */
+  private async materialize(cacheId: number, input: UnresolvedPlan): Promise<void> {
+    const graph = planStages(optimize(await this.prepared(input, false)), { shufflePartitions: this.shufflePartitions });
+    const result = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+    const partitions = Math.max(result.numPartitions, 1);
+    const stored: StageGraph = {
+      ...graph,
+      stages: graph.stages.map((s) =>
+        s !== result ? s : { ...s, plan: { ...s.plan, sink: { kind: "shuffle", shuffleId: 0, partitioning: { kind: "offset", offset: 0, numPartitions: partitions } } } },
+      ),
+    };
+    const outputs = await runJobOutputs(stored, { ...this.jobContext(), scratch: cacheScratchUri(this.backend.scratch, cacheId) });
+    this.cacheManager.store({
+      kind: "cachedRelation",
+      cacheId,
+      schema: graph.schema,
+      partitions: Array.from({ length: partitions }, (_, r) => blocksOf(outputs, r)),
+    });
+  }
+
+  cachePlan(plan: UnresolvedPlan): void {
+    this.assertRunning();
+    this.cacheManager.register(plan);
+  }
+
+  async uncachePlan(plan: UnresolvedPlan): Promise<void> {
+    const cacheId = this.cacheManager.unregister(plan);
+    if (cacheId === undefined || this.stopped) return;
+    const stored = await this.backend.store.list(cacheScratchUri(this.backend.scratch, cacheId));
+    if (stored.length) await this.backend.store.delete(stored.map((o) => o.uri));
   }
 
   private async resolveCsv(paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null) {
@@ -154,15 +200,15 @@ export class SparkSession implements QueryExecution {
   private jobContext(): JobContext {
     return {
       appId: this.appId,
-      scratch: this.backend.scratch,
+      scratch: jobScratchUri(this.backend.scratch, this.nextJobId++),
       invoker: this.backend.invoker,
       maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
       maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
     };
   }
 
-  private async graphOf(plan: UnresolvedPlan) {
-    return planStages(optimize(await this.analyzed(plan)), { shufflePartitions: this.shufflePartitions });
+  private async graphOf(plan: UnresolvedPlan): Promise<StageGraph> {
+    return planStages(optimize(await this.prepared(plan)), { shufflePartitions: this.shufflePartitions });
   }
 
   async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
@@ -180,7 +226,7 @@ export class SparkSession implements QueryExecution {
   }
 
   async explain(plan: UnresolvedPlan): Promise<string> {
-    const analyzed = await this.analyzed(plan);
+    const analyzed = await this.analyzed(this.cacheManager.mark(plan));
     const optimized = optimize(analyzed);
     const graph = planStages(optimized, { shufflePartitions: this.shufflePartitions });
     return [

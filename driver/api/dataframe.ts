@@ -19,6 +19,8 @@ export interface QueryExecution {
   schemaOf(plan: UnresolvedPlan): Promise<Schema>;
   explain(plan: UnresolvedPlan): Promise<string>;
   numPartitions(plan: UnresolvedPlan): Promise<number>;
+  cachePlan(plan: UnresolvedPlan): void;
+  uncachePlan(plan: UnresolvedPlan): Promise<void>;
 }
 
 const toObjects = (schema: Schema, rows: Value[][]): RowObject[] =>
@@ -127,6 +129,27 @@ export class DataFrame {
 
   repartition(numPartitions: number, ...cols: ColumnOrName[]): DataFrame {
     return this.with({ kind: "repartition", input: this.plan, numPartitions, exprs: cols.map((c) => asColumn(c).expr) });
+  }
+
+  /**
+   * Keeps this DataFrame's rows after the next action computes them, so later queries that
+   * use it read them back instead of recomputing (on functions: stored in the app's scratch
+   * space until unpersist() or spark.stop()). Returns this DataFrame, as in Spark.
+   */
+  cache(): this {
+    this.session.cachePlan(this.plan);
+    return this;
+  }
+
+  /** Same as cache(): sparkfn has one storage level (the app's scratch space). */
+  persist(): this {
+    return this.cache();
+  }
+
+  /** Drops the cached rows. */
+  async unpersist(): Promise<this> {
+    await this.session.uncachePlan(this.plan);
+    return this;
   }
 
   // ---- actions ----

@@ -26,6 +26,8 @@ import type { Schema } from "../../shared/plan/types.ts";
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
   resolveCsv(paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null): Promise<Extract<LogicalPlan, { kind: "scan" }>>;
+  /** The materialized relation of a cached subtree, if it has been materialized. */
+  cached(cacheId: number): Extract<LogicalPlan, { kind: "cachedRelation" }> | undefined;
 }
 
 type Kind = UnresolvedPlan["kind"];
@@ -36,6 +38,8 @@ const allColumns = (schema: Schema) => schema.fields.map((f) => column(f.name));
 const RESOLVE: Resolvers = {
   unresolvedScan: (p, r) => r.resolveCsv(p.paths, p.options, p.schema),
   scan: async (p) => p,
+  cachedRelation: async (p) => p,
+  cacheMarker: async (p, r) => r.cached(p.cacheId) ?? analyze(p.input, r),
   localRelation: async (p) => p,
   range: async (p) => p,
   withColumns: async (p, r) => {

@@ -12,6 +12,7 @@ const order = (o: SortOrder) => `${exprName(o.expr)} ${o.ascending ? "ASC" : "DE
 
 type Lines = { [K in PlanKind]: (plan: PlanOf<K>) => string };
 const LOGICAL: Lines = {
+  cachedRelation: (p) => `InMemoryRelation cache=${p.cacheId} [${p.schema.fields.map((f) => f.name).join(", ")}] ${p.partitions.length} partition(s)`,
   scan: (p) =>
     `Scan csv ${p.source.files.length} file(s) [${(p.columns ?? p.source.schema.fields.map((f) => f.name)).join(", ")}]` +
     (p.pushedFilters.length ? ` PushedFilters: [${names(p.pushedFilters)}]` : ""),
@@ -73,6 +74,8 @@ function source(s: StageSource): string {
       return "Range";
     case "shuffle":
       return `ShuffleRead shuffle=${s.shuffleId}`;
+    case "cached":
+      return `CachedRead cache=${s.cacheId}`;
     case "join":
       return `${s.leftKeys.length ? "ShuffledHashJoin" : "NestedLoopJoin"} ${s.how} [${s.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(s.rightKeys[i]!)}`).join(", ")}]${s.condition ? ` ${exprName(s.condition)}` : ""} shuffles=${s.left.shuffleId},${s.right.shuffleId}`;
   }

@@ -124,6 +124,12 @@ function toAggCall(expr: Expr): AggCall {
 type Rules = { [K in PlanKind]: (plan: PlanOf<K>, b: Builder) => Pipeline };
 
 const RULES: Rules = {
+  cachedRelation: (p) => ({
+    source: { kind: "cached", cacheId: p.cacheId, schema: p.schema },
+    inputs: { kind: "direct", partitions: p.partitions.map((blocks) => ({ kind: "shuffle", blocks: [...blocks] })) },
+    numPartitions: p.partitions.length,
+    operators: [],
+  }),
   scan: (p) => ({
     source: { kind: "csv", header: p.source.header, fileSchema: p.source.schema, columns: p.columns ? [...p.columns] : null },
     // One task per file for now; byte-range splits come with the data-sources work.

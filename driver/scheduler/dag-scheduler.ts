@@ -23,7 +23,7 @@ export interface JobContext {
 }
 
 /** The non-empty blocks of reduce partition `r` across all map outputs of a stage. */
-function blocksOf(mapResults: readonly TaskSuccess[], r: number): ShuffleBlockRef[] {
+export function blocksOf(mapResults: readonly TaskSuccess[], r: number): ShuffleBlockRef[] {
   return mapResults.flatMap((m) => {
     if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
     const block = m.output.blocks[r];
@@ -83,12 +83,17 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<Map<n
 
 const rowsOf = (results: readonly TaskSuccess[]): Row[] => results.flatMap((r) => (r.output.kind === "rows" ? (r.output.rows as Row[]) : []));
 
-export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
+/** Runs every stage; returns the result stage's task results (rows or stored output). */
+export async function runJobOutputs(graph: StageGraph, context: JobContext): Promise<TaskSuccess[]> {
   const finished = await runParents(graph, context);
   const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
   const results = await run(tasksOf(resultStage, finished, context), context);
   context.onStageCompleted?.(graph.resultStageId, results);
-  return rowsOf(results);
+  return results;
+}
+
+export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
+  return rowsOf(await runJobOutputs(graph, context));
 }
 
 /**

@@ -8,6 +8,7 @@
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
 import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
 import { joinSchema, type JoinType } from "./join.ts";
+import type { ShuffleBlockRef } from "./physical.ts";
 import { isNumeric, type Row, type Schema } from "./types.ts";
 
 export interface SortOrder {
@@ -26,7 +27,12 @@ export interface CsvSource {
   readonly schema: Schema;
 }
 
+/** Where each partition of a cached DataFrame lies (byte ranges of stored blocks). */
+export type CachedPartitions = readonly (readonly ShuffleBlockRef[])[];
+
 export type LogicalPlan =
+  /** A DataFrame materialized by cache()/persist(), read back from the app's scratch space. */
+  | { readonly kind: "cachedRelation"; readonly cacheId: number; readonly schema: Schema; readonly partitions: CachedPartitions }
   | { readonly kind: "scan"; readonly source: CsvSource; readonly columns: readonly string[] | null; readonly pushedFilters: readonly Expr[] }
   | { readonly kind: "localRelation"; readonly schema: Schema; readonly rows: readonly Row[]; readonly numPartitions: number }
   | { readonly kind: "range"; readonly start: number; readonly end: number; readonly step: number; readonly numPartitions: number }
@@ -55,7 +61,7 @@ export type UnresolvedPlan =
   | { readonly kind: "dropColumns"; readonly input: UnresolvedPlan; readonly names: readonly string[] }
   | { readonly kind: "renameColumn"; readonly input: UnresolvedPlan; readonly from: string; readonly to: string }
   | { readonly kind: "distinct"; readonly input: UnresolvedPlan }
-  | PlanOf<"scan" | "localRelation" | "range">
+  | PlanOf<"scan" | "localRelation" | "range" | "cachedRelation">
   | { readonly kind: "project"; readonly input: UnresolvedPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: "filter"; readonly input: UnresolvedPlan; readonly condition: Expr }
   | { readonly kind: "aggregate"; readonly input: UnresolvedPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
@@ -64,6 +70,8 @@ export type UnresolvedPlan =
   | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
   | { readonly kind: "coalesce"; readonly input: UnresolvedPlan; readonly numPartitions: number }
   | { readonly kind: "dropDuplicates"; readonly input: UnresolvedPlan; readonly columns: readonly string[] }
+  /** A subtree the session has cached: read from the cache once it is materialized. */
+  | { readonly kind: "cacheMarker"; readonly input: UnresolvedPlan; readonly cacheId: number }
   /** df.union(other) (by position) or df.unionByName(other) (by column name). */
   | { readonly kind: "unresolvedUnion"; readonly inputs: readonly UnresolvedPlan[]; readonly byName: boolean }
   /** df.join(other, on, how): `on` is column names (a using-join) or a condition. */
@@ -75,6 +83,7 @@ export type PlanOf<K extends PlanKind> = Extract<LogicalPlan, { kind: K }>;
 type SchemaRules = { [K in PlanKind]: (plan: PlanOf<K>) => Schema };
 
 const SCHEMA_OF: SchemaRules = {
+  cachedRelation: (p) => p.schema,
   scan: (p) =>
     p.columns === null ? p.source.schema : { fields: p.columns.map((name) => resolveColumn(p.source.schema, name)) },
   localRelation: (p) => p.schema,

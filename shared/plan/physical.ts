@@ -23,6 +23,8 @@ export const StageSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rows"), schema: Schema }).strict(),
   z.object({ kind: z.literal("range") }).strict(),
   z.object({ kind: z.literal("shuffle"), shuffleId: Int, schema: Schema }).strict(),
+  /** Partitions of a cached DataFrame (its tasks get `shuffle` inputs naming the stored blocks). */
+  z.object({ kind: z.literal("cached"), cacheId: Int, schema: Schema }).strict(),
   /**
    * A hash join of two shuffles co-partitioned on their keys (or one partition each when
    * there are no keys): reads partition r of both and emits joined rows.
@@ -104,6 +106,7 @@ export function sourceSchema(source: StageSource): Schema {
         : { fields: source.columns.map((c) => source.fileSchema.fields.find((f) => f.name === c)!) };
     case "rows":
     case "shuffle":
+    case "cached":
       return source.schema;
     case "range":
       return { fields: [{ name: "id", type: "long", nullable: false }] };

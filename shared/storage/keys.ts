@@ -47,6 +47,18 @@ export function appScratchUri(bucket: string, appId: string): string {
   return `s3://${bucket}/${appPrefix(appId)}`;
 }
 
+const withSlash = (uri: string) => (uri.endsWith("/") ? uri : `${uri}/`);
+
+/** Scratch of one job of an app: jobs never share shuffle objects, even when they run at once. */
+export function jobScratchUri(appScratch: string, jobId: number): string {
+  return `${withSlash(appScratch)}jobs/${jobId}/`;
+}
+
+/** Where a cached DataFrame's partitions are kept until unpersist() or the app stops. */
+export function cacheScratchUri(appScratch: string, cacheId: number): string {
+  return `${withSlash(appScratch)}cache/${cacheId}/`;
+}
+
 /**
  * The one data object a map task attempt writes for a shuffle, holding all its reduce
  * partitions back to back. Scoped by stage (several stages may feed one shuffle, as a

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { defineEngineSuite } from "../support/engine-suite.ts";
@@ -13,6 +13,7 @@ defineEngineSuite({
         await mkdir(path.dirname(path.join(root, name)), { recursive: true });
         await writeFile(path.join(root, name), text);
       },
+      remove: (name) => rm(path.join(root, name)),
     };
   },
 });

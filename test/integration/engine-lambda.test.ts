@@ -12,7 +12,7 @@ defineEngineSuite({
   dataRoot: async () => {
     const { bucket } = await discoverDeployment();
     prefix = `s3://${bucket}/data/it-${randomUUID().slice(0, 8)}/`;
-    return { root: prefix, put: (name, text) => store.put(`${prefix}${name}`, text) };
+    return { root: prefix, put: (name, text) => store.put(`${prefix}${name}`, text), remove: (name) => store.delete([`${prefix}${name}`]) };
   },
 });
 

@@ -11,7 +11,7 @@ import { seededRandom } from "../../shared/random.ts";
 export interface EngineSuiteOptions {
   master: string;
   /** Where CSV test files go: a local folder or an s3:// prefix, and how to write them. */
-  dataRoot: () => Promise<{ root: string; put(name: string, text: string): Promise<void> }>;
+  dataRoot: () => Promise<{ root: string; put(name: string, text: string): Promise<void>; remove(name: string): Promise<void> }>;
 }
 
 interface Tx {
@@ -38,10 +38,12 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
     let spark: SparkSession;
     const data = transactions(2_000, 5);
     let csvPath: string;
+    let files: Awaited<ReturnType<EngineSuiteOptions["dataRoot"]>>;
 
     beforeAll(async () => {
       spark = await SparkSession.builder().appName("engine-suite").master(master).config("spark.sql.shuffle.partitions", 3).getOrCreate();
-      const { root, put } = await dataRoot();
+      files = await dataRoot();
+      const { root, put } = files;
       // Four CSV files with a header; nulls are empty fields.
       for (let f = 0; f < 4; f++) {
         const part = data.slice(f * 500, (f + 1) * 500);
@@ -270,6 +272,23 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         seen.push(row.id as number);
       }
       expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    });
+
+    it("caches: later queries read the stored rows, even after the input is gone", async () => {
+      await files.put("cached/part-0.csv", "k,v\na,1\nb,2\na,3\n");
+      await files.put("cached/part-1.csv", "k,v\nb,4\nc,5\n");
+      const df = spark.read.option("header", "true").option("inferSchema", "true").csv(`${files.root}cached/`).filter(col("v").gt(1));
+      df.cache();
+      const query = () => df.groupBy("k").agg(sum("v").alias("s")).orderBy("k").collect();
+      const expected = [{ k: "a", s: 3 }, { k: "b", s: 6 }, { k: "c", s: 5 }];
+      expect(await query()).toEqual(expected);
+      await files.remove("cached/part-0.csv");
+      await files.remove("cached/part-1.csv");
+      expect(await query()).toEqual(expected);
+      expect(await df.count()).toBe(4);
+      expect(await df.explain()).toContain("InMemoryRelation");
+      await df.unpersist();
+      await expect(query()).rejects.toThrow(/Path does not exist/);
     });
 
     it("aggregates a million rows", async () => {

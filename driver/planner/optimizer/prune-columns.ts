@@ -20,6 +20,7 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     }
     case "localRelation":
     case "range":
+    case "cachedRelation":
       return plan;
     case "project":
     case "aggregate":
