@@ -5,7 +5,10 @@
  * plain JavaScript over the same input, not by the engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { avg, col, count, countDistinct, lit, max, min, SparkSession, sum, when, type RowObject } from "sparkfn";
+import {
+  avg, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, rand, SparkSession, substring, sum,
+  to_date, trim, upper, when, year, type Column, type RowObject,
+} from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
 
 export interface EngineSuiteOptions {
@@ -289,6 +292,90 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(await df.explain()).toContain("InMemoryRelation");
       await df.unpersist();
       await expect(query()).rejects.toThrow(/Path does not exist/);
+    });
+
+    it("evaluates every column expression like an independent JavaScript computation", async () => {
+      type In = { n: number | null; m: number | null; s: string | null; b: boolean | null; d: string | null };
+      const input: In[] = [
+        { n: 7, m: 2, s: " Spark SQL ", b: true, d: "2024-02-29" },
+        { n: -3, m: 0, s: "électrique", b: false, d: "2023-11-05" },
+        { n: null, m: 5, s: null, b: null, d: null },
+        { n: 10, m: null, s: "a_b%c", b: true, d: "not a date" },
+        { n: 0, m: -4, s: "", b: false, d: "1999-12-31 23:59:59" },
+      ];
+      const df = spark.createDataFrame(input.map((r) => ({ ...r })), "n INT, m INT, s STRING, b BOOLEAN, d STRING");
+      const N = (f: (r: In) => unknown) => (r: In) => f(r);
+      const both = (a: unknown, b: unknown, f: () => unknown) => (a === null || b === null ? null : f());
+      const cases: [string, Column, (r: In) => unknown][] = [
+        ["plus", col("n").plus(col("m")), N((r) => both(r.n, r.m, () => r.n! + r.m!))],
+        ["minus", col("n").minus(1), N((r) => (r.n === null ? null : r.n - 1))],
+        ["multiply", col("n").multiply(col("m")), N((r) => both(r.n, r.m, () => r.n! * r.m!))],
+        ["divide", col("n").divide(col("m")), N((r) => (r.n === null || r.m === null || r.m === 0 ? null : r.n / r.m))],
+        ["mod", col("n").mod(col("m")), N((r) => (r.n === null || r.m === null || r.m === 0 ? null : r.n % r.m))],
+        ["equalTo", col("n").equalTo(10), N((r) => (r.n === null ? null : r.n === 10))],
+        ["notEqual", col("n").notEqual(col("m")), N((r) => both(r.n, r.m, () => r.n !== r.m))],
+        ["gt", col("n").gt(col("m")), N((r) => both(r.n, r.m, () => r.n! > r.m!))],
+        ["geq", col("n").geq(0), N((r) => (r.n === null ? null : r.n >= 0))],
+        ["lt", col("n").lt(0), N((r) => (r.n === null ? null : r.n < 0))],
+        ["leq", col("m").leq(2), N((r) => (r.m === null ? null : r.m <= 2))],
+        ["eqNullSafe", col("n").eqNullSafe(col("m")), N((r) => r.n === r.m)],
+        ["and", col("b").and(col("n").gt(0)), N((r) => { const x = r.b, y = r.n === null ? null : r.n > 0; return x === false || y === false ? false : x === null || y === null ? null : true; })],
+        ["or", col("b").or(col("n").gt(0)), N((r) => { const x = r.b, y = r.n === null ? null : r.n > 0; return x === true || y === true ? true : x === null || y === null ? null : false; })],
+        ["not", not(col("b")), N((r) => (r.b === null ? null : !r.b))],
+        ["isNull", col("s").isNull(), N((r) => r.s === null)],
+        ["isNotNull", col("n").isNotNull(), N((r) => r.n !== null)],
+        ["isin", col("n").isin(7, 0), N((r) => (r.n === null ? null : r.n === 7 || r.n === 0))],
+        ["between", col("n").between(0, 7), N((r) => (r.n === null ? null : r.n >= 0 && r.n <= 7))],
+        ["like", col("s").like("%b\\%c"), N((r) => (r.s === null ? null : /^.*b%c$/.test(r.s)))],
+        ["cast", col("n").cast("string"), N((r) => (r.n === null ? null : String(r.n)))],
+        ["when", when(col("n").gt(5), "big").when(col("n").gt(-5), "small").otherwise("other"), N((r) => (r.n !== null && r.n > 5 ? "big" : r.n !== null && r.n > -5 ? "small" : "other"))],
+        ["lit", lit(3.5), N(() => 3.5)],
+        ["upper", upper("s"), N((r) => (r.s === null ? null : r.s.toUpperCase()))],
+        ["lower", lower(col("s")), N((r) => (r.s === null ? null : r.s.toLowerCase()))],
+        ["length", length("s"), N((r) => (r.s === null ? null : [...r.s].length))],
+        ["substring", substring("s", 2, 3), N((r) => (r.s === null ? null : [...r.s].slice(1, 4).join("")))],
+        ["concat", concat("s", lit("!")), N((r) => (r.s === null ? null : `${r.s}!`))],
+        ["trim", trim("s"), N((r) => (r.s === null ? null : r.s.trim()))],
+        ["coalesce", coalesce("m", "n", lit(0)), N((r) => r.m ?? r.n ?? 0)],
+        ["to_date", to_date("d"), N((r) => (r.d === null || !/^\d{4}-\d{2}-\d{2}/.test(r.d) ? null : r.d.slice(0, 10)))],
+        ["year", year("d"), N((r) => (r.d === null || !/^\d{4}-\d{2}-\d{2}/.test(r.d) ? null : Number(r.d.slice(0, 4))))],
+        ["month", month("d"), N((r) => (r.d === null || !/^\d{4}-\d{2}-\d{2}/.test(r.d) ? null : Number(r.d.slice(5, 7))))],
+        ["alias", col("n").alias("renamed"), N((r) => r.n)],
+      ];
+      const rows = await df.select(col("n").alias("key"), ...cases.map(([name, c]) => c.alias(name))).collect();
+      expect(rows.length).toBe(input.length);
+      rows.forEach((row, i) => {
+        for (const [name, , expected] of cases) expect({ name, row: i, value: row[name] }).toEqual({ name, row: i, value: expected(input[i]!) });
+      });
+      const r = await spark.range(0, 200, 1, 3).select(rand(5).alias("r")).collect();
+      expect(r.every((x) => (x.r as number) >= 0 && (x.r as number) < 1)).toBe(true);
+      expect(new Set(r.map((x) => x.r)).size).toBeGreaterThan(190);
+    });
+
+    it("shows a table, prints the schema, and has the groupBy shortcuts", async () => {
+      const df = spark.createDataFrame([{ k: "a", v: 1 }, { k: "a", v: 3 }, { k: "b", v: 10 }], "k STRING, v INT");
+      const shown = await df.orderBy("k", "v").show(2);
+      expect(shown).toBe(["+---+---+", "|  k|  v|", "+---+---+", "|  a|  1|", "|  a|  3|", "+---+---+"].join("\n"));
+      expect(await df.printSchema()).toBe(["root", " |-- k: string (nullable = true)", " |-- v: integer (nullable = true)"].join("\n"));
+      expect(await df.columns()).toEqual(["k", "v"]);
+      const g = df.groupBy("k");
+      const by = async (x: ReturnType<typeof g.count>) => Object.fromEntries((await x.orderBy("k").collect()).map((r) => [r.k as string, Object.values(r)[1]]));
+      expect(await by(g.count())).toEqual({ a: 2, b: 1 });
+      expect(await by(g.sum("v"))).toEqual({ a: 4, b: 10 });
+      expect(await by(g.avg("v"))).toEqual({ a: 2, b: 10 });
+      expect(await by(g.min("v"))).toEqual({ a: 1, b: 10 });
+      expect(await by(g.max("v"))).toEqual({ a: 3, b: 10 });
+      expect(await df.head(2)).toHaveLength(2);
+      expect(await df.take(5)).toHaveLength(3);
+    });
+
+    it("takes spark.conf.set into account for the next query", async () => {
+      const grouped = spark.range(0, 100).groupBy(col("id").mod(3).alias("k")).count();
+      spark.conf.set("spark.sql.shuffle.partitions", 5);
+      expect(await grouped.rdd.getNumPartitions()).toBe(5);
+      expect(spark.conf.get("spark.sql.shuffle.partitions")).toBe("5");
+      spark.conf.set("spark.sql.shuffle.partitions", 3);
+      expect(await grouped.rdd.getNumPartitions()).toBe(3);
     });
 
     it("aggregates a million rows", async () => {

@@ -1,6 +1,7 @@
 /** The optimizer: its rules applied in order, repeatedly, until none changes the plan. */
 import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 import { combineFilters } from "./combine-filters.ts";
+import { combineProjections } from "./combine-projections.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { pruneColumns } from "./prune-columns.ts";
 import { pushFiltersBelowJoin } from "./push-filters-below-join.ts";
@@ -8,7 +9,7 @@ import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
 import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, combineProjections, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
 
 const MAX_PASSES = 10;
 

@@ -112,3 +112,24 @@ describe("joins", () => {
     expect(explainLogical(optimize(plan)).split("\n")[0]).toBe("Filter (label = x)");
   });
 });
+
+describe("CollapseProject", () => {
+  const rows: LogicalPlan = { kind: "range", start: 0, end: 10, step: 1, numPartitions: 2 };
+  it("merges adjacent projections, keeping output names", async () => {
+    const { project } = await import("../../../shared/plan/logical.ts");
+    const { alias } = await import("../../../shared/plan/expr.ts");
+    const inner = project(rows, [column("id"), alias(binary("multiply", column("id"), literal(2)), "twice")]);
+    const outer = project(inner, [column("twice"), alias(binary("add", column("twice"), column("id")), "sum")]);
+    expect(explainLogical(optimize(outer))).toBe(["Project [twice, sum]", "  +- Range (0, 10, step=1, splits=2)"].join("\n"));
+    const merged = optimize(outer) as Extract<LogicalPlan, { kind: "project" }>;
+    expect(merged.exprs[1]).toEqual(alias(binary("add", binary("multiply", column("id"), literal(2)), column("id")), "sum"));
+  });
+
+  it("does not copy rand() into two places", async () => {
+    const { project } = await import("../../../shared/plan/logical.ts");
+    const { alias } = await import("../../../shared/plan/expr.ts");
+    const inner = project(rows, [alias({ kind: "rand", seed: 1 }, "r")]);
+    const outer = project(inner, [alias(binary("add", column("r"), column("r")), "double_r")]);
+    expect(optimize(outer)).toEqual(outer);
+  });
+});
