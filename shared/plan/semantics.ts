@@ -12,6 +12,11 @@ type V = Value;
 type N = number | null;
 
 const num = (v: V): N => (v === null ? null : (v as number));
+/**
+ * Arithmetic results never carry a negative zero: Spark's integers have none, and JSON
+ * (Lambda payloads, shuffle files) cannot represent one, so both masters agree.
+ */
+const z = (n: number): number => n + 0;
 
 export function compareValues(a: Exclude<V, null>, b: Exclude<V, null>): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -87,11 +92,11 @@ export const CASTS: Record<DataType, (v: V) => V> = {
 
 /** The helpers compiled expressions call, by name. */
 export const RUNTIME = {
-  add: (a: V, b: V): N => (a === null || b === null ? null : (a as number) + (b as number)),
-  subtract: (a: V, b: V): N => (a === null || b === null ? null : (a as number) - (b as number)),
-  multiply: (a: V, b: V): N => (a === null || b === null ? null : (a as number) * (b as number)),
-  divide: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : (a as number) / (b as number)),
-  mod: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : (a as number) % (b as number)),
+  add: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) + (b as number))),
+  subtract: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) - (b as number))),
+  multiply: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) * (b as number))),
+  divide: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : z((a as number) / (b as number))),
+  mod: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : z((a as number) % (b as number))),
   eq: (a: V, b: V): boolean | null => (a === null || b === null ? null : a === b),
   ne: (a: V, b: V): boolean | null => (a === null || b === null ? null : a !== b),
   gt: (a: V, b: V): boolean | null => (a === null || b === null ? null : a > b),
@@ -103,7 +108,7 @@ export const RUNTIME = {
   and: (a: V, b: V): boolean | null => (a === false || b === false ? false : a === null || b === null ? null : true),
   or: (a: V, b: V): boolean | null => (a === true || b === true ? true : a === null || b === null ? null : false),
   not: (a: V): boolean | null => (a === null ? null : !a),
-  negate: (a: V): N => (a === null ? null : -(a as number)),
+  negate: (a: V): N => (a === null ? null : z(-(a as number))),
   isNull: (a: V): boolean => a === null,
   isNotNull: (a: V): boolean => a !== null,
   /** x IN (...): true on a match; else null if x or any candidate is null; else false. */

@@ -36,6 +36,9 @@ describe("compiled expressions follow Spark's null semantics", () => {
     expect(run(binary("eqNullSafe", column("a"), column("b")), [null, null, "", null, null])).toBe(true);
     expect(run(binary("eqNullSafe", column("a"), column("b")), [1, null, "", null, null])).toBe(false);
     expect(run(unary("not", column("p")), [0, 0, "", null, null])).toBeNull();
+    // No negative zero, so local threads and Lambda JSON give the same value.
+    expect(Object.is(run(binary("multiply", column("a"), column("b")), [-3, 0, "", null, null]), 0)).toBe(true);
+    expect(Object.is(run(unary("negate", column("a")), [0, 0, "", null, null]), 0)).toBe(true);
   });
 
   it("keeps a row in a filter only when the condition is true", () => {
