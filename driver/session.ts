@@ -265,9 +265,9 @@ function inferSchema(rows: readonly (RowObject | Value[])[], names?: string[]): 
   return {
     fields: columnNames.map((name, i) => {
       const values = rows.map((r) => (Array.isArray(r) ? r[i] : (r as RowObject)[name])).filter((v) => v !== null && v !== undefined);
-      const kinds = new Set(values.map((v) => (typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
-      const type = kinds.size === 0 ? "string" : kinds.has("string") ? "string" : kinds.has("double") ? "double" : kinds.has("long") ? "long" : "boolean";
-      if (kinds.has("string") && kinds.size > 1) {
+      const kinds = new Set(values.map((v) => (Array.isArray(v) ? "array" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
+      const type = kinds.size === 0 ? "string" : kinds.has("array") ? "array" : kinds.has("string") ? "string" : kinds.has("double") ? "double" : kinds.has("long") ? "long" : "boolean";
+      if ((kinds.has("string") || kinds.has("array")) && kinds.size > 1) {
         throw new Error(`createDataFrame: column "${name}" mixes ${[...kinds].join(" and ")} values; give a schema.`);
       }
       return { name, type, nullable: true };

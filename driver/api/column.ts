@@ -4,9 +4,9 @@
  */
 import { alias, binary, call, literal, unary, type BinaryOp, type Expr } from "../../shared/plan/expr.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
-import { parseTypeName, type DataType, type Value } from "../../shared/plan/types.ts";
+import { parseTypeName, type DataType, type Scalar } from "../../shared/plan/types.ts";
 
-export type ColumnLike = Column | Value;
+export type ColumnLike = Column | Scalar;
 
 /** Values become literals; Columns stay as they are. */
 export function toExpr(value: ColumnLike): Expr {

@@ -3,7 +3,7 @@
  * (like PySpark); use lit() for a string value.
  */
 import { call, column, literal, unary, type AggFn, type Expr, type ScalarFn } from "../../shared/plan/expr.ts";
-import type { Value } from "../../shared/plan/types.ts";
+import type { Scalar } from "../../shared/plan/types.ts";
 import { CaseWhenColumn, Column, toExpr, type ColumnLike } from "./column.ts";
 
 export type ColumnOrName = Column | string;
@@ -13,7 +13,7 @@ export function col(name: string): Column {
   return new Column(column(name));
 }
 
-export function lit(value: Value): Column {
+export function lit(value: Scalar): Column {
   return new Column(literal(value));
 }
 
@@ -38,6 +38,10 @@ export const trim = (c: ColumnOrName) => fn("trim", asColumn(c).expr);
 export const substring = (c: ColumnOrName, pos: number, len: number) => fn("substring", asColumn(c).expr, literal(pos), literal(len));
 export const concat = (...cs: ColumnOrName[]) => fn("concat", ...cs.map((c) => asColumn(c).expr));
 export const coalesce = (...cs: ColumnOrName[]) => fn("coalesce", ...cs.map((c) => asColumn(c).expr));
+/** Splits around matches of a regular expression (Spark's split); `limit` > 0 caps the parts. */
+export const split = (c: ColumnOrName, pattern: string, limit = -1) => fn("split", asColumn(c).expr, literal(pattern), literal(limit));
+/** Number of elements of an array column (-1 for null, as Spark by default). */
+export const size = (c: ColumnOrName) => fn("size", asColumn(c).expr);
 export const to_date = (c: ColumnOrName) => fn("to_date", asColumn(c).expr);
 export const year = (c: ColumnOrName) => fn("year", asColumn(c).expr);
 export const month = (c: ColumnOrName) => fn("month", asColumn(c).expr);

@@ -26,10 +26,10 @@ const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
 const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 const CALLS: Record<ScalarFn, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
-  coalesce: "coalesce", like: "like", to_date: "to_date", year: "year", month: "month",
+  coalesce: "coalesce", split: "split", size: "size", like: "like", to_date: "to_date", year: "year", month: "month",
 };
 const TYPES: Record<DataType, string> = {
-  string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', null: '"null"',
+  string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', array: '"array"', null: '"null"',
 };
 
 interface Emitter {

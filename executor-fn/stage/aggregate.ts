@@ -9,6 +9,7 @@
  */
 import type { AggFn } from "../../shared/plan/expr.ts";
 import type { AggCall } from "../../shared/plan/physical.ts";
+import { compareValues } from "../../shared/plan/semantics.ts";
 import type { Row, Schema, Value } from "../../shared/plan/types.ts";
 import { compileExpr, compileProjection, type CompileContext } from "../compile/expression.ts";
 
@@ -22,7 +23,7 @@ interface AggKernel {
   finish(state: State): Value;
 }
 
-const lessThan = (a: Value, b: Value) => (a as number | string) < (b as number | string);
+const lessThan = (a: Value, b: Value) => compareValues(a as Exclude<Value, null>, b as Exclude<Value, null>) < 0;
 
 const KERNELS: Record<AggFn, AggKernel> = {
   sum: {
@@ -72,12 +73,13 @@ const KERNELS: Record<AggFn, AggKernel> = {
     merge: (a, b) => ((a as Value[]).length ? a : b),
     finish: (s) => (s as Value[])[0] ?? null,
   },
+  /** Distinct values keyed by their JSON text, so equal arrays count once. */
   countDistinct: {
-    init: () => new Set<Value>(),
-    update: (s, v) => (v === null || v === undefined ? s : (s as Set<Value>).add(v)),
+    init: () => new Set<string>(),
+    update: (s, v) => (v === null || v === undefined ? s : (s as Set<string>).add(JSON.stringify(v))),
     merge: (a, b) => {
-      const out = a instanceof Set ? a : new Set(a as Value[]);
-      for (const v of b instanceof Set ? b : (b as Value[])) out.add(v);
+      const out = a instanceof Set ? a : new Set(a as string[]);
+      for (const v of b instanceof Set ? b : (b as string[])) out.add(v);
       return out;
     },
     finish: (s) => (s instanceof Set ? s.size : (s as Value[]).length),

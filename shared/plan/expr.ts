@@ -4,7 +4,7 @@
  * on the executor before anything is compiled.
  */
 import { z } from "zod";
-import { DataType, type Value } from "./types.ts";
+import { DataType, type Scalar } from "./types.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
 export const ComparisonOp = z.enum(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
@@ -27,6 +27,8 @@ export const SCALAR_FUNCTIONS = {
   substring: [3, 3],
   concat: [1, -1],
   coalesce: [1, -1],
+  split: [2, 3],
+  size: [1, 1],
   like: [2, 2],
   to_date: [1, 1],
   year: [1, 1],
@@ -40,7 +42,7 @@ export type AggFn = z.infer<typeof AggFn>;
 
 export type Expr =
   | { readonly kind: "column"; readonly name: string }
-  | { readonly kind: "literal"; readonly value: Value; readonly type: DataType }
+  | { readonly kind: "literal"; readonly value: Scalar; readonly type: DataType }
   | { readonly kind: "alias"; readonly expr: Expr; readonly name: string }
   | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: "unary"; readonly op: UnaryOp; readonly expr: Expr }
@@ -81,7 +83,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
 
 export const column = (name: string): Expr => ({ kind: "column", name });
 
-export function literal(value: Value): Expr {
+export function literal(value: Scalar): Expr {
   if (typeof value === "number" && !Number.isFinite(value)) {
     throw new Error(`lit(${value}): only finite numbers can be literals.`);
   }

@@ -87,7 +87,7 @@ export type ShuffleBlockRef = z.infer<typeof Block>;
 /** What one partition of a stage reads. */
 export const PartitionInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("files"), files: z.array(z.object({ uri: z.string().min(1), size: Int }).strict()) }).strict(),
-  z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))) }).strict(),
+  z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()).readonly()]))) }).strict(),
   z.object({ kind: z.literal("range"), start: z.number(), end: z.number(), step: z.number() }).strict(),
   /** Byte ranges of map outputs holding this reduce partition (empty ones left out). */
   z.object({ kind: z.literal("shuffle"), blocks: z.array(Block) }).strict(),

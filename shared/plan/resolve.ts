@@ -59,6 +59,11 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
       return { type: commonType(args.map((a) => a.type), expr), nullable: args.every((a) => a.nullable) };
     case "like":
       return { type: "boolean", nullable: anyNullable };
+    case "split":
+      return { type: "array", nullable: anyNullable };
+    case "size":
+      if (args[0]!.type !== "array" && args[0]!.type !== "null") throw new AnalysisError(`size(): ${exprName(expr.args[0]!)} is ${args[0]!.type}, not an array.`);
+      return { type: "int", nullable: false };
     case "to_date":
       return { type: "date", nullable: true };
   }

@@ -18,9 +18,25 @@ const num = (v: V): N => (v === null ? null : (v as number));
  */
 const z = (n: number): number => n + 0;
 
+/** Orders two non-null values of one type; arrays compare element by element. */
 export function compareValues(a: Exclude<V, null>, b: Exclude<V, null>): number {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const c = compareValues(a[i]!, b[i]!);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Equality by value (arrays included). */
+export function sameValue(a: V, b: V): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+const cmp = (a: V, b: V) => compareValues(a as Exclude<V, null>, b as Exclude<V, null>);
 
 /** Orders values for sorting; nulls go first or last as asked. */
 export function compareForSort(a: V, b: V, ascending: boolean, nullsFirst: boolean): number {
@@ -44,6 +60,33 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 const likeCache = new Map<string, RegExp>();
+const splitCache = new Map<string, RegExp>();
+
+/** Spark's split(str, regex, limit): limit > 0 keeps at most `limit` parts, the last holding the rest. */
+function split(s: V, pattern: V, limit: V = -1): readonly string[] | null {
+  if (s === null || pattern === null) return null;
+  let re = splitCache.get(pattern as string);
+  if (!re) {
+    re = new RegExp(pattern as string, "g");
+    if (splitCache.size < 1000) splitCache.set(pattern as string, re);
+  }
+  const text = String(s);
+  const max = typeof limit === "number" && limit > 0 ? limit : Infinity;
+  const parts: string[] = [];
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m && parts.length < max - 1; m = re.exec(text)) {
+    if (m[0] === "") {
+      re.lastIndex++;
+      if (m.index >= text.length) break;
+      if (m.index === 0) continue;
+    }
+    parts.push(text.slice(last, m.index));
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
 
 const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/;
 
@@ -61,14 +104,15 @@ function toNumber(v: V): number | null {
   if (v === null) return null;
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
-  const s = v.trim();
+  if (Array.isArray(v)) return null;
+  const s = (v as string).trim();
   if (s === "") return null;
   const n = Number(s);
   return Number.isNaN(n) ? null : n;
 }
 
 export const CASTS: Record<DataType, (v: V) => V> = {
-  string: (v) => (v === null ? null : typeof v === "number" && Number.isInteger(v) ? String(v) : String(v)),
+  string: (v) => (v === null ? null : Array.isArray(v) ? `[${v.join(", ")}]` : String(v)),
   int: (v) => {
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return null;
@@ -83,10 +127,12 @@ export const CASTS: Record<DataType, (v: V) => V> = {
   boolean: (v) => {
     if (v === null || typeof v === "boolean") return v;
     if (typeof v === "number") return v !== 0;
-    const s = v.trim().toLowerCase();
+    if (Array.isArray(v)) return null;
+    const s = (v as string).trim().toLowerCase();
     return s === "true" || s === "t" || s === "1" || s === "yes" ? true : s === "false" || s === "f" || s === "0" || s === "no" ? false : null;
   },
   date: (v) => (typeof v === "string" ? toDate(v) : null),
+  array: (v) => (Array.isArray(v) ? v : null),
   null: () => null,
 };
 
@@ -97,13 +143,13 @@ export const RUNTIME = {
   multiply: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) * (b as number))),
   divide: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : z((a as number) / (b as number))),
   mod: (a: V, b: V): N => (a === null || b === null || b === 0 ? null : z((a as number) % (b as number))),
-  eq: (a: V, b: V): boolean | null => (a === null || b === null ? null : a === b),
-  ne: (a: V, b: V): boolean | null => (a === null || b === null ? null : a !== b),
-  gt: (a: V, b: V): boolean | null => (a === null || b === null ? null : a > b),
-  ge: (a: V, b: V): boolean | null => (a === null || b === null ? null : a >= b),
-  lt: (a: V, b: V): boolean | null => (a === null || b === null ? null : a < b),
-  le: (a: V, b: V): boolean | null => (a === null || b === null ? null : a <= b),
-  eqNullSafe: (a: V, b: V): boolean => a === b,
+  eq: (a: V, b: V): boolean | null => (a === null || b === null ? null : sameValue(a, b)),
+  ne: (a: V, b: V): boolean | null => (a === null || b === null ? null : !sameValue(a, b)),
+  gt: (a: V, b: V): boolean | null => (a === null || b === null ? null : cmp(a, b) > 0),
+  ge: (a: V, b: V): boolean | null => (a === null || b === null ? null : cmp(a, b) >= 0),
+  lt: (a: V, b: V): boolean | null => (a === null || b === null ? null : cmp(a, b) < 0),
+  le: (a: V, b: V): boolean | null => (a === null || b === null ? null : cmp(a, b) <= 0),
+  eqNullSafe: (a: V, b: V): boolean => sameValue(a, b),
   /** Three-valued logic: false AND null is false, true AND null is null. */
   and: (a: V, b: V): boolean | null => (a === false || b === false ? false : a === null || b === null ? null : true),
   or: (a: V, b: V): boolean | null => (a === true || b === true ? true : a === null || b === null ? null : false),
@@ -117,7 +163,7 @@ export const RUNTIME = {
     let sawNull = false;
     for (const v of values) {
       if (v === null) sawNull = true;
-      else if (v === a) return true;
+      else if (sameValue(v, a)) return true;
     }
     return sawNull ? null : false;
   },
@@ -137,7 +183,7 @@ export const RUNTIME = {
     const start = p > 0 ? p - 1 : p < 0 ? Math.max(chars.length + p, 0) : 0;
     return l <= 0 ? "" : chars.slice(start, start + l).join("");
   },
-  concat: (...parts: V[]) => (parts.some((p) => p === null) ? null : parts.map(String).join("")),
+  concat: (...parts: V[]) => (parts.some((p) => p === null) ? null : parts.map((p) => CASTS.string(p)).join("")),
   coalesce: (...values: V[]) => {
     for (const v of values) if (v !== null) return v;
     return null;
@@ -162,5 +208,8 @@ export const RUNTIME = {
     return date === null ? null : Number(date.slice(5, 7));
   },
   cast: (v: V, to: DataType) => CASTS[to](v),
+  split,
+  /** Number of elements; -1 for null, as Spark by default. */
+  size: (a: V) => (Array.isArray(a) ? a.length : -1),
 };
 export type Runtime = typeof RUNTIME;

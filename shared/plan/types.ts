@@ -1,11 +1,12 @@
 /**
  * Data types and schemas. Values at run time are plain JSON-able JavaScript values:
  *   string → string, int/long/double → number (long is exact up to 2^53), boolean → boolean,
- *   date → "YYYY-MM-DD" string (so ordering compares correctly), null → null.
+ *   date → "YYYY-MM-DD" string (so ordering compares correctly), array → string[]
+ *   (array<string>, as split() makes), null → null.
  */
 import { z } from "zod";
 
-export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "null"]);
+export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "array", "null"]);
 export type DataType = z.infer<typeof DataType>;
 
 export const Field = z.object({ name: z.string().min(1), type: DataType, nullable: z.boolean() }).strict();
@@ -14,7 +15,8 @@ export type Field = z.infer<typeof Field>;
 export const Schema = z.object({ fields: z.array(Field) }).strict();
 export type Schema = z.infer<typeof Schema>;
 
-export type Value = string | number | boolean | null;
+export type Scalar = string | number | boolean | null;
+export type Value = Scalar | readonly string[];
 /** Rows travel between operators as arrays in schema order; users see objects. */
 export type Row = Value[];
 
@@ -42,6 +44,7 @@ export const TYPE_NAMES: Record<DataType, string> = {
   double: "double",
   boolean: "boolean",
   date: "date",
+  array: "array<string>",
   null: "void",
 };
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  avg, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, rand, SparkSession, substring, sum,
+  avg, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, rand, size, split, SparkSession, substring, sum,
   to_date, trim, upper, when, year, type Column, type RowObject,
 } from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
@@ -341,6 +341,8 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         ["year", year("d"), N((r) => (r.d === null || !/^\d{4}-\d{2}-\d{2}/.test(r.d) ? null : Number(r.d.slice(0, 4))))],
         ["month", month("d"), N((r) => (r.d === null || !/^\d{4}-\d{2}-\d{2}/.test(r.d) ? null : Number(r.d.slice(5, 7))))],
         ["alias", col("n").alias("renamed"), N((r) => r.n)],
+        ["split", split("s", "\\s+"), N((r) => (r.s === null ? null : r.s.split(/\s+/)))],
+        ["size", size(split("s", "")), N((r) => (r.s === null ? -1 : r.s === "" ? 1 : [...r.s].length))],
       ];
       const rows = await df.select(col("n").alias("key"), ...cases.map(([name, c]) => c.alias(name))).collect();
       expect(rows.length).toBe(input.length);
@@ -354,6 +356,13 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       const r = await spark.range(0, 200, 1, 3).select(rand(5).alias("r")).collect();
       expect(r.every((x) => (x.r as number) >= 0 && (x.r as number) < 1)).toBe(true);
       expect(new Set(r.map((x) => x.r)).size).toBeGreaterThan(190);
+    });
+
+    it("groups, counts distinct and sorts by array values", async () => {
+      const df = spark.createDataFrame([{ s: "a b" }, { s: "b a" }, { s: "a  b" }, { s: "c" }]).withColumn("parts", split("s", "\\s+"));
+      const groups = await df.groupBy("parts").agg(count("*").alias("n")).orderBy("parts").collect();
+      expect(groups).toEqual([{ parts: ["a", "b"], n: 2 }, { parts: ["b", "a"], n: 1 }, { parts: ["c"], n: 1 }]);
+      expect(await df.agg(countDistinct("parts").alias("d")).collect()).toEqual([{ d: 3 }]);
     });
 
     it("shows a table, prints the schema, and has the groupBy shortcuts", async () => {

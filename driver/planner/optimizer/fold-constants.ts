@@ -6,7 +6,7 @@ import { children, exprName, type Expr } from "../../../shared/plan/expr.ts";
 import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 import { typeOf } from "../../../shared/plan/resolve.ts";
 import { RUNTIME } from "../../../shared/plan/semantics.ts";
-import type { Value } from "../../../shared/plan/types.ts";
+import type { Scalar, Value } from "../../../shared/plan/types.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
 const EMPTY = { fields: [] };
@@ -47,8 +47,9 @@ function fold(expr: Expr): Expr {
   }
   if (folded.kind === "alias" || !children(folded).every((c) => c.kind === "literal")) return folded;
   const value = evaluate(folded);
-  if (value === undefined) return folded;
-  return { kind: "literal", value, type: typeOf(folded, EMPTY).type };
+  // Only scalars become literals (an array result stays an expression).
+  if (value === undefined || Array.isArray(value)) return folded;
+  return { kind: "literal", value: value as Scalar, type: typeOf(folded, EMPTY).type };
 }
 
 function foldNode(node: LogicalPlan): LogicalPlan | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileExpr, compilePredicate, compileProjection, expressionSource } from "../../../executor-fn/compile/expression.ts";
 import { alias, binary, call, column, literal, unary, type Expr } from "../../../shared/plan/expr.ts";
-import type { Schema, Value } from "../../../shared/plan/types.ts";
+import type { Scalar, Schema, Value } from "../../../shared/plan/types.ts";
 
 const schema: Schema = {
   fields: [
@@ -47,7 +47,7 @@ describe("compiled expressions follow Spark's null semantics", () => {
   });
 
   it("evaluates IN with SQL semantics", () => {
-    const isin = (values: Value[]) => ({ kind: "in", expr: column("a"), values: values.map(literal) }) as Expr;
+    const isin = (values: Scalar[]) => ({ kind: "in", expr: column("a"), values: values.map(literal) }) as Expr;
     expect(run(isin([1, 2]), [2, 0, "", null, null])).toBe(true);
     expect(run(isin([1, 2]), [3, 0, "", null, null])).toBe(false);
     expect(run(isin([1, null]), [3, 0, "", null, null])).toBeNull();
@@ -96,6 +96,26 @@ describe("casts and functions", () => {
     [call("month", [literal("2024-05-17")]), 5],
   ])("%j gives %j", (expr, want) => {
     expect(run(expr, [])).toBe(want);
+  });
+
+  it.each([
+    [["a,b,,c", ","], ["a", "b", "", "c"]],
+    [["one  two three", "\\s+"], ["one", "two", "three"]],
+    [["a1b22c", "[0-9]+", 2], ["a", "b22c"]],
+    [["abc", ""], ["a", "b", "c"]],
+    [["", ","], [""]],
+  ] as const)("split(%j) is %j, as Spark's split", ([text, pattern, limit], want) => {
+    const args = [literal(text), literal(pattern), ...(limit === undefined ? [] : [literal(limit)])];
+    expect(run(call("split", args), [])).toEqual(want);
+  });
+
+  it("gives size() of arrays, -1 for null, and compares arrays by value", () => {
+    expect(run(call("size", [call("split", [literal("a b c"), literal(" ")])]), [])).toBe(3);
+    expect(run(call("size", [literal(null)]), [])).toBe(-1);
+    const ab = call("split", [literal("a,b"), literal(",")]);
+    expect(run(binary("eq", ab, call("split", [literal("a;b"), literal(";")])), [])).toBe(true);
+    expect(run(binary("lt", ab, call("split", [literal("a,c"), literal(",")])), [])).toBe(true);
+    expect(run({ kind: "cast", expr: ab, to: "string" }, [])).toBe("[a, b]");
   });
 
   it("draws rand(seed) reproducibly per partition, in [0, 1)", () => {
