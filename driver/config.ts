@@ -15,6 +15,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.eventLog.dir": "where the event log goes",
   "spark.dynamicAllocation.maxExecutors": "most concurrent invocations (default 100)",
   "sparkfn.stackName": "CloudFormation stack of the engine (default Sparkfn)",
+  "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
 };
 
 /** Parses Spark size strings: `1024`, `64k`, `64m`, `1g`, `2t` (binary units), `0`. */

@@ -15,7 +15,7 @@ import { LocalObjectStore } from "../shared/storage/local-store.ts";
 import { appScratchUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
-import { parseMaster, RuntimeConfig, type Master } from "./config.ts";
+import { parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
 import { connectLambda } from "./connect.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
@@ -197,9 +197,18 @@ export class SparkSession implements QueryExecution {
     return resolveCsvScan(this.backend.store, paths, options, schema);
   }
 
+  /** Result bytes this session's driver has received or fetched (monitoring, and the tests' measure). */
+  resultBytesFetched = 0;
+
   private jobContext(): JobContext {
     return {
       appId: this.appId,
+      store: this.backend.store,
+      maxResultBytes: parseSize(this.conf.get("spark.driver.maxResultSize", "1g")!),
+      resultInlineMaxBytes: parseSize(this.conf.get("sparkfn.result.inlineMaxBytes", "1m")!),
+      onResultBytes: (bytes) => {
+        this.resultBytesFetched += bytes;
+      },
       scratch: jobScratchUri(this.backend.scratch, this.nextJobId++),
       invoker: this.backend.invoker,
       maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),

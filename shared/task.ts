@@ -51,6 +51,12 @@ export const StageTask = z
     input: PartitionInput,
     /** Where the app's scratch objects (shuffle output) go: `s3://bucket/apps/<appId>/` or a local folder. */
     scratch: z.string().min(1),
+    /**
+     * Result rows larger than this (serialized) are written to scratch storage and only
+     * their location travels back: a Lambda response holds at most 6 MB, and the driver
+     * checks sizes before it downloads anything.
+     */
+    resultInlineMaxBytes: Count,
   })
   .strict();
 export type StageTask = z.infer<typeof StageTask>;
@@ -61,7 +67,10 @@ export const ShuffleBlock = z.object({ offset: Count, length: Count, rows: Count
 export type ShuffleBlock = z.infer<typeof ShuffleBlock>;
 
 export const TaskOutput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("rows"), rows: z.array(z.array(Cell)) }).strict(),
+  /** Result rows in the response; `bytes` is their serialized (JSON) size. */
+  z.object({ kind: z.literal("rows"), rows: z.array(z.array(Cell)), bytes: Count }).strict(),
+  /** Result rows too large for the response, stored as one JSON object. */
+  z.object({ kind: z.literal("storedRows"), uri: z.string().min(1), rows: Count, bytes: Count }).strict(),
   /** One object per map task attempt; `blocks[r]` locates reduce partition r inside it. */
   z.object({ kind: z.literal("shuffle"), uri: z.string().min(1), blocks: z.array(ShuffleBlock) }).strict(),
 ]);

@@ -8,11 +8,21 @@ import type { Row } from "../../shared/plan/types.ts";
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 import type { StageGraph } from "../planner/physical-planner.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
+import { ResultSizeGuard } from "./result-size.ts";
 import { runTasks } from "./run-tasks.ts";
 
 export interface JobContext {
   readonly appId: string;
+  /** Reads results that tasks stored instead of returning (too large for a response). */
+  readonly store: ObjectStore;
+  /** spark.driver.maxResultSize in bytes (0 = no cap). */
+  readonly maxResultBytes: number;
+  /** Results larger than this are stored by the task and fetched by the driver. */
+  readonly resultInlineMaxBytes: number;
+  /** Counts result bytes the driver received or fetched. */
+  readonly onResultBytes?: (bytes: number) => void;
   /** Base URI of the app's scratch space (shuffle output). */
   readonly scratch: string;
   readonly invoker: TaskInvoker;
@@ -62,11 +72,41 @@ function tasksOf(stage: StageGraph["stages"][number], finished: ReadonlyMap<numb
     stage: stage.plan,
     input,
     scratch: context.scratch,
+    resultInlineMaxBytes: context.resultInlineMaxBytes,
   }));
 }
 
-async function run(tasks: readonly StageTask[], context: JobContext, maxConcurrency = context.maxConcurrency): Promise<TaskSuccess[]> {
-  return runTasks(tasks, context.invoker, { maxConcurrency, maxFailures: context.maxFailures });
+async function run(
+  tasks: readonly StageTask[],
+  context: JobContext,
+  maxConcurrency = context.maxConcurrency,
+  onSuccess?: (result: TaskSuccess) => void,
+): Promise<TaskSuccess[]> {
+  return runTasks(tasks, context.invoker, { maxConcurrency, maxFailures: context.maxFailures, ...(onSuccess ? { onSuccess } : {}) });
+}
+
+/** A result-stage check: adds each result's size to the guard as it arrives (inline ones are already here). */
+function checkSizes(guard: ResultSizeGuard, context: JobContext) {
+  return (result: TaskSuccess) => {
+    if (result.output.kind === "rows" || result.output.kind === "storedRows") guard.add(result.output.bytes);
+    if (result.output.kind === "rows") context.onResultBytes?.(result.output.bytes);
+  };
+}
+
+/** The rows of result tasks, fetching stored ones (only after every size check passed). */
+async function fetchRows(results: readonly TaskSuccess[], context: JobContext): Promise<Row[]> {
+  const parts = await Promise.all(
+    results.map(async (r) => {
+      if (r.output.kind === "rows") return r.output.rows as Row[];
+      if (r.output.kind === "storedRows") {
+        const bytes = await context.store.get(r.output.uri);
+        context.onResultBytes?.(bytes.byteLength);
+        return JSON.parse(new TextDecoder().decode(bytes)) as Row[];
+      }
+      return [];
+    }),
+  );
+  return parts.flat();
 }
 
 /** Runs every stage but the result stage, in dependency order. */
@@ -81,19 +121,18 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<Map<n
   return finished;
 }
 
-const rowsOf = (results: readonly TaskSuccess[]): Row[] => results.flatMap((r) => (r.output.kind === "rows" ? (r.output.rows as Row[]) : []));
-
-/** Runs every stage; returns the result stage's task results (rows or stored output). */
+/** Runs every stage; returns the result stage's task results (rows, stored rows, or stored output). */
 export async function runJobOutputs(graph: StageGraph, context: JobContext): Promise<TaskSuccess[]> {
   const finished = await runParents(graph, context);
   const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
-  const results = await run(tasksOf(resultStage, finished, context), context);
+  const guard = new ResultSizeGuard(context.maxResultBytes);
+  const results = await run(tasksOf(resultStage, finished, context), context, context.maxConcurrency, checkSizes(guard, context));
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }
 
 export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
-  return rowsOf(await runJobOutputs(graph, context));
+  return fetchRows(await runJobOutputs(graph, context), context);
 }
 
 /**
@@ -104,6 +143,7 @@ export async function* streamJob(graph: StageGraph, context: JobContext): AsyncG
   const finished = await runParents(graph, context);
   const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
   for (const task of tasksOf(resultStage, finished, context)) {
-    yield rowsOf(await run([task], context, 1));
+    // Each partition is checked on its own, as Spark runs one job per partition here.
+    yield await fetchRows(await run([task], context, 1, checkSizes(new ResultSizeGuard(context.maxResultBytes), context)), context);
   }
 }

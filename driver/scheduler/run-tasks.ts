@@ -15,6 +15,8 @@ export interface RunTasksOptions {
   maxFailures: number;
   /** Delay before attempt `attempt` (1-based retries); defaults to capped exponential backoff with jitter. */
   backoffMs?: (attempt: number) => number;
+  /** Sees each successful result as it arrives; throwing aborts the stage with that error. */
+  onSuccess?: (result: TaskSuccess) => void;
 }
 
 export function defaultBackoffMs(attempt: number): number {
@@ -46,7 +48,7 @@ export async function runTasks(
   const backoff = options.backoffMs ?? defaultBackoffMs;
   const results: TaskSuccess[] = new Array(tasks.length);
   let next = 0;
-  let failure: TaskFailedError | undefined;
+  let failure: Error | undefined;
 
   const runOne = async (task: StageTask, index: number): Promise<void> => {
     for (let attempt = 0; attempt < options.maxFailures; attempt++) {
@@ -54,6 +56,12 @@ export async function runTasks(
       if (failure) return;
       const result = await invoker.invoke({ ...task, attempt });
       if (result.status === "ok") {
+        try {
+          options.onSuccess?.(result);
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+          return;
+        }
         results[index] = result;
         return;
       }

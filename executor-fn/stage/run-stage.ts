@@ -8,7 +8,7 @@ import { operatorOutputSchema, sourceSchema, type StageOperator } from "../../sh
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { shuffleObjectUri } from "../../shared/storage/keys.ts";
+import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts";
 import { compileExpr, compilePredicate, compileProjection, type CompileContext } from "../compile/expression.ts";
 import { finalAggregate, partialAggregate } from "./aggregate.ts";
 import { encodePartitions, partitionRows } from "./shuffle.ts";
@@ -62,7 +62,15 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
 
   let output: TaskSuccess["output"];
   if (stage.sink.kind === "result") {
-    output = { kind: "rows", rows };
+    const json = JSON.stringify(rows);
+    const bytes = Buffer.byteLength(json);
+    if (bytes <= task.resultInlineMaxBytes) {
+      output = { kind: "rows", rows, bytes };
+    } else {
+      const uri = resultObjectUri(task.scratch, task.stageId, task.partition, task.attempt);
+      await store.put(uri, json);
+      output = { kind: "storedRows", uri, rows: rows.length, bytes };
+    }
   } else {
     const partitions = partitionRows(rows, stage.sink.partitioning, schema, ctx);
     const { bytes, blocks } = encodePartitions(partitions);

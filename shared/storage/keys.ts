@@ -68,3 +68,8 @@ export function shuffleObjectUri(scratch: string, shuffleId: number, stageId: nu
   const base = scratch.endsWith("/") ? scratch : `${scratch}/`;
   return `${base}shuffle/${shuffleId}/stage-${stageId}-map-${String(mapPartition).padStart(5, "0")}-attempt-${attempt}.jsonl`;
 }
+
+/** Where a result task attempt stores rows too large to return in its response. */
+export function resultObjectUri(scratch: string, stageId: number, partition: number, attempt: number): string {
+  return `${withSlash(scratch)}results/stage-${stageId}-part-${String(partition).padStart(5, "0")}-attempt-${attempt}.json`;
+}

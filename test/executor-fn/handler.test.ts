@@ -23,6 +23,7 @@ const valid = {
   },
   input: { kind: "files", files: [{ uri: "s3://bucket/data/x.csv", size: 10 }] },
   scratch: "s3://bucket/apps/app-1/",
+  resultInlineMaxBytes: 1048576,
 };
 
 describe("executor handler: payload validation", () => {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { col, DeploymentNotFoundError, discoverDeployment, SparkSession, sum, TaskFailedError, type Deployment } from "sparkfn";
+import { col, DeploymentNotFoundError, discoverDeployment, lit, SparkSession, sum, TaskFailedError, type Deployment } from "sparkfn";
 import { lambdaClient } from "../../driver/aws/clients.ts";
 import { S3ObjectStore } from "../../shared/storage/s3-store.ts";
 
@@ -52,6 +52,13 @@ describe("lambda master on the emulator", () => {
     // getOrCreate() after stop() starts a new session (with a new app id) for the next tests.
     spark = await SparkSession.builder().master("lambda").config("spark.sql.shuffle.partitions", 4).getOrCreate();
     expect(spark.appId).not.toBe(session.appId);
+  });
+
+  it("returns a result larger than a Lambda response (6 MB) through S3", async () => {
+    const rows = await spark.range(0, 70_000, 1, 1).withColumn("pad", lit("y".repeat(100))).collect();
+    expect(rows.length).toBe(70_000);
+    expect(rows[69_999]).toEqual({ id: 69_999, pad: "y".repeat(100) });
+    expect(JSON.stringify(rows).length).toBeGreaterThan(6 * 1024 * 1024);
   });
 
   it("answers a malformed task payload sent through the Lambda API with a clear error", async () => {

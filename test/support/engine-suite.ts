@@ -391,6 +391,27 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(await grouped.rdd.getNumPartitions()).toBe(3);
     });
 
+    it("enforces spark.driver.maxResultSize before fetching stored results", async () => {
+      const df = spark.range(0, 20_000, 1, 4).withColumn("pad", lit("x".repeat(50)));
+      spark.conf.set("sparkfn.result.inlineMaxBytes", "1k"); // every partition's rows are stored
+      spark.conf.set("spark.driver.maxResultSize", "500k");
+      try {
+        const before = spark.resultBytesFetched;
+        await expect(df.collect()).rejects.toThrow(
+          /^Total size of serialized results of \d tasks \(\d+\.\d KiB\) is bigger than spark\.driver\.maxResultSize \(500\.0 KiB\)$/,
+        );
+        // The sizes were checked as tasks reported them: no stored result was downloaded.
+        expect(spark.resultBytesFetched - before).toBe(0);
+        spark.conf.set("spark.driver.maxResultSize", "10m");
+        const rows = await df.collect();
+        expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+        expect(spark.resultBytesFetched - before).toBeGreaterThan(20_000 * 50);
+      } finally {
+        spark.conf.set("sparkfn.result.inlineMaxBytes", "1m");
+        spark.conf.set("spark.driver.maxResultSize", "1g");
+      }
+    });
+
     it("aggregates a million rows", async () => {
       const n = 1_000_000;
       const rows = await spark

@@ -13,6 +13,7 @@ const tasks: StageTask[] = Array.from({ length: 20 }, (_, partition) => ({
   stage: { version: 1, stageId: 1, source: { kind: "range" }, operators: [], sink: { kind: "result" } },
   input: { kind: "files", files: [{ uri: `s3://b/part-${partition}.csv`, size: 10 }] },
   scratch: "s3://b/apps/app-t/",
+  resultInlineMaxBytes: 1 << 20,
 }));
 
 const ok = (t: StageTask): TaskResult => ({
@@ -21,7 +22,7 @@ const ok = (t: StageTask): TaskResult => ({
   stageId: t.stageId,
   partition: t.partition,
   attempt: t.attempt,
-  output: { kind: "rows", rows: [[t.partition]] },
+  output: { kind: "rows", rows: [[t.partition]], bytes: 5 },
   metrics: {
     durationMs: 1,
     coldStart: false,
@@ -96,6 +97,20 @@ describe("runTasks", () => {
     expect((error as TaskFailedError).type).toBe("BadInput");
     expect(invoker.calls.filter((c) => c.partition === 1).length).toBe(1);
     expect(invoker.calls.length).toBeLessThan(tasks.length);
+  });
+
+  it("aborts the stage when an onSuccess check throws, and launches nothing more", async () => {
+    const invoker = new ScriptedInvoker(ok);
+    let seen = 0;
+    const error = await runTasks(tasks, invoker, {
+      maxConcurrency: 2,
+      maxFailures: 1,
+      onSuccess: () => {
+        if (++seen === 3) throw new Error("too big");
+      },
+    }).catch((e: Error) => e);
+    expect((error as Error).message).toBe("too big");
+    expect(invoker.calls.length).toBeLessThanOrEqual(4);
   });
 
   it("runs nothing for an empty stage and rejects nonsensical limits", async () => {
