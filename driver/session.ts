@@ -199,9 +199,16 @@ export class SparkSession implements QueryExecution {
 
   /** Result bytes this session's driver has received or fetched (monitoring, and the tests' measure). */
   resultBytesFetched = 0;
+  /** Tasks run per stage by the most recent job, in the order stages completed. */
+  lastJobTasks: { stageId: number; tasks: number }[] = [];
 
   private jobContext(): JobContext {
+    const tasks: { stageId: number; tasks: number }[] = [];
+    this.lastJobTasks = tasks;
     return {
+      onStageCompleted: (stageId, results) => {
+        tasks.push({ stageId, tasks: results.length });
+      },
       appId: this.appId,
       store: this.backend.store,
       maxResultBytes: parseSize(this.conf.get("spark.driver.maxResultSize", "1g")!),

@@ -83,7 +83,7 @@ function source(s: StageSource): string {
 
 /** Stages from the result back to the scans, each with its pipeline top-down. */
 export function explainStages(graph: StageGraph): string {
-  const out: string[] = [];
+  const out: string[] = graph.collectLimit !== undefined ? [`CollectLimit ${graph.collectLimit} (partitions are tried a few at a time)`] : [];
   for (const stage of [...graph.stages].reverse()) {
     const { plan } = stage;
     const reads =

@@ -43,6 +43,11 @@ export interface StageGraph {
   readonly stages: readonly PlannedStage[];
   readonly resultStageId: number;
   readonly schema: Schema;
+  /**
+   * Set when the plan ends in a limit (Spark's CollectLimit): the result stage keeps a local
+   * limit per partition and the driver runs its tasks a few at a time until it has this many rows.
+   */
+  readonly collectLimit?: number;
 }
 
 interface Pipeline {
@@ -254,6 +259,13 @@ function build(plan: LogicalPlan, b: Builder): Pipeline {
 
 export function planStages(plan: LogicalPlan, options: PlannerOptions): StageGraph {
   const builder = new Builder(options);
+  if (plan.kind === "limit") {
+    // No exchange for a final limit: each partition stops at n rows, the driver takes the first n.
+    const pipeline = build(plan.input, builder);
+    pipeline.operators.push({ kind: "limit", n: plan.n });
+    const result = builder.finish(pipeline);
+    return { stages: builder.stages, resultStageId: result.plan.stageId, schema: schemaOf(plan), collectLimit: plan.n };
+  }
   const result = builder.finish(build(plan, builder));
   return { stages: builder.stages, resultStageId: result.plan.stageId, schema: schemaOf(plan) };
 }

@@ -131,8 +131,29 @@ export async function runJobOutputs(graph: StageGraph, context: JobContext): Pro
   return results;
 }
 
+/** Spark's spark.sql.limit.scaleUpFactor: each round of an incremental take tries 4x more partitions. */
+const LIMIT_SCALE_UP = 4;
+
 export async function runJob(graph: StageGraph, context: JobContext): Promise<Row[]> {
-  return fetchRows(await runJobOutputs(graph, context), context);
+  if (graph.collectLimit === undefined) return fetchRows(await runJobOutputs(graph, context), context);
+  // Incremental take: one partition first, then more, until n rows are here (partition order kept).
+  const n = graph.collectLimit;
+  const finished = await runParents(graph, context);
+  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+  const tasks = tasksOf(resultStage, finished, context);
+  const guard = new ResultSizeGuard(context.maxResultBytes);
+  const rows: Row[] = [];
+  let next = 0;
+  let wave = 1;
+  while (rows.length < n && next < tasks.length) {
+    const batch = tasks.slice(next, next + wave);
+    const results = await run(batch, context, context.maxConcurrency, checkSizes(guard, context));
+    context.onStageCompleted?.(graph.resultStageId, results);
+    rows.push(...(await fetchRows(results, context)));
+    next += batch.length;
+    wave *= LIMIT_SCALE_UP;
+  }
+  return rows.slice(0, n);
 }
 
 /**

@@ -412,6 +412,19 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       }
     });
 
+    it("takes incrementally: one partition first, then four times more, until it has n rows", async () => {
+      // (A projection keeps PushLimitIntoRange from shrinking the range itself.)
+      const df = spark.range(0, 1600, 1, 16).withColumn("next", col("id").plus(1));
+      expect(await df.take(5)).toEqual([0, 1, 2, 3, 4].map((id) => ({ id, next: id + 1 })));
+      expect(spark.lastJobTasks).toEqual([{ stageId: 0, tasks: 1 }]);
+      // 100 rows per partition: 1 partition, then 4 more, then 11 (the rest) to reach 550.
+      const rows = await df.limit(550).collect();
+      expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 550 }, (_, i) => i));
+      expect(spark.lastJobTasks.map((s) => s.tasks)).toEqual([1, 4, 11]);
+      // Filters that keep few rows make it try more partitions, never fewer rows than asked.
+      expect((await df.filter(col("id").mod(400).equalTo(0)).limit(3).collect()).map((r) => r.id)).toEqual([0, 400, 800]);
+    });
+
     it("aggregates a million rows", async () => {
       const n = 1_000_000;
       const rows = await spark

@@ -61,10 +61,13 @@ describe("physical planning of the seed example", () => {
     expect(explainLogical(optimize(plan))).toBe("Scan csv 4 file(s) [id, category, amount, note] PushedFilters: [((amount > 1000) AND (id < 5))]");
   });
 
-  it("needs no exchange for a limit over a single partition, and one for many", () => {
-    const one: LogicalPlan = { kind: "range", start: 0, end: 10, step: 1, numPartitions: 1 };
-    expect(planStages({ kind: "limit", input: one, n: 3 }, { shufflePartitions: 4 }).stages.length).toBe(1);
-    expect(planStages({ kind: "limit", input: { ...one, numPartitions: 3 }, n: 3 }, { shufflePartitions: 4 }).stages.length).toBe(2);
+  it("collects a final limit without an exchange, but exchanges a limit that feeds more work", () => {
+    const range: LogicalPlan = { kind: "range", start: 0, end: 10, step: 1, numPartitions: 3 };
+    const final = planStages({ kind: "limit", input: range, n: 3 }, { shufflePartitions: 4 });
+    expect(explainStages(final)).toBe(["CollectLimit 3 (partitions are tried a few at a time)", "Stage 0 (result, 3 tasks)", "  Limit 3", "    +- Range"].join("\n"));
+    const inner = planStages({ kind: "project", input: { kind: "limit", input: range, n: 3 }, exprs: [column("id")] }, { shufflePartitions: 4 });
+    expect(inner.stages.length).toBe(2);
+    expect(inner.collectLimit).toBeUndefined();
   });
 });
 
