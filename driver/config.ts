@@ -15,6 +15,8 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.eventLog.dir": "where the event log goes",
   "spark.dynamicAllocation.maxExecutors": "most concurrent invocations (default 100)",
   "sparkfn.stackName": "CloudFormation stack of the engine (default Sparkfn)",
+  "sparkfn.task.timeout": "abandon and retry a task attempt running longer than this (e.g. 30s, 15m; default: none)",
+  "sparkfn.test.faults": "test only: JSON list of {stage, partition, attempt, kind: throw|exit|hang|throttle} faults to inject",
   "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
 };
 
@@ -25,6 +27,15 @@ export function parseSize(value: string | number): number {
   if (!match) throw new Error(`Cannot read the size "${value}": use a number of bytes or a suffix k, m, g or t (e.g. 64m).`);
   const power = { "": 0, k: 1, m: 2, g: 3, t: 4 }[match[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
   return Math.round(Number(match[1]) * 1024 ** power);
+}
+
+/** Parses durations: `500` (ms), `500ms`, `30s`, `15m`, `1h`. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === "number") return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(value);
+  if (!match) throw new Error(`Cannot read the duration "${value}": use milliseconds or a suffix ms, s, m or h (e.g. 30s).`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? "ms").toLowerCase() as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(match[1]) * unit);
 }
 
 export type Master = { kind: "local"; threads: number } | { kind: "lambda" };

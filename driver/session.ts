@@ -15,7 +15,8 @@ import { LocalObjectStore } from "../shared/storage/local-store.ts";
 import { appScratchUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
-import { parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
+import { z } from "zod";
+import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
 import { connectLambda } from "./connect.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
@@ -199,16 +200,22 @@ export class SparkSession implements QueryExecution {
 
   /** Result bytes this session's driver has received or fetched (monitoring, and the tests' measure). */
   resultBytesFetched = 0;
-  /** Tasks run per stage by the most recent job, in the order stages completed. */
-  lastJobTasks: { stageId: number; tasks: number }[] = [];
+  /** Tasks (and task attempts that succeeded, counting their failed retries) per stage of the most recent job. */
+  lastJobTasks: { stageId: number; tasks: number; attempts: number }[] = [];
 
   private jobContext(): JobContext {
-    const tasks: { stageId: number; tasks: number }[] = [];
+    const tasks: { stageId: number; tasks: number; attempts: number }[] = [];
     this.lastJobTasks = tasks;
+    const timeout = this.conf.get("sparkfn.task.timeout");
+    const faults = parseFaults(this.conf.get("sparkfn.test.faults"));
     return {
       onStageCompleted: (stageId, results) => {
-        tasks.push({ stageId, tasks: results.length });
+        tasks.push({ stageId, tasks: results.length, attempts: results.reduce((n, r) => n + r.attempt + 1, 0) });
       },
+      ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
+      ...(faults.length
+        ? { faultFor: (task, attempt) => faults.find((f) => f.stage === task.stageId && f.partition === task.partition && f.attempt === attempt)?.kind }
+        : {}),
       appId: this.appId,
       store: this.backend.store,
       maxResultBytes: parseSize(this.conf.get("spark.driver.maxResultSize", "1g")!),
@@ -273,6 +280,17 @@ export class SparkSession implements QueryExecution {
     if (active === this) active = undefined;
     await this.backend.close();
   }
+}
+
+const FaultList = z.array(
+  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle"]) }).strict(),
+);
+
+function parseFaults(json: string | undefined): z.infer<typeof FaultList> {
+  if (!json) return [];
+  const parsed = FaultList.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`sparkfn.test.faults is not a list of {stage, partition, attempt, kind}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return parsed.data;
 }
 
 function inferSchema(rows: readonly (RowObject | Value[])[], names?: string[]): Schema {

@@ -13,6 +13,25 @@ export interface ExecuteOptions {
   store: () => ObjectStore;
   /** Checks an input or scratch URI before anything touches it; throws TaskError to refuse. */
   checkUri?: (uri: string, role: string) => void;
+  /** Whether test faults may be injected here. */
+  allowFaults: boolean;
+}
+
+/** Acts out an injected fault, or returns the failure it stands for. */
+async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskFailure["error"]> {
+  switch (fault) {
+    case "throw":
+      throw new Error("injected fault: the task threw");
+    case "exit":
+      process.exit(13);
+    // falls through: process.exit does not return
+    case "hang":
+      // Keep the process busy forever; the driver's deadline abandons this attempt.
+      await new Promise<never>(() => setInterval(() => undefined, 60_000));
+      throw new Error("unreachable");
+    case "throttle":
+      return { type: "Throttled", message: "injected fault: Rate Exceeded (TooManyRequestsException)", retryable: true };
+  }
 }
 
 function failure(error: TaskFailure["error"], ids: Partial<Pick<StageTask, "stageId" | "partition" | "attempt">>): TaskFailure {
@@ -29,6 +48,16 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
   const task = parsed.data;
   const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
   try {
+    if (task.fault) {
+      if (!options.allowFaults) {
+        return failure(
+          { type: "InvalidTask", message: "fault injection is disabled on this executor; deploy it with SPARKFN_ALLOW_FAULT_INJECTION=1 to test faults", retryable: false },
+          ids,
+        );
+      }
+      const injected = await injectFault(task.fault);
+      return failure(injected, ids);
+    }
     if (options.checkUri) {
       options.checkUri(task.scratch, "scratch");
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));

@@ -21,5 +21,9 @@ function onlyS3(uri: string, role: string): void {
 }
 
 export async function handler(event: unknown): Promise<TaskResult> {
-  return execute(event, { store: () => new S3ObjectStore(s3), checkUri: onlyS3 });
+  return execute(event, {
+    store: () => new S3ObjectStore(s3),
+    checkUri: onlyS3,
+    allowFaults: process.env.SPARKFN_ALLOW_FAULT_INJECTION === "1",
+  });
 }

@@ -19,6 +19,7 @@ const port = parentPort;
 port.on("message", async ({ id, task }: Request) => {
   const s3 = typeof task.scratch === "string" && isS3Uri(task.scratch);
   const store = (): ObjectStore => (s3 ? new S3ObjectStore() : new LocalObjectStore());
-  const result = await execute(task, { store });
+  // Local mode is for tests and debugging: faults may always be injected here.
+  const result = await execute(task, { store, allowFaults: true });
   port.postMessage({ id, result });
 });

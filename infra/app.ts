@@ -1,7 +1,8 @@
 /**
  * The default CDK app: one `Sparkfn` stack around the SparkfnEngine construct.
  * Stack name and executor size can be changed with CDK context, e.g.
- * `cdk deploy -c stackName=SparkfnDev -c executorMemoryMiB=4096`.
+ * `cdk deploy -c stackName=SparkfnDev -c executorMemoryMiB=4096`. The local emulator deploy adds
+ * `-c allowFaultInjection=true` so the fault tests can run; a real deploy never should.
  */
 import { App, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { SparkfnEngine } from "./sparkfn-engine.ts";
@@ -11,6 +12,8 @@ const app = new App();
 const stackName = (app.node.tryGetContext("stackName") as string | undefined) ?? DEFAULT_STACK_NAME;
 const memory = app.node.tryGetContext("executorMemoryMiB") as string | undefined;
 const destroyBucket = app.node.tryGetContext("destroyBucket") === "true";
+// Test deployments only (the local emulator's): lets tasks ask the executor to fail on purpose.
+const allowFaultInjection = app.node.tryGetContext("allowFaultInjection") === "true";
 
 const stack = new Stack(app, stackName, {
   description: "sparkfn: serverless Spark-style engine (bucket + executor function)",
@@ -18,5 +21,6 @@ const stack = new Stack(app, stackName, {
 new SparkfnEngine(stack, "Engine", {
   ...(memory ? { executorMemoryMiB: Number(memory) } : {}),
   ...(destroyBucket ? { bucketRemovalPolicy: RemovalPolicy.DESTROY } : {}),
+  ...(allowFaultInjection ? { executorEnvironment: { SPARKFN_ALLOW_FAULT_INJECTION: "1" } } : {}),
 });
 app.synth();

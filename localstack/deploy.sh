@@ -10,4 +10,5 @@ fi
 cd "$SPARKFN_ROOT/infra"
 cdklocal="$SPARKFN_ROOT/node_modules/.bin/cdklocal"
 "$cdklocal" bootstrap --no-notices --quiet >/dev/null
-"$cdklocal" deploy --no-notices --require-approval never --outputs-file cdk.out/outputs.json "$@"
+# The emulator stack is for development and tests: allow the fault-injection tests there.
+"$cdklocal" deploy --no-notices --require-approval never -c allowFaultInjection=true --outputs-file cdk.out/outputs.json "$@"

@@ -32,6 +32,8 @@ export const TaskErrorType = z.enum([
   "InputNotFound",
   /** Anything else; may be transient. */
   "Internal",
+  /** The function was throttled (429): back off and lower concurrency; not a task failure. */
+  "Throttled",
 ]);
 export type TaskErrorType = z.infer<typeof TaskErrorType>;
 
@@ -57,6 +59,11 @@ export const StageTask = z
      * checks sizes before it downloads anything.
      */
     resultInlineMaxBytes: Count,
+    /**
+     * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
+     * is set on the function (or in local worker threads), refused elsewhere.
+     */
+    fault: z.enum(["throw", "exit", "hang", "throttle"]).optional(),
   })
   .strict();
 export type StageTask = z.infer<typeof StageTask>;

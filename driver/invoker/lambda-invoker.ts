@@ -9,9 +9,9 @@ export class LambdaTaskInvoker implements TaskInvoker {
     private readonly functionName: string,
   ) {}
 
-  async invoke(task: StageTask): Promise<TaskResult> {
+  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
     const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
-    const fail = (type: "Internal" | "InvalidTask", message: string, retryable: boolean): TaskResult => ({
+    const fail = (type: "Internal" | "InvalidTask" | "Throttled", message: string, retryable: boolean): TaskResult => ({
       status: "error",
       version: TASK_PROTOCOL_VERSION,
       ...ids,
@@ -22,9 +22,14 @@ export class LambdaTaskInvoker implements TaskInvoker {
     try {
       response = await this.client.send(
         new InvokeCommand({ FunctionName: this.functionName, Payload: new TextEncoder().encode(JSON.stringify(task)) }),
+        signal ? { abortSignal: signal } : {},
       );
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (signal?.aborted) return fail("Internal", `task attempt abandoned: ${String(signal.reason ?? "deadline passed")}`, true);
+      if (error instanceof Error && (error.name === "TooManyRequestsException" || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 429)) {
+        return fail("Throttled", `invoking ${this.functionName} was throttled: ${message}`, true);
+      }
       return fail("Internal", `invoking ${this.functionName} failed: ${message}`, true);
     }
     const text = response.Payload ? new TextDecoder().decode(response.Payload) : "";

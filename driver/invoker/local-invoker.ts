@@ -53,14 +53,21 @@ export class LocalTaskInvoker implements TaskInvoker {
     this.pending.delete(slot.current);
   }
 
-  private async acquire(): Promise<Slot> {
-    const free = this.slots.find((s) => !s.busy);
-    if (free) return free;
-    if (this.slots.length < this.threads) {
-      const slot = this.spawn();
+  /**
+   * A worker for one task, marked busy before this returns (synchronously), so two
+   * concurrent invokes can never be handed the same idle worker.
+   */
+  private acquire(): Promise<Slot> {
+    let slot = this.slots.find((s) => !s.busy);
+    if (!slot && this.slots.length < this.threads) {
+      slot = this.spawn();
       this.slots.push(slot);
-      return slot;
     }
+    if (slot) {
+      slot.busy = true;
+      return Promise.resolve(slot);
+    }
+    // release() hands a slot over already marked busy.
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -80,17 +87,18 @@ export class LocalTaskInvoker implements TaskInvoker {
     next(fresh);
   }
 
-  async invoke(task: StageTask): Promise<TaskResult> {
+  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
     // Keep the process alive while any task runs; an idle pool must not hold it open.
     if (this.inFlight++ === 0) this.slots.forEach((s) => s.worker.ref());
     const slot = await this.acquire();
-    slot.busy = true;
     slot.worker.ref();
     const id = this.nextId++;
     try {
       return await new Promise<TaskResult>((resolve) => {
         this.pending.set(id, resolve);
         slot.current = id;
+        // An abandoned attempt takes its worker with it: a hung task must not hold a thread.
+        signal?.addEventListener("abort", () => void slot.worker.terminate(), { once: true });
         slot.worker.postMessage({ id, task });
       });
     } finally {

@@ -6,6 +6,7 @@ import type { StageTask, TaskResult } from "../../shared/task.ts";
  * with `retryable` set, so the scheduler has one shape to reason about.
  */
 export interface TaskInvoker {
-  invoke(task: StageTask): Promise<TaskResult>;
+  /** `signal` abandons the attempt (deadline passed): the invoker answers with a retryable failure. */
+  invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult>;
   close(): Promise<void>;
 }

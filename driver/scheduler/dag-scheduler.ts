@@ -23,6 +23,8 @@ export interface JobContext {
   readonly resultInlineMaxBytes: number;
   /** Counts result bytes the driver received or fetched. */
   readonly onResultBytes?: (bytes: number) => void;
+  readonly taskTimeoutMs?: number;
+  readonly faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
   /** Base URI of the app's scratch space (shuffle output). */
   readonly scratch: string;
   readonly invoker: TaskInvoker;
@@ -82,7 +84,13 @@ async function run(
   maxConcurrency = context.maxConcurrency,
   onSuccess?: (result: TaskSuccess) => void,
 ): Promise<TaskSuccess[]> {
-  return runTasks(tasks, context.invoker, { maxConcurrency, maxFailures: context.maxFailures, ...(onSuccess ? { onSuccess } : {}) });
+  return runTasks(tasks, context.invoker, {
+    maxConcurrency,
+    maxFailures: context.maxFailures,
+    ...(onSuccess ? { onSuccess } : {}),
+    ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
+    ...(context.faultFor ? { faultFor: context.faultFor } : {}),
+  });
 }
 
 /** A result-stage check: adds each result's size to the guard as it arrives (inline ones are already here). */

@@ -17,7 +17,14 @@ export interface RunTasksOptions {
   backoffMs?: (attempt: number) => number;
   /** Sees each successful result as it arrives; throwing aborts the stage with that error. */
   onSuccess?: (result: TaskSuccess) => void;
+  /** Abandon an attempt that runs longer than this and retry it (0 or unset: no deadline). */
+  taskTimeoutMs?: number;
+  /** Test-only: the fault to inject into an attempt, if any. */
+  faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
 }
+
+/** Throttled attempts do not count as failures, but are bounded all the same. */
+export const MAX_THROTTLED_ATTEMPTS = 20;
 
 export function defaultBackoffMs(attempt: number): number {
   const ceiling = Math.min(5_000, 200 * 2 ** (attempt - 1));
@@ -49,12 +56,28 @@ export async function runTasks(
   const results: TaskSuccess[] = new Array(tasks.length);
   let next = 0;
   let failure: Error | undefined;
+  // Lanes at or past this index stop taking tasks: throttling halves it.
+  let lanes = Math.min(options.maxConcurrency, tasks.length);
+
+  const attemptOnce = async (task: StageTask, attempt: number) => {
+    const fault = options.faultFor?.(task, attempt);
+    const payload: StageTask = { ...task, attempt, ...(fault ? { fault } : {}) };
+    if (!options.taskTimeoutMs) return invoker.invoke(payload);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs);
+    try {
+      return await invoker.invoke(payload, controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   const runOne = async (task: StageTask, index: number): Promise<void> => {
-    for (let attempt = 0; attempt < options.maxFailures; attempt++) {
-      if (attempt > 0) await sleep(backoff(attempt));
+    let throttled = 0;
+    for (let attempt = 0, failures = 0; failures < options.maxFailures; attempt++) {
+      if (attempt > 0) await sleep(backoff(Math.max(1, failures + throttled)));
       if (failure) return;
-      const result = await invoker.invoke({ ...task, attempt });
+      const result = await attemptOnce(task, attempt);
       if (result.status === "ok") {
         try {
           options.onSuccess?.(result);
@@ -65,12 +88,17 @@ export async function runTasks(
         results[index] = result;
         return;
       }
-      const lastAttempt = attempt + 1 >= options.maxFailures;
-      if (!result.error.retryable || lastAttempt) {
+      if (result.error.type === "Throttled" && ++throttled < MAX_THROTTLED_ATTEMPTS) {
+        lanes = Math.max(1, Math.floor(lanes / 2));
+        continue;
+      }
+      failures++;
+      const lastAttempt = failures >= options.maxFailures;
+      if (!result.error.retryable || lastAttempt || result.error.type === "Throttled") {
         failure ??= new TaskFailedError(
           task.stageId,
           task.partition,
-          attempt + 1,
+          failures,
           result.error.type,
           result.error.message,
           describeInput(task),
@@ -80,13 +108,13 @@ export async function runTasks(
     }
   };
 
-  const lane = async (): Promise<void> => {
-    while (!failure && next < tasks.length) {
+  const lane = async (laneIndex: number): Promise<void> => {
+    while (!failure && next < tasks.length && laneIndex < lanes) {
       const index = next++;
       await runOne(tasks[index]!, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.maxConcurrency, tasks.length) }, lane));
+  await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
   if (failure) throw failure;
   return results;
 }

@@ -45,6 +45,11 @@ describe("executor handler: payload validation", () => {
     expect(result.error.message).toMatch(message);
   });
 
+  it("refuses an injected fault unless SPARKFN_ALLOW_FAULT_INJECTION=1 is set on the function", async () => {
+    const result = await handler({ ...valid, fault: "throw" });
+    expect(result).toMatchObject({ status: "error", error: { type: "InvalidTask", retryable: false, message: expect.stringContaining("fault injection is disabled") } });
+  });
+
   it("refuses input outside S3, keeping the task ids in the answer", async () => {
     const result = await handler({ ...valid, input: { kind: "files", files: [{ uri: "/etc/passwd", size: 1 }] } });
     expect(result).toMatchObject({

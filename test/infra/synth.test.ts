@@ -23,6 +23,8 @@ it("`cdk synth` works with no credentials and no endpoint", async () => {
     const types = Object.values(template.Resources).map((r) => r.Type);
     expect(types).toEqual(expect.arrayContaining(["AWS::S3::Bucket", "AWS::Lambda::Function", "AWS::S3::BucketPolicy"]));
     expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(["BucketName", "ExecutorFunctionName"]));
+    // A real deploy never lets tasks inject faults.
+    expect(JSON.stringify(template)).not.toContain("SPARKFN_ALLOW_FAULT_INJECTION");
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -416,13 +416,52 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       // (A projection keeps PushLimitIntoRange from shrinking the range itself.)
       const df = spark.range(0, 1600, 1, 16).withColumn("next", col("id").plus(1));
       expect(await df.take(5)).toEqual([0, 1, 2, 3, 4].map((id) => ({ id, next: id + 1 })));
-      expect(spark.lastJobTasks).toEqual([{ stageId: 0, tasks: 1 }]);
+      expect(spark.lastJobTasks.map((s) => s.tasks)).toEqual([1]);
       // 100 rows per partition: 1 partition, then 4 more, then 11 (the rest) to reach 550.
       const rows = await df.limit(550).collect();
       expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 550 }, (_, i) => i));
       expect(spark.lastJobTasks.map((s) => s.tasks)).toEqual([1, 4, 11]);
       // Filters that keep few rows make it try more partitions, never fewer rows than asked.
       expect((await df.filter(col("id").mod(400).equalTo(0)).limit(3).collect()).map((r) => r.id)).toEqual([0, 400, 800]);
+    });
+
+    describe("injected faults", () => {
+      const job = () => spark.range(0, 1000, 1, 4).groupBy(col("id").mod(5).alias("k")).agg(sum("id").alias("s")).orderBy("k").collect();
+      const expected = Array.from({ length: 5 }, (_, k) => ({ k, s: Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 5 === k).reduce((a, b) => a + b, 0) }));
+      const withFaults = async <T>(faults: object[], body: () => Promise<T>, conf: Record<string, string> = {}): Promise<T> => {
+        spark.conf.set("sparkfn.test.faults", JSON.stringify(faults));
+        for (const [k, v] of Object.entries(conf)) spark.conf.set(k, v);
+        try {
+          return await body();
+        } finally {
+          spark.conf.set("sparkfn.test.faults", "[]");
+          spark.conf.set("spark.task.maxFailures", "4");
+        }
+      };
+      const stage0 = () => spark.lastJobTasks.find((s) => s.stageId === 0)!;
+
+      it("retries a task that throws once, and the answer is right", async () => {
+        expect(await withFaults([{ stage: 0, partition: 1, attempt: 0, kind: "throw" }], job)).toEqual(expected);
+        expect(stage0()).toEqual({ stageId: 0, tasks: 4, attempts: 5 });
+      });
+
+      it("retries a task whose process exits", async () => {
+        expect(await withFaults([{ stage: 0, partition: 2, attempt: 0, kind: "exit" }], job)).toEqual(expected);
+        expect(stage0().attempts).toBe(5);
+      });
+
+      it("backs off from throttling without counting it as a failure", async () => {
+        const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 3, attempt, kind: "throttle" }));
+        expect(await withFaults(faults, job, { "spark.task.maxFailures": "1" })).toEqual(expected);
+        expect(stage0().attempts).toBe(4 + 3);
+      });
+
+      it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
+        const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 1, attempt, kind: "throw" }));
+        await expect(withFaults(faults, job, { "spark.task.maxFailures": "3" })).rejects.toThrow(
+          /^Task 1 in stage 0 failed 3 time\(s\); last error \[Internal\]: Error: injected fault: the task threw$/,
+        );
+      });
     });
 
     it("aggregates a million rows", async () => {
