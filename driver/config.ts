@@ -16,7 +16,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.dynamicAllocation.maxExecutors": "most concurrent invocations (default 100)",
   "sparkfn.stackName": "CloudFormation stack of the engine (default Sparkfn)",
   "sparkfn.task.timeout": "abandon and retry a task attempt running longer than this (e.g. 30s, 15m; default: none)",
-  "sparkfn.test.faults": "test only: JSON list of {stage, partition, attempt, kind: throw|exit|hang|throttle} faults to inject",
+  "sparkfn.test.faults": "test only: JSON list of {stage, partition, attempt, kind: throw|exit|hang|throttle|loseOutput} faults to inject",
   "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
 };
 

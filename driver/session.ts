@@ -9,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
+import type { TaskSuccess } from "../shared/task.ts";
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { LocalObjectStore } from "../shared/storage/local-store.ts";
@@ -200,17 +201,25 @@ export class SparkSession implements QueryExecution {
 
   /** Result bytes this session's driver has received or fetched (monitoring, and the tests' measure). */
   resultBytesFetched = 0;
-  /** Tasks (and task attempts that succeeded, counting their failed retries) per stage of the most recent job. */
-  lastJobTasks: { stageId: number; tasks: number; attempts: number }[] = [];
+  private lastJob: { stageId: number; results: readonly TaskSuccess[] }[] = [];
+
+  /**
+   * Per stage (per round, for an incremental take) of the most recent job: tasks, and attempts
+   * including the failed ones before each success and any recomputation of lost output.
+   */
+  get lastJobTasks(): { stageId: number; tasks: number; attempts: number }[] {
+    return this.lastJob.map(({ stageId, results }) => ({ stageId, tasks: results.length, attempts: results.reduce((n, r) => n + r.attempt + 1, 0) }));
+  }
 
   private jobContext(): JobContext {
-    const tasks: { stageId: number; tasks: number; attempts: number }[] = [];
-    this.lastJobTasks = tasks;
+    const stages: { stageId: number; results: readonly TaskSuccess[] }[] = [];
+    this.lastJob = stages;
     const timeout = this.conf.get("sparkfn.task.timeout");
     const faults = parseFaults(this.conf.get("sparkfn.test.faults"));
     return {
+      // The scheduler keeps updating these arrays when it recomputes lost output.
       onStageCompleted: (stageId, results) => {
-        tasks.push({ stageId, tasks: results.length, attempts: results.reduce((n, r) => n + r.attempt + 1, 0) });
+        stages.push({ stageId, results });
       },
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
       ...(faults.length
@@ -283,7 +292,7 @@ export class SparkSession implements QueryExecution {
 }
 
 const FaultList = z.array(
-  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle"]) }).strict(),
+  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle", "loseOutput"]) }).strict(),
 );
 
 function parseFaults(json: string | undefined): z.infer<typeof FaultList> {

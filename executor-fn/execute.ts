@@ -18,7 +18,7 @@ export interface ExecuteOptions {
 }
 
 /** Acts out an injected fault, or returns the failure it stands for. */
-async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskFailure["error"]> {
+async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskFailure["error"] | undefined> {
   switch (fault) {
     case "throw":
       throw new Error("injected fault: the task threw");
@@ -31,6 +31,8 @@ async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<Task
       throw new Error("unreachable");
     case "throttle":
       return { type: "Throttled", message: "injected fault: Rate Exceeded (TooManyRequestsException)", retryable: true };
+    case "loseOutput":
+      return undefined; // acted out after the task ran: see execute()
   }
 }
 
@@ -56,16 +58,23 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
         );
       }
       const injected = await injectFault(task.fault);
-      return failure(injected, ids);
+      if (injected) return failure(injected, ids);
     }
     if (options.checkUri) {
       options.checkUri(task.scratch, "scratch");
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
       if (task.input.kind === "shuffle") task.input.blocks.forEach((b) => options.checkUri!(b.uri, "shuffle input"));
     }
-    return await runStageTask(task, options.store());
+    const result = await runStageTask(task, options.store());
+    if (task.fault === "loseOutput" && result.output.kind === "shuffle") {
+      // Succeed, but lose what was written, as a vanished executor disk would.
+      await options.store().delete([result.output.uri]);
+    }
+    return result;
   } catch (error) {
-    if (error instanceof TaskError) return failure({ type: error.type, message: error.message, retryable: error.retryable }, ids);
+    if (error instanceof TaskError) {
+      return failure({ type: error.type, message: error.message, retryable: error.retryable, ...(error.missing ? { missing: error.missing } : {}) }, ids);
+    }
     // A plan that does not fit its data (unknown column, bad types) will fail on every attempt.
     if (error instanceof AnalysisError) return failure({ type: "InvalidTask", message: error.message, retryable: false }, ids);
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

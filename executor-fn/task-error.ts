@@ -7,6 +7,8 @@ export class TaskError extends Error {
     readonly type: TaskErrorType,
     message: string,
     readonly retryable = false,
+    /** With FetchFailed: the objects that could not be read. */
+    readonly missing?: string[],
   ) {
     super(message);
   }

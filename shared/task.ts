@@ -34,6 +34,8 @@ export const TaskErrorType = z.enum([
   "Internal",
   /** The function was throttled (429): back off and lower concurrency; not a task failure. */
   "Throttled",
+  /** A shuffle output this task reads is gone: the map task that wrote it must run again. */
+  "FetchFailed",
 ]);
 export type TaskErrorType = z.infer<typeof TaskErrorType>;
 
@@ -63,7 +65,7 @@ export const StageTask = z
      * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
      * is set on the function (or in local worker threads), refused elsewhere.
      */
-    fault: z.enum(["throw", "exit", "hang", "throttle"]).optional(),
+    fault: z.enum(["throw", "exit", "hang", "throttle", "loseOutput"]).optional(),
   })
   .strict();
 export type StageTask = z.infer<typeof StageTask>;
@@ -100,7 +102,13 @@ export const TaskFailure = z.object({
   stageId: Count.optional(),
   partition: Count.optional(),
   attempt: Count.optional(),
-  error: z.object({ type: TaskErrorType, message: z.string(), retryable: z.boolean() }),
+  error: z.object({
+    type: TaskErrorType,
+    message: z.string(),
+    retryable: z.boolean(),
+    /** With FetchFailed: the shuffle objects that could not be read. */
+    missing: z.array(z.string()).optional(),
+  }),
 });
 export type TaskFailure = z.infer<typeof TaskFailure>;
 

@@ -78,16 +78,52 @@ function tasksOf(stage: StageGraph["stages"][number], finished: ReadonlyMap<numb
   }));
 }
 
+function parentStageIds(stage: StageGraph["stages"][number]): number[] {
+  switch (stage.inputs.kind) {
+    case "direct":
+      return [];
+    case "shuffle":
+      return [...stage.inputs.parentStageIds];
+    case "join":
+      return [stage.inputs.leftStageId, stage.inputs.rightStageId];
+  }
+}
+
+/**
+ * Lost shuffle output: re-runs only the map tasks whose objects are missing (each with its
+ * next attempt number), records the new outputs, and gives the reducer its new inputs.
+ */
+function fetchRecovery(graph: StageGraph, stage: StageGraph["stages"][number], finished: Map<number, TaskSuccess[]>, context: JobContext) {
+  return async (task: StageTask, missing: readonly string[]): Promise<StageTask> => {
+    for (const parentId of parentStageIds(stage)) {
+      const parent = graph.stages.find((s) => s.plan.stageId === parentId)!;
+      const outputs = finished.get(parentId)!;
+      const parentTasks = tasksOf(parent, finished, context);
+      for (let i = 0; i < outputs.length; i++) {
+        const out = outputs[i]!;
+        if (out.output.kind !== "shuffle" || !missing.includes(out.output.uri)) continue;
+        const [redone] = await run([parentTasks[i]!], context, 1, undefined, out.attempt + 1);
+        outputs[i] = redone!;
+      }
+    }
+    return { ...task, input: tasksOf(stage, finished, context)[task.partition]!.input };
+  };
+}
+
 async function run(
   tasks: readonly StageTask[],
   context: JobContext,
   maxConcurrency = context.maxConcurrency,
   onSuccess?: (result: TaskSuccess) => void,
+  firstAttempt = 0,
+  onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>,
 ): Promise<TaskSuccess[]> {
   return runTasks(tasks, context.invoker, {
     maxConcurrency,
     maxFailures: context.maxFailures,
+    firstAttempt,
     ...(onSuccess ? { onSuccess } : {}),
+    ...(onFetchFailed ? { onFetchFailed } : {}),
     ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
     ...(context.faultFor ? { faultFor: context.faultFor } : {}),
   });
@@ -122,7 +158,7 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<Map<n
   const finished = new Map<number, TaskSuccess[]>();
   for (const stage of graph.stages) {
     if (stage.plan.stageId === graph.resultStageId) continue;
-    const results = await run(tasksOf(stage, finished, context), context);
+    const results = await run(tasksOf(stage, finished, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(graph, stage, finished, context));
     context.onStageCompleted?.(stage.plan.stageId, results);
     finished.set(stage.plan.stageId, results);
   }
@@ -134,7 +170,8 @@ export async function runJobOutputs(graph: StageGraph, context: JobContext): Pro
   const finished = await runParents(graph, context);
   const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
   const guard = new ResultSizeGuard(context.maxResultBytes);
-  const results = await run(tasksOf(resultStage, finished, context), context, context.maxConcurrency, checkSizes(guard, context));
+  const recover = fetchRecovery(graph, resultStage, finished, context);
+  const results = await run(tasksOf(resultStage, finished, context), context, context.maxConcurrency, checkSizes(guard, context), 0, recover);
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }
@@ -155,7 +192,7 @@ export async function runJob(graph: StageGraph, context: JobContext): Promise<Ro
   let wave = 1;
   while (rows.length < n && next < tasks.length) {
     const batch = tasks.slice(next, next + wave);
-    const results = await run(batch, context, context.maxConcurrency, checkSizes(guard, context));
+    const results = await run(batch, context, context.maxConcurrency, checkSizes(guard, context), 0, fetchRecovery(graph, resultStage, finished, context));
     context.onStageCompleted?.(graph.resultStageId, results);
     rows.push(...(await fetchRows(results, context)));
     next += batch.length;
@@ -173,6 +210,7 @@ export async function* streamJob(graph: StageGraph, context: JobContext): AsyncG
   const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
   for (const task of tasksOf(resultStage, finished, context)) {
     // Each partition is checked on its own, as Spark runs one job per partition here.
-    yield await fetchRows(await run([task], context, 1, checkSizes(new ResultSizeGuard(context.maxResultBytes), context)), context);
+    const recover = fetchRecovery(graph, resultStage, finished, context);
+    yield await fetchRows(await run([task], context, 1, checkSizes(new ResultSizeGuard(context.maxResultBytes), context), 0, recover), context);
   }
 }

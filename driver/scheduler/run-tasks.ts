@@ -21,7 +21,16 @@ export interface RunTasksOptions {
   taskTimeoutMs?: number;
   /** Test-only: the fault to inject into an attempt, if any. */
   faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
+  /** First attempt number (a recomputed map task continues its numbering). Default 0. */
+  firstAttempt?: number;
+  /**
+   * A task could not read shuffle outputs: recompute them and return the task with its new
+   * inputs. Not counted as a task failure; at most MAX_FETCH_RECOVERIES times per task.
+   */
+  onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
 }
+
+export const MAX_FETCH_RECOVERIES = 4;
 
 /** Throttled attempts do not count as failures, but are bounded all the same. */
 export const MAX_THROTTLED_ATTEMPTS = 20;
@@ -72,10 +81,13 @@ export async function runTasks(
     }
   };
 
-  const runOne = async (task: StageTask, index: number): Promise<void> => {
+  const runOne = async (original: StageTask, index: number): Promise<void> => {
+    let task = original;
     let throttled = 0;
-    for (let attempt = 0, failures = 0; failures < options.maxFailures; attempt++) {
-      if (attempt > 0) await sleep(backoff(Math.max(1, failures + throttled)));
+    let recoveries = 0;
+    const first = options.firstAttempt ?? 0;
+    for (let attempt = first, failures = 0; failures < options.maxFailures; attempt++) {
+      if (attempt > first) await sleep(backoff(Math.max(1, failures + throttled)));
       if (failure) return;
       const result = await attemptOnce(task, attempt);
       if (result.status === "ok") {
@@ -87,6 +99,15 @@ export async function runTasks(
         }
         results[index] = result;
         return;
+      }
+      if (result.error.type === "FetchFailed" && options.onFetchFailed && recoveries++ < MAX_FETCH_RECOVERIES) {
+        try {
+          task = await options.onFetchFailed(task, result.error.missing ?? []);
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+          return;
+        }
+        continue;
       }
       if (result.error.type === "Throttled" && ++throttled < MAX_THROTTLED_ATTEMPTS) {
         lanes = Math.max(1, Math.floor(lanes / 2));

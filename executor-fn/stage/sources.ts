@@ -57,10 +57,22 @@ async function readCsv(source: Extract<StageSource, { kind: "csv" }>, uri: strin
 
 async function readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<Row[]> {
   const rows: Row[] = [];
+  const missing: string[] = [];
   const parts = await Promise.all(
-    blocks.map(async (b) => ({ block: b, bytes: await readObject(store, b.uri, { offset: b.offset, length: b.length }) })),
+    blocks.map(async (b) => {
+      try {
+        return { block: b, bytes: await store.get(b.uri, { offset: b.offset, length: b.length }) };
+      } catch (error) {
+        if (!(error instanceof ObjectNotFoundError)) throw error;
+        missing.push(b.uri);
+        return undefined;
+      }
+    }),
   );
-  for (const { block, bytes } of parts) decodeRows(bytes, block.uri, block.rows, rows);
+  if (missing.length) {
+    throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, true, missing);
+  }
+  for (const part of parts) decodeRows(part!.bytes, part!.block.uri, part!.block.rows, rows);
   return rows;
 }
 

@@ -456,6 +456,12 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(stage0().attempts).toBe(4 + 3);
       });
 
+      it("recomputes only the map task whose shuffle output was lost, then retries the reducers", async () => {
+        expect(await withFaults([{ stage: 0, partition: 2, attempt: 0, kind: "loseOutput" }], job)).toEqual(expected);
+        // Stage 0: 4 tasks, one ran twice (attempt 0 lost its output, attempt 1 replaced it).
+        expect(stage0()).toEqual({ stageId: 0, tasks: 4, attempts: 5 });
+      });
+
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
         const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 1, attempt, kind: "throw" }));
         await expect(withFaults(faults, job, { "spark.task.maxFailures": "3" })).rejects.toThrow(
