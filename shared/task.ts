@@ -51,7 +51,8 @@ export const StageTask = z
     stageId: Count,
     partition: Count,
     attempt: Count,
-    stage: StagePlanSchema,
+    /** The stage plan, stored once per stage and fetched by the executor (checked against its hash). */
+    stage: z.object({ uri: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a hex SHA-256") }).strict(),
     input: PartitionInput,
     /** Where the app's scratch objects (shuffle output) go: `s3://bucket/apps/<appId>/` or a local folder. */
     scratch: z.string().min(1),

@@ -8,6 +8,8 @@ import type { Row } from "../../shared/plan/types.ts";
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 import type { StageGraph } from "../planner/physical-planner.ts";
+import { createHash } from "node:crypto";
+import { stagePlanUri } from "../../shared/storage/keys.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
 import { ResultSizeGuard } from "./result-size.ts";
@@ -62,7 +64,27 @@ function stageInputs(stage: StageGraph["stages"][number], finished: ReadonlyMap<
   }
 }
 
-function tasksOf(stage: StageGraph["stages"][number], finished: ReadonlyMap<number, TaskSuccess[]>, context: JobContext): StageTask[] {
+type PlannedStage = StageGraph["stages"][number];
+
+/** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
+const planRefs = new WeakMap<PlannedStage, StageTask["stage"]>();
+
+async function storePlans(graph: StageGraph, context: JobContext): Promise<void> {
+  await Promise.all(
+    graph.stages.map(async (stage) => {
+      if (planRefs.has(stage)) return;
+      const json = JSON.stringify(stage.plan);
+      const sha256 = createHash("sha256").update(json).digest("hex");
+      const uri = stagePlanUri(context.scratch, stage.plan.stageId, sha256);
+      await context.store.put(uri, json);
+      planRefs.set(stage, { uri, sha256 });
+    }),
+  );
+}
+
+function tasksOf(stage: PlannedStage, finished: ReadonlyMap<number, TaskSuccess[]>, context: JobContext): StageTask[] {
+  const ref = planRefs.get(stage);
+  if (!ref) throw new Error(`internal: the plan of stage ${stage.plan.stageId} was not stored`);
   const all = stageInputs(stage, finished);
   const inputs = stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
   return inputs.map((input, partition) => ({
@@ -71,7 +93,7 @@ function tasksOf(stage: StageGraph["stages"][number], finished: ReadonlyMap<numb
     stageId: stage.plan.stageId,
     partition,
     attempt: 0,
-    stage: stage.plan,
+    stage: ref,
     input,
     scratch: context.scratch,
     resultInlineMaxBytes: context.resultInlineMaxBytes,
@@ -155,6 +177,7 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
 
 /** Runs every stage but the result stage, in dependency order. */
 async function runParents(graph: StageGraph, context: JobContext): Promise<Map<number, TaskSuccess[]>> {
+  await storePlans(graph, context);
   const finished = new Map<number, TaskSuccess[]>();
   for (const stage of graph.stages) {
     if (stage.plan.stageId === graph.resultStageId) continue;

@@ -46,7 +46,7 @@ function describeInput(task: StageTask): string | undefined {
     case "files":
       return task.input.files.map((f) => f.uri).join(", ");
     case "shuffle":
-      return `shuffle ${task.stage.source.kind === "shuffle" ? task.stage.source.shuffleId : "?"}, ${task.input.blocks.length} block(s)`;
+      return `shuffle output, ${task.input.blocks.length} block(s)`;
     default:
       return undefined;
   }

@@ -12,6 +12,7 @@ import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts"
 import { compileExpr, compilePredicate, compileProjection, type CompileContext } from "../compile/expression.ts";
 import { finalAggregate, partialAggregate } from "./aggregate.ts";
 import { encodePartitions, partitionRows } from "./shuffle.ts";
+import { loadStagePlan } from "./load-plan.ts";
 import { readPartition } from "./sources.ts";
 
 type Apply = { [K in StageOperator["kind"]]: (op: Extract<StageOperator, { kind: K }>, rows: Row[], schema: Schema, ctx: CompileContext) => Row[] };
@@ -50,7 +51,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const isColdStart = coldStart;
   coldStart = false;
   const ctx: CompileContext = { partition: task.partition };
-  const { stage } = task;
+  const stage = await loadStagePlan(task.stage, store);
 
   let rows = await readPartition(stage.source, task.input, store, ctx);
   const recordsIn = rows.length;

@@ -10,7 +10,7 @@ const tasks: StageTask[] = Array.from({ length: 20 }, (_, partition) => ({
   stageId: 1,
   partition,
   attempt: 0,
-  stage: { version: 1, stageId: 1, source: { kind: "range" }, operators: [], sink: { kind: "result" } },
+  stage: { uri: "s3://b/apps/app-t/jobs/0/stages/stage-1.json", sha256: "0".repeat(64) },
   input: { kind: "files", files: [{ uri: `s3://b/part-${partition}.csv`, size: 10 }] },
   scratch: "s3://b/apps/app-t/",
   resultInlineMaxBytes: 1 << 20,

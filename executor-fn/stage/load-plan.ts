@@ -1,0 +1,38 @@
+/**
+ * Fetches a task's stage plan by reference, checks it against its SHA-256 and validates it.
+ * Plans are cached by hash for the life of a warm container: the tasks of one stage share
+ * one plan, so each container downloads it once.
+ */
+import { createHash } from "node:crypto";
+import { StagePlanSchema, type StagePlan } from "../../shared/plan/physical.ts";
+import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
+import { describeIssues, type StageTask } from "../../shared/task.ts";
+import { TaskError } from "../task-error.ts";
+
+const MAX_CACHED = 64;
+const cache = new Map<string, StagePlan>();
+
+export async function loadStagePlan(ref: StageTask["stage"], store: ObjectStore): Promise<StagePlan> {
+  const cached = cache.get(ref.sha256);
+  if (cached) return cached;
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(ref.uri);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) throw new TaskError("InvalidTask", `stage plan ${ref.uri} does not exist`);
+    throw error;
+  }
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  if (sha !== ref.sha256) throw new TaskError("InvalidTask", `stage plan ${ref.uri} does not match its hash (${sha} != ${ref.sha256})`);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new TaskError("InvalidTask", `stage plan ${ref.uri} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = StagePlanSchema.safeParse(json);
+  if (!parsed.success) throw new TaskError("InvalidTask", `stage plan ${ref.uri} is invalid: ${describeIssues(parsed.error)}`);
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(ref.sha256, parsed.data);
+  return parsed.data;
+}
