@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
-import type { TaskSuccess } from "../shared/task.ts";
+import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { LocalObjectStore } from "../shared/storage/local-store.ts";
@@ -211,10 +211,19 @@ export class SparkSession implements QueryExecution {
     return this.lastJob.map(({ stageId, results }) => ({ stageId, tasks: results.length, attempts: results.reduce((n, r) => n + r.attempt + 1, 0) }));
   }
 
+  /** Per stage (per round, for an incremental take) of the most recent job: each winning task attempt's metrics. */
+  get lastJobMetrics(): { stageId: number; tasks: { partition: number; attempt: number; metrics: TaskMetrics }[] }[] {
+    return this.lastJob.map(({ stageId, results }) => ({
+      stageId,
+      tasks: results.map((r) => ({ partition: r.partition, attempt: r.attempt, metrics: r.metrics })),
+    }));
+  }
+
   private jobContext(): JobContext {
     const stages: { stageId: number; results: readonly TaskSuccess[] }[] = [];
     this.lastJob = stages;
     const timeout = this.conf.get("sparkfn.task.timeout");
+    const memoryBudget = this.conf.get("sparkfn.executor.memoryBudget");
     const faults = parseFaults(this.conf.get("sparkfn.test.faults"));
     return {
       // The scheduler keeps updating these arrays when it recomputes lost output.
@@ -222,6 +231,7 @@ export class SparkSession implements QueryExecution {
         stages.push({ stageId, results });
       },
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
+      ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),
       ...(faults.length
         ? { faultFor: (task, attempt) => faults.find((f) => f.stage === task.stageId && f.partition === task.partition && f.attempt === attempt)?.kind }
         : {}),

@@ -64,6 +64,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       options.checkUri(task.scratch, "scratch");
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
       if (task.input.kind === "shuffle") task.input.blocks.forEach((b) => options.checkUri!(b.uri, "shuffle input"));
+      if (task.input.kind === "join") [...task.input.left, ...task.input.right].forEach((b) => options.checkUri!(b.uri, "shuffle input"));
     }
     const result = await runStageTask(task, options.store());
     if (task.fault === "loseOutput" && result.output.kind === "shuffle") {

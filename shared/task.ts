@@ -19,6 +19,8 @@ export const TaskMetrics = z.object({
   bytesRead: Count,
   bytesWritten: Count,
   requests: z.object({ get: Count, put: Count, list: Count, head: Count, delete: Count }),
+  /** What blocking operators spilled to local temporary storage. */
+  spill: z.object({ bytes: Count, files: Count }),
   peakMemoryBytes: Count,
 });
 export type TaskMetrics = z.infer<typeof TaskMetrics>;
@@ -63,6 +65,11 @@ export const StageTask = z
      */
     resultInlineMaxBytes: Count,
     /**
+     * Memory a blocking operator (aggregation) may hold before it spills to local disk;
+     * by default a share of the function's memory (sparkfn.executor.memoryBudget overrides).
+     */
+    memoryBudgetBytes: z.number().int().positive().optional(),
+    /**
      * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
      * is set on the function (or in local worker threads), refused elsewhere.
      */
@@ -81,6 +88,8 @@ export const TaskOutput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rows"), rows: z.array(z.array(Cell)), bytes: Count }).strict(),
   /** Result rows too large for the response, stored as one JSON object. */
   z.object({ kind: z.literal("storedRows"), uri: z.string().min(1), rows: Count, bytes: Count }).strict(),
+  /** A sample of the partition's sort keys (for range partitioning) and how many rows it had. */
+  z.object({ kind: z.literal("sample"), keys: z.array(z.array(Cell)), rows: Count }).strict(),
   /** One object per map task attempt; `blocks[r]` locates reduce partition r inside it. */
   z.object({ kind: z.literal("shuffle"), uri: z.string().min(1), blocks: z.array(ShuffleBlock) }).strict(),
 ]);

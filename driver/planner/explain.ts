@@ -44,6 +44,8 @@ function partitioning(p: Partitioning): string {
       return "SinglePartition";
     case "offset":
       return `onetoone(offset=${p.offset}, ${p.numPartitions})`;
+    case "range":
+      return `rangepartitioning(${p.orders.map(order).join(", ")}, ${p.numPartitions})${p.bounds === null ? " (bounds sampled at run time)" : ""}`;
   }
 }
 

@@ -182,9 +182,17 @@ const RULES: Rules = {
     return reduce;
   },
   sort: (p, b) => {
-    // A single sorted partition for now; the range partitioner comes with the S3 shuffle.
-    const reduce = b.exchange(build(p.input, b), { kind: "single" });
-    reduce.operators.push({ kind: "sort", orders: [...p.orders] });
+    const pipeline = build(p.input, b);
+    const orders = [...p.orders];
+    // One partition is already the whole input: sort it where it is.
+    if (pipeline.numPartitions <= 1 && pipeline.coalesceTo === undefined) {
+      pipeline.operators.push({ kind: "sort", orders });
+      return pipeline;
+    }
+    // Range-partition on the sort keys (bounds sampled by the driver), then sort each range:
+    // the partitions, in order, are the global order.
+    const reduce = b.exchange(pipeline, { kind: "range", orders, numPartitions: b.options.shufflePartitions, bounds: null });
+    reduce.operators.push({ kind: "sort", orders });
     return reduce;
   },
   limit: (p, b) => {

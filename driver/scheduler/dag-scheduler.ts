@@ -3,7 +3,7 @@
  * A stage that reads a shuffle gets, for each reduce partition, the byte ranges of that
  * partition in every map task's output (empty ranges left out).
  */
-import type { PartitionInput, ShuffleBlockRef } from "../../shared/plan/physical.ts";
+import type { PartitionInput, ShuffleBlockRef, StagePlan } from "../../shared/plan/physical.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { stagePlanUri } from "../../shared/storage/keys.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
+import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
 import { runTasks } from "./run-tasks.ts";
 
@@ -26,6 +27,8 @@ export interface JobContext {
   /** Counts result bytes the driver received or fetched. */
   readonly onResultBytes?: (bytes: number) => void;
   readonly taskTimeoutMs?: number;
+  /** sparkfn.executor.memoryBudget: what a task's aggregation may hold before spilling. */
+  readonly memoryBudgetBytes?: number;
   readonly faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
   /** Base URI of the app's scratch space (shuffle output). */
   readonly scratch: string;
@@ -66,27 +69,54 @@ function stageInputs(stage: StageGraph["stages"][number], finished: ReadonlyMap<
 
 type PlannedStage = StageGraph["stages"][number];
 
-/** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
-const planRefs = new WeakMap<PlannedStage, StageTask["stage"]>();
-
-async function storePlans(graph: StageGraph, context: JobContext): Promise<void> {
-  await Promise.all(
-    graph.stages.map(async (stage) => {
-      if (planRefs.has(stage)) return;
-      const json = JSON.stringify(stage.plan);
-      const sha256 = createHash("sha256").update(json).digest("hex");
-      const uri = stagePlanUri(context.scratch, stage.plan.stageId, sha256);
-      await context.store.put(uri, json);
-      planRefs.set(stage, { uri, sha256 });
-    }),
-  );
+/** What a running job knows: finished stages' task results and each stage's stored plan. */
+interface JobState {
+  readonly graph: StageGraph;
+  readonly finished: Map<number, TaskSuccess[]>;
+  /** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
+  readonly refs: Map<number, StageTask["stage"]>;
 }
 
-function tasksOf(stage: PlannedStage, finished: ReadonlyMap<number, TaskSuccess[]>, context: JobContext): StageTask[] {
-  const ref = planRefs.get(stage);
-  if (!ref) throw new Error(`internal: the plan of stage ${stage.plan.stageId} was not stored`);
+async function storePlan(plan: StagePlan, context: JobContext): Promise<StageTask["stage"]> {
+  const json = JSON.stringify(plan);
+  const sha256 = createHash("sha256").update(json).digest("hex");
+  const uri = stagePlanUri(context.scratch, plan.stageId, sha256);
+  await context.store.put(uri, json);
+  return { uri, sha256 };
+}
+
+/**
+ * Range partitioning needs bounds before its map stage runs: a sampling pass over the same
+ * inputs (Spark runs the same extra job) returns keys from every partition.
+ */
+async function withRangeBounds(stage: PlannedStage, state: JobState, context: JobContext): Promise<StagePlan> {
+  const { plan } = stage;
+  if (plan.sink.kind !== "shuffle" || plan.sink.partitioning.kind !== "range" || plan.sink.partitioning.bounds !== null) return plan;
+  const partitioning = plan.sink.partitioning;
+  const inputs = stageInputsOf(stage, state.finished);
+  const size = sampleSizePerPartition(partitioning.numPartitions, inputs.length);
+  const ref = await storePlan({ ...plan, sink: { kind: "sample", orders: partitioning.orders, size } }, context);
+  const results = await run(taskList(stage, inputs, ref, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
+  const samples = results.map((r) => {
+    if (r.output.kind !== "sample") throw new Error(`internal: sampling task of stage ${plan.stageId} returned ${r.output.kind}`);
+    return { keys: r.output.keys as Row[], rows: r.output.rows };
+  });
+  const bounds = determineBounds(samples, partitioning.orders, partitioning.numPartitions);
+  return { ...plan, sink: { ...plan.sink, partitioning: { ...partitioning, bounds } } };
+}
+
+/** Makes the stage's final plan (sampling range bounds if needed) and stores it once. */
+async function prepareStage(stage: PlannedStage, state: JobState, context: JobContext): Promise<void> {
+  if (state.refs.has(stage.plan.stageId)) return;
+  state.refs.set(stage.plan.stageId, await storePlan(await withRangeBounds(stage, state, context), context));
+}
+
+function stageInputsOf(stage: PlannedStage, finished: ReadonlyMap<number, TaskSuccess[]>): readonly PartitionInput[] {
   const all = stageInputs(stage, finished);
-  const inputs = stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
+  return stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
+}
+
+function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: StageTask["stage"], context: JobContext): StageTask[] {
   return inputs.map((input, partition) => ({
     version: TASK_PROTOCOL_VERSION,
     appId: context.appId,
@@ -97,7 +127,14 @@ function tasksOf(stage: PlannedStage, finished: ReadonlyMap<number, TaskSuccess[
     input,
     scratch: context.scratch,
     resultInlineMaxBytes: context.resultInlineMaxBytes,
+    ...(context.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: context.memoryBudgetBytes } : {}),
   }));
+}
+
+function tasksOf(stage: PlannedStage, state: JobState, context: JobContext): StageTask[] {
+  const ref = state.refs.get(stage.plan.stageId);
+  if (!ref) throw new Error(`internal: the plan of stage ${stage.plan.stageId} was not stored`);
+  return taskList(stage, stageInputsOf(stage, state.finished), ref, context);
 }
 
 function parentStageIds(stage: StageGraph["stages"][number]): number[] {
@@ -115,12 +152,12 @@ function parentStageIds(stage: StageGraph["stages"][number]): number[] {
  * Lost shuffle output: re-runs only the map tasks whose objects are missing (each with its
  * next attempt number), records the new outputs, and gives the reducer its new inputs.
  */
-function fetchRecovery(graph: StageGraph, stage: StageGraph["stages"][number], finished: Map<number, TaskSuccess[]>, context: JobContext) {
+function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext) {
   return async (task: StageTask, missing: readonly string[]): Promise<StageTask> => {
     for (const parentId of parentStageIds(stage)) {
-      const parent = graph.stages.find((s) => s.plan.stageId === parentId)!;
-      const outputs = finished.get(parentId)!;
-      const parentTasks = tasksOf(parent, finished, context);
+      const parent = state.graph.stages.find((s) => s.plan.stageId === parentId)!;
+      const outputs = state.finished.get(parentId)!;
+      const parentTasks = tasksOf(parent, state, context);
       for (let i = 0; i < outputs.length; i++) {
         const out = outputs[i]!;
         if (out.output.kind !== "shuffle" || !missing.includes(out.output.uri)) continue;
@@ -128,7 +165,7 @@ function fetchRecovery(graph: StageGraph, stage: StageGraph["stages"][number], f
         outputs[i] = redone!;
       }
     }
-    return { ...task, input: tasksOf(stage, finished, context)[task.partition]!.input };
+    return { ...task, input: stageInputsOf(stage, state.finished)[task.partition]! };
   };
 }
 
@@ -176,25 +213,29 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
 }
 
 /** Runs every stage but the result stage, in dependency order. */
-async function runParents(graph: StageGraph, context: JobContext): Promise<Map<number, TaskSuccess[]>> {
-  await storePlans(graph, context);
-  const finished = new Map<number, TaskSuccess[]>();
+async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
+  const state: JobState = { graph, finished: new Map(), refs: new Map() };
   for (const stage of graph.stages) {
     if (stage.plan.stageId === graph.resultStageId) continue;
-    const results = await run(tasksOf(stage, finished, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(graph, stage, finished, context));
+    await prepareStage(stage, state, context);
+    const results = await run(tasksOf(stage, state, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
     context.onStageCompleted?.(stage.plan.stageId, results);
-    finished.set(stage.plan.stageId, results);
+    state.finished.set(stage.plan.stageId, results);
   }
-  return finished;
+  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+  await prepareStage(resultStage, state, context);
+  return state;
 }
+
+const resultStageOf = (graph: StageGraph) => graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
 
 /** Runs every stage; returns the result stage's task results (rows, stored rows, or stored output). */
 export async function runJobOutputs(graph: StageGraph, context: JobContext): Promise<TaskSuccess[]> {
-  const finished = await runParents(graph, context);
-  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+  const state = await runParents(graph, context);
+  const resultStage = resultStageOf(graph);
   const guard = new ResultSizeGuard(context.maxResultBytes);
-  const recover = fetchRecovery(graph, resultStage, finished, context);
-  const results = await run(tasksOf(resultStage, finished, context), context, context.maxConcurrency, checkSizes(guard, context), 0, recover);
+  const recover = fetchRecovery(resultStage, state, context);
+  const results = await run(tasksOf(resultStage, state, context), context, context.maxConcurrency, checkSizes(guard, context), 0, recover);
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }
@@ -206,16 +247,16 @@ export async function runJob(graph: StageGraph, context: JobContext): Promise<Ro
   if (graph.collectLimit === undefined) return fetchRows(await runJobOutputs(graph, context), context);
   // Incremental take: one partition first, then more, until n rows are here (partition order kept).
   const n = graph.collectLimit;
-  const finished = await runParents(graph, context);
-  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
-  const tasks = tasksOf(resultStage, finished, context);
+  const state = await runParents(graph, context);
+  const resultStage = resultStageOf(graph);
+  const tasks = tasksOf(resultStage, state, context);
   const guard = new ResultSizeGuard(context.maxResultBytes);
   const rows: Row[] = [];
   let next = 0;
   let wave = 1;
   while (rows.length < n && next < tasks.length) {
     const batch = tasks.slice(next, next + wave);
-    const results = await run(batch, context, context.maxConcurrency, checkSizes(guard, context), 0, fetchRecovery(graph, resultStage, finished, context));
+    const results = await run(batch, context, context.maxConcurrency, checkSizes(guard, context), 0, fetchRecovery(resultStage, state, context));
     context.onStageCompleted?.(graph.resultStageId, results);
     rows.push(...(await fetchRows(results, context)));
     next += batch.length;
@@ -229,11 +270,11 @@ export async function runJob(graph: StageGraph, context: JobContext): Promise<Ro
  * yielded before the next task starts: the driver holds one partition at a time.
  */
 export async function* streamJob(graph: StageGraph, context: JobContext): AsyncGenerator<Row[]> {
-  const finished = await runParents(graph, context);
-  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
-  for (const task of tasksOf(resultStage, finished, context)) {
+  const state = await runParents(graph, context);
+  const resultStage = resultStageOf(graph);
+  for (const task of tasksOf(resultStage, state, context)) {
     // Each partition is checked on its own, as Spark runs one job per partition here.
-    const recover = fetchRecovery(graph, resultStage, finished, context);
+    const recover = fetchRecovery(resultStage, state, context);
     yield await fetchRows(await run([task], context, 1, checkSizes(new ResultSizeGuard(context.maxResultBytes), context), 0, recover), context);
   }
 }

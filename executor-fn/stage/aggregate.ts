@@ -12,6 +12,7 @@ import type { AggCall } from "../../shared/plan/physical.ts";
 import { compareValues } from "../../shared/plan/semantics.ts";
 import type { Row, Schema, Value } from "../../shared/plan/types.ts";
 import { compileExpr, compileProjection, type CompileContext } from "../compile/expression.ts";
+import type { MemoryContext } from "./memory.ts";
 
 type State = unknown;
 
@@ -137,4 +138,30 @@ export function finalAggregate(rows: Iterable<Row>, numKeys: number, aggregates:
   }
   if (numKeys === 0 && groups.size === 0) groups.set("", { keys: [], states: kernels.map((k) => k.init()) });
   return [...groups.values()].map((g) => [...g.keys, ...g.states.map((s, i) => kernels[i]!.finish(s))]);
+}
+
+/** Map side over a stream of batches: partial states per group of this partition. */
+export async function* partialAggregateStream(
+  input: AsyncIterable<Row[]>,
+  schema: Schema,
+  groupBy: Parameters<typeof compileProjection>[0],
+  aggregates: readonly AggCall[],
+  context: CompileContext,
+  _memory: MemoryContext,
+): AsyncGenerator<Row[]> {
+  const rows: Row[] = [];
+  for await (const batch of input) for (const row of batch) rows.push(row);
+  yield partialAggregate(rows, schema, groupBy, aggregates, context);
+}
+
+/** Reduce side over a stream of batches of [...keys, ...states]: one result row per group. */
+export async function* finalAggregateStream(
+  input: AsyncIterable<Row[]>,
+  numKeys: number,
+  aggregates: readonly AggCall[],
+  _memory: MemoryContext,
+): AsyncGenerator<Row[]> {
+  const rows: Row[] = [];
+  for await (const batch of input) for (const row of batch) rows.push(row);
+  yield finalAggregate(rows, numKeys, aggregates);
 }

@@ -1,68 +1,95 @@
 /**
- * Runs one task of a stage: read the partition, push its rows through the stage's
- * operators, and hand them to the sink (returned as result rows, or written as one shuffle
- * object). The same code runs in a Lambda invocation and in a local worker thread.
+ * Runs one task of a stage: read the partition as a stream of row batches, push them
+ * through the stage's operators, and hand them to the sink (returned as result rows, or
+ * written as one shuffle object). Narrow operators (filter, project, limit) work batch by
+ * batch; blocking ones (aggregation, sort) consume their input first, and aggregation
+ * spills to local disk past the task's memory budget. The same code runs in a Lambda
+ * invocation and in a local worker thread.
  */
-import { compareForSort } from "../../shared/plan/semantics.ts";
+import { compareSortKeys } from "../../shared/plan/semantics.ts";
 import { operatorOutputSchema, sourceSchema, type StageOperator } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts";
 import { compileExpr, compilePredicate, compileProjection, type CompileContext } from "../compile/expression.ts";
-import { finalAggregate, partialAggregate } from "./aggregate.ts";
-import { encodePartitions, partitionRows } from "./shuffle.ts";
+import { finalAggregateStream, partialAggregateStream } from "./aggregate.ts";
 import { loadStagePlan } from "./load-plan.ts";
+import { memoryContext, type MemoryContext } from "./memory.ts";
+import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
 import { readPartition } from "./sources.ts";
 
-type Apply = { [K in StageOperator["kind"]]: (op: Extract<StageOperator, { kind: K }>, rows: Row[], schema: Schema, ctx: CompileContext) => Row[] };
+type Batches = AsyncIterable<Row[]>;
+
+interface OperatorContext {
+  readonly compile: CompileContext;
+  readonly memory: MemoryContext;
+}
+
+type Apply = { [K in StageOperator["kind"]]: (op: Extract<StageOperator, { kind: K }>, input: Batches, schema: Schema, ctx: OperatorContext) => Batches };
 
 const APPLY: Apply = {
-  filter: (op, rows, schema, ctx) => {
-    const keep = compilePredicate(op.condition, schema, ctx);
-    return rows.filter(keep);
+  filter: async function* (op, input, schema, ctx) {
+    const keep = compilePredicate(op.condition, schema, ctx.compile);
+    for await (const batch of input) {
+      const out = batch.filter(keep);
+      if (out.length > 0) yield out;
+    }
   },
-  project: (op, rows, schema, ctx) => {
-    const project = compileProjection(op.exprs, schema, ctx);
-    return rows.map(project);
+  project: async function* (op, input, schema, ctx) {
+    const project = compileProjection(op.exprs, schema, ctx.compile);
+    for await (const batch of input) yield batch.map(project);
   },
-  partialAggregate: (op, rows, schema, ctx) => partialAggregate(rows, schema, op.groupBy, op.aggregates, ctx),
-  finalAggregate: (op, rows) => finalAggregate(rows, op.keys.length, op.aggregates),
-  sort: (op, rows, schema, ctx) => {
-    const keys = op.orders.map((o) => compileExpr(o.expr, schema, ctx));
-    const decorated = rows.map((row) => ({ row, keys: keys.map((k) => k(row)) }));
-    decorated.sort((a, b) => {
-      for (let i = 0; i < keys.length; i++) {
-        const o = op.orders[i]!;
-        const c = compareForSort(a.keys[i]!, b.keys[i]!, o.ascending, o.nullsFirst);
-        if (c !== 0) return c;
-      }
-      return 0;
-    });
-    return decorated.map((d) => d.row);
+  partialAggregate: (op, input, schema, ctx) => partialAggregateStream(input, schema, op.groupBy, op.aggregates, ctx.compile, ctx.memory),
+  finalAggregate: (op, input, _schema, ctx) => finalAggregateStream(input, op.keys.length, op.aggregates, ctx.memory),
+  sort: async function* (op, input, schema, ctx) {
+    const keys = op.orders.map((o) => compileExpr(o.expr, schema, ctx.compile));
+    const decorated: { row: Row; keys: Row }[] = [];
+    for await (const batch of input) for (const row of batch) decorated.push({ row, keys: keys.map((k) => k(row)) });
+    decorated.sort((a, b) => compareSortKeys(a.keys, b.keys, op.orders));
+    if (decorated.length > 0) yield decorated.map((d) => d.row);
   },
-  limit: (op, rows) => rows.slice(0, op.n),
+  limit: async function* (op, input) {
+    let left = op.n;
+    if (left === 0) return;
+    // Returning early stops the upstream generators: no more input is read.
+    for await (const batch of input) {
+      const out = batch.length <= left ? batch : batch.slice(0, left);
+      left -= out.length;
+      yield out;
+      if (left === 0) return;
+    }
+  },
 };
 
 let coldStart = true;
+
+async function collect(input: Batches): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const batch of input) for (const row of batch) rows.push(row);
+  return rows;
+}
 
 export async function runStageTask(task: StageTask, store: ObjectStore): Promise<TaskSuccess> {
   const started = performance.now();
   const isColdStart = coldStart;
   coldStart = false;
-  const ctx: CompileContext = { partition: task.partition };
   const stage = await loadStagePlan(task.stage, store);
+  const ctx: OperatorContext = { compile: { partition: task.partition }, memory: memoryContext(task.memoryBudgetBytes) };
 
-  let rows = await readPartition(stage.source, task.input, store, ctx);
-  const recordsIn = rows.length;
+  const counters = { recordsIn: 0 };
+  let batches: Batches = readPartition(stage.source, task.input, store, ctx.compile, counters);
   let schema = sourceSchema(stage.source);
   for (const op of stage.operators) {
-    rows = (APPLY[op.kind] as (op: StageOperator, rows: Row[], schema: Schema, ctx: CompileContext) => Row[])(op, rows, schema, ctx);
+    batches = (APPLY[op.kind] as (op: StageOperator, input: Batches, schema: Schema, ctx: OperatorContext) => Batches)(op, batches, schema, ctx);
     schema = operatorOutputSchema(schema, op);
   }
 
   let output: TaskSuccess["output"];
+  let recordsOut = 0;
   if (stage.sink.kind === "result") {
+    const rows = await collect(batches);
+    recordsOut = rows.length;
     const json = JSON.stringify(rows);
     const bytes = Buffer.byteLength(json);
     if (bytes <= task.resultInlineMaxBytes) {
@@ -72,9 +99,15 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
       await store.put(uri, json);
       output = { kind: "storedRows", uri, rows: rows.length, bytes };
     }
+  } else if (stage.sink.kind === "sample") {
+    const sample = await sampleKeys(batches, stage.sink.orders, stage.sink.size, schema, ctx.compile);
+    recordsOut = sample.rows;
+    output = { kind: "sample", keys: sample.keys, rows: sample.rows };
   } else {
-    const partitions = partitionRows(rows, stage.sink.partitioning, schema, ctx);
-    const { bytes, blocks } = encodePartitions(partitions);
+    const writer = new ShuffleWriter(stage.sink.partitioning, schema, ctx.compile);
+    for await (const batch of batches) writer.add(batch);
+    recordsOut = writer.rows;
+    const { bytes, blocks } = writer.finish();
     const uri = shuffleObjectUri(task.scratch, stage.sink.shuffleId, task.stageId, task.partition, task.attempt);
     await store.put(uri, bytes);
     output = { kind: "shuffle", uri, blocks };
@@ -90,11 +123,12 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     metrics: {
       durationMs: performance.now() - started,
       coldStart: isColdStart,
-      recordsIn,
-      recordsOut: rows.length,
+      recordsIn: counters.recordsIn,
+      recordsOut,
       bytesRead: counts.bytesRead,
       bytesWritten: counts.bytesWritten,
       requests: { get: counts.get, put: counts.put, list: counts.list, head: counts.head, delete: counts.delete },
+      spill: { bytes: ctx.memory.spilled.bytes, files: ctx.memory.spilled.files },
       peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
     },
   };

@@ -55,45 +55,110 @@ async function readCsv(source: Extract<StageSource, { kind: "csv" }>, uri: strin
   }
 }
 
-async function readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<Row[]> {
-  const rows: Row[] = [];
-  const missing: string[] = [];
-  const parts = await Promise.all(
-    blocks.map(async (b) => {
-      try {
-        return { block: b, bytes: await store.get(b.uri, { offset: b.offset, length: b.length }) };
-      } catch (error) {
-        if (!(error instanceof ObjectNotFoundError)) throw error;
-        missing.push(b.uri);
-        return undefined;
-      }
-    }),
-  );
-  if (missing.length) {
-    throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, true, missing);
+/** Blocks fetched at once by one reducer (ranged GETs in flight). */
+const FETCH_PARALLELISM = 16;
+
+/** On a missing block, finds every missing object of the input so one recovery fixes them all. */
+async function missingObjects(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<string[]> {
+  const uris = [...new Set(blocks.map((b) => b.uri))];
+  const found = await Promise.all(uris.map((uri) => store.head(uri)));
+  return uris.filter((_, i) => !found[i]);
+}
+
+/**
+ * Reads a reducer's blocks with ranged GETs, up to FETCH_PARALLELISM at once, and yields
+ * each block's rows in input order (memory holds the blocks in flight, not the partition).
+ */
+async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore): AsyncGenerator<Row[]> {
+  const fetch = (b: ShuffleBlockRef) => store.get(b.uri, { offset: b.offset, length: b.length });
+  const inFlight: Promise<Uint8Array>[] = [];
+  let next = 0;
+  const refill = () => {
+    while (next < blocks.length && inFlight.length < FETCH_PARALLELISM) {
+      const p = fetch(blocks[next++]!);
+      p.catch(() => undefined); // observed when awaited below
+      inFlight.push(p);
+    }
+  };
+  refill();
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]!;
+    let bytes: Uint8Array;
+    try {
+      bytes = await inFlight.shift()!;
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw error;
+      const missing = await missingObjects(blocks.slice(i), store);
+      if (missing.length === 0) missing.push(block.uri);
+      throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, true, missing);
+    }
+    refill();
+    const rows: Row[] = [];
+    decodeRows(bytes, block.uri, block.rows, rows);
+    yield rows;
   }
-  for (const part of parts) decodeRows(part!.bytes, part!.block.uri, part!.block.rows, rows);
+}
+
+async function collect(input: AsyncIterable<Row[]>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const batch of input) for (const row of batch) rows.push(row);
   return rows;
 }
 
-export async function readPartition(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext): Promise<Row[]> {
-  const rows: Row[] = [];
+/** Rows per batch where a source has no natural batches (range, inline rows, join output). */
+const BATCH_ROWS = 8192;
+
+function* chunks(rows: readonly Row[]): Generator<Row[]> {
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) yield rows.slice(i, i + BATCH_ROWS);
+}
+
+async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext): AsyncGenerator<Row[]> {
   switch (input.kind) {
     case "files":
       if (source.kind !== "csv") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read files`);
-      for (const file of input.files) await readCsv(source, file.uri, store, rows);
-      return rows;
+      for (const file of input.files) {
+        const rows: Row[] = [];
+        await readCsv(source, file.uri, store, rows);
+        yield* chunks(rows);
+      }
+      return;
     case "rows":
-      return input.rows as Row[];
-    case "range":
-      for (let id = input.start; input.step > 0 ? id < input.end : id > input.end; id += input.step) rows.push([id]);
-      return rows;
+      yield* chunks(input.rows as Row[]);
+      return;
+    case "range": {
+      let batch: Row[] = [];
+      for (let id = input.start; input.step > 0 ? id < input.end : id > input.end; id += input.step) {
+        batch.push([id]);
+        if (batch.length === BATCH_ROWS) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+      return;
+    }
     case "shuffle":
-      return readBlocks(input.blocks, store);
+      yield* readBlocks(input.blocks, store);
+      return;
     case "join": {
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
-      const [left, right] = await Promise.all([readBlocks(input.left, store), readBlocks(input.right, store)]);
-      return hashJoin(source, left, right, ctx);
+      const [left, right] = await Promise.all([collect(readBlocks(input.left, store)), collect(readBlocks(input.right, store))]);
+      yield* chunks(hashJoin(source, left, right, ctx));
+      return;
     }
+  }
+}
+
+/** The partition's rows as a stream of batches; counts the rows read into `counters`. */
+export async function* readPartition(
+  source: StageSource,
+  input: PartitionInput,
+  store: ObjectStore,
+  ctx: CompileContext,
+  counters: SourceCounters,
+): AsyncGenerator<Row[]> {
+  for await (const batch of batches(source, input, store, ctx)) {
+    counters.recordsIn += batch.length;
+    yield batch;
   }
 }

@@ -61,11 +61,26 @@ export const Partitioning = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("single") }).strict(),
   /** Map task p writes all its rows to reduce partition offset + p (a union's one-to-one move). */
   z.object({ kind: z.literal("offset"), offset: Int, numPartitions: z.number().int().positive() }).strict(),
+  /**
+   * Sort order split into key ranges (Spark's RangePartitioner): partition i holds the keys
+   * after bounds[i-1] up to bounds[i]. The planner leaves `bounds` null; the driver samples
+   * the map stage's keys and fills them in before the stage runs.
+   */
+  z
+    .object({
+      kind: z.literal("range"),
+      orders: z.array(SortOrderSchema).min(1),
+      numPartitions: z.number().int().positive(),
+      bounds: z.array(z.array(z.unknown())).nullable(),
+    })
+    .strict(),
 ]);
 export type Partitioning = z.infer<typeof Partitioning>;
 
 export const StageSink = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("result") }).strict(),
+  /** Returns a random sample of at most `size` sort keys of the partition, and its row count. */
+  z.object({ kind: z.literal("sample"), orders: z.array(SortOrderSchema).min(1), size: z.number().int().positive() }).strict(),
   z.object({ kind: z.literal("shuffle"), shuffleId: Int, partitioning: Partitioning }).strict(),
 ]);
 export type StageSink = z.infer<typeof StageSink>;

@@ -48,6 +48,16 @@ export function compareForSort(a: V, b: V, ascending: boolean, nullsFirst: boole
   return ascending ? c : -c;
 }
 
+/** Compares two sort-key tuples under their orders (first difference wins). */
+export function compareSortKeys(a: readonly V[], b: readonly V[], orders: readonly { ascending: boolean; nullsFirst: boolean }[]): number {
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i]!;
+    const c = compareForSort(a[i]!, b[i]!, o.ascending, o.nullsFirst);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 function likeToRegExp(pattern: string): RegExp {
   let source = "";
   for (let i = 0; i < pattern.length; i++) {

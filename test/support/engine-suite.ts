@@ -161,6 +161,30 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(await df.orderBy(col("v").desc()).first()).toEqual({ v: 5 });
     });
 
+    it("sorts globally across range partitions of balanced size (sampled bounds)", async () => {
+      const random = seededRandom(42);
+      const values = Array.from({ length: 4000 }, (_, i) => ({ id: i, k: Math.floor(random() * 1_000_000), s: random() < 0.02 ? null : `s${Math.floor(random() * 50)}` }));
+      const df = spark.createDataFrame(values, "id INT, k INT, s STRING").repartition(6);
+      spark.conf.set("spark.sql.shuffle.partitions", "8");
+      try {
+        const rows = await df.orderBy(col("k").desc(), "id").collect();
+        const expected = [...values].sort((a, b) => b.k - a.k || a.id - b.id);
+        expect(rows).toEqual(expected);
+        // The sort stage (the last one) ran 8 tasks whose inputs are within 2x of each other.
+        const sortStage = spark.lastJobMetrics.at(-1)!;
+        const sizes = sortStage.tasks.map((t) => t.metrics.recordsIn);
+        expect(sizes.length).toBe(8);
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(4000);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * Math.min(...sizes));
+        // Strings with nulls (first by default for ascending) order the same way as a plain JS sort.
+        const byS = (await df.orderBy("s", "id").select("s", "id").collect()).map((r) => [r.s, r.id]);
+        const jsByS = [...values].sort((a, b) => (a.s === b.s ? a.id - b.id : a.s === null ? -1 : b.s === null ? 1 : a.s < b.s ? -1 : 1)).map((v) => [v.s, v.id]);
+        expect(byS).toEqual(jsByS);
+      } finally {
+        spark.conf.set("spark.sql.shuffle.partitions", "3");
+      }
+    });
+
     it("removes duplicates with distinct", async () => {
       const df = spark.createDataFrame([{ a: 1, b: "x" }, { a: 1, b: "x" }, { a: 2, b: "x" }, { a: 1, b: null }, { a: 1, b: null }]);
       const rows = await df.distinct().orderBy("a", "b").collect();

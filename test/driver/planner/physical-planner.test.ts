@@ -71,6 +71,31 @@ describe("physical planning of the seed example", () => {
   });
 });
 
+describe("sorting", () => {
+  const range: LogicalPlan = { kind: "range", start: 0, end: 10, step: 1, numPartitions: 3 };
+  const orders = [{ expr: column("id"), ascending: false, nullsFirst: false }];
+
+  it("range-partitions on the sort keys, then sorts each range", () => {
+    expect(explainStages(planStages({ kind: "sort", input: range, orders }, { shufflePartitions: 4 }))).toBe(
+      [
+        "Stage 1 (result, 4 tasks) <- Stage 0",
+        "  Sort [id DESC NULLS LAST]",
+        "    +- ShuffleRead shuffle=0",
+        "Stage 0 (shuffle map, 3 tasks)",
+        "  Exchange rangepartitioning(id DESC NULLS LAST, 4) (bounds sampled at run time) shuffle=0",
+        "    +- Range",
+      ].join("\n"),
+    );
+  });
+
+  it("sorts a single partition where it is, with no exchange", () => {
+    const one: LogicalPlan = { ...range, numPartitions: 1 } as LogicalPlan;
+    expect(explainStages(planStages({ kind: "sort", input: one, orders }, { shufflePartitions: 4 }))).toBe(
+      ["Stage 0 (result, 1 task)", "  Sort [id DESC NULLS LAST]", "    +- Range"].join("\n"),
+    );
+  });
+});
+
 describe("limit over a range", () => {
   it("generates only the ids the limit keeps", () => {
     const huge: LogicalPlan = { kind: "limit", input: { kind: "range", start: 0, end: 1_000_000_000, step: 1, numPartitions: 8 }, n: 1000 };
