@@ -68,6 +68,11 @@ export class RuntimeConfig {
     this.values.set(key, String(value));
   }
 
+  /** Back to the default, as Spark's spark.conf.unset(key). */
+  unset(key: string): void {
+    this.values.delete(key);
+  }
+
   get(key: string, fallback?: string): string | undefined {
     return this.values.get(key) ?? fallback;
   }

@@ -10,6 +10,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
 import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
+import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { LocalObjectStore } from "../shared/storage/local-store.ts";
@@ -219,6 +220,18 @@ export class SparkSession implements QueryExecution {
     }));
   }
 
+  /** Spark's spark.sql.adaptive.* settings, with Spark's defaults. */
+  private adaptiveOptions(): AdaptiveOptions {
+    const flag = (key: string) => this.conf.get(key, "true") === "true";
+    return {
+      advisoryBytes: parseSize(this.conf.get("spark.sql.adaptive.advisoryPartitionSizeInBytes", "64m")!),
+      coalesce: flag("spark.sql.adaptive.coalescePartitions.enabled"),
+      skewJoin: flag("spark.sql.adaptive.skewJoin.enabled"),
+      skewFactor: Number(this.conf.get("spark.sql.adaptive.skewJoin.skewedPartitionFactor", "5")),
+      skewThresholdBytes: parseSize(this.conf.get("spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes", "256m")!),
+    };
+  }
+
   private jobContext(): JobContext {
     const stages: { stageId: number; results: readonly TaskSuccess[] }[] = [];
     this.lastJob = stages;
@@ -246,6 +259,7 @@ export class SparkSession implements QueryExecution {
       invoker: this.backend.invoker,
       maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
       maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
+      ...(this.conf.get("spark.sql.adaptive.enabled", "true") === "true" ? { adaptive: this.adaptiveOptions() } : {}),
     };
   }
 

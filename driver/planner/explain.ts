@@ -95,7 +95,7 @@ export function explainStages(graph: StageGraph): string {
           ? ` <- Stages ${stage.inputs.leftStageId}, ${stage.inputs.rightStageId}`
           : "";
     const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
-    const coalesced = stage.coalesceTo !== undefined ? ", coalesced" : "";
+    const coalesced = (stage.coalesceTo !== undefined ? ", coalesced" : "") + (stage.adaptive ? ", adaptive" : "");
     out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"}${coalesced})${reads}`);
     const lines: string[] = [];
     if (plan.sink.kind === "shuffle") lines.push(`Exchange ${partitioning(plan.sink.partitioning)} shuffle=${plan.sink.shuffleId}`);

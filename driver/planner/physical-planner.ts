@@ -31,6 +31,12 @@ export interface PlannedStage {
   readonly numPartitions: number;
   /** When set, the partition inputs are merged into this many tasks (coalesce). */
   readonly coalesceTo?: number;
+  /**
+   * The stage reads a shuffle whose partition count the engine chose (aggregation, sort,
+   * join), so adaptive execution may coalesce or split its partitions at run time. Not set
+   * for a user's repartition(n) or a union, whose partitioning is asked for.
+   */
+  readonly adaptive?: boolean;
   /** Inputs of each partition, or the stage whose shuffle output it reads. */
   readonly inputs:
     | { readonly kind: "direct"; readonly partitions: readonly PartitionInput[] }
@@ -56,6 +62,7 @@ interface Pipeline {
   numPartitions: number;
   operators: StageOperator[];
   coalesceTo?: number;
+  adaptive?: boolean;
 }
 
 const stageOf = (plan: StagePlan, p: Pipeline): PlannedStage => ({
@@ -63,6 +70,7 @@ const stageOf = (plan: StagePlan, p: Pipeline): PlannedStage => ({
   numPartitions: p.numPartitions,
   inputs: p.inputs,
   ...(p.coalesceTo !== undefined ? { coalesceTo: p.coalesceTo } : {}),
+  ...(p.adaptive ? { adaptive: true } : {}),
 });
 
 class Builder {
@@ -75,13 +83,15 @@ class Builder {
   }
 
   /** Ends `pipeline` with a shuffle sink and starts the stage that reads it. */
-  exchange(pipeline: Pipeline, partitioning: Partitioning): Pipeline {
+  exchange(pipeline: Pipeline, partitioning: Partitioning, adaptive = false): Pipeline {
     const { shuffleId, stageId, schema } = this.writeShuffle(pipeline, partitioning);
+    const numPartitions = partitioning.kind === "single" ? 1 : partitioning.numPartitions;
     return {
       source: { kind: "shuffle", shuffleId, schema },
       inputs: { kind: "shuffle", parentStageIds: [stageId] },
-      numPartitions: partitioning.kind === "single" ? 1 : partitioning.numPartitions,
+      numPartitions,
       operators: [],
+      ...(adaptive && numPartitions > 1 ? { adaptive: true } : {}),
     };
   }
 
@@ -177,7 +187,7 @@ const RULES: Rules = {
       keys.length === 0
         ? { kind: "single" }
         : { kind: "hash", keys: keys.map((name) => ({ kind: "column", name })), numPartitions: b.options.shufflePartitions };
-    const reduce = b.exchange(pipeline, partitioning);
+    const reduce = b.exchange(pipeline, partitioning, true);
     reduce.operators.push({ kind: "finalAggregate", keys, aggregates });
     return reduce;
   },
@@ -191,7 +201,7 @@ const RULES: Rules = {
     }
     // Range-partition on the sort keys (bounds sampled by the driver), then sort each range:
     // the partitions, in order, are the global order.
-    const reduce = b.exchange(pipeline, { kind: "range", orders, numPartitions: b.options.shufflePartitions, bounds: null });
+    const reduce = b.exchange(pipeline, { kind: "range", orders, numPartitions: b.options.shufflePartitions, bounds: null }, true);
     reduce.operators.push({ kind: "sort", orders });
     return reduce;
   },
@@ -224,6 +234,7 @@ const RULES: Rules = {
       inputs: { kind: "join", leftStageId: left.stageId, rightStageId: right.stageId },
       numPartitions: n,
       operators: [],
+      ...(keyed ? { adaptive: true } : {}),
     };
   },
   coalesce: (p, b) => {

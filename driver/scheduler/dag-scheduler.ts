@@ -11,6 +11,7 @@ import type { StageGraph } from "../planner/physical-planner.ts";
 import { createHash } from "node:crypto";
 import { stagePlanUri } from "../../shared/storage/keys.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./adaptive.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
@@ -35,6 +36,8 @@ export interface JobContext {
   readonly invoker: TaskInvoker;
   readonly maxConcurrency: number;
   readonly maxFailures: number;
+  /** Adaptive execution (spark.sql.adaptive.*); undefined when disabled. */
+  readonly adaptive?: AdaptiveOptions;
   /** Called with every finished stage's task results (metrics, event log). */
   readonly onStageCompleted?: (stageId: number, results: readonly TaskSuccess[]) => void;
 }
@@ -75,6 +78,8 @@ interface JobState {
   readonly finished: Map<number, TaskSuccess[]>;
   /** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
   readonly refs: Map<number, StageTask["stage"]>;
+  /** Reduce tasks chosen by adaptive execution, per stage. */
+  readonly specs: Map<number, readonly ReduceTaskSpec[]>;
 }
 
 async function storePlan(plan: StagePlan, context: JobContext): Promise<StageTask["stage"]> {
@@ -93,7 +98,7 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
   const { plan } = stage;
   if (plan.sink.kind !== "shuffle" || plan.sink.partitioning.kind !== "range" || plan.sink.partitioning.bounds !== null) return plan;
   const partitioning = plan.sink.partitioning;
-  const inputs = stageInputsOf(stage, state.finished);
+  const inputs = stageInputsOf(stage, state, context);
   const size = sampleSizePerPartition(partitioning.numPartitions, inputs.length);
   const ref = await storePlan({ ...plan, sink: { kind: "sample", orders: partitioning.orders, size } }, context);
   const results = await run(taskList(stage, inputs, ref, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
@@ -111,8 +116,60 @@ async function prepareStage(stage: PlannedStage, state: JobState, context: JobCo
   state.refs.set(stage.plan.stageId, await storePlan(await withRangeBounds(stage, state, context), context));
 }
 
-function stageInputsOf(stage: PlannedStage, finished: ReadonlyMap<number, TaskSuccess[]>): readonly PartitionInput[] {
-  const all = stageInputs(stage, finished);
+const mapSizes = (results: readonly TaskSuccess[]): number[][] =>
+  results.map((m) => (m.output.kind === "shuffle" ? m.output.blocks.map((b) => b.length) : []));
+
+/**
+ * Adaptive execution's reduce tasks for a stage, decided once (from the sizes its map stages
+ * reported) and kept, so a recomputed map output never reshapes the stage's tasks.
+ */
+function specsOf(stage: PlannedStage, state: JobState, context: JobContext): readonly ReduceTaskSpec[] | undefined {
+  if (!stage.adaptive || !context.adaptive) return undefined;
+  const known = state.specs.get(stage.plan.stageId);
+  if (known) return known;
+  let specs: ReduceTaskSpec[];
+  if (stage.inputs.kind === "shuffle") {
+    const maps = stage.inputs.parentStageIds.flatMap((id) => state.finished.get(id)!);
+    specs = planReduceTasks(stage.numPartitions, { left: mapSizes(maps) }, context.adaptive);
+  } else if (stage.inputs.kind === "join" && stage.plan.source.kind === "join") {
+    const [left, right] = [state.finished.get(stage.inputs.leftStageId)!, state.finished.get(stage.inputs.rightStageId)!];
+    specs = planReduceTasks(stage.numPartitions, { left: mapSizes(left), right: mapSizes(right), how: stage.plan.source.how }, context.adaptive);
+  } else {
+    return undefined;
+  }
+  state.specs.set(stage.plan.stageId, specs);
+  return specs;
+}
+
+const partitionsOf = (spec: Extract<ReduceTaskSpec, { kind: "partitions" }>) => Array.from({ length: spec.to - spec.from }, (_, i) => spec.from + i);
+
+function adaptiveInputs(stage: PlannedStage, specs: readonly ReduceTaskSpec[], finished: ReadonlyMap<number, TaskSuccess[]>): PartitionInput[] {
+  if (stage.inputs.kind === "shuffle") {
+    const maps = stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!);
+    return specs.map((spec) => {
+      if (spec.kind !== "partitions") throw new Error(`internal: a skew split of stage ${stage.plan.stageId}, which is not a join`);
+      return { kind: "shuffle", blocks: partitionsOf(spec).flatMap((r) => blocksOf(maps, r)) };
+    });
+  }
+  if (stage.inputs.kind !== "join") throw new Error(`internal: stage ${stage.plan.stageId} reads no shuffle`);
+  const left = finished.get(stage.inputs.leftStageId)!;
+  const right = finished.get(stage.inputs.rightStageId)!;
+  return specs.map((spec): PartitionInput => {
+    if (spec.kind === "partitions") {
+      const rs = partitionsOf(spec);
+      return { kind: "join", left: rs.flatMap((r) => blocksOf(left, r)), right: rs.flatMap((r) => blocksOf(right, r)) };
+    }
+    // A slice of the skewed side's map outputs meets the whole partition of the other side.
+    const slice = (maps: readonly TaskSuccess[]) => blocksOf(spec.maps.map((i) => maps[i]!), spec.partition);
+    return spec.side === "left"
+      ? { kind: "join", left: slice(left), right: blocksOf(right, spec.partition) }
+      : { kind: "join", left: blocksOf(left, spec.partition), right: slice(right) };
+  });
+}
+
+function stageInputsOf(stage: PlannedStage, state: JobState, context: JobContext): readonly PartitionInput[] {
+  const specs = specsOf(stage, state, context);
+  const all = specs ? adaptiveInputs(stage, specs, state.finished) : stageInputs(stage, state.finished);
   return stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
 }
 
@@ -134,7 +191,7 @@ function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: S
 function tasksOf(stage: PlannedStage, state: JobState, context: JobContext): StageTask[] {
   const ref = state.refs.get(stage.plan.stageId);
   if (!ref) throw new Error(`internal: the plan of stage ${stage.plan.stageId} was not stored`);
-  return taskList(stage, stageInputsOf(stage, state.finished), ref, context);
+  return taskList(stage, stageInputsOf(stage, state, context), ref, context);
 }
 
 function parentStageIds(stage: StageGraph["stages"][number]): number[] {
@@ -165,7 +222,7 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
         outputs[i] = redone!;
       }
     }
-    return { ...task, input: stageInputsOf(stage, state.finished)[task.partition]! };
+    return { ...task, input: stageInputsOf(stage, state, context)[task.partition]! };
   };
 }
 
@@ -214,7 +271,7 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
 
 /** Runs every stage but the result stage, in dependency order. */
 async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
-  const state: JobState = { graph, finished: new Map(), refs: new Map() };
+  const state: JobState = { graph, finished: new Map(), refs: new Map(), specs: new Map() };
   for (const stage of graph.stages) {
     if (stage.plan.stageId === graph.resultStageId) continue;
     await prepareStage(stage, state, context);

@@ -62,7 +62,7 @@ function router(partitioning: Partitioning, schema: Schema, context: CompileCont
 }
 
 /** The first partition whose upper bound is at or after the key (binary search; the last one past all bounds). */
-export function rangePartition(key: Row, bounds: readonly Row[], orders: readonly SortOrder[]): number {
+export function rangePartition(key: Row, bounds: readonly Row[], orders: readonly { ascending: boolean; nullsFirst: boolean }[]): number {
   let lo = 0;
   let hi = bounds.length;
   while (lo < hi) {

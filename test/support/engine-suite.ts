@@ -166,6 +166,8 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       const values = Array.from({ length: 4000 }, (_, i) => ({ id: i, k: Math.floor(random() * 1_000_000), s: random() < 0.02 ? null : `s${Math.floor(random() * 50)}` }));
       const df = spark.createDataFrame(values, "id INT, k INT, s STRING").repartition(6);
       spark.conf.set("spark.sql.shuffle.partitions", "8");
+      // Adaptive execution would merge these small ranges into one task; this test looks at the ranges.
+      spark.conf.set("spark.sql.adaptive.enabled", "false");
       try {
         const rows = await df.orderBy(col("k").desc(), "id").collect();
         const expected = [...values].sort((a, b) => b.k - a.k || a.id - b.id);
@@ -182,6 +184,31 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(byS).toEqual(jsByS);
       } finally {
         spark.conf.set("spark.sql.shuffle.partitions", "3");
+        spark.conf.set("spark.sql.adaptive.enabled", "true");
+      }
+    });
+
+    it("coalesces small shuffle partitions into fewer tasks (AQE), with the same answer", async () => {
+      const query = () => spark.range(0, 3000, 1, 4).groupBy(col("id").mod(50).alias("k")).agg(sum("id").alias("s")).collect();
+      const expected = new Map<number, number>();
+      for (let i = 0; i < 3000; i++) expected.set(i % 50, (expected.get(i % 50) ?? 0) + i);
+      const asMap = (rows: RowObject[]) => new Map(rows.map((r) => [r.k as number, r.s as number]));
+      spark.conf.set("spark.sql.shuffle.partitions", "8");
+      try {
+        spark.conf.set("spark.sql.adaptive.enabled", "false");
+        expect(asMap(await query())).toEqual(expected);
+        expect(spark.lastJobMetrics.at(-1)!.tasks.length).toBe(8);
+        spark.conf.set("spark.sql.adaptive.enabled", "true");
+        expect(asMap(await query())).toEqual(expected);
+        // 50 groups of partial sums are a few hundred bytes: far below the 64m advisory size.
+        expect(spark.lastJobMetrics.at(-1)!.tasks.length).toBe(1);
+        // With a tiny advisory size the 8 partitions stay apart again.
+        spark.conf.set("spark.sql.adaptive.advisoryPartitionSizeInBytes", "1b");
+        expect(asMap(await query())).toEqual(expected);
+        expect(spark.lastJobMetrics.at(-1)!.tasks.length).toBe(8);
+      } finally {
+        spark.conf.set("spark.sql.shuffle.partitions", "3");
+        spark.conf.unset("spark.sql.adaptive.advisoryPartitionSizeInBytes");
       }
     });
 
@@ -213,11 +240,11 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       type L = { k: number | null; x: string };
       type R = { k: number | null; y: number };
       const random = seededRandom(9);
-      const leftRows: L[] = Array.from({ length: 300 }, (_, i) => ({ k: random() < 0.05 ? null : Math.floor(random() * 40), x: `x${i}` }));
-      const rightRows: R[] = Array.from({ length: 200 }, (_, i) => ({ k: random() < 0.05 ? null : Math.floor(random() * 50), y: i }));
+      const leftSide: L[] = Array.from({ length: 300 }, (_, i) => ({ k: random() < 0.05 ? null : Math.floor(random() * 40), x: `x${i}` }));
+      const rightSide: R[] = Array.from({ length: 200 }, (_, i) => ({ k: random() < 0.05 ? null : Math.floor(random() * 50), y: i }));
 
       /** Reference: a nested loop over the inputs, as SQL defines joins (null keys never match). */
-      function reference(how: string): Record<string, unknown>[] {
+      function reference(how: string, leftRows: L[] = leftSide, rightRows: R[] = rightSide): Record<string, unknown>[] {
         const eq = (l: L, r: R) => l.k !== null && r.k !== null && l.k === r.k;
         const out: Record<string, unknown>[] = [];
         for (const l of leftRows) {
@@ -235,17 +262,44 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       const canonical = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
 
       it.each(["inner", "left", "right", "full", "semi", "anti"])("%s join on a key name matches a nested-loop computation", async (how) => {
-        const l = spark.createDataFrame(leftRows.map((r) => ({ ...r })), "k INT, x STRING");
-        const r = spark.createDataFrame(rightRows.map((r) => ({ ...r })), "k INT, y INT");
+        const l = spark.createDataFrame(leftSide.map((r) => ({ ...r })), "k INT, x STRING");
+        const r = spark.createDataFrame(rightSide.map((r) => ({ ...r })), "k INT, y INT");
         const got = await l.join(r, "k", how).collect();
         expect(canonical(got)).toEqual(canonical(reference(how)));
       });
 
+      it.each(["inner", "left", "right", "full", "semi", "anti"])("%s join with one key holding half the rows splits the skewed partition (AQE)", async (how) => {
+        const skewRandom = seededRandom(17);
+        // Left: 4,000 rows, half of them under key 7; right: one row per key, plus a few unmatched.
+        const left: L[] = Array.from({ length: 4000 }, (_, i) => ({ k: i % 2 === 0 ? 7 : Math.floor(skewRandom() * 60), x: `x${i}` }));
+        const right: R[] = Array.from({ length: 70 }, (_, i) => ({ k: i < 65 ? i : null, y: i }));
+        const l = spark.createDataFrame(left.map((r) => ({ ...r })), "k INT, x STRING").repartition(8);
+        const r = spark.createDataFrame(right.map((r) => ({ ...r })), "k INT, y INT");
+        const conf = {
+          "spark.sql.shuffle.partitions": "6",
+          "spark.sql.adaptive.coalescePartitions.enabled": "false",
+          "spark.sql.adaptive.advisoryPartitionSizeInBytes": "4k",
+          "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes": "4k",
+        };
+        for (const [key, value] of Object.entries(conf)) spark.conf.set(key, value);
+        try {
+          const got = await l.join(r, "k", how).collect();
+          expect(canonical(got)).toEqual(canonical(reference(how, left, right)));
+          // The join stage ran more tasks than partitions where the left side may be split.
+          const joinTasks = spark.lastJobMetrics.at(-1)!.tasks.length;
+          if (["inner", "left", "semi", "anti"].includes(how)) expect(joinTasks).toBeGreaterThan(6);
+          else expect(joinTasks).toBe(6);
+        } finally {
+          spark.conf.set("spark.sql.shuffle.partitions", "3");
+          for (const key of Object.keys(conf).slice(1)) spark.conf.unset(key);
+        }
+      });
+
       it("joins on a Column condition with an extra non-equi part", async () => {
-        const l = spark.createDataFrame(leftRows.map((r) => ({ ...r })), "k INT, x STRING");
-        const r = spark.createDataFrame(rightRows.map((r) => ({ code: r.k, y: r.y })), "code INT, y INT");
+        const l = spark.createDataFrame(leftSide.map((r) => ({ ...r })), "k INT, x STRING");
+        const r = spark.createDataFrame(rightSide.map((r) => ({ code: r.k, y: r.y })), "code INT, y INT");
         const got = await l.join(r, col("k").equalTo(col("code")).and(col("y").gt(100)), "inner").collect();
-        const want = leftRows.flatMap((a) => rightRows.filter((b) => a.k !== null && a.k === b.k && b.y > 100).map((b) => ({ k: a.k, x: a.x, code: b.k, y: b.y })));
+        const want = leftSide.flatMap((a) => rightSide.filter((b) => a.k !== null && a.k === b.k && b.y > 100).map((b) => ({ k: a.k, x: a.x, code: b.k, y: b.y })));
         expect(canonical(got)).toEqual(canonical(want));
       });
 

@@ -43,7 +43,7 @@ describe("physical planning of the seed example", () => {
     expect(graph.stages.length).toBe(2);
     expect(explainStages(graph)).toBe(
       [
-        "Stage 1 (result, 8 tasks) <- Stage 0",
+        "Stage 1 (result, 8 tasks, adaptive) <- Stage 0",
         "  HashAggregate(final) keys=[category] functions=[sum(amount)]",
         "    +- ShuffleRead shuffle=0",
         "Stage 0 (shuffle map, 4 tasks)",
@@ -78,7 +78,7 @@ describe("sorting", () => {
   it("range-partitions on the sort keys, then sorts each range", () => {
     expect(explainStages(planStages({ kind: "sort", input: range, orders }, { shufflePartitions: 4 }))).toBe(
       [
-        "Stage 1 (result, 4 tasks) <- Stage 0",
+        "Stage 1 (result, 4 tasks, adaptive) <- Stage 0",
         "  Sort [id DESC NULLS LAST]",
         "    +- ShuffleRead shuffle=0",
         "Stage 0 (shuffle map, 3 tasks)",
@@ -120,7 +120,7 @@ describe("joins", () => {
     const graph = planStages(optimize(plan), { shufflePartitions: 6 });
     expect(explainStages(graph)).toBe(
       [
-        "Stage 2 (result, 6 tasks) <- Stages 0, 1",
+        "Stage 2 (result, 6 tasks, adaptive) <- Stages 0, 1",
         "  ShuffledHashJoin inner [category = code] shuffles=0,1",
         "Stage 1 (shuffle map, 2 tasks)",
         "  Exchange hashpartitioning(code, 6) shuffle=1",
