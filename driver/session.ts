@@ -25,7 +25,7 @@ import type { TaskInvoker } from "./invoker/task-invoker.ts";
 import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
-import { planStages } from "./planner/physical-planner.ts";
+import { planStages, type PlannerOptions } from "./planner/physical-planner.ts";
 import { blocksOf, runJob, runJobOutputs, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
 import { CacheManager } from "./cache-manager.ts";
 import type { StageGraph } from "./planner/physical-planner.ts";
@@ -157,7 +157,7 @@ export class SparkSession implements QueryExecution {
 
   /** Runs a cached subtree once, its result partitions written one-to-one to the cache space. */
   private async materialize(cacheId: number, input: UnresolvedPlan): Promise<void> {
-    const graph = planStages(optimize(await this.prepared(input, false)), { shufflePartitions: this.shufflePartitions });
+    const graph = planStages(optimize(await this.prepared(input, false)), this.plannerOptions());
     const result = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
     const partitions = Math.max(result.numPartitions, 1);
     const stored: StageGraph = {
@@ -220,6 +220,14 @@ export class SparkSession implements QueryExecution {
     }));
   }
 
+  private plannerOptions(): PlannerOptions {
+    return {
+      shufflePartitions: this.shufflePartitions,
+      // -1 turns automatic broadcasts off, as in Spark.
+      autoBroadcastJoinThreshold: ((v) => (v.trim() === "-1" ? -1 : parseSize(v)))(this.conf.get("spark.sql.autoBroadcastJoinThreshold", "10m")!),
+    };
+  }
+
   /** Spark's spark.sql.adaptive.* settings, with Spark's defaults. */
   private adaptiveOptions(): AdaptiveOptions {
     const flag = (key: string) => this.conf.get(key, "true") === "true";
@@ -264,7 +272,7 @@ export class SparkSession implements QueryExecution {
   }
 
   private async graphOf(plan: UnresolvedPlan): Promise<StageGraph> {
-    return planStages(optimize(await this.prepared(plan)), { shufflePartitions: this.shufflePartitions });
+    return planStages(optimize(await this.prepared(plan)), this.plannerOptions());
   }
 
   async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
@@ -284,7 +292,7 @@ export class SparkSession implements QueryExecution {
   async explain(plan: UnresolvedPlan): Promise<string> {
     const analyzed = await this.analyzed(this.cacheManager.mark(plan));
     const optimized = optimize(analyzed);
-    const graph = planStages(optimized, { shufflePartitions: this.shufflePartitions });
+    const graph = planStages(optimized, this.plannerOptions());
     return [
       "== Analyzed Logical Plan ==",
       explainLogical(analyzed),

@@ -65,6 +65,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
       if (task.input.kind === "shuffle") task.input.blocks.forEach((b) => options.checkUri!(b.uri, "shuffle input"));
       if (task.input.kind === "join") [...task.input.left, ...task.input.right].forEach((b) => options.checkUri!(b.uri, "shuffle input"));
+      task.broadcast?.forEach((b) => b.blocks.forEach((block) => options.checkUri!(block.uri, "broadcast input")));
     }
     const result = await runStageTask(task, options.store());
     if (task.fault === "loseOutput" && result.output.kind === "shuffle") {

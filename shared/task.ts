@@ -5,7 +5,7 @@
  * can help. Both sides validate with these schemas; the executor never trusts its input.
  */
 import { z } from "zod";
-import { PartitionInput, StagePlanSchema } from "./plan/physical.ts";
+import { PartitionInput, ShuffleBlockRefSchema } from "./plan/physical.ts";
 
 export const TASK_PROTOCOL_VERSION = 2;
 
@@ -69,6 +69,8 @@ export const StageTask = z
      * by default a share of the function's memory (sparkfn.executor.memoryBudget overrides).
      */
     memoryBudgetBytes: z.number().int().positive().optional(),
+    /** Every block of each shuffle that a broadcast join of this stage reads whole. */
+    broadcast: z.array(z.object({ shuffleId: Count, blocks: z.array(ShuffleBlockRefSchema) }).strict()).optional(),
     /**
      * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
      * is set on the function (or in local worker threads), refused elsewhere.

@@ -107,6 +107,15 @@ export class DataFrame {
     return this.with({ kind: "unresolvedJoin", left: this.plan, right: other.plan, how, on: spec });
   }
 
+  /**
+   * A hint for the planner, as Spark's df.hint(name): "broadcast" ships this DataFrame whole
+   * to every task of the other side of a join, instead of shuffling both sides.
+   */
+  hint(name: "broadcast"): DataFrame {
+    if (name !== "broadcast") throw new Error(`Unknown hint "${String(name)}": sparkfn supports "broadcast".`);
+    return this.with({ kind: "hint", input: this.plan, hint: name });
+  }
+
   /** Fewer partitions without a shuffle: neighbouring partitions are read by one task. */
   coalesce(numPartitions: number): DataFrame {
     return this.with({ kind: "coalesce", input: this.plan, numPartitions });

@@ -21,6 +21,11 @@ export function asColumn(c: ColumnOrName): Column {
   return typeof c === "string" ? col(c) : c;
 }
 
+/** Marks a DataFrame to be broadcast in a join (Spark's broadcast(df)); see DataFrame.hint. */
+export function broadcast<T extends { hint(name: "broadcast"): T }>(df: T): T {
+  return df.hint("broadcast");
+}
+
 export function when(condition: Column, value: ColumnLike): CaseWhenColumn {
   return new CaseWhenColumn([{ when: condition.expr, then: toExpr(value) }]);
 }

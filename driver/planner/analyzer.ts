@@ -76,6 +76,7 @@ const RESOLVE: Resolvers = {
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
   repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
   coalesce: async (p, r) => coalesce(await analyze(p.input, r), p.numPartitions),
+  hint: async (p, r) => ({ kind: "hint", input: await analyze(p.input, r), hint: p.hint }),
   dropDuplicates: async (p, r) => {
     const input = await analyze(p.input, r);
     const names = schemaOf(input).fields.map((f) => f.name);

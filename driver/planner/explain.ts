@@ -25,6 +25,7 @@ const LOGICAL: Lines = {
   limit: (p) => `Limit ${p.n}`,
   repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
   coalesce: (p) => `Coalesce ${p.numPartitions}`,
+  hint: (p) => `ResolvedHint (strategy=${p.hint})`,
   union: (p) => `Union (${p.inputs.length} inputs)`,
   join: (p) => `Join ${p.how} [${p.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(p.rightKeys[i]!)}`).join(", ")}]${p.condition ? ` ${exprName(p.condition)}` : ""}`,
 };
@@ -63,6 +64,11 @@ function operator(op: StageOperator): string {
       return `Sort [${op.orders.map(order).join(", ")}]`;
     case "limit":
       return `Limit ${op.n}`;
+    case "broadcastJoin": {
+      const pairs = op.probeKeys.map((k, i) => (op.buildSide === "right" ? `${exprName(k)} = ${exprName(op.buildKeys[i]!)}` : `${exprName(op.buildKeys[i]!)} = ${exprName(k)}`));
+      const kind = op.probeKeys.length ? "BroadcastHashJoin" : "BroadcastNestedLoopJoin";
+      return `${kind} ${op.how} Build${op.buildSide === "right" ? "Right" : "Left"} [${pairs.join(", ")}]${op.condition ? ` ${exprName(op.condition)}` : ""} broadcast=${op.build.shuffleId}`;
+    }
   }
 }
 
@@ -95,8 +101,9 @@ export function explainStages(graph: StageGraph): string {
           ? ` <- Stages ${stage.inputs.leftStageId}, ${stage.inputs.rightStageId}`
           : "";
     const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
+    const broadcasts = stage.broadcasts?.length ? `, broadcast from Stage${stage.broadcasts.length > 1 ? "s" : ""} ${stage.broadcasts.map((b) => b.stageId).join(", ")}` : "";
     const coalesced = (stage.coalesceTo !== undefined ? ", coalesced" : "") + (stage.adaptive ? ", adaptive" : "");
-    out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"}${coalesced})${reads}`);
+    out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"}${coalesced})${reads}${broadcasts}`);
     const lines: string[] = [];
     if (plan.sink.kind === "shuffle") lines.push(`Exchange ${partitioning(plan.sink.partitioning)} shuffle=${plan.sink.shuffleId}`);
     lines.push(...[...plan.operators].reverse().map(operator), source(plan.source));

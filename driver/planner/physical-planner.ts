@@ -20,10 +20,19 @@ import {
   type StageSource,
 } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
+import { estimateBytes, hasBroadcastHint } from "./statistics.ts";
 
 export interface PlannerOptions {
   /** spark.sql.shuffle.partitions */
   readonly shufflePartitions: number;
+  /** spark.sql.autoBroadcastJoinThreshold in bytes; -1 (the default here) broadcasts only hinted sides. */
+  readonly autoBroadcastJoinThreshold?: number;
+}
+
+/** A shuffle whose every block a stage's tasks read whole (the build side of a broadcast join). */
+export interface BroadcastInput {
+  readonly shuffleId: number;
+  readonly stageId: number;
 }
 
 export interface PlannedStage {
@@ -37,6 +46,8 @@ export interface PlannedStage {
    * for a user's repartition(n) or a union, whose partitioning is asked for.
    */
   readonly adaptive?: boolean;
+  /** Broadcast shuffles the stage's tasks read whole, besides their own input. */
+  readonly broadcasts?: readonly BroadcastInput[];
   /** Inputs of each partition, or the stage whose shuffle output it reads. */
   readonly inputs:
     | { readonly kind: "direct"; readonly partitions: readonly PartitionInput[] }
@@ -63,6 +74,7 @@ interface Pipeline {
   operators: StageOperator[];
   coalesceTo?: number;
   adaptive?: boolean;
+  broadcasts?: BroadcastInput[];
 }
 
 const stageOf = (plan: StagePlan, p: Pipeline): PlannedStage => ({
@@ -71,6 +83,7 @@ const stageOf = (plan: StagePlan, p: Pipeline): PlannedStage => ({
   inputs: p.inputs,
   ...(p.coalesceTo !== undefined ? { coalesceTo: p.coalesceTo } : {}),
   ...(p.adaptive ? { adaptive: true } : {}),
+  ...(p.broadcasts?.length ? { broadcasts: [...p.broadcasts] } : {}),
 });
 
 class Builder {
@@ -134,6 +147,28 @@ function toAggCall(expr: Expr): AggCall {
   const inner = expr.kind === "alias" ? expr.expr : expr;
   if (inner.kind !== "agg") throw new Error(`internal: ${exprName(expr)} is not an aggregate`);
   return { fn: inner.fn, arg: inner.arg, name: exprName(expr) };
+}
+
+/**
+ * Which side of a join to broadcast, if any (Spark's JoinSelection): a side marked with
+ * broadcast(df), else a side whose estimate is within spark.sql.autoBroadcastJoinThreshold
+ * (the smaller when both are). Only a side whose rows never need padding may be the build
+ * side: the right of inner/left/semi/anti joins, the left of inner/right joins.
+ */
+function broadcastSide(p: PlanOf<"join">, options: PlannerOptions): "left" | "right" | undefined {
+  const canRight = p.how === "inner" || p.how === "left" || p.how === "semi" || p.how === "anti";
+  const canLeft = p.how === "inner" || p.how === "right";
+  if (canRight && hasBroadcastHint(p.right)) return "right";
+  if (canLeft && hasBroadcastHint(p.left)) return "left";
+  const threshold = options.autoBroadcastJoinThreshold ?? -1;
+  if (threshold < 0) return undefined;
+  const small = (plan: LogicalPlan) => {
+    const size = estimateBytes(plan);
+    return size !== undefined && size <= threshold ? size : undefined;
+  };
+  const [right, left] = [canRight ? small(p.right) : undefined, canLeft ? small(p.left) : undefined];
+  if (right !== undefined && (left === undefined || right <= left)) return "right";
+  return left !== undefined ? "left" : undefined;
 }
 
 type Rules = { [K in PlanKind]: (plan: PlanOf<K>, b: Builder) => Pipeline };
@@ -214,7 +249,27 @@ const RULES: Rules = {
     reduce.operators.push({ kind: "limit", n: p.n });
     return reduce;
   },
+  hint: (p, b) => build(p.input, b),
   join: (p, b) => {
+    const buildSide = broadcastSide(p, b.options);
+    if (buildSide) {
+      const side = buildSide;
+      // Broadcast hash join: the small side is written once as a single-partition shuffle,
+      // and the other side's pipeline goes on, each task joining against all of it.
+      const buildWritten = b.writeShuffle(build(side === "right" ? p.right : p.left, b), { kind: "single" });
+      const probe = build(side === "right" ? p.left : p.right, b);
+      probe.operators.push({
+        kind: "broadcastJoin",
+        how: p.how,
+        buildSide: side,
+        build: { shuffleId: buildWritten.shuffleId, schema: buildWritten.schema },
+        probeKeys: [...(side === "right" ? p.leftKeys : p.rightKeys)],
+        buildKeys: [...(side === "right" ? p.rightKeys : p.leftKeys)],
+        condition: p.condition,
+      });
+      probe.broadcasts = [...(probe.broadcasts ?? []), { shuffleId: buildWritten.shuffleId, stageId: buildWritten.stageId }];
+      return probe;
+    }
     // Co-partition both sides on their keys; a join without keys meets in one partition.
     const keyed = p.leftKeys.length > 0;
     const n = keyed ? b.options.shufflePartitions : 1;

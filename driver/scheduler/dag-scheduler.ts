@@ -101,7 +101,7 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
   const inputs = stageInputsOf(stage, state, context);
   const size = sampleSizePerPartition(partitioning.numPartitions, inputs.length);
   const ref = await storePlan({ ...plan, sink: { kind: "sample", orders: partitioning.orders, size } }, context);
-  const results = await run(taskList(stage, inputs, ref, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
+  const results = await run(taskList(stage, inputs, ref, context, state), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
   const samples = results.map((r) => {
     if (r.output.kind !== "sample") throw new Error(`internal: sampling task of stage ${plan.stageId} returned ${r.output.kind}`);
     return { keys: r.output.keys as Row[], rows: r.output.rows };
@@ -173,7 +173,9 @@ function stageInputsOf(stage: PlannedStage, state: JobState, context: JobContext
   return stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
 }
 
-function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: StageTask["stage"], context: JobContext): StageTask[] {
+function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: StageTask["stage"], context: JobContext, state: JobState): StageTask[] {
+  // A broadcast join's build side: every block of the build stage's single reduce partition.
+  const broadcast = stage.broadcasts?.map((b) => ({ shuffleId: b.shuffleId, blocks: blocksOf(state.finished.get(b.stageId)!, 0) }));
   return inputs.map((input, partition) => ({
     version: TASK_PROTOCOL_VERSION,
     appId: context.appId,
@@ -185,23 +187,25 @@ function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: S
     scratch: context.scratch,
     resultInlineMaxBytes: context.resultInlineMaxBytes,
     ...(context.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: context.memoryBudgetBytes } : {}),
+    ...(broadcast ? { broadcast } : {}),
   }));
 }
 
 function tasksOf(stage: PlannedStage, state: JobState, context: JobContext): StageTask[] {
   const ref = state.refs.get(stage.plan.stageId);
   if (!ref) throw new Error(`internal: the plan of stage ${stage.plan.stageId} was not stored`);
-  return taskList(stage, stageInputsOf(stage, state, context), ref, context);
+  return taskList(stage, stageInputsOf(stage, state, context), ref, context, state);
 }
 
 function parentStageIds(stage: StageGraph["stages"][number]): number[] {
+  const broadcasts = stage.broadcasts?.map((b) => b.stageId) ?? [];
   switch (stage.inputs.kind) {
     case "direct":
-      return [];
+      return broadcasts;
     case "shuffle":
-      return [...stage.inputs.parentStageIds];
+      return [...stage.inputs.parentStageIds, ...broadcasts];
     case "join":
-      return [stage.inputs.leftStageId, stage.inputs.rightStageId];
+      return [stage.inputs.leftStageId, stage.inputs.rightStageId, ...broadcasts];
   }
 }
 
@@ -222,7 +226,9 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
         outputs[i] = redone!;
       }
     }
-    return { ...task, input: stageInputsOf(stage, state, context)[task.partition]! };
+    // The same task (plan, attempt) with inputs and broadcasts that name the new outputs.
+    const fresh = taskList(stage, stageInputsOf(stage, state, context), task.stage, context, state)[task.partition]!;
+    return { ...task, input: fresh.input, ...(fresh.broadcast ? { broadcast: fresh.broadcast } : {}) };
   };
 }
 

@@ -17,13 +17,40 @@ import { finalAggregateStream, partialAggregateStream } from "./aggregate.ts";
 import { loadStagePlan } from "./load-plan.ts";
 import { memoryContext, type MemoryContext } from "./memory.ts";
 import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
-import { readPartition } from "./sources.ts";
+import { JoinTable } from "./join.ts";
+import { readPartition, readShuffleRows } from "./sources.ts";
+import { TaskError } from "../task-error.ts";
 
 type Batches = AsyncIterable<Row[]>;
 
 interface OperatorContext {
   readonly compile: CompileContext;
   readonly memory: MemoryContext;
+  /** The rows of a broadcast shuffle this task reads whole. */
+  readonly broadcast: (shuffleId: number) => Promise<Row[]>;
+}
+
+/**
+ * Broadcast build sides already read by this container (Spark keeps broadcasts per
+ * executor): the tasks of one stage that land on a warm container read them once.
+ */
+const broadcastCache = new Map<string, Promise<Row[]>>();
+const BROADCASTS_KEPT = 2;
+
+function broadcastReader(task: StageTask, store: ObjectStore): (shuffleId: number) => Promise<Row[]> {
+  return (shuffleId) => {
+    const entry = task.broadcast?.find((b) => b.shuffleId === shuffleId);
+    if (!entry) throw new TaskError("InvalidTask", `the task carries no blocks of broadcast shuffle ${shuffleId}`);
+    const key = JSON.stringify(entry.blocks);
+    let rows = broadcastCache.get(key);
+    if (!rows) {
+      rows = readShuffleRows(entry.blocks, store);
+      rows.catch(() => broadcastCache.delete(key));
+      if (broadcastCache.size >= BROADCASTS_KEPT) broadcastCache.delete(broadcastCache.keys().next().value!);
+      broadcastCache.set(key, rows);
+    }
+    return rows;
+  };
 }
 
 type Apply = { [K in StageOperator["kind"]]: (op: Extract<StageOperator, { kind: K }>, input: Batches, schema: Schema, ctx: OperatorContext) => Batches };
@@ -48,6 +75,18 @@ const APPLY: Apply = {
     for await (const batch of input) for (const row of batch) decorated.push({ row, keys: keys.map((k) => k(row)) });
     decorated.sort((a, b) => compareSortKeys(a.keys, b.keys, op.orders));
     if (decorated.length > 0) yield decorated.map((d) => d.row);
+  },
+  broadcastJoin: async function* (op, input, schema, ctx) {
+    const build = await ctx.broadcast(op.build.shuffleId);
+    const table = new JoinTable(
+      { how: op.how, buildSide: op.buildSide, probeSchema: schema, buildSchema: op.build.schema, probeKeys: op.probeKeys, buildKeys: op.buildKeys, condition: op.condition },
+      build,
+      ctx.compile,
+    );
+    for await (const batch of input) {
+      const out = table.probe(batch);
+      if (out.length > 0) yield out;
+    }
   },
   limit: async function* (op, input) {
     let left = op.n;
@@ -75,7 +114,11 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const isColdStart = coldStart;
   coldStart = false;
   const stage = await loadStagePlan(task.stage, store);
-  const ctx: OperatorContext = { compile: { partition: task.partition }, memory: memoryContext(task.memoryBudgetBytes) };
+  const ctx: OperatorContext = {
+    compile: { partition: task.partition },
+    memory: memoryContext(task.memoryBudgetBytes),
+    broadcast: broadcastReader(task, store),
+  };
 
   const counters = { recordsIn: 0 };
   let batches: Batches = readPartition(stage.source, task.input, store, ctx.compile, counters);

@@ -105,6 +105,11 @@ async function collect(input: AsyncIterable<Row[]>): Promise<Row[]> {
   return rows;
 }
 
+/** All rows of some shuffle blocks (a broadcast join's build side). */
+export function readShuffleRows(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<Row[]> {
+  return collect(readBlocks(blocks, store));
+}
+
 /** Rows per batch where a source has no natural batches (range, inline rows, join output). */
 const BATCH_ROWS = 8192;
 

@@ -46,6 +46,8 @@ export type LogicalPlan =
   | { readonly kind: "coalesce"; readonly input: LogicalPlan; readonly numPartitions: number }
   /** Rows of all inputs, matched by position; the schema is the first input's. */
   | { readonly kind: "union"; readonly inputs: readonly LogicalPlan[] }
+  /** broadcast(df): a join with this side (under narrow operators) ships it whole to every task of the other side. */
+  | { readonly kind: "hint"; readonly input: LogicalPlan; readonly hint: "broadcast" }
   /** Equi-join on leftKeys[i] = rightKeys[i], then `condition` (if any) on the joined row. */
   | { readonly kind: "join"; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly how: JoinType; readonly leftKeys: readonly Expr[]; readonly rightKeys: readonly Expr[]; readonly condition: Expr | null };
 
@@ -69,6 +71,7 @@ export type UnresolvedPlan =
   | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
   | { readonly kind: "coalesce"; readonly input: UnresolvedPlan; readonly numPartitions: number }
+  | { readonly kind: "hint"; readonly input: UnresolvedPlan; readonly hint: "broadcast" }
   | { readonly kind: "dropDuplicates"; readonly input: UnresolvedPlan; readonly columns: readonly string[] }
   /** A subtree the session has cached: read from the cache once it is materialized. */
   | { readonly kind: "cacheMarker"; readonly input: UnresolvedPlan; readonly cacheId: number }
@@ -101,6 +104,7 @@ const SCHEMA_OF: SchemaRules = {
   limit: (p) => schemaOf(p.input),
   repartition: (p) => schemaOf(p.input),
   coalesce: (p) => schemaOf(p.input),
+  hint: (p) => schemaOf(p.input),
   join: (p) => joinSchema(schemaOf(p.left), schemaOf(p.right), p.how),
   union: (p) => {
     const schemas = p.inputs.map(schemaOf);

@@ -52,6 +52,21 @@ export const StageOperator = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("finalAggregate"), keys: z.array(z.string()), aggregates: z.array(AggCall) }).strict(),
   z.object({ kind: z.literal("sort"), orders: z.array(SortOrderSchema) }).strict(),
   z.object({ kind: z.literal("limit"), n: Int }).strict(),
+  /**
+   * A broadcast hash join: the build side is a whole (small) shuffle, read by every task
+   * (the task's `broadcast` input); the stage's own rows are the probe side.
+   */
+  z
+    .object({
+      kind: z.literal("broadcastJoin"),
+      how: JoinType,
+      buildSide: z.enum(["left", "right"]),
+      build: z.object({ shuffleId: Int, schema: Schema }).strict(),
+      probeKeys: z.array(ExprSchema),
+      buildKeys: z.array(ExprSchema),
+      condition: ExprSchema.nullable(),
+    })
+    .strict(),
 ]);
 export type StageOperator = z.infer<typeof StageOperator>;
 
@@ -96,7 +111,8 @@ export const StagePlanSchema = z
   .strict();
 export type StagePlan = z.infer<typeof StagePlanSchema>;
 
-const Block = z.object({ uri: z.string().min(1), offset: Int, length: Int, rows: Int }).strict();
+export const ShuffleBlockRefSchema = z.object({ uri: z.string().min(1), offset: Int, length: Int, rows: Int }).strict();
+const Block = ShuffleBlockRefSchema;
 export type ShuffleBlockRef = z.infer<typeof Block>;
 
 /** What one partition of a stage reads. */
@@ -150,6 +166,8 @@ export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
     case "finalAggregate":
       // The input already carries keys then states named after the aggregates.
       return input;
+    case "broadcastJoin":
+      return op.buildSide === "right" ? joinSchema(input, op.build.schema, op.how) : joinSchema(op.build.schema, input, op.how);
   }
 }
 

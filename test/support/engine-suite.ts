@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  avg, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, rand, size, split, SparkSession, substring, sum,
+  avg, broadcast, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, rand, size, split, SparkSession, substring, sum,
   to_date, trim, upper, when, year, type Column, type RowObject,
 } from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
@@ -261,11 +261,34 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       }
       const canonical = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
 
-      it.each(["inner", "left", "right", "full", "semi", "anti"])("%s join on a key name matches a nested-loop computation", async (how) => {
-        const l = spark.createDataFrame(leftSide.map((r) => ({ ...r })), "k INT, x STRING");
-        const r = spark.createDataFrame(rightSide.map((r) => ({ ...r })), "k INT, y INT");
-        const got = await l.join(r, "k", how).collect();
-        expect(canonical(got)).toEqual(canonical(reference(how)));
+      const strategies = [
+        { name: "shuffled", threshold: "-1", hint: false },
+        { name: "broadcast (size under the threshold)", threshold: "10m", hint: false },
+        { name: "broadcast (hinted)", threshold: "-1", hint: true },
+      ];
+      const cases = ["inner", "left", "right", "full", "semi", "anti"].flatMap((how) => strategies.map((s) => [how, s] as const));
+
+      it.each(cases)("%s join on a key name, %o, matches a nested-loop computation", async (how, strategy) => {
+        let l = spark.createDataFrame(leftSide.map((r) => ({ ...r })), "k INT, x STRING").repartition(3);
+        let r = spark.createDataFrame(rightSide.map((r) => ({ ...r })), "k INT, y INT").repartition(2);
+        // The side a broadcast may build on: the right, except for a right join.
+        if (strategy.hint) {
+          if (how === "right") l = broadcast(l);
+          else r = broadcast(r);
+        }
+        spark.conf.set("spark.sql.autoBroadcastJoinThreshold", strategy.threshold);
+        try {
+          const joined = l.join(r, "k", how);
+          const got = await joined.collect();
+          expect(canonical(got)).toEqual(canonical(reference(how)));
+          // A full outer join cannot be broadcast: both sides must be shuffled.
+          const broadcastExpected = strategy.name !== "shuffled" && how !== "full";
+          const plan = await joined.explain();
+          expect(plan).toMatch(broadcastExpected ? /BroadcastHashJoin/ : /ShuffledHashJoin/);
+          expect(plan).not.toMatch(broadcastExpected ? /ShuffledHashJoin/ : /BroadcastHashJoin/);
+        } finally {
+          spark.conf.unset("spark.sql.autoBroadcastJoinThreshold");
+        }
       });
 
       it.each(["inner", "left", "right", "full", "semi", "anti"])("%s join with one key holding half the rows splits the skewed partition (AQE)", async (how) => {
@@ -280,6 +303,8 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
           "spark.sql.adaptive.coalescePartitions.enabled": "false",
           "spark.sql.adaptive.advisoryPartitionSizeInBytes": "4k",
           "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes": "4k",
+          // Both sides are small enough to broadcast; this test is about shuffled joins.
+          "spark.sql.autoBroadcastJoinThreshold": "-1",
         };
         for (const [key, value] of Object.entries(conf)) spark.conf.set(key, value);
         try {
@@ -538,6 +563,19 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(await withFaults([{ stage: 0, partition: 2, attempt: 0, kind: "loseOutput" }], job)).toEqual(expected);
         // Stage 0: 4 tasks, one ran twice (attempt 0 lost its output, attempt 1 replaced it).
         expect(stage0()).toEqual({ stageId: 0, tasks: 4, attempts: 5 });
+      });
+
+      it("recomputes a broadcast join's lost build side, then retries the probe tasks", async () => {
+        const names = Array.from({ length: 10 }, (_, k) => ({ k, name: `n${k}` }));
+        const probe = spark.range(0, 200, 1, 3).withColumn("k", col("id").mod(10));
+        const joined = () => probe.join(broadcast(spark.createDataFrame(names, "k LONG, name STRING")), "k").collect();
+        const expected = Array.from({ length: 200 }, (_, id) => ({ k: id % 10, id, name: `n${id % 10}` }));
+        const got = await withFaults([{ stage: 0, partition: 0, attempt: 0, kind: "loseOutput" }], joined);
+        const sorted = [...got].sort((a, b) => (a.id as number) - (b.id as number));
+        expect(sorted).toEqual(expected);
+        // Stage 0 is the build side: one of its tasks ran twice.
+        const build = stage0();
+        expect(build.attempts).toBe(build.tasks + 1);
       });
 
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {

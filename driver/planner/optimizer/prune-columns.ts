@@ -52,6 +52,7 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "sort":
     case "limit":
     case "coalesce":
+    case "hint":
     case "repartition": {
       const needed = required === null ? new Set(schemaOf(plan.input).fields.map((f) => f.name)) : new Set(required);
       columnsReadBy(plan).forEach((c) => needed.add(c));

@@ -134,6 +134,30 @@ describe("joins", () => {
     );
   });
 
+  it("broadcasts the smaller side under spark.sql.autoBroadcastJoinThreshold, without shuffling the other", async () => {
+    const { join } = await import("../../../shared/plan/logical.ts");
+    const joined = join(scan, codes, "inner", [column("category")], [column("code")], null);
+    const graph = planStages(optimize(joined), { shufflePartitions: 6, autoBroadcastJoinThreshold: 10 * 1024 * 1024 });
+    expect(explainStages(graph)).toBe(
+      [
+        "Stage 1 (result, 4 tasks), broadcast from Stage 0",
+        "  BroadcastHashJoin inner BuildRight [category = code] broadcast=0",
+        "    +- Scan csv [id, category, amount, note]",
+        "Stage 0 (shuffle map, 2 tasks)",
+        "  Exchange SinglePartition shuffle=0",
+        "    +- LocalTableScan",
+      ].join("\n"),
+    );
+    // Under a threshold smaller than both sides, or with -1, both sides are shuffled.
+    expect(explainStages(planStages(optimize(joined), { shufflePartitions: 6, autoBroadcastJoinThreshold: 1 }))).toMatch(/ShuffledHashJoin/);
+    // A hint on the left side of a right join builds on the left.
+    const hinted = join({ kind: "hint", input: scan, hint: "broadcast" }, codes, "right", [column("category")], [column("code")], null);
+    expect(explainStages(planStages(optimize(hinted), { shufflePartitions: 6 }))).toMatch(/BroadcastHashJoin right BuildLeft \[category = code\]/);
+    // A full outer join is never broadcast, even when hinted.
+    const full = join(scan, { kind: "hint", input: codes, hint: "broadcast" }, "full", [column("category")], [column("code")], null);
+    expect(explainStages(planStages(optimize(full), { shufflePartitions: 6 }))).toMatch(/ShuffledHashJoin full/);
+  });
+
   it("keeps a filter on the padded side of an outer join above the join", async () => {
     const { join } = await import("../../../shared/plan/logical.ts");
     const plan = filter(join(scan, codes, "left", [column("category")], [column("code")], null), binary("eq", column("label"), literal("x")));
