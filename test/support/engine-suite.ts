@@ -586,6 +586,41 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       });
     });
 
+    it("spills an aggregation past a small sparkfn.executor.memoryBudget and still gets the right answer", async () => {
+      const n = 60_000;
+      const query = () =>
+        spark
+          .range(0, n, 1, 4)
+          .withColumn("k", col("id").mod(20_000))
+          .groupBy("k")
+          .agg(sum("id").alias("s"), count("*").alias("c"), countDistinct(col("id").mod(7)).alias("d"))
+          .collect();
+      // Ids k, k + 20000, k + 40000: three of them per key, distinct mod 7 unless equal.
+      const expected = new Map<number, [number, number, number]>();
+      for (let k = 0; k < 20_000; k++) {
+        const ids = [k, k + 20_000, k + 40_000];
+        expected.set(k, [ids.reduce((a, b) => a + b, 0), 3, new Set(ids.map((i) => i % 7)).size]);
+      }
+      const asMap = (rows: RowObject[]) => new Map(rows.map((r) => [r.k as number, [r.s, r.c, r.d] as [number, number, number]]));
+      spark.conf.set("sparkfn.executor.memoryBudget", "64k");
+      spark.conf.set("spark.sql.shuffle.partitions", "2");
+      try {
+        expect(asMap(await query())).toEqual(expected);
+        const [map, reduce] = spark.lastJobMetrics;
+        const spilled = (stage: typeof map) => stage!.tasks.reduce((n, t) => n + t.metrics.spill.files, 0);
+        // The reduce side wrote sorted runs to local disk; the map side flushed partial states instead.
+        expect(spilled(reduce)).toBeGreaterThan(1);
+        expect(reduce!.tasks.reduce((n, t) => n + t.metrics.spill.bytes, 0)).toBeGreaterThan(0);
+        expect(map!.tasks.reduce((n, t) => n + t.metrics.recordsOut, 0)).toBeGreaterThan(20_000);
+      } finally {
+        spark.conf.unset("sparkfn.executor.memoryBudget");
+        spark.conf.set("spark.sql.shuffle.partitions", "3");
+      }
+      // With the default budget nothing spills.
+      expect(asMap(await query())).toEqual(expected);
+      expect(spark.lastJobMetrics.flatMap((s) => s.tasks).every((t) => t.metrics.spill.files === 0)).toBe(true);
+    });
+
     it("aggregates a million rows", async () => {
       const n = 1_000_000;
       const rows = await spark
