@@ -106,6 +106,11 @@ export class SparkSession implements QueryExecution {
     return new SparkSession(conf, master, appId, backend);
   }
 
+  /** Where this app's scratch objects (plans, shuffle output, large results) live until stop(). */
+  get scratchUri(): string {
+    return this.backend.scratch;
+  }
+
   get defaultParallelism(): number {
     return this.conf.getInt("spark.default.parallelism", this.master.kind === "local" ? this.master.threads : 8);
   }

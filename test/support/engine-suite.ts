@@ -10,6 +10,9 @@ import {
   to_date, trim, upper, when, year, type Column, type RowObject,
 } from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
+import { LocalObjectStore } from "../../shared/storage/local-store.ts";
+import { isS3Uri, type ObjectStore } from "../../shared/storage/object-store.ts";
+import { S3ObjectStore } from "../../shared/storage/s3-store.ts";
 
 export interface EngineSuiteOptions {
   master: string;
@@ -619,6 +622,37 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       // With the default budget nothing spills.
       expect(asMap(await query())).toEqual(expected);
       expect(spark.lastJobMetrics.flatMap((s) => s.tasks).every((t) => t.metrics.spill.files === 0)).toBe(true);
+    });
+
+    it("writes one shuffle object per map task (not one per reduce partition) and reads slices with ranged GETs", async () => {
+      const store: ObjectStore = isS3Uri(spark.scratchUri) ? new S3ObjectStore() : new LocalObjectStore();
+      const shuffleObjects = async () => new Set((await store.list(spark.scratchUri)).map((o) => o.uri).filter((uri) => uri.includes("/shuffle/")));
+      const before = await shuffleObjects();
+      spark.conf.set("spark.sql.shuffle.partitions", "8");
+      spark.conf.set("spark.sql.adaptive.enabled", "false");
+      try {
+        const rows = await spark.range(0, 8000, 1, 8).groupBy(col("id").mod(100).alias("k")).agg(sum("id").alias("s")).collect();
+        const expected = new Map<number, number>();
+        for (let i = 0; i < 8000; i++) expected.set(i % 100, (expected.get(i % 100) ?? 0) + i);
+        expect(new Map(rows.map((r) => [r.k, r.s]))).toEqual(expected);
+        const written = [...(await shuffleObjects())].filter((uri) => !before.has(uri));
+        const [map, reduce] = spark.lastJobMetrics;
+        // M = 8 map tasks, R = 8 reduce partitions: 8 objects and 8 PUTs, not 64.
+        expect(map!.tasks.length).toBe(8);
+        expect(reduce!.tasks.length).toBe(8);
+        expect(written.length).toBe(8);
+        expect(map!.tasks.reduce((n, t) => n + t.metrics.requests.put, 0)).toBe(8);
+        // Each reducer reads its slice of each map output: at most one ranged GET per map output
+        // (plus, on a cold container, one for the stage plan).
+        for (const t of reduce!.tasks) {
+          expect(t.metrics.requests.get).toBeGreaterThanOrEqual(8);
+          expect(t.metrics.requests.get).toBeLessThanOrEqual(8 + 1);
+          expect(t.metrics.requests.list).toBe(0);
+        }
+      } finally {
+        spark.conf.set("spark.sql.shuffle.partitions", "3");
+        spark.conf.unset("spark.sql.adaptive.enabled");
+      }
     });
 
     it("aggregates a million rows", async () => {
