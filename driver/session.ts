@@ -273,6 +273,16 @@ export class SparkSession implements QueryExecution {
       maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
       maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
       ...(this.conf.get("spark.sql.adaptive.enabled", "true") === "true" ? { adaptive: this.adaptiveOptions() } : {}),
+      ...(this.conf.get("spark.speculation", "false") === "true"
+        ? {
+            speculation: {
+              multiplier: Number(this.conf.get("spark.speculation.multiplier", "1.5")),
+              quantile: Number(this.conf.get("spark.speculation.quantile", "0.75")),
+              minTaskRuntimeMs: parseDuration(this.conf.get("spark.speculation.minTaskRuntime", "100ms")!),
+              intervalMs: parseDuration(this.conf.get("spark.speculation.interval", "100ms")!),
+            },
+          }
+        : {}),
     };
   }
 
@@ -329,7 +339,7 @@ export class SparkSession implements QueryExecution {
 }
 
 const FaultList = z.array(
-  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle", "loseOutput"]) }).strict(),
+  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "slow"]) }).strict(),
 );
 
 function parseFaults(json: string | undefined): z.infer<typeof FaultList> {

@@ -17,6 +17,9 @@ export interface ExecuteOptions {
   allowFaults: boolean;
 }
 
+/** How long a "slow" fault holds an attempt back before it runs. */
+const SLOW_FAULT_MS = 4_000;
+
 /** Acts out an injected fault, or returns the failure it stands for. */
 async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskFailure["error"] | undefined> {
   switch (fault) {
@@ -33,6 +36,10 @@ async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<Task
       return { type: "Throttled", message: "injected fault: Rate Exceeded (TooManyRequestsException)", retryable: true };
     case "loseOutput":
       return undefined; // acted out after the task ran: see execute()
+    case "slow":
+      // A straggler: a slow container or a noisy neighbour. The task then runs normally.
+      await new Promise((resolve) => setTimeout(resolve, SLOW_FAULT_MS));
+      return undefined;
   }
 }
 

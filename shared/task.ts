@@ -75,7 +75,7 @@ export const StageTask = z
      * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
      * is set on the function (or in local worker threads), refused elsewhere.
      */
-    fault: z.enum(["throw", "exit", "hang", "throttle", "loseOutput"]).optional(),
+    fault: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "slow"]).optional(),
   })
   .strict();
 export type StageTask = z.infer<typeof StageTask>;

@@ -15,7 +15,7 @@ import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./ad
 import { coalesceInputs } from "./coalesce-inputs.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
-import { runTasks } from "./run-tasks.ts";
+import { runTasks, type SpeculationOptions } from "./run-tasks.ts";
 
 export interface JobContext {
   readonly appId: string;
@@ -36,6 +36,8 @@ export interface JobContext {
   readonly invoker: TaskInvoker;
   readonly maxConcurrency: number;
   readonly maxFailures: number;
+  /** spark.speculation settings; undefined when speculation is off. */
+  readonly speculation?: SpeculationOptions;
   /** Adaptive execution (spark.sql.adaptive.*); undefined when disabled. */
   readonly adaptive?: AdaptiveOptions;
   /** Called with every finished stage's task results (metrics, event log). */
@@ -248,6 +250,7 @@ async function run(
     ...(onFetchFailed ? { onFetchFailed } : {}),
     ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
     ...(context.faultFor ? { faultFor: context.faultFor } : {}),
+    ...(context.speculation ? { speculation: context.speculation } : {}),
   });
 }
 

@@ -4,6 +4,11 @@
  * exponential backoff and jitter. The first error that no retry can fix (or a task that
  * used up its attempts) stops new launches; in-flight attempts are awaited, then the
  * stage fails with a TaskFailedError naming the partition and the cause.
+ *
+ * Speculation (Spark's spark.speculation): once a quantile of the stage's tasks has
+ * finished, a task running longer than `multiplier` x the median successful duration gets a
+ * second attempt in a free slot; the first to succeed wins and the other is abandoned.
+ * Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
  */
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import { TaskFailedError } from "../errors.ts";
@@ -28,6 +33,21 @@ export interface RunTasksOptions {
    * inputs. Not counted as a task failure; at most MAX_FETCH_RECOVERIES times per task.
    */
   onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
+  /** Launch speculative copies of slow tasks (off by default, as in Spark). */
+  speculation?: SpeculationOptions;
+  /** Sees each speculative launch (event log, tests). */
+  onSpeculativeLaunch?: (task: StageTask, attempt: number) => void;
+}
+
+export interface SpeculationOptions {
+  /** spark.speculation.multiplier: how many times slower than the median a task must be. */
+  readonly multiplier: number;
+  /** spark.speculation.quantile: share of tasks that must be done before speculating. */
+  readonly quantile: number;
+  /** spark.speculation.minTaskRuntime: never speculate on a task younger than this. */
+  readonly minTaskRuntimeMs: number;
+  /** spark.speculation.interval: how often to look for slow tasks. */
+  readonly intervalMs: number;
 }
 
 export const MAX_FETCH_RECOVERIES = 4;
@@ -68,36 +88,64 @@ export async function runTasks(
   // Lanes at or past this index stop taking tasks: throttling halves it.
   let lanes = Math.min(options.maxConcurrency, tasks.length);
 
-  const attemptOnce = async (task: StageTask, attempt: number) => {
+  const first = options.firstAttempt ?? 0;
+  /** Attempt numbers are handed out per task, so a speculative copy never reuses one. */
+  const nextAttempt = tasks.map(() => first);
+  /** Per task: the attempts in flight (to abandon the loser) and when the current one started. */
+  const running = tasks.map(() => new Set<AbortController>());
+  const startedAt: (number | undefined)[] = tasks.map(() => undefined);
+  const speculated = new Set<number>();
+  const durations: number[] = [];
+  let inFlight = 0;
+
+  const attemptOnce = async (task: StageTask, attempt: number, index: number) => {
     const fault = options.faultFor?.(task, attempt);
     const payload: StageTask = { ...task, attempt, ...(fault ? { fault } : {}) };
-    if (!options.taskTimeoutMs) return invoker.invoke(payload);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs);
+    const timer = options.taskTimeoutMs
+      ? setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs)
+      : undefined;
+    running[index]!.add(controller);
+    inFlight++;
     try {
       return await invoker.invoke(payload, controller.signal);
     } finally {
+      inFlight--;
+      running[index]!.delete(controller);
       clearTimeout(timer);
     }
+  };
+
+  /** Records a task's first success; false when another attempt already won. */
+  const win = (index: number, result: TaskSuccess, began: number): boolean => {
+    if (results[index]) return false;
+    try {
+      options.onSuccess?.(result);
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error(String(error));
+      return false;
+    }
+    results[index] = result;
+    durations.push(performance.now() - began);
+    // Abandon the other attempt of this task, if one is still running.
+    for (const controller of running[index]!) controller.abort("another attempt of this task finished first");
+    return true;
   };
 
   const runOne = async (original: StageTask, index: number): Promise<void> => {
     let task = original;
     let throttled = 0;
     let recoveries = 0;
-    const first = options.firstAttempt ?? 0;
-    for (let attempt = first, failures = 0; failures < options.maxFailures; attempt++) {
+    for (let failures = 0; failures < options.maxFailures; ) {
+      const attempt = nextAttempt[index]!++;
       if (attempt > first) await sleep(backoff(Math.max(1, failures + throttled)));
-      if (failure) return;
-      const result = await attemptOnce(task, attempt);
+      if (failure || results[index]) return;
+      const began = performance.now();
+      startedAt[index] = began;
+      const result = await attemptOnce(task, attempt, index);
+      if (results[index]) return; // a speculative copy won meanwhile
       if (result.status === "ok") {
-        try {
-          options.onSuccess?.(result);
-        } catch (error) {
-          failure ??= error instanceof Error ? error : new Error(String(error));
-          return;
-        }
-        results[index] = result;
+        win(index, result, began);
         return;
       }
       if (result.error.type === "FetchFailed" && options.onFetchFailed && recoveries++ < MAX_FETCH_RECOVERIES) {
@@ -129,13 +177,50 @@ export async function runTasks(
     }
   };
 
+  /** One speculative attempt of a slow task; its failure is ignored (the original goes on). */
+  const speculate = async (index: number): Promise<void> => {
+    const attempt = nextAttempt[index]!++;
+    options.onSpeculativeLaunch?.(tasks[index]!, attempt);
+    const began = performance.now();
+    const result = await attemptOnce(tasks[index]!, attempt, index);
+    if (result.status === "ok") win(index, result, began);
+  };
+
+  const copies: Promise<void>[] = [];
+  const spec = options.speculation;
+  const monitor = spec
+    ? setInterval(() => {
+        const done = results.filter(Boolean).length;
+        if (failure || done < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
+        const sorted = [...durations].sort((a, b) => a - b);
+        const median = sorted[sorted.length >> 1]!;
+        const threshold = Math.max(spec.multiplier * median, spec.minTaskRuntimeMs);
+        const now = performance.now();
+        for (let index = 0; index < tasks.length; index++) {
+          if (inFlight >= options.maxConcurrency) break;
+          const began = startedAt[index];
+          if (results[index] || speculated.has(index) || began === undefined || running[index]!.size === 0) continue;
+          if (now - began <= threshold) continue;
+          speculated.add(index);
+          copies.push(speculate(index));
+        }
+      }, spec.intervalMs)
+    : undefined;
+
   const lane = async (laneIndex: number): Promise<void> => {
     while (!failure && next < tasks.length && laneIndex < lanes) {
       const index = next++;
       await runOne(tasks[index]!, index);
     }
   };
-  await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
+  try {
+    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
+  } finally {
+    clearInterval(monitor);
+  }
+  // Copies still running lost (or the stage failed): abandon them.
+  for (const set of running) for (const controller of set) controller.abort("the stage is over");
+  await Promise.all(copies);
   if (failure) throw failure;
   return results;
 }

@@ -581,6 +581,15 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(build.attempts).toBe(build.tasks + 1);
       });
 
+      it("runs a speculative copy of a straggler (spark.speculation) and takes the copy's result", async () => {
+        // Partition 1 of stage 0 sleeps 4 s before running; its copy (attempt 1) does not.
+        const straggler = [{ stage: 0, partition: 1, attempt: 0, kind: "slow" }];
+        expect(await withFaults(straggler, job, { "spark.speculation": "true" })).toEqual(expected);
+        const winners = spark.lastJobMetrics.find((s) => s.stageId === 0)!.tasks.map((t) => [t.partition, t.attempt]);
+        expect(winners).toEqual([[0, 0], [1, 1], [2, 0], [3, 0]]);
+        spark.conf.unset("spark.speculation");
+      });
+
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
         const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 1, attempt, kind: "throw" }));
         await expect(withFaults(faults, job, { "spark.task.maxFailures": "3" })).rejects.toThrow(

@@ -119,3 +119,75 @@ describe("runTasks", () => {
     await expect(runTasks(tasks, new ScriptedInvoker(ok), { maxConcurrency: 0, maxFailures: 1 })).rejects.toThrow(RangeError);
   });
 });
+
+/** Partition `slow` takes `slowMs` on attempt 0 unless abandoned; everything else is quick. */
+class StragglerInvoker implements TaskInvoker {
+  calls: StageTask[] = [];
+  abandoned: StageTask[] = [];
+  constructor(private readonly slow: number, private readonly slowMs: number) {}
+  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
+    this.calls.push(task);
+    const ms = task.partition === this.slow && task.attempt === 0 ? this.slowMs : 5;
+    const abandoned = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (abandoned) {
+      this.abandoned.push(task);
+      return { ...fail(task, true), error: { type: "Internal", message: "abandoned", retryable: true } };
+    }
+    return ok(task);
+  }
+  async close() {}
+}
+
+describe("speculative execution", () => {
+  const speculation = { multiplier: 1.5, quantile: 0.75, minTaskRuntimeMs: 50, intervalMs: 10 };
+
+  it("launches a second attempt of a straggler, takes the first to finish and abandons the other", async () => {
+    const invoker = new StragglerInvoker(3, 30_000);
+    const launched: [number, number][] = [];
+    const results = await runTasks(tasks.slice(0, 8), invoker, {
+      maxConcurrency: 8,
+      maxFailures: 4,
+      speculation,
+      onSpeculativeLaunch: (t, attempt) => launched.push([t.partition, attempt]),
+    });
+    expect(launched).toEqual([[3, 1]]);
+    expect(results.map((r) => r.attempt)).toEqual([0, 0, 0, 1, 0, 0, 0, 0]);
+    expect(invoker.abandoned.map((t) => [t.partition, t.attempt])).toEqual([[3, 0]]);
+  });
+
+  it("does nothing without spark.speculation: the straggler's own attempt wins", async () => {
+    const invoker = new StragglerInvoker(3, 300);
+    const results = await runTasks(tasks.slice(0, 8), invoker, { maxConcurrency: 8, maxFailures: 4 });
+    expect(results.map((r) => r.attempt)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(invoker.calls.length).toBe(8);
+  });
+
+  it("waits for the quantile of finished tasks, and keeps the original when the copy fails", async () => {
+    // Half the tasks straggle: a copy may start only once 6 of the 8 (quantile 0.75) are done.
+    let finished = 0;
+    const slowHalf = new (class extends StragglerInvoker {
+      override async invoke(task: StageTask, signal?: AbortSignal) {
+        const result = await super.invoke({ ...task, partition: task.partition % 2 === 0 ? 3 : task.partition }, signal);
+        if (result.status === "ok") finished++;
+        return { ...result, partition: task.partition };
+      }
+    })(3, 200);
+    const doneAtLaunch: number[] = [];
+    await runTasks(tasks.slice(0, 8), slowHalf, { maxConcurrency: 8, maxFailures: 4, speculation, onSpeculativeLaunch: () => doneAtLaunch.push(finished) });
+    for (const done of doneAtLaunch) expect(done).toBeGreaterThanOrEqual(6);
+    // A copy that fails does not fail the task: the original finishes and wins.
+    const copyFails = new (class extends StragglerInvoker {
+      override async invoke(task: StageTask, signal?: AbortSignal) {
+        return task.attempt > 0 ? fail(task, false) : super.invoke(task, signal);
+      }
+    })(3, 300);
+    const results = await runTasks(tasks.slice(0, 8), copyFails, { maxConcurrency: 8, maxFailures: 4, speculation });
+    expect(results[3]!.attempt).toBe(0);
+  });
+});
