@@ -7,7 +7,23 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { discoverDeployment } from "./deployment.ts";
-import { setLaunchDefaults } from "./session.ts";
+import { setLaunchDefaults, stopActiveSession } from "./session.ts";
+
+/** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Set once Ctrl-C was pressed during `submit`: resolves when the session has stopped and cleaned up. */
+let interrupted: Promise<void> | undefined;
+
+/**
+ * Ctrl-C: stop launching tasks, let running ones finish, delete the app's scratch data, exit
+ * 130. A second Ctrl-C exits at once (the bucket's lifecycle rule catches what is left).
+ */
+function onInterrupt(): void {
+  console.error("sparkfn: interrupted; stopping the session (running tasks finish, scratch data is deleted). Press Ctrl-C again to exit at once.");
+  process.once("SIGINT", () => process.exit(EXIT_INTERRUPTED));
+  interrupted = stopActiveSession();
+}
 
 function confPair(value: string, previous: [string, string][] = []): [string, string][] {
   const eq = value.indexOf("=");
@@ -26,7 +42,12 @@ export function buildCli(): Command {
     .option("--conf <key=value>", "a configuration setting (repeatable)", confPair, [])
     .action(async (script: string, opts: { master?: string; conf: [string, string][] }) => {
       setLaunchDefaults([...(opts.master ? [["spark.master", opts.master] as [string, string]] : []), ...opts.conf]);
-      await import(pathToFileURL(path.resolve(script)).href);
+      process.once("SIGINT", onInterrupt);
+      try {
+        await import(pathToFileURL(path.resolve(script)).href);
+      } finally {
+        process.removeListener("SIGINT", onInterrupt);
+      }
     });
 
   program
@@ -42,9 +63,11 @@ export function buildCli(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildCli().parseAsync(argv);
-    return 0;
+    if (!interrupted) return 0;
   } catch (error) {
     console.error(`sparkfn: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    if (!interrupted) return 1;
   }
+  await interrupted;
+  return EXIT_INTERRUPTED;
 }

@@ -18,6 +18,14 @@ export class TaskFailedError extends Error {
   }
 }
 
+/** The session was stopped (spark.stop(), Ctrl-C) while the job ran: no more tasks were launched. */
+export class JobCancelledError extends Error {
+  override readonly name = "JobCancelledError";
+  constructor(reason = "the SparkSession was stopped") {
+    super(`Job cancelled because ${reason}; tasks already running were let finish, and no new ones were launched.`);
+  }
+}
+
 /** The deployed stack cannot be found or is incomplete. */
 export class DeploymentNotFoundError extends Error {
   override readonly name = "DeploymentNotFoundError";

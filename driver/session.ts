@@ -47,6 +47,11 @@ interface Backend {
 
 let active: SparkSession | undefined;
 
+/** Stops the running session, if any (the CLI's Ctrl-C handler). */
+export async function stopActiveSession(): Promise<void> {
+  await active?.stop();
+}
+
 export class SparkSession implements QueryExecution {
   private stopped = false;
   private readonly cacheManager = new CacheManager();
@@ -171,7 +176,7 @@ export class SparkSession implements QueryExecution {
         s !== result ? s : { ...s, plan: { ...s.plan, sink: { kind: "shuffle", shuffleId: 0, partitioning: { kind: "offset", offset: 0, numPartitions: partitions } } } },
       ),
     };
-    const outputs = await runJobOutputs(stored, { ...this.jobContext(), scratch: cacheScratchUri(this.backend.scratch, cacheId) });
+    const outputs = await this.tracked(runJobOutputs(stored, { ...this.jobContext(), scratch: cacheScratchUri(this.backend.scratch, cacheId) }));
     this.cacheManager.store({
       kind: "cachedRelation",
       cacheId,
@@ -203,6 +208,22 @@ export class SparkSession implements QueryExecution {
       }
     }
     return resolveCsvScan(this.backend.store, paths, options, schema);
+  }
+
+  /** Task attempts this session has launched (monitoring). */
+  tasksLaunched = 0;
+  /** Aborted by stop(): running jobs launch no more tasks. */
+  private readonly cancelled = new AbortController();
+  /** Jobs running now, so stop() can wait for them before deleting their scratch data. */
+  private readonly runningJobs = new Set<Promise<unknown>>();
+
+  private async tracked<T>(job: Promise<T>): Promise<T> {
+    this.runningJobs.add(job);
+    try {
+      return await job;
+    } finally {
+      this.runningJobs.delete(job);
+    }
   }
 
   /** Result bytes this session's driver has received or fetched (monitoring, and the tests' measure). */
@@ -270,6 +291,10 @@ export class SparkSession implements QueryExecution {
       },
       scratch: jobScratchUri(this.backend.scratch, this.nextJobId++),
       invoker: this.backend.invoker,
+      signal: this.cancelled.signal,
+      onTaskLaunch: () => {
+        this.tasksLaunched++;
+      },
       maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
       maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
       ...(this.conf.get("spark.sql.adaptive.enabled", "true") === "true" ? { adaptive: this.adaptiveOptions() } : {}),
@@ -292,7 +317,7 @@ export class SparkSession implements QueryExecution {
 
   async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
     const graph = await this.graphOf(plan);
-    return { schema: graph.schema, rows: await runJob(graph, this.jobContext()) };
+    return { schema: graph.schema, rows: await this.tracked(runJob(graph, this.jobContext())) };
   }
 
   async stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }> {
@@ -330,10 +355,17 @@ export class SparkSession implements QueryExecution {
   }
 
   /** Stops the workers or clients and deletes the app's scratch (shuffle) data. */
+  /**
+   * Stops the session: running jobs launch no more tasks and fail with JobCancelledError,
+   * tasks already running finish (or reach their deadline), then the app's scratch data
+   * (shuffle output, stored plans and results) is deleted and the executors released.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (active === this) active = undefined;
+    this.cancelled.abort();
+    await Promise.allSettled([...this.runningJobs]);
     await this.backend.close();
   }
 }

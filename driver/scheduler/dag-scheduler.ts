@@ -36,6 +36,10 @@ export interface JobContext {
   readonly invoker: TaskInvoker;
   readonly maxConcurrency: number;
   readonly maxFailures: number;
+  /** Aborted when the session stops: no new tasks are launched. */
+  readonly signal?: AbortSignal;
+  /** Sees each task attempt as it is launched. */
+  readonly onTaskLaunch?: (task: StageTask) => void;
   /** spark.speculation settings; undefined when speculation is off. */
   readonly speculation?: SpeculationOptions;
   /** Adaptive execution (spark.sql.adaptive.*); undefined when disabled. */
@@ -251,6 +255,8 @@ async function run(
     ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
     ...(context.faultFor ? { faultFor: context.faultFor } : {}),
     ...(context.speculation ? { speculation: context.speculation } : {}),
+    ...(context.signal ? { signal: context.signal } : {}),
+    ...(context.onTaskLaunch ? { onLaunch: context.onTaskLaunch } : {}),
   });
 }
 

@@ -11,7 +11,7 @@
  * Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
  */
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
-import { TaskFailedError } from "../errors.ts";
+import { JobCancelledError, TaskFailedError } from "../errors.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 
 export interface RunTasksOptions {
@@ -35,6 +35,10 @@ export interface RunTasksOptions {
   onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
   /** Launch speculative copies of slow tasks (off by default, as in Spark). */
   speculation?: SpeculationOptions;
+  /** Cancels the stage: no new attempts are launched once it is aborted; running ones finish. */
+  signal?: AbortSignal;
+  /** Sees each attempt as it is launched (monitoring). */
+  onLaunch?: (task: StageTask) => void;
   /** Sees each speculative launch (event log, tests). */
   onSpeculativeLaunch?: (task: StageTask, attempt: number) => void;
 }
@@ -101,6 +105,7 @@ export async function runTasks(
   const attemptOnce = async (task: StageTask, attempt: number, index: number) => {
     const fault = options.faultFor?.(task, attempt);
     const payload: StageTask = { ...task, attempt, ...(fault ? { fault } : {}) };
+    options.onLaunch?.(payload);
     const controller = new AbortController();
     const timer = options.taskTimeoutMs
       ? setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs)
@@ -139,6 +144,7 @@ export async function runTasks(
     for (let failures = 0; failures < options.maxFailures; ) {
       const attempt = nextAttempt[index]!++;
       if (attempt > first) await sleep(backoff(Math.max(1, failures + throttled)));
+      if (options.signal?.aborted) failure ??= new JobCancelledError();
       if (failure || results[index]) return;
       const began = performance.now();
       startedAt[index] = began;
@@ -191,7 +197,7 @@ export async function runTasks(
   const monitor = spec
     ? setInterval(() => {
         const done = results.filter(Boolean).length;
-        if (failure || done < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
+        if (failure || options.signal?.aborted || done < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
         const sorted = [...durations].sort((a, b) => a - b);
         const median = sorted[sorted.length >> 1]!;
         const threshold = Math.max(spec.multiplier * median, spec.minTaskRuntimeMs);
@@ -209,6 +215,10 @@ export async function runTasks(
 
   const lane = async (laneIndex: number): Promise<void> => {
     while (!failure && next < tasks.length && laneIndex < lanes) {
+      if (options.signal?.aborted) {
+        failure ??= new JobCancelledError();
+        return;
+      }
       const index = next++;
       await runOne(tasks[index]!, index);
     }

@@ -137,7 +137,8 @@ class StragglerInvoker implements TaskInvoker {
     });
     if (abandoned) {
       this.abandoned.push(task);
-      return { ...fail(task, true), error: { type: "Internal", message: "abandoned", retryable: true } };
+      const abandonedResult: TaskResult = { status: "error", version: 2, stageId: task.stageId, partition: task.partition, attempt: task.attempt, error: { type: "Internal", message: "abandoned", retryable: true } };
+      return abandonedResult;
     }
     return ok(task);
   }
