@@ -174,7 +174,14 @@ export class DataFrame {
    */
   async *toLocalIterator(): AsyncGenerator<RowObject> {
     const { schema, partitions } = await this.session.stream(this.plan);
-    for await (const rows of partitions) yield* toObjects(schema, rows);
+    for await (const rows of partitions) {
+      // Convert row by row, dropping each array as it goes: one partition is held, not two.
+      for (let i = 0; i < rows.length; i++) {
+        const [object] = toObjects(schema, [rows[i]!]);
+        (rows as unknown[])[i] = undefined;
+        yield object!;
+      }
+    }
   }
 
   async count(): Promise<number> {
