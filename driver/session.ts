@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
 import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
 import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
+import { LimitedInvoker } from "./invoker/limited-invoker.ts";
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { LocalObjectStore } from "../shared/storage/local-store.ts";
@@ -271,6 +272,7 @@ export class SparkSession implements QueryExecution {
     this.lastJob = stages;
     const timeout = this.conf.get("sparkfn.task.timeout");
     const memoryBudget = this.conf.get("sparkfn.executor.memoryBudget");
+    const maxConcurrency = this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100);
     const faults = parseFaults(this.conf.get("sparkfn.test.faults"));
     return {
       // The scheduler keeps updating these arrays when it recomputes lost output.
@@ -290,12 +292,13 @@ export class SparkSession implements QueryExecution {
         this.resultBytesFetched += bytes;
       },
       scratch: jobScratchUri(this.backend.scratch, this.nextJobId++),
-      invoker: this.backend.invoker,
+      // One bound for all the job's stages, which may run at the same time.
+      invoker: new LimitedInvoker(this.backend.invoker, maxConcurrency),
       signal: this.cancelled.signal,
       onTaskLaunch: () => {
         this.tasksLaunched++;
       },
-      maxConcurrency: this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
+      maxConcurrency,
       maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
       ...(this.conf.get("spark.sql.adaptive.enabled", "true") === "true" ? { adaptive: this.adaptiveOptions() } : {}),
       ...(this.conf.get("spark.speculation", "false") === "true"

@@ -285,16 +285,34 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
 }
 
 /** Runs every stage but the result stage, in dependency order. */
+/**
+ * Runs every stage but the result stage, each as soon as the stages it reads are done: the
+ * two sides of a join run at the same time (the job's invoker bounds the tasks in flight).
+ */
 async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
   const state: JobState = { graph, finished: new Map(), refs: new Map(), specs: new Map() };
-  for (const stage of graph.stages) {
-    if (stage.plan.stageId === graph.resultStageId) continue;
-    await prepareStage(stage, state, context);
-    const results = await run(tasksOf(stage, state, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
-    context.onStageCompleted?.(stage.plan.stageId, results);
-    state.finished.set(stage.plan.stageId, results);
-  }
-  const resultStage = graph.stages.find((s) => s.plan.stageId === graph.resultStageId)!;
+  const byId = new Map(graph.stages.map((s) => [s.plan.stageId, s]));
+  const running = new Map<number, Promise<void>>();
+  const runStage = (stage: PlannedStage): Promise<void> => {
+    let done = running.get(stage.plan.stageId);
+    if (!done) {
+      done = (async () => {
+        await Promise.all(parentStageIds(stage).map((id) => runStage(byId.get(id)!)));
+        await prepareStage(stage, state, context);
+        const results = await run(tasksOf(stage, state, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
+        context.onStageCompleted?.(stage.plan.stageId, results);
+        state.finished.set(stage.plan.stageId, results);
+      })();
+      running.set(stage.plan.stageId, done);
+    }
+    return done;
+  };
+  const resultStage = byId.get(graph.resultStageId)!;
+  const parents = parentStageIds(resultStage).map((id) => runStage(byId.get(id)!));
+  // Let every stage settle before reporting the first failure (no stage left running unseen).
+  const settled = await Promise.allSettled(parents);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
   await prepareStage(resultStage, state, context);
   return state;
 }

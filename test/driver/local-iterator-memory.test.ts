@@ -45,7 +45,7 @@ await spark.stop();
       cwd: ROOT,
       maxBuffer: 1 << 20,
     });
-    const { rows, peak, collected, kept } = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
+    const { rows, peak, collected, kept } = JSON.parse(stdout.trim().split("\n").at(-1)!) as { rows: number; peak: number; collected: number; kept: number };
     expect(rows).toBe(200_000);
     expect(kept).toBe(200_000);
     // collect() holds all 10 partitions; iterating must hold at most about two (measured: about one).

@@ -590,6 +590,21 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         spark.conf.unset("spark.speculation");
       });
 
+      it("runs independent stages at the same time: a join's right side does not wait for a slow left side", async () => {
+        const left = spark.range(0, 300, 1, 2).withColumn("k", col("id").mod(10));
+        const right = spark.range(0, 10, 1, 2).withColumnRenamed("id", "k").withColumn("name", concat(lit("n"), col("k").cast("string")));
+        spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1");
+        try {
+          // Stage 0 (left side) has a task that sleeps 4 s; stage 1 (right side) finishes first.
+          const rows = await withFaults([{ stage: 0, partition: 0, attempt: 0, kind: "slow" }], () => left.join(right, "k").collect());
+          expect(rows.length).toBe(300);
+          for (const r of rows) expect(r.name).toBe(`n${r.k}`);
+          expect(spark.lastJobMetrics.map((s) => s.stageId)).toEqual([1, 0, 2]);
+        } finally {
+          spark.conf.unset("spark.sql.autoBroadcastJoinThreshold");
+        }
+      });
+
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
         const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 1, attempt, kind: "throw" }));
         await expect(withFaults(faults, job, { "spark.task.maxFailures": "3" })).rejects.toThrow(
