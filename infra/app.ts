@@ -1,16 +1,18 @@
 /**
  * The default CDK app: one `Sparkfn` stack around the SparkfnEngine construct.
  * Stack name and executor size can be changed with CDK context, e.g.
- * `cdk deploy -c stackName=SparkfnDev -c executorMemoryMiB=4096`. The local emulator deploy adds
- * `-c allowFaultInjection=true` so the fault tests can run; a real deploy never should.
+ * `cdk deploy -c stackName=SparkfnDev -c executorMemoryMiB=4096 -c executorTimeoutSeconds=600`. The
+ * local emulator deploy adds `-c allowFaultInjection=true` so the fault tests can run (a real deploy
+ * never should) and a 60 s executor timeout, so a task hung on purpose is killed soon.
  */
-import { App, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { App, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { SparkfnEngine } from "./sparkfn-engine.ts";
 import { DEFAULT_STACK_NAME } from "../shared/deployment.ts";
 
 const app = new App();
 const stackName = (app.node.tryGetContext("stackName") as string | undefined) ?? DEFAULT_STACK_NAME;
 const memory = app.node.tryGetContext("executorMemoryMiB") as string | undefined;
+const timeoutSeconds = app.node.tryGetContext("executorTimeoutSeconds") as string | undefined;
 const destroyBucket = app.node.tryGetContext("destroyBucket") === "true";
 // Test deployments only (the local emulator's): lets tasks ask the executor to fail on purpose.
 const allowFaultInjection = app.node.tryGetContext("allowFaultInjection") === "true";
@@ -20,6 +22,7 @@ const stack = new Stack(app, stackName, {
 });
 new SparkfnEngine(stack, "Engine", {
   ...(memory ? { executorMemoryMiB: Number(memory) } : {}),
+  ...(timeoutSeconds ? { executorTimeout: Duration.seconds(Number(timeoutSeconds)) } : {}),
   ...(destroyBucket ? { bucketRemovalPolicy: RemovalPolicy.DESTROY } : {}),
   ...(allowFaultInjection ? { executorEnvironment: { SPARKFN_ALLOW_FAULT_INJECTION: "1" } } : {}),
 });

@@ -605,6 +605,18 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         }
       });
 
+      it("abandons an attempt that hangs past sparkfn.task.timeout and retries it elsewhere", async () => {
+        // On lambda the hung invocation keeps its execution environment until the function's own
+        // timeout (60 s on the emulator deploy); the driver does not wait for it.
+        const hang = [{ stage: 0, partition: 2, attempt: 0, kind: "hang" }];
+        try {
+          expect(await withFaults(hang, job, { "sparkfn.task.timeout": "3s" })).toEqual(expected);
+          expect(stage0()).toEqual({ stageId: 0, tasks: 4, attempts: 5 });
+        } finally {
+          spark.conf.unset("sparkfn.task.timeout");
+        }
+      });
+
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
         const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 1, attempt, kind: "throw" }));
         await expect(withFaults(faults, job, { "spark.task.maxFailures": "3" })).rejects.toThrow(
