@@ -374,7 +374,7 @@ export class SparkSession implements QueryExecution {
 }
 
 const FaultList = z.array(
-  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "slow"]) }).strict(),
+  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "corruptOutput", "slow"]) }).strict(),
 );
 
 function parseFaults(json: string | undefined): z.infer<typeof FaultList> {

@@ -35,6 +35,7 @@ async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<Task
     case "throttle":
       return { type: "Throttled", message: "injected fault: Rate Exceeded (TooManyRequestsException)", retryable: true };
     case "loseOutput":
+    case "corruptOutput":
       return undefined; // acted out after the task ran: see execute()
     case "slow":
       // A straggler: a slow container or a noisy neighbour. The task then runs normally.
@@ -78,6 +79,16 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     if (task.fault === "loseOutput" && result.output.kind === "shuffle") {
       // Succeed, but lose what was written, as a vanished executor disk would.
       await options.store().delete([result.output.uri]);
+    }
+    if (task.fault === "corruptOutput" && result.output.kind === "shuffle") {
+      // Succeed, but flip one byte inside the first non-empty block, as a bad disk or network would.
+      const block = result.output.blocks.find((b) => b.length > 0);
+      if (block) {
+        const store = options.store();
+        const bytes = await store.get(result.output.uri);
+        bytes[block.offset + Math.floor(block.length / 2)]! ^= 0x5a;
+        await store.put(result.output.uri, bytes);
+      }
     }
     return result;
   } catch (error) {

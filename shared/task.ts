@@ -21,6 +21,8 @@ export const TaskMetrics = z.object({
   requests: z.object({ get: Count, put: Count, list: Count, head: Count, delete: Count }),
   /** What blocking operators spilled to local temporary storage. */
   spill: z.object({ bytes: Count, files: Count }),
+  /** Shuffle traffic: what a map task wrote, what a reducer (or a broadcast join) read. */
+  shuffle: z.object({ bytesWritten: Count, recordsWritten: Count, bytesRead: Count, recordsRead: Count }),
   peakMemoryBytes: Count,
 });
 export type TaskMetrics = z.infer<typeof TaskMetrics>;
@@ -75,7 +77,7 @@ export const StageTask = z
      * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
      * is set on the function (or in local worker threads), refused elsewhere.
      */
-    fault: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "slow"]).optional(),
+    fault: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "corruptOutput", "slow"]).optional(),
   })
   .strict();
 export type StageTask = z.infer<typeof StageTask>;

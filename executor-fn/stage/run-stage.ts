@@ -18,7 +18,7 @@ import { loadStagePlan } from "./load-plan.ts";
 import { memoryContext, type MemoryContext } from "./memory.ts";
 import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
 import { JoinTable } from "./join.ts";
-import { readPartition, readShuffleRows } from "./sources.ts";
+import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
 
 type Batches = AsyncIterable<Row[]>;
@@ -37,14 +37,14 @@ interface OperatorContext {
 const broadcastCache = new Map<string, Promise<Row[]>>();
 const BROADCASTS_KEPT = 2;
 
-function broadcastReader(task: StageTask, store: ObjectStore): (shuffleId: number) => Promise<Row[]> {
+function broadcastReader(task: StageTask, store: ObjectStore, counters: SourceCounters["shuffle"]): (shuffleId: number) => Promise<Row[]> {
   return (shuffleId) => {
     const entry = task.broadcast?.find((b) => b.shuffleId === shuffleId);
     if (!entry) throw new TaskError("InvalidTask", `the task carries no blocks of broadcast shuffle ${shuffleId}`);
     const key = JSON.stringify(entry.blocks);
     let rows = broadcastCache.get(key);
     if (!rows) {
-      rows = readShuffleRows(entry.blocks, store);
+      rows = readShuffleRows(entry.blocks, store, counters);
       rows.catch(() => broadcastCache.delete(key));
       if (broadcastCache.size >= BROADCASTS_KEPT) broadcastCache.delete(broadcastCache.keys().next().value!);
       broadcastCache.set(key, rows);
@@ -114,13 +114,14 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const isColdStart = coldStart;
   coldStart = false;
   const stage = await loadStagePlan(task.stage, store);
+  const counters: SourceCounters = { recordsIn: 0, shuffle: { bytesRead: 0, recordsRead: 0 } };
   const ctx: OperatorContext = {
     compile: { partition: task.partition },
     memory: memoryContext(task.memoryBudgetBytes),
-    broadcast: broadcastReader(task, store),
+    broadcast: (shuffleId) => broadcastReader(task, store, counters.shuffle)(shuffleId),
   };
 
-  const counters = { recordsIn: 0 };
+  let shuffleWritten = { bytes: 0, records: 0 };
   let batches: Batches = readPartition(stage.source, task.input, store, ctx.compile, counters);
   let schema = sourceSchema(stage.source);
   for (const op of stage.operators) {
@@ -151,6 +152,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     for await (const batch of batches) writer.add(batch);
     recordsOut = writer.rows;
     const { bytes, blocks } = writer.finish();
+    shuffleWritten = { bytes: bytes.byteLength, records: writer.rows };
     const uri = shuffleObjectUri(task.scratch, stage.sink.shuffleId, task.stageId, task.partition, task.attempt);
     await store.put(uri, bytes);
     output = { kind: "shuffle", uri, blocks };
@@ -172,6 +174,12 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
       bytesWritten: counts.bytesWritten,
       requests: { get: counts.get, put: counts.put, list: counts.list, head: counts.head, delete: counts.delete },
       spill: { bytes: ctx.memory.spilled.bytes, files: ctx.memory.spilled.files },
+      shuffle: {
+        bytesWritten: shuffleWritten.bytes,
+        recordsWritten: shuffleWritten.records,
+        bytesRead: counters.shuffle.bytesRead,
+        recordsRead: counters.shuffle.recordsRead,
+      },
       peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
     },
   };

@@ -1,11 +1,13 @@
 /**
- * Shuffle output for now: one object per map task attempt, its reduce partitions back to
- * back as JSON lines, located by the byte ranges the task reports (the driver hands each
- * reducer its ranges). The compact binary format with checksums comes with the S3 shuffle.
+ * Shuffle output: one object per map task attempt holding its reduce partitions back to
+ * back, each a checksummed binary block (block-codec.ts), located by the byte ranges the
+ * task reports (the driver hands each reducer its ranges; empty partitions take no bytes).
  */
 import type { Partitioning } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { ShuffleBlock } from "../../shared/task.ts";
+import type { ShuffleBlockRef } from "../../shared/plan/physical.ts";
+import { CorruptBlockError, decodeBlock, encodeBlock } from "./block-codec.ts";
 import { TaskError } from "../task-error.ts";
 import { compileProjection, type CompileContext } from "../compile/expression.ts";
 import { hashKey } from "./hash.ts";
@@ -127,15 +129,14 @@ export class ShuffleWriter {
   }
 }
 
-const encoder = new TextEncoder();
-
-/** Encodes partitions back to back; returns the bytes and each partition's block. */
+/** Encodes partitions back to back as binary blocks; returns the bytes and each partition's block. */
 export function encodePartitions(partitions: readonly Row[][]): { bytes: Uint8Array; blocks: ShuffleBlock[] } {
   const chunks: Uint8Array[] = [];
   const blocks: ShuffleBlock[] = [];
   let offset = 0;
   for (const rows of partitions) {
-    const bytes = rows.length === 0 ? new Uint8Array() : encoder.encode(rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    // An empty partition takes no bytes: readers skip it from the index.
+    const bytes = rows.length === 0 ? new Uint8Array() : encodeBlock(rows);
     chunks.push(bytes);
     blocks.push({ offset, length: bytes.byteLength, rows: rows.length });
     offset += bytes.byteLength;
@@ -149,19 +150,16 @@ export function encodePartitions(partitions: readonly Row[][]): { bytes: Uint8Ar
   return { bytes: out, blocks };
 }
 
-export function decodeRows(bytes: Uint8Array, uri: string, expectedRows: number, into: Row[]): void {
-  const text = new TextDecoder().decode(bytes);
-  let count = 0;
+/**
+ * Decodes one block read from a map output. A corrupt or truncated block is reported as a
+ * fetch failure of that object (as Spark does since 3.2): the map task that wrote it runs
+ * again, and the reducer retries; if it stays corrupt the job fails naming the object.
+ */
+export function decodeShuffleBlock(bytes: Uint8Array, block: ShuffleBlockRef): Row[] {
   try {
-    for (const line of text.split("\n")) {
-      if (line === "") continue;
-      into.push(JSON.parse(line) as Row);
-      count++;
-    }
-  } catch {
-    throw new TaskError("Internal", `shuffle block of ${uri} is corrupt (not JSON lines)`, true);
-  }
-  if (count !== expectedRows) {
-    throw new TaskError("Internal", `shuffle block of ${uri} holds ${count} rows, expected ${expectedRows}: truncated or corrupt`, true);
+    return decodeBlock(bytes, `${block.uri} (bytes ${block.offset}-${block.offset + block.length - 1})`, block.rows);
+  } catch (error) {
+    if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, true, [block.uri]);
+    throw error;
   }
 }

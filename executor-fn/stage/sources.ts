@@ -7,10 +7,17 @@ import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/obje
 import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { hashJoin } from "./join.ts";
-import { decodeRows } from "./shuffle.ts";
+import { decodeShuffleBlock } from "./shuffle.ts";
+
+export interface ShuffleReadCounters {
+  bytesRead: number;
+  recordsRead: number;
+}
 
 export interface SourceCounters {
   recordsIn: number;
+  /** What this task read of shuffle outputs (its own input and broadcasts). */
+  shuffle: ShuffleReadCounters;
 }
 
 async function readObject(store: ObjectStore, uri: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
@@ -69,7 +76,7 @@ async function missingObjects(blocks: readonly ShuffleBlockRef[], store: ObjectS
  * Reads a reducer's blocks with ranged GETs, up to FETCH_PARALLELISM at once, and yields
  * each block's rows in input order (memory holds the blocks in flight, not the partition).
  */
-async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore): AsyncGenerator<Row[]> {
+async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): AsyncGenerator<Row[]> {
   const fetch = (b: ShuffleBlockRef) => store.get(b.uri, { offset: b.offset, length: b.length });
   const inFlight: Promise<Uint8Array>[] = [];
   let next = 0;
@@ -93,8 +100,11 @@ async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStor
       throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, true, missing);
     }
     refill();
-    const rows: Row[] = [];
-    decodeRows(bytes, block.uri, block.rows, rows);
+    const rows = decodeShuffleBlock(bytes, block);
+    if (counters) {
+      counters.bytesRead += bytes.byteLength;
+      counters.recordsRead += rows.length;
+    }
     yield rows;
   }
 }
@@ -106,8 +116,8 @@ async function collect(input: AsyncIterable<Row[]>): Promise<Row[]> {
 }
 
 /** All rows of some shuffle blocks (a broadcast join's build side). */
-export function readShuffleRows(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<Row[]> {
-  return collect(readBlocks(blocks, store));
+export function readShuffleRows(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): Promise<Row[]> {
+  return collect(readBlocks(blocks, store, counters));
 }
 
 /** Rows per batch where a source has no natural batches (range, inline rows, join output). */
@@ -117,7 +127,7 @@ function* chunks(rows: readonly Row[]): Generator<Row[]> {
   for (let i = 0; i < rows.length; i += BATCH_ROWS) yield rows.slice(i, i + BATCH_ROWS);
 }
 
-async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext): AsyncGenerator<Row[]> {
+async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext, counters: SourceCounters): AsyncGenerator<Row[]> {
   switch (input.kind) {
     case "files":
       if (source.kind !== "csv") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read files`);
@@ -143,11 +153,11 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       return;
     }
     case "shuffle":
-      yield* readBlocks(input.blocks, store);
+      yield* readBlocks(input.blocks, store, counters.shuffle);
       return;
     case "join": {
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
-      const [left, right] = await Promise.all([collect(readBlocks(input.left, store)), collect(readBlocks(input.right, store))]);
+      const [left, right] = await Promise.all([collect(readBlocks(input.left, store, counters.shuffle)), collect(readBlocks(input.right, store, counters.shuffle))]);
       yield* chunks(hashJoin(source, left, right, ctx));
       return;
     }
@@ -162,7 +172,7 @@ export async function* readPartition(
   ctx: CompileContext,
   counters: SourceCounters,
 ): AsyncGenerator<Row[]> {
-  for await (const batch of batches(source, input, store, ctx)) {
+  for await (const batch of batches(source, input, store, ctx, counters)) {
     counters.recordsIn += batch.length;
     yield batch;
   }

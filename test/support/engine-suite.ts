@@ -297,7 +297,9 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       it.each(["inner", "left", "right", "full", "semi", "anti"])("%s join with one key holding half the rows splits the skewed partition (AQE)", async (how) => {
         const skewRandom = seededRandom(17);
         // Left: 4,000 rows, half of them under key 7; right: one row per key, plus a few unmatched.
-        const left: L[] = Array.from({ length: 4000 }, (_, i) => ({ k: i % 2 === 0 ? 7 : Math.floor(skewRandom() * 60), x: `x${i}` }));
+        // x is random text, so shuffle blocks of the hot key do not compress away the skew.
+        const noise = () => Math.floor(skewRandom() * 2 ** 48).toString(36);
+        const left: L[] = Array.from({ length: 4000 }, (_, i) => ({ k: i % 2 === 0 ? 7 : Math.floor(skewRandom() * 60), x: `x${i}-${noise()}` }));
         const right: R[] = Array.from({ length: 70 }, (_, i) => ({ k: i < 65 ? i : null, y: i }));
         const l = spark.createDataFrame(left.map((r) => ({ ...r })), "k INT, x STRING").repartition(8);
         const r = spark.createDataFrame(right.map((r) => ({ ...r })), "k INT, y INT");
@@ -306,6 +308,7 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
           "spark.sql.adaptive.coalescePartitions.enabled": "false",
           "spark.sql.adaptive.advisoryPartitionSizeInBytes": "4k",
           "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes": "4k",
+          "spark.sql.adaptive.skewJoin.skewedPartitionFactor": "3",
           // Both sides are small enough to broadcast; this test is about shuffled joins.
           "spark.sql.autoBroadcastJoinThreshold": "-1",
         };
@@ -617,6 +620,16 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         }
       });
 
+      it("detects a corrupted shuffle object by its checksum and recomputes the map task that wrote it", async () => {
+        expect(await withFaults([{ stage: 0, partition: 1, attempt: 0, kind: "corruptOutput" }], job)).toEqual(expected);
+        expect(stage0()).toEqual({ stageId: 0, tasks: 4, attempts: 5 });
+      });
+
+      it("fails with an error naming the object when a map output stays corrupt", async () => {
+        const always = Array.from({ length: 12 }, (_, attempt) => ({ stage: 0, partition: 1, attempt, kind: "corruptOutput" }));
+        await expect(withFaults(always, job)).rejects.toThrow(/shuffle block \S+\/stage-0-map-00001-attempt-\d+\.blocks \(bytes \d+-\d+\) is corrupt: /);
+      });
+
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
         const faults = [0, 1, 2].map((attempt) => ({ stage: 0, partition: 1, attempt, kind: "throw" }));
         await expect(withFaults(faults, job, { "spark.task.maxFailures": "3" })).rejects.toThrow(
@@ -662,7 +675,8 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
 
     it("writes one shuffle object per map task (not one per reduce partition) and reads slices with ranged GETs", async () => {
       const store: ObjectStore = isS3Uri(spark.scratchUri) ? new S3ObjectStore() : new LocalObjectStore();
-      const shuffleObjects = async () => new Set((await store.list(spark.scratchUri)).map((o) => o.uri).filter((uri) => uri.includes("/shuffle/")));
+      const listing = async () => (await store.list(spark.scratchUri)).filter((o) => o.uri.includes("/shuffle/"));
+      const shuffleObjects = async () => new Set((await listing()).map((o) => o.uri));
       const before = await shuffleObjects();
       spark.conf.set("spark.sql.shuffle.partitions", "8");
       spark.conf.set("spark.sql.adaptive.enabled", "false");
@@ -678,6 +692,15 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(reduce!.tasks.length).toBe(8);
         expect(written.length).toBe(8);
         expect(map!.tasks.reduce((n, t) => n + t.metrics.requests.put, 0)).toBe(8);
+        // Shuffle metrics agree with the bucket: bytes written = the objects' sizes, all read back once.
+        type Shuffle = SparkSession["lastJobMetrics"][number]["tasks"][number]["metrics"]["shuffle"];
+        const total = (stage: typeof map, f: (m: Shuffle) => number) => stage!.tasks.reduce((n, t) => n + f(t.metrics.shuffle), 0);
+        const sizes = (await listing()).filter((o) => !before.has(o.uri)).reduce((n, o) => n + o.size, 0);
+        expect(total(map, (s) => s.bytesWritten)).toBe(sizes);
+        expect(total(reduce, (s) => s.bytesRead)).toBe(sizes);
+        expect(total(map, (s) => s.recordsWritten)).toBe(total(reduce, (s) => s.recordsRead));
+        // Partial aggregation: each map task sends at most one row per key (100 keys).
+        expect(total(map, (s) => s.recordsWritten)).toBeLessThanOrEqual(8 * 100);
         // Each reducer reads its slice of each map output: at most one ranged GET per map output
         // (plus, on a cold container, one for the stage plan).
         for (const t of reduce!.tasks) {

@@ -29,6 +29,7 @@ const ok = (t: StageTask): TaskResult => ({
     recordsIn: 1,
     recordsOut: 1,
     spill: { bytes: 0, files: 0 },
+    shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
     bytesRead: 0,
     bytesWritten: 0,
     requests: { get: 1, put: 0, list: 0, head: 0, delete: 0 },

@@ -24,6 +24,10 @@ describe("shuffle object keys", () => {
     const keys = new Set<string>();
     for (const stage of [0, 1]) for (const map of [0, 1, 2]) for (const attempt of [0, 1]) keys.add(shuffleObjectUri("s3://b/apps/a/", 3, stage, map, attempt));
     expect(keys.size).toBe(12);
-    expect(shuffleObjectUri("s3://b/apps/a", 3, 1, 7, 0)).toBe("s3://b/apps/a/shuffle/3/stage-1-map-00007-attempt-0.jsonl");
+    expect(shuffleObjectUri("s3://b/apps/a", 3, 1, 7, 0)).toMatch(/^s3:\/\/b\/apps\/a\/shuffle\/3\/[0-9a-f]{2}\/stage-1-map-00007-attempt-0\.blocks$/);
+    // The same map task always lands under the same prefix; 1,000 map tasks use most of the 256.
+    expect(shuffleObjectUri("s3://b/x/", 0, 2, 9, 0).split("/")[6]).toBe(shuffleObjectUri("s3://b/x/", 0, 2, 9, 3).split("/")[6]);
+    const prefixes = new Set(Array.from({ length: 1000 }, (_, m) => shuffleObjectUri("s3://b/x/", 0, 1, m, 0).split("/")[6]));
+    expect(prefixes.size).toBeGreaterThan(200);
   });
 });
