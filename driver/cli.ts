@@ -41,7 +41,8 @@ export function buildCli(): Command {
     .option("--master <master>", "local[N], local[*] or lambda")
     .option("--conf <key=value>", "a configuration setting (repeatable)", confPair, [])
     .action(async (script: string, opts: { master?: string; conf: [string, string][] }) => {
-      setLaunchDefaults([...(opts.master ? [["spark.master", opts.master] as [string, string]] : []), ...opts.conf]);
+      // As spark-submit with a history server in mind: keep an event log unless told otherwise.
+      setLaunchDefaults([["spark.eventLog.enabled", "true"], ...(opts.master ? [["spark.master", opts.master] as [string, string]] : []), ...opts.conf]);
       process.once("SIGINT", onInterrupt);
       try {
         await import(pathToFileURL(path.resolve(script)).href);

@@ -12,6 +12,12 @@ import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
 import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
 import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
 import { LimitedInvoker } from "./invoker/limited-invoker.ts";
+import { EventLog } from "./monitoring/event-log.ts";
+import { isS3Uri } from "../shared/storage/object-store.ts";
+import { S3ObjectStore } from "../shared/storage/s3-store.ts";
+import { EVENT_LOG_VERSION, type EventBody, type EventListener, type SparkfnEvent } from "./monitoring/events.ts";
+import { SPARKFN_VERSION } from "./version.ts";
+
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { LocalObjectStore } from "../shared/storage/local-store.ts";
@@ -63,7 +69,50 @@ export class SparkSession implements QueryExecution {
     readonly master: Master,
     readonly appId: string,
     private readonly backend: Backend,
-  ) {}
+  ) {
+    if (conf.get("spark.eventLog.enabled", "false") === "true") {
+      const dir = conf.get("spark.eventLog.dir", "/tmp/spark-events")!;
+      this.eventLog = new EventLog(dir, appId, () => (isS3Uri(backend.scratch) ? backend.store : new S3ObjectStore()));
+      this.listeners.push(this.eventLog);
+    }
+    this.emit({ event: "ApplicationStart", appId, appName: conf.get("spark.app.name", "sparkfn")!, master: conf.get("spark.master", "local[*]")!, sparkfnVersion: SPARKFN_VERSION });
+  }
+
+  private readonly listeners: EventListener[] = [];
+  private readonly eventLog: EventLog | undefined;
+
+  /** Where this application's event log is written (spark.eventLog.enabled), if it is. */
+  get eventLogUri(): string | undefined {
+    return this.eventLog?.uri;
+  }
+
+  /** Adds a listener for this application's events (Spark's addSparkListener). */
+  addListener(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(body: EventBody): void {
+    const event = { v: EVENT_LOG_VERSION, time: Date.now(), ...body } as SparkfnEvent;
+    for (const listener of this.listeners) listener.onEvent(event);
+  }
+
+  /**
+   * Runs one job: records its start and end in the event log and lets stop() wait for it.
+   * `run` gets the job's context (its id, scratch space and event hook).
+   */
+  private async job<T>(graph: StageGraph, description: string, run: (context: JobContext) => Promise<T>): Promise<T> {
+    const context = this.jobContext();
+    this.emit({ event: "JobStart", jobId: context.jobId, stageIds: graph.stages.map((s) => s.plan.stageId), description });
+    try {
+      const result = await this.tracked(run(context));
+      this.emit({ event: "JobEnd", jobId: context.jobId, result: "succeeded" });
+      return result;
+    } catch (error) {
+      const cancelled = error instanceof Error && error.name === "JobCancelledError";
+      this.emit({ event: "JobEnd", jobId: context.jobId, result: cancelled ? "cancelled" : "failed", error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
 
   /** A fresh reader each time, as in PySpark, so options never leak between reads. */
   get read(): DataFrameReader {
@@ -177,7 +226,7 @@ export class SparkSession implements QueryExecution {
         s !== result ? s : { ...s, plan: { ...s.plan, sink: { kind: "shuffle", shuffleId: 0, partitioning: { kind: "offset", offset: 0, numPartitions: partitions } } } },
       ),
     };
-    const outputs = await this.tracked(runJobOutputs(stored, { ...this.jobContext(), scratch: cacheScratchUri(this.backend.scratch, cacheId) }));
+    const outputs = await this.job(stored, `cache ${cacheId}`, (context) => runJobOutputs(stored, { ...context, scratch: cacheScratchUri(this.backend.scratch, cacheId) }));
     this.cacheManager.store({
       kind: "cachedRelation",
       cacheId,
@@ -270,6 +319,7 @@ export class SparkSession implements QueryExecution {
   private jobContext(): JobContext {
     const stages: { stageId: number; results: readonly TaskSuccess[] }[] = [];
     this.lastJob = stages;
+    const jobId = this.nextJobId++;
     const timeout = this.conf.get("sparkfn.task.timeout");
     const memoryBudget = this.conf.get("sparkfn.executor.memoryBudget");
     const maxConcurrency = this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100);
@@ -291,7 +341,9 @@ export class SparkSession implements QueryExecution {
       onResultBytes: (bytes) => {
         this.resultBytesFetched += bytes;
       },
-      scratch: jobScratchUri(this.backend.scratch, this.nextJobId++),
+      jobId,
+      emit: (event) => this.emit(event),
+      scratch: jobScratchUri(this.backend.scratch, jobId),
       // One bound for all the job's stages, which may run at the same time.
       invoker: new LimitedInvoker(this.backend.invoker, maxConcurrency),
       signal: this.cancelled.signal,
@@ -320,12 +372,29 @@ export class SparkSession implements QueryExecution {
 
   async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
     const graph = await this.graphOf(plan);
-    return { schema: graph.schema, rows: await this.tracked(runJob(graph, this.jobContext())) };
+    return { schema: graph.schema, rows: await this.job(graph, "collect", (context) => runJob(graph, context)) };
   }
 
   async stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }> {
     const graph = await this.graphOf(plan);
-    return { schema: graph.schema, partitions: streamJob(graph, this.jobContext()) };
+    return { schema: graph.schema, partitions: this.streamed(graph) };
+  }
+
+  /** toLocalIterator's job: started and ended in the event log around the partitions it yields. */
+  private async *streamed(graph: StageGraph): AsyncGenerator<Value[][]> {
+    const context = this.jobContext();
+    this.emit({ event: "JobStart", jobId: context.jobId, stageIds: graph.stages.map((s) => s.plan.stageId), description: "toLocalIterator" });
+    let result: "succeeded" | "failed" = "failed";
+    let message: string | undefined;
+    try {
+      yield* streamJob(graph, context);
+      result = "succeeded";
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      this.emit({ event: "JobEnd", jobId: context.jobId, result, ...(message ? { error: message } : {}) });
+    }
   }
 
   async schemaOf(plan: UnresolvedPlan): Promise<Schema> {
@@ -369,6 +438,11 @@ export class SparkSession implements QueryExecution {
     if (active === this) active = undefined;
     this.cancelled.abort();
     await Promise.allSettled([...this.runningJobs]);
+    this.emit({ event: "ApplicationEnd", appId: this.appId });
+    if (this.eventLog) {
+      await this.eventLog.close();
+      console.error(`sparkfn: event log written to ${this.eventLog.uri}`);
+    }
     await this.backend.close();
   }
 }

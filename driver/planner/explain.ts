@@ -5,7 +5,7 @@
 import { exprName, type Expr } from "../../shared/plan/expr.ts";
 import { inputsOf, type LogicalPlan, type PlanKind, type PlanOf, type SortOrder } from "../../shared/plan/logical.ts";
 import type { Partitioning, StageOperator, StageSource } from "../../shared/plan/physical.ts";
-import type { StageGraph } from "./physical-planner.ts";
+import type { PlannedStage, StageGraph } from "./physical-planner.ts";
 
 const names = (list: readonly Expr[]) => list.map(exprName).join(", ");
 const order = (o: SortOrder) => `${exprName(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`;
@@ -89,25 +89,29 @@ function source(s: StageSource): string {
   }
 }
 
+/** One stage: a header line, then its pipeline top-down (exchange, operators, source). */
+export function explainStage(stage: PlannedStage): string {
+  const { plan } = stage;
+  const reads =
+    stage.inputs.kind === "shuffle"
+      ? ` <- Stage${stage.inputs.parentStageIds.length > 1 ? "s" : ""} ${stage.inputs.parentStageIds.join(", ")}`
+      : stage.inputs.kind === "join"
+        ? ` <- Stages ${stage.inputs.leftStageId}, ${stage.inputs.rightStageId}`
+        : "";
+  const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
+  const broadcasts = stage.broadcasts?.length ? `, broadcast from Stage${stage.broadcasts.length > 1 ? "s" : ""} ${stage.broadcasts.map((b) => b.stageId).join(", ")}` : "";
+  const coalesced = (stage.coalesceTo !== undefined ? ", coalesced" : "") + (stage.adaptive ? ", adaptive" : "");
+  const out = [`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"}${coalesced})${reads}${broadcasts}`];
+  const lines: string[] = [];
+  if (plan.sink.kind === "shuffle") lines.push(`Exchange ${partitioning(plan.sink.partitioning)} shuffle=${plan.sink.shuffleId}`);
+  lines.push(...[...plan.operators].reverse().map(operator), source(plan.source));
+  out.push(...lines.map((l, i) => `  ${"  ".repeat(i)}${i ? "+- " : ""}${l}`));
+  return out.join("\n");
+}
+
 /** Stages from the result back to the scans, each with its pipeline top-down. */
 export function explainStages(graph: StageGraph): string {
   const out: string[] = graph.collectLimit !== undefined ? [`CollectLimit ${graph.collectLimit} (partitions are tried a few at a time)`] : [];
-  for (const stage of [...graph.stages].reverse()) {
-    const { plan } = stage;
-    const reads =
-      stage.inputs.kind === "shuffle"
-        ? ` <- Stage${stage.inputs.parentStageIds.length > 1 ? "s" : ""} ${stage.inputs.parentStageIds.join(", ")}`
-        : stage.inputs.kind === "join"
-          ? ` <- Stages ${stage.inputs.leftStageId}, ${stage.inputs.rightStageId}`
-          : "";
-    const kind = plan.sink.kind === "result" ? "result" : "shuffle map";
-    const broadcasts = stage.broadcasts?.length ? `, broadcast from Stage${stage.broadcasts.length > 1 ? "s" : ""} ${stage.broadcasts.map((b) => b.stageId).join(", ")}` : "";
-    const coalesced = (stage.coalesceTo !== undefined ? ", coalesced" : "") + (stage.adaptive ? ", adaptive" : "");
-    out.push(`Stage ${plan.stageId} (${kind}, ${stage.numPartitions} task${stage.numPartitions === 1 ? "" : "s"}${coalesced})${reads}${broadcasts}`);
-    const lines: string[] = [];
-    if (plan.sink.kind === "shuffle") lines.push(`Exchange ${partitioning(plan.sink.partitioning)} shuffle=${plan.sink.shuffleId}`);
-    lines.push(...[...plan.operators].reverse().map(operator), source(plan.source));
-    out.push(...lines.map((l, i) => `  ${"  ".repeat(i)}${i ? "+- " : ""}${l}`));
-  }
+  for (const stage of [...graph.stages].reverse()) out.push(explainStage(stage));
   return out.join("\n");
 }

@@ -15,10 +15,16 @@ import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./ad
 import { coalesceInputs } from "./coalesce-inputs.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
-import { runTasks, type SpeculationOptions } from "./run-tasks.ts";
+import { runTasks, type AttemptEnd, type SpeculationOptions } from "./run-tasks.ts";
+import { explainStage } from "../planner/explain.ts";
+import type { EventBody } from "../monitoring/events.ts";
 
 export interface JobContext {
   readonly appId: string;
+  /** This job's number in the session (event log, scratch folder). */
+  readonly jobId: number;
+  /** Records an event in the application's event log, if one is kept. */
+  readonly emit?: (event: EventBody) => void;
   /** Reads results that tasks stored instead of returning (too large for a response). */
   readonly store: ObjectStore;
   /** spark.driver.maxResultSize in bytes (0 = no cap). */
@@ -107,7 +113,7 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
   const inputs = stageInputsOf(stage, state, context);
   const size = sampleSizePerPartition(partitioning.numPartitions, inputs.length);
   const ref = await storePlan({ ...plan, sink: { kind: "sample", orders: partitioning.orders, size } }, context);
-  const results = await run(taskList(stage, inputs, ref, context, state), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
+  const results = await run(taskList(stage, inputs, ref, context, state), context, { stage, pass: "sample", onFetchFailed: fetchRecovery(stage, state, context) });
   const samples = results.map((r) => {
     if (r.output.kind !== "sample") throw new Error(`internal: sampling task of stage ${plan.stageId} returned ${r.output.kind}`);
     return { keys: r.output.keys as Row[], rows: r.output.rows };
@@ -228,7 +234,7 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
       for (let i = 0; i < outputs.length; i++) {
         const out = outputs[i]!;
         if (out.output.kind !== "shuffle" || !missing.includes(out.output.uri)) continue;
-        const [redone] = await run([parentTasks[i]!], context, 1, undefined, out.attempt + 1);
+        const [redone] = await run([parentTasks[i]!], context, { stage: parent, pass: "recompute", maxConcurrency: 1, firstAttempt: out.attempt + 1 });
         outputs[i] = redone!;
       }
     }
@@ -238,26 +244,64 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
   };
 }
 
-async function run(
-  tasks: readonly StageTask[],
-  context: JobContext,
-  maxConcurrency = context.maxConcurrency,
-  onSuccess?: (result: TaskSuccess) => void,
-  firstAttempt = 0,
-  onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>,
-): Promise<TaskSuccess[]> {
-  return runTasks(tasks, context.invoker, {
-    maxConcurrency,
-    maxFailures: context.maxFailures,
-    firstAttempt,
-    ...(onSuccess ? { onSuccess } : {}),
-    ...(onFetchFailed ? { onFetchFailed } : {}),
-    ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
-    ...(context.faultFor ? { faultFor: context.faultFor } : {}),
-    ...(context.speculation ? { speculation: context.speculation } : {}),
-    ...(context.signal ? { signal: context.signal } : {}),
-    ...(context.onTaskLaunch ? { onLaunch: context.onTaskLaunch } : {}),
-  });
+interface RunOptions {
+  readonly stage: PlannedStage;
+  /** "sample": a range partitioner's sampling pass; "recompute": map tasks rerun for lost output. */
+  readonly pass?: "run" | "sample" | "recompute";
+  readonly maxConcurrency?: number;
+  readonly onSuccess?: (result: TaskSuccess) => void;
+  readonly firstAttempt?: number;
+  readonly onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
+}
+
+/** Runs tasks of one stage, reporting the stage and every attempt to the event log. */
+async function run(tasks: readonly StageTask[], context: JobContext, options: RunOptions): Promise<TaskSuccess[]> {
+  const { stage, pass = "run" } = options;
+  const { jobId } = context;
+  const stageId = stage.plan.stageId;
+  const emit = context.emit;
+  emit?.({ event: "StageSubmitted", jobId, stageId, pass, numTasks: tasks.length, parentStageIds: parentStageIds(stage), plan: explainStage(stage) });
+  try {
+    const results = await runTasks(tasks, context.invoker, {
+      maxConcurrency: options.maxConcurrency ?? context.maxConcurrency,
+      maxFailures: context.maxFailures,
+      firstAttempt: options.firstAttempt ?? 0,
+      ...(options.onSuccess ? { onSuccess: options.onSuccess } : {}),
+      ...(options.onFetchFailed ? { onFetchFailed: options.onFetchFailed } : {}),
+      ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
+      ...(context.faultFor ? { faultFor: context.faultFor } : {}),
+      ...(context.speculation ? { speculation: context.speculation } : {}),
+      ...(context.signal ? { signal: context.signal } : {}),
+      onLaunch: (task, speculative) => {
+        context.onTaskLaunch?.(task);
+        emit?.({ event: "TaskStart", jobId, stageId, partition: task.partition, attempt: task.attempt, speculative });
+      },
+      ...(emit
+        ? {
+            onAttemptEnd: (end: AttemptEnd) => {
+              const r = end.result;
+              emit({
+                event: "TaskEnd",
+                jobId,
+                stageId,
+                partition: end.task.partition,
+                attempt: end.attempt,
+                speculative: end.speculative,
+                status: end.status,
+                durationMs: end.durationMs,
+                willRetry: end.willRetry,
+                ...(r.status === "error" ? { errorType: r.error.type, error: r.error.message } : { metrics: r.metrics }),
+              });
+            },
+          }
+        : {}),
+    });
+    emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "succeeded" });
+    return results;
+  } catch (error) {
+    emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "failed", error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }
 
 /** A result-stage check: adds each result's size to the guard as it arrives (inline ones are already here). */
@@ -299,7 +343,7 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<JobSt
       done = (async () => {
         await Promise.all(parentStageIds(stage).map((id) => runStage(byId.get(id)!)));
         await prepareStage(stage, state, context);
-        const results = await run(tasksOf(stage, state, context), context, context.maxConcurrency, undefined, 0, fetchRecovery(stage, state, context));
+        const results = await run(tasksOf(stage, state, context), context, { stage, onFetchFailed: fetchRecovery(stage, state, context) });
         context.onStageCompleted?.(stage.plan.stageId, results);
         state.finished.set(stage.plan.stageId, results);
       })();
@@ -325,7 +369,7 @@ export async function runJobOutputs(graph: StageGraph, context: JobContext): Pro
   const resultStage = resultStageOf(graph);
   const guard = new ResultSizeGuard(context.maxResultBytes);
   const recover = fetchRecovery(resultStage, state, context);
-  const results = await run(tasksOf(resultStage, state, context), context, context.maxConcurrency, checkSizes(guard, context), 0, recover);
+  const results = await run(tasksOf(resultStage, state, context), context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover });
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }
@@ -346,7 +390,7 @@ export async function runJob(graph: StageGraph, context: JobContext): Promise<Ro
   let wave = 1;
   while (rows.length < n && next < tasks.length) {
     const batch = tasks.slice(next, next + wave);
-    const results = await run(batch, context, context.maxConcurrency, checkSizes(guard, context), 0, fetchRecovery(resultStage, state, context));
+    const results = await run(batch, context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: fetchRecovery(resultStage, state, context) });
     context.onStageCompleted?.(graph.resultStageId, results);
     rows.push(...(await fetchRows(results, context)));
     next += batch.length;
@@ -365,6 +409,7 @@ export async function* streamJob(graph: StageGraph, context: JobContext): AsyncG
   for (const task of tasksOf(resultStage, state, context)) {
     // Each partition is checked on its own, as Spark runs one job per partition here.
     const recover = fetchRecovery(resultStage, state, context);
-    yield await fetchRows(await run([task], context, 1, checkSizes(new ResultSizeGuard(context.maxResultBytes), context), 0, recover), context);
+    const results = await run([task], context, { stage: resultStage, maxConcurrency: 1, onSuccess: checkSizes(new ResultSizeGuard(context.maxResultBytes), context), onFetchFailed: recover });
+    yield await fetchRows(results, context);
   }
 }

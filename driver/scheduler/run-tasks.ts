@@ -10,7 +10,7 @@
  * second attempt in a free slot; the first to succeed wins and the other is abandoned.
  * Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
  */
-import type { StageTask, TaskSuccess } from "../../shared/task.ts";
+import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 
@@ -37,8 +37,10 @@ export interface RunTasksOptions {
   speculation?: SpeculationOptions;
   /** Cancels the stage: no new attempts are launched once it is aborted; running ones finish. */
   signal?: AbortSignal;
-  /** Sees each attempt as it is launched (monitoring). */
-  onLaunch?: (task: StageTask) => void;
+  /** Sees each attempt as it is launched (monitoring, the event log). */
+  onLaunch?: (task: StageTask, speculative: boolean) => void;
+  /** Sees how each attempt ended (the event log). */
+  onAttemptEnd?: (end: AttemptEnd) => void;
   /** Sees each speculative launch (event log, tests). */
   onSpeculativeLaunch?: (task: StageTask, attempt: number) => void;
 }
@@ -52,6 +54,17 @@ export interface SpeculationOptions {
   readonly minTaskRuntimeMs: number;
   /** spark.speculation.interval: how often to look for slow tasks. */
   readonly intervalMs: number;
+}
+
+/** How one attempt ended, for the event log. */
+export interface AttemptEnd {
+  readonly task: StageTask;
+  readonly attempt: number;
+  readonly speculative: boolean;
+  readonly status: "success" | "failed" | "abandoned" | "fetchFailed" | "throttled";
+  readonly durationMs: number;
+  readonly willRetry: boolean;
+  readonly result: TaskResult;
 }
 
 export const MAX_FETCH_RECOVERIES = 4;
@@ -102,10 +115,11 @@ export async function runTasks(
   const durations: number[] = [];
   let inFlight = 0;
 
-  const attemptOnce = async (task: StageTask, attempt: number, index: number) => {
+  const attemptOnce = async (task: StageTask, attempt: number, index: number, speculative = false): Promise<{ result: TaskResult; abandoned: boolean; began: number }> => {
     const fault = options.faultFor?.(task, attempt);
     const payload: StageTask = { ...task, attempt, ...(fault ? { fault } : {}) };
-    options.onLaunch?.(payload);
+    options.onLaunch?.(payload, speculative);
+    const began = performance.now();
     const controller = new AbortController();
     const timer = options.taskTimeoutMs
       ? setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs)
@@ -113,13 +127,17 @@ export async function runTasks(
     running[index]!.add(controller);
     inFlight++;
     try {
-      return await invoker.invoke(payload, controller.signal);
+      const result = await invoker.invoke(payload, controller.signal);
+      return { result, abandoned: controller.signal.aborted, began };
     } finally {
       inFlight--;
       running[index]!.delete(controller);
       clearTimeout(timer);
     }
   };
+
+  const ended = (task: StageTask, attempt: number, speculative: boolean, began: number, result: TaskResult, status: AttemptEnd["status"], willRetry: boolean) =>
+    options.onAttemptEnd?.({ task, attempt, speculative, status, durationMs: performance.now() - began, willRetry, result });
 
   /** Records a task's first success; false when another attempt already won. */
   const win = (index: number, result: TaskSuccess, began: number): boolean => {
@@ -146,15 +164,20 @@ export async function runTasks(
       if (attempt > first) await sleep(backoff(Math.max(1, failures + throttled)));
       if (options.signal?.aborted) failure ??= new JobCancelledError();
       if (failure || results[index]) return;
-      const began = performance.now();
-      startedAt[index] = began;
-      const result = await attemptOnce(task, attempt, index);
-      if (results[index]) return; // a speculative copy won meanwhile
+      startedAt[index] = performance.now();
+      const { result, abandoned, began } = await attemptOnce(task, attempt, index);
+      if (results[index]) {
+        // A speculative copy won meanwhile.
+        ended(task, attempt, false, began, result, "abandoned", false);
+        return;
+      }
       if (result.status === "ok") {
-        win(index, result, began);
+        const won = win(index, result, began);
+        ended(task, attempt, false, began, result, won ? "success" : "failed", false);
         return;
       }
       if (result.error.type === "FetchFailed" && options.onFetchFailed && recoveries++ < MAX_FETCH_RECOVERIES) {
+        ended(task, attempt, false, began, result, "fetchFailed", true);
         try {
           task = await options.onFetchFailed(task, result.error.missing ?? []);
         } catch (error) {
@@ -164,12 +187,15 @@ export async function runTasks(
         continue;
       }
       if (result.error.type === "Throttled" && ++throttled < MAX_THROTTLED_ATTEMPTS) {
+        ended(task, attempt, false, began, result, "throttled", true);
         lanes = Math.max(1, Math.floor(lanes / 2));
         continue;
       }
       failures++;
       const lastAttempt = failures >= options.maxFailures;
-      if (!result.error.retryable || lastAttempt || result.error.type === "Throttled") {
+      const gaveUp = !result.error.retryable || lastAttempt || result.error.type === "Throttled";
+      ended(task, attempt, false, began, result, abandoned ? "abandoned" : "failed", !gaveUp && !failure);
+      if (gaveUp) {
         failure ??= new TaskFailedError(
           task.stageId,
           task.partition,
@@ -187,9 +213,9 @@ export async function runTasks(
   const speculate = async (index: number): Promise<void> => {
     const attempt = nextAttempt[index]!++;
     options.onSpeculativeLaunch?.(tasks[index]!, attempt);
-    const began = performance.now();
-    const result = await attemptOnce(tasks[index]!, attempt, index);
-    if (result.status === "ok") win(index, result, began);
+    const { result, began } = await attemptOnce(tasks[index]!, attempt, index, true);
+    const won = result.status === "ok" && win(index, result, began);
+    ended(tasks[index]!, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
   };
 
   const copies: Promise<void>[] = [];

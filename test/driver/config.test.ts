@@ -35,3 +35,15 @@ describe("configuration", () => {
     expect(warnings).toEqual(['sparkfn: config "spark.executor.memory" is not used by sparkfn; it is kept, but has no effect.']);
   });
 });
+
+describe("known configuration keys", () => {
+  it("lists every key the driver reads, so none is reported as unused", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { KNOWN_CONFIG } = await import("../../driver/config.ts");
+    const source = await readFile(new URL("../../driver/session.ts", import.meta.url), "utf8");
+    const read = [...source.matchAll(/conf\.(?:get|getInt)\("([^"]+)"/g)].map((m) => m[1]!);
+    expect(read.length).toBeGreaterThan(15);
+    expect(read.filter((key) => !(key in KNOWN_CONFIG))).toEqual([]);
+  });
+});
+

@@ -10,6 +10,7 @@ import {
   to_date, trim, upper, when, year, type Column, type RowObject,
 } from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
+import { SparkfnEvent } from "../../driver/monitoring/events.ts";
 import { LocalObjectStore } from "../../shared/storage/local-store.ts";
 import { isS3Uri, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { S3ObjectStore } from "../../shared/storage/s3-store.ts";
@@ -628,6 +629,41 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       it("fails with an error naming the object when a map output stays corrupt", async () => {
         const always = Array.from({ length: 12 }, (_, attempt) => ({ stage: 0, partition: 1, attempt, kind: "corruptOutput" }));
         await expect(withFaults(always, job)).rejects.toThrow(/shuffle block \S+\/stage-0-map-00001-attempt-\d+\.blocks \(bytes \d+-\d+\) is corrupt: /);
+      });
+
+      it("reports every retry, recomputation and speculative attempt as events, in order", async () => {
+        const events: SparkfnEvent[] = [];
+        spark.addListener({ onEvent: (e) => events.push(e) });
+        const faults = [
+          { stage: 0, partition: 0, attempt: 0, kind: "throw" },
+          { stage: 0, partition: 1, attempt: 0, kind: "throttle" },
+          { stage: 0, partition: 2, attempt: 0, kind: "loseOutput" },
+          { stage: 0, partition: 3, attempt: 0, kind: "slow" },
+        ];
+        expect(await withFaults(faults, job, { "spark.speculation": "true" })).toEqual(expected);
+        spark.conf.unset("spark.speculation");
+        const jobId = events.find((e) => e.event === "JobStart")!.jobId;
+        const mine = events.filter((e) => "jobId" in e && e.jobId === jobId);
+        const ends = (partition: number) =>
+          mine.flatMap((e) => (e.event === "TaskEnd" && e.stageId === 0 && e.partition === partition ? [[e.attempt, e.status, e.willRetry, e.speculative]] : []));
+        expect(ends(0)).toEqual([[0, "failed", true, false], [1, "success", false, false]]);
+        expect(ends(1)).toEqual([[0, "throttled", true, false], [1, "success", false, false]]);
+        // Partition 2's output vanished after it succeeded: a reducer's fetch failure reruns it as attempt 1.
+        expect(ends(2)).toEqual([[0, "success", false, false], [1, "success", false, false]]);
+        expect(mine.some((e) => e.event === "StageSubmitted" && e.stageId === 0 && e.pass === "recompute")).toBe(true);
+        expect(mine.some((e) => e.event === "TaskEnd" && e.stageId === 1 && e.status === "fetchFailed" && e.willRetry)).toBe(true);
+        // Partition 3 straggled: a speculative attempt 1 won, attempt 0 was abandoned.
+        expect(ends(3)).toContainEqual([1, "success", false, true]);
+        expect(ends(3)).toContainEqual([0, "abandoned", false, false]);
+        // Each attempt starts before it ends; the job starts first and ends last.
+        for (const end of mine.filter((e) => e.event === "TaskEnd")) {
+          const start = mine.findIndex((e) => e.event === "TaskStart" && e.stageId === end.stageId && e.partition === end.partition && e.attempt === end.attempt);
+          expect(start).toBeGreaterThanOrEqual(0);
+          expect(start).toBeLessThan(mine.indexOf(end));
+        }
+        expect(mine[0]!.event).toBe("JobStart");
+        expect(mine.at(-1)).toMatchObject({ event: "JobEnd", result: "succeeded" });
+        for (const e of mine) expect(SparkfnEvent.safeParse(e).success).toBe(true);
       });
 
       it("fails after spark.task.maxFailures attempts, naming the partition and the error", async () => {
