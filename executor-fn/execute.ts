@@ -18,7 +18,7 @@ export interface ExecuteOptions {
 }
 
 /** How long a "slow" fault holds an attempt back before it runs. */
-const SLOW_FAULT_MS = 4_000;
+const SLOW_FAULT_MS = 8_000;
 
 /** Acts out an injected fault, or returns the failure it stands for. */
 async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskFailure["error"] | undefined> {

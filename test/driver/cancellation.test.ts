@@ -1,6 +1,6 @@
 /**
  * Cancellation on local[2]: spark.stop() during a job, and Ctrl-C in `sparkfn submit`.
- * A "slow" fault (4 s) keeps one task running while the test stops the session.
+ * A "slow" fault (8 s) keeps one task running while the test stops the session.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -21,7 +21,7 @@ describe("cancellation", () => {
   it("spark.stop() during a job launches no more tasks, fails the job and deletes the scratch data", async () => {
     const spark = await SparkSession.builder().master("local[2]").config("sparkfn.test.faults", slowFirstTask).getOrCreate();
     const scratch = spark.scratchUri;
-    // 40 map tasks on 2 workers; task 0 sleeps 4 s, the other lane works through the rest.
+    // 40 map tasks on 2 workers; task 0 sleeps 8 s, the other lane works through the rest.
     const job = spark.range(0, 4000, 1, 40).groupBy(col("id").mod(3).alias("k")).agg(sum("id").alias("s")).collect();
     const outcome = job.then(
       () => "finished",

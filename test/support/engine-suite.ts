@@ -586,7 +586,7 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       });
 
       it("runs a speculative copy of a straggler (spark.speculation) and takes the copy's result", async () => {
-        // Partition 1 of stage 0 sleeps 4 s before running; its copy (attempt 1) does not.
+        // Partition 1 of stage 0 sleeps 8 s before running; its copy (attempt 1) does not.
         const straggler = [{ stage: 0, partition: 1, attempt: 0, kind: "slow" }];
         expect(await withFaults(straggler, job, { "spark.speculation": "true" })).toEqual(expected);
         const winners = spark.lastJobMetrics.find((s) => s.stageId === 0)!.tasks.map((t) => [t.partition, t.attempt]);
@@ -599,7 +599,7 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         const right = spark.range(0, 10, 1, 2).withColumnRenamed("id", "k").withColumn("name", concat(lit("n"), col("k").cast("string")));
         spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1");
         try {
-          // Stage 0 (left side) has a task that sleeps 4 s; stage 1 (right side) finishes first.
+          // Stage 0 (left side) has a task that sleeps 8 s; stage 1 (right side) finishes first.
           const rows = await withFaults([{ stage: 0, partition: 0, attempt: 0, kind: "slow" }], () => left.join(right, "k").collect());
           expect(rows.length).toBe(300);
           for (const r of rows) expect(r.name).toBe(`n${r.k}`);
@@ -636,18 +636,26 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         spark.addListener({ onEvent: (e) => events.push(e) });
         const faults = [
           { stage: 0, partition: 0, attempt: 0, kind: "throw" },
+          { stage: 0, partition: 0, attempt: 1, kind: "exit" },
           { stage: 0, partition: 1, attempt: 0, kind: "throttle" },
+          { stage: 0, partition: 1, attempt: 1, kind: "hang" },
           { stage: 0, partition: 2, attempt: 0, kind: "loseOutput" },
           { stage: 0, partition: 3, attempt: 0, kind: "slow" },
         ];
-        expect(await withFaults(faults, job, { "spark.speculation": "true" })).toEqual(expected);
-        spark.conf.unset("spark.speculation");
+        try {
+          expect(await withFaults(faults, job, { "spark.speculation": "true", "sparkfn.task.timeout": "3s" })).toEqual(expected);
+        } finally {
+          spark.conf.unset("spark.speculation");
+          spark.conf.unset("sparkfn.task.timeout");
+        }
         const jobId = events.find((e) => e.event === "JobStart")!.jobId;
         const mine = events.filter((e) => "jobId" in e && e.jobId === jobId);
         const ends = (partition: number) =>
           mine.flatMap((e) => (e.event === "TaskEnd" && e.stageId === 0 && e.partition === partition ? [[e.attempt, e.status, e.willRetry, e.speculative]] : []));
-        expect(ends(0)).toEqual([[0, "failed", true, false], [1, "success", false, false]]);
-        expect(ends(1)).toEqual([[0, "throttled", true, false], [1, "success", false, false]]);
+        // Partition 0 threw, then its process exited, then it succeeded.
+        expect(ends(0)).toEqual([[0, "failed", true, false], [1, "failed", true, false], [2, "success", false, false]]);
+        // Partition 1 was throttled, then hung past the deadline and was abandoned, then succeeded.
+        expect(ends(1)).toEqual([[0, "throttled", true, false], [1, "abandoned", true, false], [2, "success", false, false]]);
         // Partition 2's output vanished after it succeeded: a reducer's fetch failure reruns it as attempt 1.
         expect(ends(2)).toEqual([[0, "success", false, false], [1, "success", false, false]]);
         expect(mine.some((e) => e.event === "StageSubmitted" && e.stageId === 0 && e.pass === "recompute")).toBe(true);
