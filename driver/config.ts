@@ -22,6 +22,8 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.speculation.quantile": "share of a stage's tasks done before speculating (default 0.75)",
   "spark.speculation.minTaskRuntime": "never speculate on a task younger than this (default 100ms)",
   "spark.speculation.interval": "how often to look for slow tasks (default 100ms)",
+  "spark.sql.files.maxPartitionBytes": "largest split of a file read by one task (default 128m)",
+  "spark.sql.files.openCostInBytes": "what opening a file costs, in bytes, when small files are packed into tasks (default 4m)",
   "spark.eventLog.enabled": "write an event log (default false; true under sparkfn submit)",
   "spark.eventLog.dir": "where the event log goes: a folder or s3:// prefix (default /tmp/spark-events)",
   "spark.dynamicAllocation.maxExecutors": "most concurrent invocations (default 100)",

@@ -36,7 +36,8 @@ import { planStages, type PlannerOptions } from "./planner/physical-planner.ts";
 import { blocksOf, runJob, runJobOutputs, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
 import { CacheManager } from "./cache-manager.ts";
 import type { StageGraph } from "./planner/physical-planner.ts";
-import { resolveCsvScan } from "./sources/csv.ts";
+import { resolveScan } from "./sources/scan.ts";
+import type { FileFormat } from "../shared/plan/file-source.ts";
 import { DataFrameReader } from "./api/reader.ts";
 
 /** Defaults a launcher (sparkfn submit) sets for sessions the job script creates. */
@@ -203,7 +204,7 @@ export class SparkSession implements QueryExecution {
   private async analyzed(plan: UnresolvedPlan): Promise<LogicalPlan> {
     this.assertRunning();
     return analyze(plan, {
-      resolveCsv: (paths, options, schema) => this.resolveCsv(paths, options, schema),
+      resolveScan: (format, paths, options, schema) => this.resolveScan(format, paths, options, schema),
       cached: (cacheId) => this.cacheManager.get(cacheId),
     });
   }
@@ -247,7 +248,7 @@ export class SparkSession implements QueryExecution {
     if (stored.length) await this.backend.store.delete(stored.map((o) => o.uri));
   }
 
-  private async resolveCsv(paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null) {
+  private async resolveScan(format: FileFormat, paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null) {
     if (this.master.kind === "lambda") {
       const local = paths.find((p) => !p.startsWith("s3://"));
       if (local) {
@@ -257,7 +258,7 @@ export class SparkSession implements QueryExecution {
         );
       }
     }
-    return resolveCsvScan(this.backend.store, paths, options, schema);
+    return resolveScan(this.backend.store, format, paths, options, schema);
   }
 
   /** Task attempts this session has launched (monitoring). */
@@ -299,6 +300,11 @@ export class SparkSession implements QueryExecution {
   private plannerOptions(): PlannerOptions {
     return {
       shufflePartitions: this.shufflePartitions,
+      files: {
+        maxPartitionBytes: parseSize(this.conf.get("spark.sql.files.maxPartitionBytes", "128m")!),
+        openCostInBytes: parseSize(this.conf.get("spark.sql.files.openCostInBytes", "4m")!),
+        minPartitions: this.defaultParallelism,
+      },
       // -1 turns automatic broadcasts off, as in Spark.
       autoBroadcastJoinThreshold: ((v) => (v.trim() === "-1" ? -1 : parseSize(v)))(this.conf.get("spark.sql.autoBroadcastJoinThreshold", "10m")!),
     };

@@ -21,6 +21,8 @@ export const TaskMetrics = z.object({
   requests: z.object({ get: Count, put: Count, list: Count, head: Count, delete: Count }),
   /** What blocking operators spilled to local temporary storage. */
   spill: z.object({ bytes: Count, files: Count }),
+  /** File scans: Parquet row groups read and skipped by statistics; malformed records met. */
+  scan: z.object({ rowGroups: Count, rowGroupsSkipped: Count, malformedRecords: Count }),
   /** Shuffle traffic: what a map task wrote, what a reducer (or a broadcast join) read. */
   shuffle: z.object({ bytesWritten: Count, recordsWritten: Count, bytesRead: Count, recordsRead: Count }),
   peakMemoryBytes: Count,

@@ -2,6 +2,7 @@
 import type { UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { parseDdlSchema, type Schema } from "../../shared/plan/types.ts";
 import type { DataFrame } from "./dataframe.ts";
+import { FileFormat } from "../../shared/plan/file-source.ts";
 
 export class DataFrameReader {
   private readonly opts: Record<string, string> = {};
@@ -31,14 +32,36 @@ export class DataFrameReader {
     return this;
   }
 
+  /** Reads with the format set by format() (csv by default). */
   load(path: string | string[]): DataFrame {
-    if (this.fmt !== "csv") throw new Error(`Format "${this.fmt}" is not supported yet; sparkfn reads csv.`);
-    return this.csv(path);
+    const format = FileFormat.safeParse(this.fmt);
+    if (!format.success) throw new Error(`Unknown format "${this.fmt}": sparkfn reads ${FileFormat.options.join(", ")}.`);
+    return this.scan(format.data, path);
   }
 
+  /** CSV files; options header, inferSchema, mode, columnNameOfCorruptRecord, multiLine. */
   csv(path: string | string[]): DataFrame {
+    return this.scan("csv", path);
+  }
+
+  /** JSON lines (one object per line); options mode, columnNameOfCorruptRecord. */
+  json(path: string | string[]): DataFrame {
+    return this.scan("json", path);
+  }
+
+  /** Text files: one row per line, in a string column `value`. */
+  text(path: string | string[]): DataFrame {
+    return this.scan("text", path);
+  }
+
+  parquet(path: string | string[]): DataFrame {
+    return this.scan("parquet", path);
+  }
+
+  private scan(format: FileFormat, path: string | string[]): DataFrame {
     const paths = Array.isArray(path) ? path : [path];
-    const plan: UnresolvedPlan = { kind: "unresolvedScan", format: "csv", paths, options: { ...this.opts }, schema: this.declared };
+    if (paths.length === 0) throw new Error(`spark.read.${format}() needs at least one path.`);
+    const plan: UnresolvedPlan = { kind: "unresolvedScan", format, paths, options: { ...this.opts }, schema: this.declared };
     return this.make(plan);
   }
 }

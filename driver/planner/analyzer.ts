@@ -22,10 +22,11 @@ import {
 } from "../../shared/plan/logical.ts";
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
 import type { Schema } from "../../shared/plan/types.ts";
+import type { FileFormat } from "../../shared/plan/file-source.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
-  resolveCsv(paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null): Promise<Extract<LogicalPlan, { kind: "scan" }>>;
+  resolveScan(format: FileFormat, paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null): Promise<Extract<LogicalPlan, { kind: "scan" }>>;
   /** The materialized relation of a cached subtree, if it has been materialized. */
   cached(cacheId: number): Extract<LogicalPlan, { kind: "cachedRelation" }> | undefined;
 }
@@ -36,7 +37,7 @@ type Resolvers = { [K in Kind]: (plan: Extract<UnresolvedPlan, { kind: K }>, r: 
 const allColumns = (schema: Schema) => schema.fields.map((f) => column(f.name));
 
 const RESOLVE: Resolvers = {
-  unresolvedScan: (p, r) => r.resolveCsv(p.paths, p.options, p.schema),
+  unresolvedScan: (p, r) => r.resolveScan(p.format, p.paths, p.options, p.schema),
   scan: async (p) => p,
   cachedRelation: async (p) => p,
   cacheMarker: async (p, r) => r.cached(p.cacheId) ?? analyze(p.input, r),

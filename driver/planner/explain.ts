@@ -14,7 +14,7 @@ type Lines = { [K in PlanKind]: (plan: PlanOf<K>) => string };
 const LOGICAL: Lines = {
   cachedRelation: (p) => `InMemoryRelation cache=${p.cacheId} [${p.schema.fields.map((f) => f.name).join(", ")}] ${p.partitions.length} partition(s)`,
   scan: (p) =>
-    `Scan csv ${p.source.files.length} file(s) [${(p.columns ?? p.source.schema.fields.map((f) => f.name)).join(", ")}]` +
+    `Scan ${p.source.format} ${p.source.files.length} file(s) [${(p.columns ?? p.source.schema.fields.map((f) => f.name)).join(", ")}]` +
     (p.pushedFilters.length ? ` PushedFilters: [${names(p.pushedFilters)}]` : ""),
   localRelation: (p) => `LocalRelation [${p.schema.fields.map((f) => f.name).join(", ")}] ${p.rows.length} row(s)`,
   range: (p) => `Range (${p.start}, ${p.end}, step=${p.step}, splits=${p.numPartitions})`,
@@ -74,8 +74,8 @@ function operator(op: StageOperator): string {
 
 function source(s: StageSource): string {
   switch (s.kind) {
-    case "csv":
-      return `Scan csv [${(s.columns ?? s.fileSchema.fields.map((f) => f.name)).join(", ")}]`;
+    case "file":
+      return `Scan ${s.format} [${(s.columns ?? s.fileSchema.fields.map((f) => f.name)).join(", ")}]`;
     case "rows":
       return "LocalTableScan";
     case "range":

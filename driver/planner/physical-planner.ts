@@ -21,10 +21,14 @@ import {
 } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import { estimateBytes, hasBroadcastHint } from "./statistics.ts";
+import { DEFAULT_FILE_SPLITS, planFilePartitions, type FileSplitOptions } from "./file-splits.ts";
+import { splittable } from "../../shared/plan/file-source.ts";
 
 export interface PlannerOptions {
   /** spark.sql.shuffle.partitions */
   readonly shufflePartitions: number;
+  /** How files become splits and tasks (spark.sql.files.*); defaults as in Spark. */
+  readonly files?: FileSplitOptions;
   /** spark.sql.autoBroadcastJoinThreshold in bytes; -1 (the default here) broadcasts only hinted sides. */
   readonly autoBroadcastJoinThreshold?: number;
 }
@@ -180,13 +184,16 @@ const RULES: Rules = {
     numPartitions: p.partitions.length,
     operators: [],
   }),
-  scan: (p) => ({
-    source: { kind: "csv", header: p.source.header, fileSchema: p.source.schema, columns: p.columns ? [...p.columns] : null },
-    // One task per file for now; byte-range splits come with the data-sources work.
-    inputs: { kind: "direct", partitions: p.source.files.map((f) => ({ kind: "files", files: [{ uri: f.uri, size: f.size }] })) },
-    numPartitions: p.source.files.length,
-    operators: p.pushedFilters.map((condition) => ({ kind: "filter", condition })),
-  }),
+  scan: (p, b) => {
+    const { source } = p;
+    const partitions = planFilePartitions(source.files, (uri) => splittable(source.format, uri, source.multiLine), b.options.files ?? DEFAULT_FILE_SPLITS);
+    return {
+      source: { kind: "file", format: source.format, options: source.options, fileSchema: source.schema, columns: p.columns ? [...p.columns] : null, filters: [...p.pushedFilters] },
+      inputs: { kind: "direct", partitions },
+      numPartitions: partitions.length,
+      operators: p.pushedFilters.map((condition) => ({ kind: "filter", condition })),
+    };
+  },
   localRelation: (p) => ({
     source: { kind: "rows", schema: p.schema },
     inputs: { kind: "direct", partitions: slices<Row>(p.rows, p.numPartitions).map((rows) => ({ kind: "rows", rows })) },

@@ -1,19 +1,14 @@
 /**
- * CSV scans on the driver: list the input files and settle the schema (declared, or
- * inferred from a sample) before any task runs.
+ * CSV schemas on the driver, settled before any task runs.
  *
  * inferSchema reads the first 1 MiB of the first file and picks, per column, the narrowest
  * type every non-empty sampled value fits: int, long, double, boolean, date (yyyy-mm-dd),
  * else string. Without inferSchema every column is a string, as in Spark.
  */
 import { parseCsv } from "../../shared/codecs/csv.ts";
-import type { LogicalPlan } from "../../shared/plan/logical.ts";
 import { CASTS } from "../../shared/plan/semantics.ts";
 import type { DataType, Schema } from "../../shared/plan/types.ts";
-import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { listInputFiles } from "./list-files.ts";
 
-const SAMPLE_BYTES = 1 << 20;
 const INFERENCE_ORDER: DataType[] = ["int", "long", "double", "boolean", "date"];
 
 function fits(type: DataType, raw: string): boolean {
@@ -45,30 +40,5 @@ export function inferCsvSchema(sample: string, header: boolean, infer: boolean):
       const type = !infer || values.length === 0 ? "string" : (INFERENCE_ORDER.find((t) => values.every((v) => fits(t, v))) ?? "string");
       return { name, type, nullable: true };
     }),
-  };
-}
-
-const isTrue = (v: string | undefined) => v !== undefined && v.toLowerCase() === "true";
-
-export async function resolveCsvScan(
-  store: ObjectStore,
-  paths: readonly string[],
-  options: Readonly<Record<string, string>>,
-  declared: Schema | null,
-): Promise<Extract<LogicalPlan, { kind: "scan" }>> {
-  const files = (await Promise.all(paths.map((p) => listInputFiles(store, p)))).flat();
-  const header = isTrue(options.header);
-  let schema = declared;
-  if (!schema) {
-    const first = files[0]!;
-    let sample = new TextDecoder().decode(await store.get(first.uri, { offset: 0, length: Math.min(first.size, SAMPLE_BYTES) }));
-    if (first.size > SAMPLE_BYTES) sample = sample.slice(0, sample.lastIndexOf("\n") + 1);
-    schema = inferCsvSchema(sample, header, isTrue(options.inferSchema));
-  }
-  return {
-    kind: "scan",
-    source: { format: "csv", files: files.map((f) => ({ uri: f.uri, size: f.size })), header, schema },
-    columns: null,
-    pushedFilters: [],
   };
 }

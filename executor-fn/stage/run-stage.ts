@@ -114,7 +114,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const isColdStart = coldStart;
   coldStart = false;
   const stage = await loadStagePlan(task.stage, store);
-  const counters: SourceCounters = { recordsIn: 0, shuffle: { bytesRead: 0, recordsRead: 0 } };
+  const counters: SourceCounters = { recordsIn: 0, shuffle: { bytesRead: 0, recordsRead: 0 }, files: { rowGroups: 0, rowGroupsSkipped: 0, malformed: 0 } };
   const ctx: OperatorContext = {
     compile: { partition: task.partition },
     memory: memoryContext(task.memoryBudgetBytes),
@@ -174,6 +174,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
       bytesWritten: counts.bytesWritten,
       requests: { get: counts.get, put: counts.put, list: counts.list, head: counts.head, delete: counts.delete },
       spill: { bytes: ctx.memory.spilled.bytes, files: ctx.memory.spilled.files },
+      scan: { rowGroups: counters.files.rowGroups, rowGroupsSkipped: counters.files.rowGroupsSkipped, malformedRecords: counters.files.malformed },
       shuffle: {
         bytesWritten: shuffleWritten.bytes,
         recordsWritten: shuffleWritten.records,

@@ -1,7 +1,6 @@
 /** Reading one partition's input into rows (arrays in the source schema's order). */
-import { CsvSyntaxError, parseCsv } from "../../shared/codecs/csv.ts";
 import { sourceSchema, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
-import { CASTS } from "../../shared/plan/semantics.ts";
+import { readFileSplit, type FileReadCounters } from "./files/readers.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
@@ -16,50 +15,9 @@ export interface ShuffleReadCounters {
 
 export interface SourceCounters {
   recordsIn: number;
+  files: FileReadCounters;
   /** What this task read of shuffle outputs (its own input and broadcasts). */
   shuffle: ShuffleReadCounters;
-}
-
-async function readObject(store: ObjectStore, uri: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
-  try {
-    return await store.get(uri, range);
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) throw new TaskError("InputNotFound", error.message);
-    throw error;
-  }
-}
-
-async function readCsv(source: Extract<StageSource, { kind: "csv" }>, uri: string, store: ObjectStore, out: Row[]): Promise<void> {
-  const text = new TextDecoder().decode(await readObject(store, uri));
-  const fields = source.fileSchema.fields;
-  const wanted = sourceSchema(source).fields;
-  // Column pruning: convert only the columns the query uses.
-  let indexes: number[] | undefined = source.header ? undefined : wanted.map((f) => fields.indexOf(f));
-  const casts = wanted.map((f) => CASTS[f.type]);
-  try {
-    parseCsv(text, (values) => {
-      if (!indexes) {
-        indexes = wanted.map((f) => {
-          const i = values.indexOf(f.name);
-          if (i < 0) {
-            throw new TaskError("BadInput", `${uri}: column "${f.name}" not found in the header; the header has: ${values.join(", ")}`);
-          }
-          return i;
-        });
-        return;
-      }
-      // PERMISSIVE, as Spark by default: a missing or unconvertible field becomes null.
-      const row: Row = new Array(indexes.length);
-      for (let c = 0; c < indexes.length; c++) {
-        const raw = values[indexes[c]!];
-        row[c] = raw === undefined || raw === "" ? null : casts[c]!(raw);
-      }
-      out.push(row);
-    });
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new TaskError("BadInput", `${uri}:${error.line}: ${error.message}`);
-    throw error;
-  }
 }
 
 /** Blocks fetched at once by one reducer (ranged GETs in flight). */
@@ -130,12 +88,8 @@ function* chunks(rows: readonly Row[]): Generator<Row[]> {
 async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext, counters: SourceCounters): AsyncGenerator<Row[]> {
   switch (input.kind) {
     case "files":
-      if (source.kind !== "csv") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read files`);
-      for (const file of input.files) {
-        const rows: Row[] = [];
-        await readCsv(source, file.uri, store, rows);
-        yield* chunks(rows);
-      }
+      if (source.kind !== "file") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read files`);
+      for (const file of input.files) yield* chunks(await readFileSplit(source, file, store, counters.files));
       return;
     case "rows":
       yield* chunks(input.rows as Row[]);

@@ -24,15 +24,18 @@ const LF = 10;
 const CR = 13;
 
 /**
- * Calls `onRecord(fields, line)` for each record of `text`, where `line` is the 1-based
- * physical line on which the record starts. Returning `false` stops the scan.
+ * Calls `onRecord(fields, line, start, end)` for each record of `text`, where `line` is the
+ * 1-based physical line on which the record starts and `text.slice(start, end)` is the
+ * record's raw text (without its line break). Returning `false` stops the scan.
  */
-export function parseCsv(text: string, onRecord: (fields: string[], line: number) => void | false): void {
+export function parseCsv(text: string, onRecord: (fields: string[], line: number, start: number, end: number) => void | false): void {
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   while (i < n) {
     const recordLine = line;
+    const recordStart = i;
+    let recordEnd = n;
     const fields: string[] = [];
     let endOfRecord = false;
     // Blank line: skip it.
@@ -75,6 +78,7 @@ export function parseCsv(text: string, onRecord: (fields: string[], line: number
             endOfRecord = true;
           }
         } else if (next === LF || next === CR) {
+          recordEnd = i;
           i += next === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
           line++;
           endOfRecord = true;
@@ -103,12 +107,13 @@ export function parseCsv(text: string, onRecord: (fields: string[], line: number
             endOfRecord = true;
           }
         } else {
+          recordEnd = i;
           i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
           line++;
           endOfRecord = true;
         }
       }
     }
-    if (onRecord(fields, recordLine) === false) return;
+    if (onRecord(fields, recordLine, recordStart, Math.min(recordEnd, n)) === false) return;
   }
 }

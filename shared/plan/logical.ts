@@ -10,6 +10,7 @@ import { containsAggregate, exprName, referencedColumns, type Expr } from "./exp
 import { joinSchema, type JoinType } from "./join.ts";
 import type { ShuffleBlockRef } from "./physical.ts";
 import { isNumeric, type Row, type Schema } from "./types.ts";
+import type { FileFormat, ScanOptions } from "./file-source.ts";
 
 export interface SortOrder {
   readonly expr: Expr;
@@ -18,13 +19,15 @@ export interface SortOrder {
   readonly nullsFirst: boolean;
 }
 
-export interface CsvSource {
-  readonly format: "csv";
-  /** Input objects (already listed), each read whole by one task for now. */
+export interface FileSource {
+  readonly format: FileFormat;
+  /** Input objects (already listed); the planner cuts them into splits. */
   readonly files: readonly { readonly uri: string; readonly size: number }[];
-  readonly header: boolean;
-  /** The file's full schema (declared or inferred). */
+  /** The files' full schema (declared or inferred), including the corrupt-record column if any. */
   readonly schema: Schema;
+  readonly options: ScanOptions;
+  /** CSV/JSON `multiLine`: records may span lines, so files are not split. */
+  readonly multiLine: boolean;
 }
 
 /** Where each partition of a cached DataFrame lies (byte ranges of stored blocks). */
@@ -33,7 +36,7 @@ export type CachedPartitions = readonly (readonly ShuffleBlockRef[])[];
 export type LogicalPlan =
   /** A DataFrame materialized by cache()/persist(), read back from the app's scratch space. */
   | { readonly kind: "cachedRelation"; readonly cacheId: number; readonly schema: Schema; readonly partitions: CachedPartitions }
-  | { readonly kind: "scan"; readonly source: CsvSource; readonly columns: readonly string[] | null; readonly pushedFilters: readonly Expr[] }
+  | { readonly kind: "scan"; readonly source: FileSource; readonly columns: readonly string[] | null; readonly pushedFilters: readonly Expr[] }
   | { readonly kind: "localRelation"; readonly schema: Schema; readonly rows: readonly Row[]; readonly numPartitions: number }
   | { readonly kind: "range"; readonly start: number; readonly end: number; readonly step: number; readonly numPartitions: number }
   | { readonly kind: "project"; readonly input: LogicalPlan; readonly exprs: readonly Expr[] }
@@ -58,7 +61,7 @@ export type LogicalPlan =
  * generic alias for both as `any`, so they are spelled out.
  */
 export type UnresolvedPlan =
-  | { readonly kind: "unresolvedScan"; readonly format: "csv"; readonly paths: readonly string[]; readonly options: Readonly<Record<string, string>>; readonly schema: Schema | null }
+  | { readonly kind: "unresolvedScan"; readonly format: FileFormat; readonly paths: readonly string[]; readonly options: Readonly<Record<string, string>>; readonly schema: Schema | null }
   | { readonly kind: "withColumns"; readonly input: UnresolvedPlan; readonly columns: readonly { readonly name: string; readonly expr: Expr }[] }
   | { readonly kind: "dropColumns"; readonly input: UnresolvedPlan; readonly names: readonly string[] }
   | { readonly kind: "renameColumn"; readonly input: UnresolvedPlan; readonly from: string; readonly to: string }

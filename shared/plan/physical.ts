@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { ExprSchema, AggFn, type Expr } from "./expr.ts";
 import { JoinType, joinSchema } from "./join.ts";
+import { FileFormat, ScanOptions } from "./file-source.ts";
 import { outputField } from "./resolve.ts";
 import { Schema, type Field } from "./types.ts";
 
@@ -19,7 +20,21 @@ export const AggCall = z.object({ fn: AggFn, arg: ExprSchema.nullable(), name: z
 export type AggCall = z.infer<typeof AggCall>;
 
 export const StageSource = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("csv"), header: z.boolean(), fileSchema: Schema, columns: z.array(z.string()).nullable() }).strict(),
+  /**
+   * Files of one format. `columns` is the projection (null: all); `filters` are the scan's
+   * pushed conditions, which a Parquet reader uses to skip row groups by their statistics
+   * (the stage's filter operators still apply them to every row).
+   */
+  z
+    .object({
+      kind: z.literal("file"),
+      format: FileFormat,
+      options: ScanOptions,
+      fileSchema: Schema,
+      columns: z.array(z.string()).nullable(),
+      filters: z.array(ExprSchema),
+    })
+    .strict(),
   z.object({ kind: z.literal("rows"), schema: Schema }).strict(),
   z.object({ kind: z.literal("range") }).strict(),
   z.object({ kind: z.literal("shuffle"), shuffleId: Int, schema: Schema }).strict(),
@@ -117,7 +132,8 @@ export type ShuffleBlockRef = z.infer<typeof Block>;
 
 /** What one partition of a stage reads. */
 export const PartitionInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("files"), files: z.array(z.object({ uri: z.string().min(1), size: Int }).strict()) }).strict(),
+  /** Whole files, or byte ranges [start, start + length) of them (splits of line-based files). */
+  z.object({ kind: z.literal("files"), files: z.array(z.object({ uri: z.string().min(1), size: Int, start: Int.optional(), length: Int.optional() }).strict()) }).strict(),
   z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()).readonly()]))) }).strict(),
   z.object({ kind: z.literal("range"), start: z.number(), end: z.number(), step: z.number() }).strict(),
   /** Byte ranges of map outputs holding this reduce partition (empty ones left out). */
@@ -131,7 +147,7 @@ export type PartitionInput = z.infer<typeof PartitionInput>;
 
 export function sourceSchema(source: StageSource): Schema {
   switch (source.kind) {
-    case "csv":
+    case "file":
       return source.columns === null
         ? source.fileSchema
         : { fields: source.columns.map((c) => source.fileSchema.fields.find((f) => f.name === c)!) };

@@ -14,7 +14,6 @@ const scan: LogicalPlan = {
   source: {
     format: "csv",
     files: [0, 1, 2, 3].map((i) => ({ uri: `s3://b/tx/part-${i}.csv`, size: 100 })),
-    header: true,
     schema: {
       fields: [
         { name: "id", type: "int", nullable: true },
@@ -23,6 +22,8 @@ const scan: LogicalPlan = {
         { name: "note", type: "string", nullable: true },
       ],
     },
+    options: { header: true, mode: "PERMISSIVE", corruptColumn: null },
+    multiLine: false,
   },
   columns: null,
   pushedFilters: [],
@@ -46,7 +47,7 @@ describe("physical planning of the seed example", () => {
         "Stage 1 (result, 8 tasks, adaptive) <- Stage 0",
         "  HashAggregate(final) keys=[category] functions=[sum(amount)]",
         "    +- ShuffleRead shuffle=0",
-        "Stage 0 (shuffle map, 4 tasks)",
+        "Stage 0 (shuffle map, 1 task)",
         "  Exchange hashpartitioning(category, 8) shuffle=0",
         "    +- HashAggregate(partial) keys=[category] functions=[sum(amount)]",
         "      +- Filter (amount > 1000)",
@@ -126,7 +127,7 @@ describe("joins", () => {
         "  Exchange hashpartitioning(code, 6) shuffle=1",
         "    +- Filter (label != x)",
         "      +- LocalTableScan",
-        "Stage 0 (shuffle map, 4 tasks)",
+        "Stage 0 (shuffle map, 1 task)",
         "  Exchange hashpartitioning(category, 6) shuffle=0",
         "    +- Filter (amount > 10)",
         "      +- Scan csv [id, category, amount, note]",
@@ -140,7 +141,7 @@ describe("joins", () => {
     const graph = planStages(optimize(joined), { shufflePartitions: 6, autoBroadcastJoinThreshold: 10 * 1024 * 1024 });
     expect(explainStages(graph)).toBe(
       [
-        "Stage 1 (result, 4 tasks), broadcast from Stage 0",
+        "Stage 1 (result, 1 task), broadcast from Stage 0",
         "  BroadcastHashJoin inner BuildRight [category = code] broadcast=0",
         "    +- Scan csv [id, category, amount, note]",
         "Stage 0 (shuffle map, 2 tasks)",

@@ -30,6 +30,7 @@ const ok = (t: StageTask): TaskResult => ({
     recordsOut: 1,
     spill: { bytes: 0, files: 0 },
     shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
+    scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
     bytesRead: 0,
     bytesWritten: 0,
     requests: { get: 1, put: 0, list: 0, head: 0, delete: 0 },

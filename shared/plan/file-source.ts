@@ -1,0 +1,49 @@
+/**
+ * File sources and sinks: the formats sparkfn reads and writes, how a scan treats bad rows
+ * (Spark's parse modes), and the options a task needs to read one split of a file. Shared
+ * by the driver (planning, schemas) and the executor (reading, writing).
+ */
+import { z } from "zod";
+
+export const FileFormat = z.enum(["csv", "json", "text", "parquet"]);
+export type FileFormat = z.infer<typeof FileFormat>;
+
+/**
+ * What a scan does with a record it cannot parse (Spark's `mode` option):
+ * PERMISSIVE keeps it (bad fields become null; the raw record goes to the corrupt-record
+ * column when the schema has one), DROPMALFORMED drops it, FAILFAST fails the job naming
+ * the file, line and reason.
+ */
+export const ParseMode = z.enum(["PERMISSIVE", "DROPMALFORMED", "FAILFAST"]);
+export type ParseMode = z.infer<typeof ParseMode>;
+
+export const ScanOptions = z
+  .object({
+    /** CSV: the first line of each file is a header. */
+    header: z.boolean(),
+    mode: ParseMode,
+    /** A string column of the schema that receives malformed records (PERMISSIVE), if any. */
+    corruptColumn: z.string().nullable(),
+  })
+  .strict();
+export type ScanOptions = z.infer<typeof ScanOptions>;
+
+/** Line-based formats can be split at byte offsets; a compressed file or Parquet cannot be split that way. */
+export function splittable(format: FileFormat, uri: string, multiLine: boolean): boolean {
+  return (format === "csv" || format === "json" || format === "text") && !multiLine && !isGzip(uri);
+}
+
+export const isGzip = (uri: string) => uri.toLowerCase().endsWith(".gz");
+
+/** File extension of written part files. */
+export const FORMAT_EXTENSION: Record<FileFormat, string> = { csv: "csv", json: "json", text: "txt", parquet: "parquet" };
+
+/** Spark's default name of the corrupt-record column. */
+export const DEFAULT_CORRUPT_COLUMN = "_corrupt_record";
+
+export function parseMode(value: string | undefined): ParseMode {
+  const mode = (value ?? "PERMISSIVE").toUpperCase();
+  const parsed = ParseMode.safeParse(mode);
+  if (!parsed.success) throw new Error(`Unknown mode "${value}": use PERMISSIVE, DROPMALFORMED or FAILFAST.`);
+  return parsed.data;
+}
