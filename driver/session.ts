@@ -37,6 +37,8 @@ import { blocksOf, runJob, runJobOutputs, streamJob, type JobContext } from "./s
 import { CacheManager } from "./cache-manager.ts";
 import type { StageGraph } from "./planner/physical-planner.ts";
 import { resolveScan } from "./sources/scan.ts";
+import { abortWrite, commitWrite, existingData, temporaryDir } from "./sinks/commit.ts";
+import type { WriteSpec } from "./api/writer.ts";
 import type { FileFormat } from "../shared/plan/file-source.ts";
 import { DataFrameReader } from "./api/reader.ts";
 
@@ -400,6 +402,35 @@ export class SparkSession implements QueryExecution {
       throw error;
     } finally {
       this.emit({ event: "JobEnd", jobId: context.jobId, result, ...(message ? { error: message } : {}) });
+    }
+  }
+
+  /** df.write: runs the plan with a file sink into a temporary folder, then commits (driver/sinks/commit.ts). */
+  async write(plan: UnresolvedPlan, spec: WriteSpec): Promise<void> {
+    this.assertRunning();
+    if (this.master.kind === "lambda" && !isS3Uri(spec.path)) {
+      throw new Error(`Output "${spec.path}" is a local path, but master "lambda" runs tasks in AWS Lambda, which cannot write this machine's files. Write to an s3:// URI.`);
+    }
+    if (this.master.kind === "local" && isS3Uri(spec.path)) {
+      throw new Error(`Output "${spec.path}" is on S3, but master "${this.conf.get("spark.master")}" writes local files. Use master "lambda" or a local path.`);
+    }
+    const store = this.backend.store;
+    const existing = await existingData(store, spec.path);
+    const exists = existing.manifest !== undefined || existing.dataFiles.length > 0;
+    if (exists && spec.mode === "errorifexists") {
+      throw new Error(`Path ${spec.path} already exists. Use mode("overwrite") to replace it, mode("append") to add to it, or mode("ignore") to leave it.`);
+    }
+    if (exists && spec.mode === "ignore") return;
+    const graph = planStages(optimize(await this.prepared(plan)), { ...this.plannerOptions(), incrementalLimit: false });
+    const token = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+    const sink = { kind: "write" as const, format: spec.format, dir: temporaryDir(spec.path, token), header: spec.header };
+    const stored: StageGraph = { ...graph, stages: graph.stages.map((s) => (s.plan.stageId !== graph.resultStageId ? s : { ...s, plan: { ...s.plan, sink } })) };
+    try {
+      const outputs = await this.job(stored, `write ${spec.format} ${spec.path}`, (context) => runJobOutputs(stored, context));
+      await commitWrite(store, { path: spec.path, format: spec.format, append: spec.mode === "append" }, token, outputs);
+    } catch (error) {
+      await abortWrite(store, spec.path, token).catch(() => undefined);
+      throw error;
     }
   }
 

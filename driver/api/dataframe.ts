@@ -2,6 +2,7 @@
  * DataFrame: an immutable, lazy query. Each transformation returns a new DataFrame around a
  * new plan node; actions (collect, count, show, ...) analyze, optimize, plan and run it.
  */
+import { DataFrameWriter, type WriteExecution } from "./writer.ts";
 import type { Expr } from "../../shared/plan/expr.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { TYPE_NAMES, type Schema, type Value } from "../../shared/plan/types.ts";
@@ -13,7 +14,7 @@ import { GroupedData } from "./grouped-data.ts";
 export type RowObject = Record<string, Value>;
 
 /** What a DataFrame needs from its session: running and explaining plans. */
-export interface QueryExecution {
+export interface QueryExecution extends WriteExecution {
   execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }>;
   stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }>;
   schemaOf(plan: UnresolvedPlan): Promise<Schema>;
@@ -236,6 +237,11 @@ export class DataFrame {
   }
 
   /** `df.rdd.getNumPartitions()`; the full RDD API comes with its own issue. */
+  /** Writes this DataFrame to files: `df.write.mode("overwrite").parquet(path)`. */
+  get write(): DataFrameWriter {
+    return new DataFrameWriter(this.plan, this.session);
+  }
+
   get rdd(): { getNumPartitions(): Promise<number> } {
     return { getNumPartitions: () => this.session.numPartitions(this.plan) };
   }

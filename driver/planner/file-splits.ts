@@ -30,7 +30,7 @@ interface Split {
 
 export function splitSize(totalBytes: number, fileCount: number, options: FileSplitOptions): number {
   const bytesPerCore = (totalBytes + fileCount * options.openCostInBytes) / Math.max(1, options.minPartitions);
-  return Math.max(1, Math.min(options.maxPartitionBytes, Math.max(options.openCostInBytes, bytesPerCore)));
+  return Math.max(1, Math.floor(Math.min(options.maxPartitionBytes, Math.max(options.openCostInBytes, bytesPerCore))));
 }
 
 export function planFilePartitions(

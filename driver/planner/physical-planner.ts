@@ -27,6 +27,8 @@ import { splittable } from "../../shared/plan/file-source.ts";
 export interface PlannerOptions {
   /** spark.sql.shuffle.partitions */
   readonly shufflePartitions: number;
+  /** A final limit runs as an incremental take (collect); false for writes, which need every row in one job. */
+  readonly incrementalLimit?: boolean;
   /** How files become splits and tasks (spark.sql.files.*); defaults as in Spark. */
   readonly files?: FileSplitOptions;
   /** spark.sql.autoBroadcastJoinThreshold in bytes; -1 (the default here) broadcasts only hinted sides. */
@@ -340,7 +342,7 @@ function build(plan: LogicalPlan, b: Builder): Pipeline {
 
 export function planStages(plan: LogicalPlan, options: PlannerOptions): StageGraph {
   const builder = new Builder(options);
-  if (plan.kind === "limit") {
+  if (plan.kind === "limit" && options.incrementalLimit !== false) {
     // No exchange for a final limit: each partition stops at n rows, the driver takes the first n.
     const pipeline = build(plan.input, builder);
     pipeline.operators.push({ kind: "limit", n: plan.n });

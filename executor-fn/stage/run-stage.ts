@@ -18,6 +18,7 @@ import { loadStagePlan } from "./load-plan.ts";
 import { memoryContext, type MemoryContext } from "./memory.ts";
 import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
 import { JoinTable } from "./join.ts";
+import { writeRows } from "./files/writers.ts";
 import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
 
@@ -143,6 +144,10 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
       await store.put(uri, json);
       output = { kind: "storedRows", uri, rows: rows.length, bytes };
     }
+  } else if (stage.sink.kind === "write") {
+    const rows = await collect(batches);
+    recordsOut = rows.length;
+    output = { kind: "written", files: await writeRows(rows, schema, stage.sink, task.partition, task.attempt, store) };
   } else if (stage.sink.kind === "sample") {
     const sample = await sampleKeys(batches, stage.sink.orders, stage.sink.size, schema, ctx.compile);
     recordsOut = sample.rows;

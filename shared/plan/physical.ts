@@ -109,6 +109,11 @@ export type Partitioning = z.infer<typeof Partitioning>;
 
 export const StageSink = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("result") }).strict(),
+  /**
+   * Writes the partition's rows as one file of `format` under `dir` (a job's temporary
+   * folder; the driver commits the files once every task succeeded).
+   */
+  z.object({ kind: z.literal("write"), format: FileFormat, dir: z.string().min(1), header: z.boolean() }).strict(),
   /** Returns a random sample of at most `size` sort keys of the partition, and its row count. */
   z.object({ kind: z.literal("sample"), orders: z.array(SortOrderSchema).min(1), size: z.number().int().positive() }).strict(),
   z.object({ kind: z.literal("shuffle"), shuffleId: Int, partitioning: Partitioning }).strict(),

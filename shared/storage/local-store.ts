@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -42,6 +42,18 @@ export class LocalObjectStore implements ObjectStore {
       }
     } catch (error) {
       if (isMissing(error)) throw new ObjectNotFoundError(uri);
+      throw error;
+    }
+  }
+
+  async copy(fromUri: string, toUri: string): Promise<void> {
+    const to = toLocalPath(toUri);
+    await mkdir(path.dirname(to), { recursive: true });
+    this.counts.put++;
+    try {
+      await copyFile(toLocalPath(fromUri), to);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ObjectNotFoundError(fromUri);
       throw error;
     }
   }

@@ -25,6 +25,8 @@ export interface ObjectStore {
   /** Reads a whole object, or `length` bytes from `offset` (a ranged GET on S3). */
   get(uri: string, range?: { offset: number; length: number }): Promise<Uint8Array>;
   put(uri: string, body: Uint8Array | string): Promise<void>;
+  /** Copies an object within the store (S3 CopyObject: no bytes through this process). */
+  copy(fromUri: string, toUri: string): Promise<void>;
   /** Objects whose URI starts with `prefixUri`, in key order. */
   list(prefixUri: string): Promise<ObjectInfo[]>;
   /** Size of an object, or undefined when it does not exist. */

@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -61,6 +62,20 @@ export class S3ObjectStore implements ObjectStore {
     this.counts.put++;
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
     this.counts.bytesWritten += bytes.byteLength;
+  }
+
+  async copy(fromUri: string, toUri: string): Promise<void> {
+    const from = parseS3Uri(fromUri);
+    const to = parseS3Uri(toUri);
+    this.counts.put++;
+    try {
+      await this.client.send(
+        new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: `${from.bucket}/${from.key.split("/").map(encodeURIComponent).join("/")}` }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(fromUri);
+      throw error;
+    }
   }
 
   async list(prefixUri: string): Promise<ObjectInfo[]> {

@@ -118,6 +118,61 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(await globbed.orderBy("k").collect()).toEqual([{ k: "a", v: 1 }, { k: "b", v: 2 }, { k: "c", v: 3 }]);
       });
 
+      describe("writing files", () => {
+        const rows = Array.from({ length: 500 }, (_, i) => ({ id: i, name: i % 7 === 0 ? null : `n,"${i}"`, amount: i % 5 === 0 ? null : i / 4 }));
+        const df = () => spark.createDataFrame(rows.map((r) => ({ ...r })), "id INT, name STRING, amount DOUBLE").repartition(4);
+        const sorted = (got: RowObject[]) => [...got].sort((a, b) => (a.id as number) - (b.id as number));
+
+        it.each(["csv", "json"] as const)("writes %s one file per task, commits with a manifest, and reads it back", async (format) => {
+          const out = `${files.root}out-${format}/`;
+          const writer = df().write.mode("overwrite").option("header", true);
+          await (format === "csv" ? writer.csv(out) : writer.json(out));
+          const reader = spark.read.option("header", "true").schema("id INT, name STRING, amount DOUBLE");
+          const back = await (format === "csv" ? reader.csv(out) : reader.json(out)).collect();
+          expect(sorted(back)).toEqual(rows);
+          // errorifexists (the default) refuses an existing path; ignore leaves it alone.
+          await expect(df().write.format(format).save(out)).rejects.toThrow(/already exists\. Use mode\("overwrite"\)/);
+          await df().limit(3).write.mode("ignore").format(format).save(out);
+          expect((await (format === "csv" ? reader.csv(out) : reader.json(out)).collect()).length).toBe(500);
+          // append adds the new files to the manifest.
+          await df().limit(10).write.mode("append").option("header", true).format(format).save(out);
+          expect((await (format === "csv" ? reader.csv(out) : reader.json(out)).collect()).length).toBe(510);
+        });
+
+        it("leaves no visible output when a write fails, and overwrite keeps the old data until it commits", async () => {
+          const out = `${files.root}out-commit/`;
+          const reader = () => spark.read.schema("id INT, name STRING, amount DOUBLE").json(out);
+          await df().write.mode("overwrite").json(out);
+          // The write runs in stage 1 (4 tasks, after the repartition's map stage 0): task 2 fails for good.
+          const failing = Array.from({ length: 4 }, (_, attempt) => ({ stage: 1, partition: 2, attempt, kind: "throw" }));
+          spark.conf.set("sparkfn.test.faults", JSON.stringify(failing));
+          try {
+            await expect(df().filter(col("id").lt(100)).write.mode("overwrite").json(out)).rejects.toThrow(/Task 2 in stage 1 failed/);
+          } finally {
+            spark.conf.set("sparkfn.test.faults", "[]");
+          }
+          // The old output is intact, and nothing of the failed job is left (no _temporary, no stray parts).
+          expect(sorted(await reader().collect())).toEqual(rows);
+          const store: ObjectStore = isS3Uri(out) ? new S3ObjectStore() : new LocalObjectStore();
+          const objects = (await store.list(out)).map((o) => o.uri.slice(out.length));
+          expect(objects.filter((name) => name.startsWith("_temporary"))).toEqual([]);
+          expect(objects.filter((name) => name.startsWith("part-")).length).toBe(4);
+          // A successful overwrite replaces it.
+          await df().filter(col("id").lt(100)).write.mode("overwrite").json(out);
+          expect(sorted(await reader().collect())).toEqual(rows.filter((r) => r.id < 100));
+          // A failed first write leaves nothing at all.
+          const fresh = `${files.root}out-never/`;
+          spark.conf.set("sparkfn.test.faults", JSON.stringify(failing));
+          try {
+            await expect(df().write.json(fresh)).rejects.toThrow(/failed/);
+          } finally {
+            spark.conf.set("sparkfn.test.faults", "[]");
+          }
+          expect(await store.list(fresh)).toEqual([]);
+          await expect(spark.read.json(fresh).collect()).rejects.toThrow(/Path does not exist/);
+        });
+      });
+
       describe("malformed records", () => {
         const csv = ["id,amount", "1,10.5", "2,oops", "3", "4,7.25"].join("\n") + "\n";
         const jsonl = ['{"id": 1, "amount": 10.5}', "{not json", '{"id": 3, "amount": "x"}', '{"id": 4, "amount": 7.25}'].join("\n") + "\n";

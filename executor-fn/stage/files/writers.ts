@@ -1,0 +1,61 @@
+/**
+ * Writing one task's rows as one file, one encoder per format. Files go to the job's
+ * temporary folder under a name unique to the task attempt; the driver commits them.
+ * CSV quotes fields holding a comma, quote or line break (quotes doubled) and writes null as
+ * an empty field; JSON lines leave null fields out, as Spark does; text needs one string
+ * column.
+ */
+import { FORMAT_EXTENSION, type FileFormat } from "../../../shared/plan/file-source.ts";
+import type { Row, Schema, Value } from "../../../shared/plan/types.ts";
+import type { ObjectStore } from "../../../shared/storage/object-store.ts";
+import { TaskError } from "../../task-error.ts";
+import { writeParquetFile } from "./parquet-writer.ts";
+
+function csvField(value: Value): string {
+  if (value === null) return "";
+  const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+type Encoder = (rows: readonly Row[], schema: Schema, header: boolean) => Uint8Array;
+
+const encoder = new TextEncoder();
+
+const ENCODERS: Record<FileFormat, Encoder> = {
+  csv: (rows, schema, header) => {
+    const lines = rows.map((row) => row.map(csvField).join(","));
+    if (header) lines.unshift(schema.fields.map((f) => csvField(f.name)).join(","));
+    return encoder.encode(lines.join("\n") + "\n");
+  },
+  json: (rows, schema) =>
+    encoder.encode(
+      rows.map((row) => JSON.stringify(Object.fromEntries(schema.fields.flatMap((f, i) => (row[i] === null ? [] : [[f.name, row[i]]]))))).join("\n") + "\n",
+    ),
+  text: (rows, schema) => {
+    if (schema.fields.length !== 1 || schema.fields[0]!.type !== "string") {
+      throw new TaskError("InvalidTask", `the text format writes one string column; this DataFrame has ${schema.fields.map((f) => `${f.name} ${f.type}`).join(", ")}`);
+    }
+    return encoder.encode(rows.map((row) => (row[0] === null ? "" : String(row[0]))).join("\n") + "\n");
+  },
+  parquet: (rows, schema) => writeParquetFile(rows, schema),
+};
+
+export function writeFileName(dir: string, partition: number, attempt: number, format: FileFormat): string {
+  return `${dir.endsWith("/") ? dir : `${dir}/`}part-${String(partition).padStart(5, "0")}-attempt-${attempt}.${FORMAT_EXTENSION[format]}`;
+}
+
+/** Writes the rows (if any) and returns the file written. An empty partition writes nothing. */
+export async function writeRows(
+  rows: readonly Row[],
+  schema: Schema,
+  sink: { format: FileFormat; dir: string; header: boolean },
+  partition: number,
+  attempt: number,
+  store: ObjectStore,
+): Promise<{ uri: string; size: number; rows: number }[]> {
+  if (rows.length === 0) return [];
+  const bytes = ENCODERS[sink.format](rows, schema, sink.header);
+  const uri = writeFileName(sink.dir, partition, attempt, sink.format);
+  await store.put(uri, bytes);
+  return [{ uri, size: bytes.byteLength, rows: rows.length }];
+}
