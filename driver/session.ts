@@ -423,7 +423,7 @@ export class SparkSession implements QueryExecution {
     if (exists && spec.mode === "ignore") return;
     const graph = planStages(optimize(await this.prepared(plan)), { ...this.plannerOptions(), incrementalLimit: false });
     const token = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-    const sink = { kind: "write" as const, format: spec.format, dir: temporaryDir(spec.path, token), header: spec.header };
+    const sink = { kind: "write" as const, format: spec.format, dir: temporaryDir(spec.path, token), header: spec.header, partitionBy: [...spec.partitionBy] };
     const stored: StageGraph = { ...graph, stages: graph.stages.map((s) => (s.plan.stageId !== graph.resultStageId ? s : { ...s, plan: { ...s.plan, sink } })) };
     try {
       const outputs = await this.job(stored, `write ${spec.format} ${spec.path}`, (context) => runJobOutputs(stored, context));

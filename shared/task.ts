@@ -95,7 +95,13 @@ export const TaskOutput = z.discriminatedUnion("kind", [
   /** Result rows too large for the response, stored as one JSON object. */
   z.object({ kind: z.literal("storedRows"), uri: z.string().min(1), rows: Count, bytes: Count }).strict(),
   /** Files a write task produced (in the job's temporary folder), with their sizes and rows. */
-  z.object({ kind: z.literal("written"), files: z.array(z.object({ uri: z.string().min(1), size: Count, rows: Count }).strict()) }).strict(),
+  z
+    .object({
+      kind: z.literal("written"),
+      /** `partitionPath`: the file's `key=value/` folders under the dataset ("" when not partitioned). */
+      files: z.array(z.object({ uri: z.string().min(1), size: Count, rows: Count, partitionPath: z.string() }).strict()),
+    })
+    .strict(),
   /** A sample of the partition's sort keys (for range partitioning) and how many rows it had. */
   z.object({ kind: z.literal("sample"), keys: z.array(z.array(Cell)), rows: Count }).strict(),
   /** One object per map task attempt; `blocks[r]` locates reduce partition r inside it. */

@@ -14,6 +14,8 @@ export interface WriteSpec {
   readonly path: string;
   readonly mode: SaveMode;
   readonly header: boolean;
+  /** Columns whose values become `key=value/` folders. */
+  readonly partitionBy: readonly string[];
 }
 
 export interface WriteExecution {
@@ -26,6 +28,7 @@ export class DataFrameWriter {
   private saveMode: SaveMode = "errorifexists";
   private fmt: string = "parquet";
   private readonly opts: Record<string, string> = {};
+  private partitioning: string[] = [];
 
   constructor(
     private readonly plan: UnresolvedPlan,
@@ -42,6 +45,12 @@ export class DataFrameWriter {
 
   format(format: string): this {
     this.fmt = format.toLowerCase();
+    return this;
+  }
+
+  /** Writes one folder per value of these columns (`year=2024/`), as Spark's partitionBy. */
+  partitionBy(...columns: string[]): this {
+    this.partitioning = columns.flat();
     return this;
   }
 
@@ -75,6 +84,6 @@ export class DataFrameWriter {
 
   private run(format: FileFormat, path: string): Promise<void> {
     const dir = path.endsWith("/") ? path : `${path}/`;
-    return this.session.write(this.plan, { format, path: dir, mode: this.saveMode, header: (this.opts.header ?? "false").toLowerCase() === "true" });
+    return this.session.write(this.plan, { format, path: dir, mode: this.saveMode, header: (this.opts.header ?? "false").toLowerCase() === "true", partitionBy: this.partitioning });
   }
 }

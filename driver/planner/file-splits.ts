@@ -21,9 +21,15 @@ export interface FileSplitOptions {
 
 export const DEFAULT_FILE_SPLITS: FileSplitOptions = { maxPartitionBytes: 128 * 2 ** 20, openCostInBytes: 4 * 2 ** 20, minPartitions: 1 };
 
-interface Split {
+type Scalar = string | number | boolean | null;
+
+interface InputFile {
   readonly uri: string;
   readonly size: number;
+  readonly partitionValues?: readonly Scalar[];
+}
+
+interface Split extends InputFile {
   readonly start: number;
   readonly length: number;
 }
@@ -34,7 +40,7 @@ export function splitSize(totalBytes: number, fileCount: number, options: FileSp
 }
 
 export function planFilePartitions(
-  files: readonly { readonly uri: string; readonly size: number }[],
+  files: readonly InputFile[],
   isSplittable: (uri: string) => boolean,
   options: FileSplitOptions,
 ): PartitionInput[] {
@@ -43,9 +49,9 @@ export function planFilePartitions(
   const splits: Split[] = [];
   for (const f of files) {
     if (isSplittable(f.uri) && f.size > maxSplit) {
-      for (let start = 0; start < f.size; start += maxSplit) splits.push({ uri: f.uri, size: f.size, start, length: Math.min(maxSplit, f.size - start) });
+      for (let start = 0; start < f.size; start += maxSplit) splits.push({ ...f, start, length: Math.min(maxSplit, f.size - start) });
     } else {
-      splits.push({ uri: f.uri, size: f.size, start: 0, length: f.size });
+      splits.push({ ...f, start: 0, length: f.size });
     }
   }
   // Largest first, then by name and offset, so the packing is deterministic.
@@ -65,6 +71,11 @@ export function planFilePartitions(
   if (current.length > 0) partitions.push(current);
   return partitions.map((group) => ({
     kind: "files" as const,
-    files: group.map((s) => (s.start === 0 && s.length === s.size ? { uri: s.uri, size: s.size } : { uri: s.uri, size: s.size, start: s.start, length: s.length })),
+    files: group.map((s) => ({
+      uri: s.uri,
+      size: s.size,
+      ...(s.start === 0 && s.length === s.size ? {} : { start: s.start, length: s.length }),
+      ...(s.partitionValues ? { partitionValues: [...s.partitionValues] } : {}),
+    })),
   }));
 }

@@ -23,6 +23,7 @@ import type { Row, Schema } from "../../shared/plan/types.ts";
 import { estimateBytes, hasBroadcastHint } from "./statistics.ts";
 import { DEFAULT_FILE_SPLITS, planFilePartitions, type FileSplitOptions } from "./file-splits.ts";
 import { splittable } from "../../shared/plan/file-source.ts";
+import { mayMatch } from "./partition-pruning.ts";
 
 export interface PlannerOptions {
   /** spark.sql.shuffle.partitions */
@@ -188,9 +189,21 @@ const RULES: Rules = {
   }),
   scan: (p, b) => {
     const { source } = p;
-    const partitions = planFilePartitions(source.files, (uri) => splittable(source.format, uri, source.multiLine), b.options.files ?? DEFAULT_FILE_SPLITS);
+    // Partition pruning: files whose folder values fail a pushed filter are not read at all.
+    const files = source.partitionColumns.length
+      ? source.files.filter((f) => mayMatch(p.pushedFilters, new Map(source.partitionColumns.map((c, i) => [c, f.partitionValues?.[i] ?? null]))))
+      : source.files;
+    const partitions = planFilePartitions(files, (uri) => splittable(source.format, uri, source.multiLine), b.options.files ?? DEFAULT_FILE_SPLITS);
     return {
-      source: { kind: "file", format: source.format, options: source.options, fileSchema: source.schema, columns: p.columns ? [...p.columns] : null, filters: [...p.pushedFilters] },
+      source: {
+        kind: "file",
+        format: source.format,
+        options: source.options,
+        fileSchema: source.schema,
+        columns: p.columns ? [...p.columns] : null,
+        filters: [...p.pushedFilters],
+        partitionColumns: [...source.partitionColumns],
+      },
       inputs: { kind: "direct", partitions },
       numPartitions: partitions.length,
       operators: p.pushedFilters.map((condition) => ({ kind: "filter", condition })),

@@ -50,7 +50,7 @@ export async function commitWrite(
   for (const result of [...results].sort((a, b) => a.partition - b.partition)) {
     if (result.output.kind !== "written") throw new Error(`internal: write task ${result.partition} returned ${result.output.kind}`);
     for (const file of result.output.files) {
-      const name = `part-${String(result.partition).padStart(5, "0")}-${jobToken}.${FORMAT_EXTENSION[spec.format]}`;
+      const name = `${file.partitionPath}part-${String(result.partition).padStart(5, "0")}-${jobToken}.${FORMAT_EXTENSION[spec.format]}`;
       await store.copy(file.uri, `${spec.path}${name}`);
       committed.push({ name, size: file.size, rows: file.rows });
     }

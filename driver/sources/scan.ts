@@ -5,15 +5,17 @@
  */
 import { DEFAULT_CORRUPT_COLUMN, isGzip, parseMode, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { LogicalPlan } from "../../shared/plan/logical.ts";
-import type { Schema } from "../../shared/plan/types.ts";
+import type { Scalar, Schema } from "../../shared/plan/types.ts";
+import { CASTS } from "../../shared/plan/semantics.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 import { gunzipSync } from "node:zlib";
 import { inferCsvSchema } from "./csv.ts";
 import { inferJsonSchema } from "./json.ts";
 import { listInputFiles } from "./list-files.ts";
+import { discoverPartitions } from "./partitions.ts";
 import { parquetFileSchema } from "./parquet.ts";
 
-/** Schema inference reads at most this much of the first file. */
+/** Schema inference reads at most this much of a file. */
 const SAMPLE_BYTES = 1 << 20;
 
 const isTrue = (v: string | undefined) => v !== undefined && v.toLowerCase() === "true";
@@ -28,7 +30,9 @@ type Infer = (store: ObjectStore, files: readonly ObjectInfo[], options: Readonl
 
 const INFER: Record<FileFormat, Infer> = {
   csv: async (store, files, options) => inferCsvSchema(await sampleText(store, files[0]!), isTrue(options.header), isTrue(options.inferSchema)),
-  json: async (store, files) => inferJsonSchema(await sampleText(store, files[0]!)),
+  // JSON records vary from file to file (a partitioned dataset's first file may hold only whole
+  // numbers of a double column): sample the start of up to 32 files.
+  json: async (store, files) => inferJsonSchema((await Promise.all(files.slice(0, 32).map((f) => sampleText(store, f)))).join("\n")),
   text: async () => ({ fields: [{ name: "value", type: "string", nullable: true }] }),
   parquet: (store, files) => parquetFileSchema(store, files[0]!),
 };
@@ -40,8 +44,28 @@ export async function resolveScan(
   options: Readonly<Record<string, string>>,
   declared: Schema | null,
 ): Promise<Extract<LogicalPlan, { kind: "scan" }>> {
-  const files = (await Promise.all(paths.map((p) => listInputFiles(store, p)))).flat();
-  const schema = declared ?? (await INFER[format](store, files, options));
+  const listed = await Promise.all(paths.map(async (path) => ({ path, files: await listInputFiles(store, path) })));
+  // Partition columns from key=value folders below each directory path (all paths must agree).
+  const discovered = listed.map(({ path, files }) => {
+    const isDirectory = !(files.length === 1 && files[0]!.uri === path) && !/[*?[]/.test(path);
+    return isDirectory ? discoverPartitions(path.endsWith("/") ? path : `${path}/`, files.map((f) => f.uri)) : { fields: [], values: files.map(() => []) };
+  });
+  const partitionFields = discovered[0]!.fields;
+  discovered.forEach((d, i) => {
+    if (d.fields.map((f) => f.name).join("/") !== partitionFields.map((f) => f.name).join("/")) {
+      throw new Error(`The paths ${paths[0]} and ${paths[i]} have different partition folders (${partitionFields.map((f) => f.name).join("/") || "none"} vs ${d.fields.map((f) => f.name).join("/") || "none"}).`);
+    }
+  });
+  const files = listed.flatMap(({ files }, i) => files.map((f, j) => ({ uri: f.uri, size: f.size, partitionValues: discovered[i]!.values[j]! as Scalar[] })));
+  const dataSchema = declared ?? (await INFER[format](store, files, options));
+  // Partition columns always come from the folders (a declared schema may name them to set their type).
+  const partitionColumns = partitionFields.map((f) => f.name);
+  const schema = {
+    fields: [
+      ...dataSchema.fields.filter((f) => !partitionColumns.includes(f.name)),
+      ...partitionFields.map((f) => dataSchema.fields.find((d) => d.name === f.name) ?? f),
+    ],
+  };
   const corruptName = options.columnNameOfCorruptRecord ?? DEFAULT_CORRUPT_COLUMN;
   const corrupt = schema.fields.find((f) => f.name === corruptName);
   if (corrupt && corrupt.type !== "string") {
@@ -51,8 +75,14 @@ export async function resolveScan(
     kind: "scan",
     source: {
       format,
-      files: files.map((f) => ({ uri: f.uri, size: f.size })),
+      files: files.map((f) => {
+        if (partitionColumns.length === 0) return { uri: f.uri, size: f.size };
+        // Folder values in the partition columns' types (a declared schema may choose them).
+        const types = partitionColumns.map((c) => schema.fields.find((f) => f.name === c)!.type);
+        return { uri: f.uri, size: f.size, partitionValues: f.partitionValues.map((v, i) => (v === null ? null : (CASTS[types[i]!](String(v)) as Scalar))) };
+      }),
       schema,
+      partitionColumns,
       options: { header: isTrue(options.header), mode: parseMode(options.mode), corruptColumn: corrupt ? corruptName : null },
       multiLine: isTrue(options.multiLine),
     },

@@ -38,6 +38,9 @@ export const isGzip = (uri: string) => uri.toLowerCase().endsWith(".gz");
 /** File extension of written part files. */
 export const FORMAT_EXTENSION: Record<FileFormat, string> = { csv: "csv", json: "json", text: "txt", parquet: "parquet" };
 
+/** A null partition value's folder name (Hive's). */
+export const NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
 /** Spark's default name of the corrupt-record column. */
 export const DEFAULT_CORRUPT_COLUMN = "_corrupt_record";
 

@@ -9,7 +9,7 @@ import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts"
 import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
 import { joinSchema, type JoinType } from "./join.ts";
 import type { ShuffleBlockRef } from "./physical.ts";
-import { isNumeric, type Row, type Schema } from "./types.ts";
+import { isNumeric, type Row, type Scalar, type Schema } from "./types.ts";
 import type { FileFormat, ScanOptions } from "./file-source.ts";
 
 export interface SortOrder {
@@ -21,10 +21,15 @@ export interface SortOrder {
 
 export interface FileSource {
   readonly format: FileFormat;
-  /** Input objects (already listed); the planner cuts them into splits. */
-  readonly files: readonly { readonly uri: string; readonly size: number }[];
-  /** The files' full schema (declared or inferred), including the corrupt-record column if any. */
+  /** Input objects (already listed; with their `key=value` folder values); the planner cuts them into splits. */
+  readonly files: readonly { readonly uri: string; readonly size: number; readonly partitionValues?: readonly Scalar[] }[];
+  /**
+   * The scan's full schema (declared or inferred): the files' columns, the corrupt-record
+   * column if any, then the partition columns read from folder names.
+   */
   readonly schema: Schema;
+  /** Columns whose values come from `key=value` folders, in the order of each file's `partitionValues`. */
+  readonly partitionColumns: readonly string[];
   readonly options: ScanOptions;
   /** CSV/JSON `multiLine`: records may span lines, so files are not split. */
   readonly multiLine: boolean;

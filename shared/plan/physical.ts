@@ -33,6 +33,8 @@ export const StageSource = z.discriminatedUnion("kind", [
       fileSchema: Schema,
       columns: z.array(z.string()).nullable(),
       filters: z.array(ExprSchema),
+      /** Columns of fileSchema whose values come from the files' `key=value` folders (each input file's partitionValues). */
+      partitionColumns: z.array(z.string()),
     })
     .strict(),
   z.object({ kind: z.literal("rows"), schema: Schema }).strict(),
@@ -113,7 +115,7 @@ export const StageSink = z.discriminatedUnion("kind", [
    * Writes the partition's rows as one file of `format` under `dir` (a job's temporary
    * folder; the driver commits the files once every task succeeded).
    */
-  z.object({ kind: z.literal("write"), format: FileFormat, dir: z.string().min(1), header: z.boolean() }).strict(),
+  z.object({ kind: z.literal("write"), format: FileFormat, dir: z.string().min(1), header: z.boolean(), partitionBy: z.array(z.string()) }).strict(),
   /** Returns a random sample of at most `size` sort keys of the partition, and its row count. */
   z.object({ kind: z.literal("sample"), orders: z.array(SortOrderSchema).min(1), size: z.number().int().positive() }).strict(),
   z.object({ kind: z.literal("shuffle"), shuffleId: Int, partitioning: Partitioning }).strict(),
@@ -138,7 +140,22 @@ export type ShuffleBlockRef = z.infer<typeof Block>;
 /** What one partition of a stage reads. */
 export const PartitionInput = z.discriminatedUnion("kind", [
   /** Whole files, or byte ranges [start, start + length) of them (splits of line-based files). */
-  z.object({ kind: z.literal("files"), files: z.array(z.object({ uri: z.string().min(1), size: Int, start: Int.optional(), length: Int.optional() }).strict()) }).strict(),
+  z
+    .object({
+      kind: z.literal("files"),
+      files: z.array(
+        z
+          .object({
+            uri: z.string().min(1),
+            size: Int,
+            start: Int.optional(),
+            length: Int.optional(),
+            partitionValues: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+          })
+          .strict(),
+      ),
+    })
+    .strict(),
   z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()).readonly()]))) }).strict(),
   z.object({ kind: z.literal("range"), start: z.number(), end: z.number(), step: z.number() }).strict(),
   /** Byte ranges of map outputs holding this reduce partition (empty ones left out). */

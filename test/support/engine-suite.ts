@@ -139,6 +139,27 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
           expect((await (format === "csv" ? reader.csv(out) : reader.json(out)).collect()).length).toBe(510);
         });
 
+        it("writes partitionBy folders, reads them back as columns and skips folders a filter excludes", async () => {
+          const out = `${files.root}out-partitioned/`;
+          const sales = Array.from({ length: 300 }, (_, i) => ({ id: i, year: 2022 + (i % 3), region: i % 4 === 0 ? null : ["north", "south/east"][i % 2]!, amount: i * 1.5 }));
+          const df = spark.createDataFrame(sales.map((r) => ({ ...r })), "id INT, year INT, region STRING, amount DOUBLE").repartition(3);
+          await df.write.mode("overwrite").partitionBy("year", "region").json(out);
+          const store: ObjectStore = isS3Uri(out) ? new S3ObjectStore() : new LocalObjectStore();
+          const folders = new Set((await store.list(out)).map((o) => o.uri.slice(out.length)).filter((n) => n.includes("=")).map((n) => n.slice(0, n.lastIndexOf("/"))));
+          expect([...folders].sort()).toEqual(
+            ["year=2022", "year=2023", "year=2024"].flatMap((y) => [`${y}/region=__HIVE_DEFAULT_PARTITION__`, `${y}/region=north`, `${y}/region=south%2Feast`]).sort(),
+          );
+          const back = spark.read.json(out);
+          expect((await back.schema()).fields.map((f) => [f.name, f.type])).toEqual([["id", "int"], ["amount", "double"], ["year", "int"], ["region", "string"]]);
+          const sorted = (rows: RowObject[]) => [...rows].sort((a, b) => (a.id as number) - (b.id as number));
+          expect(sorted(await back.collect())).toEqual(sales.map((r) => ({ id: r.id, amount: r.amount, year: r.year, region: r.region })));
+          // Partition pruning: only the year=2024 files are read.
+          const in2024 = sales.filter((r) => r.year === 2024 && r.region === "north");
+          const pruned = await back.filter(col("year").equalTo(2024).and(col("region").equalTo("north"))).collect();
+          expect(sorted(pruned)).toEqual(in2024.map((r) => ({ id: r.id, amount: r.amount, year: r.year, region: r.region })));
+          expect(spark.lastJobMetrics[0]!.tasks.reduce((n, t) => n + t.metrics.recordsIn, 0)).toBe(in2024.length);
+        });
+
         it("leaves no visible output when a write fails, and overwrite keeps the old data until it commits", async () => {
           const out = `${files.root}out-commit/`;
           const reader = () => spark.read.schema("id INT, name STRING, amount DOUBLE").json(out);

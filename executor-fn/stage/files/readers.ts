@@ -189,6 +189,30 @@ const READERS: Record<FileFormat, Reader> = {
   parquet: readParquetSplit,
 };
 
-export function readFileSplit(source: FileStageSource, file: FileSplit, store: ObjectStore, counters: FileReadCounters): Promise<Row[]> {
-  return READERS[source.format](source, file, store, counters);
+/**
+ * Reads one split. Partition columns (from `key=value` folders) are not in the file: the
+ * format reader reads the other columns, and each row gets the file's folder values.
+ */
+export async function readFileSplit(
+  source: FileStageSource,
+  file: FileSplit & { readonly partitionValues?: readonly (string | number | boolean | null)[] | undefined },
+  store: ObjectStore,
+  counters: FileReadCounters,
+): Promise<Row[]> {
+  const { partitionColumns } = source;
+  if (partitionColumns.length === 0) return READERS[source.format](source, file, store, counters);
+  const wanted = sourceSchema(source).fields.map((f) => f.name);
+  const isData = (name: string) => !partitionColumns.includes(name);
+  const dataSource: FileStageSource = {
+    ...source,
+    fileSchema: { fields: source.fileSchema.fields.filter((f) => isData(f.name)) },
+    columns: wanted.filter(isData),
+    partitionColumns: [],
+  };
+  const rows = await READERS[source.format](dataSource, file, store, counters);
+  const values = file.partitionValues ?? [];
+  // Where each output column comes from: the data row's k-th value, or the folder's value.
+  let k = 0;
+  const from = wanted.map((name): { data: number } | { value: Value } => (isData(name) ? { data: k++ } : { value: values[partitionColumns.indexOf(name)] ?? null }));
+  return rows.map((row) => from.map((f) => ("data" in f ? row[f.data]! : f.value)));
 }

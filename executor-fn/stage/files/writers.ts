@@ -5,7 +5,7 @@
  * an empty field; JSON lines leave null fields out, as Spark does; text needs one string
  * column.
  */
-import { FORMAT_EXTENSION, type FileFormat } from "../../../shared/plan/file-source.ts";
+import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../../shared/plan/file-source.ts";
 import type { Row, Schema, Value } from "../../../shared/plan/types.ts";
 import type { ObjectStore } from "../../../shared/storage/object-store.ts";
 import { TaskError } from "../../task-error.ts";
@@ -40,22 +40,49 @@ const ENCODERS: Record<FileFormat, Encoder> = {
   parquet: (rows, schema) => writeParquetFile(rows, schema),
 };
 
-export function writeFileName(dir: string, partition: number, attempt: number, format: FileFormat): string {
-  return `${dir.endsWith("/") ? dir : `${dir}/`}part-${String(partition).padStart(5, "0")}-attempt-${attempt}.${FORMAT_EXTENSION[format]}`;
+export function writeFileName(dir: string, partitionPath: string, partition: number, attempt: number, format: FileFormat): string {
+  return `${dir.endsWith("/") ? dir : `${dir}/`}${partitionPath}part-${String(partition).padStart(5, "0")}-attempt-${attempt}.${FORMAT_EXTENSION[format]}`;
 }
 
-/** Writes the rows (if any) and returns the file written. An empty partition writes nothing. */
+/** `key=value/` folders of a partition of the output (values URL-encoded, null as Hive's marker). */
+function partitionPath(columns: readonly string[], values: readonly Value[]): string {
+  return columns.map((c, i) => `${encodeURIComponent(c)}=${values[i] === null ? NULL_PARTITION : encodeURIComponent(String(values[i]))}/`).join("");
+}
+
+/**
+ * Writes the rows (if any) and returns the files written: one, or one per distinct value of
+ * the partitionBy columns (which then live in folder names, not in the files). An empty
+ * partition writes nothing.
+ */
 export async function writeRows(
   rows: readonly Row[],
   schema: Schema,
-  sink: { format: FileFormat; dir: string; header: boolean },
+  sink: { format: FileFormat; dir: string; header: boolean; partitionBy: readonly string[] },
   partition: number,
   attempt: number,
   store: ObjectStore,
-): Promise<{ uri: string; size: number; rows: number }[]> {
+): Promise<{ uri: string; size: number; rows: number; partitionPath: string }[]> {
   if (rows.length === 0) return [];
-  const bytes = ENCODERS[sink.format](rows, schema, sink.header);
-  const uri = writeFileName(sink.dir, partition, attempt, sink.format);
-  await store.put(uri, bytes);
-  return [{ uri, size: bytes.byteLength, rows: rows.length }];
+  const keyIndexes = sink.partitionBy.map((c) => {
+    const i = schema.fields.findIndex((f) => f.name === c);
+    if (i < 0) throw new TaskError("InvalidTask", `partitionBy column "${c}" is not a column of the output (${schema.fields.map((f) => f.name).join(", ")})`);
+    return i;
+  });
+  const dataIndexes = schema.fields.map((_, i) => i).filter((i) => !keyIndexes.includes(i));
+  const dataSchema = { fields: dataIndexes.map((i) => schema.fields[i]!) };
+  const groups = new Map<string, { path: string; rows: Row[] }>();
+  for (const row of rows) {
+    const path = keyIndexes.length ? partitionPath(sink.partitionBy, keyIndexes.map((i) => row[i]!)) : "";
+    let group = groups.get(path);
+    if (!group) groups.set(path, (group = { path, rows: [] }));
+    group.rows.push(keyIndexes.length ? dataIndexes.map((i) => row[i]!) : row);
+  }
+  const written = [];
+  for (const group of groups.values()) {
+    const bytes = ENCODERS[sink.format](group.rows, dataSchema, sink.header);
+    const uri = writeFileName(sink.dir, group.path, partition, attempt, sink.format);
+    await store.put(uri, bytes);
+    written.push({ uri, size: bytes.byteLength, rows: group.rows.length, partitionPath: group.path });
+  }
+  return written;
 }

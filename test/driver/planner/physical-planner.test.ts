@@ -24,6 +24,7 @@ const scan: LogicalPlan = {
     },
     options: { header: true, mode: "PERMISSIVE", corruptColumn: null },
     multiLine: false,
+    partitionColumns: [],
   },
   columns: null,
   pushedFilters: [],
