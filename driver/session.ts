@@ -13,6 +13,12 @@ import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
 import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
 import { LimitedInvoker } from "./invoker/limited-invoker.ts";
 import { EventLog } from "./monitoring/event-log.ts";
+import { StatusTracker } from "./monitoring/status-tracker.ts";
+import { logLevel } from "./monitoring/log.ts";
+import { SparkContext } from "./api/spark-context.ts";
+import { getHeapStatistics } from "node:v8";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { awsClientConfig } from "../shared/aws/client-config.ts";
 import { isS3Uri } from "../shared/storage/object-store.ts";
 import { S3ObjectStore } from "../shared/storage/s3-store.ts";
 import { EVENT_LOG_VERSION, type EventBody, type EventListener, type SparkfnEvent } from "./monitoring/events.ts";
@@ -52,6 +58,8 @@ interface Backend {
   readonly invoker: TaskInvoker;
   readonly store: ObjectStore;
   readonly scratch: string;
+  /** One executor's memory: the function's configured memory, or a worker thread's heap limit. */
+  executorMemoryMiB(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,8 +89,20 @@ export class SparkSession implements QueryExecution {
     this.emit({ event: "ApplicationStart", appId, appName: conf.get("spark.app.name", "sparkfn")!, master: conf.get("spark.master", "local[*]")!, sparkfnVersion: SPARKFN_VERSION });
   }
 
-  private readonly listeners: EventListener[] = [];
+  private readonly tracker = new StatusTracker();
+  private readonly listeners: EventListener[] = [this.tracker];
   private readonly eventLog: EventLog | undefined;
+
+  /** The application's SparkContext (`sc`): id, status tracker, log level. */
+  get sparkContext(): SparkContext {
+    return new SparkContext({
+      appId: this.appId,
+      defaultParallelism: this.defaultParallelism,
+      master: this.conf.get("spark.master", "local[*]")!,
+      tracker: this.tracker,
+      executorMemoryMiB: () => this.backend.executorMemoryMiB(),
+    });
+  }
 
   /** Where this application's event log is written (spark.eventLog.enabled), if it is. */
   get eventLogUri(): string | undefined {
@@ -138,6 +158,7 @@ export class SparkSession implements QueryExecution {
         invoker,
         store: new LocalObjectStore(),
         scratch: `${scratch}/`,
+        executorMemoryMiB: async () => Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
         close: async () => {
           await invoker.close();
           await rm(scratch, { recursive: true, force: true });
@@ -153,6 +174,14 @@ export class SparkSession implements QueryExecution {
         invoker: connection.invoker,
         store: connection.store,
         scratch,
+        executorMemoryMiB: async () => {
+          const client = new LambdaClient(awsClientConfig("LAMBDA"));
+          try {
+            return (await client.send(new GetFunctionConfigurationCommand({ FunctionName: connection.deployment.executorFunction }))).MemorySize ?? 0;
+          } finally {
+            client.destroy();
+          }
+        },
         close: async () => {
           // Delete the app's shuffle files now; the bucket's lifecycle rule catches crashes.
           const leftovers = await connection.store.list(scratch);
@@ -350,6 +379,7 @@ export class SparkSession implements QueryExecution {
         this.resultBytesFetched += bytes;
       },
       jobId,
+      logLevel: logLevel(),
       emit: (event) => this.emit(event),
       scratch: jobScratchUri(this.backend.scratch, jobId),
       // One bound for all the job's stages, which may run at the same time.

@@ -7,6 +7,7 @@ import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { AnalysisError } from "../shared/plan/resolve.ts";
 import { runStageTask } from "./stage/run-stage.ts";
 import { TaskError } from "./task-error.ts";
+import { logTask } from "./log.ts";
 
 export interface ExecuteOptions {
   /** The store for this task's reads and writes (fresh per task, so its counters are the task's). */
@@ -52,7 +53,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
   const parsed = StageTask.safeParse(event);
   if (!parsed.success) {
     const message = `invalid task payload: ${describeIssues(parsed.error)}`;
-    console.error(JSON.stringify({ level: "error", msg: message }));
+    logTask("ERROR", message, {});
     return failure({ type: "InvalidTask", message, retryable: false }, {});
   }
   const task = parsed.data;
@@ -75,7 +76,9 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       if (task.input.kind === "join") [...task.input.left, ...task.input.right].forEach((b) => options.checkUri!(b.uri, "shuffle input"));
       task.broadcast?.forEach((b) => b.blocks.forEach((block) => options.checkUri!(block.uri, "broadcast input")));
     }
+    logTask("INFO", "task started", task, { input: task.input.kind });
     const result = await runStageTask(task, options.store());
+    logTask("INFO", "task finished", task, { durationMs: Math.round(result.metrics.durationMs), recordsIn: result.metrics.recordsIn, recordsOut: result.metrics.recordsOut, coldStart: result.metrics.coldStart });
     if (task.fault === "loseOutput" && result.output.kind === "shuffle") {
       // Succeed, but lose what was written, as a vanished executor disk would.
       await options.store().delete([result.output.uri]);
@@ -98,7 +101,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     // A plan that does not fit its data (unknown column, bad types) will fail on every attempt.
     if (error instanceof AnalysisError) return failure({ type: "InvalidTask", message: error.message, retryable: false }, ids);
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    console.error(JSON.stringify({ level: "error", msg: "task failed", appId: task.appId, ...ids, error: message }));
+    logTask("ERROR", "task failed", task, { error: message });
     return failure({ type: "Internal", message, retryable: true }, ids);
   }
 }

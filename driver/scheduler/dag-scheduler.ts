@@ -34,6 +34,8 @@ export interface JobContext {
   /** Counts result bytes the driver received or fetched. */
   readonly onResultBytes?: (bytes: number) => void;
   readonly taskTimeoutMs?: number;
+  /** The driver's log level, passed on to executors. */
+  readonly logLevel?: StageTask["logLevel"];
   /** sparkfn.executor.memoryBudget: what a task's aggregation may hold before spilling. */
   readonly memoryBudgetBytes?: number;
   readonly faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
@@ -199,6 +201,7 @@ function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: S
     scratch: context.scratch,
     resultInlineMaxBytes: context.resultInlineMaxBytes,
     ...(context.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: context.memoryBudgetBytes } : {}),
+    ...(context.logLevel ? { logLevel: context.logLevel } : {}),
     ...(broadcast ? { broadcast } : {}),
   }));
 }

@@ -918,6 +918,34 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       }
     });
 
+    it("tracks active jobs, stages and invocations (sc.statusTracker, sc.getExecutorMemoryStatus)", async () => {
+      const sc = spark.sparkContext;
+      expect(sc.applicationId).toBe(spark.appId);
+      const seen: { jobs: number[]; stages: ReturnType<ReturnType<typeof sc.statusTracker>["getStageInfos"]> }[] = [];
+      spark.addListener({
+        onEvent: (e) => {
+          if (e.event === "TaskEnd") seen.push({ jobs: sc.statusTracker().getActiveJobIds(), stages: sc.statusTracker().getStageInfos() });
+        },
+      });
+      const launchedBefore = spark.tasksLaunched;
+      const before = await sc.getExecutorMemoryStatus();
+      await spark.range(0, 1000, 1, 4).groupBy(col("id").mod(3).alias("k")).count().collect();
+      // While tasks ran, the job was active and its stage counted its tasks.
+      const map = seen.find((s) => s.stages.some((st) => st.numTasks === 4))!;
+      expect(map.jobs.length).toBe(1);
+      const stage = map.stages.find((st) => st.numTasks === 4)!;
+      expect(stage.numCompletedTasks + stage.numActiveTasks + stage.numFailedTasks).toBeLessThanOrEqual(4);
+      expect(sc.statusTracker().getActiveJobIds()).toEqual([]);
+      const after = await sc.getExecutorMemoryStatus();
+      expect(after.totalInvocations - before.totalInvocations).toBe(spark.tasksLaunched - launchedBefore);
+      expect(after.activeInvocations).toBe(0);
+      expect(after.peakInvocations).toBeGreaterThanOrEqual(1);
+      expect(after.peakTaskMemoryBytes).toBeGreaterThan(0);
+      // The lambda master reports the function's configured memory (the stack's default, 2048 MiB).
+      if (master === "lambda") expect(after.memoryPerExecutorMiB).toBe(2048);
+      else expect(after.memoryPerExecutorMiB).toBeGreaterThan(100);
+    });
+
     it("aggregates a million rows", async () => {
       const n = 1_000_000;
       const rows = await spark
