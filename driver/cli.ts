@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { discoverDeployment } from "./deployment.ts";
+import { jobStatus, sendJob } from "./batch/jobs-cli.ts";
 import { setLaunchDefaults, stopActiveSession } from "./session.ts";
 
 /** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
@@ -49,6 +50,28 @@ export function buildCli(): Command {
       } finally {
         process.removeListener("SIGINT", onInterrupt);
       }
+    });
+
+  const jobs = program.command("jobs").description("batch jobs run by the deployed driver function, started through its queue");
+  jobs
+    .command("send")
+    .description("send a job message to the queue; prints the message id and the run id")
+    .argument("<name>", "a job of the deployed registry (e.g. daily-sales)")
+    .option("--args <json>", "the job's arguments as a JSON object", "{}")
+    .option("--run-id <id>", "idempotency key: a run id that already succeeded is not run again (default: a new id)")
+    .option("--stack-name <name>", "CloudFormation stack of the engine")
+    .action(async (name: string, opts: { args: string; runId?: string; stackName?: string }) => {
+      console.log(JSON.stringify(await sendJob(name, opts.args, opts.runId, opts.stackName)));
+    });
+  jobs
+    .command("status")
+    .description("print a run's status (running, succeeded or failed)")
+    .argument("<runId>", "the run id printed by `jobs send`")
+    .option("--stack-name <name>", "CloudFormation stack of the engine")
+    .action(async (runId: string, opts: { stackName?: string }) => {
+      const status = await jobStatus(runId, opts.stackName);
+      if (!status) throw new Error(`No run "${runId}" (no status marker yet: the message may still be queued).`);
+      console.log(JSON.stringify(status, null, 2));
     });
 
   program

@@ -13,6 +13,9 @@ export interface Deployment {
   readonly stackName: string;
   readonly bucket: string;
   readonly executorFunction: string;
+  /** Batch jobs, when the stack has them: the job queue and its dead-letter queue. */
+  readonly jobQueueUrl?: string;
+  readonly deadLetterQueueUrl?: string;
 }
 
 export interface DiscoverOptions {
@@ -45,6 +48,8 @@ export async function discoverDeployment(options: DiscoverOptions = {}): Promise
     stackName,
     bucket: bucket ?? outputs.get(STACK_OUTPUTS.bucket),
     executorFunction: executorFunction ?? outputs.get(STACK_OUTPUTS.executorFunction),
+    ...(outputs.get(STACK_OUTPUTS.jobQueueUrl) ? { jobQueueUrl: outputs.get(STACK_OUTPUTS.jobQueueUrl)! } : {}),
+    ...(outputs.get(STACK_OUTPUTS.deadLetterQueueUrl) ? { deadLetterQueueUrl: outputs.get(STACK_OUTPUTS.deadLetterQueueUrl)! } : {}),
   };
   if (!found.bucket || !found.executorFunction) {
     throw new DeploymentNotFoundError(

@@ -8,6 +8,7 @@ export { GroupedData } from "./api/grouped-data.ts";
 export { Column, SortOrderColumn } from "./api/column.ts";
 export { DataFrameReader } from "./api/reader.ts";
 export { DataFrameWriter, type SaveMode } from "./api/writer.ts";
+export type { JobContext, JobRegistry } from "./batch/message.ts";
 export type { SparkfnEvent, EventListener } from "./monitoring/events.ts";
 export * from "./api/functions.ts";
 export { RuntimeConfig, parseSize } from "./config.ts";

@@ -5,6 +5,8 @@
  * local emulator deploy adds `-c allowFaultInjection=true` so the fault tests can run (a real deploy
  * never should) and a 60 s executor timeout, so a task hung on purpose is killed soon.
  */
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { App, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { SparkfnEngine } from "./sparkfn-engine.ts";
 import { DEFAULT_STACK_NAME } from "../shared/deployment.ts";
@@ -20,7 +22,18 @@ const allowFaultInjection = app.node.tryGetContext("allowFaultInjection") === "t
 const stack = new Stack(app, stackName, {
   description: "sparkfn: serverless Spark-style engine (bucket + executor function)",
 });
+// Batch jobs from SQS run the registered jobs of this module (set -c jobsModule=... for your own).
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const jobsModule = path.resolve(projectRoot, (app.node.tryGetContext("jobsModule") as string | undefined) ?? "examples/jobs/index.ts");
+const driverTimeoutSeconds = app.node.tryGetContext("driverTimeoutSeconds") as string | undefined;
+const driverBatchSize = app.node.tryGetContext("driverBatchSize") as string | undefined;
+
 new SparkfnEngine(stack, "Engine", {
+  batch: {
+    jobsModule,
+    ...(driverTimeoutSeconds ? { driverTimeout: Duration.seconds(Number(driverTimeoutSeconds)) } : {}),
+    ...(driverBatchSize ? { batchSize: Number(driverBatchSize) } : {}),
+  },
   ...(memory ? { executorMemoryMiB: Number(memory) } : {}),
   ...(timeoutSeconds ? { executorTimeout: Duration.seconds(Number(timeoutSeconds)) } : {}),
   ...(destroyBucket ? { bucketRemovalPolicy: RemovalPolicy.DESTROY } : {}),

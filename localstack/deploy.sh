@@ -11,4 +11,4 @@ cd "$SPARKFN_ROOT/infra"
 cdklocal="$SPARKFN_ROOT/node_modules/.bin/cdklocal"
 "$cdklocal" bootstrap --no-notices --quiet >/dev/null
 # The emulator stack is for development and tests: allow the fault-injection tests there.
-"$cdklocal" deploy --no-notices --require-approval never -c allowFaultInjection=true -c executorTimeoutSeconds=60 --outputs-file cdk.out/outputs.json "$@"
+"$cdklocal" deploy --no-notices --require-approval never -c allowFaultInjection=true -c executorTimeoutSeconds=60 -c driverBatchSize=10 --outputs-file cdk.out/outputs.json "$@"

@@ -6,4 +6,8 @@ export const DEFAULT_STACK_NAME = "Sparkfn";
 export const STACK_OUTPUTS = {
   bucket: "BucketName",
   executorFunction: "ExecutorFunctionName",
+  /** Batch jobs (when the stack has a driver function): the queue to send job messages to, and its dead-letter queue. */
+  jobQueueUrl: "JobQueueUrl",
+  deadLetterQueueUrl: "JobDeadLetterQueueUrl",
+  driverFunction: "DriverFunctionName",
 } as const;

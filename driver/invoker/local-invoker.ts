@@ -9,7 +9,8 @@ import { TASK_PROTOCOL_VERSION } from "../../shared/task.ts";
 import type { TaskInvoker } from "./task-invoker.ts";
 
 // The executor's worker entry, found at run time: the driver never imports executor code.
-const WORKER_ENTRY = new URL("../../executor-fn/local-worker.mjs", import.meta.url);
+/** Resolved when a worker starts (not at load: the driver function's bundle never runs local workers). */
+const workerEntry = () => new URL("../../executor-fn/local-worker.mjs", import.meta.url);
 
 interface Slot {
   worker: Worker;
@@ -31,7 +32,7 @@ export class LocalTaskInvoker implements TaskInvoker {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_ENTRY);
+    const worker = new Worker(workerEntry());
     const slot: Slot = { worker, busy: false };
     worker.on("message", ({ id, result }: { id: number; result: TaskResult }) => {
       this.pending.get(id)?.(result);

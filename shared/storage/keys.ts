@@ -5,6 +5,7 @@
  *   <bucket>/apps/<appId>/stages/<stageId>/...   per-stage artefacts (plans, large results)
  *   <bucket>/apps/<appId>/shuffle/<shuffleId>/... shuffle output (see the shuffle issue)
  *   <bucket>/data/...                             sample and user data (examples upload here)
+ *   <bucket>/runs/<runId>.json                    status of a batch job run (SQS-triggered jobs)
  *
  * Everything under `apps/` is scratch: the driver deletes an app's prefix when it stops,
  * and a bucket lifecycle rule expires what a crashed driver left behind.
@@ -12,6 +13,14 @@
 
 /** Prefix of all per-application scratch objects; the bucket's lifecycle rule targets it. */
 export const APPS_PREFIX = "apps/";
+
+/** Prefix of batch job run markers (status of each run, for idempotent redelivery). */
+export const RUNS_PREFIX = "runs/";
+
+/** The status marker of one batch job run. */
+export function runStatusKey(runId: string): string {
+  return `${RUNS_PREFIX}${assertSafeId("run id", runId)}.json`;
+}
 
 /** Prefix of example and sample datasets uploaded by the demo. */
 export const DATA_PREFIX = "data/";
