@@ -21,12 +21,12 @@ import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-l
 import { awsClientConfig } from "../shared/aws/client-config.ts";
 import { isS3Uri } from "../shared/storage/object-store.ts";
 import { S3ObjectStore } from "../shared/storage/s3-store.ts";
+import { RoutingObjectStore } from "../shared/storage/routing-store.ts";
 import { EVENT_LOG_VERSION, type EventBody, type EventListener, type SparkfnEvent } from "./monitoring/events.ts";
 import { SPARKFN_VERSION } from "./version.ts";
 
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
-import { LocalObjectStore } from "../shared/storage/local-store.ts";
 import { appScratchUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
@@ -156,7 +156,7 @@ export class SparkSession implements QueryExecution {
       const invoker = new LocalTaskInvoker(master.threads);
       backend = {
         invoker,
-        store: new LocalObjectStore(),
+        store: new RoutingObjectStore(),
         scratch: `${scratch}/`,
         executorMemoryMiB: async () => Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
         close: async () => {
@@ -440,9 +440,6 @@ export class SparkSession implements QueryExecution {
     this.assertRunning();
     if (this.master.kind === "lambda" && !isS3Uri(spec.path)) {
       throw new Error(`Output "${spec.path}" is a local path, but master "lambda" runs tasks in AWS Lambda, which cannot write this machine's files. Write to an s3:// URI.`);
-    }
-    if (this.master.kind === "local" && isS3Uri(spec.path)) {
-      throw new Error(`Output "${spec.path}" is on S3, but master "${this.conf.get("spark.master")}" writes local files. Use master "lambda" or a local path.`);
     }
     const store = this.backend.store;
     const existing = await existingData(store, spec.path);

@@ -3,9 +3,8 @@
  * executor code as the Lambda function and local files (or S3, for s3:// URIs) as storage.
  */
 import { parentPort } from "node:worker_threads";
-import { LocalObjectStore } from "../shared/storage/local-store.ts";
-import { isS3Uri, type ObjectStore } from "../shared/storage/object-store.ts";
-import { S3ObjectStore } from "../shared/storage/s3-store.ts";
+import type { ObjectStore } from "../shared/storage/object-store.ts";
+import { RoutingObjectStore } from "../shared/storage/routing-store.ts";
 import { execute } from "./execute.ts";
 
 interface Request {
@@ -17,8 +16,8 @@ if (!parentPort) throw new Error("executor-fn/local-worker.ts must run in a work
 const port = parentPort;
 
 port.on("message", async ({ id, task }: Request) => {
-  const s3 = typeof task.scratch === "string" && isS3Uri(task.scratch);
-  const store = (): ObjectStore => (s3 ? new S3ObjectStore() : new LocalObjectStore());
+  // Local files and S3 alike, each URI to its own store.
+  const store = (): ObjectStore => new RoutingObjectStore();
   // Local mode is for tests and debugging: faults may always be injected here.
   const result = await execute(task, { store, allowFaults: true });
   port.postMessage({ id, result });
