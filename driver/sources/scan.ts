@@ -34,7 +34,7 @@ const INFER: Record<FileFormat, Infer> = {
   // numbers of a double column): sample the start of up to 32 files.
   json: async (store, files) => inferJsonSchema((await Promise.all(files.slice(0, 32).map((f) => sampleText(store, f)))).join("\n")),
   text: async () => ({ fields: [{ name: "value", type: "string", nullable: true }] }),
-  parquet: (store, files) => parquetFileSchema(store, files[0]!),
+  parquet: (store, files) => parquetFileSchema(store, files),
 };
 
 export async function resolveScan(

@@ -123,20 +123,19 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         const df = () => spark.createDataFrame(rows.map((r) => ({ ...r })), "id INT, name STRING, amount DOUBLE").repartition(4);
         const sorted = (got: RowObject[]) => [...got].sort((a, b) => (a.id as number) - (b.id as number));
 
-        it.each(["csv", "json"] as const)("writes %s one file per task, commits with a manifest, and reads it back", async (format) => {
+        it.each(["csv", "json", "parquet"] as const)("writes %s one file per task, commits with a manifest, and reads it back", async (format) => {
           const out = `${files.root}out-${format}/`;
-          const writer = df().write.mode("overwrite").option("header", true);
-          await (format === "csv" ? writer.csv(out) : writer.json(out));
+          await df().write.mode("overwrite").option("header", true).format(format).save(out);
           const reader = spark.read.option("header", "true").schema("id INT, name STRING, amount DOUBLE");
-          const back = await (format === "csv" ? reader.csv(out) : reader.json(out)).collect();
+          const back = await reader.format(format).load(out).collect();
           expect(sorted(back)).toEqual(rows);
           // errorifexists (the default) refuses an existing path; ignore leaves it alone.
           await expect(df().write.format(format).save(out)).rejects.toThrow(/already exists\. Use mode\("overwrite"\)/);
           await df().limit(3).write.mode("ignore").format(format).save(out);
-          expect((await (format === "csv" ? reader.csv(out) : reader.json(out)).collect()).length).toBe(500);
+          expect((await reader.format(format).load(out).collect()).length).toBe(500);
           // append adds the new files to the manifest.
           await df().limit(10).write.mode("append").option("header", true).format(format).save(out);
-          expect((await (format === "csv" ? reader.csv(out) : reader.json(out)).collect()).length).toBe(510);
+          expect((await reader.format(format).load(out).collect()).length).toBe(510);
         });
 
         it("writes partitionBy folders, reads them back as columns and skips folders a filter excludes", async () => {
