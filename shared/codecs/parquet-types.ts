@@ -5,10 +5,10 @@
  *   BOOLEAN → boolean · INT32 (and INT_8/16, UINT_8/16) → int · INT64 → long (exact to 2^53) ·
  *   FLOAT, DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string · INT32 DATE → date ·
  *   TIMESTAMP (millis, micros, nanos) → string (ISO 8601, UTC) · a LIST of strings → array ·
- *   JSON → string, or array when sparkfn wrote an array<string> column as JSON.
+ *   JSON → string, or array when sparkfn wrote an array<string> column as JSON ·
+ *   DECIMAL → double (the nearest double: exact to about 15 significant digits).
  *
- * Other types (DECIMAL, structs, maps, lists of other types) are refused with the column's
- * name, when selected.
+ * Other types (structs, maps, lists of other types) are refused with the column's name.
  */
 import type { DataType, Value } from "../plan/types.ts";
 
@@ -25,7 +25,8 @@ export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
   if (logicalType === "DATE" || convertedType === "DATE") return "date";
   if (logicalType === "TIMESTAMP" || convertedType?.startsWith("TIMESTAMP")) return "string";
   if (logicalType === "JSON" || convertedType === "JSON") return "string";
-  if (convertedType === "DECIMAL" || logicalType === "DECIMAL") throw new Error(`${where}: column "${leaf.name}" is a DECIMAL, which sparkfn does not read yet; cast it to DOUBLE when writing.`);
+  // sparkfn has no decimal type: a DECIMAL reads as the nearest double (exact to about 15 digits).
+  if (convertedType === "DECIMAL" || logicalType === "DECIMAL") return "double";
   switch (type) {
     case "BOOLEAN":
       return "boolean";

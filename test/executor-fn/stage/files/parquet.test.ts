@@ -80,6 +80,19 @@ describe("Parquet", () => {
     expect(cannotMatch).toBeGreaterThan(0);
   });
 
+  it("merges the schemas of a dataset's files by column name, and names both files on a conflict", async () => {
+    const merged = path.join(dir, "merged");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(merged, { recursive: true });
+    await duck.run(`COPY (SELECT 1 AS id, 'a' AS name) TO '${merged}/part-0.parquet' (FORMAT parquet)`);
+    await duck.run(`COPY (SELECT 2 AS id, 2.5 AS score) TO '${merged}/part-1.parquet' (FORMAT parquet)`);
+    const df = spark.read.parquet(merged);
+    expect((await df.schema()).fields.map((f) => f.name)).toEqual(["id", "name", "score"]);
+    expect(await df.orderBy("id").collect()).toEqual([{ id: 1, name: "a", score: null }, { id: 2, name: null, score: 2.5 }]);
+    await duck.run(`COPY (SELECT 'three' AS id) TO '${merged}/part-2.parquet' (FORMAT parquet)`);
+    await expect(spark.read.parquet(merged).collect()).rejects.toThrow(/Parquet files disagree on column "id": int in \S+part-0\.parquet, string in \S+part-2\.parquet/);
+  });
+
   it("refuses a file that is not Parquet, naming it", async () => {
     const { writeFile } = await import("node:fs/promises");
     const bad = path.join(dir, "bad.parquet");
