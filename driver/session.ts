@@ -14,6 +14,7 @@ import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
 import { LimitedInvoker } from "./invoker/limited-invoker.ts";
 import { EventLog } from "./monitoring/event-log.ts";
 import { StatusTracker } from "./monitoring/status-tracker.ts";
+import { estimateCost, type CostEstimate } from "./monitoring/cost-estimate.ts";
 import { logLevel } from "./monitoring/log.ts";
 import { SparkContext } from "./api/spark-context.ts";
 import { getHeapStatistics } from "node:v8";
@@ -109,6 +110,23 @@ export class SparkSession implements QueryExecution {
     return this.eventLog?.uri;
   }
 
+  /** Task ends per running job, for its cost estimate. */
+  private readonly jobTaskEnds = new Map<number, SparkfnEvent[]>();
+  private memoryMiB: Promise<number> | undefined;
+
+  /** What the job's attempts would cost on AWS: on the lambda master with the function's memory, else with the stack's default (2048 MiB). */
+  private async jobCost(jobId: number): Promise<NonNullable<Extract<SparkfnEvent, { event: "JobEnd" }>["cost"]>> {
+    const onAws = this.master.kind === "lambda" && !process.env.AWS_ENDPOINT_URL;
+    const memoryMiB = this.master.kind === "lambda" ? await (this.memoryMiB ??= this.backend.executorMemoryMiB().catch(() => 2048)) : 2048;
+    const cost = estimateCost(this.jobTaskEnds.get(jobId) ?? [], memoryMiB);
+    this.jobTaskEnds.delete(jobId);
+    this.lastJobCost = { ...cost, memoryMiB, onAws };
+    return { invocations: cost.invocations, gbSeconds: cost.gbSeconds, s3Puts: cost.s3Puts, s3Gets: cost.s3Gets, totalUsd: cost.totalUsd, memoryMiB, onAws };
+  }
+
+  /** The cost estimate of the most recent job (also in its JobEnd event). */
+  lastJobCost: (CostEstimate & { memoryMiB: number; onAws: boolean }) | undefined;
+
   /** Adds a listener for this application's events (Spark's addSparkListener). */
   addListener(listener: EventListener): void {
     this.listeners.push(listener);
@@ -116,6 +134,11 @@ export class SparkSession implements QueryExecution {
 
   private emit(body: EventBody): void {
     const event = { v: EVENT_LOG_VERSION, time: Date.now(), ...body } as SparkfnEvent;
+    if (event.event === "TaskEnd") {
+      const ends = this.jobTaskEnds.get(event.jobId) ?? [];
+      ends.push(event);
+      this.jobTaskEnds.set(event.jobId, ends);
+    }
     for (const listener of this.listeners) listener.onEvent(event);
   }
 
@@ -128,11 +151,11 @@ export class SparkSession implements QueryExecution {
     this.emit({ event: "JobStart", jobId: context.jobId, stageIds: graph.stages.map((s) => s.plan.stageId), description });
     try {
       const result = await this.tracked(run(context));
-      this.emit({ event: "JobEnd", jobId: context.jobId, result: "succeeded" });
+      this.emit({ event: "JobEnd", jobId: context.jobId, result: "succeeded", cost: await this.jobCost(context.jobId) });
       return result;
     } catch (error) {
       const cancelled = error instanceof Error && error.name === "JobCancelledError";
-      this.emit({ event: "JobEnd", jobId: context.jobId, result: cancelled ? "cancelled" : "failed", error: error instanceof Error ? error.message : String(error) });
+      this.emit({ event: "JobEnd", jobId: context.jobId, result: cancelled ? "cancelled" : "failed", error: error instanceof Error ? error.message : String(error), cost: await this.jobCost(context.jobId) });
       throw error;
     }
   }
@@ -431,7 +454,7 @@ export class SparkSession implements QueryExecution {
       message = error instanceof Error ? error.message : String(error);
       throw error;
     } finally {
-      this.emit({ event: "JobEnd", jobId: context.jobId, result, ...(message ? { error: message } : {}) });
+      this.emit({ event: "JobEnd", jobId: context.jobId, result, ...(message ? { error: message } : {}), cost: await this.jobCost(context.jobId) });
     }
   }
 

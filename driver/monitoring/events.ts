@@ -18,7 +18,20 @@ export const SparkfnEvent = z.discriminatedUnion("event", [
   z.object({ ...base, event: z.literal("ApplicationStart"), appId: z.string(), appName: z.string(), master: z.string(), sparkfnVersion: z.string() }).strict(),
   z.object({ ...base, event: z.literal("ApplicationEnd"), appId: z.string() }).strict(),
   z.object({ ...base, event: z.literal("JobStart"), jobId: Int, stageIds: z.array(Int), description: z.string() }).strict(),
-  z.object({ ...base, event: z.literal("JobEnd"), jobId: Int, result: z.enum(["succeeded", "failed", "cancelled"]), error: z.string().optional() }).strict(),
+  /** `cost`: what the job's task attempts would cost on AWS (driver/monitoring/cost-estimate.ts). */
+  z
+    .object({
+      ...base,
+      event: z.literal("JobEnd"),
+      jobId: Int,
+      result: z.enum(["succeeded", "failed", "cancelled"]),
+      error: z.string().optional(),
+      cost: z
+        .object({ invocations: Int, gbSeconds: z.number(), s3Puts: Int, s3Gets: Int, totalUsd: z.number(), memoryMiB: z.number(), onAws: z.boolean() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   /**
    * A stage's tasks are about to run. `pass` is "sample" for the key-sampling pass of a range
    * partitioned stage, "recompute" for map tasks rerun after a fetch failure.

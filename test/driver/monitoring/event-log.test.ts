@@ -33,6 +33,13 @@ describe("the event log", () => {
     const submitted = events.find((e) => e.event === "StageSubmitted" && e.stageId === 0);
     expect(submitted).toMatchObject({ numTasks: 4, pass: "run" });
     expect(submitted && "plan" in submitted && submitted.plan).toMatch(/Exchange hashpartitioning/);
+    // The job's cost estimate counts each task attempt once, at the local master's assumed 2048 MiB.
+    const jobEnd = events.find((e) => e.event === "JobEnd");
+    const cost = jobEnd && jobEnd.event === "JobEnd" ? jobEnd.cost : undefined;
+    expect(cost).toMatchObject({ invocations: ends.length, memoryMiB: 2048, onAws: false });
+    const seconds = ends.reduce((t, e) => t + (e.event === "TaskEnd" ? e.durationMs : 0), 0) / 1000;
+    expect(cost!.gbSeconds).toBeCloseTo(seconds * 2, 9);
+    expect(spark.lastJobCost?.totalUsd).toBe(cost!.totalUsd);
     // Times never go backwards.
     for (let i = 1; i < events.length; i++) expect(events[i]!.time).toBeGreaterThanOrEqual(events[i - 1]!.time);
   });
