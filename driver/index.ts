@@ -5,6 +5,13 @@
 export { SparkSession, Builder } from "./session.ts";
 export { DataFrame, type RowObject } from "./api/dataframe.ts";
 export { GroupedData } from "./api/grouped-data.ts";
+export { RDD } from "./api/rdd.ts";
+export { SparkContext } from "./api/spark-context.ts";
+export { Broadcast } from "./api/broadcast.ts";
+export { Accumulator } from "./api/accumulator.ts";
+export { udf, UDFRegistration, type UserDefinedFunction } from "./api/udf.ts";
+export { ClosureError, type Captures } from "./api/closures.ts";
+export { UserFunctionError } from "../shared/functions/compile.ts";
 export { Column, SortOrderColumn } from "./api/column.ts";
 export { DataFrameReader } from "./api/reader.ts";
 export { DataFrameWriter, type SaveMode } from "./api/writer.ts";

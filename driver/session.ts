@@ -17,6 +17,12 @@ import { StatusTracker } from "./monitoring/status-tracker.ts";
 import { estimateCost, type CostEstimate } from "./monitoring/cost-estimate.ts";
 import { logLevel } from "./monitoring/log.ts";
 import { SparkContext } from "./api/spark-context.ts";
+import { RDD } from "./api/rdd.ts";
+import { Broadcast } from "./api/broadcast.ts";
+import { Accumulator } from "./api/accumulator.ts";
+import { UDFRegistration } from "./api/udf.ts";
+import type { FunctionRuntime } from "../shared/functions/compile.ts";
+import type { AccumulatorKind } from "../shared/plan/function.ts";
 import { getHeapStatistics } from "node:v8";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { awsClientConfig } from "../shared/aws/client-config.ts";
@@ -28,7 +34,7 @@ import { SPARKFN_VERSION } from "./version.ts";
 
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
-import { appScratchUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
+import { appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
 import { z } from "zod";
@@ -94,7 +100,7 @@ export class SparkSession implements QueryExecution {
   private readonly listeners: EventListener[] = [this.tracker];
   private readonly eventLog: EventLog | undefined;
 
-  /** The application's SparkContext (`sc`): id, status tracker, log level. */
+  /** The application's SparkContext (`sc`): id, status tracker, log level, RDDs, broadcasts, accumulators. */
   get sparkContext(): SparkContext {
     return new SparkContext({
       appId: this.appId,
@@ -102,8 +108,54 @@ export class SparkSession implements QueryExecution {
       master: this.conf.get("spark.master", "local[*]")!,
       tracker: this.tracker,
       executorMemoryMiB: () => this.backend.executorMemoryMiB(),
+      rdd: (plan) => new RDD(plan, this),
+      broadcast: (value) => this.newBroadcast(value),
+      accumulator: (kind, initial) => this.newAccumulator(kind, initial),
     });
   }
+
+  // ---- broadcast variables, accumulators, UDFs ----
+
+  private readonly broadcasts = new Map<number, Broadcast<unknown>>();
+  /** Broadcast values still being stored: every job waits for them before it runs. */
+  private readonly broadcastUploads = new Set<Promise<void>>();
+  private readonly accumulators = new Map<number, Accumulator<unknown>>();
+
+  private newBroadcast<T>(value: T): Broadcast<T> {
+    this.assertRunning();
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError("sc.broadcast(value): the value must be JSON-able (an object, array, string, number, boolean or null).");
+    const id = this.broadcasts.size;
+    const uri = broadcastUri(this.backend.scratch, id);
+    const upload = this.backend.store.put(uri, json);
+    // The next job reports a failed upload; until then it must not count as unhandled.
+    upload.catch(() => undefined);
+    this.broadcastUploads.add(upload);
+    const b = new Broadcast<T>(id, uri, value, this.backend.store);
+    this.broadcasts.set(id, b as Broadcast<unknown>);
+    return b;
+  }
+
+  private newAccumulator<T>(kind: AccumulatorKind, initial: T): Accumulator<T> {
+    const a = new Accumulator<T>(this.accumulators.size, kind, initial);
+    this.accumulators.set(a.id, a as Accumulator<unknown>);
+    return a;
+  }
+
+  /** Applies the accumulator additions of a stage's winning task attempts (one result per task). */
+  private applyAccumulators(results: readonly TaskSuccess[]): void {
+    for (const r of results) for (const update of r.accumulators ?? []) this.accumulators.get(update.id)?.apply(update);
+  }
+
+  /** User functions run on the driver (an RDD reduce's final merge) see broadcasts and accumulators as tasks do. */
+  readonly driverFunctions: FunctionRuntime = {
+    where: "the driver",
+    broadcastValue: (h) => this.broadcasts.get(h.id)?.value,
+    accumulator: (h) => ({ add: (v) => this.accumulators.get(h.id)?.apply(h.kind === "number" ? { id: h.id, kind: "number", value: v as number } : { id: h.id, kind: "list", values: [v] }) }),
+  };
+
+  /** `spark.udf.register(name, fn, returnType)`: named UDFs. */
+  readonly udf = new UDFRegistration();
 
   /** Where this application's event log is written (spark.eventLog.enabled), if it is. */
   get eventLogUri(): string | undefined {
@@ -230,7 +282,15 @@ export class SparkSession implements QueryExecution {
   }
 
   /** Rows as objects (or arrays in schema order) and an optional schema (DDL string or Schema). */
-  createDataFrame(rows: readonly (RowObject | Value[])[], schema?: Schema | string | string[]): DataFrame {
+  createDataFrame(rows: readonly (RowObject | Value[])[] | RDD<unknown>, schema?: Schema | string | string[]): DataFrame {
+    if (rows instanceof RDD) {
+      // Elements become rows: objects by column name, arrays by position.
+      if (schema === undefined || Array.isArray(schema)) {
+        throw new Error('createDataFrame(rdd, schema): give the schema of the rows, as a DDL string ("word STRING, n LONG") or a Schema; sparkfn does not sample an RDD to guess it.');
+      }
+      const resolvedSchema = typeof schema === "string" ? parseDdlSchema(schema) : schema;
+      return new DataFrame({ kind: "mapPartitions", input: rows.plan, mode: "toRows", fn: null, zero: null, schema: resolvedSchema }, this);
+    }
     let resolved: Schema;
     if (typeof schema === "string") resolved = parseDdlSchema(schema);
     else if (Array.isArray(schema)) resolved = inferSchema(rows, schema);
@@ -257,6 +317,11 @@ export class SparkSession implements QueryExecution {
 
   private async analyzed(plan: UnresolvedPlan): Promise<LogicalPlan> {
     this.assertRunning();
+    if (this.broadcastUploads.size) {
+      const uploads = [...this.broadcastUploads];
+      this.broadcastUploads.clear();
+      await Promise.all(uploads);
+    }
     return analyze(plan, {
       resolveScan: (format, paths, options, schema) => this.resolveScan(format, paths, options, schema),
       cached: (cacheId) => this.cacheManager.get(cacheId),
@@ -388,6 +453,7 @@ export class SparkSession implements QueryExecution {
       // The scheduler keeps updating these arrays when it recomputes lost output.
       onStageCompleted: (stageId, results) => {
         stages.push({ stageId, results });
+        this.applyAccumulators(results);
       },
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
       ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),

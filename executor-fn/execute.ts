@@ -7,6 +7,7 @@ import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { AnalysisError } from "../shared/plan/resolve.ts";
 import { runStageTask } from "./stage/run-stage.ts";
 import { TaskError } from "./task-error.ts";
+import { UserFunctionError } from "../shared/functions/compile.ts";
 import { logTask } from "./log.ts";
 
 export interface ExecuteOptions {
@@ -100,6 +101,8 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     }
     // A plan that does not fit its data (unknown column, bad types) will fail on every attempt.
     if (error instanceof AnalysisError) return failure({ type: "InvalidTask", message: error.message, retryable: false }, ids);
+    // A user function that throws or returns the wrong shape would do so again: report it at once.
+    if (error instanceof UserFunctionError) return failure({ type: "BadInput", message: error.message, retryable: false }, ids);
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     logTask("ERROR", "task failed", task, { error: message });
     return failure({ type: "Internal", message, retryable: true }, ids);

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { PartitionInput, ShuffleBlockRefSchema } from "./plan/physical.ts";
+import { AccumulatorUpdate } from "./plan/function.ts";
 
 export const TASK_PROTOCOL_VERSION = 2;
 
@@ -118,6 +119,8 @@ export const TaskSuccess = z.object({
   partition: Count,
   attempt: Count,
   output: TaskOutput,
+  /** What the task's functions added to accumulators; the driver applies the winning attempt's only. */
+  accumulators: z.array(AccumulatorUpdate).optional(),
   metrics: TaskMetrics,
 });
 export type TaskSuccess = z.infer<typeof TaskSuccess>;

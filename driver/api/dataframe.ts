@@ -10,11 +10,16 @@ import { formatTable } from "../format/table.ts";
 import { Column, SortOrderColumn } from "./column.ts";
 import { asColumn, count as countFn, type ColumnOrName } from "./functions.ts";
 import { GroupedData } from "./grouped-data.ts";
+import { ELEMENT_SCHEMA, RDD } from "./rdd.ts";
+import type { FunctionRuntime } from "../../shared/functions/compile.ts";
 
 export type RowObject = Record<string, Value>;
 
 /** What a DataFrame needs from its session: running and explaining plans. */
 export interface QueryExecution extends WriteExecution {
+  readonly defaultParallelism: number;
+  /** Runs user functions on the driver (an RDD reduce's final merge), with broadcasts and accumulators. */
+  readonly driverFunctions: FunctionRuntime;
   execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }>;
   stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }>;
   schemaOf(plan: UnresolvedPlan): Promise<Schema>;
@@ -242,8 +247,9 @@ export class DataFrame {
     return new DataFrameWriter(this.plan, this.session);
   }
 
-  get rdd(): { getNumPartitions(): Promise<number> } {
-    return { getNumPartitions: () => this.session.numPartitions(this.plan) };
+  /** The rows as an RDD of plain objects ({ column: value }). */
+  get rdd(): RDD<RowObject> {
+    return new RDD<RowObject>({ kind: "mapPartitions", input: this.plan, mode: "toObjects", fn: null, zero: null, schema: ELEMENT_SCHEMA }, this.session);
   }
 
   toString(): string {

@@ -78,6 +78,8 @@ const RESOLVE: Resolvers = {
   repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
   coalesce: async (p, r) => coalesce(await analyze(p.input, r), p.numPartitions),
   hint: async (p, r) => ({ kind: "hint", input: await analyze(p.input, r), hint: p.hint }),
+  mapPartitions: async (p, r) => ({ ...p, input: await analyze(p.input, r) }),
+  combineByKey: async (p, r) => ({ ...p, input: await analyze(p.input, r) }),
   dropDuplicates: async (p, r) => {
     const input = await analyze(p.input, r);
     const names = schemaOf(input).fields.map((f) => f.name);

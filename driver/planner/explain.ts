@@ -6,8 +6,11 @@ import { exprName, type Expr } from "../../shared/plan/expr.ts";
 import { inputsOf, type LogicalPlan, type PlanKind, type PlanOf, type SortOrder } from "../../shared/plan/logical.ts";
 import type { Partitioning, StageOperator, StageSource } from "../../shared/plan/physical.ts";
 import type { PlannedStage, StageGraph } from "./physical-planner.ts";
+import type { ShippedFunction } from "../../shared/plan/function.ts";
 
 const names = (list: readonly Expr[]) => list.map(exprName).join(", ");
+/** `rdd.map at job.ts:12`: where a user function came from. */
+const fnAt = (fn: ShippedFunction | null) => (fn ? ` ${fn.op}${fn.site ? ` at ${fn.site.file.split("/").at(-1)}:${fn.site.line}` : ""}` : "");
 const order = (o: SortOrder) => `${exprName(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`;
 
 type Lines = { [K in PlanKind]: (plan: PlanOf<K>) => string };
@@ -26,6 +29,8 @@ const LOGICAL: Lines = {
   repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
   coalesce: (p) => `Coalesce ${p.numPartitions}`,
   hint: (p) => `ResolvedHint (strategy=${p.hint})`,
+  mapPartitions: (p) => `MapPartitions ${p.mode}${fnAt(p.fn)}`,
+  combineByKey: (p) => `CombineByKey ${p.numPartitions}${fnAt(p.combiner.mergeValue)}`,
   union: (p) => `Union (${p.inputs.length} inputs)`,
   join: (p) => `Join ${p.how} [${p.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(p.rightKeys[i]!)}`).join(", ")}]${p.condition ? ` ${exprName(p.condition)}` : ""}`,
 };
@@ -64,6 +69,10 @@ function operator(op: StageOperator): string {
       return `Sort [${op.orders.map(order).join(", ")}]`;
     case "limit":
       return `Limit ${op.n}`;
+    case "mapPartitions":
+      return `MapPartitions ${op.mode}${fnAt(op.fn)}`;
+    case "combine":
+      return `CombineByKey(${op.merge === "values" ? "partial" : "final"})${fnAt(op.merge === "values" ? op.combiner.mergeValue : op.combiner.mergeCombiners)}`;
     case "broadcastJoin": {
       const pairs = op.probeKeys.map((k, i) => (op.buildSide === "right" ? `${exprName(k)} = ${exprName(op.buildKeys[i]!)}` : `${exprName(op.buildKeys[i]!)} = ${exprName(k)}`));
       const kind = op.probeKeys.length ? "BroadcastHashJoin" : "BroadcastNestedLoopJoin";

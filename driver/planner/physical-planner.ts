@@ -272,6 +272,21 @@ const RULES: Rules = {
     return reduce;
   },
   hint: (p, b) => build(p.input, b),
+  mapPartitions: (p, b) => {
+    const pipeline = build(p.input, b);
+    pipeline.operators.push({ kind: "mapPartitions", mode: p.mode, fn: p.fn, zero: p.zero, schema: p.schema });
+    return pipeline;
+  },
+  combineByKey: (p, b) => {
+    // Merge values per key in each map task, hash the keys (element [0]) across the shuffle, merge the partial results.
+    const pipeline = build(p.input, b);
+    pipeline.operators.push({ kind: "combine", merge: "values", combiner: p.combiner });
+    const element: Expr = { kind: "column", name: schemaOf(p.input).fields[0]!.name };
+    const key: Expr = { kind: "call", fn: "element_at", args: [element, { kind: "literal", value: 1, type: "int" }] };
+    const reduce = b.exchange(pipeline, { kind: "hash", keys: [key], numPartitions: p.numPartitions });
+    reduce.operators.push({ kind: "combine", merge: "combiners", combiner: p.combiner });
+    return reduce;
+  },
   join: (p, b) => {
     const buildSide = broadcastSide(p, b.options);
     if (buildSide) {

@@ -23,6 +23,9 @@ const ESTIMATE: Estimators = {
   repartition: (p) => estimateBytes(p.input),
   coalesce: (p) => estimateBytes(p.input),
   hint: (p) => estimateBytes(p.input),
+  // A user function's output size is unknown (flatMap may multiply it).
+  mapPartitions: () => undefined,
+  combineByKey: (p) => estimateBytes(p.input),
   union: (p) => sum(p.inputs.map(estimateBytes)),
   // A join's output can be far larger than its inputs: no estimate.
   join: () => undefined,

@@ -33,7 +33,9 @@ const INFER: Record<FileFormat, Infer> = {
   // JSON records vary from file to file (a partitioned dataset's first file may hold only whole
   // numbers of a double column): sample the start of up to 32 files.
   json: async (store, files) => inferJsonSchema((await Promise.all(files.slice(0, 32).map((f) => sampleText(store, f)))).join("\n")),
-  text: async () => ({ fields: [{ name: "value", type: "string", nullable: true }] }),
+  text: async (_store, _files, options) => ({
+    fields: [...(isTrue(options.wholetext) ? [{ name: "path", type: "string" as const, nullable: false }] : []), { name: "value", type: "string", nullable: true }],
+  }),
   parquet: (store, files) => parquetFileSchema(store, files),
 };
 
@@ -83,8 +85,14 @@ export async function resolveScan(
       }),
       schema,
       partitionColumns,
-      options: { header: isTrue(options.header), mode: parseMode(options.mode), corruptColumn: corrupt ? corruptName : null },
-      multiLine: isTrue(options.multiLine),
+      options: {
+        header: isTrue(options.header),
+        mode: parseMode(options.mode),
+        corruptColumn: corrupt ? corruptName : null,
+        ...(format === "text" && isTrue(options.wholetext) ? { wholeText: true } : {}),
+      },
+      // Whole-text files are read whole, as multi-line records are.
+      multiLine: isTrue(options.multiLine) || (format === "text" && isTrue(options.wholetext)),
     },
     columns: null,
     pushedFilters: [],

@@ -21,6 +21,8 @@ import { JoinTable } from "./join.ts";
 import { writeRows } from "./files/writers.ts";
 import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
+import { TaskFunctions } from "./task-functions.ts";
+import { combineStream, mapPartitionsStream } from "./rdd-operators.ts";
 
 type Batches = AsyncIterable<Row[]>;
 
@@ -29,6 +31,11 @@ interface OperatorContext {
   readonly memory: MemoryContext;
   /** The rows of a broadcast shuffle this task reads whole. */
   readonly broadcast: (shuffleId: number) => Promise<Row[]>;
+  /** The task's user functions (RDD operations, UDFs). */
+  readonly functions: TaskFunctions;
+  readonly partition: number;
+  /** "partition 3 of stage 1", for messages. */
+  readonly where: string;
 }
 
 /**
@@ -89,6 +96,8 @@ const APPLY: Apply = {
       if (out.length > 0) yield out;
     }
   },
+  mapPartitions: (op, input, schema, ctx) => mapPartitionsStream(op, input, schema, ctx),
+  combine: (op, input, _schema, ctx) => combineStream(op, input, ctx),
   limit: async function* (op, input) {
     let left = op.n;
     if (left === 0) return;
@@ -116,10 +125,15 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   coldStart = false;
   const stage = await loadStagePlan(task.stage, store);
   const counters: SourceCounters = { recordsIn: 0, shuffle: { bytesRead: 0, recordsRead: 0 }, files: { rowGroups: 0, rowGroupsSkipped: 0, malformed: 0 } };
+  const where = `partition ${task.partition} of stage ${task.stageId}`;
+  const functions = await TaskFunctions.forStage(stage, store, where);
   const ctx: OperatorContext = {
-    compile: { partition: task.partition },
+    compile: { partition: task.partition, functions: (fn) => functions.get(fn) },
     memory: memoryContext(task.memoryBudgetBytes),
     broadcast: (shuffleId) => broadcastReader(task, store, counters.shuffle)(shuffleId),
+    functions,
+    partition: task.partition,
+    where,
   };
 
   let shuffleWritten = { bytes: 0, records: 0 };
@@ -163,6 +177,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     output = { kind: "shuffle", uri, blocks };
   }
   const counts = store.counts;
+  const accumulators = functions.accumulatorUpdates();
   return {
     status: "ok",
     version: task.version,
@@ -170,6 +185,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     partition: task.partition,
     attempt: task.attempt,
     output,
+    ...(accumulators.length ? { accumulators } : {}),
     metrics: {
       durationMs: performance.now() - started,
       coldStart: isColdStart,

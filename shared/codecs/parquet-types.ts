@@ -74,5 +74,7 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
       return String(value);
     case "null":
       return null;
+    case "any":
+      return (typeof value === "string" ? JSON.parse(value) : value) as Value;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { DataType, type Scalar } from "./types.ts";
+import { ShippedFunction } from "./function.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
 export const ComparisonOp = z.enum(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
@@ -33,6 +34,7 @@ export const SCALAR_FUNCTIONS = {
   to_date: [1, 1],
   year: [1, 1],
   month: [1, 1],
+  element_at: [2, 2],
 } as const satisfies Record<string, readonly [number, number]>;
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
 export type ScalarFn = z.infer<typeof ScalarFn>;
@@ -51,6 +53,8 @@ export type Expr =
   | { readonly kind: "caseWhen"; readonly branches: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | null }
   | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[] }
   | { readonly kind: "rand"; readonly seed: number }
+  /** A user-defined function (udf()) over its arguments' values; its result is cast to `returnType`. */
+  | { readonly kind: "udf"; readonly name: string; readonly fn: ShippedFunction; readonly returnType: DataType; readonly args: readonly Expr[] }
   /** `arg: null` is count(*). */
   | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null };
 
@@ -75,6 +79,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
       .strict(),
     z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
+    z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable() }).strict(),
   ]),
 );
@@ -136,6 +141,8 @@ export function exprName(expr: Expr): string {
       return `${expr.fn}(${expr.args.map(exprName).join(", ")})`;
     case "rand":
       return `rand(${expr.seed})`;
+    case "udf":
+      return `${expr.name}(${expr.args.map(exprName).join(", ")})`;
     case "agg":
       return expr.fn === "countDistinct"
         ? `count(DISTINCT ${expr.arg ? exprName(expr.arg) : "*"})`
@@ -180,6 +187,7 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
       if (expr.otherwise) visit(expr.otherwise);
       return;
     case "call":
+    case "udf":
       return expr.args.forEach(visit);
     case "agg":
       if (expr.arg) visit(expr.arg);

@@ -24,6 +24,8 @@ export const ScanOptions = z
     mode: ParseMode,
     /** A string column of the schema that receives malformed records (PERMISSIVE), if any. */
     corruptColumn: z.string().nullable(),
+    /** Text: each file is one row [path, whole content] (Spark's `wholetext`, sc.wholeTextFiles). */
+    wholeText: z.boolean().optional(),
   })
   .strict();
 export type ScanOptions = z.infer<typeof ScanOptions>;

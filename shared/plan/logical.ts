@@ -8,7 +8,8 @@
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
 import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
 import { joinSchema, type JoinType } from "./join.ts";
-import type { ShuffleBlockRef } from "./physical.ts";
+import type { Combiner, RddMode, ShuffleBlockRef } from "./physical.ts";
+import type { ShippedFunction } from "./function.ts";
 import { isNumeric, type Row, type Scalar, type Schema } from "./types.ts";
 import type { FileFormat, ScanOptions } from "./file-source.ts";
 
@@ -56,6 +57,10 @@ export type LogicalPlan =
   | { readonly kind: "union"; readonly inputs: readonly LogicalPlan[] }
   /** broadcast(df): a join with this side (under narrow operators) ships it whole to every task of the other side. */
   | { readonly kind: "hint"; readonly input: LogicalPlan; readonly hint: "broadcast" }
+  /** An RDD operation (map, filter, mapPartitions, ...) or a conversion between RDD and DataFrame rows. */
+  | { readonly kind: "mapPartitions"; readonly input: LogicalPlan; readonly mode: RddMode; readonly fn: ShippedFunction | null; readonly zero: { readonly value: unknown } | null; readonly schema: Schema }
+  /** combineByKey over [key, value] elements: per-key merge on each side of a hash exchange on the key. */
+  | { readonly kind: "combineByKey"; readonly input: LogicalPlan; readonly combiner: Combiner; readonly numPartitions: number }
   /** Equi-join on leftKeys[i] = rightKeys[i], then `condition` (if any) on the joined row. */
   | { readonly kind: "join"; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly how: JoinType; readonly leftKeys: readonly Expr[]; readonly rightKeys: readonly Expr[]; readonly condition: Expr | null };
 
@@ -81,6 +86,8 @@ export type UnresolvedPlan =
   | { readonly kind: "coalesce"; readonly input: UnresolvedPlan; readonly numPartitions: number }
   | { readonly kind: "hint"; readonly input: UnresolvedPlan; readonly hint: "broadcast" }
   | { readonly kind: "dropDuplicates"; readonly input: UnresolvedPlan; readonly columns: readonly string[] }
+  | { readonly kind: "mapPartitions"; readonly input: UnresolvedPlan; readonly mode: RddMode; readonly fn: ShippedFunction | null; readonly zero: { readonly value: unknown } | null; readonly schema: Schema }
+  | { readonly kind: "combineByKey"; readonly input: UnresolvedPlan; readonly combiner: Combiner; readonly numPartitions: number }
   /** A subtree the session has cached: read from the cache once it is materialized. */
   | { readonly kind: "cacheMarker"; readonly input: UnresolvedPlan; readonly cacheId: number }
   /** df.union(other) (by position) or df.unionByName(other) (by column name). */
@@ -113,6 +120,8 @@ const SCHEMA_OF: SchemaRules = {
   repartition: (p) => schemaOf(p.input),
   coalesce: (p) => schemaOf(p.input),
   hint: (p) => schemaOf(p.input),
+  mapPartitions: (p) => p.schema,
+  combineByKey: (p) => schemaOf(p.input),
   join: (p) => joinSchema(schemaOf(p.left), schemaOf(p.right), p.how),
   union: (p) => {
     const schemas = p.inputs.map(schemaOf);
@@ -242,7 +251,8 @@ export function union(inputs: readonly LogicalPlan[]): LogicalPlan {
     }
     s.fields.forEach((f, i) => {
       const g = first.fields[i]!;
-      const compatible = f.type === g.type || f.type === "null" || g.type === "null" || (isNumeric(f.type) && isNumeric(g.type));
+      const compatible =
+        f.type === g.type || f.type === "null" || g.type === "null" || f.type === "any" || g.type === "any" || (isNumeric(f.type) && isNumeric(g.type));
       if (!compatible) throw new AnalysisError(`union: column ${i + 1} is ${g.type} ("${g.name}") in the first input but ${f.type} ("${f.name}") in input ${n + 1}; cast() one of them.`);
     });
   });

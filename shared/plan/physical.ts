@@ -9,6 +9,31 @@ import { JoinType, joinSchema } from "./join.ts";
 import { FileFormat, ScanOptions } from "./file-source.ts";
 import { outputField } from "./resolve.ts";
 import { Schema, type Field } from "./types.ts";
+import { ShippedFunction } from "./function.ts";
+
+/**
+ * What an RDD's narrow operator does with a partition's elements (each row's one column)
+ * and its user function: see executor-fn/stage/rdd-operators.ts. `toObjects` (df.rdd) turns
+ * rows into objects, `toRows` (createDataFrame(rdd, schema)) elements into rows.
+ */
+export const RddMode = z.enum([
+  "map", "flatMap", "filter", "mapValues", "flatMapValues", "keyBy", "mapPartitions", "mapPartitionsWithIndex",
+  "glom", "foreach", "foreachPartition", "reducePartition", "toObjects", "toRows",
+]);
+export type RddMode = z.infer<typeof RddMode>;
+
+/** A value that may be absent (JSON cannot say `undefined`). */
+const Zero = z.object({ value: z.unknown() }).strict().nullable();
+
+/**
+ * combineByKey's functions over [key, value] elements: a key's first value becomes
+ * createCombiner(v) (or mergeValue(copy of zero, v) when there is a zero, or v itself),
+ * later ones merge in with mergeValue; mergeCombiners joins two partial results.
+ */
+export const Combiner = z
+  .object({ createCombiner: ShippedFunction.nullable(), zero: Zero, mergeValue: ShippedFunction, mergeCombiners: ShippedFunction })
+  .strict();
+export type Combiner = z.infer<typeof Combiner>;
 
 export const STAGE_PLAN_VERSION = 1;
 
@@ -69,6 +94,10 @@ export const StageOperator = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("finalAggregate"), keys: z.array(z.string()), aggregates: z.array(AggCall) }).strict(),
   z.object({ kind: z.literal("sort"), orders: z.array(SortOrderSchema) }).strict(),
   z.object({ kind: z.literal("limit"), n: Int }).strict(),
+  /** An RDD operation over the partition's elements; `schema` is its output (one `value` column, or a DataFrame's for toRows). */
+  z.object({ kind: z.literal("mapPartitions"), mode: RddMode, fn: ShippedFunction.nullable(), zero: Zero, schema: Schema }).strict(),
+  /** combineByKey: map side merges values per key ("values"), reduce side merges partial results ("combiners"). */
+  z.object({ kind: z.literal("combine"), merge: z.enum(["values", "combiners"]), combiner: Combiner }).strict(),
   /**
    * A broadcast hash join: the build side is a whole (small) shuffle, read by every task
    * (the task's `broadcast` input); the stage's own rows are the probe side.
@@ -156,7 +185,8 @@ export const PartitionInput = z.discriminatedUnion("kind", [
       ),
     })
     .strict(),
-  z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()).readonly()]))) }).strict(),
+  /** Rows given by the driver (createDataFrame, parallelize): JSON values of the stage's schema. */
+  z.object({ kind: z.literal("rows"), rows: z.array(z.array(z.unknown())) }).strict(),
   z.object({ kind: z.literal("range"), start: z.number(), end: z.number(), step: z.number() }).strict(),
   /** Byte ranges of map outputs holding this reduce partition (empty ones left out). */
   z.object({ kind: z.literal("shuffle"), blocks: z.array(Block) }).strict(),
@@ -203,6 +233,10 @@ export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
       return { fields: [...op.groupBy.map((e) => outputField(e, input)), ...op.aggregates.map((a) => aggField(a, input))] };
     case "finalAggregate":
       // The input already carries keys then states named after the aggregates.
+      return input;
+    case "mapPartitions":
+      return op.schema;
+    case "combine":
       return input;
     case "broadcastJoin":
       return op.buildSide === "right" ? joinSchema(input, op.build.schema, op.how) : joinSchema(op.build.schema, input, op.how);

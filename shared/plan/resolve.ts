@@ -66,6 +66,8 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
       return { type: "int", nullable: false };
     case "to_date":
       return { type: "date", nullable: true };
+    case "element_at":
+      return { type: args[0]!.type === "array" ? "string" : "any", nullable: true };
   }
 }
 
@@ -122,6 +124,9 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       return typeOfCall(expr, schema);
     case "rand":
       return { type: "double", nullable: false };
+    case "udf":
+      expr.args.forEach((a) => typeOf(a, schema));
+      return { type: expr.returnType, nullable: true };
     case "agg": {
       const arg = expr.arg ? typeOf(expr.arg, schema) : undefined;
       switch (expr.fn) {

@@ -144,6 +144,7 @@ export const CASTS: Record<DataType, (v: V) => V> = {
   date: (v) => (typeof v === "string" ? toDate(v) : null),
   array: (v) => (Array.isArray(v) ? v : null),
   null: () => null,
+  any: (v) => v,
 };
 
 /** The helpers compiled expressions call, by name. */
@@ -219,6 +220,12 @@ export const RUNTIME = {
   },
   cast: (v: V, to: DataType) => CASTS[to](v),
   split,
+  /** Spark's element_at(array, i): 1-based, negative counts from the end; null when out of range. */
+  element_at: (a: V, i: V): V => {
+    if (!Array.isArray(a) || typeof i !== "number" || i === 0) return null;
+    const v: unknown = a[i > 0 ? i - 1 : a.length + i];
+    return v === undefined ? null : (v as V);
+  },
   /** Number of elements; -1 for null, as Spark by default. */
   size: (a: V) => (Array.isArray(a) ? a.length : -1),
 };

@@ -2,11 +2,12 @@
  * Data types and schemas. Values at run time are plain JSON-able JavaScript values:
  *   string → string, int/long/double → number (long is exact up to 2^53), boolean → boolean,
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), array → string[]
- *   (array<string>, as split() makes), null → null.
+ *   (array<string>, as split() makes), null → null; any → any JSON-able value (the elements of
+ *   an RDD, a UDF's declared "any" result), which only user functions look inside.
  */
 import { z } from "zod";
 
-export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "array", "null"]);
+export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "array", "null", "any"]);
 export type DataType = z.infer<typeof DataType>;
 
 export const Field = z.object({ name: z.string().min(1), type: DataType, nullable: z.boolean() }).strict();
@@ -46,6 +47,7 @@ export const TYPE_NAMES: Record<DataType, string> = {
   date: "date",
   array: "array<string>",
   null: "void",
+  any: "any",
 };
 
 const DDL_ALIASES: Record<string, DataType> = {

@@ -97,3 +97,8 @@ export function resultObjectUri(scratch: string, stageId: number, partition: num
 export function stagePlanUri(scratch: string, stageId: number, sha256: string): string {
   return `${withSlash(scratch)}stages/stage-${stageId}-${sha256.slice(0, 16)}.json`;
 }
+
+/** A broadcast variable's value (JSON), stored once and read by every task that captures it. */
+export function broadcastUri(appScratch: string, id: number): string {
+  return `${withSlash(appScratch)}broadcast/${id}.json`;
+}

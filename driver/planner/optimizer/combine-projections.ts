@@ -1,7 +1,7 @@
 /**
  * Project(a, Project(b, x)) → Project(a', x), where a' is `a` with every column it reads from
  * `b` replaced by the expression `b` computes for it: one pass, one row allocation. Skipped
- * when that would copy a non-deterministic expression (rand) that `a` reads more than once,
+ * when that would copy a non-deterministic expression (rand, a UDF) that `a` reads more than once,
  * since the copies would draw different values.
  */
 import { alias, exprName, type Expr } from "../../../shared/plan/expr.ts";
@@ -29,6 +29,7 @@ function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
         otherwise: expr.otherwise ? substitute(expr.otherwise, by) : null,
       };
     case "call":
+    case "udf":
       return { ...expr, args: expr.args.map((a) => substitute(a, by)) };
     case "agg":
       return { ...expr, arg: expr.arg ? substitute(expr.arg, by) : null };
@@ -36,7 +37,8 @@ function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
 }
 
 const unaliased = (e: Expr): Expr => (e.kind === "alias" ? e.expr : e);
-const deterministic = (e: Expr): boolean => !JSON.stringify(e).includes('"kind":"rand"');
+// A UDF may count with an accumulator or draw random numbers: never call it more often than written.
+const deterministic = (e: Expr): boolean => !/"kind":"(rand|udf)"/.test(JSON.stringify(e));
 
 function countRefs(exprs: readonly Expr[], name: string): number {
   return exprs.reduce((n, e) => n + (JSON.stringify(e).split(JSON.stringify({ kind: "column", name })).length - 1), 0);

@@ -22,6 +22,10 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "range":
     case "cachedRelation":
       return plan;
+    case "mapPartitions":
+    case "combineByKey":
+      // User functions see whole rows (or elements): their input keeps every column.
+      return { ...plan, input: prune(plan.input, null) };
     case "project":
     case "aggregate":
       // These produce new columns; their input needs only what their expressions read.

@@ -31,6 +31,7 @@ function element(name: string, type: Schema["fields"][number]["type"]): Element 
     case "date":
       return { ...optional, type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } };
     case "array":
+    case "any":
       return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   }
 }
@@ -45,6 +46,7 @@ function columnValues(rows: readonly Row[], i: number, type: Schema["fields"][nu
       case "date":
         return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);
       case "array":
+      case "any":
         return JSON.stringify(v);
       default:
         return v;

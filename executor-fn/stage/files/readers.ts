@@ -66,6 +66,8 @@ function convertJson(value: unknown, field: Field): Value | undefined {
       return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
     case "null":
       return null;
+    case "any":
+      return value as Value;
   }
 }
 
@@ -173,8 +175,9 @@ async function readJson(source: FileStageSource, file: FileSplit, store: ObjectS
   return out;
 }
 
-async function readText(_source: FileStageSource, file: FileSplit, store: ObjectStore): Promise<Row[]> {
+async function readText(source: FileStageSource, file: FileSplit, store: ObjectStore): Promise<Row[]> {
   const { text } = await readSplitText(store, file);
+  if (source.options.wholeText) return [[file.uri, text]];
   const lines = text.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   return lines.map((line) => [line.endsWith("\r") ? line.slice(0, -1) : line]);
