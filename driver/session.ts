@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
-import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
+import { TaskFault, type TaskMetrics, type TaskSuccess } from "../shared/task.ts";
 import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
 import { LimitedInvoker } from "./invoker/limited-invoker.ts";
 import { EventLog } from "./monitoring/event-log.ts";
@@ -601,7 +601,7 @@ export class SparkSession implements QueryExecution {
 }
 
 const FaultList = z.array(
-  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "corruptOutput", "slow"]) }).strict(),
+  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: TaskFault }).strict(),
 );
 
 function parseFaults(json: string | undefined): z.infer<typeof FaultList> {

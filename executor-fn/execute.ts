@@ -38,6 +38,7 @@ async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<Task
       return { type: "Throttled", message: "injected fault: Rate Exceeded (TooManyRequestsException)", retryable: true };
     case "loseOutput":
     case "corruptOutput":
+    case "failAfterRun":
       return undefined; // acted out after the task ran: see execute()
     case "slow":
       // A straggler: a slow container or a noisy neighbour. The task then runs normally.
@@ -80,6 +81,9 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     logTask("INFO", "task started", task, { input: task.input.kind });
     const result = await runStageTask(task, options.store());
     logTask("INFO", "task finished", task, { durationMs: Math.round(result.metrics.durationMs), recordsIn: result.metrics.recordsIn, recordsOut: result.metrics.recordsOut, coldStart: result.metrics.coldStart });
+    if (task.fault === "failAfterRun") {
+      return failure({ type: "Internal", message: "injected fault: the task ran, then its answer was lost", retryable: true }, ids);
+    }
     if (task.fault === "loseOutput" && result.output.kind === "shuffle") {
       // Succeed, but lose what was written, as a vanished executor disk would.
       await options.store().delete([result.output.uri]);

@@ -51,6 +51,14 @@ export type TaskErrorType = z.infer<typeof TaskErrorType>;
 const SafeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be 1-128 characters of A-Z a-z 0-9 . _ -");
 
 
+/**
+ * Test faults: throw before running, exit the process, hang, answer throttled, lose or
+ * corrupt the shuffle output written, start 8 s late, or run fully and then fail (as when
+ * a response is lost after the work was done: the attempt's effects must not count).
+ */
+export const TaskFault = z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "corruptOutput", "slow", "failAfterRun"]);
+export type TaskFault = z.infer<typeof TaskFault>;
+
 export const StageTask = z
   .object({
     version: z.literal(TASK_PROTOCOL_VERSION),
@@ -82,7 +90,7 @@ export const StageTask = z
      * Test-only fault for this attempt; honoured only where SPARKFN_ALLOW_FAULT_INJECTION=1
      * is set on the function (or in local worker threads), refused elsewhere.
      */
-    fault: z.enum(["throw", "exit", "hang", "throttle", "loseOutput", "corruptOutput", "slow"]).optional(),
+    fault: TaskFault.optional(),
   })
   .strict();
 export type StageTask = z.infer<typeof StageTask>;

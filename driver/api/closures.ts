@@ -82,27 +82,30 @@ interface AstNode {
   [key: string]: unknown;
 }
 
-/** Calls `visit` on every node, telling whether it sits inside a non-arrow function. */
-function walk(node: AstNode, visit: (n: AstNode, inFunction: boolean) => void, inFunction = false): void {
+/**
+ * Calls `visit` on every node, telling whether it sits inside a non-arrow function nested in
+ * the shipped one (whose own `this` is not the job's: executors call it without one).
+ */
+function walk(node: AstNode, visit: (n: AstNode, inFunction: boolean) => void, root: AstNode, inFunction = false): void {
   visit(node, inFunction);
-  const inner = inFunction || node.type === "FunctionExpression" || node.type === "FunctionDeclaration";
+  const inner = inFunction || ((node.type === "FunctionExpression" || node.type === "FunctionDeclaration") && node !== root);
   for (const value of Object.values(node)) {
     if (Array.isArray(value)) {
-      for (const v of value) if (v && typeof v === "object" && typeof (v as AstNode).type === "string") walk(v as AstNode, visit, inner);
+      for (const v of value) if (v && typeof v === "object" && typeof (v as AstNode).type === "string") walk(v as AstNode, visit, root, inner);
     } else if (value && typeof value === "object" && typeof (value as AstNode).type === "string") {
-      walk(value as AstNode, visit, inner);
+      walk(value as AstNode, visit, root, inner);
     }
   }
 }
 
-function parseFunction(text: string): { source: string; ast: AstNode } | undefined {
+function parseFunction(text: string): { source: string; ast: AstNode; root: AstNode } | undefined {
   // Methods (`m(x) { ... }`, `async m() {}`, `*m() {}`) print without the `function` keyword.
   const candidates = [text, text.startsWith("async ") ? `async function ${text.slice(6)}` : `function ${text}`];
   for (const source of candidates) {
     try {
       const program = parse(`(${source}\n)`, { ecmaVersion: "latest", locations: true }) as unknown as { body: { type: string; expression?: AstNode }[] };
       const expr = program.body.length === 1 ? program.body[0]!.expression : undefined;
-      if (expr && (expr.type === "ArrowFunctionExpression" || expr.type === "FunctionExpression")) return { source, ast: program as unknown as AstNode };
+      if (expr && (expr.type === "ArrowFunctionExpression" || expr.type === "FunctionExpression")) return { source, ast: program as unknown as AstNode, root: expr };
     } catch {
       // try the next reading
     }
@@ -171,7 +174,7 @@ export function shipFunction(op: string, fn: unknown, captures?: Captures, site:
   if (/^class[\s{]/.test(text)) throw new ClosureError(`${op} at ${at(site)}: a class is not a function that can be called per element.`);
   const parsed = parseFunction(text);
   if (!parsed) throw new ClosureError(`${op} at ${at(site)}: cannot read the function's source as JavaScript: ${text.slice(0, 80)}`);
-  const { source, ast } = parsed;
+  const { source, ast, root } = parsed;
   const line = (n: AstNode) => n.loc?.start.line ?? 1;
   walk(ast, (node, inFunction) => {
     if (node.type === "ThisExpression" && !inFunction) {
@@ -180,16 +183,20 @@ export function shipFunction(op: string, fn: unknown, captures?: Captures, site:
     if (node.type === "ImportExpression" || node.type === "MetaProperty") {
       throw new ClosureError(`${op}: the function at ${at(site, line(node))} imports a module; shipped functions cannot import. See "Dependencies in shipped code" in the README.`);
     }
-  });
+  }, root);
   const { globals } = analyze(ast as unknown as Parameters<typeof analyze>[0]);
   const argumentsAllowed = new Set<AstNode>();
   walk(ast, (node, inFunction) => {
-    if (node.type === "Identifier" && node.name === "arguments" && inFunction) argumentsAllowed.add(node);
-  });
+    if (node.type === "Identifier" && node.name === "arguments" && (inFunction || root.type === "FunctionExpression")) argumentsAllowed.add(node);
+  }, root);
   for (const [name, node] of globals) {
     if (ALLOWED_GLOBALS.has(name)) continue;
     const ref = node as unknown as AstNode;
     if (name === "arguments" && argumentsAllowed.has(ref)) continue;
+    // Test runners (vitest) rewrite import() and imported names into calls of their own helpers.
+    if (/^__vit?e?_ssr_/.test(name)) {
+      throw new ClosureError(`${op}: the function at ${at(site)} imports a module or uses an imported name; shipped functions cannot import. Pass data in the captures object; see "Dependencies in shipped code" in the README.`);
+    }
     const hint =
       name === "require"
         ? "shipped functions cannot load modules. See \"Dependencies in shipped code\" in the README."

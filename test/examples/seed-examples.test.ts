@@ -52,3 +52,54 @@ describe("seed salted join", () => {
     expect(JSON.parse((await submit("seed-salted-join.ts")).trim())).toEqual({ joinedRows, keys: keys.size });
   });
 });
+
+describe("seed RDD, broadcast and UDF examples", () => {
+  const rowsOf = () =>
+    transactionCsvFiles(DEMO_DATA).flatMap((csv) =>
+      csv.trim().split("\n").slice(1).map((line) => {
+        const [id, category, amount] = line.split(",");
+        return { id: Number(id), category: category!, amount: amount === "" ? null : parseFloat(amount!) };
+      }),
+    );
+  const jsonLines = (out: string) => out.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it("word count: textFile → flatMap → map → reduceByKey", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const counts = new Map<string, number>();
+    for (const line of (await readFile(path.join(ROOT, "README.md"), "utf8")).split("\n")) {
+      for (const w of line.toLowerCase().split(/[^a-z0-9']+/)) if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+    const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10).map(([word, n]) => ({ word, n }));
+    const lines = jsonLines(await submit("seed-word-count.ts"));
+    expect(lines.slice(0, 10)).toEqual(top);
+    expect(lines[10]).toEqual({ distinctWords: counts.size });
+  });
+
+  it("broadcast lookup table enrichment, then groupBy/sum", async () => {
+    const categoryMap: Record<string, string> = { Electronics: "Devices & gadgets", Clothing: "Apparel", Books: "Media" };
+    const totals = new Map<string, number>();
+    for (const r of rowsOf()) {
+      const d = categoryMap[r.category] ?? "Unknown";
+      if (r.amount !== null) totals.set(d, (totals.get(d) ?? 0) + r.amount);
+    }
+    const lines = jsonLines(await submit("seed-broadcast-enrichment.ts"));
+    expect(lines.map((l) => l.description)).toEqual([...totals.keys()].sort());
+    for (const l of lines) expect(l.total as number).toBeCloseTo(totals.get(l.description as string)!, 4);
+  });
+
+  it("a UDF over a column, cached, counted per value and written as Parquet", async () => {
+    const counts = new Map<string, number>();
+    for (const r of rowsOf()) counts.set(r.category.toUpperCase(), (counts.get(r.category.toUpperCase()) ?? 0) + 1);
+    const lines = jsonLines(await submit("seed-udf.ts"));
+    expect(lines).toEqual([...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([processed_name, count]) => ({ processed_name, count })));
+  });
+
+  it("glom().map(len) and mapPartitions partition statistics", async () => {
+    const out = await submit("seed-partition-stats.ts");
+    const { recordsPerPartition } = jsonLines(out)[0] as { recordsPerPartition: number[] };
+    expect(recordsPerPartition.reduce((a, b) => a + b, 0)).toBe(DEMO_DATA.files * DEMO_DATA.rowsPerFile);
+    const stats = [...out.matchAll(/^Partition (\d+): (\d+) records/gm)].map((m) => Number(m[2]));
+    expect(stats).toEqual(recordsPerPartition);
+    expect(out).toMatch(/Executor status: .*"peakInvocations":[1-9]/);
+  });
+});

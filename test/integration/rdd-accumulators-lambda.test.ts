@@ -1,0 +1,3 @@
+import { defineAccumulatorChecks } from "../support/accumulator-checks.ts";
+
+defineAccumulatorChecks("lambda");
