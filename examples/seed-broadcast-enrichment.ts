@@ -29,11 +29,7 @@ const categoryMap: Record<string, string> = { Electronics: "Devices & gadgets", 
 const broadcastMap = spark.sparkContext.broadcast(categoryMap);
 
 // A transformation over the rows (as objects), with the broadcast table in its captures.
-type Row = { id: number; category: string; amount: number | null };
-const enriched = transactions.rdd.map(
-  (row: Row, { lookup }: { lookup: { value: Record<string, string> } }) => [row.id, lookup.value[row.category] ?? "Unknown", row.amount],
-  { lookup: broadcastMap },
-);
+const enriched = transactions.rdd.map((row, { lookup }) => [row.id, lookup.value[row.category as string] ?? "Unknown", row.amount], { lookup: broadcastMap });
 
 // Back to a DataFrame for the aggregation; the action runs it and brings the summary to the driver.
 const summary = await spark.createDataFrame(enriched, "id LONG, description STRING, amount DOUBLE").groupBy("description").agg(sum("amount").alias("total")).orderBy("description").collect();

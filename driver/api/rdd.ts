@@ -22,6 +22,8 @@ import { compileFunction } from "../../shared/functions/compile.ts";
 import { callSite, isCaptures, shipFunction, type Captures } from "./closures.ts";
 import { BUILTINS } from "./rdd-builtins.ts";
 import type { QueryExecution } from "./dataframe.ts";
+import type { Broadcast } from "./broadcast.ts";
+import type { Accumulator } from "./accumulator.ts";
 
 /** The one column of an RDD's rows. */
 export const ELEMENT_SCHEMA: Schema = { fields: [{ name: "value", type: "any", nullable: true }] };
@@ -73,24 +75,24 @@ export class RDD<T = unknown> {
 
   // ---- narrow transformations ----
 
-  map<U>(fn: (x: T, env: never) => U, captures?: Captures): RDD<U> {
+  map<U, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => U, captures?: E): RDD<U> {
     return this.mapped("map", this.ship("map", fn, captures));
   }
 
-  flatMap<U>(fn: (x: T, env: never) => Iterable<U>, captures?: Captures): RDD<U> {
+  flatMap<U, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => Iterable<U>, captures?: E): RDD<U> {
     return this.mapped("flatMap", this.ship("flatMap", fn, captures));
   }
 
-  filter(fn: (x: T, env: never) => unknown, captures?: Captures): RDD<T> {
+  filter<E extends Captures = Captures>(fn: (x: T, env: Env<E>) => unknown, captures?: E): RDD<T> {
     return this.mapped("filter", this.ship("filter", fn, captures));
   }
 
   /** `fn` gets the partition's elements as an array and returns an iterable of new elements. */
-  mapPartitions<U>(fn: (elements: T[], env: never) => Iterable<U>, captures?: Captures): RDD<U> {
+  mapPartitions<U, E extends Captures = Captures>(fn: (elements: T[], env: Env<E>) => Iterable<U>, captures?: E): RDD<U> {
     return this.mapped("mapPartitions", this.ship("mapPartitions", fn, captures));
   }
 
-  mapPartitionsWithIndex<U>(fn: (index: number, elements: T[], env: never) => Iterable<U>, captures?: Captures): RDD<U> {
+  mapPartitionsWithIndex<U, E extends Captures = Captures>(fn: (index: number, elements: T[], env: Env<E>) => Iterable<U>, captures?: E): RDD<U> {
     return this.mapped("mapPartitionsWithIndex", this.ship("mapPartitionsWithIndex", fn, captures));
   }
 
@@ -99,15 +101,15 @@ export class RDD<T = unknown> {
     return this.mapped("glom", null);
   }
 
-  keyBy<K>(fn: (x: T, env: never) => K, captures?: Captures): RDD<[K, T]> {
+  keyBy<K, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => K, captures?: E): RDD<[K, T]> {
     return this.mapped("keyBy", this.ship("keyBy", fn, captures));
   }
 
-  mapValues<U>(fn: (v: ValueOf<T>, env: never) => U, captures?: Captures): RDD<[KeyOf<T>, U]> {
+  mapValues<U, E extends Captures = Captures>(fn: (v: ValueOf<T>, env: Env<E>) => U, captures?: E): RDD<[KeyOf<T>, U]> {
     return this.mapped("mapValues", this.ship("mapValues", fn, captures));
   }
 
-  flatMapValues<U>(fn: (v: ValueOf<T>, env: never) => Iterable<U>, captures?: Captures): RDD<[KeyOf<T>, U]> {
+  flatMapValues<U, E extends Captures = Captures>(fn: (v: ValueOf<T>, env: Env<E>) => Iterable<U>, captures?: E): RDD<[KeyOf<T>, U]> {
     return this.mapped("flatMapValues", this.ship("flatMapValues", fn, captures));
   }
 
@@ -146,11 +148,11 @@ export class RDD<T = unknown> {
    * createCombiner(v), later ones merge in with mergeValue(c, v), and partitions' results
    * merge with mergeCombiners(c1, c2). The captures go to all three functions.
    */
-  combineByKey<C>(
-    createCombiner: (v: ValueOf<T>, env: never) => C,
-    mergeValue: (c: C, v: ValueOf<T>, env: never) => C,
-    mergeCombiners: (a: C, b: C, env: never) => C,
-    capturesOrPartitions?: Extra,
+  combineByKey<C, E extends Captures = Captures>(
+    createCombiner: (v: ValueOf<T>, env: Env<E>) => C,
+    mergeValue: (c: C, v: ValueOf<T>, env: Env<E>) => C,
+    mergeCombiners: (a: C, b: C, env: Env<E>) => C,
+    capturesOrPartitions?: E | number,
     numPartitions?: number,
   ): RDD<[KeyOf<T>, C]> {
     const { captures, numPartitions: n } = extras(capturesOrPartitions, numPartitions);
@@ -163,18 +165,18 @@ export class RDD<T = unknown> {
     return this.combined(combiner, n, "combineByKey");
   }
 
-  reduceByKey(fn: (a: ValueOf<T>, b: ValueOf<T>, env: never) => ValueOf<T>, capturesOrPartitions?: Extra, numPartitions?: number): RDD<[KeyOf<T>, ValueOf<T>]> {
+  reduceByKey<E extends Captures = Captures>(fn: (a: ValueOf<T>, b: ValueOf<T>, env: Env<E>) => ValueOf<T>, capturesOrPartitions?: E | number, numPartitions?: number): RDD<[KeyOf<T>, ValueOf<T>]> {
     const { captures, numPartitions: n } = extras(capturesOrPartitions, numPartitions);
     const f = this.ship("reduceByKey", fn, captures);
     return this.combined({ createCombiner: null, zero: null, mergeValue: f, mergeCombiners: f }, n, "reduceByKey");
   }
 
   /** Per key: fold the values into a copy of `zero` with seqOp, merge partitions' results with combOp. */
-  aggregateByKey<U>(
+  aggregateByKey<U, E extends Captures = Captures>(
     zero: U,
-    seqOp: (acc: U, v: ValueOf<T>, env: never) => U,
-    combOp: (a: U, b: U, env: never) => U,
-    capturesOrPartitions?: Extra,
+    seqOp: (acc: U, v: ValueOf<T>, env: Env<E>) => U,
+    combOp: (a: U, b: U, env: Env<E>) => U,
+    capturesOrPartitions?: E | number,
     numPartitions?: number,
   ): RDD<[KeyOf<T>, U]> {
     const { captures, numPartitions: n } = extras(capturesOrPartitions, numPartitions);
@@ -187,7 +189,7 @@ export class RDD<T = unknown> {
     return this.combined(combiner, n, "aggregateByKey");
   }
 
-  foldByKey(zero: ValueOf<T>, fn: (a: ValueOf<T>, b: ValueOf<T>, env: never) => ValueOf<T>, capturesOrPartitions?: Extra, numPartitions?: number): RDD<[KeyOf<T>, ValueOf<T>]> {
+  foldByKey<E extends Captures = Captures>(zero: ValueOf<T>, fn: (a: ValueOf<T>, b: ValueOf<T>, env: Env<E>) => ValueOf<T>, capturesOrPartitions?: E | number, numPartitions?: number): RDD<[KeyOf<T>, ValueOf<T>]> {
     return this.aggregateByKey(zero, fn, fn, capturesOrPartitions, numPartitions);
   }
 
@@ -202,9 +204,9 @@ export class RDD<T = unknown> {
   }
 
   /** Elements grouped by fn(x): [key, elements]. */
-  groupBy<K>(fn: (x: T, env: never) => K, capturesOrPartitions?: Extra, numPartitions?: number): RDD<[K, T[]]> {
+  groupBy<K, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => K, capturesOrPartitions?: E | number, numPartitions?: number): RDD<[K, T[]]> {
     const { captures, numPartitions: n } = extras(capturesOrPartitions, numPartitions);
-    return (this.keyBy(fn, captures) as RDD<[K, T]>).groupByKey(n) as unknown as RDD<[K, T[]]>;
+    return (this.keyBy(fn, captures as E | undefined) as RDD<[K, T]>).groupByKey(n) as unknown as RDD<[K, T[]]>;
   }
 
   distinct(numPartitions?: number): RDD<T> {
@@ -253,7 +255,7 @@ export class RDD<T = unknown> {
    * then a sort within each partition). Keys compare as Spark SQL values: numbers, strings,
    * arrays element by element; nulls first when ascending.
    */
-  sortBy<K>(fn: (x: T, env: never) => K, ascending = true, captures?: Captures): RDD<T> {
+  sortBy<K, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => K, ascending = true, captures?: E): RDD<T> {
     const keyed = this.keyBy(fn, captures);
     return keyed.sortByKey(ascending).mapped("map", this.builtin("sortBy", "valueOf"));
   }
@@ -328,7 +330,7 @@ export class RDD<T = unknown> {
     return this.mapped<U>("reducePartition", shipFunction(`rdd.${op}`, seqOp, captures), { value: structuredClone(zero) }).collect();
   }
 
-  async reduce(fn: (a: T, b: T, env: never) => T, captures?: Captures): Promise<T> {
+  async reduce<E extends Captures = Captures>(fn: (a: T, b: T, env: Env<E>) => T, captures?: E): Promise<T> {
     const shipped = shipFunction("rdd.reduce", fn, captures);
     const partials = await this.mapped<T>("reducePartition", shipped, null).collect();
     if (partials.length === 0) throw new Error("rdd.reduce(): the RDD is empty; use fold() with a zero value for empty RDDs.");
@@ -337,13 +339,13 @@ export class RDD<T = unknown> {
   }
 
   /** Like reduce, from a zero value that each partition and the final merge start from. */
-  async fold(zero: T, fn: (a: T, b: T, env: never) => T, captures?: Captures): Promise<T> {
+  async fold<E extends Captures = Captures>(zero: T, fn: (a: T, b: T, env: Env<E>) => T, captures?: E): Promise<T> {
     const partials = await this.partials<T>("fold", zero, fn, captures);
     const f = compileFunction(shipFunction("rdd.fold", fn, captures), this.session.driverFunctions);
     return partials.reduce((a, b) => f(a, b) as T, structuredClone(zero));
   }
 
-  async aggregate<U>(zero: U, seqOp: (acc: U, x: T, env: never) => U, combOp: (a: U, b: U, env: never) => U, captures?: Captures): Promise<U> {
+  async aggregate<U, E extends Captures = Captures>(zero: U, seqOp: (acc: U, x: T, env: Env<E>) => U, combOp: (a: U, b: U, env: Env<E>) => U, captures?: E): Promise<U> {
     const partials = await this.partials<U>("aggregate", zero, seqOp, captures);
     const comb = compileFunction(shipFunction("rdd.aggregate", combOp, captures), this.session.driverFunctions);
     return partials.reduce((a, b) => comb(a, b) as U, structuredClone(zero));
@@ -374,11 +376,11 @@ export class RDD<T = unknown> {
   }
 
   /** Runs fn on every element on the executors (for its effect on accumulators, or logging). */
-  async foreach(fn: (x: T, env: never) => void, captures?: Captures): Promise<void> {
+  async foreach<E extends Captures = Captures>(fn: (x: T, env: Env<E>) => void, captures?: E): Promise<void> {
     await this.mapped("foreach", this.ship("foreach", fn, captures)).collect();
   }
 
-  async foreachPartition(fn: (elements: T[], env: never) => void, captures?: Captures): Promise<void> {
+  async foreachPartition<E extends Captures = Captures>(fn: (elements: T[], env: Env<E>) => void, captures?: E): Promise<void> {
     await this.mapped("foreachPartition", this.ship("foreachPartition", fn, captures)).collect();
   }
 
@@ -397,6 +399,14 @@ export class RDD<T = unknown> {
     return `RDD[${this.plan.kind}]`;
   }
 }
+
+/**
+ * What a function receives as its last argument for a captures object: the same data, a
+ * broadcast variable as `{ value }`, an accumulator as `{ add(v) }`.
+ */
+export type Env<C> = {
+  readonly [K in keyof C]: C[K] extends Broadcast<infer V> ? { readonly value: V } : C[K] extends Accumulator<infer A> ? { add(value: A extends readonly (infer I)[] ? I : number): void } : C[K];
+};
 
 type KeyOf<T> = T extends readonly [infer K, unknown] ? K : unknown;
 type ValueOf<T> = T extends readonly [unknown, infer V] ? V : unknown;
