@@ -2,6 +2,7 @@
  * The `sparkfn` command line:
  *   sparkfn submit job.ts [--master M] [--conf k=v ...]   run a job script, as spark-submit does
  *   sparkfn stack                                         show the deployed engine the driver finds
+ *   sparkfn report <eventlog> [-o report.html]            write an event log's HTML report
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,6 +10,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { discoverDeployment } from "./deployment.ts";
 import { jobStatus, sendJob } from "./batch/jobs-cli.ts";
 import { setLaunchDefaults, stopActiveSession } from "./session.ts";
+import { setConsoleProgressDefault } from "./monitoring/progress.ts";
+import { writeReport } from "./monitoring/report/index.ts";
 
 /** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;
@@ -44,6 +47,8 @@ export function buildCli(): Command {
     .action(async (script: string, opts: { master?: string; conf: [string, string][] }) => {
       // As spark-submit with a history server in mind: keep an event log unless told otherwise.
       setLaunchDefaults([["spark.eventLog.enabled", "true"], ...(opts.master ? [["spark.master", opts.master] as [string, string]] : []), ...opts.conf]);
+      // Stage progress and each job's cost on stderr, unless spark.ui.showConsoleProgress=false.
+      setConsoleProgressDefault(true);
       process.once("SIGINT", onInterrupt);
       try {
         await import(pathToFileURL(path.resolve(script)).href);
@@ -72,6 +77,18 @@ export function buildCli(): Command {
       const status = await jobStatus(runId, opts.stackName);
       if (!status) throw new Error(`No run "${runId}" (no status marker yet: the message may still be queued).`);
       console.log(JSON.stringify(status, null, 2));
+    });
+
+  program
+    .command("report")
+    .description("write one self-contained HTML page (jobs, stage DAGs, task timelines, histograms, cost) from an event log")
+    .argument("<eventlog>", "the event log: a .jsonl path, file:// or s3:// URI (sparkfn submit prints where it wrote it)")
+    .option("-o, --output <file>", "the HTML file to write (default: <log name>.html in the current folder)")
+    .action(async (eventLog: string, opts: { output?: string }) => {
+      const name = (eventLog.split("/").pop() || "report").replace(/\.jsonl?$/, "");
+      const written = await writeReport(eventLog, opts.output ?? `${name}.html`);
+      if (written.invalidLines) console.error(`sparkfn: ${written.invalidLines} line(s) of ${eventLog} are not valid events; the report leaves them out.`);
+      console.log(`Report of ${written.events} events written to ${written.path}`);
     });
 
   program

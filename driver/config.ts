@@ -18,6 +18,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.sql.adaptive.skewJoin.skewedPartitionFactor": "a join partition is skewed above this many times the median (default 5)",
   "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes": "... and above this size (default 256m)",
   "spark.speculation": "run a second attempt of slow tasks (default false)",
+  "spark.ui.showConsoleProgress": "stage progress bars (a line per stage without a terminal) and each job's cost on stderr (default: on under sparkfn submit or with a terminal on stderr)",
   "spark.speculation.multiplier": "how many times slower than the median a task must be (default 1.5)",
   "spark.speculation.quantile": "share of a stage's tasks done before speculating (default 0.75)",
   "spark.speculation.minTaskRuntime": "never speculate on a task younger than this (default 100ms)",

@@ -16,6 +16,7 @@ import { EventLog } from "./monitoring/event-log.ts";
 import { StatusTracker } from "./monitoring/status-tracker.ts";
 import { estimateCost, type CostEstimate } from "./monitoring/cost-estimate.ts";
 import { logLevel } from "./monitoring/log.ts";
+import { ConsoleProgress, showConsoleProgress } from "./monitoring/progress.ts";
 import { SparkContext } from "./api/spark-context.ts";
 import { RDD } from "./api/rdd.ts";
 import { Broadcast } from "./api/broadcast.ts";
@@ -93,6 +94,7 @@ export class SparkSession implements QueryExecution {
       this.eventLog = new EventLog(dir, appId, () => (isS3Uri(backend.scratch) ? backend.store : new S3ObjectStore()));
       this.listeners.push(this.eventLog);
     }
+    if (showConsoleProgress(conf)) this.listeners.push(new ConsoleProgress());
     this.emit({ event: "ApplicationStart", appId, appName: conf.get("spark.app.name", "sparkfn")!, master: conf.get("spark.master", "local[*]")!, sparkfnVersion: SPARKFN_VERSION });
   }
 
