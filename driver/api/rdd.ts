@@ -255,13 +255,16 @@ export class RDD<T = unknown> {
    * then a sort within each partition). Keys compare as Spark SQL values: numbers, strings,
    * arrays element by element; nulls first when ascending.
    */
-  sortBy<K, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => K, ascending = true, captures?: E): RDD<T> {
-    const keyed = this.keyBy(fn, captures);
-    return keyed.sortByKey(ascending).mapped("map", this.builtin("sortBy", "valueOf"));
+  sortBy<K, E extends Captures = Captures>(fn: (x: T, env: Env<E>) => K, ascending = true, capturesOrPartitions?: E | number, numPartitions?: number): RDD<T> {
+    const { captures, numPartitions: n } = extras(capturesOrPartitions, numPartitions);
+    const keyed = this.keyBy(fn, captures as E | undefined);
+    return keyed.sortByKey(ascending, n).mapped("map", this.builtin("sortBy", "valueOf"));
   }
 
-  sortByKey(ascending = true): RDD<T> {
-    return this.with({ kind: "sort", input: this.plan, orders: [{ expr: keyExpr, ascending, nullsFirst: ascending }] });
+  /** Sorted by key into numPartitions ranges (default spark.default.parallelism). */
+  sortByKey(ascending = true, numPartitions?: number): RDD<T> {
+    const n = checkPartitions("rdd.sortByKey", numPartitions ?? this.session.defaultParallelism);
+    return this.with({ kind: "sort", input: this.plan, orders: [{ expr: keyExpr, ascending, nullsFirst: ascending }], numPartitions: n });
   }
 
   /**
@@ -370,9 +373,15 @@ export class RDD<T = unknown> {
     return (this.mapped<[T, null]>("map", this.builtin("countByValue", "pairWithNull")) as RDD<[T, null]>).countByKey() as Promise<Map<T, number>>;
   }
 
-  /** The pairs as a Map (a later pair of the same key wins, as in Spark). */
+  /** The pairs as a Map (keys compared by value, as everywhere in RDDs: a later pair of the same key wins). */
   async collectAsMap(): Promise<Map<KeyOf<T>, ValueOf<T>>> {
-    return new Map((await this.collect()) as unknown as [KeyOf<T>, ValueOf<T>][]);
+    const byValue = new Map<string, [KeyOf<T>, ValueOf<T>]>();
+    for (const [k, v] of (await this.collect()) as unknown as [KeyOf<T>, ValueOf<T>][]) {
+      const id = JSON.stringify(k) ?? "null";
+      byValue.delete(id); // keep the later pair's position too
+      byValue.set(id, [k, v]);
+    }
+    return new Map(byValue.values());
   }
 
   /** Runs fn on every element on the executors (for its effect on accumulators, or logging). */

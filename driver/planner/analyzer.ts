@@ -73,7 +73,7 @@ const RESOLVE: Resolvers = {
     p.groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), g.name));
     return aggregate(input, p.groupBy, p.aggregates);
   },
-  sort: async (p, r) => sort(await analyze(p.input, r), p.orders),
+  sort: async (p, r) => sort(await analyze(p.input, r), p.orders, p.numPartitions),
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
   repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
   coalesce: async (p, r) => coalesce(await analyze(p.input, r), p.numPartitions),

@@ -251,6 +251,12 @@ const RULES: Rules = {
   sort: (p, b) => {
     const pipeline = build(p.input, b);
     const orders = [...p.orders];
+    // An RDD sort keeps the partition count it was given (Spark does not adapt RDD shuffles).
+    if (p.numPartitions !== undefined) {
+      const fixed = b.exchange(pipeline, { kind: "range", orders, numPartitions: p.numPartitions, bounds: null });
+      fixed.operators.push({ kind: "sort", orders });
+      return fixed;
+    }
     // One partition is already the whole input: sort it where it is.
     if (pipeline.numPartitions <= 1 && pipeline.coalesceTo === undefined) {
       pipeline.operators.push({ kind: "sort", orders });

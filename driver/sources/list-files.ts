@@ -35,7 +35,10 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-async function listDirectory(store: ObjectStore, prefix: string): Promise<ObjectInfo[]> {
+/** Empty objects are skipped (S3 folder markers, empty part files) unless `keepEmpty` (whole-text reads: every file is a record). */
+const isData = (o: ObjectInfo, keepEmpty: boolean) => o.size > 0 || (keepEmpty && !o.uri.endsWith("/"));
+
+async function listDirectory(store: ObjectStore, prefix: string, keepEmpty: boolean): Promise<ObjectInfo[]> {
   const committed = await readManifest(store, prefix);
   const all = await store.list(prefix);
   if (committed) {
@@ -44,24 +47,24 @@ async function listDirectory(store: ObjectStore, prefix: string): Promise<Object
       const uri = `${prefix}${f.name}`;
       const size = sizes.get(uri);
       if (size === undefined) throw new Error(`The committed file ${uri}, listed in ${prefix}_SUCCESS, is missing: the dataset was changed outside sparkfn.`);
-      return size > 0 ? [{ uri, size }] : [];
+      return isData({ uri, size }, keepEmpty) ? [{ uri, size }] : [];
     });
   }
-  return all.filter((o) => o.size > 0 && !hiddenBelow(prefix, o.uri));
+  return all.filter((o) => isData(o, keepEmpty) && !hiddenBelow(prefix, o.uri));
 }
 
-export async function listInputFiles(store: ObjectStore, path: string): Promise<ObjectInfo[]> {
+export async function listInputFiles(store: ObjectStore, path: string, keepEmpty = false): Promise<ObjectInfo[]> {
   if (GLOB.test(path)) {
     const base = path.slice(0, path.slice(0, path.search(GLOB)).lastIndexOf("/") + 1);
     const pattern = globToRegExp(path);
-    const matches = (await store.list(base)).filter((o) => o.size > 0 && pattern.test(o.uri) && !hiddenBelow(base, o.uri));
+    const matches = (await store.list(base)).filter((o) => isData(o, keepEmpty) && pattern.test(o.uri) && !hiddenBelow(base, o.uri));
     if (matches.length === 0) throw new Error(`Path does not exist: no object matches the pattern ${path}.`);
     return matches;
   }
   const exact = path.endsWith("/") ? undefined : await store.head(path);
   if (exact) return [exact];
   const prefix = path.endsWith("/") ? path : `${path}/`;
-  const objects = await listDirectory(store, prefix);
+  const objects = await listDirectory(store, prefix, keepEmpty);
   if (objects.length === 0) {
     throw new Error(`Path does not exist: ${path} (no object there, and no data objects under it as a prefix).`);
   }

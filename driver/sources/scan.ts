@@ -46,7 +46,7 @@ export async function resolveScan(
   options: Readonly<Record<string, string>>,
   declared: Schema | null,
 ): Promise<Extract<LogicalPlan, { kind: "scan" }>> {
-  const listed = await Promise.all(paths.map(async (path) => ({ path, files: await listInputFiles(store, path) })));
+  const listed = await Promise.all(paths.map(async (path) => ({ path, files: await listInputFiles(store, path, format === "text" && isTrue(options.wholetext)) })));
   // Partition columns from key=value folders below each directory path (all paths must agree).
   const discovered = listed.map(({ path, files }) => {
     const isDirectory = !(files.length === 1 && files[0]!.uri === path) && !/[*?[]/.test(path);

@@ -48,7 +48,8 @@ export type LogicalPlan =
   | { readonly kind: "project"; readonly input: LogicalPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: "filter"; readonly input: LogicalPlan; readonly condition: Expr }
   | { readonly kind: "aggregate"; readonly input: LogicalPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
-  | { readonly kind: "sort"; readonly input: LogicalPlan; readonly orders: readonly SortOrder[] }
+  /** `numPartitions`: an RDD sort's fixed count (else spark.sql.shuffle.partitions, adaptive). */
+  | { readonly kind: "sort"; readonly input: LogicalPlan; readonly orders: readonly SortOrder[]; readonly numPartitions?: number }
   | { readonly kind: "limit"; readonly input: LogicalPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: LogicalPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
   /** Fewer partitions without a shuffle: neighbouring partitions' inputs are read by one task. */
@@ -80,7 +81,7 @@ export type UnresolvedPlan =
   | { readonly kind: "project"; readonly input: UnresolvedPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: "filter"; readonly input: UnresolvedPlan; readonly condition: Expr }
   | { readonly kind: "aggregate"; readonly input: UnresolvedPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
-  | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[] }
+  | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[]; readonly numPartitions?: number }
   | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
   | { readonly kind: "coalesce"; readonly input: UnresolvedPlan; readonly numPartitions: number }
@@ -188,9 +189,10 @@ export function aggregate(input: LogicalPlan, groupBy: readonly Expr[], aggregat
   return { kind: "aggregate", input, groupBy, aggregates };
 }
 
-export function sort(input: LogicalPlan, orders: readonly SortOrder[]): LogicalPlan {
+export function sort(input: LogicalPlan, orders: readonly SortOrder[], numPartitions?: number): LogicalPlan {
   checkScalar(orders.map((o) => o.expr), schemaOf(input), "orderBy");
-  return { kind: "sort", input, orders };
+  if (numPartitions !== undefined && (!Number.isInteger(numPartitions) || numPartitions < 1)) throw new AnalysisError(`sort: numPartitions must be a whole number of at least 1, got ${numPartitions}.`);
+  return numPartitions === undefined ? { kind: "sort", input, orders } : { kind: "sort", input, orders, numPartitions };
 }
 
 export function limit(input: LogicalPlan, n: number): LogicalPlan {
