@@ -40,8 +40,16 @@ export type Captures = Record<string, unknown>;
  */
 const ALLOWED_GLOBALS = new Set<string>([...(vm.runInNewContext("Object.getOwnPropertyNames(globalThis)") as string[]), "console", "undefined", "__name"]);
 
-/** This package's own folders: stack frames inside them are not the user's call site. */
-const ENGINE_DIRS = [path.resolve(fileURLToPath(new URL("..", import.meta.url))), path.resolve(fileURLToPath(new URL("../../shared", import.meta.url)))].map((d) => d + path.sep);
+/**
+ * This package's own folders: stack frames inside them are not the user's call site. In a
+ * CommonJS bundle (the batch driver function) import.meta.url is empty: no folders, and the
+ * call site is the bundle's.
+ */
+const ENGINE_DIRS = ((): string[] => {
+  const here = (import.meta as { url?: string }).url;
+  if (!here) return [];
+  return [fileURLToPath(new URL("..", here)), fileURLToPath(new URL("../../shared", here))].map((d) => path.resolve(d) + path.sep);
+})();
 
 /** The first stack frame outside sparkfn and Node itself: where the user called the API. */
 export function callSite(): CallSite | null {
