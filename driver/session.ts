@@ -34,7 +34,7 @@ import { EVENT_LOG_VERSION, type EventBody, type EventListener, type SparkfnEven
 import { SPARKFN_VERSION } from "./version.ts";
 
 import { schemaOf } from "../shared/plan/logical.ts";
-import { parseDdlSchema, type Row, type Schema, type Value } from "../shared/plan/types.ts";
+import { parseDdlSchema, rowMismatch, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
@@ -303,6 +303,10 @@ export class SparkSession implements QueryExecution {
         return r;
       }
       return resolved.fields.map((f) => (r as RowObject)[f.name] ?? null);
+    });
+    arrays.forEach((r, i) => {
+      const bad = rowMismatch(resolved, r);
+      if (bad) throw new Error(`createDataFrame: row ${i}: ${bad}. Convert the value, or declare the column's type to match.`);
     });
     const numPartitions = Math.max(1, Math.min(this.defaultParallelism, arrays.length || 1));
     return new DataFrame({ kind: "localRelation", schema: resolved, rows: arrays, numPartitions }, this);

@@ -96,7 +96,8 @@ interface AstNode {
  */
 function walk(node: AstNode, visit: (n: AstNode, inFunction: boolean) => void, root: AstNode, inFunction = false): void {
   visit(node, inFunction);
-  const inner = inFunction || ((node.type === "FunctionExpression" || node.type === "FunctionDeclaration") && node !== root);
+  // Nested functions and class bodies (methods, fields, static blocks) have a `this` of their own.
+  const inner = inFunction || node.type === "ClassBody" || ((node.type === "FunctionExpression" || node.type === "FunctionDeclaration") && node !== root);
   for (const value of Object.values(node)) {
     if (Array.isArray(value)) {
       for (const v of value) if (v && typeof v === "object" && typeof (v as AstNode).type === "string") walk(v as AstNode, visit, root, inner);
@@ -183,6 +184,9 @@ export function shipFunction(op: string, fn: unknown, captures?: Captures, site:
   const parsed = parseFunction(text);
   if (!parsed) throw new ClosureError(`${op} at ${at(site)}: cannot read the function's source as JavaScript: ${text.slice(0, 80)}`);
   const { source, ast, root } = parsed;
+  if (root.async === true) {
+    throw new ClosureError(`${op} at ${at(site)}: an async function cannot be shipped: functions run synchronously on the executors. Do the asynchronous work on the driver (or in a DataFrame reader) and pass its result.`);
+  }
   const line = (n: AstNode) => n.loc?.start.line ?? 1;
   walk(ast, (node, inFunction) => {
     if (node.type === "ThisExpression" && !inFunction) {

@@ -143,11 +143,9 @@ class Builder {
   }
 }
 
+/** Spark's ParallelCollectionRDD slicing: slice i holds items [⌊i·len/n⌋, ⌊(i+1)·len/n⌋). */
 function slices<T>(items: readonly T[], n: number): T[][] {
-  const out: T[][] = Array.from({ length: n }, () => []);
-  const size = Math.ceil(items.length / n);
-  items.forEach((item, i) => out[Math.min(Math.floor(i / Math.max(size, 1)), n - 1)]!.push(item));
-  return out;
+  return Array.from({ length: n }, (_, i) => items.slice(Math.floor((i * items.length) / n), Math.floor(((i + 1) * items.length) / n)));
 }
 
 function toAggCall(expr: Expr): AggCall {

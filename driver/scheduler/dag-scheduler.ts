@@ -18,6 +18,7 @@ import { ResultSizeGuard } from "./result-size.ts";
 import { runTasks, type AttemptEnd, type SpeculationOptions } from "./run-tasks.ts";
 import { explainStage } from "../planner/explain.ts";
 import type { EventBody } from "../monitoring/events.ts";
+import { decodeResultValues } from "../../shared/codecs/result-values.ts";
 
 export interface JobContext {
   readonly appId: string;
@@ -118,7 +119,7 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
   const results = await run(taskList(stage, inputs, ref, context, state), context, { stage, pass: "sample", onFetchFailed: fetchRecovery(stage, state, context) });
   const samples = results.map((r) => {
     if (r.output.kind !== "sample") throw new Error(`internal: sampling task of stage ${plan.stageId} returned ${r.output.kind}`);
-    return { keys: r.output.keys as Row[], rows: r.output.rows };
+    return { keys: decodeResultValues(r.output.keys as Row[]), rows: r.output.rows };
   });
   const bounds = determineBounds(samples, partitioning.orders, partitioning.numPartitions);
   return { ...plan, sink: { ...plan.sink, partitioning: { ...partitioning, bounds } } };
@@ -319,11 +320,11 @@ function checkSizes(guard: ResultSizeGuard, context: JobContext) {
 async function fetchRows(results: readonly TaskSuccess[], context: JobContext): Promise<Row[]> {
   const parts = await Promise.all(
     results.map(async (r) => {
-      if (r.output.kind === "rows") return r.output.rows as Row[];
+      if (r.output.kind === "rows") return decodeResultValues(r.output.rows as Row[]);
       if (r.output.kind === "storedRows") {
         const bytes = await context.store.get(r.output.uri);
         context.onResultBytes?.(bytes.byteLength);
-        return JSON.parse(new TextDecoder().decode(bytes)) as Row[];
+        return decodeResultValues(JSON.parse(new TextDecoder().decode(bytes)) as Row[]);
       }
       return [];
     }),

@@ -65,6 +65,8 @@ export async function listInputFiles(store: ObjectStore, path: string, keepEmpty
   if (exact) return [exact];
   const prefix = path.endsWith("/") ? path : `${path}/`;
   const objects = await listDirectory(store, prefix, keepEmpty);
+  // A dataset sparkfn committed with no rows (an empty result was written): empty, not missing.
+  if (objects.length === 0 && (await readManifest(store, prefix))) return [];
   if (objects.length === 0) {
     throw new Error(`Path does not exist: ${path} (no object there, and no data objects under it as a prefix).`);
   }

@@ -59,6 +59,9 @@ export async function resolveScan(
     }
   });
   const files = listed.flatMap(({ files }, i) => files.map((f, j) => ({ uri: f.uri, size: f.size, partitionValues: discovered[i]!.values[j]! as Scalar[] })));
+  if (files.length === 0 && !declared && format !== "text") {
+    throw new Error(`The dataset at ${paths.join(", ")} has no files (it was written empty): give its schema to read it, e.g. .schema("id INT, name STRING").`);
+  }
   const dataSchema = declared ?? (await INFER[format](store, files, options));
   // Partition columns always come from the folders (a declared schema may name them to set their type).
   const partitionColumns = partitionFields.map((f) => f.name);

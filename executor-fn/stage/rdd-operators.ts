@@ -6,10 +6,11 @@
  * [1, "a"] equals [1, "a"] wherever it was built.
  */
 import type { Combiner, RddMode, StageOperator } from "../../shared/plan/physical.ts";
-import type { Row, Schema, Value } from "../../shared/plan/types.ts";
+import { rowMismatch, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { UserFunctionError } from "../../shared/functions/compile.ts";
 import type { TaskFunctions } from "./task-functions.ts";
+import { plainValue } from "./plain-value.ts";
 
 type Batches = AsyncIterable<Row[]>;
 type MapPartitionsOp = Extract<StageOperator, { kind: "mapPartitions" }>;
@@ -56,6 +57,13 @@ function elementOf(mode: RddMode, schema: Schema): (r: Row) => unknown {
 
 /** An element as a row of `schema` (createDataFrame(rdd, schema)): objects by field name, arrays by position. */
 function toRow(element: unknown, schema: Schema, where: string, index: number): Row {
+  const r = elementRow(element, schema, where, index);
+  const bad = rowMismatch(schema, r);
+  if (bad) throw new UserFunctionError(`createDataFrame: element ${index} of ${where}: ${bad}. Convert it in a map() first, or declare the column's type to match.`);
+  return r;
+}
+
+function elementRow(element: unknown, schema: Schema, where: string, index: number): Row {
   const fields = schema.fields;
   if (Array.isArray(element)) {
     if (element.length !== fields.length) throw new UserFunctionError(`createDataFrame: element ${index} of ${where} has ${element.length} values, the schema has ${fields.length} columns: ${snippet(element)}.`);
@@ -67,10 +75,13 @@ function toRow(element: unknown, schema: Schema, where: string, index: number): 
 }
 
 export async function* mapPartitionsStream(op: MapPartitionsOp, input: Batches, schema: Schema, ctx: RddContext): Batches {
-  const f: CompiledFunction | undefined = op.fn ? ctx.functions.get(op.fn) : undefined;
+  const raw: CompiledFunction | undefined = op.fn ? ctx.functions.get(op.fn) : undefined;
   const name = op.fn?.op ?? op.mode;
   const element = elementOf(op.mode, schema);
   const where = ctx.where;
+  // Plain data out of every call: what the function returns must mean the same on every master.
+  const f = raw && ((...args: unknown[]) => plainValue(raw(...args), name, where));
+  const plain = (v: unknown) => plainValue(v, name, where);
   let index = 0;
   const perElement = async function* (each: (e: unknown, out: Row[]) => void): Batches {
     for await (const batch of input) {
@@ -86,7 +97,7 @@ export async function* mapPartitionsStream(op: MapPartitionsOp, input: Batches, 
       return yield* perElement((e, out) => void (f!(e) ? out.push(row(e)) : undefined));
     case "flatMap":
       return yield* perElement((e, out) => {
-        for (const y of iterate(f!(e), name, where)) out.push(row(y));
+        for (const y of iterate(raw!(e), name, where)) out.push(row(plain(y)));
       });
     case "mapValues":
       return yield* perElement((e, out) => {
@@ -96,12 +107,12 @@ export async function* mapPartitionsStream(op: MapPartitionsOp, input: Batches, 
     case "flatMapValues":
       return yield* perElement((e, out) => {
         const [k, v] = pair(e, name, where, index++);
-        for (const y of iterate(f!(v), name, where)) out.push(row([k, y]));
+        for (const y of iterate(raw!(v), name, where)) out.push(row([k, plain(y)]));
       });
     case "keyBy":
       return yield* perElement((e, out) => void out.push(row([f!(e), e])));
     case "foreach":
-      for await (const batch of input) for (const r of batch) f!(element(r));
+      for await (const batch of input) for (const r of batch) raw!(element(r));
       return;
     case "toObjects":
       return yield* perElement((e, out) => void out.push(row(e)));
@@ -113,14 +124,14 @@ export async function* mapPartitionsStream(op: MapPartitionsOp, input: Batches, 
     case "mapPartitions":
     case "mapPartitionsWithIndex": {
       const elements = await collectElements(input, element);
-      const result = op.mode === "mapPartitions" ? f!(elements) : f!(ctx.partition, elements);
+      const result = op.mode === "mapPartitions" ? raw!(elements) : raw!(ctx.partition, elements);
       const out: Row[] = [];
-      for (const y of iterate(result, name, where)) out.push(row(y));
+      for (const y of iterate(result, name, where)) out.push(row(plain(y)));
       if (out.length > 0) yield out;
       return;
     }
     case "foreachPartition":
-      f!(await collectElements(input, element));
+      raw!(await collectElements(input, element));
       return;
     case "reducePartition": {
       // fold (with a zero: every partition answers) or reduce (an empty partition answers nothing).
@@ -146,9 +157,10 @@ export async function* mapPartitionsStream(op: MapPartitionsOp, input: Batches, 
 export async function* combineStream(op: Extract<StageOperator, { kind: "combine" }>, input: Batches, ctx: RddContext): Batches {
   const c: Combiner = op.combiner;
   const name = c.mergeValue.op;
-  const mergeValue = ctx.functions.get(c.mergeValue);
-  const mergeCombiners = ctx.functions.get(c.mergeCombiners);
-  const create = c.createCombiner ? ctx.functions.get(c.createCombiner) : undefined;
+  const plain = (f: CompiledFunction): CompiledFunction => (...args) => plainValue(f(...args), name, ctx.where);
+  const mergeValue = plain(ctx.functions.get(c.mergeValue));
+  const mergeCombiners = plain(ctx.functions.get(c.mergeCombiners));
+  const create = c.createCombiner ? plain(ctx.functions.get(c.createCombiner)) : undefined;
   const first =
     op.merge === "combiners"
       ? (v: unknown) => v

@@ -22,6 +22,8 @@ import { writeRows } from "./files/writers.ts";
 import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
 import { TaskFunctions } from "./task-functions.ts";
+import { plainValue } from "./plain-value.ts";
+import { encodeResultValues } from "../../shared/codecs/result-values.ts";
 import { combineStream, mapPartitionsStream } from "./rdd-operators.ts";
 
 type Batches = AsyncIterable<Row[]>;
@@ -128,7 +130,13 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const where = `partition ${task.partition} of stage ${task.stageId}`;
   const functions = await TaskFunctions.forStage(stage, store, where);
   const ctx: OperatorContext = {
-    compile: { partition: task.partition, functions: (fn) => functions.get(fn) },
+    compile: {
+      partition: task.partition,
+      functions: (fn) => {
+        const f = functions.get(fn);
+        return (...args) => plainValue(f(...args), fn.op, where);
+      },
+    },
     memory: memoryContext(task.memoryBudgetBytes),
     broadcast: (shuffleId) => broadcastReader(task, store, counters.shuffle)(shuffleId),
     functions,
@@ -147,7 +155,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   let output: TaskSuccess["output"];
   let recordsOut = 0;
   if (stage.sink.kind === "result") {
-    const rows = await collect(batches);
+    const rows = encodeResultValues(await collect(batches));
     recordsOut = rows.length;
     const json = JSON.stringify(rows);
     const bytes = Buffer.byteLength(json);
@@ -165,7 +173,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   } else if (stage.sink.kind === "sample") {
     const sample = await sampleKeys(batches, stage.sink.orders, stage.sink.size, schema, ctx.compile);
     recordsOut = sample.rows;
-    output = { kind: "sample", keys: sample.keys, rows: sample.rows };
+    output = { kind: "sample", keys: encodeResultValues(sample.keys), rows: sample.rows };
   } else {
     const writer = new ShuffleWriter(stage.sink.partitioning, schema, ctx.compile);
     for await (const batch of batches) writer.add(batch);

@@ -18,8 +18,26 @@ const num = (v: V): N => (v === null ? null : (v as number));
  */
 const z = (n: number): number => n + 0;
 
-/** Orders two non-null values of one type; arrays compare element by element. */
+/** A UTF-16 code unit's rank in code point order (surrogates after U+E000-U+FFFF). */
+const codePointRank = (unit: number) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit);
+
+/**
+ * Strings in code point order, as Spark compares them (by UTF-8 bytes). JavaScript's `<`
+ * compares UTF-16 code units, which puts U+10000 and above (emoji) before U+E000-U+FFFF.
+ */
+export function compareStrings(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return x < 0xd800 && y < 0xd800 ? x - y : codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** Orders two non-null values of one type; arrays compare element by element, strings by code point. */
 export function compareValues(a: Exclude<V, null>, b: Exclude<V, null>): number {
+  if (typeof a === "string" && typeof b === "string") return compareStrings(a, b);
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       const c = compareValues(a[i]!, b[i]!);

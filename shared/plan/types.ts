@@ -33,6 +33,46 @@ export function widerNumeric(a: DataType, b: DataType): DataType {
   return order.indexOf(a) >= order.indexOf(b) ? a : b;
 }
 
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether a value fits a column of `type` (null aside), as Spark's verifySchema checks createDataFrame's rows. */
+export function fitsType(type: DataType, v: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof v === "string";
+    case "int":
+      return Number.isInteger(v) && (v as number) >= -2147483648 && (v as number) <= 2147483647;
+    case "long":
+      return Number.isInteger(v);
+    case "double":
+      return typeof v === "number";
+    case "boolean":
+      return typeof v === "boolean";
+    case "date":
+      return typeof v === "string" && DATE_TEXT.test(v);
+    case "array":
+      return Array.isArray(v) && v.every((s) => typeof s === "string");
+    case "null":
+      return v === null;
+    case "any":
+      return true;
+  }
+}
+
+/** Why `row` does not fit `schema` (the first bad field), or undefined when it does. */
+export function rowMismatch(schema: Schema, row: readonly unknown[]): string | undefined {
+  for (let i = 0; i < schema.fields.length; i++) {
+    const f = schema.fields[i]!;
+    const v = row[i];
+    if (v === null || v === undefined) {
+      if (!f.nullable) return `field "${f.name}" is not nullable, but the value is null`;
+      continue;
+    }
+    if (!fitsType(f.type, v)) return `field "${f.name}" (${TYPE_NAMES[f.type]}) cannot hold ${JSON.stringify(v)} (${Array.isArray(v) ? "an array" : `a ${typeof v}`})`;
+  }
+  return undefined;
+}
+
 export function fieldIndex(schema: Schema, name: string): number {
   return schema.fields.findIndex((f) => f.name === name);
 }

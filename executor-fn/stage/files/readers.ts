@@ -178,9 +178,10 @@ async function readJson(source: FileStageSource, file: FileSplit, store: ObjectS
 async function readText(source: FileStageSource, file: FileSplit, store: ObjectStore): Promise<Row[]> {
   const { text } = await readSplitText(store, file);
   if (source.options.wholeText) return [[file.uri, text]];
-  const lines = text.split("\n");
+  // Lines end at \n, \r\n or a lone \r, as Hadoop's LineRecordReader reads them.
+  const lines = text.split(/\r\n|\n|\r/);
   if (lines[lines.length - 1] === "") lines.pop();
-  return lines.map((line) => [line.endsWith("\r") ? line.slice(0, -1) : line]);
+  return lines.map((line) => [line]);
 }
 
 type Reader = (source: FileStageSource, file: FileSplit, store: ObjectStore, counters: FileReadCounters) => Promise<Row[]>;
