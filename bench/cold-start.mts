@@ -1,0 +1,99 @@
+/**
+ * 5. Cold start: the executor function's bundle, built as infra/sparkfn-engine.ts has CDK
+ * build it (esbuild: executor-fn/handler.ts, bundled with the AWS SDK, CommonJS, node20,
+ * minified; the source map, which CDK writes next to it, is left out of the size), its size
+ * in bytes, and the time to load it in a fresh Node process (`require` of the bundle, from
+ * the first line of the process to the handler being defined; Node's own start-up is
+ * reported apart). Then the peak memory of the executor on the rows-row seed aggregation:
+ * the peak RSS of a fresh process running it on local[1] (driver and executor thread in one
+ * process), and of the same process on 1,000 rows, whose difference is what the data costs.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import type { BenchContext, Benchmark } from "./harness.mts";
+import { dataset } from "./data.mts";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+const childEnv = {
+  PATH: process.env.PATH ?? "",
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+};
+
+export const coldStart: Benchmark = {
+  name: "cold-start",
+  title: "Cold start: executor bundle size, import time, peak memory",
+  ratios: [{ name: "executor_cold_import_ms", target: "<= 300" }],
+  async run(ctx: BenchContext) {
+    const dir = await mkdtemp(path.join(tmpdir(), "sparkfn-bench-bundle-"));
+    try {
+      const outfile = path.join(dir, "index.js");
+      await build({
+        entryPoints: [path.join(ROOT, "executor-fn", "handler.ts")],
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        minify: true,
+        sourcemap: false,
+        external: [],
+        outfile,
+        logLevel: "silent",
+      });
+      const bytes = (await stat(outfile)).size;
+      ctx.info("bundleBytes", bytes);
+      ctx.record("executor bundle (minified)", "bytes", [bytes], "target <= 2 MB");
+
+      const probe = `const t0 = performance.now(); const m = require(${JSON.stringify(outfile)}); if (typeof m.handler !== "function") throw new Error("no handler"); const t1 = performance.now(); console.log(JSON.stringify({ importMs: t1 - t0, readyMs: t1 }));`;
+      const once = async () => {
+        const { stdout } = await run(process.execPath, ["-e", probe], { env: childEnv });
+        return JSON.parse(stdout.trim().split("\n").pop()!) as { importMs: number; readyMs: number };
+      };
+      const ready: number[] = [];
+      const imported = await ctx.sample("handler module load in a fresh node process", "ms", async () => {
+        const r = await once();
+        ready.push(r.readyMs);
+        return r.importMs;
+      });
+      ctx.record("fresh process start to handler loaded", "ms", ready.slice(ctx.options.warmup));
+      ctx.ratio("executor_cold_import_ms", imported.median, "<= 300");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const rows = ctx.options.rows;
+    ctx.info("size", `executor-fn/handler.ts bundled by esbuild (CommonJS, node20, minified); peak memory on ${rows.toLocaleString("en-US")} rows`);
+    const big = await dataset(ctx.options.dataDir, rows, Math.max(1, Math.round(rows / 10)), (m) => ctx.log(m));
+    const tiny = await dataset(ctx.options.dataDir, 1000, 100);
+    const child = async (file: string) => {
+      const { stdout } = await run(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "peak-memory-child.mts"), file], { env: childEnv, cwd: ROOT, maxBuffer: 1 << 20 });
+      return JSON.parse(stdout.trim().split("\n").pop()!) as { groups: number; maxRssBytes: number; taskPeakBytes: number };
+    };
+    // Memory needs no warm-up (every run is a fresh process), and a process's peak RSS does
+    // not depend on what else runs: the children run two at a time.
+    const runs = ctx.options.runs;
+    const files = [...Array.from({ length: runs }, () => big.transactionsCsv), ...Array.from({ length: runs }, () => tiny.transactionsCsv)];
+    const rss: number[] = new Array(files.length);
+    let next = 0;
+    await Promise.all(
+      [0, 1].map(async () => {
+        while (next < files.length) {
+          const i = next++;
+          rss[i] = (await child(files[i]!)).maxRssBytes;
+        }
+      }),
+    );
+    const peak = ctx.record(`peak RSS, seed aggregation of ${rows} rows (local[1] process)`, "bytes", rss.slice(0, runs));
+    const base = ctx.record("peak RSS, same process on 1,000 rows", "bytes", rss.slice(runs));
+    ctx.info("peakRssBytes", peak.median);
+    ctx.info("peakRssDataBytes", peak.median - base.median);
+  },
+};

@@ -1,0 +1,426 @@
+/**
+ * 3. Driver at scale, simulated: the real driver — analyzer, optimizer, physical planner,
+ * DAG scheduler (driver/scheduler/dag-scheduler.ts), task runner with retries and
+ * speculation (run-tasks.ts), the session's LimitedInvoker — runs the seed job
+ * (filter → groupBy → sum over `maps` CSV files of 128 MiB, `reducers` reduce partitions)
+ * against an in-process simulated invoker instead of Lambda.
+ *
+ * The simulated invoker does the driver's share of a real invocation (JSON-encodes the task
+ * payload, JSON-parses and schema-validates the answer, as LambdaTaskInvoker does) and in
+ * between sleeps for a sampled task duration: uniform in [minMs, maxMs], and for a `tail`
+ * share of attempts `tailMin`–`tailMax` times longer (stragglers). A speculative copy draws
+ * its own duration, as a fresh container would. An abandoned attempt (the other copy won)
+ * stops sleeping at once. Map tasks answer with a shuffle output of `reducers` blocks, by
+ * default all non-empty (every map writes to every reducer: the heaviest metadata case), each
+ * block large enough that adaptive execution keeps every reduce partition (`fanout` and
+ * `blockBytes` model sparser shuffles, such as the seed job's 12 groups).
+ *
+ * Time is scaled down (`scale`, default 50: a 50–200 ms simulated task stands for 2.5–10 s),
+ * and so are the speculation timings (Spark's defaults, 100 ms interval and minimum
+ * runtime, divided by `scale`).
+ *
+ * Measured: makespan / ideal, ideal = Σ task durations (first attempts) / concurrency;
+ * driver CPU (process.cpuUsage) minus the CPU of the same sleeps run by a bare pool with no
+ * driver (timers alone), per task; and the S3 requests the shuffle would issue, counted from
+ * the tasks the scheduler actually built (see `requests` in the results).
+ *
+ * Knobs (--set driver-scale.<key>=<value>): maps (9800; 1960 with --quick), reducers (200; 40),
+ * concurrency (1000; 200),
+ * minMs (50; 25), maxMs (200; 100), tail (0.05), tailMin (5), tailMax (10), scale (50; 100),
+ * fanout (non-empty blocks per map output; all), blockBytes (size of each; 64 MiB / maps).
+ */
+import { DataFrame, type QueryExecution } from "../driver/api/dataframe.ts";
+import { DataFrameReader } from "../driver/api/reader.ts";
+import { col, sum } from "../driver/api/functions.ts";
+import { LimitedInvoker } from "../driver/invoker/limited-invoker.ts";
+import type { TaskInvoker } from "../driver/invoker/task-invoker.ts";
+import { analyze } from "../driver/planner/analyzer.ts";
+import { optimize } from "../driver/planner/optimizer/index.ts";
+import { planStages, type StageGraph } from "../driver/planner/physical-planner.ts";
+import { runJobOutputs, type JobContext } from "../driver/scheduler/dag-scheduler.ts";
+import type { EventBody } from "../driver/monitoring/events.ts";
+import { seededRandom } from "../shared/random.ts";
+import { shuffleObjectUri } from "../shared/storage/keys.ts";
+import { emptyCounts, type ObjectInfo, type ObjectStore } from "../shared/storage/object-store.ts";
+import { describeIssues, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../shared/task.ts";
+import type { BenchContext, Benchmark } from "./harness.mts";
+import { TRANSACTIONS_SCHEMA } from "./data.mts";
+
+const MiB = 2 ** 20;
+
+/** Holds the stage plans the scheduler stores (nothing else is written by the driver here). */
+class MemoryStore implements ObjectStore {
+  readonly objects = new Map<string, Uint8Array>();
+  readonly counts = emptyCounts();
+  async get(uri: string): Promise<Uint8Array> {
+    this.counts.get++;
+    const o = this.objects.get(uri);
+    if (!o) throw new Error(`no object ${uri}`);
+    return o;
+  }
+  async put(uri: string, body: Uint8Array | string): Promise<void> {
+    this.counts.put++;
+    this.objects.set(uri, typeof body === "string" ? new TextEncoder().encode(body) : body);
+  }
+  async copy(from: string, to: string): Promise<void> {
+    this.objects.set(to, await this.get(from));
+  }
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    return [...this.objects].filter(([k]) => k.startsWith(prefix)).map(([uri, b]) => ({ uri, size: b.byteLength }));
+  }
+  async head(uri: string): Promise<ObjectInfo | undefined> {
+    const o = this.objects.get(uri);
+    return o ? { uri, size: o.byteLength } : undefined;
+  }
+  async delete(uris: readonly string[]): Promise<void> {
+    for (const u of uris) this.objects.delete(u);
+  }
+}
+
+interface Shape {
+  maps: number;
+  reducers: number;
+  concurrency: number;
+  minMs: number;
+  maxMs: number;
+  tail: number;
+  tailMin: number;
+  tailMax: number;
+  scale: number;
+  /** Non-empty reduce partitions per map output (default: all). */
+  fanout: number;
+  /** Bytes of each non-empty block (default: enough that adaptive execution merges no partitions). */
+  blockBytes: number;
+}
+
+/** A task attempt's duration in ms: deterministic per (seed, stage, partition, attempt). */
+function durationOf(shape: Shape, seed: number, stageId: number, partition: number, attempt: number): number {
+  const random = seededRandom((seed * 1_000_003) ^ (stageId * 7_919_993) ^ (partition * 31 + attempt * 1_000_000_007));
+  random();
+  const base = shape.minMs + random() * (shape.maxMs - shape.minMs);
+  return random() < shape.tail ? base * (shape.tailMin + random() * (shape.tailMax - shape.tailMin)) : base;
+}
+
+const METRICS = {
+  durationMs: 0,
+  coldStart: false,
+  recordsIn: 0,
+  recordsOut: 0,
+  bytesRead: 0,
+  bytesWritten: 0,
+  requests: { get: 0, put: 0, list: 0, head: 0, delete: 0 },
+  spill: { bytes: 0, files: 0 },
+  scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
+  shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
+  peakMemoryBytes: 0,
+};
+
+interface Counters {
+  attempts: number;
+  /** Map task attempts launched: each writes its object when it ends, even one the driver abandoned (an invocation cannot be cancelled). */
+  mapAttempts: number;
+  /** The largest task payload of the reduce stage (Lambda takes at most 6 MB). */
+  maxReducerPayloadBytes: number;
+  /** Block references in that payload. */
+  maxReducerBlocks: number;
+  abandoned: number;
+  mapPuts: number;
+  rangedGets: number;
+  payloadBytes: number;
+  responseBytes: number;
+}
+
+/**
+ * The simulated executor function. Answers are built as text by cheap concatenation of
+ * precomputed pieces (an executor's cost, not the driver's); the driver-side work mirrors
+ * LambdaTaskInvoker: JSON.stringify + encode of the payload, JSON.parse + TaskResult
+ * validation of the answer.
+ */
+class SimulatedInvoker implements TaskInvoker {
+  readonly counters: Counters = { attempts: 0, mapAttempts: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, payloadBytes: 0, responseBytes: 0 };
+  private readonly blocksJson: string;
+  private readonly metricsJson = JSON.stringify(METRICS);
+
+  constructor(
+    private readonly shape: Shape,
+    private readonly seed: number,
+    private readonly mapStageId: number,
+    blockBytes: number,
+  ) {
+    // Non-empty blocks: all of them, or `fanout` reducers spread evenly (the same for every map, as
+    // the few groups of an aggregation hash to the same partitions in every map task).
+    const nonEmpty = new Set(Array.from({ length: shape.fanout }, (_, j) => Math.floor((j * shape.reducers) / shape.fanout)));
+    const blocks: string[] = [];
+    let offset = 0;
+    for (let r = 0; r < shape.reducers; r++) {
+      const length = nonEmpty.has(r) ? blockBytes : 0;
+      blocks.push(`{"offset":${offset},"length":${length},"rows":${length ? Math.ceil(blockBytes / 20) : 0}}`);
+      offset += length;
+    }
+    this.blocksJson = `[${blocks.join(",")}]`;
+  }
+
+  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
+    const payload = new TextEncoder().encode(JSON.stringify(task));
+    this.counters.attempts++;
+    this.counters.payloadBytes += payload.byteLength;
+    if (task.stageId === this.mapStageId) this.counters.mapAttempts++;
+    else if (payload.byteLength > this.counters.maxReducerPayloadBytes) {
+      this.counters.maxReducerPayloadBytes = payload.byteLength;
+      this.counters.maxReducerBlocks = task.input.kind === "shuffle" ? task.input.blocks.length : 0;
+    }
+    const ms = durationOf(this.shape, this.seed, task.stageId, task.partition, task.attempt);
+    const abandoned = await new Promise<boolean>((resolve) => {
+      if (signal?.aborted) return resolve(true);
+      const timer = setTimeout(() => resolve(false), ms);
+      signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve(true);
+      }, { once: true });
+    });
+    const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
+    if (abandoned) {
+      this.counters.abandoned++;
+      return { status: "error", version: TASK_PROTOCOL_VERSION, ...ids, error: { type: "Internal", message: "task attempt abandoned", retryable: true } };
+    }
+    let text: string;
+    const head = `{"status":"ok","version":${TASK_PROTOCOL_VERSION},"stageId":${task.stageId},"partition":${task.partition},"attempt":${task.attempt},"metrics":${this.metricsJson},"output":`;
+    if (task.stageId === this.mapStageId) {
+      this.counters.mapPuts++;
+      const uri = shuffleObjectUri(task.scratch, 0, task.stageId, task.partition, task.attempt);
+      text = `${head}{"kind":"shuffle","uri":${JSON.stringify(uri)},"blocks":${this.blocksJson}}}`;
+    } else {
+      if (task.input.kind === "shuffle") this.counters.rangedGets += task.input.blocks.length;
+      text = `${head}{"kind":"rows","rows":[["Books",1234.5]],"bytes":20}}`;
+    }
+    this.counters.responseBytes += text.length;
+    // The driver's side of the answer, as in LambdaTaskInvoker.
+    const parsed = TaskResult.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`simulated answer is invalid: ${describeIssues(parsed.error)}`);
+    return parsed.data;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The seed job's plan over `maps` files of 128 MiB, planned by the real analyzer, optimizer and planner. */
+async function seedGraph(shape: Shape): Promise<StageGraph> {
+  const nothing = (): never => {
+    throw new Error("the simulated driver plans only");
+  };
+  const session = { execute: nothing, stream: nothing, schemaOf: nothing, explain: nothing, numPartitions: nothing, cachePlan: nothing, uncachePlan: nothing, write: nothing } as unknown as QueryExecution;
+  const reader = new DataFrameReader((plan) => new DataFrame(plan, session));
+  const df = reader.option("header", "true").csv("s3://bench-bucket/data/transactions/").filter(col("amount").gt(1000)).groupBy("category").agg(sum("amount").alias("total"));
+  const files = Array.from({ length: shape.maps }, (_, i) => ({ uri: `s3://bench-bucket/data/transactions/part-${String(i).padStart(5, "0")}.csv`, size: 128 * MiB }));
+  const analyzed = await analyze(df.plan, {
+    resolveScan: async (format) => ({
+      kind: "scan",
+      source: { format, files, schema: TRANSACTIONS_SCHEMA, partitionColumns: [], options: { header: true, mode: "PERMISSIVE", corruptColumn: null }, multiLine: false },
+      columns: null,
+      pushedFilters: [],
+    }),
+    cached: () => undefined,
+  });
+  return planStages(optimize(analyzed), {
+    shufflePartitions: shape.reducers,
+    files: { maxPartitionBytes: 128 * MiB, openCostInBytes: 4 * MiB, minPartitions: shape.concurrency },
+    autoBroadcastJoinThreshold: 10 * MiB,
+  });
+}
+
+interface RunOutcome {
+  makespanMs: number;
+  idealMs: number;
+  /** Lower bound with stage barriers: per stage, max(Σ durations / concurrency, longest task). */
+  barrierBoundMs: number;
+  cpuMs: number;
+  tasks: number;
+  counters: Counters;
+  storePuts: number;
+  stages: number[];
+}
+
+const ADVISORY = 64 * MiB;
+
+async function simulate(shape: Shape, seed: number, speculation: boolean): Promise<RunOutcome> {
+  const graph = await seedGraph(shape);
+  const mapStage = graph.stages.find((s) => s.plan.stageId !== graph.resultStageId)!;
+  const blockBytes = shape.blockBytes > 0 ? shape.blockBytes : Math.ceil(ADVISORY / shape.maps) + 1;
+  const simulated = new SimulatedInvoker(shape, seed, mapStage.plan.stageId, blockBytes);
+  const store = new MemoryStore();
+  const taskEnds: EventBody[] = [];
+  const stageTasks = new Map<number, number>();
+  const context: JobContext = {
+    appId: "bench-driver",
+    jobId: 0,
+    store,
+    maxResultBytes: 2 ** 30,
+    resultInlineMaxBytes: MiB,
+    scratch: "s3://bench-bucket/apps/bench-driver/jobs/0/",
+    invoker: new LimitedInvoker(simulated, shape.concurrency),
+    maxConcurrency: shape.concurrency,
+    maxFailures: 4,
+    // As the session does: keep every TaskEnd event (the job's cost estimate reads them).
+    emit: (event) => {
+      const stamped = { time: Date.now(), ...event };
+      if (stamped.event === "TaskEnd") taskEnds.push(stamped);
+    },
+    onStageCompleted: (stageId, results) => stageTasks.set(stageId, results.length),
+    adaptive: { advisoryBytes: ADVISORY, coalesce: true, skewJoin: true, skewFactor: 5, skewThresholdBytes: 256 * MiB },
+    ...(speculation
+      ? { speculation: { multiplier: 1.5, quantile: 0.75, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale) } }
+      : {}),
+  };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await runJobOutputs(graph, context);
+  const makespanMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const stages = graph.stages.map((s) => stageTasks.get(s.plan.stageId) ?? 0);
+  let idealWork = 0;
+  let barrierBoundMs = 0;
+  graph.stages.forEach((s, i) => {
+    let work = 0;
+    let longest = 0;
+    for (let p = 0; p < stages[i]!; p++) {
+      const d = durationOf(shape, seed, s.plan.stageId, p, 0);
+      work += d;
+      longest = Math.max(longest, d);
+    }
+    idealWork += work;
+    barrierBoundMs += Math.max(work / shape.concurrency, longest);
+  });
+  return {
+    makespanMs,
+    idealMs: idealWork / shape.concurrency,
+    barrierBoundMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    tasks: stages.reduce((a, b) => a + b, 0),
+    counters: simulated.counters,
+    storePuts: store.counts.put,
+    stages,
+  };
+}
+
+/** The same sleeps (first attempts, same concurrency) run by a bare pool: the CPU of timers alone. */
+async function baselineCpuMs(shape: Shape, seed: number, stages: readonly { stageId: number; tasks: number }[]): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  for (const { stageId, tasks } of stages) {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(shape.concurrency, tasks) }, async () => {
+        while (next < tasks) {
+          const p = next++;
+          await new Promise((resolve) => setTimeout(resolve, durationOf(shape, seed, stageId, p, 0)));
+        }
+      }),
+    );
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000;
+}
+
+export const driverScale: Benchmark = {
+  name: "driver-scale",
+  title: "Driver at scale, simulated invoker",
+  ratios: [
+    { name: "driver_cpu_ms_per_task", target: "<= 0.5" },
+    { name: "makespan_vs_ideal" },
+    { name: "makespan_vs_ideal_speculation", target: "<= 1.2" },
+  ],
+  async run(ctx: BenchContext) {
+    // Full: 10,000 tasks = 9,800 map tasks + 200 reducers (spark.sql.shuffle.partitions'
+    // default, on Spark and on sparkfn's lambda master), 1,000 at a time. --quick: the same
+    // shape at one fifth (1,960 + 40 tasks, 200 at a time): the same waves per stage, but
+    // 25x less shuffle metadata (maps x reducers), so it under-states the driver's CPU; and
+    // time runs twice as fast (tasks of 25-100 ms, time scale 100).
+    const fifth = ctx.options.quick ? 5 : 1;
+    const half = ctx.options.quick ? 2 : 1;
+    const shape: Shape = {
+      maps: ctx.setting("maps", 9800 / fifth),
+      reducers: ctx.setting("reducers", 200 / fifth),
+      concurrency: ctx.setting("concurrency", 1000 / fifth),
+      minMs: ctx.setting("minMs", 50 / half),
+      maxMs: ctx.setting("maxMs", 200 / half),
+      tail: ctx.setting("tail", 0.05),
+      tailMin: ctx.setting("tailMin", 5),
+      tailMax: ctx.setting("tailMax", 10),
+      scale: ctx.setting("scale", 50 * half),
+      fanout: 0,
+      blockBytes: ctx.setting("blockBytes", 0),
+    };
+    shape.fanout = Math.min(shape.reducers, ctx.setting("fanout", shape.reducers));
+    ctx.info("shape", shape);
+    ctx.info(
+      "size",
+      `${(shape.maps + shape.reducers).toLocaleString("en-US")} tasks (${shape.maps.toLocaleString("en-US")} maps + ${shape.reducers} reducers, every map writing to every reducer), ` +
+        `${shape.concurrency} at a time, tasks ${shape.minMs}-${shape.maxMs} ms with ${shape.tail * 100}% ${shape.tailMin}-${shape.tailMax}x stragglers (time scaled 1/${shape.scale})`,
+    );
+    const graph = await seedGraph(shape);
+    ctx.info("stages", graph.stages.map((s) => ({ stageId: s.plan.stageId, partitions: s.numPartitions })));
+
+    let seed = 0;
+    let base: number | undefined;
+    const off: RunOutcome[] = [];
+    const on: RunOutcome[] = [];
+    const cpuPerTask: number[] = [];
+    const runs = ctx.options.runs;
+    const total = ctx.options.warmup + runs;
+    for (let i = 0; i < total; i++) {
+      seed++;
+      // Speculation off and on with the same durations, one after the other.
+      const a = await simulate(shape, seed, false);
+      // Warm-up runs (speculation off) warm the code both variants share.
+      const b = i < ctx.options.warmup ? undefined : await simulate(shape, seed, true);
+      // The timers' own CPU, measured once (about 1-2% of the driver's).
+      base ??= await baselineCpuMs(shape, seed, graph.stages.map((s, k) => ({ stageId: s.plan.stageId, tasks: a.stages[k]! })));
+      ctx.log(`run ${i + 1}/${total}${b ? "" : " (warm-up)"}: ${a.tasks} tasks, makespan ${a.makespanMs.toFixed(0)} ms${b ? ` (speculation ${b.makespanMs.toFixed(0)} ms)` : ""}, ideal ${a.idealMs.toFixed(0)} ms, driver CPU ${a.cpuMs.toFixed(0)} ms - timers ${base.toFixed(0)} ms`);
+      if (!b) continue;
+      off.push(a);
+      on.push(b);
+      cpuPerTask.push(Math.max(0, a.cpuMs - base) / a.tasks);
+    }
+    const first = off[0]!;
+    ctx.info("timersCpuMs", base);
+    ctx.record("makespan, speculation off", "ms", off.map((o) => o.makespanMs));
+    ctx.record("makespan, speculation on", "ms", on.map((o) => o.makespanMs));
+    ctx.record("ideal (Σ task time / concurrency)", "ms", off.map((o) => o.idealMs));
+    ctx.record("bound with stage barriers", "ms", off.map((o) => o.barrierBoundMs));
+    const vsIdeal = ctx.record("makespan / ideal, speculation off", "ratio", off.map((o) => o.makespanMs / o.idealMs));
+    const vsIdealSpec = ctx.record("makespan / ideal, speculation on", "ratio", on.map((o) => o.makespanMs / o.idealMs));
+    const cpu = ctx.record("driver CPU per task (net of timers)", "ms", cpuPerTask);
+    ctx.record("driver CPU per task, speculation on (gross)", "ms", on.map((o) => o.cpuMs / o.tasks));
+    ctx.ratio("driver_cpu_ms_per_task", cpu.median, "<= 0.5");
+    ctx.ratio("makespan_vs_ideal", vsIdeal.median);
+    ctx.ratio("makespan_vs_ideal_speculation", vsIdealSpec.median, "<= 1.2", `${shape.tail * 100}% straggler tail`);
+    ctx.info("tasks", first.tasks);
+    ctx.info("speculativeAttempts", on.map((o) => o.counters.attempts - o.tasks));
+    ctx.info("driverPayloadBytes", first.counters.payloadBytes);
+    ctx.info("driverResponseBytes", first.counters.responseBytes);
+    ctx.info("maxReducerPayloadBytes", first.counters.maxReducerPayloadBytes);
+    ctx.info("maxReducerBlockRefs", first.counters.maxReducerBlocks);
+    // A synchronous Lambda invocation takes a request of at most 6 MB.
+    if (first.counters.maxReducerPayloadBytes > 6 * 2 ** 20) {
+      ctx.log(`warning: a reduce task's payload is ${(first.counters.maxReducerPayloadBytes / 2 ** 20).toFixed(1)} MiB, over Lambda's 6 MB request limit`);
+    }
+    ctx.info("payloadBytesPerBlockRef", Math.round(first.counters.maxReducerPayloadBytes / Math.max(1, first.counters.maxReducerBlocks)));
+    // S3 requests of the shuffle at this scale (speculation off; attempts add their own).
+    const maps = first.stages[0]!;
+    const objects = first.counters.mapPuts;
+    ctx.info("requests", {
+      what:
+        "shuffle only, speculation off: one PUT per map task attempt (all reduce partitions in one object; the index travels in the task's answer, no index object), " +
+        "one ranged GET per non-empty (map, reduce) block a reducer reads (counted from the reducers' task inputs), 2 stage-plan PUTs, " +
+        "and at the end (spark.stop) ListObjectsV2 pages of 1,000 and DeleteObjects batches of 1,000 over the shuffle objects",
+      mapTasks: maps,
+      shufflePuts: objects,
+      rangedGets: first.counters.rangedGets,
+      stagePlanPuts: first.storePuts,
+      cleanupLists: Math.ceil(objects / 1000),
+      cleanupDeletes: Math.ceil(objects / 1000),
+      // Every speculative map attempt writes its object too, when it ends.
+      speculativeExtraPuts: on.map((o) => o.counters.mapAttempts - maps),
+      usdAtS3StandardPrices: Number(((objects + first.storePuts) * 0.005e-3 + first.counters.rangedGets * 0.0004e-3 + Math.ceil(objects / 1000) * 0.005e-3).toFixed(2)),
+    });
+  },
+};
