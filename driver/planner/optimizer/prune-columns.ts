@@ -3,7 +3,7 @@
  * and narrows every scan to the columns that are actually used (a CSV scan then converts
  * only those fields; a Parquet scan reads only those column chunks).
  */
-import { column, referencedColumns } from "../../../shared/plan/expr.ts";
+import { column, exprName, referencedColumns } from "../../../shared/plan/expr.ts";
 import { columnsReadBy, schemaOf, type LogicalPlan } from "../../../shared/plan/logical.ts";
 import type { Rule } from "./rule.ts";
 
@@ -26,9 +26,15 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "combineByKey":
       // User functions see whole rows (or elements): their input keeps every column.
       return { ...plan, input: prune(plan.input, null) };
-    case "project":
+    case "project": {
+      // Columns no parent reads are dropped (the projection a using-join adds keeps every
+      // column of both sides); one stays, so rows keep a shape (count(*) reads none).
+      const used = required === null ? plan.exprs : plan.exprs.filter((e) => required.has(exprName(e)));
+      const node = { ...plan, exprs: used.length ? used : plan.exprs.slice(0, 1) };
+      return { ...node, input: prune(plan.input, columnsReadBy(node)) };
+    }
     case "aggregate":
-      // These produce new columns; their input needs only what their expressions read.
+      // It produces new columns; its input needs only what its expressions read.
       return { ...plan, input: prune(plan.input, columnsReadBy(plan)) };
     case "union": {
       // Columns match by position: keep the same positions in every input.

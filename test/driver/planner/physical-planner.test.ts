@@ -58,6 +58,16 @@ describe("physical planning of the seed example", () => {
     expect(graph.schema.fields.map((f) => f.name)).toEqual(["category", "sum(amount)"]);
   });
 
+  it("drops the columns of a projection that nothing above reads, then reads only what is left", () => {
+    // What a using-join leaves: a projection of every column, under an aggregate of two.
+    const all = { kind: "project", input: scan, exprs: ["id", "category", "amount", "note"].map(column) } as LogicalPlan;
+    const plan = aggregate(all, [column("category")], [{ kind: "agg", fn: "sum", arg: column("amount") }]);
+    expect(explainLogical(optimize(plan))).toBe(["Aggregate [category] [sum(amount)]", "  +- Project [category, amount]", "    +- Scan csv 4 file(s) [category, amount]"].join("\n"));
+    // count(*) reads no column: one stays.
+    const counted = aggregate(all, [], [{ kind: "agg", fn: "count", arg: null }]);
+    expect(explainLogical(optimize(counted))).toBe(["Aggregate [] [count(1)]", "  +- Project [id]", "    +- Scan csv 4 file(s) [id]"].join("\n"));
+  });
+
   it("combines adjacent filters and folds constants", () => {
     const plan = filter(filter(scan, binary("gt", column("amount"), binary("multiply", literal(10), literal(100)))), binary("lt", column("id"), literal(5)));
     expect(explainLogical(optimize(plan))).toBe("Scan csv 4 file(s) [id, category, amount, note] PushedFilters: [((amount > 1000) AND (id < 5))]");
