@@ -14,6 +14,8 @@ export interface LambdaConnection {
 export interface ConnectOptions extends DiscoverOptions {
   /** Most concurrent invocations (spark.dynamicAllocation.maxExecutors). Default 100. */
   maxConcurrency?: number;
+  /** Task payloads above this size send their input through S3 (default INLINE_PAYLOAD_MAX_BYTES, 5 MiB). */
+  inlinePayloadMaxBytes?: number;
   /** SDK request timeout; must exceed the executor function's timeout. Default 16 minutes. */
   invokeTimeoutMs?: number;
 }
@@ -25,6 +27,7 @@ export async function connectLambda(options: ConnectOptions = {}): Promise<Lambd
     maxConcurrency: options.maxConcurrency ?? 100,
     requestTimeoutMs: options.invokeTimeoutMs ?? 16 * 60_000,
   });
-  const invoker = new LambdaTaskInvoker(client, deployment.executorFunction);
-  return { deployment, invoker, store: new S3ObjectStore(), close: () => invoker.close() };
+  const store = new S3ObjectStore();
+  const invoker = new LambdaTaskInvoker(client, deployment.executorFunction, store, options.inlinePayloadMaxBytes);
+  return { deployment, invoker, store, close: () => invoker.close() };
 }

@@ -245,6 +245,7 @@ export class SparkSession implements QueryExecution {
       const connection = await connectLambda({
         ...(conf.get("sparkfn.stackName") ? { stackName: conf.get("sparkfn.stackName")! } : {}),
         maxConcurrency: conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
+        ...(conf.get("sparkfn.task.inlinePayloadMaxBytes") ? { inlinePayloadMaxBytes: parseSize(conf.get("sparkfn.task.inlinePayloadMaxBytes")!) } : {}),
       });
       const scratch = appScratchUri(connection.deployment.bucket, appId);
       backend = {

@@ -6,6 +6,7 @@ import { describeIssues, StageTask, TASK_PROTOCOL_VERSION, type TaskFailure, typ
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { AnalysisError } from "../shared/plan/resolve.ts";
 import { runStageTask } from "./stage/run-stage.ts";
+import { loadStoredInput } from "./stage/load-plan.ts";
 import { TaskError } from "./task-error.ts";
 import { UserFunctionError } from "../shared/functions/compile.ts";
 import { logTask } from "./log.ts";
@@ -58,7 +59,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     logTask("ERROR", message, {});
     return failure({ type: "InvalidTask", message, retryable: false }, {});
   }
-  const task = parsed.data;
+  let task = parsed.data;
   const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
   try {
     if (task.fault) {
@@ -71,6 +72,11 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       const injected = await injectFault(task.fault);
       if (injected) return failure(injected, ids);
     }
+    const store = options.store();
+    if (task.input.kind === "stored") {
+      options.checkUri?.(task.input.uri, "input");
+      task = { ...task, input: await loadStoredInput(task.input, store) };
+    }
     if (options.checkUri) {
       options.checkUri(task.scratch, "scratch");
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
@@ -79,7 +85,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       task.broadcast?.forEach((b) => b.blocks.forEach((block) => options.checkUri!(block.uri, "broadcast input")));
     }
     logTask("INFO", "task started", task, { input: task.input.kind });
-    const result = await runStageTask(task, options.store());
+    const result = await runStageTask(task, store);
     logTask("INFO", "task finished", task, { durationMs: Math.round(result.metrics.durationMs), recordsIn: result.metrics.recordsIn, recordsOut: result.metrics.recordsOut, coldStart: result.metrics.coldStart });
     if (task.fault === "failAfterRun") {
       return failure({ type: "Internal", message: "injected fault: the task ran, then its answer was lost", retryable: true }, ids);

@@ -1,13 +1,36 @@
+import { createHash } from "node:crypto";
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { describeIssues, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../../shared/task.ts";
 import type { TaskInvoker } from "./task-invoker.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { taskInputUri } from "../../shared/storage/keys.ts";
+
+/**
+ * A synchronous invocation's payload may hold 6 MB (6,291,456 bytes); past this size a task's
+ * input goes to the job's scratch space and the payload names it.
+ */
+export const INLINE_PAYLOAD_MAX_BYTES = 5 * 2 ** 20;
 
 /** Runs each task attempt as one synchronous invocation of the executor function. */
 export class LambdaTaskInvoker implements TaskInvoker {
   constructor(
     private readonly client: LambdaClient,
     private readonly functionName: string,
+    /** Where oversized task inputs are stored (the job's scratch space is in it). */
+    private readonly store?: ObjectStore,
+    private readonly inlineMaxBytes = INLINE_PAYLOAD_MAX_BYTES,
   ) {}
+
+  /** The payload's bytes, with the input stored aside when the whole would be too large. */
+  private async payload(task: StageTask): Promise<Uint8Array> {
+    const inline = new TextEncoder().encode(JSON.stringify(task));
+    if (inline.byteLength <= this.inlineMaxBytes || !this.store) return inline;
+    const body = JSON.stringify(task.input);
+    const uri = taskInputUri(task.scratch, task.stageId, task.partition, task.attempt);
+    await this.store.put(uri, body);
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    return new TextEncoder().encode(JSON.stringify({ ...task, input: { kind: "stored", uri, sha256 } }));
+  }
 
   async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
     const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
@@ -21,7 +44,7 @@ export class LambdaTaskInvoker implements TaskInvoker {
     let response;
     try {
       response = await this.client.send(
-        new InvokeCommand({ FunctionName: this.functionName, Payload: new TextEncoder().encode(JSON.stringify(task)) }),
+        new InvokeCommand({ FunctionName: this.functionName, Payload: await this.payload(task) }),
         signal ? { abortSignal: signal } : {},
       );
     } catch (error) {

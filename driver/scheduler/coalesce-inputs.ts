@@ -20,6 +20,8 @@ function merge(group: readonly PartitionInput[]): PartitionInput {
         left: group.flatMap((g) => (g.kind === "join" ? g.left : [])),
         right: group.flatMap((g) => (g.kind === "join" ? g.right : [])),
       };
+    case "stored":
+      throw new Error("internal: inputs are stored only when a task is invoked, after planning");
     case "range": {
       // range() splits are contiguous, so neighbours form one range.
       const last = group[group.length - 1]!;

@@ -4,7 +4,7 @@
  * one plan, so each container downloads it once.
  */
 import { createHash } from "node:crypto";
-import { StagePlanSchema, type StagePlan } from "../../shared/plan/physical.ts";
+import { PartitionInput, StagePlanSchema, type StagePlan } from "../../shared/plan/physical.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { describeIssues, type StageTask } from "../../shared/task.ts";
 import { TaskError } from "../task-error.ts";
@@ -34,5 +34,23 @@ export async function loadStagePlan(ref: StageTask["stage"], store: ObjectStore)
   if (!parsed.success) throw new TaskError("InvalidTask", `stage plan ${ref.uri} is invalid: ${describeIssues(parsed.error)}`);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
   cache.set(ref.sha256, parsed.data);
+  return parsed.data;
+}
+
+/** A task input the driver stored because it was too large for the payload (PartitionInput "stored"). */
+export async function loadStoredInput(ref: Extract<PartitionInput, { kind: "stored" }>, store: ObjectStore): Promise<PartitionInput> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(ref.uri);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) throw new TaskError("InvalidTask", `task input ${ref.uri} does not exist`);
+    throw error;
+  }
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  if (sha !== ref.sha256) throw new TaskError("InvalidTask", `task input ${ref.uri} does not match its hash (${sha} != ${ref.sha256})`);
+  const parsed = PartitionInput.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+  if (!parsed.success || parsed.data.kind === "stored") {
+    throw new TaskError("InvalidTask", `task input ${ref.uri} is invalid: ${parsed.success ? "it refers to another stored input" : describeIssues(parsed.error)}`);
+  }
   return parsed.data;
 }

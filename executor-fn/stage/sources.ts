@@ -109,6 +109,8 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
     case "shuffle":
       yield* readBlocks(input.blocks, store, counters.shuffle);
       return;
+    case "stored":
+      throw new TaskError("InvalidTask", "a stored input must be loaded before the task runs");
     case "join": {
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
       const [left, right] = await Promise.all([collect(readBlocks(input.left, store, counters.shuffle)), collect(readBlocks(input.right, store, counters.shuffle))]);

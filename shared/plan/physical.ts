@@ -192,6 +192,12 @@ export const PartitionInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("shuffle"), blocks: z.array(Block) }).strict(),
   /** The same, for both sides of a join. */
   z.object({ kind: z.literal("join"), left: z.array(Block), right: z.array(Block) }).strict(),
+  /**
+   * Any of the above, stored as JSON in the job's scratch space because the invocation
+   * payload would pass Lambda's 6 MB limit (a reducer of thousands of map outputs); the
+   * executor checks it against its SHA-256 and validates it like an inline input.
+   */
+  z.object({ kind: z.literal("stored"), uri: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
 ]);
 export type PartitionInput = z.infer<typeof PartitionInput>;
 

@@ -93,6 +93,11 @@ export function resultObjectUri(scratch: string, stageId: number, partition: num
   return `${withSlash(scratch)}results/stage-${stageId}-part-${String(partition).padStart(5, "0")}-attempt-${attempt}.json`;
 }
 
+/** A task attempt's input, when it is too large to travel in the invocation payload. */
+export function taskInputUri(scratch: string, stageId: number, partition: number, attempt: number): string {
+  return `${withSlash(scratch)}inputs/stage-${stageId}-part-${String(partition).padStart(5, "0")}-attempt-${attempt}.json`;
+}
+
 /** A stage plan, stored once per stage and named by its content hash. */
 export function stagePlanUri(scratch: string, stageId: number, sha256: string): string {
   return `${withSlash(scratch)}stages/stage-${stageId}-${sha256.slice(0, 16)}.json`;

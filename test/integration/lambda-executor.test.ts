@@ -64,6 +64,25 @@ describe("lambda master on the emulator", () => {
     expect(JSON.stringify(rows).length).toBeGreaterThan(6 * 1024 * 1024);
   });
 
+  it("sends a task input too large for the invocation payload through S3", async () => {
+    // 2 KiB stands in for Lambda's 6 MB request limit: every task's input here is larger.
+    // The invoker is set up when a session starts: stop the shared one, restart it after.
+    await spark.stop();
+    const small = await SparkSession.builder().master("lambda").config("sparkfn.task.inlinePayloadMaxBytes", "2k").config("spark.sql.shuffle.partitions", 3).getOrCreate();
+    try {
+      const data = Array.from({ length: 400 }, (_, i) => ({ k: `key-${i % 7}`, v: i, note: "x".repeat(20) }));
+      const rows = await small.createDataFrame(data).repartition(2).groupBy("k").agg(sum("v").alias("s")).orderBy("k").collect();
+      const expected = new Map<string, number>();
+      for (const d of data) expected.set(d.k, (expected.get(d.k) ?? 0) + d.v);
+      expect(rows).toEqual([...expected].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, s]) => ({ k, s })));
+      const inputs = (await store.list(`s3://${deployment.bucket}/apps/${small.appId}/`)).filter((o) => o.uri.includes("/inputs/"));
+      expect(inputs.length).toBeGreaterThan(0);
+    } finally {
+      await small.stop();
+      spark = await SparkSession.builder().master("lambda").config("spark.sql.shuffle.partitions", 4).getOrCreate();
+    }
+  });
+
   it("answers a malformed task payload sent through the Lambda API with a clear error", async () => {
     const client = lambdaClient({ maxConcurrency: 1, requestTimeoutMs: 60_000 });
     try {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadStagePlan } from "../../../executor-fn/stage/load-plan.ts";
+import { loadStagePlan, loadStoredInput } from "../../../executor-fn/stage/load-plan.ts";
 import { TaskError } from "../../../executor-fn/task-error.ts";
 import { LocalObjectStore } from "../../../shared/storage/local-store.ts";
 
@@ -51,5 +51,28 @@ describe("loading a stage plan by reference", () => {
     const error = await loadStagePlan(ref, new LocalObjectStore()).catch((e: unknown) => e);
     expect((error as TaskError).type).toBe("InvalidTask");
     expect((error as TaskError).message).toMatch(/is invalid: operators\.0\.condition/);
+  });
+});
+
+describe("loadStoredInput", () => {
+  const store = new LocalObjectStore();
+  const input = { kind: "shuffle", blocks: [{ uri: "s3://b/apps/a/shuffle/0/x.blocks", offset: 0, length: 10, rows: 2 }] };
+
+  it("returns the stored input when its hash matches", async () => {
+    const ref = await stored("input-ok.json", input);
+    expect(await loadStoredInput({ kind: "stored", ...ref }, store)).toEqual(input);
+  });
+
+  it("refuses a changed, invalid, nested or missing input with InvalidTask", async () => {
+    const ref = await stored("input-changed.json", input);
+    await writeFile(ref.uri, JSON.stringify({ ...input, blocks: [] }));
+    const mismatch = loadStoredInput({ kind: "stored", ...ref }, store);
+    await expect(mismatch).rejects.toBeInstanceOf(TaskError);
+    await expect(mismatch).rejects.toThrow(/does not match its hash/);
+    const invalid = await stored("input-invalid.json", { kind: "shuffle", blocks: "no" });
+    await expect(loadStoredInput({ kind: "stored", ...invalid }, store)).rejects.toThrow(/is invalid: blocks/);
+    const nested = await stored("input-nested.json", { kind: "stored", ...invalid });
+    await expect(loadStoredInput({ kind: "stored", ...nested }, store)).rejects.toThrow(/refers to another stored input/);
+    await expect(loadStoredInput({ kind: "stored", uri: path.join(dir, "missing.json"), sha256: "0".repeat(64) }, store)).rejects.toThrow(/does not exist/);
   });
 });
