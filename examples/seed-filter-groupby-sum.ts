@@ -7,16 +7,16 @@
  *   results = grouped_df.collect()
  *
  * Run: npm run sparkfn -- submit examples/seed-filter-groupby-sum.ts --master local[2]
- *      INPUT=s3://<bucket>/data/transactions/ npm run sparkfn -- submit examples/seed-filter-groupby-sum.ts --master lambda
- * (CSV until the Parquet reader lands.)
+ *      INPUT=s3://<bucket>/data/transactions-parquet/ npm run sparkfn -- submit examples/seed-filter-groupby-sum.ts --master lambda
+ * Locally the input is the demo's transactions, written once as Parquet by sparkfn.
  */
 import { col, SparkSession } from "sparkfn";
-import { exampleInput } from "./data/local-sample.ts";
+import { exampleParquetInput } from "./data/local-sample.ts";
 
 const spark = await SparkSession.builder().appName("DriverExecutorDemo").getOrCreate();
 
 // This runs on the driver: it only builds a plan.
-const df = spark.read.option("header", "true").option("inferSchema", "true").csv(await exampleInput());
+const df = spark.read.parquet(await exampleParquetInput(spark));
 
 // Transformations create the execution plan (lazy evaluation).
 const filteredDf = df.filter(col("amount").gt(1000));

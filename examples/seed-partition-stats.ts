@@ -17,13 +17,13 @@
  * Run: npm run sparkfn -- submit examples/seed-partition-stats.ts --master local[2]
  */
 import { SparkSession } from "sparkfn";
-import { exampleInput } from "./data/local-sample.ts";
+import { exampleParquetInput } from "./data/local-sample.ts";
 
 const spark = await SparkSession.builder().appName("Partition stats").getOrCreate();
 const sc = spark.sparkContext;
 sc.setLogLevel(process.env.LOG_LEVEL ?? "WARN"); // "INFO" as in the seed shows every task's log lines
 
-const df = spark.read.option("header", "true").csv(await exampleInput());
+const df = spark.read.parquet(await exampleParquetInput(spark));
 
 // Track task distribution: records per partition.
 console.log(JSON.stringify({ recordsPerPartition: await df.rdd.glom().map((rows: unknown[]) => rows.length).collect() }));

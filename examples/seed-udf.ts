@@ -14,11 +14,11 @@
  * the rows are counted per processed category. The UDF's function travels as source text.
  *
  * Run: npm run sparkfn -- submit examples/seed-udf.ts --master local[2]
- *      OUTPUT=s3://<bucket>/output/seed-udf/ INPUT=s3://<bucket>/data/transactions/ npm run sparkfn -- submit examples/seed-udf.ts --master lambda
+ *      OUTPUT=s3://<bucket>/output/seed-udf/ INPUT=s3://<bucket>/data/transactions-parquet/ npm run sparkfn -- submit examples/seed-udf.ts --master lambda
  */
 import * as path from "node:path";
 import { col, SparkSession, udf } from "sparkfn";
-import { exampleInput } from "./data/local-sample.ts";
+import { exampleParquetInput } from "./data/local-sample.ts";
 
 const output = process.env.OUTPUT ?? path.resolve(import.meta.dirname, "../.sparkfn/output/seed-udf/");
 const spark = await SparkSession.builder().appName("Executor UDF").getOrCreate();
@@ -27,7 +27,7 @@ const spark = await SparkSession.builder().appName("Executor UDF").getOrCreate()
 const complexTransformation = (value: string | null) => (value === null ? null : value.toUpperCase());
 const transformUdf = udf(complexTransformation, "string");
 
-const df = spark.read.option("header", "true").option("inferSchema", "true").csv(await exampleInput());
+const df = spark.read.parquet(await exampleParquetInput(spark));
 
 // Each partition is processed by one task on one executor (one Lambda invocation).
 const processed = df.withColumn("processed_name", transformUdf(col("category")));
