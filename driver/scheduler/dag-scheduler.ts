@@ -57,14 +57,25 @@ export interface JobContext {
   readonly onStageCompleted?: (stageId: number, results: readonly TaskSuccess[]) => void;
 }
 
-/** The non-empty blocks of reduce partition `r` across all map outputs of a stage. */
-export function blocksOf(mapResults: readonly TaskSuccess[], r: number): ShuffleBlockRef[] {
-  return mapResults.flatMap((m) => {
+/**
+ * The non-empty blocks of reduce partition `r` across all map outputs of a stage, appended
+ * to `out`. A plain loop: this runs maps × reducers times, the driver's hottest path at scale.
+ */
+export function blocksOf(mapResults: readonly TaskSuccess[], r: number, out: ShuffleBlockRef[] = []): ShuffleBlockRef[] {
+  for (const m of mapResults) {
     if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
     const block = m.output.blocks[r];
-    return block && block.rows > 0 ? [{ uri: m.output.uri, ...block }] : [];
-  });
+    if (block && block.rows > 0) out.push({ uri: m.output.uri, offset: block.offset, length: block.length, rows: block.rows });
+  }
+  return out;
 }
+
+/** The blocks of several reduce partitions, in partition order. */
+const blocksOfAll = (mapResults: readonly TaskSuccess[], partitions: readonly number[]): ShuffleBlockRef[] => {
+  const out: ShuffleBlockRef[] = [];
+  for (const r of partitions) blocksOf(mapResults, r, out);
+  return out;
+};
 
 export function reducerInputs(mapResults: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
   return Array.from({ length: numPartitions }, (_, r) => ({ kind: "shuffle" as const, blocks: blocksOf(mapResults, r) }));
@@ -163,7 +174,7 @@ function adaptiveInputs(stage: PlannedStage, specs: readonly ReduceTaskSpec[], f
     const maps = stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!);
     return specs.map((spec) => {
       if (spec.kind !== "partitions") throw new Error(`internal: a skew split of stage ${stage.plan.stageId}, which is not a join`);
-      return { kind: "shuffle", blocks: partitionsOf(spec).flatMap((r) => blocksOf(maps, r)) };
+      return { kind: "shuffle", blocks: blocksOfAll(maps, partitionsOf(spec)) };
     });
   }
   if (stage.inputs.kind !== "join") throw new Error(`internal: stage ${stage.plan.stageId} reads no shuffle`);
@@ -172,7 +183,7 @@ function adaptiveInputs(stage: PlannedStage, specs: readonly ReduceTaskSpec[], f
   return specs.map((spec): PartitionInput => {
     if (spec.kind === "partitions") {
       const rs = partitionsOf(spec);
-      return { kind: "join", left: rs.flatMap((r) => blocksOf(left, r)), right: rs.flatMap((r) => blocksOf(right, r)) };
+      return { kind: "join", left: blocksOfAll(left, rs), right: blocksOfAll(right, rs) };
     }
     // A slice of the skewed side's map outputs meets the whole partition of the other side.
     const slice = (maps: readonly TaskSuccess[]) => blocksOf(spec.maps.map((i) => maps[i]!), spec.partition);
