@@ -70,19 +70,34 @@ export function blocksOf(mapResults: readonly TaskSuccess[], r: number, out: Shu
   return out;
 }
 
+/**
+ * Every reduce partition's non-empty blocks, in one pass over the map outputs (map by map,
+ * so each map's block list is read once, in order, rather than once per reducer).
+ */
+function blocksByPartition(mapResults: readonly TaskSuccess[], numPartitions: number): ShuffleBlockRef[][] {
+  const lists: ShuffleBlockRef[][] = Array.from({ length: numPartitions }, () => []);
+  for (const m of mapResults) {
+    if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
+    const { uri, blocks } = m.output;
+    const n = Math.min(blocks.length, numPartitions);
+    for (let r = 0; r < n; r++) {
+      const block = blocks[r]!;
+      if (block.rows > 0) lists[r]!.push({ uri, offset: block.offset, length: block.length, rows: block.rows });
+    }
+  }
+  return lists;
+}
+
 /** The blocks of several reduce partitions, in partition order. */
-const blocksOfAll = (mapResults: readonly TaskSuccess[], partitions: readonly number[]): ShuffleBlockRef[] => {
-  const out: ShuffleBlockRef[] = [];
-  for (const r of partitions) blocksOf(mapResults, r, out);
-  return out;
-};
+const blocksOfAll = (lists: readonly ShuffleBlockRef[][], partitions: readonly number[]): ShuffleBlockRef[] => partitions.flatMap((r) => lists[r] ?? []);
 
 export function reducerInputs(mapResults: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
-  return Array.from({ length: numPartitions }, (_, r) => ({ kind: "shuffle" as const, blocks: blocksOf(mapResults, r) }));
+  return blocksByPartition(mapResults, numPartitions).map((blocks) => ({ kind: "shuffle" as const, blocks }));
 }
 
 function joinInputs(left: readonly TaskSuccess[], right: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
-  return Array.from({ length: numPartitions }, (_, r) => ({ kind: "join" as const, left: blocksOf(left, r), right: blocksOf(right, r) }));
+  const [l, r] = [blocksByPartition(left, numPartitions), blocksByPartition(right, numPartitions)];
+  return l.map((blocks, i) => ({ kind: "join" as const, left: blocks, right: r[i]! }));
 }
 
 function stageInputs(stage: StageGraph["stages"][number], finished: ReadonlyMap<number, TaskSuccess[]>): readonly PartitionInput[] {
@@ -171,19 +186,20 @@ const partitionsOf = (spec: Extract<ReduceTaskSpec, { kind: "partitions" }>) => 
 
 function adaptiveInputs(stage: PlannedStage, specs: readonly ReduceTaskSpec[], finished: ReadonlyMap<number, TaskSuccess[]>): PartitionInput[] {
   if (stage.inputs.kind === "shuffle") {
-    const maps = stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!);
+    const lists = blocksByPartition(stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!), stage.numPartitions);
     return specs.map((spec) => {
       if (spec.kind !== "partitions") throw new Error(`internal: a skew split of stage ${stage.plan.stageId}, which is not a join`);
-      return { kind: "shuffle", blocks: blocksOfAll(maps, partitionsOf(spec)) };
+      return { kind: "shuffle", blocks: blocksOfAll(lists, partitionsOf(spec)) };
     });
   }
   if (stage.inputs.kind !== "join") throw new Error(`internal: stage ${stage.plan.stageId} reads no shuffle`);
   const left = finished.get(stage.inputs.leftStageId)!;
   const right = finished.get(stage.inputs.rightStageId)!;
+  const [leftLists, rightLists] = [blocksByPartition(left, stage.numPartitions), blocksByPartition(right, stage.numPartitions)];
   return specs.map((spec): PartitionInput => {
     if (spec.kind === "partitions") {
       const rs = partitionsOf(spec);
-      return { kind: "join", left: blocksOfAll(left, rs), right: blocksOfAll(right, rs) };
+      return { kind: "join", left: blocksOfAll(leftLists, rs), right: blocksOfAll(rightLists, rs) };
     }
     // A slice of the skewed side's map outputs meets the whole partition of the other side.
     const slice = (maps: readonly TaskSuccess[]) => blocksOf(spec.maps.map((i) => maps[i]!), spec.partition);
