@@ -9,6 +9,6 @@ if ! endpoint_healthy; then
 fi
 cd "$SPARKFN_ROOT/infra"
 cdklocal="$SPARKFN_ROOT/node_modules/.bin/cdklocal"
-"$cdklocal" bootstrap --no-notices --quiet >/dev/null
+"$cdklocal" bootstrap --no-notices >/dev/null
 # The emulator stack is for development and tests: allow the fault-injection tests there.
 "$cdklocal" deploy --no-notices --require-approval never -c allowFaultInjection=true -c executorTimeoutSeconds=60 -c driverBatchSize=10 --outputs-file cdk.out/outputs.json "$@"
