@@ -8,7 +8,7 @@
  *
  * Run: npm run sparkfn -- submit examples/seed-filter-groupby-sum.ts --master local[2]
  *      INPUT=s3://<bucket>/data/transactions-parquet/ npm run sparkfn -- submit examples/seed-filter-groupby-sum.ts --master lambda
- * Locally the input is the demo's transactions, written once as Parquet by sparkfn.
+ * Locally the input is the demo's transactions, written once as Parquet files.
  */
 import { col, SparkSession } from "sparkfn";
 import { exampleParquetInput } from "./data/local-sample.ts";
@@ -16,7 +16,7 @@ import { exampleParquetInput } from "./data/local-sample.ts";
 const spark = await SparkSession.builder().appName("DriverExecutorDemo").getOrCreate();
 
 // This runs on the driver: it only builds a plan.
-const df = spark.read.parquet(await exampleParquetInput(spark));
+const df = spark.read.parquet(await exampleParquetInput());
 
 // Transformations create the execution plan (lazy evaluation).
 const filteredDf = df.filter(col("amount").gt(1000));

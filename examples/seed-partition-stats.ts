@@ -23,7 +23,7 @@ const spark = await SparkSession.builder().appName("Partition stats").getOrCreat
 const sc = spark.sparkContext;
 sc.setLogLevel(process.env.LOG_LEVEL ?? "WARN"); // "INFO" as in the seed shows every task's log lines
 
-const df = spark.read.parquet(await exampleParquetInput(spark));
+const df = spark.read.parquet(await exampleParquetInput());
 
 // Track task distribution: records per partition.
 console.log(JSON.stringify({ recordsPerPartition: await df.rdd.glom().map((rows: unknown[]) => rows.length).collect() }));

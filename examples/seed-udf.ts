@@ -27,7 +27,7 @@ const spark = await SparkSession.builder().appName("Executor UDF").getOrCreate()
 const complexTransformation = (value: string | null) => (value === null ? null : value.toUpperCase());
 const transformUdf = udf(complexTransformation, "string");
 
-const df = spark.read.parquet(await exampleParquetInput(spark));
+const df = spark.read.parquet(await exampleParquetInput());
 
 // Each partition is processed by one task on one executor (one Lambda invocation).
 const processed = df.withColumn("processed_name", transformUdf(col("category")));
