@@ -12,18 +12,24 @@ import { TaskError } from "../task-error.ts";
 const MAX_CACHED = 64;
 const cache = new Map<string, StagePlan>();
 
-export async function loadStagePlan(ref: StageTask["stage"], store: ObjectStore): Promise<StagePlan> {
-  const cached = cache.get(ref.sha256);
-  if (cached) return cached;
+/** An object the driver stored for a task, fetched and checked against its SHA-256. */
+async function fetchVerified(ref: { readonly uri: string; readonly sha256: string }, what: string, store: ObjectStore): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await store.get(ref.uri);
   } catch (error) {
-    if (error instanceof ObjectNotFoundError) throw new TaskError("InvalidTask", `stage plan ${ref.uri} does not exist`);
+    if (error instanceof ObjectNotFoundError) throw new TaskError("InvalidTask", `${what} ${ref.uri} does not exist`);
     throw error;
   }
   const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== ref.sha256) throw new TaskError("InvalidTask", `stage plan ${ref.uri} does not match its hash (${sha} != ${ref.sha256})`);
+  if (sha !== ref.sha256) throw new TaskError("InvalidTask", `${what} ${ref.uri} does not match its hash (${sha} != ${ref.sha256})`);
+  return bytes;
+}
+
+export async function loadStagePlan(ref: StageTask["stage"], store: ObjectStore): Promise<StagePlan> {
+  const cached = cache.get(ref.sha256);
+  if (cached) return cached;
+  const bytes = await fetchVerified(ref, "stage plan", store);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -39,15 +45,7 @@ export async function loadStagePlan(ref: StageTask["stage"], store: ObjectStore)
 
 /** A task input the driver stored because it was too large for the payload (PartitionInput "stored"). */
 export async function loadStoredInput(ref: Extract<PartitionInput, { kind: "stored" }>, store: ObjectStore): Promise<PartitionInput> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(ref.uri);
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) throw new TaskError("InvalidTask", `task input ${ref.uri} does not exist`);
-    throw error;
-  }
-  const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== ref.sha256) throw new TaskError("InvalidTask", `task input ${ref.uri} does not match its hash (${sha} != ${ref.sha256})`);
+  const bytes = await fetchVerified(ref, "task input", store);
   const parsed = PartitionInput.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
   if (!parsed.success || parsed.data.kind === "stored") {
     throw new TaskError("InvalidTask", `task input ${ref.uri} is invalid: ${parsed.success ? "it refers to another stored input" : describeIssues(parsed.error)}`);
