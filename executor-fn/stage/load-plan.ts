@@ -46,7 +46,13 @@ export async function loadStagePlan(ref: StageTask["stage"], store: ObjectStore)
 /** A task input the driver stored because it was too large for the payload (PartitionInput "stored"). */
 export async function loadStoredInput(ref: Extract<PartitionInput, { kind: "stored" }>, store: ObjectStore): Promise<PartitionInput> {
   const bytes = await fetchVerified(ref, "task input", store);
-  const parsed = PartitionInput.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new TaskError("InvalidTask", `task input ${ref.uri} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = PartitionInput.safeParse(json);
   if (!parsed.success || parsed.data.kind === "stored") {
     throw new TaskError("InvalidTask", `task input ${ref.uri} is invalid: ${parsed.success ? "it refers to another stored input" : describeIssues(parsed.error)}`);
   }
