@@ -9,6 +9,7 @@ export { RDD } from "./api/rdd.ts";
 export { SparkContext } from "./api/spark-context.ts";
 export { Broadcast } from "./api/broadcast.ts";
 export { Accumulator } from "./api/accumulator.ts";
+export { ShippedModule } from "./api/modules.ts";
 export { udf, UDFRegistration, type UserDefinedFunction } from "./api/udf.ts";
 export { ClosureError, type Captures } from "./api/closures.ts";
 export { UserFunctionError } from "../shared/functions/compile.ts";

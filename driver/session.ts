@@ -22,6 +22,8 @@ import { RDD } from "./api/rdd.ts";
 import { Broadcast } from "./api/broadcast.ts";
 import { Accumulator } from "./api/accumulator.ts";
 import { UDFRegistration } from "./api/udf.ts";
+import { bundleModule, type ShippedModule } from "./api/modules.ts";
+import { evaluateModule } from "../shared/functions/modules.ts";
 import type { FunctionRuntime } from "../shared/functions/compile.ts";
 import type { AccumulatorKind } from "../shared/plan/function.ts";
 import { getHeapStatistics } from "node:v8";
@@ -113,6 +115,12 @@ export class SparkSession implements QueryExecution {
       rdd: (plan) => new RDD(plan, this),
       broadcast: (value) => this.newBroadcast(value),
       accumulator: (kind, initial) => this.newAccumulator(kind, initial),
+      addModule: async (specifier) => {
+        this.assertRunning();
+        const shipped = await bundleModule(specifier, process.cwd(), this.backend.store, this.backend.scratch);
+        this.modules.set(shipped.toHandle().sha256, shipped);
+        return shipped;
+      },
     });
   }
 
@@ -122,6 +130,9 @@ export class SparkSession implements QueryExecution {
   /** Broadcast values still being stored: every job waits for them before it runs. */
   private readonly broadcastUploads = new Set<Promise<void>>();
   private readonly accumulators = new Map<number, Accumulator<unknown>>();
+  /** Bundled packages (sc.addModule) by hash, and their exports once the driver needed them. */
+  private readonly modules = new Map<string, ShippedModule>();
+  private readonly moduleExports = new Map<string, unknown>();
 
   private newBroadcast<T>(value: T): Broadcast<T> {
     this.assertRunning();
@@ -153,6 +164,10 @@ export class SparkSession implements QueryExecution {
   readonly driverFunctions: FunctionRuntime = {
     where: "the driver",
     broadcastValue: (h) => this.broadcasts.get(h.id)?.value,
+    moduleExports: (h) => {
+      if (!this.moduleExports.has(h.sha256)) this.moduleExports.set(h.sha256, evaluateModule(this.modules.get(h.sha256)!.code, h.specifier));
+      return this.moduleExports.get(h.sha256);
+    },
     accumulator: (h) => ({ add: (v) => this.accumulators.get(h.id)?.apply(h.kind === "number" ? { id: h.id, kind: "number", value: v as number } : { id: h.id, kind: "list", values: [v] }) }),
   };
 

@@ -188,7 +188,8 @@ export class SparkfnEngine extends Construct {
         NODE_OPTIONS: "--enable-source-maps",
       },
       bundling: {
-        externalModules: [],
+        // sc.addModule() bundles packages with esbuild on a laptop's driver; the driver function has none.
+        externalModules: ["esbuild"],
         format: OutputFormat.CJS,
         target: "node20",
         minify: true,

@@ -211,7 +211,7 @@ export function shipFunction(op: string, fn: unknown, captures?: Captures, site:
     }
     const hint =
       name === "require"
-        ? "shipped functions cannot load modules. See \"Dependencies in shipped code\" in the README."
+        ? "shipped functions cannot load modules: capture one bundled by sc.addModule(name) instead (see \"Dependencies in shipped code\" in the README)."
         : `functions travel to executors as source text, without their surrounding scope: pass it in the captures object and read it from the last parameter, e.g. ${op}((x, env) => ... env.${name} ..., { ${name} }).`;
     const where = site ? lineOfName(site, name) : at(site, line(ref));
     throw new ClosureError(`${op}: the function passed at ${at(site)} uses "${name}" (${where}), which is not defined inside it; ${hint}`);

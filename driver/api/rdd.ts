@@ -24,6 +24,7 @@ import { BUILTINS } from "./rdd-builtins.ts";
 import type { QueryExecution } from "./dataframe.ts";
 import type { Broadcast } from "./broadcast.ts";
 import type { Accumulator } from "./accumulator.ts";
+import type { ShippedModule } from "./modules.ts";
 
 /** The one column of an RDD's rows. */
 export const ELEMENT_SCHEMA: Schema = { fields: [{ name: "value", type: "any", nullable: true }] };
@@ -414,7 +415,8 @@ export class RDD<T = unknown> {
  * broadcast variable as `{ value }`, an accumulator as `{ add(v) }`.
  */
 export type Env<C> = {
-  readonly [K in keyof C]: C[K] extends Broadcast<infer V> ? { readonly value: V } : C[K] extends Accumulator<infer A> ? { add(value: A extends readonly (infer I)[] ? I : number): void } : C[K];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a package's exports are not typed here
+  readonly [K in keyof C]: C[K] extends Broadcast<infer V> ? { readonly value: V } : C[K] extends Accumulator<infer A> ? { add(value: A extends readonly (infer I)[] ? I : number): void } : C[K] extends ShippedModule ? any : C[K];
 };
 
 type KeyOf<T> = T extends readonly [infer K, unknown] ? K : unknown;

@@ -8,6 +8,7 @@ import { setLogLevel, type LogLevel } from "../monitoring/log.ts";
 import type { UnresolvedPlan } from "../../shared/plan/logical.ts";
 import type { Accumulator } from "./accumulator.ts";
 import type { Broadcast } from "./broadcast.ts";
+import type { ShippedModule } from "./modules.ts";
 import { ELEMENT_SCHEMA, type RDD } from "./rdd.ts";
 
 export interface SparkContextHost {
@@ -20,6 +21,7 @@ export interface SparkContextHost {
   rdd<T>(plan: UnresolvedPlan): RDD<T>;
   broadcast<T>(value: T): Broadcast<T>;
   accumulator<T>(kind: "number" | "list", initial: T): Accumulator<T>;
+  addModule(specifier: string): Promise<ShippedModule>;
 }
 
 export class SparkContext {
@@ -100,6 +102,14 @@ export class SparkContext {
   /** An accumulator that collects every value added to it (Spark's CollectionAccumulator). */
   collectionAccumulator<T = unknown>(): Accumulator<T[]> {
     return this.host.accumulator<T[]>("list", []);
+  }
+
+  /**
+   * An npm package for shipped functions, bundled and stored once (see driver/api/modules.ts):
+   * `const width = await sc.addModule("string-width")`, then capture it: `{ width }`.
+   */
+  addModule(specifier: string): Promise<ShippedModule> {
+    return this.host.addModule(specifier);
   }
 
   emptyRDD<T>(): RDD<T> {

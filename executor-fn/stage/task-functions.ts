@@ -5,7 +5,9 @@
  * and gathers what they add to accumulators, which the task returns with its result.
  */
 import { compileFunction, type CompiledFunction, type FunctionRuntime } from "../../shared/functions/compile.ts";
-import { BroadcastHandle, type AccumulatorUpdate, type ShippedFunction } from "../../shared/plan/function.ts";
+import { BroadcastHandle, ModuleHandle, type AccumulatorUpdate, type ShippedFunction } from "../../shared/plan/function.ts";
+import { evaluateModule } from "../../shared/functions/modules.ts";
+import { createHash } from "node:crypto";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 
@@ -29,14 +31,33 @@ function readBroadcast(handle: BroadcastHandle, store: ObjectStore): Promise<unk
   return value;
 }
 
-/** Every broadcast handle anywhere in a stage plan (functions sit in operators and in UDF expressions). */
-function broadcastHandles(plan: unknown, out = new Map<string, BroadcastHandle>()): Map<string, BroadcastHandle> {
+/** Bundled npm packages this container has loaded, by content hash. */
+const moduleCache = new Map<string, Promise<unknown>>();
+
+function loadModule(handle: ModuleHandle, store: ObjectStore): Promise<unknown> {
+  let exports = moduleCache.get(handle.sha256);
+  if (!exports) {
+    exports = store.get(handle.uri).then((bytes) => {
+      const sha = createHash("sha256").update(bytes).digest("hex");
+      if (sha !== handle.sha256) throw new TaskError("InvalidTask", `the bundle of "${handle.specifier}" (${handle.uri}) does not match its hash`);
+      return evaluateModule(new TextDecoder().decode(bytes), handle.specifier);
+    });
+    exports.catch(() => moduleCache.delete(handle.sha256));
+    moduleCache.set(handle.sha256, exports);
+  }
+  return exports;
+}
+
+/** Every broadcast and module handle anywhere in a stage plan (functions sit in operators and in UDF expressions). */
+function handlesIn(plan: unknown, out = { broadcasts: new Map<string, BroadcastHandle>(), modules: new Map<string, ModuleHandle>() }) {
   if (Array.isArray(plan)) {
-    for (const item of plan) broadcastHandles(item, out);
+    for (const item of plan) handlesIn(item, out);
   } else if (typeof plan === "object" && plan !== null) {
-    const handle = BroadcastHandle.safeParse(plan);
-    if (handle.success) out.set(handle.data.uri, handle.data);
-    else for (const value of Object.values(plan)) broadcastHandles(value, out);
+    const broadcast = BroadcastHandle.safeParse(plan);
+    const module = broadcast.success ? undefined : ModuleHandle.safeParse(plan);
+    if (broadcast.success) out.broadcasts.set(broadcast.data.uri, broadcast.data);
+    else if (module?.success) out.modules.set(module.data.sha256, module.data);
+    else for (const value of Object.values(plan)) handlesIn(value, out);
   }
   return out;
 }
@@ -49,11 +70,13 @@ export class TaskFunctions {
 
   private constructor(
     private readonly broadcasts: ReadonlyMap<string, unknown>,
+    private readonly modules: ReadonlyMap<string, unknown>,
     where: string,
   ) {
     this.runtime = {
       where,
       broadcastValue: (h) => this.broadcasts.get(h.uri),
+      moduleExports: (h) => this.modules.get(h.sha256),
       accumulator: (h) => ({
         add: (value: unknown) => {
           if (h.kind === "number") {
@@ -69,11 +92,13 @@ export class TaskFunctions {
     };
   }
 
-  /** Loads the broadcast variables the stage's functions capture. */
+  /** Loads the broadcast variables and bundled packages the stage's functions capture. */
   static async forStage(plan: unknown, store: ObjectStore, where: string): Promise<TaskFunctions> {
-    const handles = [...broadcastHandles(plan).values()];
-    const values = await Promise.all(handles.map((h) => readBroadcast(h, store)));
-    return new TaskFunctions(new Map(handles.map((h, i) => [h.uri, values[i]])), where);
+    const found = handlesIn(plan);
+    const broadcasts = [...found.broadcasts.values()];
+    const modules = [...found.modules.values()];
+    const [values, exports] = await Promise.all([Promise.all(broadcasts.map((h) => readBroadcast(h, store))), Promise.all(modules.map((h) => loadModule(h, store)))]);
+    return new TaskFunctions(new Map(broadcasts.map((h, i) => [h.uri, values[i]])), new Map(modules.map((h, i) => [h.sha256, exports[i]])), where);
   }
 
   /** The function compiled for this task (once, however many operators call it). */

@@ -10,13 +10,15 @@
  * UserFunctionError naming the operation, the job script's line and the partition.
  */
 import vm from "node:vm";
-import { CaptureHandle, type AccumulatorHandle, type BroadcastHandle, type ShippedFunction } from "../plan/function.ts";
+import { CaptureHandle, type AccumulatorHandle, type BroadcastHandle, type ModuleHandle, type ShippedFunction } from "../plan/function.ts";
 
 export interface FunctionRuntime {
   /** A broadcast variable's value (already loaded: functions run synchronously). */
   broadcastValue(handle: BroadcastHandle): unknown;
   /** Where the function's additions to an accumulator go. */
   accumulator(handle: AccumulatorHandle): { add(value: unknown): void };
+  /** A bundled npm package's exports (already loaded). */
+  moduleExports(handle: ModuleHandle): unknown;
   /** "partition 3 of stage 1", for error messages. */
   readonly where: string;
 }
@@ -46,6 +48,8 @@ function materialize(captures: ShippedFunction["captures"], runtime: FunctionRun
     const handle = CaptureHandle.safeParse(value);
     if (!handle.success) {
       env[name] = structuredClone(value);
+    } else if (handle.data.$sparkfn === "module") {
+      env[name] = runtime.moduleExports(handle.data);
     } else if (handle.data.$sparkfn === "broadcast") {
       const h = handle.data;
       env[name] = Object.freeze({ id: h.id, get value() { return runtime.broadcastValue(h); } });

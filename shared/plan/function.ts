@@ -26,7 +26,13 @@ export type AccumulatorKind = z.infer<typeof AccumulatorKind>;
 export const AccumulatorHandle = z.object({ $sparkfn: z.literal("accumulator"), id: z.number().int().nonnegative(), kind: AccumulatorKind }).strict();
 export type AccumulatorHandle = z.infer<typeof AccumulatorHandle>;
 
-export const CaptureHandle = z.discriminatedUnion("$sparkfn", [BroadcastHandle, AccumulatorHandle]);
+/** An npm package bundled by the driver (sc.addModule), stored once by content hash. */
+export const ModuleHandle = z
+  .object({ $sparkfn: z.literal("module"), specifier: z.string().min(1).max(300), uri: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+  .strict();
+export type ModuleHandle = z.infer<typeof ModuleHandle>;
+
+export const CaptureHandle = z.discriminatedUnion("$sparkfn", [BroadcastHandle, AccumulatorHandle, ModuleHandle]);
 export type CaptureHandle = z.infer<typeof CaptureHandle>;
 
 export const MAX_FUNCTION_SOURCE = 256 * 1024;

@@ -103,6 +103,11 @@ export function stagePlanUri(scratch: string, stageId: number, sha256: string): 
   return `${withSlash(scratch)}stages/stage-${stageId}-${sha256.slice(0, 16)}.json`;
 }
 
+/** A bundled npm package (sc.addModule), named by the SHA-256 of its text. */
+export function moduleUri(appScratch: string, sha256: string): string {
+  return `${withSlash(appScratch)}modules/${sha256}.js`;
+}
+
 /** A broadcast variable's value (JSON), stored once and read by every task that captures it. */
 export function broadcastUri(appScratch: string, id: number): string {
   return `${withSlash(appScratch)}broadcast/${id}.json`;

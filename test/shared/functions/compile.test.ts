@@ -10,6 +10,7 @@ function runtime(broadcasts: Record<number, unknown> = {}): FunctionRuntime & { 
     where: "partition 3 of stage 1",
     added,
     broadcastValue: (h) => broadcasts[h.id],
+    moduleExports: () => undefined,
     accumulator: (h) => ({ add: (v) => added.set(h.id, [...(added.get(h.id) ?? []), v]) }),
   };
 }

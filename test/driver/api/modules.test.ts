@@ -1,0 +1,3 @@
+import { defineModuleChecks } from "../../support/module-checks.ts";
+
+defineModuleChecks("local[2]");
