@@ -1,5 +1,5 @@
 /**
- * The seed article's debugging example (PySpark): log level, executor status, records per
+ * The seed article's debugging example (PySpark): event log, log level, executor status, records per
  * partition with glom(), and per-partition statistics with mapPartitions:
  *
  *   sc.setLogLevel("INFO")
@@ -19,7 +19,12 @@
 import { SparkSession } from "sparkfn";
 import { exampleParquetInput } from "./data/local-sample.ts";
 
-const spark = await SparkSession.builder().appName("Partition stats").getOrCreate();
+// As the seed: an event log of the run (for `sparkfn report`), under /tmp/spark-events by default.
+const spark = await SparkSession.builder()
+  .appName("Partition stats")
+  .config("spark.eventLog.enabled", "true")
+  .config("spark.eventLog.dir", process.env.EVENT_LOG_DIR ?? "/tmp/spark-events")
+  .getOrCreate();
 const sc = spark.sparkContext;
 sc.setLogLevel(process.env.LOG_LEVEL ?? "WARN"); // "INFO" as in the seed shows every task's log lines
 

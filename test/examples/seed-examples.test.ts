@@ -102,4 +102,30 @@ describe("seed RDD, broadcast and UDF examples", () => {
     expect(stats).toEqual(recordsPerPartition);
     expect(out).toMatch(/Executor status: .*"peakInvocations":[1-9]/);
   });
+
+  it("dynamic allocation: repartition into many tasks, a function per row, a Parquet write (read back by DuckDB)", async () => {
+    const out = path.join(ROOT, ".sparkfn", "output", `seed-dynamic-allocation-test-${process.pid}`);
+    const { stdout } = await promisify(execFile)(
+      "node",
+      [path.join(ROOT, "driver/bin/sparkfn.mjs"), "submit", path.join(ROOT, "examples", "seed-dynamic-allocation.ts"), "--master", "local[2]"],
+      { cwd: ROOT, env: { ...process.env, PARTITIONS: "16", OUTPUT: out } },
+    );
+    const rows = rowsOf();
+    expect(jsonLines(stdout)[0]).toEqual({ partitions: 16, rowsWritten: rows.length });
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const duck = await (await DuckDBInstance.create()).connect();
+    const back = (await duck.runAndReadAll(`SELECT category, count(*) AS n, sum(amount_cents) AS cents FROM read_parquet('${out}/*.parquet') GROUP BY category ORDER BY category`)).getRowObjectsJson();
+    const expected = new Map<string, { n: number; cents: number }>();
+    for (const r of rows) {
+      const e = expected.get(r.category.toUpperCase()) ?? { n: 0, cents: 0 };
+      e.n++;
+      if (r.amount !== null) e.cents += Math.round(r.amount * 100);
+      expected.set(r.category.toUpperCase(), e);
+    }
+    expect(back.map((b) => ({ category: b.category, n: Number(b.n), cents: Number(b.cents) }))).toEqual(
+      [...expected].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([category, e]) => ({ category, ...e })),
+    );
+    const { rm } = await import("node:fs/promises");
+    await rm(out, { recursive: true, force: true });
+  });
 });
