@@ -17,18 +17,9 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { col, discoverDeployment, SparkSession } from "../driver/index.ts";
 import { S3ObjectStore } from "../shared/storage/s3-store.ts";
-import { localEnv, runScript } from "../test/setup/local-env.ts";
+import { endpointHealthy as healthy, localEnv, runScript } from "../test/setup/local-env.ts";
 import { SkipBenchmark, type BenchContext, type Benchmark } from "./harness.mts";
 import { csvText, TRANSACTIONS_SCHEMA, transactionRows } from "./data.mts";
-
-async function healthy(endpoint: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${endpoint}/_localstack/health`, { signal: AbortSignal.timeout(2000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Both sessions read one file per task: spark.sql.files.openCostInBytes as large as a split

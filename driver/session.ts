@@ -168,7 +168,7 @@ export class SparkSession implements QueryExecution {
       if (!this.moduleExports.has(h.sha256)) this.moduleExports.set(h.sha256, evaluateModule(this.modules.get(h.sha256)!.code, h.specifier));
       return this.moduleExports.get(h.sha256);
     },
-    accumulator: (h) => ({ add: (v) => this.accumulators.get(h.id)?.apply(h.kind === "number" ? { id: h.id, kind: "number", value: v as number } : { id: h.id, kind: "list", values: [v] }) }),
+    accumulator: (h) => ({ add: (v) => this.accumulators.get(h.id)?.add(v as never) }),
   };
 
   /** `spark.udf.register(name, fn, returnType)`: named UDFs. */

@@ -3,16 +3,7 @@
  * else start one with `localstack/up.sh`; deploy the stack with cdklocal; and at the end
  * stop the emulator only if this setup started it.
  */
-import { localEnv, runScript } from "./local-env.ts";
-
-async function healthy(endpoint: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${endpoint}/_localstack/health`, { signal: AbortSignal.timeout(2000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
+import { endpointHealthy as healthy, localEnv, runScript } from "./local-env.ts";
 
 export default async function setup(): Promise<() => void> {
   const env = localEnv();

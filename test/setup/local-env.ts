@@ -19,6 +19,16 @@ export function localEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Whether a LocalStack-compatible endpoint answers its health check. */
+export async function endpointHealthy(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${endpoint}/_localstack/health`, { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 export function runScript(script: string, env: NodeJS.ProcessEnv = process.env): string {
   try {
     return execFileSync("bash", [path.join(ROOT, "localstack", script)], { env, encoding: "utf8", stdio: "pipe" });
