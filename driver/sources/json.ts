@@ -4,12 +4,12 @@
  * holds all its non-null values: int, long, double, boolean, string, or array<string> for
  * arrays of strings. Nested objects and other arrays are read as their JSON text (string).
  */
-import type { DataType, Schema } from "../../shared/plan/types.ts";
+import { integralType, type DataType, type Schema } from "../../shared/plan/types.ts";
 
 function typeOf(value: unknown): DataType | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === "boolean") return "boolean";
-  if (typeof value === "number") return Number.isInteger(value) ? (Math.abs(value) <= 2 ** 31 - 1 ? "int" : "long") : "double";
+  if (typeof value === "number") return Number.isInteger(value) ? integralType(value) : "double";
   if (typeof value === "string") return "string";
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return "array";
   return "string";

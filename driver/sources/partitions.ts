@@ -5,7 +5,7 @@
  * default: int (or long) when every value is an integer, double when every value is a
  * number, else string. `__HIVE_DEFAULT_PARTITION__` stands for null.
  */
-import type { DataType, Field, Scalar } from "../../shared/plan/types.ts";
+import { isIntValue, type DataType, type Field, type Scalar } from "../../shared/plan/types.ts";
 import { NULL_PARTITION } from "../../shared/plan/file-source.ts";
 
 
@@ -18,7 +18,7 @@ export interface DiscoveredPartitions {
 function inferType(values: readonly (string | null)[]): DataType {
   const present = values.filter((v): v is string => v !== null);
   if (present.length > 0 && present.every((v) => /^-?\d+$/.test(v))) {
-    return present.every((v) => Math.abs(Number(v)) <= 2 ** 31 - 1) ? "int" : "long";
+    return present.every((v) => isIntValue(Number(v))) ? "int" : "long";
   }
   if (present.length > 0 && present.every((v) => v.trim() !== "" && Number.isFinite(Number(v)))) return "double";
   return "string";

@@ -29,12 +29,12 @@ const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
   and: "and", or: "or",
 };
 const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
-const CALLS: Record<ScalarFn, keyof typeof RUNTIME> = {
+export const CALLS: Record<ScalarFn, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
   coalesce: "coalesce", split: "split", size: "size", like: "like", to_date: "to_date", year: "year", month: "month",
   element_at: "element_at",
 };
-const TYPES: Record<DataType, string> = {
+export const TYPES: Record<DataType, string> = {
   string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', array: '"array"', null: '"null"', any: '"any"',
 };
 

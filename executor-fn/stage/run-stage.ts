@@ -6,39 +6,22 @@
  * spills to local disk past the task's memory budget. The same code runs in a Lambda
  * invocation and in a local worker thread.
  */
-import { compareSortKeys } from "../../shared/plan/semantics.ts";
-import { operatorOutputSchema, sourceSchema, type StageOperator } from "../../shared/plan/physical.ts";
-import type { Row, Schema } from "../../shared/plan/types.ts";
+import { sourceSchema } from "../../shared/plan/physical.ts";
+import type { Row } from "../../shared/plan/types.ts";
+import { collectRows, rowsFromBatch, rowStream } from "../../shared/batch/batch.ts";
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts";
-import { compileExpr, compilePredicate, compileProjection, type CompileContext } from "../compile/expression.ts";
-import { finalAggregateStream, partialAggregateStream } from "./aggregate.ts";
 import { loadStagePlan } from "./load-plan.ts";
-import { memoryContext, type MemoryContext } from "./memory.ts";
+import { memoryContext } from "./memory.ts";
 import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
-import { JoinTable } from "./join.ts";
 import { writeRows } from "./files/writers.ts";
 import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
 import { TaskFunctions } from "./task-functions.ts";
 import { plainValue } from "./plain-value.ts";
 import { encodeResultValues } from "../../shared/codecs/result-values.ts";
-import { combineStream, mapPartitionsStream } from "./rdd-operators.ts";
-
-type Batches = AsyncIterable<Row[]>;
-
-interface OperatorContext {
-  readonly compile: CompileContext;
-  readonly memory: MemoryContext;
-  /** The rows of a broadcast shuffle this task reads whole. */
-  readonly broadcast: (shuffleId: number) => Promise<Row[]>;
-  /** The task's user functions (RDD operations, UDFs). */
-  readonly functions: TaskFunctions;
-  readonly partition: number;
-  /** "partition 3 of stage 1", for messages. */
-  readonly where: string;
-}
+import { pipeline, type OperatorContext } from "../operators/index.ts";
 
 /**
  * Broadcast build sides already read by this container (Spark keeps broadcasts per
@@ -63,63 +46,7 @@ function broadcastReader(task: StageTask, store: ObjectStore, counters: SourceCo
   };
 }
 
-type Apply = { [K in StageOperator["kind"]]: (op: Extract<StageOperator, { kind: K }>, input: Batches, schema: Schema, ctx: OperatorContext) => Batches };
-
-const APPLY: Apply = {
-  filter: async function* (op, input, schema, ctx) {
-    const keep = compilePredicate(op.condition, schema, ctx.compile);
-    for await (const batch of input) {
-      const out = batch.filter(keep);
-      if (out.length > 0) yield out;
-    }
-  },
-  project: async function* (op, input, schema, ctx) {
-    const project = compileProjection(op.exprs, schema, ctx.compile);
-    for await (const batch of input) yield batch.map(project);
-  },
-  partialAggregate: (op, input, schema, ctx) => partialAggregateStream(input, schema, op.groupBy, op.aggregates, ctx.compile, ctx.memory),
-  finalAggregate: (op, input, _schema, ctx) => finalAggregateStream(input, op.keys.length, op.aggregates, ctx.memory),
-  sort: async function* (op, input, schema, ctx) {
-    const keys = op.orders.map((o) => compileExpr(o.expr, schema, ctx.compile));
-    const decorated: { row: Row; keys: Row }[] = [];
-    for await (const batch of input) for (const row of batch) decorated.push({ row, keys: keys.map((k) => k(row)) });
-    decorated.sort((a, b) => compareSortKeys(a.keys, b.keys, op.orders));
-    if (decorated.length > 0) yield decorated.map((d) => d.row);
-  },
-  broadcastJoin: async function* (op, input, schema, ctx) {
-    const build = await ctx.broadcast(op.build.shuffleId);
-    const table = new JoinTable(
-      { how: op.how, buildSide: op.buildSide, probeSchema: schema, buildSchema: op.build.schema, probeKeys: op.probeKeys, buildKeys: op.buildKeys, condition: op.condition },
-      build,
-      ctx.compile,
-    );
-    for await (const batch of input) {
-      const out = table.probe(batch);
-      if (out.length > 0) yield out;
-    }
-  },
-  mapPartitions: (op, input, schema, ctx) => mapPartitionsStream(op, input, schema, ctx),
-  combine: (op, input, _schema, ctx) => combineStream(op, input, ctx),
-  limit: async function* (op, input) {
-    let left = op.n;
-    if (left === 0) return;
-    // Returning early stops the upstream generators: no more input is read.
-    for await (const batch of input) {
-      const out = batch.length <= left ? batch : batch.slice(0, left);
-      left -= out.length;
-      yield out;
-      if (left === 0) return;
-    }
-  },
-};
-
 let coldStart = true;
-
-async function collect(input: Batches): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const batch of input) for (const row of batch) rows.push(row);
-  return rows;
-}
 
 export async function runStageTask(task: StageTask, store: ObjectStore): Promise<TaskSuccess> {
   const started = performance.now();
@@ -145,17 +72,13 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   };
 
   let shuffleWritten = { bytes: 0, records: 0 };
-  let batches: Batches = readPartition(stage.source, task.input, store, ctx.compile, counters);
-  let schema = sourceSchema(stage.source);
-  for (const op of stage.operators) {
-    batches = (APPLY[op.kind] as (op: StageOperator, input: Batches, schema: Schema, ctx: OperatorContext) => Batches)(op, batches, schema, ctx);
-    schema = operatorOutputSchema(schema, op);
-  }
+  const source = readPartition(stage.source, task.input, store, ctx.compile, counters);
+  const { batches, schema } = pipeline(stage.operators, source, sourceSchema(stage.source), ctx);
 
   let output: TaskSuccess["output"];
   let recordsOut = 0;
   if (stage.sink.kind === "result") {
-    const rows = encodeResultValues(await collect(batches));
+    const rows = encodeResultValues(await collectRows(batches));
     recordsOut = rows.length;
     const json = JSON.stringify(rows);
     const bytes = Buffer.byteLength(json);
@@ -167,16 +90,16 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
       output = { kind: "storedRows", uri, rows: rows.length, bytes };
     }
   } else if (stage.sink.kind === "write") {
-    const rows = await collect(batches);
+    const rows = await collectRows(batches);
     recordsOut = rows.length;
     output = { kind: "written", files: await writeRows(rows, schema, stage.sink, task.partition, task.attempt, store) };
   } else if (stage.sink.kind === "sample") {
-    const sample = await sampleKeys(batches, stage.sink.orders, stage.sink.size, schema, ctx.compile);
+    const sample = await sampleKeys(rowStream(batches), stage.sink.orders, stage.sink.size, schema, ctx.compile);
     recordsOut = sample.rows;
     output = { kind: "sample", keys: encodeResultValues(sample.keys), rows: sample.rows };
   } else {
     const writer = new ShuffleWriter(stage.sink.partitioning, schema, ctx.compile);
-    for await (const batch of batches) writer.add(batch);
+    for await (const batch of batches) writer.add(rowsFromBatch(batch));
     recordsOut = writer.rows;
     const { bytes, blocks } = writer.finish();
     shuffleWritten = { bytes: bytes.byteLength, records: writer.rows };

@@ -7,6 +7,7 @@ import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { hashJoin } from "./join.ts";
 import { decodeShuffleBlock } from "./shuffle.ts";
+import { batchStream, type BatchStream } from "../../shared/batch/batch.ts";
 
 export interface ShuffleReadCounters {
   bytesRead: number;
@@ -120,16 +121,16 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
   }
 }
 
-/** The partition's rows as a stream of batches; counts the rows read into `counters`. */
+/** The partition as a stream of batches; counts the rows read into `counters`. */
 export async function* readPartition(
   source: StageSource,
   input: PartitionInput,
   store: ObjectStore,
   ctx: CompileContext,
   counters: SourceCounters,
-): AsyncGenerator<Row[]> {
-  for await (const batch of batches(source, input, store, ctx, counters)) {
-    counters.recordsIn += batch.length;
+): BatchStream {
+  for await (const batch of batchStream(sourceSchema(source), batches(source, input, store, ctx, counters))) {
+    counters.recordsIn += batch.count;
     yield batch;
   }
 }

@@ -4,7 +4,7 @@
  * on the executor before anything is compiled.
  */
 import { z } from "zod";
-import { DataType, type Scalar } from "./types.ts";
+import { DataType, integralType, type Scalar } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
@@ -93,7 +93,7 @@ export function literal(value: Scalar): Expr {
     throw new Error(`lit(${value}): only finite numbers can be literals.`);
   }
   const type: DataType =
-    value === null ? "null" : typeof value === "string" ? "string" : typeof value === "boolean" ? "boolean" : Number.isInteger(value) && Math.abs(value) <= 2147483647 ? "int" : Number.isInteger(value) ? "long" : "double";
+    value === null ? "null" : typeof value === "string" ? "string" : typeof value === "boolean" ? "boolean" : Number.isInteger(value) ? integralType(value) : "double";
   return { kind: "literal", value, type };
 }
 

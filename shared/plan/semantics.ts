@@ -6,7 +6,7 @@
  *
  * Non-ANSI Spark behaviour: a cast that cannot convert gives null, x / 0 and x % 0 give null.
  */
-import type { DataType, Value } from "./types.ts";
+import { isIntValue, type DataType, type Value } from "./types.ts";
 
 type V = Value;
 type N = number | null;
@@ -45,13 +45,19 @@ export function compareValues(a: Exclude<V, null>, b: Exclude<V, null>): number 
     }
     return a.length - b.length;
   }
+  if (typeof a === "number" && typeof b === "number") return compareNumbers(a, b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Equality by value (arrays included). */
+/** Numbers as Spark orders them: NaN equals NaN and is larger than every other number; -0 equals 0. */
+export function compareNumbers(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : a === b ? 0 : a !== a ? (b !== b ? 0 : 1) : -1;
+}
+
+/** Equality by value (arrays included); NaN equals NaN, as in Spark. */
 export function sameValue(a: V, b: V): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
-  return a === b;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]!));
+  return a === b || (typeof a === "number" && a !== a && typeof b === "number" && b !== b);
 }
 
 const cmp = (a: V, b: V) => compareValues(a as Exclude<V, null>, b as Exclude<V, null>);
@@ -145,7 +151,7 @@ export const CASTS: Record<DataType, (v: V) => V> = {
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return null;
     const t = Math.trunc(n);
-    return t > 2147483647 || t < -2147483648 ? null : t;
+    return isIntValue(t) ? t : null;
   },
   long: (v) => {
     const n = toNumber(v);

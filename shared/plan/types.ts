@@ -21,6 +21,20 @@ export type Value = Scalar | readonly string[];
 /** Rows travel between operators as arrays in schema order; users see objects. */
 export type Row = Value[];
 
+/** Spark's int range, [-2^31, 2^31 - 1]: the one place that says it. */
+export const INT_MIN = -2147483648;
+export const INT_MAX = 2147483647;
+
+/** Whether n is an integer that an int column holds. */
+export function isIntValue(n: unknown): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n >= INT_MIN && n <= INT_MAX;
+}
+
+/** Spark infers an integral number as int when it fits, else long (CSV, JSON, folder values, literals). */
+export function integralType(n: number): "int" | "long" {
+  return isIntValue(n) ? "int" : "long";
+}
+
 export const NUMERIC_TYPES: readonly DataType[] = ["int", "long", "double"];
 
 export function isNumeric(type: DataType): boolean {
@@ -41,7 +55,7 @@ export function fitsType(type: DataType, v: unknown): boolean {
     case "string":
       return typeof v === "string";
     case "int":
-      return Number.isInteger(v) && (v as number) >= -2147483648 && (v as number) <= 2147483647;
+      return isIntValue(v);
     case "long":
       return Number.isInteger(v);
     case "double":

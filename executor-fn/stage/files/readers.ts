@@ -9,7 +9,7 @@ import { CsvSyntaxError, parseCsv } from "../../../shared/codecs/csv.ts";
 import type { FileFormat, ScanOptions } from "../../../shared/plan/file-source.ts";
 import { sourceSchema, type StageSource } from "../../../shared/plan/physical.ts";
 import { CASTS } from "../../../shared/plan/semantics.ts";
-import type { Field, Row, Value } from "../../../shared/plan/types.ts";
+import { isIntValue, type Field, type Row, type Value } from "../../../shared/plan/types.ts";
 import type { ObjectStore } from "../../../shared/storage/object-store.ts";
 import { TaskError } from "../../task-error.ts";
 import { readParquetSplit } from "./parquet-reader.ts";
@@ -53,7 +53,7 @@ function convertJson(value: unknown, field: Field): Value | undefined {
   switch (field.type) {
     case "int":
     case "long":
-      return typeof value === "number" && Number.isInteger(value) && (field.type === "long" || Math.abs(value) <= 2 ** 31) ? value : undefined;
+      return (field.type === "long" ? typeof value === "number" && Number.isInteger(value) : isIntValue(value)) ? (value as number) : undefined;
     case "double":
       return typeof value === "number" ? value : undefined;
     case "boolean":

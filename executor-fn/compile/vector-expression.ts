@@ -1,0 +1,408 @@
+/**
+ * Compiles validated expression trees into loops over a batch's vectors (Arquero's and
+ * DuckDB's approach): one generated function per set of expressions and per input shape,
+ * looping over the live rows and reading `v3[i]`, never building row arrays.
+ *
+ * Each node emits statements that leave its value in `t<k>` and its nullness in `n<k>`.
+ * Numbers and booleans stay raw (no boxing, no helper call) through arithmetic, comparison,
+ * logic and null tests; everything else (strings functions, casts, UDFs, IN lists) calls the
+ * same `RUNTIME` helpers the row compiler used, with boxed values, so the semantics of every
+ * operator are defined once (shared/plan/semantics.ts) and the fast paths mirror them.
+ *
+ * Generated source holds only numeric indexes, JSON-encoded literals, and fixed helper names
+ * chosen through exhaustive tables keyed by validated enums: user strings never become code.
+ * A kernel is specialised to its input's shape (each referenced column's vector kind and
+ * whether it has nulls); a task sees few shapes, and each compiles once.
+ */
+import { children, type BinaryOp, type Expr, type ExprKind, type ExprOf, type UnaryOp } from "../../shared/plan/expr.ts";
+import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
+import { RUNTIME, compareStrings } from "../../shared/plan/semantics.ts";
+import { fieldIndex, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
+import { seededRandom } from "../../shared/random.ts";
+import type { CompiledFunction } from "../../shared/functions/compile.ts";
+import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
+import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
+import { CALLS, TYPES, type CompileContext } from "./expression.ts";
+
+const BOXED_BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
+  add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", mod: "mod",
+  eq: "eq", ne: "ne", gt: "gt", ge: "ge", lt: "lt", le: "le", eqNullSafe: "eqNullSafe", and: "and", or: "or",
+};
+const BOXED_UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
+
+/** Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor is not 0). */
+const ARITHMETIC = {
+  add: (l: string, r: string) => `(${l} + ${r}) + 0`,
+  subtract: (l: string, r: string) => `(${l} - ${r}) + 0`,
+  multiply: (l: string, r: string) => `(${l} * ${r}) + 0`,
+  divide: (l: string, r: string) => `(${l} / ${r}) + 0`,
+  mod: (l: string, r: string) => `(${l} % ${r}) + 0`,
+} as const;
+/** Raw numeric comparisons with Spark's NaN order (NaN = NaN, NaN above every number), as compareNumbers. */
+const NUMERIC_COMPARISON = {
+  eq: (l: string, r: string) => `(${l} === ${r} || (${l} !== ${l} && ${r} !== ${r}))`,
+  ne: (l: string, r: string) => `!(${l} === ${r} || (${l} !== ${l} && ${r} !== ${r}))`,
+  gt: (l: string, r: string) => `(${l} > ${r} || (${l} !== ${l} && ${r} === ${r}))`,
+  ge: (l: string, r: string) => `(${l} >= ${r} || ${l} !== ${l})`,
+  lt: (l: string, r: string) => `(${l} < ${r} || (${r} !== ${r} && ${l} === ${l}))`,
+  le: (l: string, r: string) => `(${l} <= ${r} || ${r} !== ${r})`,
+} as const;
+const STRING_COMPARISON = {
+  eq: (l: string, r: string) => `(${l} === ${r})`,
+  ne: (l: string, r: string) => `(${l} !== ${r})`,
+  gt: (l: string, r: string) => `(S(${l}, ${r}) > 0)`,
+  ge: (l: string, r: string) => `(S(${l}, ${r}) >= 0)`,
+  lt: (l: string, r: string) => `(S(${l}, ${r}) < 0)`,
+  le: (l: string, r: string) => `(S(${l}, ${r}) <= 0)`,
+} as const;
+
+/** A node's result: its value variable and null variable. */
+interface Slot {
+  readonly t: string;
+  readonly n: string;
+}
+
+/** What a kernel knows of one input column. */
+interface ColumnShape {
+  readonly kind: VectorKind;
+  readonly nullable: boolean;
+}
+
+interface Emitter {
+  readonly schema: Schema;
+  readonly shapes: readonly ColumnShape[];
+  readonly lines: string[];
+  /** Columns read, loaded once before the loop. */
+  readonly columns: Set<number>;
+  readonly randoms: number[];
+  readonly udfs: number[];
+  next: number;
+  /** Per emission, the rand()/udf() nodes met so far (matches the shared state's order). */
+  randSeen: number;
+  udfSeen: number;
+}
+
+const isNum = (t: DataType) => isNumeric(t) || t === "null";
+
+function fresh(e: Emitter): Slot {
+  const k = e.next++;
+  e.lines.push(`let t${k}, n${k};`);
+  return { t: `t${k}`, n: `n${k}` };
+}
+
+const boxed = (s: Slot) => `(${s.n} ? null : ${s.t})`;
+
+/** A boxed runtime value into a slot. */
+function fromBoxed(e: Emitter, code: string): Slot {
+  const s = fresh(e);
+  e.lines.push(`${s.t} = ${code}; ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
+type Generators = { [K in ExprKind]: (expr: ExprOf<K>, e: Emitter) => Slot };
+
+const GENERATE: Generators = {
+  column: (expr, e) => {
+    resolveColumn(e.schema, expr.name);
+    const c = fieldIndex(e.schema, expr.name);
+    e.columns.add(c);
+    const shape = e.shapes[c]!;
+    const s = fresh(e);
+    const value = shape.kind === "dict" ? `d${c}[v${c}[i]]` : shape.kind === "bool" ? `v${c}[i] === 1` : `v${c}[i]`;
+    e.lines.push(`${s.n} = ${shape.nullable ? `m${c}[i] === 1` : "false"}; ${s.t} = ${value};`);
+    return s;
+  },
+  literal: (expr, e) => {
+    const s = fresh(e);
+    e.lines.push(`${s.t} = ${JSON.stringify(expr.value)}; ${s.n} = ${expr.value === null};`);
+    return s;
+  },
+  alias: (expr, e) => emit(expr.expr, e),
+  binary: (expr, e) => {
+    const lt = typeOf(expr.left, e.schema).type;
+    const rt = typeOf(expr.right, e.schema).type;
+    const l = emit(expr.left, e);
+    const r = emit(expr.right, e);
+    const s = fresh(e);
+    const { op } = expr;
+    const bothNum = isNum(lt) && isNum(rt);
+    if (bothNum && op in ARITHMETIC) {
+      const zeroCheck = op === "divide" || op === "mod" ? ` || ${r.t} === 0` : "";
+      e.lines.push(`${s.n} = ${l.n} || ${r.n}${zeroCheck}; ${s.t} = ${s.n} ? 0 : ${ARITHMETIC[op as keyof typeof ARITHMETIC](l.t, r.t)};`);
+      return s;
+    }
+    const bothStr = (lt === "string" || lt === "date") && lt === rt;
+    const bothBool = lt === "boolean" && rt === "boolean";
+    if (op in NUMERIC_COMPARISON && (bothNum || bothStr || (bothBool && (op === "eq" || op === "ne")))) {
+      const table = bothNum ? NUMERIC_COMPARISON : STRING_COMPARISON;
+      e.lines.push(`${s.n} = ${l.n} || ${r.n}; ${s.t} = !${s.n} && ${table[op as keyof typeof NUMERIC_COMPARISON](l.t, r.t)};`);
+      return s;
+    }
+    if (op === "eqNullSafe" && (bothNum || bothStr || bothBool)) {
+      const eq = (bothNum ? NUMERIC_COMPARISON : STRING_COMPARISON).eq(l.t, r.t);
+      e.lines.push(`${s.n} = false; ${s.t} = ${l.n} ? ${r.n} : !${r.n} && ${eq};`);
+      return s;
+    }
+    if (op === "and") {
+      // Three-valued: false wins over null, null over true (both sides evaluated, as the row path did).
+      e.lines.push(`{ const f = (!${l.n} && ${l.t} === false) || (!${r.n} && ${r.t} === false); ${s.n} = !f && (${l.n} || ${r.n}); ${s.t} = !f && !${s.n}; }`);
+      return s;
+    }
+    if (op === "or") {
+      e.lines.push(`{ const w = (!${l.n} && ${l.t} === true) || (!${r.n} && ${r.t} === true); ${s.n} = !w && (${l.n} || ${r.n}); ${s.t} = w; }`);
+      return s;
+    }
+    e.lines.push(`${s.t} = $.${BOXED_BINARY[op]}(${boxed(l)}, ${boxed(r)}); ${s.n} = ${s.t} === null;`);
+    return s;
+  },
+  unary: (expr, e) => {
+    const inner = emit(expr.expr, e);
+    const s = fresh(e);
+    switch (expr.op) {
+      case "isNull":
+        e.lines.push(`${s.n} = false; ${s.t} = ${inner.n};`);
+        return s;
+      case "isNotNull":
+        e.lines.push(`${s.n} = false; ${s.t} = !${inner.n};`);
+        return s;
+      case "negate":
+        if (isNum(typeOf(expr.expr, e.schema).type)) {
+          e.lines.push(`${s.n} = ${inner.n}; ${s.t} = ${s.n} ? 0 : -${inner.t} + 0;`);
+          return s;
+        }
+        break;
+      case "not":
+        if (typeOf(expr.expr, e.schema).type === "boolean") {
+          e.lines.push(`${s.n} = ${inner.n}; ${s.t} = !${inner.t};`);
+          return s;
+        }
+        break;
+    }
+    e.lines.push(`${s.t} = $.${BOXED_UNARY[expr.op]}(${boxed(inner)}); ${s.n} = ${s.t} === null;`);
+    return s;
+  },
+  in: (expr, e) => {
+    const value = emit(expr.expr, e);
+    const candidates = expr.values.map((v) => boxed(emit(v, e)));
+    return fromBoxed(e, `$.inList(${boxed(value)}, [${candidates.join(", ")}])`);
+  },
+  cast: (expr, e) => {
+    const from = typeOf(expr.expr, e.schema).type;
+    const inner = emit(expr.expr, e);
+    // Casts that change nothing: a type to itself, int or long to double or long.
+    if (from === expr.to || (expr.to === "double" && (from === "int" || from === "long")) || (expr.to === "long" && from === "int")) return inner;
+    return fromBoxed(e, `$.cast(${boxed(inner)}, ${TYPES[expr.to]})`);
+  },
+  caseWhen: (expr, e) => {
+    // Lazy, as the row path: a branch's value (a rand() or a UDF in it) runs only when chosen.
+    const s = fresh(e);
+    const branch = (b: number) => {
+      if (b === expr.branches.length) {
+        if (expr.otherwise) {
+          const o = emit(expr.otherwise, e);
+          e.lines.push(`${s.t} = ${o.t}; ${s.n} = ${o.n};`);
+        } else e.lines.push(`${s.t} = null; ${s.n} = true;`);
+        return;
+      }
+      const cond = emit(expr.branches[b]!.when, e);
+      e.lines.push(`if (!${cond.n} && ${cond.t} === true) {`);
+      const then = emit(expr.branches[b]!.then, e);
+      e.lines.push(`${s.t} = ${then.t}; ${s.n} = ${then.n};`, "} else {");
+      branch(b + 1);
+      e.lines.push("}");
+    };
+    branch(0);
+    return s;
+  },
+  call: (expr, e) => fromBoxed(e, `$.${CALLS[expr.fn]}(${expr.args.map((a) => boxed(emit(a, e))).join(", ")})`),
+  rand: (_expr, e) => {
+    const s = fresh(e);
+    e.lines.push(`${s.t} = R[${e.randSeen++}](); ${s.n} = false;`);
+    return s;
+  },
+  udf: (expr, e) => {
+    const index = e.udfSeen++;
+    const args = expr.args.map((a) => boxed(emit(a, e)));
+    return fromBoxed(e, `$.cast(U[${index}](${args.join(", ")}), ${TYPES[expr.returnType]})`);
+  },
+  agg: () => {
+    throw new Error("An aggregate function cannot be evaluated per row; it belongs in groupBy().agg() or agg().");
+  },
+};
+
+function emit(expr: Expr, e: Emitter): Slot {
+  const generate = GENERATE[expr.kind] as (expr: Expr, e: Emitter) => Slot;
+  if (!generate) throw new Error(`Unknown expression kind ${JSON.stringify((expr as { kind: unknown }).kind)}.`);
+  return generate(expr, e);
+}
+
+/** The rand() generators and UDFs of expressions, made once per task in tree order (shared by every specialisation). */
+function sharedState(exprs: readonly Expr[], context: CompileContext): { randoms: (() => number)[]; udfs: CompiledFunction[] } {
+  const randoms: (() => number)[] = [];
+  const udfs: CompiledFunction[] = [];
+  // Pre-order, as emission meets them: a UDF takes its index before its arguments' UDFs.
+  const visit = (x: Expr): void => {
+    if (x.kind === "rand") randoms.push(seededRandom(x.seed + context.partition));
+    if (x.kind === "udf") {
+      if (!context.functions) throw new Error(`The UDF ${x.name} cannot run here: no function runtime was given to the compiler.`);
+      udfs.push(context.functions(x.fn));
+    }
+    children(x).forEach(visit);
+  };
+  exprs.forEach(visit);
+  return { randoms, udfs };
+}
+
+function shapeOf(batch: Batch): ColumnShape[] {
+  return batch.columns.map((v) => ({ kind: v.kind, nullable: v.nulls !== null }));
+}
+
+const shapeKey = (shapes: readonly ColumnShape[]) => shapes.map((s) => `${s.kind}${s.nullable ? "?" : ""}`).join(",");
+
+/** Loads of the referenced columns, before the loop. */
+function prologue(e: Emitter): string[] {
+  const out: string[] = [];
+  for (const c of e.columns) {
+    const kind = e.shapes[c]!.kind;
+    out.push(kind === "dict" ? `const v${c} = cols[${c}].codes, d${c} = cols[${c}].dict;` : `const v${c} = cols[${c}].values;`);
+    if (e.shapes[c]!.nullable) out.push(`const m${c} = cols[${c}].nulls;`);
+  }
+  return out;
+}
+
+/** Output buffer for one projected expression, by its type's storage. */
+type Storage = ReturnType<typeof storageOf>;
+
+function outputCode(storage: Storage, j: number, s: Slot): string {
+  switch (storage) {
+    case "f64":
+      return `if (${s.n}) { N${j}[k] = 1; z${j} = true; } else O${j}[k] = ${s.t};`;
+    case "bool":
+      return `if (${s.n}) { N${j}[k] = 1; z${j} = true; } else O${j}[k] = ${s.t} ? 1 : 0;`;
+    case "str":
+      return `if (${s.n}) { N${j}[k] = 1; z${j} = true; O${j}[k] = ""; } else O${j}[k] = ${s.t};`;
+    case "any":
+      return `if (${s.n}) { N${j}[k] = 1; z${j} = true; O${j}[k] = null; } else O${j}[k] = ${s.t};`;
+  }
+}
+
+function allocCode(storage: Storage, j: number): string {
+  const values = storage === "f64" ? "new Float64Array(count)" : storage === "bool" ? "new Uint8Array(count)" : "new Array(count)";
+  return `const O${j} = ${values}, N${j} = new Uint8Array(count); let z${j} = false;`;
+}
+
+function vectorCode(storage: Storage, j: number): string {
+  const kind = storage === "str" ? '"str"' : storage === "any" ? '"any"' : `"${storage}"`;
+  return `{ kind: ${kind}, values: O${j}, nulls: z${j} ? N${j} : null }`;
+}
+
+function newEmitter(schema: Schema, shapes: readonly ColumnShape[]): Emitter {
+  return { schema, shapes, lines: [], columns: new Set(), randoms: [], udfs: [], next: 0, randSeen: 0, udfSeen: 0 };
+}
+
+/** Builds the function that evaluates `exprs` over a batch's live rows into dense vectors. */
+function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
+  const e = newEmitter(schema, shapes);
+  const outputs: string[] = [];
+  const storages = exprs.map((x) => storageOf(typeOf(x, schema).type));
+  exprs.forEach((x, j) => {
+    const s = emit(x, e);
+    outputs.push(outputCode(storages[j]!, j, s));
+  });
+  const source = [
+    '"use strict";',
+    "return function project(cols, sel, count) {",
+    ...prologue(e),
+    ...storages.map((st, j) => allocCode(st, j)),
+    "for (let k = 0; k < count; k++) {",
+    "const i = sel === null ? k : sel[k];",
+    ...e.lines,
+    ...outputs,
+    "}",
+    `return [${storages.map((st, j) => vectorCode(st, j)).join(", ")}];`,
+    "};",
+  ].join("\n");
+  return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number) => Vector[]>(source, state);
+}
+
+/** Runs generated source with its helpers: $ the runtime, R rand() generators, U UDFs, S string order. */
+function instantiate<F>(source: string, state: ReturnType<typeof sharedState>): F {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source is built only from validated nodes (see above)
+  return new Function("$", "R", "U", "S", source)(RUNTIME, state.randoms, state.udfs, compareStrings) as F;
+}
+
+function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
+  const e = newEmitter(schema, shapes);
+  const s = emit(condition, e);
+  const source = [
+    '"use strict";',
+    "return function filter(cols, sel, count, out) {",
+    ...prologue(e),
+    "let m = 0;",
+    "for (let k = 0; k < count; k++) {",
+    "const i = sel === null ? k : sel[k];",
+    ...e.lines,
+    `if (!${s.n} && ${s.t} === true) out[m++] = i;`,
+    "}",
+    "return m;",
+    "};",
+  ].join("\n");
+  return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number, out: Int32Array) => number>(source, state);
+}
+
+/** Kernels by input shape, built on first use. */
+function specialised<F>(build: (shapes: readonly ColumnShape[]) => F): (batch: Batch) => F {
+  const cache = new Map<string, F>();
+  return (batch) => {
+    const shapes = shapeOf(batch);
+    const key = shapeKey(shapes);
+    let kernel = cache.get(key);
+    if (!kernel) {
+      kernel = build(shapes);
+      cache.set(key, kernel);
+    }
+    return kernel;
+  };
+}
+
+/** Evaluates expressions over a batch's live rows; each result is a dense vector of `batch.count` values. */
+export type VectorProjection = (batch: Batch) => Vector[];
+
+export function compileVectorProjection(exprs: readonly Expr[], schema: Schema, context: CompileContext = { partition: 0 }): VectorProjection {
+  // Type-check every expression now, so errors surface before any batch.
+  exprs.forEach((x) => typeOf(x, schema));
+  // A bare column is its input vector (gathered when a selection is live): no loop, no copy.
+  const unaliased = exprs.map((x) => (x.kind === "alias" ? x.expr : x));
+  const passthrough = unaliased.map((x) => (x.kind === "column" ? fieldIndex(schema, x.name) : -1));
+  const computed = exprs.filter((_, j) => passthrough[j]! < 0);
+  const state = sharedState(computed, context);
+  const kernel = computed.length === 0 ? undefined : specialised((shapes) => buildProjection(computed, schema, shapes, state));
+  return (batch) => {
+    const results = kernel ? kernel(batch)(batch.columns, batch.selection, batch.count) : [];
+    let next = 0;
+    return passthrough.map((c) => {
+      if (c < 0) return results[next++]!;
+      const v = batch.columns[c]!;
+      return batch.selection === null ? v : gather(v, batch.selection, batch.count);
+    });
+  };
+}
+
+/** Narrows a batch's selection to the rows where `condition` is true (not false, not null); copies no values. */
+export type VectorFilter = (batch: Batch) => Batch;
+
+export function compileVectorFilter(condition: Expr, schema: Schema, context: CompileContext = { partition: 0 }): VectorFilter {
+  const state = sharedState([condition], context);
+  typeOf(condition, schema);
+  const kernel = specialised((shapes) => buildFilter(condition, schema, shapes, state));
+  return (batch) => {
+    const out = new Int32Array(batch.count);
+    const m = kernel(batch)(batch.columns, batch.selection, batch.count, out);
+    return selectedBatch(batch, out, m);
+  };
+}
+
+/** The generated source of a projection for a shape (tests and debugging). */
+export function vectorProjectionSource(exprs: readonly Expr[], schema: Schema, batch: Batch): string {
+  return buildProjection(exprs, schema, shapeOf(batch), sharedState(exprs, { partition: 0 })).toString();
+}

@@ -1,0 +1,207 @@
+/**
+ * Column vectors: one column of a batch, stored the way its values are best read in a loop.
+ *
+ * A vector's `kind` is its physical layout, independent of the column's logical type (an
+ * int column may arrive as `i32` from a reader and as `f64` from arithmetic or a shuffle):
+ *
+ *   f64   Float64Array       double, long (safe integers only: see below), int
+ *   i32   Int32Array         int values a reader or a decoder proved in range
+ *   bool  Uint8Array         0 or 1 (one byte a value; blocks on the wire pack them to bits)
+ *   str   string[]           strings without a dictionary (and dates, "YYYY-MM-DD")
+ *   dict  Int32Array codes   into `dict` (Parquet dictionary pages, low-cardinality CSV
+ *                            columns, DICT shuffle blocks)
+ *   any   Value[]            arrays, RDD elements, aggregation states: whatever is not scalar
+ *
+ * `nulls` is a byte mask (1 = null) or null when the vector has no nulls; it is the only
+ * authority on nullness: the value slot under a null is unspecified.
+ *
+ * long: values are JavaScript numbers, exact up to 2^53 − 1. Readers refuse a long beyond
+ * that range with an error naming the value (no silent loss of precision); an exact 64-bit
+ * vector comes with the decimal and timestamp vectors of the types issue.
+ *
+ * The layout follows Apache Arrow's where it can (typed value buffers, a dictionary with
+ * int32 indices), so converting to Arrow arrays copies only validity (Arrow packs it to bits).
+ */
+import type { DataType, Value } from "../plan/types.ts";
+import { isIntValue } from "../plan/types.ts";
+
+export type Nulls = Uint8Array | null;
+
+export type Vector =
+  | { readonly kind: "f64"; readonly values: Float64Array; readonly nulls: Nulls }
+  | { readonly kind: "i32"; readonly values: Int32Array; readonly nulls: Nulls }
+  | { readonly kind: "bool"; readonly values: Uint8Array; readonly nulls: Nulls }
+  | { readonly kind: "str"; readonly values: readonly string[]; readonly nulls: Nulls }
+  | { readonly kind: "dict"; readonly codes: Int32Array; readonly dict: readonly string[]; readonly nulls: Nulls }
+  | { readonly kind: "any"; readonly values: readonly Value[]; readonly nulls: Nulls };
+
+export type VectorKind = Vector["kind"];
+
+/** The value at physical index i, boxed as rows carry it (null for a null). */
+export function valueAt(v: Vector, i: number): Value {
+  if (v.nulls !== null && v.nulls[i] === 1) return null;
+  switch (v.kind) {
+    case "f64":
+    case "i32":
+      return v.values[i]!;
+    case "bool":
+      return v.values[i] === 1;
+    case "str":
+      return v.values[i]!;
+    case "dict":
+      return v.dict[v.codes[i]!]!;
+    case "any":
+      return v.values[i] ?? null;
+  }
+}
+
+/** How the values of one logical type are stored when a vector is built from values. */
+export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
+  switch (type) {
+    case "int":
+    case "long":
+    case "double":
+      return "f64";
+    case "boolean":
+      return "bool";
+    case "string":
+    case "date":
+      return "str";
+    case "array":
+    case "null":
+    case "any":
+      return "any";
+  }
+}
+
+/**
+ * Builds a vector from boxed values of one logical type. A value that the storage cannot
+ * hold (a string in a numeric column, as an `any` UDF may return) makes the whole vector
+ * `any`, so nothing is lost or coerced here.
+ */
+export function vectorFromValues(type: DataType, values: readonly Value[]): Vector {
+  const n = values.length;
+  let nulls: Uint8Array | null = null;
+  const markNull = (i: number) => {
+    nulls ??= new Uint8Array(n);
+    nulls[i] = 1;
+  };
+  const storage = storageOf(type);
+  if (storage === "f64") {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) markNull(i);
+      else if (typeof v === "number") out[i] = v;
+      else return anyVector(values);
+    }
+    return { kind: "f64", values: out, nulls };
+  }
+  if (storage === "bool") {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) markNull(i);
+      else if (typeof v === "boolean") out[i] = v ? 1 : 0;
+      else return anyVector(values);
+    }
+    return { kind: "bool", values: out, nulls };
+  }
+  if (storage === "str") {
+    const out: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) {
+        markNull(i);
+        out[i] = "";
+      } else if (typeof v === "string") out[i] = v;
+      else return anyVector(values);
+    }
+    return { kind: "str", values: out, nulls };
+  }
+  return anyVector(values);
+}
+
+function anyVector(values: readonly Value[]): Vector {
+  const n = values.length;
+  let nulls: Uint8Array | null = null;
+  const out: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      nulls ??= new Uint8Array(n);
+      nulls[i] = 1;
+      out[i] = null;
+    } else out[i] = v;
+  }
+  return { kind: "any", values: out, nulls };
+}
+
+/** A vector of n nulls. */
+export function nullVector(n: number): Vector {
+  return { kind: "any", values: new Array<Value>(n).fill(null), nulls: new Uint8Array(n).fill(1) };
+}
+
+/** A vector of n copies of one value (a literal, a partition column's folder value). */
+export function constantVector(type: DataType, value: Value, n: number): Vector {
+  if (value === null) return nullVector(n);
+  return vectorFromValues(type, new Array<Value>(n).fill(value));
+}
+
+function gatherNulls(nulls: Nulls, indexes: Int32Array, count: number): Nulls {
+  if (nulls === null) return null;
+  let out: Uint8Array | null = null;
+  for (let k = 0; k < count; k++) {
+    if (nulls[indexes[k]!] === 1) {
+      out ??= new Uint8Array(count);
+      out[k] = 1;
+    }
+  }
+  return out;
+}
+
+/** The values at `indexes[0..count)`, in that order, as a new dense vector. */
+export function gather(v: Vector, indexes: Int32Array, count: number): Vector {
+  const nulls = gatherNulls(v.nulls, indexes, count);
+  switch (v.kind) {
+    case "f64": {
+      const out = new Float64Array(count);
+      for (let k = 0; k < count; k++) out[k] = v.values[indexes[k]!]!;
+      return { kind: "f64", values: out, nulls };
+    }
+    case "i32": {
+      const out = new Int32Array(count);
+      for (let k = 0; k < count; k++) out[k] = v.values[indexes[k]!]!;
+      return { kind: "i32", values: out, nulls };
+    }
+    case "bool": {
+      const out = new Uint8Array(count);
+      for (let k = 0; k < count; k++) out[k] = v.values[indexes[k]!]!;
+      return { kind: "bool", values: out, nulls };
+    }
+    case "dict": {
+      const out = new Int32Array(count);
+      for (let k = 0; k < count; k++) out[k] = v.codes[indexes[k]!]!;
+      return { kind: "dict", codes: out, dict: v.dict, nulls };
+    }
+    case "str":
+    case "any": {
+      const out = new Array(count);
+      for (let k = 0; k < count; k++) out[k] = v.values[indexes[k]!];
+      return { kind: v.kind, values: out, nulls } as Vector;
+    }
+  }
+}
+
+/** A string vector without its dictionary (for code that wants plain strings). */
+export function decodeDict(v: Extract<Vector, { kind: "dict" }>, length: number): Extract<Vector, { kind: "str" }> {
+  const out: string[] = new Array(length);
+  for (let i = 0; i < length; i++) out[i] = v.dict[v.codes[i]!] ?? "";
+  return { kind: "str", values: out, nulls: v.nulls };
+}
+
+/** Whether every non-null value fits Int32Array (for int columns a reader produced as doubles). */
+export function fitsInt32(values: Float64Array, nulls: Nulls, length: number): boolean {
+  for (let i = 0; i < length; i++) if ((nulls === null || nulls[i] === 0) && !isIntValue(values[i]!)) return false;
+  return true;
+}
