@@ -4,7 +4,7 @@
  * per second. Run: npx tsx bench/block-codec.mts [rows] [block rows, comma separated]
  */
 import * as zlib from "node:zlib";
-import { decodeBlock, encodeBlock, type EncodeOptions } from "../executor-fn/stage/block-codec.ts";
+import { decodeBlock, encodeBlock, type EncodeOptions } from "../executor-fn/io/block-codec.ts";
 import type { Row } from "../shared/plan/types.ts";
 import { seededRandom } from "../shared/random.ts";
 

@@ -14,7 +14,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { writeParquetFile } from "../executor-fn/stage/files/parquet-writer.ts";
+import { writeParquetFile } from "../executor-fn/io/parquet-writer.ts";
 import type { Row, Schema } from "../shared/plan/types.ts";
 import { seededRandom } from "../shared/random.ts";
 

@@ -15,7 +15,7 @@ import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts"
 import { loadStagePlan } from "./load-plan.ts";
 import { memoryContext } from "./memory.ts";
 import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
-import { writeRows } from "./files/writers.ts";
+import { writeRows } from "../io/writers.ts";
 import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
 import { TaskFunctions } from "./task-functions.ts";

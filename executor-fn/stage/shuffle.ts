@@ -7,7 +7,7 @@ import type { Partitioning } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { ShuffleBlock } from "../../shared/task.ts";
 import type { ShuffleBlockRef } from "../../shared/plan/physical.ts";
-import { CorruptBlockError, decodeBlock, encodeBlock } from "./block-codec.ts";
+import { CorruptBlockError, decodeBlock, encodeBlock } from "../io/block-codec.ts";
 import { TaskError } from "../task-error.ts";
 import { compileProjection, type CompileContext } from "../compile/expression.ts";
 import { hashKey } from "./hash.ts";

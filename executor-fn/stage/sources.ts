@@ -1,13 +1,13 @@
 /** Reading one partition's input into rows (arrays in the source schema's order). */
 import { sourceSchema, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
-import { readFileSplit, type FileReadCounters } from "./files/readers.ts";
+import { readFileSplit, type FileReadCounters } from "../io/readers.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { hashJoin } from "./join.ts";
 import { decodeShuffleBlock } from "./shuffle.ts";
-import { batchStream, type BatchStream } from "../../shared/batch/batch.ts";
+import { BATCH_ROWS, batchStream, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
 
 export interface ShuffleReadCounters {
   bytesRead: number;
@@ -79,43 +79,40 @@ export function readShuffleRows(blocks: readonly ShuffleBlockRef[], store: Objec
   return collect(readBlocks(blocks, store, counters));
 }
 
-/** Rows per batch where a source has no natural batches (range, inline rows, join output). */
-const BATCH_ROWS = 8192;
-
-function* chunks(rows: readonly Row[]): Generator<Row[]> {
-  for (let i = 0; i < rows.length; i += BATCH_ROWS) yield rows.slice(i, i + BATCH_ROWS);
+/** Ids of range(start, end, step) as batches of f64 vectors (ids are safe integers: the driver checks the range). */
+function* rangeBatches(start: number, end: number, step: number): Generator<Batch> {
+  let id = start;
+  const more = () => (step > 0 ? id < end : id > end);
+  while (more()) {
+    const values = new Float64Array(BATCH_ROWS);
+    let n = 0;
+    for (; n < BATCH_ROWS && more(); n++, id += step) values[n] = id;
+    yield denseBatch([{ kind: "f64", values: n === BATCH_ROWS ? values : values.subarray(0, n), nulls: null }], n);
+  }
 }
 
-async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext, counters: SourceCounters): AsyncGenerator<Row[]> {
+async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext, counters: SourceCounters): BatchStream {
+  const schema = sourceSchema(source);
   switch (input.kind) {
     case "files":
       if (source.kind !== "file") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read files`);
-      for (const file of input.files) yield* chunks(await readFileSplit(source, file, store, counters.files));
+      for (const file of input.files) yield* readFileSplit(source, file, store, counters.files);
       return;
     case "rows":
-      yield* chunks(input.rows as Row[]);
+      yield* batchStream(schema, [input.rows as Row[]]);
       return;
-    case "range": {
-      let batch: Row[] = [];
-      for (let id = input.start; input.step > 0 ? id < input.end : id > input.end; id += input.step) {
-        batch.push([id]);
-        if (batch.length === BATCH_ROWS) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+    case "range":
+      yield* rangeBatches(input.start, input.end, input.step);
       return;
-    }
     case "shuffle":
-      yield* readBlocks(input.blocks, store, counters.shuffle);
+      yield* batchStream(schema, readBlocks(input.blocks, store, counters.shuffle));
       return;
     case "stored":
       throw new TaskError("InvalidTask", "a stored input must be loaded before the task runs");
     case "join": {
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
       const [left, right] = await Promise.all([collect(readBlocks(input.left, store, counters.shuffle)), collect(readBlocks(input.right, store, counters.shuffle))]);
-      yield* chunks(hashJoin(source, left, right, ctx));
+      yield* batchStream(schema, [hashJoin(source, left, right, ctx)]);
       return;
     }
   }
@@ -129,7 +126,7 @@ export async function* readPartition(
   ctx: CompileContext,
   counters: SourceCounters,
 ): BatchStream {
-  for await (const batch of batchStream(sourceSchema(source), batches(source, input, store, ctx, counters))) {
+  for await (const batch of batches(source, input, store, ctx, counters)) {
     counters.recordsIn += batch.count;
     yield batch;
   }

@@ -5,10 +5,10 @@
  * an empty field; JSON lines leave null fields out, as Spark does; text needs one string
  * column.
  */
-import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../../shared/plan/file-source.ts";
-import type { Row, Schema, Value } from "../../../shared/plan/types.ts";
-import type { ObjectStore } from "../../../shared/storage/object-store.ts";
-import { TaskError } from "../../task-error.ts";
+import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
+import type { Row, Schema, Value } from "../../shared/plan/types.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { TaskError } from "../task-error.ts";
 import { writeParquetFile } from "./parquet-writer.ts";
 
 function csvField(value: Value): string {

@@ -6,8 +6,8 @@
  * UTF8 string, date → INT32 DATE, array<string> → a JSON column.
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import type { Row, Schema } from "../../../shared/plan/types.ts";
-import { TaskError } from "../../task-error.ts";
+import type { Row, Schema } from "../../shared/plan/types.ts";
+import { TaskError } from "../task-error.ts";
 
 const ROW_GROUP_ROWS = 100_000;
 const DAY_MS = 86_400_000;

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSplitText } from "../../../../executor-fn/stage/files/split-text.ts";
-import { seededRandom } from "../../../../shared/random.ts";
-import { LocalObjectStore } from "../../../../shared/storage/local-store.ts";
+import { readSplitText } from "../../../executor-fn/io/split-text.ts";
+import { seededRandom } from "../../../shared/random.ts";
+import { LocalObjectStore } from "../../../shared/storage/local-store.ts";
 
 let dir: string;
 beforeAll(async () => {

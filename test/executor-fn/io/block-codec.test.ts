@@ -8,7 +8,7 @@ import {
   decodeBlock,
   encodeBlock,
   type BlockCodec,
-} from "../../../executor-fn/stage/block-codec.ts";
+} from "../../../executor-fn/io/block-codec.ts";
 import type { Row, Value } from "../../../shared/plan/types.ts";
 import { seededRandom } from "../../../shared/random.ts";
 

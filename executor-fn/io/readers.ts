@@ -5,14 +5,15 @@
  * column if the schema has one; DROPMALFORMED drops the record; FAILFAST fails the task with
  * the file, line and reason (a BadInput error: retrying cannot help).
  */
-import { CsvSyntaxError, parseCsv } from "../../../shared/codecs/csv.ts";
-import type { FileFormat, ScanOptions } from "../../../shared/plan/file-source.ts";
-import { sourceSchema, type StageSource } from "../../../shared/plan/physical.ts";
-import { CASTS } from "../../../shared/plan/semantics.ts";
-import { isIntValue, type Field, type Row, type Value } from "../../../shared/plan/types.ts";
-import type { ObjectStore } from "../../../shared/storage/object-store.ts";
-import { TaskError } from "../../task-error.ts";
+import { CsvSyntaxError, parseCsv } from "../../shared/codecs/csv.ts";
+import type { FileFormat, ScanOptions } from "../../shared/plan/file-source.ts";
+import { sourceSchema, type StageSource } from "../../shared/plan/physical.ts";
+import { CASTS } from "../../shared/plan/semantics.ts";
+import { isIntValue, type Field, type Row, type Value } from "../../shared/plan/types.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { TaskError } from "../task-error.ts";
 import { readParquetSplit } from "./parquet-reader.ts";
+import { batchStream, type BatchStream } from "../../shared/batch/batch.ts";
 import { readSplitText, recordLocation, type FileSplit, type SplitText } from "./split-text.ts";
 
 export type FileStageSource = Extract<StageSource, { kind: "file" }>;
@@ -194,10 +195,19 @@ const READERS: Record<FileFormat, Reader> = {
 };
 
 /**
- * Reads one split. Partition columns (from `key=value` folders) are not in the file: the
- * format reader reads the other columns, and each row gets the file's folder values.
+ * Reads one split as batches. Partition columns (from `key=value` folders) are not in the
+ * file: the format reader reads the other columns, and each row gets the file's folder values.
  */
-export async function readFileSplit(
+export async function* readFileSplit(
+  source: FileStageSource,
+  file: FileSplit & { readonly partitionValues?: readonly (string | number | boolean | null)[] | undefined },
+  store: ObjectStore,
+  counters: FileReadCounters,
+): BatchStream {
+  yield* batchStream(sourceSchema(source), [await readRows(source, file, store, counters)]);
+}
+
+async function readRows(
   source: FileStageSource,
   file: FileSplit & { readonly partitionValues?: readonly (string | number | boolean | null)[] | undefined },
   store: ObjectStore,

@@ -6,9 +6,9 @@
  * cutting at line breaks is safe. Gzipped files are read whole (they cannot be split).
  */
 import { gunzipSync } from "node:zlib";
-import { isGzip } from "../../../shared/plan/file-source.ts";
-import { ObjectNotFoundError, type ObjectStore } from "../../../shared/storage/object-store.ts";
-import { TaskError } from "../../task-error.ts";
+import { isGzip } from "../../shared/plan/file-source.ts";
+import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
+import { TaskError } from "../task-error.ts";
 
 export interface FileSplit {
   readonly uri: string;

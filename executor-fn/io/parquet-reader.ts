@@ -5,14 +5,14 @@
  * Files are read whole by one task (row groups are the unit of skipping, not of splitting).
  */
 import { parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from "hyparquet";
-import { objectAsyncBuffer } from "../../../shared/storage/async-buffer.ts";
-import type { Expr } from "../../../shared/plan/expr.ts";
-import { fromParquet } from "../../../shared/codecs/parquet-types.ts";
-import { sourceSchema } from "../../../shared/plan/physical.ts";
-import { compareValues } from "../../../shared/plan/semantics.ts";
-import type { Row, Value } from "../../../shared/plan/types.ts";
-import { ObjectNotFoundError, type ObjectStore } from "../../../shared/storage/object-store.ts";
-import { TaskError } from "../../task-error.ts";
+import { objectAsyncBuffer } from "../../shared/storage/async-buffer.ts";
+import type { Expr } from "../../shared/plan/expr.ts";
+import { fromParquet } from "../../shared/codecs/parquet-types.ts";
+import { sourceSchema } from "../../shared/plan/physical.ts";
+import { compareValues } from "../../shared/plan/semantics.ts";
+import type { Row, Value } from "../../shared/plan/types.ts";
+import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
+import { TaskError } from "../task-error.ts";
 import type { FileReadCounters, FileStageSource } from "./readers.ts";
 import type { FileSplit } from "./split-text.ts";
 
