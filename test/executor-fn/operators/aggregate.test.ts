@@ -2,7 +2,9 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { finalAggregateStream, partialAggregateStream } from "../../../executor-fn/stage/aggregate.ts";
+import { finalAggregateStream, partialAggregateStream } from "../../../executor-fn/operators/aggregate/hash-aggregate.ts";
+import { batchFromRows, rowsFromBatch, type BatchStream } from "../../../shared/batch/batch.ts";
+import { operatorOutputSchema } from "../../../shared/plan/physical.ts";
 import type { MemoryContext } from "../../../executor-fn/stage/memory.ts";
 import type { Expr } from "../../../shared/plan/expr.ts";
 import type { AggCall } from "../../../shared/plan/physical.ts";
@@ -125,22 +127,34 @@ function reference(partitions: Row[][], keysOf: (row: Row) => Value[]): Row[] {
   ]);
 }
 
-async function* batches(rows: readonly Row[], size = 1000): AsyncGenerator<Row[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+/** Rows of `rowSchema` as batches of `size` rows (the operators take batches; rows are the test's edge). */
+async function* batches(rows: readonly Row[], size = 1000, rowSchema: Schema = schema): BatchStream {
+  for (let i = 0; i < rows.length; i += size) yield batchFromRows(rowSchema, rows.slice(i, i + size));
 }
 
-async function* concat(parts: readonly Row[][], size = 1000): AsyncGenerator<Row[]> {
-  for (const part of parts) yield* batches(part, size);
+async function* concat(parts: readonly Row[][], rowSchema: Schema, size = 1000): BatchStream {
+  for (const part of parts) yield* batches(part, size, rowSchema);
 }
 
-async function collect(input: AsyncIterable<Row[]>): Promise<Row[]> {
+async function collect(input: BatchStream): Promise<Row[]> {
   const rows: Row[] = [];
   for await (const batch of input) {
-    expect(batch.length).toBeGreaterThan(0);
-    rows.push(...batch);
+    expect(batch.count).toBeGreaterThan(0);
+    rows.push(...rowsFromBatch(batch));
   }
   return rows;
 }
+
+/** What the map side's rows look like: keys, then one state per aggregate. */
+const partialSchema = (groupBy: Expr[], calls: AggCall[] = aggregates): Schema => operatorOutputSchema(schema, { kind: "partialAggregate", groupBy, aggregates: calls });
+
+/** Rows [key, count state] of a reducer counting keys of type `keyType`. */
+const countSchema = (keyType: "int" | "any"): Schema => ({
+  fields: [
+    { name: "k", type: keyType, nullable: true },
+    { name: "n", type: "long", nullable: false },
+  ],
+});
 
 /** Map tasks over each partition, then one reduce task over their outputs in partition order. */
 function twoPhase(partitions: Row[][], groupBy: Expr[], budgetBytes: number) {
@@ -151,7 +165,7 @@ function twoPhase(partitions: Row[][], groupBy: Expr[], budgetBytes: number) {
       partial.push(await collect(partialAggregateStream(batches(rows), schema, groupBy, aggregates, { partition: p }, mapMemory)));
     }
     const reduceMemory = memory(budgetBytes, spillDir);
-    const result = await collect(finalAggregateStream(concat(partial), groupBy.length, aggregates, reduceMemory));
+    const result = await collect(finalAggregateStream(concat(partial, partialSchema(groupBy)), partialSchema(groupBy), groupBy.length, aggregates, reduceMemory));
     return { partialRows: partial.reduce((n, p) => n + p.length, 0), result, mapMemory, reduceMemory };
   });
 }
@@ -220,7 +234,7 @@ describe("streaming aggregation within a memory budget", () => {
   it("yields one row for a global aggregate, even over empty partitions", async () => {
     const { partial, empty } = await withSpillDir(async (spillDir) => ({
       partial: await collect(partialAggregateStream(batches([]), schema, [], aggregates, { partition: 0 }, memory(TINY, spillDir))),
-      empty: await collect(finalAggregateStream(batches([]), 0, aggregates, memory(TINY, spillDir))),
+      empty: await collect(finalAggregateStream(batches([]), partialSchema([]), 0, aggregates, memory(TINY, spillDir))),
     }));
     expect(partial).toEqual([[null, 0, 0, [0, 0], null, null, [], []]]);
     expect(empty).toEqual([[null, 0, 0, null, null, null, null, 0]]);
@@ -240,8 +254,8 @@ describe("streaming aggregation within a memory budget", () => {
       const reduceMemory = memory(TINY, spillDir);
       let seen = 0;
       let folders: string[] = [];
-      for await (const batch of finalAggregateStream(batches(mapOut), 1, count, reduceMemory)) {
-        seen += batch.length;
+      for await (const batch of finalAggregateStream(batches(mapOut, 1000, countSchema("int")), countSchema("int"), 1, count, reduceMemory)) {
+        seen += batch.count;
         folders = await readdir(spillDir); // the task's folder, while merging
         break;
       }
@@ -255,13 +269,13 @@ describe("streaming aggregation within a memory budget", () => {
 
   it("deletes its spill folder when the input fails", async () => {
     const rows = small[0]!.map((r): Row => [r[0]!, 1]);
-    async function* failing(): AsyncGenerator<Row[]> {
-      yield* batches(rows);
+    async function* failing(): BatchStream {
+      yield* batches(rows, 1000, countSchema("int"));
       throw new Error("input broke");
     }
     const { error, reduceMemory, leftovers } = await withSpillDir(async (spillDir) => {
       const reduceMemory = memory(TINY, spillDir);
-      const error = await collect(finalAggregateStream(failing(), 1, [{ fn: "count", arg: null, name: "n" }], reduceMemory)).catch((e: Error) => e);
+      const error = await collect(finalAggregateStream(failing(), countSchema("int"), 1, [{ fn: "count", arg: null, name: "n" }], reduceMemory)).catch((e: Error) => e);
       return { error, reduceMemory };
     });
     expect(error).toBeInstanceOf(Error);
@@ -277,7 +291,7 @@ describe("streaming aggregation within a memory budget", () => {
     for (const budget of [TINY, HUGE]) {
       const { result, reduceMemory, leftovers } = await withSpillDir(async (spillDir) => {
         const reduceMemory = memory(budget, spillDir);
-        return { result: await collect(finalAggregateStream(batches(input), 1, count, reduceMemory)), reduceMemory };
+        return { result: await collect(finalAggregateStream(batches(input, 1000, countSchema("any")), countSchema("any"), 1, count, reduceMemory)), reduceMemory };
       });
       expect(result).toHaveLength(3004);
       const repeated = result.filter((r) => r[1] !== 1);
