@@ -82,6 +82,8 @@
  */
 import * as zlib from "node:zlib";
 import type { Row, Value } from "../../shared/plan/types.ts";
+import { valueAt, type Vector } from "../../shared/batch/vector.ts";
+import { batchFromRows, type Batch } from "../../shared/batch/batch.ts";
 
 export const BLOCK_FORMAT_VERSION = 1;
 const SUPPORTED_VERSIONS: readonly number[] = [1];
@@ -893,4 +895,27 @@ function hex(bytes: readonly number[]): string {
 
 function hex32(v: number): string {
   return `0x${v.toString(16).padStart(8, "0")}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Vectors
+
+/**
+ * Encodes rows `indexes[0..count)` of the vectors (rows 0..count when `indexes` is null) as
+ * one block, in the format above.
+ */
+export function encodeVectorsBlock(columns: readonly Vector[], indexes: Int32Array | null, count: number, options: EncodeOptions = {}): Uint8Array {
+  const rows: Row[] = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const i = indexes === null ? k : indexes[k]!;
+    rows[k] = columns.map((v) => valueAt(v, i));
+  }
+  return encodeBlock(rows, options);
+}
+
+/** Decodes a block straight into a batch of vectors. */
+export function decodeBlockToBatch(bytes: Uint8Array, where: string, expectedRows?: number): Batch {
+  const rows = decodeBlock(bytes, where, expectedRows);
+  const width = rows.length === 0 ? 0 : rows[0]!.length;
+  return batchFromRows({ fields: Array.from({ length: width }, (_, c) => ({ name: `c${c}`, type: "any" as const, nullable: true })) }, rows);
 }
