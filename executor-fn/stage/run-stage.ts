@@ -8,7 +8,7 @@
  */
 import { sourceSchema } from "../../shared/plan/physical.ts";
 import type { Row } from "../../shared/plan/types.ts";
-import { collectRows, rowsFromBatch, rowStream } from "../../shared/batch/batch.ts";
+import { collectRows } from "../../shared/batch/batch.ts";
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts";
@@ -94,12 +94,12 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     recordsOut = rows.length;
     output = { kind: "written", files: await writeRows(rows, schema, stage.sink, task.partition, task.attempt, store) };
   } else if (stage.sink.kind === "sample") {
-    const sample = await sampleKeys(rowStream(batches), stage.sink.orders, stage.sink.size, schema, ctx.compile);
+    const sample = await sampleKeys(batches, stage.sink.orders, stage.sink.size, schema, ctx.compile);
     recordsOut = sample.rows;
     output = { kind: "sample", keys: encodeResultValues(sample.keys), rows: sample.rows };
   } else {
     const writer = new ShuffleWriter(stage.sink.partitioning, schema, ctx.compile);
-    for await (const batch of batches) writer.add(rowsFromBatch(batch));
+    for await (const batch of batches) writer.add(batch);
     recordsOut = writer.rows;
     const { bytes, blocks } = writer.finish();
     shuffleWritten = { bytes: bytes.byteLength, records: writer.rows };

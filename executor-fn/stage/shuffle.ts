@@ -7,22 +7,26 @@ import type { Partitioning } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { ShuffleBlock } from "../../shared/task.ts";
 import type { ShuffleBlockRef } from "../../shared/plan/physical.ts";
-import { CorruptBlockError, decodeBlock, encodeBlock } from "../io/block-codec.ts";
+import { CorruptBlockError, decodeBlockToBatch, encodeVectorsBlock } from "../io/block-codec.ts";
 import { TaskError } from "../task-error.ts";
-import { compileProjection, type CompileContext } from "../compile/expression.ts";
-import { hashKey } from "./hash.ts";
+import type { CompileContext } from "../compile/expression.ts";
+import { compileVectorProjection } from "../compile/vector-expression.ts";
+import { hashKeys } from "../operators/keys.ts";
+import { compact, concatBatches, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
+import { valueAt } from "../../shared/batch/vector.ts";
 import { compareSortKeys } from "../../shared/plan/semantics.ts";
 import { seededRandom } from "../../shared/random.ts";
 
 type SortOrder = Extract<Partitioning, { kind: "range" }>["orders"][number];
 
-type Router = (batch: readonly Row[], out: Row[][]) => void;
+/** Fills the reduce partition of each of the first `count` rows of a dense batch. */
+type Router = (batch: Batch, out: Int32Array) => void;
 
 /** How each row of a map task finds its reduce partition. */
 function router(partitioning: Partitioning, schema: Schema, context: CompileContext): { numPartitions: number; route: Router } {
   switch (partitioning.kind) {
     case "single":
-      return { numPartitions: 1, route: (batch, out) => pushAll(out[0]!, batch) };
+      return { numPartitions: 1, route: (batch, out) => out.fill(0, 0, batch.count) };
     case "roundRobin": {
       const n = partitioning.numPartitions;
       // Start where the map partition index points, as Spark does, so reducers fill evenly.
@@ -30,33 +34,35 @@ function router(partitioning: Partitioning, schema: Schema, context: CompileCont
       return {
         numPartitions: n,
         route: (batch, out) => {
-          for (const row of batch) {
-            out[next]!.push(row);
+          for (let k = 0; k < batch.count; k++) {
+            out[k] = next;
             next = next + 1 === n ? 0 : next + 1;
           }
         },
       };
     }
     case "offset":
-      return { numPartitions: partitioning.numPartitions, route: (batch, out) => pushAll(out[partitioning.offset + context.partition]!, batch) };
+      return { numPartitions: partitioning.numPartitions, route: (batch, out) => out.fill(partitioning.offset + context.partition, 0, batch.count) };
     case "range": {
       const { bounds, orders } = partitioning;
       if (bounds === null) throw new TaskError("InvalidTask", "range partitioning without bounds: the driver samples the keys before this stage runs");
-      const keysOf = compileProjection(orders.map((o) => o.expr), schema, context);
+      const keysOf = compileVectorProjection(orders.map((o) => o.expr), schema, context);
       return {
         numPartitions: partitioning.numPartitions,
         route: (batch, out) => {
-          for (const row of batch) out[rangePartition(keysOf(row), bounds as Row[], orders)]!.push(row);
+          const keys = keysOf(batch);
+          for (let k = 0; k < batch.count; k++) out[k] = rangePartition(keys.map((v) => valueAt(v, k)), bounds as Row[], orders);
         },
       };
     }
     case "hash": {
       const n = partitioning.numPartitions;
-      const keysOf = compileProjection(partitioning.keys, schema, context);
+      const keysOf = compileVectorProjection(partitioning.keys, schema, context);
       return {
         numPartitions: n,
         route: (batch, out) => {
-          for (const row of batch) out[hashKey(keysOf(row)) % n]!.push(row);
+          const hashes = hashKeys(keysOf(batch), batch.count);
+          for (let k = 0; k < batch.count; k++) out[k] = hashes[k]! % n;
         },
       };
     }
@@ -80,22 +86,25 @@ export function rangePartition(key: Row, bounds: readonly Row[], orders: readonl
  * sample) of at most `size` sort keys of the partition, with the partition's row count.
  */
 export async function sampleKeys(
-  input: AsyncIterable<Row[]>,
+  input: BatchStream,
   orders: readonly SortOrder[],
   size: number,
   schema: Schema,
   context: CompileContext,
 ): Promise<{ keys: Row[]; rows: number }> {
-  const keysOf = compileProjection(orders.map((o) => o.expr), schema, context);
+  const keysOf = compileVectorProjection(orders.map((o) => o.expr), schema, context);
   const random = seededRandom(0x5eed + context.partition);
   const keys: Row[] = [];
   let rows = 0;
   for await (const batch of input) {
-    for (const row of batch) {
-      if (keys.length < size) keys.push(keysOf(row));
+    if (batch.count === 0) continue;
+    const vectors = keysOf(batch);
+    const keyAt = (k: number): Row => vectors.map((v) => valueAt(v, k));
+    for (let k = 0; k < batch.count; k++) {
+      if (keys.length < size) keys.push(keyAt(k));
       else {
         const j = Math.floor(random() * (rows + 1));
-        if (j < size) keys[j] = keysOf(row);
+        if (j < size) keys[j] = keyAt(k);
       }
       rows++;
     }
@@ -103,42 +112,69 @@ export async function sampleKeys(
   return { keys, rows };
 }
 
-function pushAll(into: Row[], rows: readonly Row[]): void {
-  for (const row of rows) into.push(row);
-}
-
-/** Collects a map task's output rows by reduce partition, then encodes them as one object. */
+/**
+ * Collects a map task's output batches with each row's reduce partition, then encodes each
+ * partition's rows straight from the vectors as one block, back to back in one object.
+ */
 export class ShuffleWriter {
-  private readonly partitions: Row[][];
+  private readonly batches: Batch[] = [];
+  private readonly partitionIds: Int32Array[] = [];
+  private readonly numPartitions: number;
   private readonly route: Router;
   rows = 0;
 
-  constructor(partitioning: Partitioning, schema: Schema, context: CompileContext) {
+  constructor(
+    partitioning: Partitioning,
+    private readonly schema: Schema,
+    context: CompileContext,
+  ) {
     const { numPartitions, route } = router(partitioning, schema, context);
-    this.partitions = Array.from({ length: numPartitions }, () => []);
+    this.numPartitions = numPartitions;
     this.route = route;
   }
 
-  add(batch: readonly Row[]): void {
-    this.rows += batch.length;
-    this.route(batch, this.partitions);
+  add(batch: Batch): void {
+    if (batch.count === 0) return;
+    const dense = compact(batch);
+    const ids = new Int32Array(dense.count);
+    this.route(dense, ids);
+    this.batches.push(dense);
+    this.partitionIds.push(ids);
+    this.rows += dense.count;
   }
 
   finish(): { bytes: Uint8Array; blocks: ShuffleBlock[] } {
-    return encodePartitions(this.partitions);
+    const all = concatBatches(this.batches, this.schema.fields.length);
+    const ids = new Int32Array(all.count);
+    let at = 0;
+    for (const part of this.partitionIds) {
+      ids.set(part, at);
+      at += part.length;
+    }
+    return encodePartitions(all, ids, this.numPartitions);
   }
 }
 
-/** Encodes partitions back to back as binary blocks; returns the bytes and each partition's block. */
-export function encodePartitions(partitions: readonly Row[][]): { bytes: Uint8Array; blocks: ShuffleBlock[] } {
+/**
+ * Encodes each partition's rows of a dense batch (by their partition ids: a counting sort
+ * into index lists) as binary blocks back to back; returns the bytes and each partition's block.
+ */
+export function encodePartitions(batch: Batch, partitionIds: Int32Array, numPartitions: number): { bytes: Uint8Array; blocks: ShuffleBlock[] } {
+  const counts = new Int32Array(numPartitions + 1);
+  for (let k = 0; k < batch.count; k++) counts[partitionIds[k]! + 1]!++;
+  for (let p = 0; p < numPartitions; p++) counts[p + 1]! += counts[p]!;
+  const order = new Int32Array(batch.count);
+  const next = counts.slice(0, numPartitions);
+  for (let k = 0; k < batch.count; k++) order[next[partitionIds[k]!]!++] = k;
   const chunks: Uint8Array[] = [];
   const blocks: ShuffleBlock[] = [];
   let offset = 0;
-  for (const rows of partitions) {
+  for (let p = 0; p < numPartitions; p++) {
+    const rows = counts[p + 1]! - counts[p]!;
     // An empty partition takes no bytes: readers skip it from the index.
-    const bytes = rows.length === 0 ? new Uint8Array() : encodeBlock(rows);
+    const bytes = rows === 0 ? new Uint8Array() : encodeVectorsBlock(batch.columns, order.subarray(counts[p]!, counts[p + 1]!), rows);
     chunks.push(bytes);
-    blocks.push({ offset, length: bytes.byteLength, rows: rows.length });
+    blocks.push({ offset, length: bytes.byteLength, rows });
     offset += bytes.byteLength;
   }
   const out = new Uint8Array(offset);
@@ -155,9 +191,9 @@ export function encodePartitions(partitions: readonly Row[][]): { bytes: Uint8Ar
  * fetch failure of that object (as Spark does since 3.2): the map task that wrote it runs
  * again, and the reducer retries; if it stays corrupt the job fails naming the object.
  */
-export function decodeShuffleBlock(bytes: Uint8Array, block: ShuffleBlockRef): Row[] {
+export function decodeShuffleBlock(bytes: Uint8Array, block: ShuffleBlockRef): Batch {
   try {
-    return decodeBlock(bytes, `${block.uri} (bytes ${block.offset}-${block.offset + block.length - 1})`, block.rows);
+    return decodeBlockToBatch(bytes, `${block.uri} (bytes ${block.offset}-${block.offset + block.length - 1})`, block.rows);
   } catch (error) {
     if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, true, [block.uri]);
     throw error;

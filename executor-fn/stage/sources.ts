@@ -7,7 +7,7 @@ import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { hashJoin } from "./join.ts";
 import { decodeShuffleBlock } from "./shuffle.ts";
-import { BATCH_ROWS, batchStream, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
+import { BATCH_ROWS, batchStream, collectRows, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
 
 export interface ShuffleReadCounters {
   bytesRead: number;
@@ -33,9 +33,9 @@ async function missingObjects(blocks: readonly ShuffleBlockRef[], store: ObjectS
 
 /**
  * Reads a reducer's blocks with ranged GETs, up to FETCH_PARALLELISM at once, and yields
- * each block's rows in input order (memory holds the blocks in flight, not the partition).
+ * each block as a batch, in input order (memory holds the blocks in flight, not the partition).
  */
-async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): AsyncGenerator<Row[]> {
+async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): BatchStream {
   const fetch = (b: ShuffleBlockRef) => store.get(b.uri, { offset: b.offset, length: b.length });
   const inFlight: Promise<Uint8Array>[] = [];
   let next = 0;
@@ -59,24 +59,18 @@ async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStor
       throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, true, missing);
     }
     refill();
-    const rows = decodeShuffleBlock(bytes, block);
+    const batch = decodeShuffleBlock(bytes, block);
     if (counters) {
       counters.bytesRead += bytes.byteLength;
-      counters.recordsRead += rows.length;
+      counters.recordsRead += batch.count;
     }
-    yield rows;
+    yield batch;
   }
-}
-
-async function collect(input: AsyncIterable<Row[]>): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const batch of input) for (const row of batch) rows.push(row);
-  return rows;
 }
 
 /** All rows of some shuffle blocks (a broadcast join's build side). */
 export function readShuffleRows(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): Promise<Row[]> {
-  return collect(readBlocks(blocks, store, counters));
+  return collectRows(readBlocks(blocks, store, counters));
 }
 
 /** Ids of range(start, end, step) as batches of f64 vectors (ids are safe integers: the driver checks the range). */
@@ -105,13 +99,13 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       yield* rangeBatches(input.start, input.end, input.step);
       return;
     case "shuffle":
-      yield* batchStream(schema, readBlocks(input.blocks, store, counters.shuffle));
+      yield* readBlocks(input.blocks, store, counters.shuffle);
       return;
     case "stored":
       throw new TaskError("InvalidTask", "a stored input must be loaded before the task runs");
     case "join": {
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
-      const [left, right] = await Promise.all([collect(readBlocks(input.left, store, counters.shuffle)), collect(readBlocks(input.right, store, counters.shuffle))]);
+      const [left, right] = await Promise.all([collectRows(readBlocks(input.left, store, counters.shuffle)), collectRows(readBlocks(input.right, store, counters.shuffle))]);
       yield* batchStream(schema, [hashJoin(source, left, right, ctx)]);
       return;
     }

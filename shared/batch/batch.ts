@@ -8,7 +8,7 @@
  * `batchFromRows` and `rowsFromBatch` are the one adapter between the two.
  */
 import type { Row, Schema } from "../plan/types.ts";
-import { gather, valueAt, vectorFromValues, type Vector } from "./vector.ts";
+import { concatVectors, gather, nullVector, valueAt, vectorFromValues, type Vector } from "./vector.ts";
 
 export interface Batch {
   /** Physical rows in every vector. */
@@ -95,4 +95,16 @@ export async function collectRows(input: BatchStream): Promise<Row[]> {
   const rows: Row[] = [];
   for await (const batch of input) for (const row of rowsFromBatch(batch)) rows.push(row);
   return rows;
+}
+
+/** The live rows of several batches of one schema as one dense batch. */
+export function concatBatches(batches: readonly Batch[], width: number): Batch {
+  const dense = batches.map(compact);
+  const lengths = dense.map((b) => b.count);
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (dense.length === 0) return denseBatch(Array.from({ length: width }, () => nullVector(0)), 0);
+  return denseBatch(
+    Array.from({ length: width }, (_, c) => concatVectors(dense.map((b) => b.columns[c]!), lengths)),
+    total,
+  );
 }

@@ -205,3 +205,75 @@ export function fitsInt32(values: Float64Array, nulls: Nulls, length: number): b
   for (let i = 0; i < length; i++) if ((nulls === null || nulls[i] === 0) && !isIntValue(values[i]!)) return false;
   return true;
 }
+
+/**
+ * One vector holding the vectors' values one after another (a map task's output before it is
+ * split into blocks). Kinds are kept where they agree: numbers as f64, dictionaries merged
+ * into one (codes remapped per part, no string per row), strings as str, else boxed values.
+ */
+export function concatVectors(parts: readonly Vector[], lengths: readonly number[]): Vector {
+  const total = lengths.reduce((a, b) => a + b, 0);
+  let nulls: Uint8Array | null = null;
+  let at = 0;
+  parts.forEach((p, j) => {
+    if (p.nulls !== null) {
+      nulls ??= new Uint8Array(total);
+      nulls.set(p.nulls.subarray(0, lengths[j]!), at);
+    }
+    at += lengths[j]!;
+  });
+  const kinds = new Set(parts.map((p) => p.kind));
+  const only = (...ks: VectorKind[]) => [...kinds].every((k) => ks.includes(k));
+  if (parts.length === 1 && lengths[0] === valueCount(parts[0]!)) return parts[0]!;
+  if (only("f64", "i32")) {
+    const out = new Float64Array(total);
+    at = 0;
+    parts.forEach((p, j) => {
+      out.set((p as Extract<Vector, { kind: "f64" | "i32" }>).values.subarray(0, lengths[j]!), at);
+      at += lengths[j]!;
+    });
+    return { kind: "f64", values: out, nulls };
+  }
+  if (only("bool")) {
+    const out = new Uint8Array(total);
+    at = 0;
+    parts.forEach((p, j) => {
+      out.set((p as Extract<Vector, { kind: "bool" }>).values.subarray(0, lengths[j]!), at);
+      at += lengths[j]!;
+    });
+    return { kind: "bool", values: out, nulls };
+  }
+  if (only("dict")) {
+    const entries = new Map<string, number>();
+    const dict: string[] = [];
+    const codes = new Int32Array(total);
+    at = 0;
+    parts.forEach((p, j) => {
+      const d = p as Extract<Vector, { kind: "dict" }>;
+      const remap = d.dict.map((s) => {
+        let code = entries.get(s);
+        if (code === undefined) {
+          code = dict.length;
+          dict.push(s);
+          entries.set(s, code);
+        }
+        return code;
+      });
+      for (let i = 0; i < lengths[j]!; i++) codes[at + i] = remap[d.codes[i]!] ?? 0;
+      at += lengths[j]!;
+    });
+    return { kind: "dict", codes, dict, nulls };
+  }
+  const boxed = only("str", "dict");
+  const out: Value[] = new Array(total);
+  at = 0;
+  parts.forEach((p, j) => {
+    for (let i = 0; i < lengths[j]!; i++) out[at + i] = boxed && p.nulls !== null && p.nulls[i] === 1 ? "" : valueAt(p, i);
+    at += lengths[j]!;
+  });
+  return boxed ? { kind: "str", values: out as string[], nulls } : { kind: "any", values: out, nulls };
+}
+
+function valueCount(v: Vector): number {
+  return v.kind === "dict" ? v.codes.length : v.values.length;
+}
