@@ -1,16 +1,110 @@
-/** Sort: the whole partition in the orders' sequence. */
-import { compareSortKeys } from "../../shared/plan/semantics.ts";
-import type { Row } from "../../shared/plan/types.ts";
-import { compileExpr } from "../compile/expression.ts";
+/**
+ * Sort: the partition's batches concatenated once, the key expressions evaluated as vectors,
+ * then an index of row numbers sorted by comparators specialised per key vector (numbers read
+ * from Float64Array, dictionary strings compared by their precomputed rank, nulls first or
+ * last as asked), and every column gathered in that order. The sort is stable, so rows with
+ * equal keys keep their input order.
+ */
+import { compareNumbers, compareStrings, compareValues } from "../../shared/plan/semantics.ts";
+import type { Value } from "../../shared/plan/types.ts";
+import { concatBatches, denseBatch, type Batch } from "../../shared/batch/batch.ts";
+import { gather, valueAt, type Vector } from "../../shared/batch/vector.ts";
+import { compileVectorProjection } from "../compile/vector-expression.ts";
 import type { OperatorFactory } from "./operator.ts";
-import { rowOperator } from "./row-adapter.ts";
+
+type Order = { readonly ascending: boolean; readonly nullsFirst: boolean };
+type Compare = (a: number, b: number) => number;
+
+/** The rank of each dictionary entry in code point order (equal strings share a rank). */
+function dictRanks(dict: readonly string[]): Int32Array {
+  const order = dict.map((_, i) => i).sort((a, b) => compareStrings(dict[a]!, dict[b]!));
+  const ranks = new Int32Array(dict.length);
+  let rank = 0;
+  order.forEach((entry, j) => {
+    if (j > 0 && compareStrings(dict[order[j - 1]!]!, dict[entry]!) !== 0) rank++;
+    ranks[entry] = rank;
+  });
+  return ranks;
+}
+
+/** Compares rows a and b (physical indexes) on one key vector, nulls aside. */
+function valueComparator(v: Vector): Compare {
+  switch (v.kind) {
+    case "f64":
+    case "i32": {
+      const values = v.values;
+      return (a, b) => compareNumbers(values[a]!, values[b]!);
+    }
+    case "bool": {
+      const values = v.values;
+      return (a, b) => values[a]! - values[b]!;
+    }
+    case "dict": {
+      const ranks = dictRanks(v.dict);
+      const codes = v.codes;
+      return (a, b) => ranks[codes[a]!]! - ranks[codes[b]!]!;
+    }
+    case "str": {
+      const values = v.values;
+      return (a, b) => compareStrings(values[a]!, values[b]!);
+    }
+    case "any":
+      return (a, b) => compareValues(valueAt(v, a) as Exclude<Value, null>, valueAt(v, b) as Exclude<Value, null>);
+  }
+}
+
+/** One key's comparator under its order: direction, and where nulls go. */
+function keyComparator(v: Vector, order: Order): Compare {
+  const values = valueComparator(v);
+  const direction = order.ascending ? 1 : -1;
+  const nulls = v.nulls;
+  if (nulls === null) return order.ascending ? values : (a, b) => -values(a, b);
+  const nullSide = order.nullsFirst ? -1 : 1;
+  return (a, b) => {
+    const na = nulls[a] === 1;
+    const nb = nulls[b] === 1;
+    if (na || nb) return na === nb ? 0 : na ? nullSide : -nullSide;
+    return direction * values(a, b);
+  };
+}
+
+/** The row order of a dense batch under the key vectors' orders. */
+export function sortIndex(keys: readonly Vector[], orders: readonly Order[], count: number): Int32Array {
+  const comparators = keys.map((v, j) => keyComparator(v, orders[j]!));
+  const index = new Array<number>(count);
+  for (let i = 0; i < count; i++) index[i] = i;
+  const compare: Compare =
+    comparators.length === 1
+      ? comparators[0]!
+      : (a, b) => {
+          for (let j = 0; j < comparators.length; j++) {
+            const c = comparators[j]!(a, b);
+            if (c !== 0) return c;
+          }
+          return 0;
+        };
+  index.sort(compare);
+  return Int32Array.from(index);
+}
 
 export const sort: OperatorFactory<"sort"> = (op, input, ctx) => {
-  const keys = op.orders.map((o) => compileExpr(o.expr, input, ctx.compile));
-  return rowOperator(input, async function* (rows) {
-    const decorated: { row: Row; keys: Row }[] = [];
-    for await (const batch of rows) for (const row of batch) decorated.push({ row, keys: keys.map((k) => k(row)) });
-    decorated.sort((a, b) => compareSortKeys(a.keys, b.keys, op.orders));
-    if (decorated.length > 0) yield decorated.map((d) => d.row);
-  });
+  const keysOf = compileVectorProjection(
+    op.orders.map((o) => o.expr),
+    input,
+    ctx.compile,
+  );
+  return {
+    outputSchema: input,
+    async *open(batches) {
+      const all: Batch[] = [];
+      for await (const batch of batches) if (batch.count > 0) all.push(batch);
+      if (all.length === 0) return;
+      const rows = concatBatches(all, input.fields.length);
+      const index = sortIndex(keysOf(rows), op.orders, rows.count);
+      yield denseBatch(
+        rows.columns.map((v) => gather(v, index, rows.count)),
+        rows.count,
+      );
+    },
+  };
 };
