@@ -1,19 +1,20 @@
-/** Broadcast hash join: builds on the broadcast side once per task, probes with the stage's own rows. */
-import { operatorOutputSchema } from "../../shared/plan/physical.ts";
-import { JoinTable } from "../stage/join.ts";
+/** Broadcast hash join: builds on the broadcast side once per task, probes with the stage's own batches. */
+import { HashJoinTable } from "./hash-join.ts";
 import type { OperatorFactory } from "./operator.ts";
-import { rowOperator } from "./row-adapter.ts";
+import { operatorOutputSchema } from "../../shared/plan/physical.ts";
+import { concatBatches } from "../../shared/batch/batch.ts";
 
-export const broadcastJoin: OperatorFactory<"broadcastJoin"> = (op, input, ctx) =>
-  rowOperator(operatorOutputSchema(input, op), async function* (rows) {
-    const build = await ctx.broadcast(op.build.shuffleId);
-    const table = new JoinTable(
+export const broadcastJoin: OperatorFactory<"broadcastJoin"> = (op, input, ctx) => ({
+  outputSchema: operatorOutputSchema(input, op),
+  async *open(batches) {
+    const build = concatBatches(await ctx.broadcast(op.build.shuffleId), op.build.schema.fields.length);
+    const table = new HashJoinTable(
       { how: op.how, buildSide: op.buildSide, probeSchema: input, buildSchema: op.build.schema, probeKeys: op.probeKeys, buildKeys: op.buildKeys, condition: op.condition },
       build,
       ctx.compile,
     );
-    for await (const batch of rows) {
-      const out = table.probe(batch);
-      if (out.length > 0) yield out;
-    }
-  });
+    for await (const batch of batches) yield* table.probe(batch);
+    const unmatched = table.unmatchedBuild();
+    if (unmatched) yield unmatched;
+  },
+});

@@ -10,7 +10,7 @@
  * null for grouping; joins leave null keys out themselves.
  */
 import type { Value } from "../../shared/plan/types.ts";
-import type { Vector } from "../../shared/batch/vector.ts";
+import { valueAt, type Vector } from "../../shared/batch/vector.ts";
 
 /** A key value's identity: numbers as themselves (Map keys compare with SameValueZero), else a typed text. */
 export function keyIdentity(v: unknown): number | string {
@@ -58,8 +58,9 @@ class ColumnCodes {
     return code;
   }
 
-  /** Codes of the first `count` values of a dense vector. */
-  encode(v: Vector, count: number, out: Int32Array): void {
+  /** Codes of the first `count` values of a dense vector; with `lookupOnly`, -1 for a value never seen (nothing added). */
+  encode(v: Vector, count: number, out: Int32Array, lookupOnly = false): void {
+    if (lookupOnly) return this.lookup(v, count, out);
     const nulls = v.nulls;
     switch (v.kind) {
       case "f64":
@@ -99,6 +100,22 @@ class ColumnCodes {
         for (let k = 0; k < count; k++) out[k] = nulls !== null && nulls[k] === 1 ? NULL_CODE : this.codeOf(keyIdentity(values[k]));
         return;
       }
+    }
+  }
+
+  private lookup(v: Vector, count: number, out: Int32Array): void {
+    if (v.kind === "dict") {
+      const entryCodes = v.dict.map((e) => this.codes.get(`s${e}`) ?? -1);
+      for (let k = 0; k < count; k++) out[k] = v.nulls !== null && v.nulls[k] === 1 ? NULL_CODE : entryCodes[v.codes[k]!]!;
+      return;
+    }
+    for (let k = 0; k < count; k++) {
+      if (v.nulls !== null && v.nulls[k] === 1) {
+        out[k] = NULL_CODE;
+        continue;
+      }
+      const id = v.kind === "f64" || v.kind === "i32" ? v.values[k]! : v.kind === "str" ? `s${v.values[k]!}` : keyIdentity(valueAt(v, k));
+      out[k] = this.codes.get(id) ?? -1;
     }
   }
 }
@@ -177,6 +194,37 @@ export class GroupIds {
           if (last) created(k);
         }
         out[k] = id;
+      }
+    }
+  }
+
+  /** The id of each row's key tuple among those assigned so far, or -1 (nothing is added). */
+  lookup(keys: readonly Vector[], count: number, out: Int32Array): void {
+    if (this.width === 0) {
+      out.fill(this.size > 0 ? 0 : -1, 0, count);
+      return;
+    }
+    if (this.scratch.length < count) this.scratch = new Int32Array(Math.max(count, 1024));
+    const codes = this.scratch;
+    this.columns[0]!.encode(keys[0]!, count, this.width === 1 ? codes : out, true);
+    if (this.width === 1) {
+      for (let k = 0; k < count; k++) {
+        const code = codes[k]!;
+        out[k] = code < 0 || code >= this.single.length ? -1 : this.single[code]!;
+      }
+      return;
+    }
+    for (let c = 1; c < this.width; c++) {
+      this.columns[c]!.encode(keys[c]!, count, codes, true);
+      const pairs = this.pairs[c - 1]!;
+      for (let k = 0; k < count; k++) {
+        const prev = out[k]!;
+        const code = codes[k]!;
+        if (prev < 0 || code < 0) {
+          out[k] = -1;
+          continue;
+        }
+        out[k] = pairs.get(prev < ID_LIMIT && code < CODE_LIMIT ? prev * CODE_LIMIT + code : `${prev},${code}`) ?? -1;
       }
     }
   }

@@ -4,8 +4,8 @@
  * `OPERATORS` (index.ts) maps every StageOperator kind to its factory, exhaustively.
  */
 import type { StageOperator } from "../../shared/plan/physical.ts";
-import type { Row, Schema } from "../../shared/plan/types.ts";
-import type { BatchStream } from "../../shared/batch/batch.ts";
+import type { Schema } from "../../shared/plan/types.ts";
+import type { Batch, BatchStream } from "../../shared/batch/batch.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import type { MemoryContext } from "../stage/memory.ts";
 import type { TaskFunctions } from "../stage/task-functions.ts";
@@ -13,8 +13,8 @@ import type { TaskFunctions } from "../stage/task-functions.ts";
 export interface OperatorContext {
   readonly compile: CompileContext;
   readonly memory: MemoryContext;
-  /** The rows of a broadcast shuffle this task reads whole. */
-  readonly broadcast: (shuffleId: number) => Promise<Row[]>;
+  /** The batches of a broadcast shuffle this task reads whole. */
+  readonly broadcast: (shuffleId: number) => Promise<readonly Batch[]>;
   /** The task's user functions (RDD operations, UDFs). */
   readonly functions: TaskFunctions;
   readonly partition: number;

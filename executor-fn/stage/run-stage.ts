@@ -7,8 +7,7 @@
  * invocation and in a local worker thread.
  */
 import { sourceSchema } from "../../shared/plan/physical.ts";
-import type { Row } from "../../shared/plan/types.ts";
-import { collectRows } from "../../shared/batch/batch.ts";
+import { collectRows, type Batch } from "../../shared/batch/batch.ts";
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { resultObjectUri, shuffleObjectUri } from "../../shared/storage/keys.ts";
@@ -16,7 +15,7 @@ import { loadStagePlan } from "./load-plan.ts";
 import { memoryContext } from "./memory.ts";
 import { sampleKeys, ShuffleWriter } from "./shuffle.ts";
 import { writeRows } from "../io/writers.ts";
-import { readPartition, readShuffleRows, type SourceCounters } from "./sources.ts";
+import { readPartition, readShuffleBatches, type SourceCounters } from "./sources.ts";
 import { TaskError } from "../task-error.ts";
 import { TaskFunctions } from "./task-functions.ts";
 import { plainValue } from "./plain-value.ts";
@@ -27,17 +26,17 @@ import { pipeline, type OperatorContext } from "../operators/index.ts";
  * Broadcast build sides already read by this container (Spark keeps broadcasts per
  * executor): the tasks of one stage that land on a warm container read them once.
  */
-const broadcastCache = new Map<string, Promise<Row[]>>();
+const broadcastCache = new Map<string, Promise<Batch[]>>();
 const BROADCASTS_KEPT = 2;
 
-function broadcastReader(task: StageTask, store: ObjectStore, counters: SourceCounters["shuffle"]): (shuffleId: number) => Promise<Row[]> {
+function broadcastReader(task: StageTask, store: ObjectStore, counters: SourceCounters["shuffle"]): (shuffleId: number) => Promise<Batch[]> {
   return (shuffleId) => {
     const entry = task.broadcast?.find((b) => b.shuffleId === shuffleId);
     if (!entry) throw new TaskError("InvalidTask", `the task carries no blocks of broadcast shuffle ${shuffleId}`);
     const key = JSON.stringify(entry.blocks);
     let rows = broadcastCache.get(key);
     if (!rows) {
-      rows = readShuffleRows(entry.blocks, store, counters);
+      rows = readShuffleBatches(entry.blocks, store, counters);
       rows.catch(() => broadcastCache.delete(key));
       if (broadcastCache.size >= BROADCASTS_KEPT) broadcastCache.delete(broadcastCache.keys().next().value!);
       broadcastCache.set(key, rows);

@@ -5,9 +5,9 @@ import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
-import { hashJoin } from "./join.ts";
+import { HashJoinTable } from "../operators/hash-join.ts";
 import { decodeShuffleBlock } from "./shuffle.ts";
-import { BATCH_ROWS, batchStream, collectRows, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
+import { BATCH_ROWS, batchStream, concatBatches, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
 
 export interface ShuffleReadCounters {
   bytesRead: number;
@@ -68,9 +68,11 @@ async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStor
   }
 }
 
-/** All rows of some shuffle blocks (a broadcast join's build side). */
-export function readShuffleRows(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): Promise<Row[]> {
-  return collectRows(readBlocks(blocks, store, counters));
+/** Every batch of some shuffle blocks (a broadcast join's build side). */
+export async function readShuffleBatches(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for await (const batch of readBlocks(blocks, store, counters)) out.push(batch);
+  return out;
 }
 
 /** Ids of range(start, end, step) as batches of f64 vectors (ids are safe integers: the driver checks the range). */
@@ -105,8 +107,23 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       throw new TaskError("InvalidTask", "a stored input must be loaded before the task runs");
     case "join": {
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
-      const [left, right] = await Promise.all([collectRows(readBlocks(input.left, store, counters.shuffle)), collectRows(readBlocks(input.right, store, counters.shuffle))]);
-      yield* batchStream(schema, [hashJoin(source, left, right, ctx)]);
+      const [left, right] = await Promise.all([readShuffleBatches(input.left, store, counters.shuffle), readShuffleBatches(input.right, store, counters.shuffle)]);
+      const table = new HashJoinTable(
+        {
+          how: source.how,
+          buildSide: "right",
+          probeSchema: source.left.schema,
+          buildSchema: source.right.schema,
+          probeKeys: source.leftKeys,
+          buildKeys: source.rightKeys,
+          condition: source.condition,
+        },
+        concatBatches(right, source.right.schema.fields.length),
+        ctx,
+      );
+      for (const batch of left) yield* table.probe(batch);
+      const unmatched = table.unmatchedBuild();
+      if (unmatched) yield unmatched;
       return;
     }
   }
