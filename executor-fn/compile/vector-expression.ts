@@ -230,6 +230,12 @@ const GENERATE: Generators = {
   },
 };
 
+/** Refuses a node kind the compiler does not know, anywhere in the tree, before anything is typed or emitted. */
+function checkKinds(expr: Expr): void {
+  if (!Object.hasOwn(GENERATE, expr.kind)) throw new Error(`Unknown expression kind ${JSON.stringify((expr as { kind: unknown }).kind)}.`);
+  children(expr).forEach(checkKinds);
+}
+
 function emit(expr: Expr, e: Emitter): Slot {
   const generate = GENERATE[expr.kind] as (expr: Expr, e: Emitter) => Slot;
   if (!generate) throw new Error(`Unknown expression kind ${JSON.stringify((expr as { kind: unknown }).kind)}.`);
@@ -350,9 +356,17 @@ function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnSha
   return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number, out: Int32Array) => number>(source, state);
 }
 
-/** Kernels by input shape, built on first use. */
-function specialised<F>(build: (shapes: readonly ColumnShape[]) => F): (batch: Batch) => F {
-  const cache = new Map<string, F>();
+/** The shape a schema's columns take when built from values: what most batches look like. */
+function naturalShapes(schema: Schema): ColumnShape[] {
+  return schema.fields.map((f) => ({ kind: storageOf(f.type), nullable: true }));
+}
+
+/**
+ * Kernels by input shape, built on first use; the kernel for `eager` is built at once, so a
+ * bad expression (unknown node, unknown column) fails before any batch.
+ */
+function specialised<F>(build: (shapes: readonly ColumnShape[]) => F, eager: readonly ColumnShape[]): (batch: Batch) => F {
+  const cache = new Map<string, F>([[shapeKey(eager), build(eager)]]);
   return (batch) => {
     const shapes = shapeOf(batch);
     const key = shapeKey(shapes);
@@ -369,14 +383,15 @@ function specialised<F>(build: (shapes: readonly ColumnShape[]) => F): (batch: B
 export type VectorProjection = (batch: Batch) => Vector[];
 
 export function compileVectorProjection(exprs: readonly Expr[], schema: Schema, context: CompileContext = { partition: 0 }): VectorProjection {
-  // Type-check every expression now, so errors surface before any batch.
+  // Check and type every expression now, so errors surface before any batch.
+  exprs.forEach(checkKinds);
   exprs.forEach((x) => typeOf(x, schema));
   // A bare column is its input vector (gathered when a selection is live): no loop, no copy.
   const unaliased = exprs.map((x) => (x.kind === "alias" ? x.expr : x));
   const passthrough = unaliased.map((x) => (x.kind === "column" ? fieldIndex(schema, x.name) : -1));
   const computed = exprs.filter((_, j) => passthrough[j]! < 0);
   const state = sharedState(computed, context);
-  const kernel = computed.length === 0 ? undefined : specialised((shapes) => buildProjection(computed, schema, shapes, state));
+  const kernel = computed.length === 0 ? undefined : specialised((shapes) => buildProjection(computed, schema, shapes, state), naturalShapes(schema));
   return (batch) => {
     const results = kernel ? kernel(batch)(batch.columns, batch.selection, batch.count) : [];
     let next = 0;
@@ -392,9 +407,10 @@ export function compileVectorProjection(exprs: readonly Expr[], schema: Schema, 
 export type VectorFilter = (batch: Batch) => Batch;
 
 export function compileVectorFilter(condition: Expr, schema: Schema, context: CompileContext = { partition: 0 }): VectorFilter {
-  const state = sharedState([condition], context);
+  checkKinds(condition);
   typeOf(condition, schema);
-  const kernel = specialised((shapes) => buildFilter(condition, schema, shapes, state));
+  const state = sharedState([condition], context);
+  const kernel = specialised((shapes) => buildFilter(condition, schema, shapes, state), naturalShapes(schema));
   return (batch) => {
     const out = new Int32Array(batch.count);
     const m = kernel(batch)(batch.columns, batch.selection, batch.count, out);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compileExpr, compilePredicate, compileProjection, expressionSource } from "../../../executor-fn/compile/expression.ts";
+import type { CompileContext } from "../../../executor-fn/compile/expression.ts";
+import { compileVectorFilter, compileVectorProjection, vectorProjectionSource } from "../../../executor-fn/compile/vector-expression.ts";
 import { alias, binary, call, column, literal, unary, type Expr } from "../../../shared/plan/expr.ts";
-import type { Scalar, Schema, Value } from "../../../shared/plan/types.ts";
+import type { Row, Scalar, Schema, Value } from "../../../shared/plan/types.ts";
+import { batchFromRows, rowsFromBatch } from "../../../shared/batch/batch.ts";
+import { valueAt } from "../../../shared/batch/vector.ts";
 
 const schema: Schema = {
   fields: [
@@ -11,6 +14,13 @@ const schema: Schema = {
     { name: "p", type: "boolean", nullable: true },
     { name: "q", type: "boolean", nullable: true },
   ],
+};
+/** Rows of a schema as one batch (missing trailing values are null). */
+const batchOf = (s: Schema, rows: readonly Value[][]) => batchFromRows(s, rows.map((r): Row => s.fields.map((_, i) => r[i] ?? null)));
+/** An expression compiled for a schema, evaluated over one row. */
+const compileExpr = (expr: Expr, s: Schema, context?: CompileContext) => {
+  const project = compileVectorProjection([expr], s, context);
+  return (row: Value[]) => valueAt(project(batchOf(s, [row]))[0]!, 0);
 };
 const run = (expr: Expr, row: Value[]) => compileExpr(expr, schema)(row);
 
@@ -42,8 +52,10 @@ describe("compiled expressions follow Spark's null semantics", () => {
   });
 
   it("keeps a row in a filter only when the condition is true", () => {
-    const keep = compilePredicate(binary("gt", column("a"), literal(1)), schema);
-    expect([[2], [1], [null]].map((r) => keep([...r, 0, "", null, null] as Value[]))).toEqual([true, false, false]);
+    const keep = compileVectorFilter(binary("gt", column("a"), literal(1)), schema);
+    const kept = keep(batchOf(schema, [[2], [1], [null], [5]]));
+    expect(Array.from(kept.selection ?? [])).toEqual([0, 3]);
+    expect(rowsFromBatch(kept).map((r) => r[0])).toEqual([2, 5]);
   });
 
   it("evaluates IN with SQL semantics", () => {
@@ -134,13 +146,18 @@ describe("code generation safety", () => {
     const hostile = '"); process.exit(1); ("';
     const s: Schema = { fields: [{ name: hostile, type: "string", nullable: true }] };
     const expr = binary("eq", column(hostile), literal(hostile));
-    expect(expressionSource(expr, s)).toBe(`$.eq(r[0], ${JSON.stringify(hostile)})`);
+    const source = vectorProjectionSource([expr], s, batchOf(s, [[hostile]]));
+    // The name appears only as a JSON string literal (the compared value); the column is read by index.
+    expect(source.split(JSON.stringify(hostile)).length).toBe(2);
+    expect(source.replace(JSON.stringify(hostile), "")).not.toContain("process.exit");
+    expect(source).toContain("v0[i]");
     expect(compileExpr(expr, s)([hostile])).toBe(true);
   });
 
   it("projects several expressions into a new row", () => {
-    const project = compileProjection([column("s"), alias(binary("multiply", column("a"), literal(2)), "twice")], schema);
-    expect(project([21, 0, "x", null, null])).toEqual(["x", 42]);
+    const project = compileVectorProjection([column("s"), alias(binary("multiply", column("a"), literal(2)), "twice")], schema);
+    const out = project(batchOf(schema, [[21, 0, "x"], [1, 0, "y"]]));
+    expect(rowsFromBatch({ length: 2, count: 2, selection: null, columns: out })).toEqual([["x", 42], ["y", 2]]);
   });
 
   it("rejects unknown node kinds and unknown columns with a clear message", () => {
