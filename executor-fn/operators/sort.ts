@@ -3,11 +3,12 @@
  * then an index of row numbers sorted by comparators specialised per key vector (numbers read
  * from Float64Array, dictionary strings compared by their precomputed rank, nulls first or
  * last as asked), and every column gathered in that order. The sort is stable, so rows with
- * equal keys keep their input order.
+ * equal keys keep their input order. Past the task's memory budget it spills sorted runs.
  */
-import { compareNumbers, compareStrings, compareValues } from "../../shared/plan/semantics.ts";
-import type { Value } from "../../shared/plan/types.ts";
-import { concatBatches, denseBatch, type Batch } from "../../shared/batch/batch.ts";
+import { compareNumbers, compareSortKeys, compareStrings, compareValues } from "../../shared/plan/semantics.ts";
+import type { Row, Value } from "../../shared/plan/types.ts";
+import { batchBytes, batchFromRows, concatBatches, denseBatch, type Batch } from "../../shared/batch/batch.ts";
+import { MAX_MERGE_FAN_IN, SpillFolder } from "../stage/spill.ts";
 import { gather, valueAt, type Vector } from "../../shared/batch/vector.ts";
 import { compileVectorProjection } from "../compile/vector-expression.ts";
 import type { OperatorFactory } from "./operator.ts";
@@ -87,24 +88,101 @@ export function sortIndex(keys: readonly Vector[], orders: readonly Order[], cou
   return Int32Array.from(index);
 }
 
+/** Rows per batch that a merge of spilled runs yields. */
+const MERGE_BATCH_ROWS = 4096;
+
 export const sort: OperatorFactory<"sort"> = (op, input, ctx) => {
   const keysOf = compileVectorProjection(
     op.orders.map((o) => o.expr),
     input,
     ctx.compile,
   );
+  const width = input.fields.length;
+  const numKeys = op.orders.length;
+  /** The held batches in key order: one dense batch. */
+  const sorted = (held: readonly Batch[]): Batch => {
+    const rows = concatBatches(held, width);
+    const index = sortIndex(keysOf(rows), op.orders, rows.count);
+    return denseBatch(
+      rows.columns.map((v) => gather(v, index, rows.count)),
+      rows.count,
+    );
+  };
   return {
     outputSchema: input,
+    /**
+     * Holds the partition's batches until their estimated size passes the task's memory
+     * budget; then sorts them and writes them as a sorted run to local disk (records of
+     * [...sort keys, ...row]), and at the end merges the runs, as Spark's external sorter does.
+     */
     async *open(batches) {
-      const all: Batch[] = [];
-      for await (const batch of batches) if (batch.count > 0) all.push(batch);
-      if (all.length === 0) return;
-      const rows = concatBatches(all, input.fields.length);
-      const index = sortIndex(keysOf(rows), op.orders, rows.count);
-      yield denseBatch(
-        rows.columns.map((v) => gather(v, index, rows.count)),
-        rows.count,
-      );
+      let held: Batch[] = [];
+      let heldBytes = 0;
+      let spill: SpillFolder | undefined;
+      const runs: string[] = [];
+      const spillHeld = async () => {
+        spill ??= await SpillFolder.create(ctx.memory, "sparkfn-sort-");
+        const batch = sorted(held);
+        const keys = keysOf(batch);
+        const records = function* () {
+          for (let k = 0; k < batch.count; k += MERGE_BATCH_ROWS) {
+            const out: Row[] = [];
+            for (let i = k; i < Math.min(batch.count, k + MERGE_BATCH_ROWS); i++) {
+              out.push([...keys.map((v) => valueAt(v, i)), ...batch.columns.map((v) => valueAt(v, i))]);
+            }
+            yield out;
+          }
+        };
+        runs.push(await spill.writeRun(records()));
+        held = [];
+        heldBytes = 0;
+      };
+      try {
+        for await (const batch of batches) {
+          if (batch.count === 0) continue;
+          held.push(batch);
+          heldBytes += batchBytes(batch);
+          if (heldBytes > ctx.memory.budgetBytes) await spillHeld();
+        }
+        if (!spill) {
+          if (held.length > 0) yield sorted(held);
+          return;
+        }
+        if (held.length > 0) await spillHeld();
+        const compare = (a: Row, b: Row) => compareSortKeys(a, b, op.orders);
+        for await (const merged of mergeRunsInPasses(spill, runs, compare)) {
+          yield batchFromRows(
+            input,
+            merged.map(([, record]) => record.slice(numKeys)),
+          );
+        }
+      } finally {
+        await spill?.remove();
+      }
     },
   };
 };
+
+/** Merges sorted runs, in passes of at most MAX_MERGE_FAN_IN runs, into one stream in key order. */
+async function* mergeRunsInPasses(spill: SpillFolder, runs: readonly string[], compare: (a: Row, b: Row) => number): AsyncGenerator<[string, Row][]> {
+  const noKey = () => "";
+  let current = runs;
+  while (current.length > MAX_MERGE_FAN_IN) {
+    const next: string[] = [];
+    for (let i = 0; i < current.length; i += MAX_MERGE_FAN_IN) {
+      const slice = current.slice(i, i + MAX_MERGE_FAN_IN);
+      if (slice.length === 1) {
+        next.push(slice[0]!);
+        continue;
+      }
+      next.push(await spill.writeRun(records(spill.mergeRuns(slice, noKey, compare))));
+      await spill.deleteRuns(slice);
+    }
+    current = next;
+  }
+  yield* spill.mergeRuns(current, noKey, compare);
+}
+
+async function* records(merged: AsyncIterable<[string, Row][]>): AsyncGenerator<Row[]> {
+  for await (const batch of merged) yield batch.map(([, record]) => record);
+}

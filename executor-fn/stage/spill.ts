@@ -94,12 +94,12 @@ export class SpillFolder {
    * the input order, which `first()` relies on). Reads each run in chunks of its share of the
    * budget (64 KiB to 1 MiB); closes the files when done, on error, or when the consumer stops early.
    */
-  async *mergeRuns<T>(files: readonly string[], keyOf: (record: T) => string): AsyncGenerator<[string, T][]> {
+  async *mergeRuns<T>(files: readonly string[], keyOf: (record: T) => string, compare?: (a: T, b: T) => number): AsyncGenerator<[string, T][]> {
     const share = Math.floor(this.memory.budgetBytes / Math.max(1, files.length));
     const chunkBytes = Math.min(MAX_READ_BYTES, Math.max(MIN_READ_BYTES, share));
     const cursors: RunCursor<T>[] = [];
     try {
-      const heap = new CursorHeap<T>();
+      const heap = new CursorHeap<T>(compare);
       for (const [run, file] of files.entries()) {
         const cursor = new RunCursor(run, readRun(file, chunkBytes) as AsyncGenerator<T[]>, keyOf);
         cursors.push(cursor);
@@ -189,12 +189,21 @@ class RunCursor<T> {
   }
 }
 
-/** A binary min-heap of cursors by (key, run): the smallest key first, earlier runs first on ties. */
+/**
+ * A binary min-heap of cursors by (key, run): the smallest key first (by `compare` on the
+ * records when given, else by the key strings), earlier runs first on ties.
+ */
 class CursorHeap<T> {
   private readonly items: RunCursor<T>[] = [];
+  private readonly before: (a: RunCursor<T>, b: RunCursor<T>) => boolean;
 
-  private static before<T>(a: RunCursor<T>, b: RunCursor<T>): boolean {
-    return a.key < b.key || (a.key === b.key && a.run < b.run);
+  constructor(compare?: (a: T, b: T) => number) {
+    this.before = compare
+      ? (a, b) => {
+          const c = compare(a.record, b.record);
+          return c < 0 || (c === 0 && a.run < b.run);
+        }
+      : (a, b) => a.key < b.key || (a.key === b.key && a.run < b.run);
   }
 
   peek(): RunCursor<T> | undefined {
@@ -206,7 +215,7 @@ class CursorHeap<T> {
     items.push(cursor);
     for (let i = items.length - 1; i > 0; ) {
       const parent = (i - 1) >> 1;
-      if (!CursorHeap.before(items[i]!, items[parent]!)) break;
+      if (!this.before(items[i]!, items[parent]!)) break;
       [items[i], items[parent]] = [items[parent]!, items[i]!];
       i = parent;
     }
@@ -227,8 +236,8 @@ class CursorHeap<T> {
       const left = 2 * i + 1;
       const right = left + 1;
       let smallest = i;
-      if (left < items.length && CursorHeap.before(items[left]!, items[smallest]!)) smallest = left;
-      if (right < items.length && CursorHeap.before(items[right]!, items[smallest]!)) smallest = right;
+      if (left < items.length && this.before(items[left]!, items[smallest]!)) smallest = left;
+      if (right < items.length && this.before(items[right]!, items[smallest]!)) smallest = right;
       if (smallest === i) return;
       [items[i], items[smallest]] = [items[smallest]!, items[i]!];
       i = smallest;

@@ -8,7 +8,7 @@
  * `batchFromRows` and `rowsFromBatch` are the one adapter between the two.
  */
 import type { Row, Schema } from "../plan/types.ts";
-import { concatVectors, gather, nullVector, valueAt, vectorFromValues, type Vector } from "./vector.ts";
+import { concatVectors, gather, nullVector, valueAt, vectorBytes, vectorFromValues, type Vector } from "./vector.ts";
 
 export interface Batch {
   /** Physical rows in every vector. */
@@ -107,4 +107,11 @@ export function concatBatches(batches: readonly Batch[], width: number): Batch {
     Array.from({ length: width }, (_, c) => concatVectors(dense.map((b) => b.columns[c]!), lengths)),
     total,
   );
+}
+
+/** Approximate heap bytes of a batch's vectors (for memory budgets). */
+export function batchBytes(batch: Batch): number {
+  let bytes = 0;
+  for (const v of batch.columns) bytes += vectorBytes(v, batch.length);
+  return bytes;
 }

@@ -277,3 +277,33 @@ export function concatVectors(parts: readonly Vector[], lengths: readonly number
 function valueCount(v: Vector): number {
   return v.kind === "dict" ? v.codes.length : v.values.length;
 }
+
+/** Values sampled to estimate the heap size of strings and boxed values. */
+const SIZE_SAMPLE = 32;
+
+/** Approximate heap bytes of a vector's first `length` values (typed arrays exactly, strings and boxed values by a sample). */
+export function vectorBytes(v: Vector, length: number): number {
+  const mask = v.nulls === null ? 0 : length;
+  const sampled = (values: readonly unknown[], size: (x: unknown) => number) => {
+    if (length === 0) return 0;
+    const step = Math.max(1, Math.floor(length / SIZE_SAMPLE));
+    let bytes = 0;
+    let n = 0;
+    for (let i = 0; i < length; i += step, n++) bytes += size(values[i]);
+    return (bytes / n) * length;
+  };
+  const textBytes = (x: unknown) => (typeof x === "string" ? 24 + x.length : x === null || x === undefined ? 8 : 8 + 16 + JSON.stringify(x).length * 2);
+  switch (v.kind) {
+    case "f64":
+      return mask + 8 * length;
+    case "i32":
+      return mask + 4 * length;
+    case "bool":
+      return mask + length;
+    case "dict":
+      return mask + 4 * length + v.dict.reduce((n, s) => n + 24 + s.length, 0);
+    case "str":
+    case "any":
+      return mask + sampled(v.values, textBytes);
+  }
+}
