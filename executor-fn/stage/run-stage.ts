@@ -71,7 +71,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   };
 
   let shuffleWritten = { bytes: 0, records: 0 };
-  const source = readPartition(stage.source, task.input, store, ctx.compile, counters);
+  const source = readPartition(stage.source, task.input, store, ctx.compile, ctx.memory, counters);
   const { batches, schema } = pipeline(stage.operators, source, sourceSchema(stage.source), ctx);
 
   let output: TaskSuccess["output"];

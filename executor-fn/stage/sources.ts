@@ -5,9 +5,10 @@ import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
-import { HashJoinTable } from "../operators/hash-join.ts";
+import { shuffledJoin } from "../operators/shuffled-join.ts";
+import type { MemoryContext } from "./memory.ts";
 import { decodeShuffleBlock } from "./shuffle.ts";
-import { BATCH_ROWS, batchStream, concatBatches, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
+import { BATCH_ROWS, batchStream, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
 
 export interface ShuffleReadCounters {
   bytesRead: number;
@@ -87,7 +88,7 @@ function* rangeBatches(start: number, end: number, step: number): Generator<Batc
   }
 }
 
-async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext, counters: SourceCounters): BatchStream {
+async function* batches(source: StageSource, input: PartitionInput, store: ObjectStore, ctx: CompileContext, memory: MemoryContext, counters: SourceCounters): BatchStream {
   const schema = sourceSchema(source);
   switch (input.kind) {
     case "files":
@@ -105,27 +106,10 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       return;
     case "stored":
       throw new TaskError("InvalidTask", "a stored input must be loaded before the task runs");
-    case "join": {
+    case "join":
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
-      const [left, right] = await Promise.all([readShuffleBatches(input.left, store, counters.shuffle), readShuffleBatches(input.right, store, counters.shuffle)]);
-      const table = new HashJoinTable(
-        {
-          how: source.how,
-          buildSide: "right",
-          probeSchema: source.left.schema,
-          buildSchema: source.right.schema,
-          probeKeys: source.leftKeys,
-          buildKeys: source.rightKeys,
-          condition: source.condition,
-        },
-        concatBatches(right, source.right.schema.fields.length),
-        ctx,
-      );
-      for (const batch of left) yield* table.probe(batch);
-      const unmatched = table.unmatchedBuild();
-      if (unmatched) yield unmatched;
+      yield* shuffledJoin(source, readBlocks(input.left, store, counters.shuffle), readBlocks(input.right, store, counters.shuffle), ctx, memory);
       return;
-    }
   }
 }
 
@@ -135,9 +119,10 @@ export async function* readPartition(
   input: PartitionInput,
   store: ObjectStore,
   ctx: CompileContext,
+  memory: MemoryContext,
   counters: SourceCounters,
 ): BatchStream {
-  for await (const batch of batches(source, input, store, ctx, counters)) {
+  for await (const batch of batches(source, input, store, ctx, memory, counters)) {
     counters.recordsIn += batch.count;
     yield batch;
   }
