@@ -5,6 +5,7 @@
  * side of the shuffle. Keys are compared by value: their JSON text, so 1 and "1" differ and
  * [1, "a"] equals [1, "a"] wherever it was built.
  */
+import { keyIdentity } from "../operators/keys.ts";
 import type { Combiner, RddMode, StageOperator } from "../../shared/plan/physical.ts";
 import { rowMismatch, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
@@ -170,12 +171,12 @@ export async function* combineStream(op: Extract<StageOperator, { kind: "combine
           ? (v: unknown) => create(v)
           : (v: unknown) => v;
   const merge = op.merge === "combiners" ? mergeCombiners : mergeValue;
-  const groups = new Map<string, [unknown, unknown]>();
+  const groups = new Map<number | string, [unknown, unknown]>();
   let index = 0;
   for await (const batch of input) {
     for (const r of batch) {
       const [k, v] = pair(r[0], name, ctx.where, index++);
-      const id = JSON.stringify(k) ?? "null";
+      const id = keyIdentity(k);
       const entry = groups.get(id);
       if (entry) entry[1] = merge(entry[1], v);
       else groups.set(id, [k, first(v)]);

@@ -5,7 +5,7 @@
  * Each state folds input values (map side), merges partial states (reduce side), and writes
  * its groups out as a vector: partial states in the form they travel through the shuffle,
  *   sum, min, max: value or null · count: number · avg: [sum, count] · first: [] or [value] ·
- *   countDistinct: the distinct values' JSON texts,
+ *   countDistinct: the distinct values' identity texts (keys.ts),
  * or finished results. `mergeBoxed` merges two boxed partial states: spilled runs are merged
  * record by record.
  */
@@ -13,6 +13,7 @@ import type { AggFn } from "../../../shared/plan/expr.ts";
 import { compareNumbers, compareValues } from "../../../shared/plan/semantics.ts";
 import { isNumeric, type DataType, type Value } from "../../../shared/plan/types.ts";
 import { valueAt, type Vector } from "../../../shared/batch/vector.ts";
+import { tupleIdentity } from "../keys.ts";
 
 export interface AggState {
   /** Makes room for groups [0, capacity). */
@@ -415,7 +416,7 @@ class FirstState implements AggState {
   }
 }
 
-/** Distinct values keyed by their JSON text, so equal arrays count once. */
+/** Distinct values keyed by their identity text (keys.ts), so equal arrays count once and NaN counts once. */
 class CountDistinctState implements AggState {
   readonly fixedBytesPerGroup = 8;
   private sets: Set<string>[] = [];
@@ -425,7 +426,7 @@ class CountDistinctState implements AggState {
   update(ids: Int32Array, arg: Vector, count: number): void {
     for (let k = 0; k < count; k++) {
       const v = valueAt(arg, k);
-      if (v !== null) this.sets[ids[k]!]!.add(JSON.stringify(v));
+      if (v !== null) this.sets[ids[k]!]!.add(tupleIdentity([v]));
     }
   }
   merge(ids: Int32Array, states: Vector, count: number): void {
