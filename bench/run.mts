@@ -5,10 +5,12 @@
  *
  *   --quick              smaller data (the emulator job still runs ≥ 16 tasks)
  *   --only a,b           only these benchmarks: kernel, shuffle-encoding, driver-scale,
- *                        emulator, cold-start
+ *                        emulator, cold-start; and the opt-in tpch (never run without --only)
+ *   --sf N               TPC-H scale factor of `--only tpch` (default 1; 0.1 with --quick)
  *   --rows N             transactions rows of the kernel and shuffle benchmarks
  *                        (default 1,000,000; 100,000 with --quick)
- *   --runs N             timed runs per measurement (default 5), after --warmup N (default 1)
+ *   --runs N             timed runs per measurement (default 5; with `--only tpch` 3, or 1
+ *                        with --quick), after --warmup N (default 1)
  *   --out FILE           results file (default bench/results/latest.json)
  *   --data-dir DIR       where generated data is kept (default bench/.data)
  *   --set bench.key=V    a benchmark's knob, e.g. --set driver-scale.tasks=2000 (see each file)
@@ -21,8 +23,11 @@ import { shuffleEncoding } from "./shuffle-encoding.mts";
 import { driverScale } from "./driver-scale.mts";
 import { emulator } from "./emulator.mts";
 import { coldStart } from "./cold-start.mts";
+import { tpch } from "./tpch.mts";
 
 export const BENCHMARKS: readonly Benchmark[] = [kernel, shuffleEncoding, driverScale, emulator, coldStart];
+/** Run only when named in --only: TPC-H at SF 1 takes minutes (bench/tpch.mts). */
+export const OPT_IN_BENCHMARKS: readonly Benchmark[] = [tpch];
 
 const BENCH_DIR = import.meta.dirname;
 
@@ -44,6 +49,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       out: { type: "string" },
       "data-dir": { type: "string" },
       set: { type: "string", multiple: true },
+      sf: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -56,19 +62,26 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   };
   const quick = values.quick ?? false;
   const only = values.only ? values.only.split(",").map((s) => s.trim()).filter(Boolean) : null;
-  const unknown = only?.filter((n) => !BENCHMARKS.some((b) => b.name === n)) ?? [];
-  if (unknown.length) throw new Error(`--only: unknown benchmark(s) ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
+  const known = [...BENCHMARKS, ...OPT_IN_BENCHMARKS];
+  const unknown = only?.filter((n) => !known.some((b) => b.name === n)) ?? [];
+  if (unknown.length) throw new Error(`--only: unknown benchmark(s) ${unknown.join(", ")}; known: ${known.map((b) => b.name).join(", ")}`);
   const settings = new Map<string, string>();
   for (const s of values.set ?? []) {
     const eq = s.indexOf("=");
     if (eq <= 0) throw new Error(`--set ${s}: expected bench.key=value`);
     settings.set(s.slice(0, eq), s.slice(eq + 1));
   }
+  if (values.sf !== undefined) {
+    if (!(Number(values.sf) > 0)) throw new Error(`--sf ${values.sf}: expected a positive scale factor`);
+    settings.set("tpch.sf", values.sf);
+  }
+  // TPC-H alone: 3 timed runs per query (1 with --quick) unless --runs says otherwise.
+  const tpchOnly = only?.length === 1 && only[0] === "tpch";
   return {
     options: {
       quick,
       rows: int("rows", values.rows, quick ? 100_000 : 1_000_000, 100),
-      runs: int("runs", values.runs, 5, 1),
+      runs: int("runs", values.runs, tpchOnly ? (quick ? 1 : 3) : 5, 1),
       warmup: int("warmup", values.warmup, 1, 0),
       dataDir: path.resolve(values["data-dir"] ?? path.join(BENCH_DIR, ".data")),
       settings,
@@ -81,7 +94,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
 export async function runAll(args: RunArgs): Promise<Report> {
   const startedAt = new Date().toISOString();
   const start = performance.now();
-  const selected = BENCHMARKS.filter((b) => args.only === null || args.only.includes(b.name));
+  const selected = args.only === null ? BENCHMARKS : [...BENCHMARKS, ...OPT_IN_BENCHMARKS].filter((b) => args.only!.includes(b.name));
   const results: BenchResult[] = [];
   for (const bench of selected) {
     console.error(`\n== ${bench.name}: ${bench.title}`);

@@ -1,0 +1,79 @@
+/**
+ * TPC-H as an engine test: `tpchgen-cli` (installed from PyPI into bench/.venv when missing)
+ * generates SF 0.01 into a temporary directory, and each of the 22 DataFrame queries of
+ * bench/tpch/queries.mts must give DuckDB's answer to the official SQL over the same files,
+ * with the benchmark's comparison (bench/tpch/compare.mts). Skipped, with the reason, when
+ * the generator cannot be installed (no python3 or no PyPI).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { answerMismatch, type ExpectedAnswer } from "../../bench/tpch/compare.mts";
+import { ensureTpchgen, tpchData } from "../../bench/tpch/generate.mts";
+import { addDays, addMonths, addYears } from "../../bench/tpch/queries.mts";
+import { openEngines, QUERY_NAMES, runDuck, runSpark, sparkQuery, type TpchEngines } from "../../bench/tpch/suite.mts";
+import { geometricMean, tpchRatioName } from "../../bench/tpch.mts";
+
+describe("the comparison of answers", () => {
+  const expected: ExpectedAnswer = {
+    columns: ["k", "n", "total", "share"],
+    kinds: ["exact", "exact", "money", "float"],
+    rows: [
+      ["a", 3, 1000.25, 0.5],
+      ["b", 4, 2.5, 0.25],
+    ],
+  };
+  const actual = (rows: ExpectedAnswer["rows"], columns = expected.columns) => ({ columns, rows });
+
+  it("accepts double rounding within the tolerances, and names the query and row otherwise", () => {
+    expect(answerMismatch("q01", actual([["a", 3, 1000.2549, 0.5 * (1 + 1e-9)], ["b", 4, 2.5, 0.25]]), expected)).toBeUndefined();
+    expect(answerMismatch("q01", actual([["a", 3, 1000.27, 0.5], ["b", 4, 2.5, 0.25]]), expected)).toMatch(/^q01: answers differ at row 1 at column total\n {2}sparkfn: \{ k: "a"/);
+    expect(answerMismatch("q01", actual([["a", 3, 1000.25, 0.5], ["b", 5, 2.5, 0.25]]), expected)).toMatch(/^q01: answers differ at row 2 at column n/);
+    expect(answerMismatch("q01", actual([["a", 3, 1000.25, 0.5001], ["b", 4, 2.5, 0.25]]), expected)).toMatch(/column share/);
+  });
+
+  it("checks columns, row counts and order (except for queries whose ORDER BY may tie)", () => {
+    expect(answerMismatch("q01", actual(expected.rows, ["k", "n", "total", "other"]), expected)).toMatch(/^q01: columns differ/);
+    expect(answerMismatch("q01", actual(expected.rows.slice(0, 1)), expected)).toMatch(/row 2 .*\(sparkfn has 1 rows, duckdb 2\)/);
+    const swapped = actual([expected.rows[1]!, expected.rows[0]!]);
+    expect(answerMismatch("q01", swapped, expected)).toMatch(/row 1 at column k/);
+    expect(answerMismatch("q03", swapped, expected)).toBeUndefined();
+  });
+
+  it("computes date bounds and the headline as the benchmark reports them", () => {
+    expect(addDays("1998-12-01", -90)).toBe("1998-09-02");
+    expect(addMonths("1993-10-01", 3)).toBe("1994-01-01");
+    expect(addYears("1994-01-01", 1)).toBe("1995-01-01");
+    expect(geometricMean([2, 8])).toBeCloseTo(4, 12);
+    expect(tpchRatioName(1)).toBe("tpch_sf1_vs_duckdb");
+    expect(tpchRatioName(0.01)).toBe("tpch_sf0.01_vs_duckdb");
+  });
+});
+
+describe("TPC-H SF 0.01: sparkfn's DataFrame queries give DuckDB's answers", () => {
+  let dir: string | undefined;
+  let engines: TpchEngines | undefined;
+
+  beforeAll(async () => {
+    // tpchgen-cli comes from PyPI into an ignored venv, as the emulator does: a failure here fails the suite.
+    await ensureTpchgen();
+    dir = await mkdtemp(path.join(tmpdir(), "sparkfn-tpch-test-"));
+    const data = await tpchData(dir, 0.01);
+    engines = await openEngines(data, "tpch-test");
+  }, 300_000);
+
+  afterAll(async () => {
+    await engines?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.for(QUERY_NAMES)("%s", async (query) => {
+    if (!engines) throw new Error("the TPC-H data or engines were not set up (see the error of beforeAll)");
+    const { df, columns } = await sparkQuery(engines, query);
+    const [actual, expected] = [await runSpark(df, columns), await runDuck(engines, query)];
+    expect(answerMismatch(query, actual, expected)).toBeUndefined();
+    // Not a vacuous agreement: every query has rows at SF 0.01.
+    expect(expected.rows.length).toBeGreaterThan(0);
+  });
+});
