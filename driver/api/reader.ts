@@ -1,4 +1,5 @@
 /** `spark.read`: options, schema and format, then csv()/load() give a lazy DataFrame. */
+import { absoluteLocation } from "../../shared/storage/local-store.ts";
 import type { UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { parseDdlSchema, type Schema } from "../../shared/plan/types.ts";
 import type { DataFrame } from "./dataframe.ts";
@@ -59,7 +60,7 @@ export class DataFrameReader {
   }
 
   private scan(format: FileFormat, path: string | string[]): DataFrame {
-    const paths = Array.isArray(path) ? path : [path];
+    const paths = (Array.isArray(path) ? path : [path]).map(absoluteLocation);
     if (paths.length === 0) throw new Error(`spark.read.${format}() needs at least one path.`);
     const plan: UnresolvedPlan = { kind: "unresolvedScan", format, paths, options: { ...this.opts }, schema: this.declared };
     return this.make(plan);

@@ -3,6 +3,7 @@
  * write the DataFrame as one file per task and commit it (see driver/sinks/commit.ts):
  * readers never see a partial write, and `overwrite` replaces the old files only at commit.
  */
+import { absoluteLocation } from "../../shared/storage/local-store.ts";
 import { FileFormat } from "../../shared/plan/file-source.ts";
 import type { UnresolvedPlan } from "../../shared/plan/logical.ts";
 
@@ -83,7 +84,7 @@ export class DataFrameWriter {
   }
 
   private run(format: FileFormat, path: string): Promise<void> {
-    const dir = path.endsWith("/") ? path : `${path}/`;
+    const dir = absoluteLocation(path.endsWith("/") ? path : `${path}/`);
     return this.session.write(this.plan, { format, path: dir, mode: this.saveMode, header: (this.opts.header ?? "false").toLowerCase() === "true", partitionBy: this.partitioning });
   }
 }

@@ -14,6 +14,18 @@ export function toLocalPath(uri: string): string {
   return path.resolve(uri.startsWith("file://") ? fileURLToPath(uri) : uri);
 }
 
+/**
+ * A location as the driver keeps it: S3 URIs as they are, local paths absolute (resolved
+ * against the working directory once, where the user gave them), a trailing "/" kept. So a
+ * relative path written and then read back names the same files, and workers never see a
+ * path relative to another process's working directory.
+ */
+export function absoluteLocation(uri: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith("file://")) return uri;
+  const resolved = toLocalPath(uri);
+  return uri.endsWith("/") && !resolved.endsWith("/") ? `${resolved}/` : resolved;
+}
+
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
 }
