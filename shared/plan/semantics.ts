@@ -91,7 +91,8 @@ function likeToRegExp(pattern: string): RegExp {
     else if (c === "_") source += "[\\s\\S]";
     else source += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
-  return new RegExp(`^${source}$`);
+  // "u": "_" is one character (code point), as in Spark, also above U+FFFF.
+  return new RegExp(`^${source}$`, "u");
 }
 const likeCache = new Map<string, RegExp>();
 const splitCache = new Map<string, RegExp>();
@@ -151,11 +152,11 @@ export const CASTS: Record<DataType, (v: V) => V> = {
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return null;
     const t = Math.trunc(n);
-    return isIntValue(t) ? t : null;
+    return isIntValue(t) ? t + 0 : null; // + 0: Math.trunc(-0.5) is -0, Spark's ints have no negative zero
   },
   long: (v) => {
     const n = toNumber(v);
-    return n === null || !Number.isFinite(n) ? null : Math.trunc(n);
+    return n === null || !Number.isFinite(n) ? null : Math.trunc(n) + 0;
   },
   double: (v) => toNumber(v),
   boolean: (v) => {
@@ -163,7 +164,8 @@ export const CASTS: Record<DataType, (v: V) => V> = {
     if (typeof v === "number") return v !== 0;
     if (Array.isArray(v)) return null;
     const s = (v as string).trim().toLowerCase();
-    return s === "true" || s === "t" || s === "1" || s === "yes" ? true : s === "false" || s === "f" || s === "0" || s === "no" ? false : null;
+    // Spark's StringUtils.isTrueString / isFalseString.
+    return s === "true" || s === "t" || s === "y" || s === "1" || s === "yes" ? true : s === "false" || s === "f" || s === "n" || s === "0" || s === "no" ? false : null;
   },
   date: (v) => (typeof v === "string" ? toDate(v) : null),
   array: (v) => (Array.isArray(v) ? v : null),
@@ -207,7 +209,8 @@ export const RUNTIME = {
   num,
   upper: (s: V) => (s === null ? null : String(s).toUpperCase()),
   lower: (s: V) => (s === null ? null : String(s).toLowerCase()),
-  trim: (s: V) => (s === null ? null : String(s).trim()),
+  /** Spark's trim(str) removes spaces (U+0020) only, not tabs or line breaks. */
+  trim: (s: V) => (s === null ? null : String(s).replace(/^ +| +$/g, "")),
   length: (s: V) => (s === null ? null : [...String(s)].length),
   /** Spark's substring: 1-based position (0 acts as 1), negative counts from the end. */
   substring: (s: V, pos: V, len: V) => {
@@ -215,8 +218,11 @@ export const RUNTIME = {
     const chars = [...String(s)];
     const p = pos as number;
     const l = len as number;
-    const start = p > 0 ? p - 1 : p < 0 ? Math.max(chars.length + p, 0) : 0;
-    return l <= 0 ? "" : chars.slice(start, start + l).join("");
+    // As UTF8String.substringSQL: the end comes from the unclamped start.
+    const start = p > 0 ? p - 1 : p < 0 ? chars.length + p : 0;
+    const end = Math.min(start + l, chars.length);
+    const from = Math.max(start, 0);
+    return from >= end ? "" : chars.slice(from, end).join("");
   },
   concat: (...parts: V[]) => (parts.some((p) => p === null) ? null : parts.map((p) => CASTS.string(p)).join("")),
   coalesce: (...values: V[]) => {
