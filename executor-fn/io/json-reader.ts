@@ -1,0 +1,90 @@
+/**
+ * JSON lines splits as batches: one JSON object per line (lines end at \n; a \r before it is
+ * dropped; blank lines are skipped). The split streams in blocks of whole lines; each block
+ * is decoded once and its lines parsed with JSON.parse, then each wanted field is converted
+ * to its column's type (a value of the wrong type makes the record malformed).
+ */
+import { BATCH_ROWS, batchFromRows, type BatchStream } from "../../shared/batch/batch.ts";
+import { CASTS } from "../../shared/plan/semantics.ts";
+import { isIntValue, type Field, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type FileStageSource } from "./scan-support.ts";
+import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
+
+/** A JSON value as the field's type; undefined when it does not fit (a string where a number is due). */
+function convertJson(value: unknown, field: Field): Value | undefined {
+  if (value === null || value === undefined) return null;
+  switch (field.type) {
+    case "int":
+    case "long":
+      return (field.type === "long" ? typeof value === "number" && Number.isInteger(value) : isIntValue(value)) ? (value as number) : undefined;
+    case "double":
+      return typeof value === "number" ? value : undefined;
+    case "boolean":
+      return typeof value === "boolean" ? value : undefined;
+    case "string":
+      return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+    case "date":
+      return typeof value === "string" ? (CASTS.date(value) ?? undefined) : undefined;
+    case "array":
+      return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
+    case "null":
+      return null;
+    case "any":
+      return value as Value;
+  }
+}
+
+export async function* readJsonSplit(source: FileStageSource, file: FileSplit, store: ObjectStore, counters: FileReadCounters, options: SplitReadOptions = {}): BatchStream {
+  const { wanted, corruptIndex } = scanColumns(source);
+  const schema: Schema = { fields: [...wanted] };
+  const lines = new SplitLines(store, file, options);
+  let rows: Row[] = [];
+  let line = 0;
+  for (let block = await lines.next(); block !== null; block = await lines.next()) {
+    const text = decodeUtf8(block.bytes, file.uri, block.offset === 0);
+    const parts = text.split("\n");
+    // The block ends with a line feed: the last part is empty.
+    for (let i = 0; i < parts.length - 1; i++) {
+      line++;
+      const raw = parts[i]!;
+      const record = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (record.trim() === "") continue;
+      const row: Row = new Array(wanted.length).fill(null);
+      let problem: string | undefined;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(record);
+      } catch (error) {
+        problem = `not JSON: ${(error as Error).message}`;
+      }
+      if (problem === undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) problem = "not a JSON object";
+      if (problem === undefined) {
+        const object = parsed as Record<string, unknown>;
+        for (let c = 0; c < wanted.length; c++) {
+          if (c === corruptIndex) continue;
+          const field = wanted[c]!;
+          const value = convertJson(object[field.name], field);
+          if (value === undefined) problem ??= `${JSON.stringify(object[field.name])} is not a valid ${field.type} for field "${field.name}"`;
+          else if (field.type === "long" && value !== null && !Number.isSafeInteger(value)) problem ??= exceedsLongRange(String(value), field);
+          else row[c] = value;
+        }
+      }
+      if (problem !== undefined) {
+        counters.malformed++;
+        if (source.options.mode === "FAILFAST") {
+          const at = block.offset + Buffer.byteLength(parts.slice(0, i).join("\n")) + (i > 0 ? 1 : 0);
+          throw failFast(recordLocation(file.uri, lines.startsFile ? line : undefined, at), problem);
+        }
+        if (source.options.mode === "DROPMALFORMED") continue;
+        if (corruptIndex >= 0) row[corruptIndex] = record;
+      }
+      rows.push(row);
+      if (rows.length === BATCH_ROWS) {
+        yield batchFromRows(schema, rows);
+        rows = [];
+      }
+    }
+  }
+  if (rows.length > 0) yield batchFromRows(schema, rows);
+}
