@@ -108,17 +108,19 @@
  * Deflate runs with memLevel 9 (~10% faster than 8, the same size) and one output buffer;
  * inflate with one output buffer (~25% faster). Decoding is half inflate.
  *
- * Choice: raw deflate at level 1 (DEFAULT_CODEC). Uncompressed blocks decode fastest, but
- * at 0.73× CSV they miss the 0.5× target and cost 2.5× the bytes in object storage and on
- * the network, which a reducer pays before it decodes anything. Deflate 1 is 0.29× CSV and
- * inflates at ~500 MB/s, 4-5× faster than brotli at the same size. Brotli 1 encodes faster
- * but map tasks write each block once while reducers must decode all of them. (Measured
- * again with the vector entry points, with one output buffer, brotli 1 decompresses only
- * ~20% slower than deflate 1, and shuffle blocks encode at ~150 MB/s with it against ~100
- * with deflate 1, decode at ~300 against ~380, the same size: worth revisiting.) Deflate 6
- * and brotli 4 save about 12% more bytes for 2-3× slower encoding. Payloads under
- * MIN_COMPRESS_BYTES are stored uncompressed, and so is any payload deflate does not shrink;
- * the header says which. The reader handles every codec, whatever the writer's default.
+ * Choice: brotli at quality 1 (DEFAULT_CODEC). Uncompressed blocks decode fastest, but at
+ * 0.73× CSV they miss the 0.5× target and cost 2.5× the bytes in object storage and on the
+ * network, which a reducer pays before it decodes anything. Among the compressed codecs,
+ * what a shuffle pays is one encode on the map side and one decode on the reduce side of
+ * every byte. On shuffle blocks from vectors (bench/shuffle-encoding.mts, 1M rows, 3 runs
+ * each, back to back on this machine): deflate 1 encodes at 86-95 MB/s and decodes at
+ * 391-404, 15.5 B/row (0.322× CSV); brotli 1 encodes at 113-141 and decodes at 280-293,
+ * 15.6 B/row (0.325×). Per byte through both sides brotli 1 costs ~25% less time (1/120 +
+ * 1/285 against 1/90 + 1/400), for 0.6% more bytes. (With the row entry points, before the
+ * codec read vectors, deflate won: brotli decoded 4-5× slower through 16 KB pieces.)
+ * Deflate 6 and brotli 4 save about 12% more bytes for 2-3× slower encoding. Payloads under
+ * MIN_COMPRESS_BYTES are stored uncompressed, and so is any payload the codec does not
+ * shrink; the header says which. The reader handles every codec, whatever the writer's default.
  */
 import * as zlib from "node:zlib";
 import type { Row, Value } from "../../shared/plan/types.ts";
@@ -130,7 +132,7 @@ const SUPPORTED_VERSIONS: readonly number[] = [1];
 
 export type BlockCodec = "none" | "deflate" | "brotli";
 /** The codec encodeBlock uses unless told otherwise (see the measurements above). */
-export const DEFAULT_CODEC: BlockCodec = "deflate";
+export const DEFAULT_CODEC: BlockCodec = "brotli";
 /** Payloads smaller than this are stored uncompressed. */
 export const MIN_COMPRESS_BYTES = 1024;
 /** zlib's memLevel for deflate: 9 (the most hash memory) deflates ~10% faster than the default 8 at the same size. */
