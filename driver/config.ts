@@ -34,6 +34,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "sparkfn.task.inlinePayloadMaxBytes": "a task payload above this size sends its input through S3 instead (default 5m; Lambda requests hold 6 MB)",
   "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
   "sparkfn.executor.memoryBudget": "memory a task's aggregation may hold before spilling (default: 60% of the function's memory less 64 MiB)",
+  "spark.shuffle.compress": "compress shuffle blocks with brotli (default true on lambda, where every byte goes through S3; false on local[N], where blocks stay on local disk and compressing costs more CPU than it saves)",
 };
 
 /** Parses Spark size strings: `1024`, `64k`, `64m`, `1g`, `2t` (binary units), `0`. */

@@ -469,6 +469,7 @@ export class SparkSession implements QueryExecution {
     const jobId = this.nextJobId++;
     const timeout = this.conf.get("sparkfn.task.timeout");
     const memoryBudget = this.conf.get("sparkfn.executor.memoryBudget");
+    const shuffleCompress = (this.conf.get("spark.shuffle.compress") ?? (this.master.kind === "local" ? "false" : "true")).trim().toLowerCase() !== "false";
     const maxConcurrency = this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100);
     const faults = parseFaults(this.conf.get("sparkfn.test.faults"));
     return {
@@ -479,6 +480,7 @@ export class SparkSession implements QueryExecution {
       },
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
       ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),
+      shuffleCompress,
       ...(faults.length
         ? { faultFor: (task, attempt) => faults.find((f) => f.stage === task.stageId && f.partition === task.partition && f.attempt === attempt)?.kind }
         : {}),

@@ -82,6 +82,8 @@ export const StageTask = z
      * by default a share of the function's memory (sparkfn.executor.memoryBudget overrides).
      */
     memoryBudgetBytes: z.number().int().positive().optional(),
+    /** false: shuffle blocks are stored uncompressed (spark.shuffle.compress); absent: compressed. */
+    shuffleCompress: z.boolean().optional(),
     /** The driver's log level (sc.setLogLevel); executors log at or above it. */
     logLevel: z.enum(["ALL", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"]).optional(),
     /** Every block of each shuffle that a broadcast join of this stage reads whole. */

@@ -39,6 +39,8 @@ export interface JobContext {
   readonly logLevel?: StageTask["logLevel"];
   /** sparkfn.executor.memoryBudget: what a task's aggregation may hold before spilling. */
   readonly memoryBudgetBytes?: number;
+  /** Whether map tasks compress their shuffle blocks (spark.shuffle.compress); true when absent. */
+  readonly shuffleCompress?: boolean;
   readonly faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
   /** Base URI of the app's scratch space (shuffle output). */
   readonly scratch: string;
@@ -229,6 +231,7 @@ function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: S
     scratch: context.scratch,
     resultInlineMaxBytes: context.resultInlineMaxBytes,
     ...(context.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: context.memoryBudgetBytes } : {}),
+    ...(context.shuffleCompress === false ? { shuffleCompress: false } : {}),
     ...(context.logLevel ? { logLevel: context.logLevel } : {}),
     ...(broadcast ? { broadcast } : {}),
   }));

@@ -97,7 +97,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     recordsOut = sample.rows;
     output = { kind: "sample", keys: encodeResultValues(sample.keys), rows: sample.rows };
   } else {
-    const writer = new ShuffleWriter(stage.sink.partitioning, schema, ctx.compile);
+    const writer = new ShuffleWriter(stage.sink.partitioning, schema, ctx.compile, task.shuffleCompress === false ? { codec: "none" } : {});
     for await (const batch of batches) writer.add(batch);
     recordsOut = writer.rows;
     const { bytes, blocks } = writer.finish();

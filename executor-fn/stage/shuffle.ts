@@ -7,7 +7,7 @@ import type { Partitioning } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { ShuffleBlock } from "../../shared/task.ts";
 import type { ShuffleBlockRef } from "../../shared/plan/physical.ts";
-import { CorruptBlockError, decodeBlockToBatch, encodeVectorsBlock } from "../io/block-codec.ts";
+import { CorruptBlockError, decodeBlockToBatch, encodeVectorsBlock, type EncodeOptions } from "../io/block-codec.ts";
 import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { compileVectorProjection } from "../compile/vector-expression.ts";
@@ -127,6 +127,7 @@ export class ShuffleWriter {
     partitioning: Partitioning,
     private readonly schema: Schema,
     context: CompileContext,
+    private readonly encoding: EncodeOptions = {},
   ) {
     const { numPartitions, route } = router(partitioning, schema, context);
     this.numPartitions = numPartitions;
@@ -151,7 +152,7 @@ export class ShuffleWriter {
       ids.set(part, at);
       at += part.length;
     }
-    return encodePartitions(all, ids, this.numPartitions);
+    return encodePartitions(all, ids, this.numPartitions, this.encoding);
   }
 }
 
@@ -159,7 +160,7 @@ export class ShuffleWriter {
  * Encodes each partition's rows of a dense batch (by their partition ids: a counting sort
  * into index lists) as binary blocks back to back; returns the bytes and each partition's block.
  */
-export function encodePartitions(batch: Batch, partitionIds: Int32Array, numPartitions: number): { bytes: Uint8Array; blocks: ShuffleBlock[] } {
+export function encodePartitions(batch: Batch, partitionIds: Int32Array, numPartitions: number, encoding: EncodeOptions = {}): { bytes: Uint8Array; blocks: ShuffleBlock[] } {
   const counts = new Int32Array(numPartitions + 1);
   for (let k = 0; k < batch.count; k++) counts[partitionIds[k]! + 1]!++;
   for (let p = 0; p < numPartitions; p++) counts[p + 1]! += counts[p]!;
@@ -172,7 +173,7 @@ export function encodePartitions(batch: Batch, partitionIds: Int32Array, numPart
   for (let p = 0; p < numPartitions; p++) {
     const rows = counts[p + 1]! - counts[p]!;
     // An empty partition takes no bytes: readers skip it from the index.
-    const bytes = rows === 0 ? new Uint8Array() : encodeVectorsBlock(batch.columns, order.subarray(counts[p]!, counts[p + 1]!), rows);
+    const bytes = rows === 0 ? new Uint8Array() : encodeVectorsBlock(batch.columns, order.subarray(counts[p]!, counts[p + 1]!), rows, encoding);
     chunks.push(bytes);
     blocks.push({ offset, length: bytes.byteLength, rows });
     offset += bytes.byteLength;
