@@ -8,7 +8,7 @@
 import { compareNumbers, compareSortKeys, compareStrings, compareValues } from "../../shared/plan/semantics.ts";
 import type { Row, Value } from "../../shared/plan/types.ts";
 import { batchBytes, batchFromRows, concatBatches, denseBatch, type Batch } from "../../shared/batch/batch.ts";
-import { MAX_MERGE_FAN_IN, SpillFolder } from "../stage/spill.ts";
+import { SpillFolder } from "../stage/spill.ts";
 import { gather, valueAt, type Vector } from "../../shared/batch/vector.ts";
 import { compileVectorProjection } from "../compile/vector-expression.ts";
 import type { OperatorFactory } from "./operator.ts";
@@ -150,10 +150,10 @@ export const sort: OperatorFactory<"sort"> = (op, input, ctx) => {
         }
         if (held.length > 0) await spillHeld();
         const compare = (a: Row, b: Row) => compareSortKeys(a, b, op.orders);
-        for await (const merged of mergeRunsInPasses(spill, runs, compare)) {
+        for await (const merged of spill.mergeInPasses<Row>(runs, () => "", compare, records)) {
           yield batchFromRows(
             input,
-            merged.map(([, record]) => record.slice(numKeys)),
+            merged.map((record) => record.slice(numKeys)),
           );
         }
       } finally {
@@ -163,26 +163,7 @@ export const sort: OperatorFactory<"sort"> = (op, input, ctx) => {
   };
 };
 
-/** Merges sorted runs, in passes of at most MAX_MERGE_FAN_IN runs, into one stream in key order. */
-async function* mergeRunsInPasses(spill: SpillFolder, runs: readonly string[], compare: (a: Row, b: Row) => number): AsyncGenerator<[string, Row][]> {
-  const noKey = () => "";
-  let current = runs;
-  while (current.length > MAX_MERGE_FAN_IN) {
-    const next: string[] = [];
-    for (let i = 0; i < current.length; i += MAX_MERGE_FAN_IN) {
-      const slice = current.slice(i, i + MAX_MERGE_FAN_IN);
-      if (slice.length === 1) {
-        next.push(slice[0]!);
-        continue;
-      }
-      next.push(await spill.writeRun(records(spill.mergeRuns(slice, noKey, compare))));
-      await spill.deleteRuns(slice);
-    }
-    current = next;
-  }
-  yield* spill.mergeRuns(current, noKey, compare);
-}
-
+/** The records of a merge, without their (unused) string keys. */
 async function* records(merged: AsyncIterable<[string, Row][]>): AsyncGenerator<Row[]> {
   for await (const batch of merged) yield batch.map(([, record]) => record);
 }

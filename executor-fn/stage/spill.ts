@@ -121,6 +121,34 @@ export class SpillFolder {
     }
   }
 
+  /**
+   * Merges any number of sorted runs into one stream of records in key order, `fold`ed (e.g.
+   * equal keys combined): past MAX_MERGE_FAN_IN runs, consecutive runs are first merged (and
+   * folded) into longer ones, pass after pass, so few files are open and read at once.
+   */
+  async *mergeInPasses<T>(
+    runs: readonly string[],
+    keyOf: (record: T) => string,
+    compare: ((a: T, b: T) => number) | undefined,
+    fold: (merged: AsyncIterable<[string, T][]>) => AsyncIterable<T[]>,
+  ): AsyncGenerator<T[]> {
+    let current = runs;
+    while (current.length > MAX_MERGE_FAN_IN) {
+      const next: string[] = [];
+      for (let i = 0; i < current.length; i += MAX_MERGE_FAN_IN) {
+        const slice = current.slice(i, i + MAX_MERGE_FAN_IN);
+        if (slice.length === 1) {
+          next.push(slice[0]!);
+          continue;
+        }
+        next.push(await this.writeRun(fold(this.mergeRuns(slice, keyOf, compare))));
+        await this.deleteRuns(slice);
+      }
+      current = next;
+    }
+    yield* fold(this.mergeRuns(current, keyOf, compare));
+  }
+
   /** Deletes runs already merged into a longer one (frees local disk between merge passes). */
   async deleteRuns(files: readonly string[]): Promise<void> {
     await Promise.all(files.map((f) => rm(f, { force: true })));

@@ -22,7 +22,7 @@ import { seededRandom } from "../../../shared/random.ts";
 import { compileVectorProjection } from "../../compile/vector-expression.ts";
 import type { CompileContext } from "../../compile/expression.ts";
 import type { MemoryContext } from "../../stage/memory.ts";
-import { MAX_MERGE_FAN_IN, SpillFolder } from "../../stage/spill.ts";
+import { SpillFolder } from "../../stage/spill.ts";
 import { GroupIds, tupleIdentity } from "../keys.ts";
 import { aggState, sizeOf, type AggState } from "./states.ts";
 
@@ -227,7 +227,8 @@ export async function* finalAggregateStream(
     }
     if (table.size > 0) await spillTable();
     const { states } = table;
-    for await (const records of mergeSpilledRecords(spill, runs, states)) {
+    // The records of all runs in key order, the states of equal keys merged (in run order).
+    for await (const records of spill.mergeInPasses<RunRecord>(runs, runKey, undefined, (merged) => combineEqualKeys(merged, states))) {
       yield batchFromRows(schema, records.map(([keys, s]): Row => [...keys, ...s.map((state, i) => states[i]!.finishBoxed(state))]));
     }
   } finally {
@@ -239,29 +240,6 @@ const RUN_CHUNK = 4096;
 
 function* inChunks<T>(items: readonly T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += RUN_CHUNK) yield items.slice(i, i + RUN_CHUNK);
-}
-
-/**
- * The records of all runs in key order, the states of equal keys merged (in run order). Past
- * MAX_MERGE_FAN_IN runs, consecutive runs are first merged into longer ones, pass after pass,
- * so few files are open and read at once.
- */
-async function* mergeSpilledRecords(spill: SpillFolder, runs: readonly string[], states: readonly AggState[]): AsyncGenerator<RunRecord[]> {
-  let current = runs;
-  while (current.length > MAX_MERGE_FAN_IN) {
-    const next: string[] = [];
-    for (let i = 0; i < current.length; i += MAX_MERGE_FAN_IN) {
-      const slice = current.slice(i, i + MAX_MERGE_FAN_IN);
-      if (slice.length === 1) {
-        next.push(slice[0]!);
-        continue;
-      }
-      next.push(await spill.writeRun(combineEqualKeys(spill.mergeRuns(slice, runKey), states)));
-      await spill.deleteRuns(slice);
-    }
-    current = next;
-  }
-  yield* combineEqualKeys(spill.mergeRuns(current, runKey), states);
 }
 
 /** Folds a key-ordered stream of records into one record per key. */

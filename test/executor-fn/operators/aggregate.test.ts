@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { prng } from "../../support/prng.ts";
 import { describe, expect, it } from "vitest";
 import { finalAggregateStream, partialAggregateStream } from "../../../executor-fn/operators/aggregate/hash-aggregate.ts";
 import { batchFromRows, rowsFromBatch, type BatchStream } from "../../../shared/batch/batch.ts";
@@ -26,16 +27,6 @@ async function withSpillDir<T>(run: (spillDir: string) => Promise<T>): Promise<T
 
 const memory = (budgetBytes: number, spillDir: string): MemoryContext => ({ budgetBytes, spillDir, spilled: { bytes: 0, files: 0 } });
 
-/** mulberry32, written out here so the data does not depend on the code under test. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const schema: Schema = {
   fields: [

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { prng } from "../../support/prng.ts";
 import { describe, expect, it } from "vitest";
 import { shuffledJoin } from "../../../executor-fn/operators/shuffled-join.ts";
 import { batchFromRows, rowsFromBatch, type BatchStream } from "../../../shared/batch/batch.ts";
@@ -9,16 +10,6 @@ import type { StageSource } from "../../../shared/plan/physical.ts";
 import type { Expr } from "../../../shared/plan/expr.ts";
 import type { Row, Schema } from "../../../shared/plan/types.ts";
 
-/** mulberry32, written out here so the data does not depend on the code under test. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const leftSchema: Schema = { fields: [{ name: "lk", type: "int", nullable: true }, { name: "ls", type: "string", nullable: true }, { name: "lv", type: "double", nullable: true }] };
 const rightSchema: Schema = { fields: [{ name: "rk", type: "int", nullable: true }, { name: "rs", type: "string", nullable: true }, { name: "rv", type: "double", nullable: true }] };
