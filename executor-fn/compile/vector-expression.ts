@@ -14,7 +14,7 @@
  * A kernel is specialised to its input's shape (each referenced column's vector kind and
  * whether it has nulls); a task sees few shapes, and each compiles once.
  */
-import { children, type BinaryOp, type Expr, type ExprKind, type ExprOf, type UnaryOp } from "../../shared/plan/expr.ts";
+import { children, type Expr, type ExprKind, type ExprOf } from "../../shared/plan/expr.ts";
 import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
 import { RUNTIME, compareStrings } from "../../shared/plan/semantics.ts";
 import { fieldIndex, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
@@ -22,13 +22,8 @@ import { seededRandom } from "../../shared/random.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
-import { CALLS, TYPES, type CompileContext } from "./expression.ts";
+import { BINARY, CALLS, TYPES, UNARY, type CompileContext } from "./expression.ts";
 
-const BOXED_BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
-  add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", mod: "mod",
-  eq: "eq", ne: "ne", gt: "gt", ge: "ge", lt: "lt", le: "le", eqNullSafe: "eqNullSafe", and: "and", or: "or",
-};
-const BOXED_UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 
 /** Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor is not 0). */
 const ARITHMETIC = {
@@ -152,7 +147,7 @@ const GENERATE: Generators = {
       e.lines.push(`{ const w = (!${l.n} && ${l.t} === true) || (!${r.n} && ${r.t} === true); ${s.n} = !w && (${l.n} || ${r.n}); ${s.t} = w; }`);
       return s;
     }
-    e.lines.push(`${s.t} = $.${BOXED_BINARY[op]}(${boxed(l)}, ${boxed(r)}); ${s.n} = ${s.t} === null;`);
+    e.lines.push(`${s.t} = $.${BINARY[op]}(${boxed(l)}, ${boxed(r)}); ${s.n} = ${s.t} === null;`);
     return s;
   },
   unary: (expr, e) => {
@@ -178,7 +173,7 @@ const GENERATE: Generators = {
         }
         break;
     }
-    e.lines.push(`${s.t} = $.${BOXED_UNARY[expr.op]}(${boxed(inner)}); ${s.n} = ${s.t} === null;`);
+    e.lines.push(`${s.t} = $.${UNARY[expr.op]}(${boxed(inner)}); ${s.n} = ${s.t} === null;`);
     return s;
   },
   in: (expr, e) => {

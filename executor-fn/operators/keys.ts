@@ -325,13 +325,3 @@ export function hashKeys(keys: readonly Vector[], count: number): Uint32Array {
   keys.forEach((v, c) => foldColumn(v, count, out, c === 0));
   return out;
 }
-
-/** The hash of one boxed key tuple; equals hashKeys of the same values in vectors. */
-export function hashTuple(values: readonly unknown[]): number {
-  let h = 0;
-  values.forEach((v, c) => {
-    const x = hashValue(v);
-    h = c === 0 ? x : mix(Math.imul(h, 31) + x);
-  });
-  return h >>> 0;
-}

@@ -23,7 +23,6 @@
  * int32 indices), so converting to Arrow arrays copies only validity (Arrow packs it to bits).
  */
 import type { DataType, Value } from "../plan/types.ts";
-import { isIntValue } from "../plan/types.ts";
 
 export type Nulls = Uint8Array | null;
 
@@ -193,18 +192,7 @@ export function gather(v: Vector, indexes: Int32Array, count: number): Vector {
   }
 }
 
-/** A string vector without its dictionary (for code that wants plain strings). */
-export function decodeDict(v: Extract<Vector, { kind: "dict" }>, length: number): Extract<Vector, { kind: "str" }> {
-  const out: string[] = new Array(length);
-  for (let i = 0; i < length; i++) out[i] = v.dict[v.codes[i]!] ?? "";
-  return { kind: "str", values: out, nulls: v.nulls };
-}
 
-/** Whether every non-null value fits Int32Array (for int columns a reader produced as doubles). */
-export function fitsInt32(values: Float64Array, nulls: Nulls, length: number): boolean {
-  for (let i = 0; i < length; i++) if ((nulls === null || nulls[i] === 0) && !isIntValue(values[i]!)) return false;
-  return true;
-}
 
 /**
  * One vector holding the vectors' values one after another (a map task's output before it is
