@@ -44,9 +44,24 @@ const NULL_CODE = 0;
 /** Per key column: a dense code for each distinct value (1, 2, ... in order of first appearance). */
 class ColumnCodes {
   private readonly codes = new Map<number | string, number>();
+  /** Codes of the last dictionary's entries (-1: not yet looked up): batches of a row group share one dictionary. */
+  private dictCodes: { readonly dict: readonly string[]; readonly codes: Int32Array } | null = null;
 
   get distinct(): number {
     return this.codes.size;
+  }
+
+  /** The codes of a dictionary's entries, filled in as entries are met (kept while the same dictionary comes back). */
+  entryCodes(dict: readonly string[]): Int32Array {
+    if (this.dictCodes?.dict !== dict) this.dictCodes = { dict, codes: new Int32Array(dict.length).fill(-1) };
+    return this.dictCodes.codes;
+  }
+
+  /** The code of a dictionary entry. */
+  entryCode(dict: readonly string[], entryCodes: Int32Array, e: number): number {
+    let code = entryCodes[e]!;
+    if (code < 0) code = entryCodes[e] = this.codeOf(`s${dict[e]!}`);
+    return code;
   }
 
   private codeOf(id: number | string): number {
@@ -58,63 +73,82 @@ class ColumnCodes {
     return code;
   }
 
-  /** Codes of the first `count` values of a dense vector; with `lookupOnly`, -1 for a value never seen (nothing added). */
-  encode(v: Vector, count: number, out: Int32Array, lookupOnly = false): void {
-    if (lookupOnly) return this.lookup(v, count, out);
+  /**
+   * Codes of `count` values of a vector (value k at index `sel[k]` when a selection is given,
+   * else at k); with `lookupOnly`, -1 for a value never seen (nothing added).
+   */
+  encode(v: Vector, sel: Int32Array | null, count: number, out: Int32Array, lookupOnly = false): void {
+    if (lookupOnly) return this.lookup(v, sel, count, out);
     const nulls = v.nulls;
     switch (v.kind) {
       case "f64":
       case "i32": {
         const values = v.values;
-        for (let k = 0; k < count; k++) out[k] = nulls !== null && nulls[k] === 1 ? NULL_CODE : this.codeOf(values[k]!);
+        for (let k = 0; k < count; k++) {
+          const i = sel === null ? k : sel[k]!;
+          out[k] = nulls !== null && nulls[i] === 1 ? NULL_CODE : this.codeOf(values[i]!);
+        }
         return;
       }
       case "bool": {
         const values = v.values;
-        for (let k = 0; k < count; k++) out[k] = nulls !== null && nulls[k] === 1 ? NULL_CODE : this.codeOf(values[k] === 1 ? "T" : "F");
+        for (let k = 0; k < count; k++) {
+          const i = sel === null ? k : sel[k]!;
+          out[k] = nulls !== null && nulls[i] === 1 ? NULL_CODE : this.codeOf(values[i] === 1 ? "T" : "F");
+        }
         return;
       }
       case "str": {
         const values = v.values;
-        for (let k = 0; k < count; k++) out[k] = nulls !== null && nulls[k] === 1 ? NULL_CODE : this.codeOf(`s${values[k]!}`);
+        for (let k = 0; k < count; k++) {
+          const i = sel === null ? k : sel[k]!;
+          out[k] = nulls !== null && nulls[i] === 1 ? NULL_CODE : this.codeOf(`s${values[i]!}`);
+        }
         return;
       }
       case "dict": {
-        // Each dictionary entry is looked up once per batch, not once per row.
-        const entryCodes = new Int32Array(v.dict.length).fill(-1);
+        // Each dictionary entry is looked up once, not once per row.
+        const entryCodes = this.entryCodes(v.dict);
         const codes = v.codes;
         for (let k = 0; k < count; k++) {
-          if (nulls !== null && nulls[k] === 1) {
+          const i = sel === null ? k : sel[k]!;
+          if (nulls !== null && nulls[i] === 1) {
             out[k] = NULL_CODE;
             continue;
           }
-          const e = codes[k]!;
-          let code = entryCodes[e]!;
-          if (code < 0) code = entryCodes[e] = this.codeOf(`s${v.dict[e]!}`);
-          out[k] = code;
+          const e = codes[i]!;
+          const code = entryCodes[e]!;
+          out[k] = code >= 0 ? code : this.entryCode(v.dict, entryCodes, e);
         }
         return;
       }
       case "any": {
         const values = v.values;
-        for (let k = 0; k < count; k++) out[k] = nulls !== null && nulls[k] === 1 ? NULL_CODE : this.codeOf(keyIdentity(values[k]));
+        for (let k = 0; k < count; k++) {
+          const i = sel === null ? k : sel[k]!;
+          out[k] = nulls !== null && nulls[i] === 1 ? NULL_CODE : this.codeOf(keyIdentity(values[i]));
+        }
         return;
       }
     }
   }
 
-  private lookup(v: Vector, count: number, out: Int32Array): void {
+  private lookup(v: Vector, sel: Int32Array | null, count: number, out: Int32Array): void {
     if (v.kind === "dict") {
       const entryCodes = v.dict.map((e) => this.codes.get(`s${e}`) ?? -1);
-      for (let k = 0; k < count; k++) out[k] = v.nulls !== null && v.nulls[k] === 1 ? NULL_CODE : entryCodes[v.codes[k]!]!;
+      for (let k = 0; k < count; k++) {
+        const i = sel === null ? k : sel[k]!;
+        out[k] = v.nulls !== null && v.nulls[i] === 1 ? NULL_CODE : entryCodes[v.codes[i]!]!;
+      }
       return;
     }
     for (let k = 0; k < count; k++) {
-      if (v.nulls !== null && v.nulls[k] === 1) {
+      const i = sel === null ? k : sel[k]!;
+      if (v.nulls !== null && v.nulls[i] === 1) {
         out[k] = NULL_CODE;
         continue;
       }
-      const id = v.kind === "f64" || v.kind === "i32" ? v.values[k]! : v.kind === "str" ? `s${v.values[k]!}` : keyIdentity(valueAt(v, k));
+      const id = v.kind === "f64" || v.kind === "i32" ? v.values[i]! : v.kind === "str" ? `s${v.values[i]!}` : keyIdentity(valueAt(v, i));
       out[k] = this.codes.get(id) ?? -1;
     }
   }
@@ -136,6 +170,8 @@ export class GroupIds {
   /** Several: per column after the first, (id so far, code) → id. */
   private pairs: Map<number | string, number>[];
   private scratch = new Int32Array(0);
+  /** One dictionary key column: group ids of the last dictionary's entries (-1: not met yet). */
+  private dictIds: { readonly dict: readonly string[]; readonly ids: Int32Array } | null = null;
   size = 0;
 
   constructor(private readonly width: number) {
@@ -149,10 +185,11 @@ export class GroupIds {
   }
 
   /**
-   * The group id of each of the first `count` rows of the (dense) key vectors, into `out`;
-   * calls `created(k)` for the row that opens each new group, in id order.
+   * The group id of each of `count` rows of the key vectors, into `out`; calls `created(k)` for
+   * the row that opens each new group, in id order. With `sels`, key c's value for row k is at
+   * index `sels[c][k]` of its vector (a selection read in place), else at k.
    */
-  assign(keys: readonly Vector[], count: number, out: Int32Array, created: (k: number) => void): void {
+  assign(keys: readonly Vector[], count: number, out: Int32Array, created: (k: number) => void, sels?: readonly (Int32Array | null)[]): void {
     if (this.width === 0) {
       // A global aggregate: one group.
       if (count > 0 && this.size === 0) {
@@ -162,9 +199,11 @@ export class GroupIds {
       out.fill(0, 0, count);
       return;
     }
+    const first = keys[0]!;
+    if (this.width === 1 && first.kind === "dict") return this.assignDict(first, sels?.[0] ?? null, count, out, created);
     if (this.scratch.length < count) this.scratch = new Int32Array(Math.max(count, 1024));
     const codes = this.scratch;
-    this.columns[0]!.encode(keys[0]!, count, this.width === 1 ? codes : out);
+    this.columns[0]!.encode(first, sels?.[0] ?? null, count, this.width === 1 ? codes : out);
     if (this.width === 1) {
       for (let k = 0; k < count; k++) {
         const code = codes[k]!;
@@ -180,7 +219,7 @@ export class GroupIds {
     }
     // out holds the first column's codes; fold in the others, the last fold naming groups.
     for (let c = 1; c < this.width; c++) {
-      this.columns[c]!.encode(keys[c]!, count, codes);
+      this.columns[c]!.encode(keys[c]!, sels?.[c] ?? null, count, codes);
       const pairs = this.pairs[c - 1]!;
       const last = c === this.width - 1;
       for (let k = 0; k < count; k++) {
@@ -198,6 +237,37 @@ export class GroupIds {
     }
   }
 
+  /** One dictionary key column: group ids straight from entries (one lookup per entry, one array read per row). */
+  private assignDict(v: Extract<Vector, { kind: "dict" }>, sel: Int32Array | null, count: number, out: Int32Array, created: (k: number) => void): void {
+    const column = this.columns[0]!;
+    const entryCodes = column.entryCodes(v.dict);
+    if (this.dictIds?.dict !== v.dict) this.dictIds = { dict: v.dict, ids: new Int32Array(v.dict.length).fill(-1) };
+    const entryIds = this.dictIds.ids;
+    const { codes, nulls } = v;
+    for (let k = 0; k < count; k++) {
+      const i = sel === null ? k : sel[k]!;
+      if (nulls !== null && nulls[i] === 1) {
+        out[k] = this.singleId(NULL_CODE, k, created);
+        continue;
+      }
+      const e = codes[i]!;
+      let id = entryIds[e]!;
+      if (id < 0) id = entryIds[e] = this.singleId(column.entryCode(v.dict, entryCodes, e), k, created);
+      out[k] = id;
+    }
+  }
+
+  /** One key column: the id of a code, opening its group (at row k) if new. */
+  private singleId(code: number, k: number, created: (k: number) => void): number {
+    if (code >= this.single.length) this.growSingle(code);
+    let id = this.single[code]!;
+    if (id < 0) {
+      id = this.single[code] = this.size++;
+      created(k);
+    }
+    return id;
+  }
+
   /** The id of each row's key tuple among those assigned so far, or -1 (nothing is added). */
   lookup(keys: readonly Vector[], count: number, out: Int32Array): void {
     if (this.width === 0) {
@@ -206,7 +276,7 @@ export class GroupIds {
     }
     if (this.scratch.length < count) this.scratch = new Int32Array(Math.max(count, 1024));
     const codes = this.scratch;
-    this.columns[0]!.encode(keys[0]!, count, this.width === 1 ? codes : out, true);
+    this.columns[0]!.encode(keys[0]!, null, count, this.width === 1 ? codes : out, true);
     if (this.width === 1) {
       for (let k = 0; k < count; k++) {
         const code = codes[k]!;
@@ -215,7 +285,7 @@ export class GroupIds {
       return;
     }
     for (let c = 1; c < this.width; c++) {
-      this.columns[c]!.encode(keys[c]!, count, codes, true);
+      this.columns[c]!.encode(keys[c]!, null, count, codes, true);
       const pairs = this.pairs[c - 1]!;
       for (let k = 0; k < count; k++) {
         const prev = out[k]!;
@@ -241,6 +311,7 @@ export class GroupIds {
     this.columns = Array.from({ length: this.width }, () => new ColumnCodes());
     this.pairs = Array.from({ length: Math.max(0, this.width - 1) }, () => new Map());
     this.single = new Int32Array(64).fill(-1);
+    this.dictIds = null;
     this.size = 0;
   }
 }

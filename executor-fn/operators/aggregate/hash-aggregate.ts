@@ -19,7 +19,7 @@ import type { DataType, Row, Schema, Value } from "../../../shared/plan/types.ts
 import { batchFromRows, compact, denseBatch, type Batch, type BatchStream } from "../../../shared/batch/batch.ts";
 import { valueAt, vectorFromValues, type Vector } from "../../../shared/batch/vector.ts";
 import { seededRandom } from "../../../shared/random.ts";
-import { compileVectorProjection } from "../../compile/vector-expression.ts";
+import { compileLiveProjection } from "../../compile/vector-expression.ts";
 import type { CompileContext } from "../../compile/expression.ts";
 import type { MemoryContext } from "../../stage/memory.ts";
 import { SpillFolder } from "../../stage/spill.ts";
@@ -61,13 +61,25 @@ class AggTable {
     return this.ids.size;
   }
 
-  /** The group id of each of the first `count` rows of the dense key vectors (new groups opened). */
-  assign(keys: readonly Vector[], count: number): Int32Array {
+  /**
+   * The group id of each of `count` rows of the key vectors (new groups opened); key c's value
+   * for row k is at index `sels[c][k]` when given, else at k.
+   */
+  assign(keys: readonly Vector[], count: number, sels?: readonly (Int32Array | null)[]): Int32Array {
     if (this.idBuffer.length < count) this.idBuffer = new Int32Array(Math.max(count, 4096));
     const out = this.idBuffer;
-    this.ids.assign(keys, count, out, (k) => {
-      for (let c = 0; c < keys.length; c++) this.keyValues[c]!.push(valueAt(keys[c]!, k));
-    });
+    this.ids.assign(
+      keys,
+      count,
+      out,
+      (k) => {
+        for (let c = 0; c < keys.length; c++) {
+          const sel = sels?.[c] ?? null;
+          this.keyValues[c]!.push(valueAt(keys[c]!, sel === null ? k : sel[k]!));
+        }
+      },
+      sels,
+    );
     this.ensureCapacity();
     return out;
   }
@@ -154,9 +166,10 @@ export async function* partialAggregateStream(
   context: CompileContext,
   memory: MemoryContext,
 ): BatchStream {
-  const keysOf = compileVectorProjection(groupBy, schema, context);
+  // Keys and arguments are read through the batch's selection, not gathered: each is read once.
+  const keysOf = compileLiveProjection(groupBy, schema, context);
   const withArgs = aggregates.flatMap((a, i) => (a.arg ? [i] : []));
-  const argsOf = compileVectorProjection(withArgs.map((i) => aggregates[i]!.arg!), schema, context);
+  const argsOf = compileLiveProjection(withArgs.map((i) => aggregates[i]!.arg!), schema, context);
   const table = new AggTable(
     groupBy.map((e) => typeOf(e, schema).type),
     aggregates.map((a) => aggState(a.fn, a.arg ? typeOf(a.arg, schema).type : undefined)),
@@ -165,11 +178,16 @@ export async function* partialAggregateStream(
   for await (const batch of input) {
     const count = batch.count;
     if (count === 0) continue;
-    const ids = table.assign(keysOf(batch), count);
+    const keys = keysOf(batch);
+    const ids = table.assign(keys.vectors, count, keys.selections);
     const args = argsOf(batch);
     const argOf: (Vector | null)[] = aggregates.map(() => null);
-    withArgs.forEach((i, j) => (argOf[i] = args[j]!));
-    table.states.forEach((s, i) => s.update(ids, argOf[i]!, count));
+    const selOf: (Int32Array | null)[] = aggregates.map(() => null);
+    withArgs.forEach((i, j) => {
+      argOf[i] = args.vectors[j]!;
+      selOf[i] = args.selections[j]!;
+    });
+    table.states.forEach((s, i) => s.update(ids, argOf[i]!, count, selOf[i]!));
     if (table.overBudget(memory.budgetBytes)) {
       yield table.partialBatch();
       table.clear();

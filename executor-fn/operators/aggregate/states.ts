@@ -18,8 +18,11 @@ import { tupleIdentity } from "../keys.ts";
 export interface AggState {
   /** Makes room for groups [0, capacity). */
   grow(capacity: number): void;
-  /** Folds the first `count` values of a dense argument vector into groups `ids` (null arg: count(*)). */
-  update(ids: Int32Array, arg: Vector | null, count: number): void;
+  /**
+   * Folds `count` argument values into groups `ids` (null arg: count(*)): value k is at index
+   * `sel[k]` of `arg` when a selection is given (no gathered copy), else at k.
+   */
+  update(ids: Int32Array, arg: Vector | null, count: number, sel?: Int32Array | null): void;
   /** Merges the first `count` partial states of a dense vector into groups `ids`. */
   merge(ids: Int32Array, states: Vector, count: number): void;
   /** Groups [0, n) as partial states. */
@@ -125,21 +128,32 @@ class SumState implements AggState {
     this.sums = grown(this.sums, capacity, (n) => new Float64Array(n));
     this.has = grown(this.has, capacity, (n) => new Uint8Array(n));
   }
-  update(ids: Int32Array, arg: Vector, count: number): void {
+  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const { sums, has } = this;
-    if ((arg.kind === "f64" || arg.kind === "i32") && arg.nulls === null) {
-      const values = arg.values;
+    if (arg.kind === "f64" || arg.kind === "i32") {
+      const { values, nulls } = arg;
+      if (nulls === null && sel === null) {
+        for (let k = 0; k < count; k++) {
+          const g = ids[k]!;
+          sums[g]! += values[k]!;
+          has[g] = 1;
+        }
+        return;
+      }
       for (let k = 0; k < count; k++) {
+        const i = sel === null ? k : sel[k]!;
+        if (nulls !== null && nulls[i] === 1) continue;
         const g = ids[k]!;
-        sums[g]! += values[k]!;
+        sums[g]! += values[i]!;
         has[g] = 1;
       }
       return;
     }
     for (let k = 0; k < count; k++) {
-      if (isNull(arg, k)) continue;
+      const i = sel === null ? k : sel[k]!;
+      if (isNull(arg, i)) continue;
       const g = ids[k]!;
-      sums[g]! += numberAt(arg, k);
+      sums[g]! += numberAt(arg, i);
       has[g] = 1;
     }
   }
@@ -176,11 +190,14 @@ class CountState implements AggState {
   grow(capacity: number): void {
     this.counts = grown(this.counts, capacity, (n) => new Float64Array(n));
   }
-  update(ids: Int32Array, arg: Vector | null, count: number): void {
+  update(ids: Int32Array, arg: Vector | null, count: number, sel: Int32Array | null = null): void {
     const counts = this.counts;
     // count(*) counts rows; count(x) counts non-null x.
     if (arg === null || arg.nulls === null) for (let k = 0; k < count; k++) counts[ids[k]!]!++;
-    else for (let k = 0; k < count; k++) if (arg.nulls[k] === 0) counts[ids[k]!]!++;
+    else {
+      const nulls = arg.nulls;
+      for (let k = 0; k < count; k++) if (nulls[sel === null ? k : sel[k]!] === 0) counts[ids[k]!]!++;
+    }
   }
   merge(ids: Int32Array, states: Vector, count: number): void {
     const counts = this.counts;
@@ -217,12 +234,13 @@ class AvgState implements AggState {
     this.sums = grown(this.sums, capacity, (n) => new Float64Array(n));
     this.counts = grown(this.counts, capacity, (n) => new Float64Array(n));
   }
-  update(ids: Int32Array, arg: Vector, count: number): void {
+  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const { sums, counts } = this;
     for (let k = 0; k < count; k++) {
-      if (isNull(arg, k)) continue;
+      const i = sel === null ? k : sel[k]!;
+      if (isNull(arg, i)) continue;
       const g = ids[k]!;
-      sums[g]! += numberAt(arg, k);
+      sums[g]! += numberAt(arg, i);
       counts[g]!++;
     }
   }
@@ -281,11 +299,12 @@ class NumericExtremeState implements AggState {
     this.values = grown(this.values, capacity, (n) => new Float64Array(n));
     this.has = grown(this.has, capacity, (n) => new Uint8Array(n));
   }
-  update(ids: Int32Array, arg: Vector, count: number): void {
+  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const { values, has, sign } = this;
     for (let k = 0; k < count; k++) {
-      if (isNull(arg, k)) continue;
-      const v = numberAt(arg, k);
+      const i = sel === null ? k : sel[k]!;
+      if (isNull(arg, i)) continue;
+      const v = numberAt(arg, i);
       const g = ids[k]!;
       if (has[g] === 0 || sign * compareNumbers(v, values[g]!) < 0) {
         values[g] = v;
@@ -331,10 +350,10 @@ class ValueExtremeState implements AggState {
   private better(v: Exclude<Value, null>, current: Value): boolean {
     return current === null || this.sign * compareValues(v, current) < 0;
   }
-  update(ids: Int32Array, arg: Vector, count: number): void {
+  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const values = this.values;
     for (let k = 0; k < count; k++) {
-      const v = valueAt(arg, k);
+      const v = valueAt(arg, sel === null ? k : sel[k]!);
       if (v === null) continue;
       const g = ids[k]!;
       if (this.better(v, values[g]!)) values[g] = v;
@@ -375,11 +394,11 @@ class FirstState implements AggState {
     while (this.values.length < capacity) this.values.push(null);
     this.set = grown(this.set, capacity, (n) => new Uint8Array(n));
   }
-  update(ids: Int32Array, arg: Vector, count: number): void {
+  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     for (let k = 0; k < count; k++) {
       const g = ids[k]!;
       if (this.set[g] === 1) continue;
-      this.values[g] = valueAt(arg, k);
+      this.values[g] = valueAt(arg, sel === null ? k : sel[k]!);
       this.set[g] = 1;
     }
   }
@@ -423,9 +442,9 @@ class CountDistinctState implements AggState {
   grow(capacity: number): void {
     while (this.sets.length < capacity) this.sets.push(new Set());
   }
-  update(ids: Int32Array, arg: Vector, count: number): void {
+  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     for (let k = 0; k < count; k++) {
-      const v = valueAt(arg, k);
+      const v = valueAt(arg, sel === null ? k : sel[k]!);
       if (v !== null) this.sets[ids[k]!]!.add(tupleIdentity([v]));
     }
   }

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { prng } from "../../support/prng.ts";
 import { describe, expect, it } from "vitest";
 import { finalAggregateStream, partialAggregateStream } from "../../../executor-fn/operators/aggregate/hash-aggregate.ts";
-import { batchFromRows, rowsFromBatch, type BatchStream } from "../../../shared/batch/batch.ts";
+import { batchFromRows, rowsFromBatch, selectedBatch, type Batch, type BatchStream } from "../../../shared/batch/batch.ts";
+import type { Vector } from "../../../shared/batch/vector.ts";
 import { operatorOutputSchema } from "../../../shared/plan/physical.ts";
 import type { MemoryContext } from "../../../executor-fn/stage/memory.ts";
 import type { Expr } from "../../../shared/plan/expr.ts";
@@ -289,6 +290,52 @@ describe("streaming aggregation within a memory budget", () => {
       expect(canonical(repeated)).toEqual(canonical([[["a", "b"], 3000], [["a,b"], 3000], [null, 3000], [["null"], 3000]]));
       expect(reduceMemory.spilled.files > 0).toBe(budget === TINY);
       expect(leftovers).toEqual([]);
+    }
+  });
+
+  it("reads keys and arguments through a batch's selection (filtered batches), dictionary vectors too", async () => {
+    // Each batch keeps a random half of its rows live; the reference sees only those rows.
+    const random = prng(7);
+    const partitions = generate(2, 8_000, 3_000);
+    const live: Row[][] = [];
+    const selected: Batch[][] = partitions.map((rows, p) => {
+      live[p] = [];
+      const out: Batch[] = [];
+      for (let at = 0; at < rows.length; at += 700) {
+        const chunk = rows.slice(at, at + 700);
+        const dense = batchFromRows(schema, chunk);
+        // s as a dictionary vector: codes into the chunk's distinct strings.
+        const dict = [...new Set(chunk.map((r) => r[1]).filter((v): v is string => v !== null))];
+        const codes = Int32Array.from(chunk, (r) => (r[1] === null ? 0 : dict.indexOf(r[1] as string)));
+        const nulls = Uint8Array.from(chunk, (r) => (r[1] === null ? 1 : 0));
+        const columns: Vector[] = [...dense.columns];
+        columns[1] = { kind: "dict", codes, dict, nulls };
+        const keep = chunk.map((_, i) => i).filter(() => random() < 0.5);
+        live[p]!.push(...keep.map((i) => chunk[i]!));
+        out.push(selectedBatch({ ...dense, columns }, Int32Array.from(keep), keep.length));
+      }
+      return out;
+    });
+    const plusOne = (x: Value) => (x === null ? null : (x as number) + 1);
+    const cases: { groupBy: Expr[]; keysOf: (r: Row) => Value[] }[] = [
+      { groupBy: [col("k")], keysOf: (r) => [r[0]!] },
+      { groupBy: [col("s")], keysOf: (r) => [r[1]!] },
+      // A bare column read through the selection next to a computed (dense) key.
+      { groupBy: [col("s"), { kind: "binary", op: "add", left: col("x"), right: { kind: "literal", value: 1, type: "int" } }], keysOf: (r) => [r[1]!, plusOne(r[4]!)] },
+    ];
+    for (const { groupBy, keysOf } of cases) {
+      const { result } = await withSpillDir(async (spillDir) => {
+        const partial: Row[][] = [];
+        for (const [p, stream] of selected.entries()) {
+          async function* input(): BatchStream {
+            yield* stream;
+          }
+          partial.push(await collect(partialAggregateStream(input(), schema, groupBy, aggregates, { partition: p }, memory(HUGE, spillDir))));
+        }
+        const pSchema = partialSchema(groupBy);
+        return { result: await collect(finalAggregateStream(concat(partial, pSchema), pSchema, groupBy.length, aggregates, memory(HUGE, spillDir))) };
+      });
+      expect(canonical(result)).toEqual(canonical(reference(live, keysOf)));
     }
   });
 });
