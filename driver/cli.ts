@@ -12,6 +12,7 @@ import { jobStatus, sendJob } from "./batch/jobs-cli.ts";
 import { setLaunchDefaults, stopActiveSession } from "./session.ts";
 import { setConsoleProgressDefault } from "./monitoring/progress.ts";
 import { writeReport } from "./monitoring/report/index.ts";
+import { SPARKFN_VERSION } from "./version.ts";
 
 /** Exit status after Ctrl-C, as shells report a process ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;
@@ -20,13 +21,33 @@ export const EXIT_INTERRUPTED = 130;
 let interrupted: Promise<void> | undefined;
 
 /**
- * Ctrl-C: stop launching tasks, let running ones finish, delete the app's scratch data, exit
+ * Ctrl-C: stop launching tasks, abandon running Lambda invocations (local[N] tasks finish),
+ * delete the app's scratch data, exit
  * 130. A second Ctrl-C exits at once (the bucket's lifecycle rule catches what is left).
  */
 function onInterrupt(): void {
-  console.error("sparkfn: interrupted; stopping the session (running tasks finish, scratch data is deleted). Press Ctrl-C again to exit at once.");
+  console.error("sparkfn: interrupted; stopping the session (no new tasks start, running Lambda invocations are abandoned, scratch data is deleted). Press Ctrl-C again to exit at once.");
   process.once("SIGINT", () => process.exit(EXIT_INTERRUPTED));
-  interrupted = stopActiveSession();
+  interrupted = stopActiveSession().finally(() => {
+    // Also when the script's top level had already ended (work it did not await was running).
+    process.exitCode = EXIT_INTERRUPTED;
+  });
+}
+
+/**
+ * The script's top level ended. Work it started without awaiting may still use its sessions,
+ * so they are stopped once nothing is left to run (the event loop is empty); a script that
+ * forgot stop() still gets its scratch data deleted. Ctrl-C stops them until then.
+ */
+function stopSessionsWhenIdle(): void {
+  process.once("beforeExit", () => {
+    process.removeListener("SIGINT", onInterrupt);
+    if (interrupted) return;
+    stopActiveSession().catch((error: unknown) => {
+      console.error(`sparkfn: could not stop the session: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    });
+  });
 }
 
 function confPair(value: string, previous: [string, string][] = []): [string, string][] {
@@ -36,7 +57,7 @@ function confPair(value: string, previous: [string, string][] = []): [string, st
 }
 
 export function buildCli(): Command {
-  const program = new Command("sparkfn").description("Spark-style jobs on AWS Lambda").showHelpAfterError();
+  const program = new Command("sparkfn").description("Spark-style jobs on AWS Lambda").version(SPARKFN_VERSION, "-V, --version", "print sparkfn's version").showHelpAfterError();
 
   program
     .command("submit")
@@ -52,9 +73,13 @@ export function buildCli(): Command {
       process.once("SIGINT", onInterrupt);
       try {
         await import(pathToFileURL(path.resolve(script)).href);
-      } finally {
+      } catch (error) {
+        // The script failed: stop every session it left open (running jobs are cancelled, scratch data deleted).
         process.removeListener("SIGINT", onInterrupt);
+        if (!interrupted) await stopActiveSession().catch((stopError: unknown) => console.error(`sparkfn: could not stop the session: ${stopError instanceof Error ? stopError.message : String(stopError)}`));
+        throw error;
       }
+      stopSessionsWhenIdle();
     });
 
   const jobs = program.command("jobs").description("batch jobs run by the deployed driver function, started through its queue");
@@ -82,10 +107,11 @@ export function buildCli(): Command {
   program
     .command("report")
     .description("write one self-contained HTML page (jobs, stage DAGs, task timelines, histograms, cost) from an event log")
-    .argument("<eventlog>", "the event log: a .jsonl path, file:// or s3:// URI (sparkfn submit prints where it wrote it)")
+    .argument("<eventlog>", "the event log: a .jsonl path, file:// URI, or s3:// prefix of its segments (sparkfn submit prints where it wrote it)")
     .option("-o, --output <file>", "the HTML file to write (default: <log name>.html in the current folder)")
     .action(async (eventLog: string, opts: { output?: string }) => {
-      const name = (eventLog.split("/").pop() || "report").replace(/\.jsonl?$/, "");
+      // An S3 log is a prefix of segments (s3://bucket/spark-events/<appId>/): name the page after it.
+      const name = (eventLog.replace(/\/+$/, "").split("/").pop() || "report").replace(/\.jsonl?$/, "");
       const written = await writeReport(eventLog, opts.output ?? `${name}.html`);
       if (written.invalidLines) console.error(`sparkfn: ${written.invalidLines} line(s) of ${eventLog} are not valid events; the report leaves them out.`);
       console.log(`Report of ${written.events} events written to ${written.path}`);

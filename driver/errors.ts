@@ -1,7 +1,8 @@
+import { SparkfnError, type ErrorCategory } from "../shared/errors.ts";
 import type { TaskErrorType } from "../shared/task.ts";
 
-/** A task failed for good (no retries left, or an error no retry can fix). */
-export class TaskFailedError extends Error {
+/** A task failed for good (no retries left, or an error no retry can fix); its category is the last error's. */
+export class TaskFailedError extends SparkfnError {
   override readonly name = "TaskFailedError";
   constructor(
     readonly stageId: number,
@@ -10,11 +11,15 @@ export class TaskFailedError extends Error {
     readonly type: TaskErrorType,
     readonly reason: string,
     readonly input?: string,
+    readonly category: ErrorCategory = "internal",
   ) {
     super(
       `Task ${partition} in stage ${stageId} failed ${attempts} time(s)` +
         `${input ? ` (input ${input})` : ""}; last error [${type}]: ${reason}`,
     );
+  }
+  override get taskErrorType(): TaskErrorType {
+    return this.type;
   }
 }
 

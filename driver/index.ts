@@ -24,6 +24,8 @@ export { connectLambda, type ConnectOptions, type LambdaConnection } from "./con
 export { discoverDeployment, type Deployment, type DiscoverOptions } from "./deployment.ts";
 export { DeploymentNotFoundError, JobCancelledError, TaskFailedError } from "./errors.ts";
 export { AnalysisError } from "../shared/plan/resolve.ts";
+export { SparkfnError, UserError, BadInputError, TransientError, InternalError, IllegalArgumentError, type ErrorCategory } from "../shared/errors.ts";
+export { PayloadTooLargeError } from "../shared/payload-limits.ts";
 export { formatTable } from "./format/table.ts";
 export type { TaskInvoker } from "./invoker/task-invoker.ts";
 export type { Schema, Field, DataType, Value } from "../shared/plan/types.ts";

@@ -27,17 +27,18 @@ import { evaluateModule } from "../shared/functions/modules.ts";
 import type { FunctionRuntime } from "../shared/functions/compile.ts";
 import type { AccumulatorKind } from "../shared/plan/function.ts";
 import { getHeapStatistics } from "node:v8";
-import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { awsClientConfig } from "../shared/aws/client-config.ts";
 import { isS3Uri } from "../shared/storage/object-store.ts";
 import { S3ObjectStore } from "../shared/storage/s3-store.ts";
 import { RoutingObjectStore } from "../shared/storage/routing-store.ts";
 import { EVENT_LOG_VERSION, type EventBody, type EventListener, type SparkfnEvent } from "./monitoring/events.ts";
 import { SPARKFN_VERSION } from "./version.ts";
+import { IllegalArgumentError } from "../shared/errors.ts";
+import { JobCancelledError } from "./errors.ts";
+import { rangeProblem } from "../shared/plan/range.ts";
 
 import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, rowMismatch, type Row, type Schema, type Value } from "../shared/plan/types.ts";
-import { appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri } from "../shared/storage/keys.ts";
+import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri, localScratchTemplate } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
 import { z } from "zod";
@@ -54,6 +55,7 @@ import { CacheManager } from "./cache-manager.ts";
 import type { StageGraph } from "./planner/physical-planner.ts";
 import { resolveScan } from "./sources/scan.ts";
 import { abortWrite, commitWrite, existingData, temporaryDir } from "./sinks/commit.ts";
+import { checkOutputLocation, inputLocations } from "./sinks/output-guard.ts";
 import type { WriteSpec } from "./api/writer.ts";
 import type { FileFormat } from "../shared/plan/file-source.ts";
 import { DataFrameReader } from "./api/reader.ts";
@@ -74,10 +76,12 @@ interface Backend {
 }
 
 let active: SparkSession | undefined;
+/** Every session created and not stopped yet (getOrCreate() calls racing can create more than one). */
+const openSessions = new Set<SparkSession>();
 
-/** Stops the running session, if any (the CLI's Ctrl-C handler). */
+/** Stops every session not stopped yet (sparkfn submit: on Ctrl-C, and when the script ends or throws). */
 export async function stopActiveSession(): Promise<void> {
-  await active?.stop();
+  await Promise.all([...openSessions].map((session) => session.stop()));
 }
 
 export class SparkSession implements QueryExecution {
@@ -91,6 +95,7 @@ export class SparkSession implements QueryExecution {
     readonly appId: string,
     private readonly backend: Backend,
   ) {
+    openSessions.add(this);
     if (conf.get("spark.eventLog.enabled", "false") === "true") {
       const dir = conf.get("spark.eventLog.dir", "/tmp/spark-events")!;
       this.eventLog = new EventLog(dir, appId, () => (isS3Uri(backend.scratch) ? backend.store : new S3ObjectStore()));
@@ -223,9 +228,11 @@ export class SparkSession implements QueryExecution {
       this.emit({ event: "JobEnd", jobId: context.jobId, result: "succeeded", cost: await this.jobCost(context.jobId) });
       return result;
     } catch (error) {
-      const cancelled = error instanceof Error && error.name === "JobCancelledError";
+      const cancelled = error instanceof JobCancelledError;
       this.emit({ event: "JobEnd", jobId: context.jobId, result: cancelled ? "cancelled" : "failed", error: error instanceof Error ? error.message : String(error), cost: await this.jobCost(context.jobId) });
       throw error;
+    } finally {
+      context.sealJob();
     }
   }
 
@@ -241,10 +248,10 @@ export class SparkSession implements QueryExecution {
   /** @internal used by Builder */
   static async create(conf: RuntimeConfig): Promise<SparkSession> {
     const master = parseMaster(conf.get("spark.master", "local[*]")!, availableParallelism());
-    const appId = `app-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+    const appId = `${APP_ID_PREFIX}${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomUUID().slice(0, 8)}`;
     let backend: Backend;
     if (master.kind === "local") {
-      const scratch = await mkdtemp(path.join(tmpdir(), `sparkfn-${appId}-`));
+      const scratch = await mkdtemp(path.join(tmpdir(), localScratchTemplate(appId)));
       const invoker = new LocalTaskInvoker(master.threads);
       backend = {
         invoker,
@@ -261,20 +268,14 @@ export class SparkSession implements QueryExecution {
         ...(conf.get("sparkfn.stackName") ? { stackName: conf.get("sparkfn.stackName")! } : {}),
         maxConcurrency: conf.getInt("spark.dynamicAllocation.maxExecutors", 100),
         ...(conf.get("sparkfn.task.inlinePayloadMaxBytes") ? { inlinePayloadMaxBytes: parseSize(conf.get("sparkfn.task.inlinePayloadMaxBytes")!) } : {}),
+        ...(conf.get("sparkfn.lambda.invokeTimeout") ? { invokeTimeoutMs: parseDuration(conf.get("sparkfn.lambda.invokeTimeout")!) } : {}),
       });
       const scratch = appScratchUri(connection.deployment.bucket, appId);
       backend = {
         invoker: connection.invoker,
         store: connection.store,
         scratch,
-        executorMemoryMiB: async () => {
-          const client = new LambdaClient(awsClientConfig("LAMBDA"));
-          try {
-            return (await client.send(new GetFunctionConfigurationCommand({ FunctionName: connection.deployment.executorFunction }))).MemorySize ?? 0;
-          } finally {
-            client.destroy();
-          }
-        },
+        executorMemoryMiB: () => connection.executorMemoryMiB(),
         close: async () => {
           // Delete the app's shuffle files now; the bucket's lifecycle rule catches crashes.
           const leftovers = await connection.store.list(scratch);
@@ -331,7 +332,8 @@ export class SparkSession implements QueryExecution {
   /** Ids from start (inclusive) to end (exclusive), in a column `id`, like spark.range. */
   range(start: number, end?: number, step = 1, numPartitions?: number): DataFrame {
     const [from, to] = end === undefined ? [0, start] : [start, end];
-    if (step === 0) throw new Error("range(): step cannot be 0.");
+    const problem = rangeProblem(from, to, step) ?? (numPartitions === undefined || (Number.isInteger(numPartitions) && numPartitions >= 1) ? undefined : `numPartitions must be a whole number of at least 1, got ${numPartitions}`);
+    if (problem) throw new IllegalArgumentError(`range(${from}, ${to}, ${step}): ${problem}.`);
     return new DataFrame({ kind: "range", start: from, end: to, step, numPartitions: numPartitions ?? this.defaultParallelism }, this);
   }
 
@@ -420,22 +422,29 @@ export class SparkSession implements QueryExecution {
 
   /** Result bytes this session's driver has received or fetched (monitoring, and the tests' measure). */
   resultBytesFetched = 0;
-  private lastJob: { stageId: number; results: readonly TaskSuccess[] }[] = [];
+  /**
+   * The most recent job's stages. While it runs, `tasks` are the scheduler's own result arrays
+   * (it updates them when it recomputes lost output); when it ends, sealJob() keeps only each
+   * winning attempt's partition, attempt and metrics, so no result rows outlive the job.
+   */
+  private lastJob: { stageId: number; tasks: readonly TaskRecord[] }[] = [];
 
   /**
    * Per stage (per round, for an incremental take) of the most recent job: tasks, and attempts
    * including the failed ones before each success and any recomputation of lost output.
    */
   get lastJobTasks(): { stageId: number; tasks: number; attempts: number }[] {
-    return this.lastJob.map(({ stageId, results }) => ({ stageId, tasks: results.length, attempts: results.reduce((n, r) => n + r.attempt + 1, 0) }));
+    return this.lastJob.map(({ stageId, tasks }) => ({ stageId, tasks: tasks.length, attempts: tasks.reduce((n, r) => n + r.attempt + 1, 0) }));
   }
 
   /** Per stage (per round, for an incremental take) of the most recent job: each winning task attempt's metrics. */
   get lastJobMetrics(): { stageId: number; tasks: { partition: number; attempt: number; metrics: TaskMetrics }[] }[] {
-    return this.lastJob.map(({ stageId, results }) => ({
-      stageId,
-      tasks: results.map((r) => ({ partition: r.partition, attempt: r.attempt, metrics: r.metrics })),
-    }));
+    return this.lastJob.map(({ stageId, tasks }) => ({ stageId, tasks: tasks.map(taskRecord) }));
+  }
+
+  /** The job is over: drop its results (rows, block lists), keep its metrics. */
+  private sealJob(stages: { stageId: number; tasks: readonly TaskRecord[] }[]): void {
+    for (const stage of stages) stage.tasks = stage.tasks.map(taskRecord);
   }
 
   private plannerOptions(): PlannerOptions {
@@ -463,8 +472,9 @@ export class SparkSession implements QueryExecution {
     };
   }
 
-  private jobContext(): JobContext {
-    const stages: { stageId: number; results: readonly TaskSuccess[] }[] = [];
+  /** A job's context, and `sealJob` to call when the job is over. */
+  private jobContext(): JobContext & { sealJob(): void } {
+    const stages: { stageId: number; tasks: readonly TaskRecord[] }[] = [];
     this.lastJob = stages;
     const jobId = this.nextJobId++;
     const timeout = this.conf.get("sparkfn.task.timeout");
@@ -475,9 +485,10 @@ export class SparkSession implements QueryExecution {
     return {
       // The scheduler keeps updating these arrays when it recomputes lost output.
       onStageCompleted: (stageId, results) => {
-        stages.push({ stageId, results });
+        stages.push({ stageId, tasks: results });
         this.applyAccumulators(results);
       },
+      sealJob: () => this.sealJob(stages),
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
       ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),
       shuffleCompress,
@@ -544,13 +555,23 @@ export class SparkSession implements QueryExecution {
       message = error instanceof Error ? error.message : String(error);
       throw error;
     } finally {
+      context.sealJob();
       this.emit({ event: "JobEnd", jobId: context.jobId, result, ...(message ? { error: message } : {}), cost: await this.jobCost(context.jobId) });
     }
   }
 
-  /** df.write: runs the plan with a file sink into a temporary folder, then commits (driver/sinks/commit.ts). */
-  async write(plan: UnresolvedPlan, spec: WriteSpec): Promise<void> {
+  /**
+   * df.write: runs the plan with a file sink into a temporary folder, then commits
+   * (driver/sinks/commit.ts). stop() waits for all of it, the commit or the cleanup included.
+   */
+  write(plan: UnresolvedPlan, spec: WriteSpec): Promise<void> {
+    return this.tracked(this.writeNow(plan, spec));
+  }
+
+  private async writeNow(plan: UnresolvedPlan, spec: WriteSpec): Promise<void> {
     this.assertRunning();
+    // Refused before anything runs: a bucket root, reserved prefixes, the write's own inputs.
+    checkOutputLocation(spec.path, inputLocations(plan));
     if (this.master.kind === "lambda" && !isS3Uri(spec.path)) {
       throw new Error(`Output "${spec.path}" is a local path, but master "lambda" runs tasks in AWS Lambda, which cannot write this machine's files. Write to an s3:// URI.`);
     }
@@ -606,14 +627,18 @@ export class SparkSession implements QueryExecution {
   /** Stops the workers or clients and deletes the app's scratch (shuffle) data. */
   /**
    * Stops the session: running jobs launch no more tasks and fail with JobCancelledError,
-   * tasks already running finish (or reach their deadline), then the app's scratch data
+   * tasks already running are abandoned on lambda (their invocations aborted, so a hung call
+   * cannot hold stop()) and finish on local[N], then the app's scratch data
    * (shuffle output, stored plans and results) is deleted and the executors released.
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (active === this) active = undefined;
+    openSessions.delete(this);
     this.cancelled.abort();
+    // Invocations in flight are abandoned, not awaited: a hung call must not hold stop() or Ctrl-C.
+    this.backend.invoker.abortAll?.("the SparkSession was stopped");
     await Promise.allSettled([...this.runningJobs]);
     this.emit({ event: "ApplicationEnd", appId: this.appId });
     if (this.eventLog) {
@@ -634,6 +659,10 @@ function parseFaults(json: string | undefined): z.infer<typeof FaultList> {
   if (!parsed.success) throw new Error(`sparkfn.test.faults is not a list of {stage, partition, attempt, kind}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   return parsed.data;
 }
+
+/** What the session keeps of a task attempt once its job is over: no output, no rows. */
+type TaskRecord = Pick<TaskSuccess, "partition" | "attempt" | "metrics">;
+const taskRecord = ({ partition, attempt, metrics }: TaskRecord): TaskRecord => ({ partition, attempt, metrics });
 
 function inferSchema(rows: readonly (RowObject | Value[])[], names?: string[]): Schema {
   const first = rows[0];

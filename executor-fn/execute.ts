@@ -2,13 +2,13 @@
  * Validates a task payload and runs it, turning every failure into a structured answer.
  * Shared by the Lambda handler and the local worker threads, so both masters behave alike.
  */
-import { describeIssues, StageTask, TASK_PROTOCOL_VERSION, type TaskFailure, type TaskResult } from "../shared/task.ts";
+import { describeIssues, StageTask, TASK_PROTOCOL_VERSION, type TaskFailure, type TaskResult, type TaskSuccess } from "../shared/task.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
-import { AnalysisError } from "../shared/plan/resolve.ts";
-import { runStageTask } from "./stage/run-stage.ts";
+import { runStageTask, storeResultRows } from "./stage/run-stage.ts";
 import { loadStoredInput } from "./stage/load-plan.ts";
 import { TaskError } from "./task-error.ts";
-import { UserFunctionError } from "../shared/functions/compile.ts";
+import { taskFailureError } from "../shared/errors.ts";
+import { checkResponseSize, serializedBytes } from "../shared/payload-limits.ts";
 import { logTask } from "./log.ts";
 
 export interface ExecuteOptions {
@@ -18,13 +18,19 @@ export interface ExecuteOptions {
   checkUri?: (uri: string, role: string) => void;
   /** Whether test faults may be injected here. */
   allowFaults: boolean;
+  /**
+   * The most a serialized answer may hold (Lambda's 6 MB); unset: no limit (local worker
+   * threads). Result rows that would pass it are stored instead; any other part fails the
+   * task with a PayloadTooLargeError that names it.
+   */
+  responseMaxBytes?: number;
 }
 
 /** How long a "slow" fault holds an attempt back before it runs. */
 const SLOW_FAULT_MS = 8_000;
 
 /** Acts out an injected fault, or returns the failure it stands for. */
-async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskFailure["error"] | undefined> {
+async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<TaskError | undefined> {
   switch (fault) {
     case "throw":
       throw new Error("injected fault: the task threw");
@@ -36,7 +42,7 @@ async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<Task
       await new Promise<never>(() => setInterval(() => undefined, 60_000));
       throw new Error("unreachable");
     case "throttle":
-      return { type: "Throttled", message: "injected fault: Rate Exceeded (TooManyRequestsException)", retryable: true };
+      return new TaskError("Throttled", "injected fault: Rate Exceeded (TooManyRequestsException)");
     case "loseOutput":
     case "corruptOutput":
     case "failAfterRun":
@@ -48,8 +54,18 @@ async function injectFault(fault: NonNullable<StageTask["fault"]>): Promise<Task
   }
 }
 
-function failure(error: TaskFailure["error"], ids: Partial<Pick<StageTask, "stageId" | "partition" | "attempt">>): TaskFailure {
-  return { status: "error", version: TASK_PROTOCOL_VERSION, ...ids, error };
+/** The answer for any thrown value, classified by shared/errors.ts. */
+function failure(error: unknown, ids: Partial<Pick<StageTask, "stageId" | "partition" | "attempt">>): TaskFailure {
+  return { status: "error", version: TASK_PROTOCOL_VERSION, ...ids, error: taskFailureError(error) };
+}
+
+/** An answer that fits `maxBytes`: result rows that would not are stored, anything else too large throws. */
+async function fitted(result: TaskSuccess, task: StageTask, store: ObjectStore, maxBytes: number | undefined): Promise<TaskSuccess> {
+  if (maxBytes === undefined || serializedBytes(result) <= maxBytes) return result;
+  // Result rows can always go through S3 instead (as rows past resultInlineMaxBytes do).
+  const fitting = result.output.kind === "rows" ? { ...result, output: await storeResultRows(task, store, result.output.rows) } : result;
+  checkResponseSize(fitting, maxBytes);
+  return fitting;
 }
 
 export async function execute(event: unknown, options: ExecuteOptions): Promise<TaskResult> {
@@ -57,17 +73,14 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
   if (!parsed.success) {
     const message = `invalid task payload: ${describeIssues(parsed.error)}`;
     logTask("ERROR", message, {});
-    return failure({ type: "InvalidTask", message, retryable: false }, {});
+    return failure(new TaskError("InvalidTask", message), {});
   }
   let task = parsed.data;
   const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
   try {
     if (task.fault) {
       if (!options.allowFaults) {
-        return failure(
-          { type: "InvalidTask", message: "fault injection is disabled on this executor; deploy it with SPARKFN_ALLOW_FAULT_INJECTION=1 to test faults", retryable: false },
-          ids,
-        );
+        return failure(new TaskError("InvalidTask", "fault injection is disabled on this executor; deploy it with SPARKFN_ALLOW_FAULT_INJECTION=1 to test faults"), ids);
       }
       const injected = await injectFault(task.fault);
       if (injected) return failure(injected, ids);
@@ -78,6 +91,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       task = { ...task, input: await loadStoredInput(task.input, store) };
     }
     if (options.checkUri) {
+      options.checkUri(task.stage.uri, "stage plan");
       options.checkUri(task.scratch, "scratch");
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
       if (task.input.kind === "shuffle") task.input.blocks.forEach((b) => options.checkUri!(b.uri, "shuffle input"));
@@ -88,7 +102,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     const result = await runStageTask(task, store);
     logTask("INFO", "task finished", task, { durationMs: Math.round(result.metrics.durationMs), recordsIn: result.metrics.recordsIn, recordsOut: result.metrics.recordsOut, coldStart: result.metrics.coldStart });
     if (task.fault === "failAfterRun") {
-      return failure({ type: "Internal", message: "injected fault: the task ran, then its answer was lost", retryable: true }, ids);
+      return failure(new TaskError("Internal", "injected fault: the task ran, then its answer was lost"), ids);
     }
     if (task.fault === "loseOutput" && result.output.kind === "shuffle") {
       // Succeed, but lose what was written, as a vanished executor disk would.
@@ -104,17 +118,12 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
         await store.put(result.output.uri, bytes);
       }
     }
-    return result;
+    return await fitted(result, task, store, options.responseMaxBytes);
   } catch (error) {
-    if (error instanceof TaskError) {
-      return failure({ type: error.type, message: error.message, retryable: error.retryable, ...(error.missing ? { missing: error.missing } : {}) }, ids);
-    }
-    // A plan that does not fit its data (unknown column, bad types) will fail on every attempt.
-    if (error instanceof AnalysisError) return failure({ type: "InvalidTask", message: error.message, retryable: false }, ids);
-    // A user function that throws or returns the wrong shape would do so again: report it at once.
-    if (error instanceof UserFunctionError) return failure({ type: "BadInput", message: error.message, retryable: false }, ids);
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    logTask("ERROR", "task failed", task, { error: message });
-    return failure({ type: "Internal", message, retryable: true }, ids);
+    // Classified by type (shared/errors.ts): user errors and bad input are reported at once,
+    // never retried; anything unclassified is internal, retried at most spark.task.maxFailures times.
+    const answer = failure(error, ids);
+    logTask("ERROR", "task failed", task, { error: answer.error.message, category: answer.error.category });
+    return answer;
   }
 }

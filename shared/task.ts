@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { PartitionInput, ShuffleBlockRefSchema } from "./plan/physical.ts";
 import { AccumulatorUpdate } from "./plan/function.ts";
+import { ErrorCategory } from "./errors.ts";
 
 export const TASK_PROTOCOL_VERSION = 2;
 
@@ -143,6 +144,8 @@ export const TaskFailure = z.object({
   attempt: Count.optional(),
   error: z.object({
     type: TaskErrorType,
+    /** The error's category (shared/errors.ts), which decides `retryable`; absent from older executors. */
+    category: ErrorCategory.optional(),
     message: z.string(),
     retryable: z.boolean(),
     /** With FetchFailed: the shuffle objects that could not be read. */

@@ -20,8 +20,9 @@ import { parse } from "acorn";
 import { analyze } from "periscopic";
 import type { CallSite, CaptureHandle, ShippedFunction } from "../../shared/plan/function.ts";
 import { MAX_FUNCTION_SOURCE } from "../../shared/plan/function.ts";
+import { UserError } from "../../shared/errors.ts";
 
-export class ClosureError extends Error {
+export class ClosureError extends UserError {
   override readonly name = "ClosureError";
 }
 

@@ -25,6 +25,7 @@ import type { QueryExecution } from "./dataframe.ts";
 import type { Broadcast } from "./broadcast.ts";
 import type { Accumulator } from "./accumulator.ts";
 import type { ShippedModule } from "./modules.ts";
+import { outputLocation } from "./writer.ts";
 
 /** The one column of an RDD's rows. */
 export const ELEMENT_SCHEMA: Schema = { fields: [{ name: "value", type: "any", nullable: true }] };
@@ -398,7 +399,7 @@ export class RDD<T = unknown> {
   async saveAsTextFile(path: string): Promise<void> {
     const fn = this.builtin("saveAsTextFile", "toText");
     const schema: Schema = { fields: [{ name: "value", type: "string", nullable: true }] };
-    await this.session.write({ kind: "mapPartitions", input: this.plan, mode: "map", fn, zero: null, schema }, { format: "text", path, mode: "errorifexists", header: false, partitionBy: [] });
+    await this.session.write({ kind: "mapPartitions", input: this.plan, mode: "map", fn, zero: null, schema }, { format: "text", path: outputLocation(path), mode: "errorifexists", header: false, partitionBy: [] });
   }
 
   async explain(): Promise<string> {

@@ -23,6 +23,11 @@ export interface WriteExecution {
   write(plan: UnresolvedPlan, spec: WriteSpec): Promise<void>;
 }
 
+/** A write's output folder as the driver keeps it: absolute (local paths), with a trailing "/". */
+export function outputLocation(path: string): string {
+  return absoluteLocation(path.endsWith("/") ? path : `${path}/`);
+}
+
 const MODE_ALIASES: Record<string, SaveMode> = { overwrite: "overwrite", append: "append", errorifexists: "errorifexists", error: "errorifexists", default: "errorifexists", ignore: "ignore" };
 
 export class DataFrameWriter {
@@ -84,7 +89,6 @@ export class DataFrameWriter {
   }
 
   private run(format: FileFormat, path: string): Promise<void> {
-    const dir = absoluteLocation(path.endsWith("/") ? path : `${path}/`);
-    return this.session.write(this.plan, { format, path: dir, mode: this.saveMode, header: (this.opts.header ?? "false").toLowerCase() === "true", partitionBy: this.partitioning });
+    return this.session.write(this.plan, { format, path: outputLocation(path), mode: this.saveMode, header: (this.opts.header ?? "false").toLowerCase() === "true", partitionBy: this.partitioning });
   }
 }

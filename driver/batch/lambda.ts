@@ -5,7 +5,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { jobs } from "sparkfn-jobs";
-import { awsClientConfig } from "../../shared/aws/client-config.ts";
+import { timedClientConfig } from "../../shared/aws/client-config.ts";
 import { createBatchDriver, type BatchResponse, type SqsRecord } from "./batch-driver.ts";
 
 function required(name: string): string {
@@ -16,8 +16,8 @@ function required(name: string): string {
 
 const run = createBatchDriver({
   jobs,
-  s3: new S3Client(awsClientConfig("S3")),
-  sqs: new SQSClient(awsClientConfig("SQS")),
+  s3: new S3Client(timedClientConfig("S3")),
+  sqs: new SQSClient(timedClientConfig("SQS")),
   bucket: required("SPARKFN_BUCKET"),
   deadLetterQueueUrl: required("SPARKFN_DEAD_LETTER_QUEUE_URL"),
   // A run marked running for longer than the function can live was left by a dead driver.

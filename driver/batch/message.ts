@@ -24,8 +24,22 @@ export interface JobContext {
   readonly bucket: string;
 }
 
+/** One registered job: runs with a session against the executor function; its result (small JSON) is kept in the run's status. */
+export type JobFunction = (spark: import("../session.ts").SparkSession, context: JobContext) => Promise<unknown>;
+
 /** A module of named jobs, bundled into the driver function: `export const jobs: JobRegistry = { ... }`. */
-export type JobRegistry = Readonly<Record<string, (spark: import("../session.ts").SparkSession, context: JobContext) => Promise<unknown>>>;
+export type JobRegistry = Readonly<Record<string, JobFunction>>;
+
+/**
+ * The job a message names: an own property of the registry holding a function. A plain
+ * object also answers `constructor`, `toString`, `__proto__`..., which must never run as jobs.
+ */
+export function registeredJob(registry: JobRegistry, name: string): { ok: true; job: JobFunction } | { ok: false; error: string } {
+  const job = Object.hasOwn(registry, name) ? registry[name] : undefined;
+  if (typeof job === "function") return { ok: true, job };
+  const known = Object.keys(registry).filter((key) => typeof registry[key] === "function");
+  return { ok: false, error: `unknown job "${name}"; the registered jobs are: ${known.join(", ") || "(none)"}` };
+}
 
 export function parseJobMessage(body: string): { ok: true; message: JobMessage } | { ok: false; error: string } {
   let json: unknown;

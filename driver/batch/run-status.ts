@@ -4,10 +4,16 @@
  * only one claimant can create the marker); a claim finds an existing marker and decides:
  * succeeded → skip; running and recent → someone else is on it (retry later); failed, or
  * running for longer than a driver can live → take the run over (If-Match on its ETag, so
- * two takers cannot both win).
+ * two takers cannot both win). A marker of another job means the run id was reused: that
+ * message is refused, never skipped as done nor run over the other job's marker.
+ *
+ * The claimant records the outcome with If-Match on its claim's ETag: when the marker changed
+ * meanwhile (another driver took a stale run over), the claimant has lost the run and writes
+ * nothing (RunOwnershipLostError); the new owner reports the outcome.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { TransientError } from "../../shared/errors.ts";
 import { runStatusKey } from "../../shared/storage/keys.ts";
 
 export const RunStatus = z
@@ -24,7 +30,20 @@ export const RunStatus = z
   .strict();
 export type RunStatus = z.infer<typeof RunStatus>;
 
-export type Claim = { kind: "claimed"; status: RunStatus; etag: string } | { kind: "done"; status: RunStatus } | { kind: "busy"; status: RunStatus };
+export type Claim =
+  | { kind: "claimed"; status: RunStatus; etag: string }
+  | { kind: "done"; status: RunStatus }
+  | { kind: "busy"; status: RunStatus }
+  /** The run id is another job's: the message reuses it by mistake. */
+  | { kind: "otherJob"; status: RunStatus };
+
+/** The run's marker changed since it was claimed: another driver took the run over, and reports its outcome. */
+export class RunOwnershipLostError extends TransientError {
+  override readonly name = "RunOwnershipLostError";
+  constructor(readonly runId: string) {
+    super(`run "${runId}" was taken over by another driver after this one claimed it (its status marker ${runStatusKey(runId)} changed); this driver's outcome is not recorded`);
+  }
+}
 
 const isPreconditionFailed = (error: unknown) =>
   error instanceof Error && (error.name === "PreconditionFailed" || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412);
@@ -64,6 +83,7 @@ export class RunStatusStore {
     const existing = await this.read(runId);
     if (!existing) return this.claim(runId, job, now);
     const { status, etag } = existing;
+    if (status.job !== job) return { kind: "otherJob", status };
     if (status.status === "succeeded") return { kind: "done", status };
     const stale = now.getTime() - Date.parse(status.startedAt) > this.staleAfterMs;
     if (status.status === "running" && !stale) return { kind: "busy", status };
@@ -77,9 +97,15 @@ export class RunStatusStore {
     }
   }
 
-  async finish(claimed: RunStatus, outcome: { status: "succeeded"; result?: unknown } | { status: "failed"; error: string }): Promise<RunStatus> {
-    const done: RunStatus = { ...claimed, ...outcome, endedAt: new Date().toISOString() };
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: runStatusKey(claimed.runId), Body: JSON.stringify(done), ContentType: "application/json" }));
+  /** Records the outcome of a claimed run, if the marker is still the claim's; else throws RunOwnershipLostError. */
+  async finish(claim: { status: RunStatus; etag: string }, outcome: { status: "succeeded"; result?: unknown } | { status: "failed"; error: string }): Promise<RunStatus> {
+    const done: RunStatus = { ...claim.status, ...outcome, endedAt: new Date().toISOString() };
+    try {
+      await this.put(done, { IfMatch: claim.etag });
+    } catch (error) {
+      if (isPreconditionFailed(error)) throw new RunOwnershipLostError(claim.status.runId);
+      throw error;
+    }
     return done;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskResult } from "../../shared/task.ts";
 import type { TaskInvoker } from "./task-invoker.ts";
+import { taskFailureError, TransientError } from "../../shared/errors.ts";
 
 export class LimitedInvoker implements TaskInvoker {
   private running = 0;
@@ -35,7 +36,7 @@ export class LimitedInvoker implements TaskInvoker {
           stageId: task.stageId,
           partition: task.partition,
           attempt: task.attempt,
-          error: { type: "Internal", message: `task attempt abandoned before it started: ${String(signal?.reason ?? "aborted")}`, retryable: true },
+          error: taskFailureError(new TransientError(`task attempt abandoned before it started: ${String(signal?.reason ?? "aborted")}`)),
         };
       }
     }

@@ -8,5 +8,11 @@ import type { StageTask, TaskResult } from "../../shared/task.ts";
 export interface TaskInvoker {
   /** `signal` abandons the attempt (deadline passed): the invoker answers with a retryable failure. */
   invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult>;
+  /**
+   * Abandons every attempt in flight and any started later (spark.stop()): each answers at
+   * once with a retryable failure instead of waiting for its executor. Optional: an invoker
+   * without it lets running attempts finish.
+   */
+  abortAll?(reason: string): void;
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ import { estimateBytes, hasBroadcastHint } from "./statistics.ts";
 import { DEFAULT_FILE_SPLITS, planFilePartitions, type FileSplitOptions } from "./file-splits.ts";
 import { splittable } from "../../shared/plan/file-source.ts";
 import { mayMatch } from "./partition-pruning.ts";
+import { InternalError } from "../../shared/errors.ts";
 
 export interface PlannerOptions {
   /** spark.sql.shuffle.partitions */
@@ -150,7 +151,7 @@ function slices<T>(items: readonly T[], n: number): T[][] {
 
 function toAggCall(expr: Expr): AggCall {
   const inner = expr.kind === "alias" ? expr.expr : expr;
-  if (inner.kind !== "agg") throw new Error(`internal: ${exprName(expr)} is not an aggregate`);
+  if (inner.kind !== "agg") throw new InternalError(`${exprName(expr)} is not an aggregate`);
   return { fn: inner.fn, arg: inner.arg, name: exprName(expr) };
 }
 

@@ -3,6 +3,7 @@
  * Inputs of one stage are all of one kind, and each kind concatenates naturally.
  */
 import type { PartitionInput } from "../../shared/plan/physical.ts";
+import { InternalError } from "../../shared/errors.ts";
 
 function merge(group: readonly PartitionInput[]): PartitionInput {
   const first = group[0]!;
@@ -21,7 +22,7 @@ function merge(group: readonly PartitionInput[]): PartitionInput {
         right: group.flatMap((g) => (g.kind === "join" ? g.right : [])),
       };
     case "stored":
-      throw new Error("internal: inputs are stored only when a task is invoked, after planning");
+      throw new InternalError("inputs are stored only when a task is invoked, after planning");
     case "range": {
       // range() splits are contiguous, so neighbours form one range.
       const last = group[group.length - 1]!;

@@ -19,6 +19,7 @@ import { runTasks, type AttemptEnd, type SpeculationOptions } from "./run-tasks.
 import { explainStage } from "../planner/explain.ts";
 import type { EventBody } from "../monitoring/events.ts";
 import { decodeResultValues } from "../../shared/codecs/result-values.ts";
+import { InternalError } from "../../shared/errors.ts";
 
 export interface JobContext {
   readonly appId: string;
@@ -65,7 +66,7 @@ export interface JobContext {
  */
 export function blocksOf(mapResults: readonly TaskSuccess[], r: number, out: ShuffleBlockRef[] = []): ShuffleBlockRef[] {
   for (const m of mapResults) {
-    if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
+    if (m.output.kind !== "shuffle") throw new InternalError(`stage ${m.stageId} wrote no shuffle output`);
     const block = m.output.blocks[r];
     if (block && block.rows > 0) out.push({ uri: m.output.uri, offset: block.offset, length: block.length, rows: block.rows });
   }
@@ -79,7 +80,7 @@ export function blocksOf(mapResults: readonly TaskSuccess[], r: number, out: Shu
 function blocksByPartition(mapResults: readonly TaskSuccess[], numPartitions: number): ShuffleBlockRef[][] {
   const lists: ShuffleBlockRef[][] = Array.from({ length: numPartitions }, () => []);
   for (const m of mapResults) {
-    if (m.output.kind !== "shuffle") throw new Error(`internal: stage ${m.stageId} wrote no shuffle output`);
+    if (m.output.kind !== "shuffle") throw new InternalError(`stage ${m.stageId} wrote no shuffle output`);
     const { uri, blocks } = m.output;
     const n = Math.min(blocks.length, numPartitions);
     for (let r = 0; r < n; r++) {
@@ -146,7 +147,7 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
   const ref = await storePlan({ ...plan, sink: { kind: "sample", orders: partitioning.orders, size } }, context);
   const results = await run(taskList(stage, inputs, ref, context, state), context, { stage, pass: "sample", onFetchFailed: fetchRecovery(stage, state, context) });
   const samples = results.map((r) => {
-    if (r.output.kind !== "sample") throw new Error(`internal: sampling task of stage ${plan.stageId} returned ${r.output.kind}`);
+    if (r.output.kind !== "sample") throw new InternalError(`sampling task of stage ${plan.stageId} returned ${r.output.kind}`);
     return { keys: decodeResultValues(r.output.keys as Row[]), rows: r.output.rows };
   });
   const bounds = determineBounds(samples, partitioning.orders, partitioning.numPartitions);
@@ -190,11 +191,11 @@ function adaptiveInputs(stage: PlannedStage, specs: readonly ReduceTaskSpec[], f
   if (stage.inputs.kind === "shuffle") {
     const lists = blocksByPartition(stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!), stage.numPartitions);
     return specs.map((spec) => {
-      if (spec.kind !== "partitions") throw new Error(`internal: a skew split of stage ${stage.plan.stageId}, which is not a join`);
+      if (spec.kind !== "partitions") throw new InternalError(`a skew split of stage ${stage.plan.stageId}, which is not a join`);
       return { kind: "shuffle", blocks: blocksOfAll(lists, partitionsOf(spec)) };
     });
   }
-  if (stage.inputs.kind !== "join") throw new Error(`internal: stage ${stage.plan.stageId} reads no shuffle`);
+  if (stage.inputs.kind !== "join") throw new InternalError(`stage ${stage.plan.stageId} reads no shuffle`);
   const left = finished.get(stage.inputs.leftStageId)!;
   const right = finished.get(stage.inputs.rightStageId)!;
   const [leftLists, rightLists] = [blocksByPartition(left, stage.numPartitions), blocksByPartition(right, stage.numPartitions)];
@@ -239,7 +240,7 @@ function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: S
 
 function tasksOf(stage: PlannedStage, state: JobState, context: JobContext): StageTask[] {
   const ref = state.refs.get(stage.plan.stageId);
-  if (!ref) throw new Error(`internal: the plan of stage ${stage.plan.stageId} was not stored`);
+  if (!ref) throw new InternalError(`the plan of stage ${stage.plan.stageId} was not stored`);
   return taskList(stage, stageInputsOf(stage, state, context), ref, context, state);
 }
 

@@ -3,6 +3,7 @@
  * reports, as results arrive, and aborts the job as soon as the total passes the cap,
  * before it downloads any stored result. Messages use Spark's wording and units.
  */
+import { UserError } from "../../shared/errors.ts";
 
 /** Spark's Utils.bytesToString: the largest unit the size is at least twice of, one decimal. */
 export function bytesToString(bytes: number): string {
@@ -16,7 +17,7 @@ export function bytesToString(bytes: number): string {
   return `${bytes.toFixed(1)} B`;
 }
 
-export class ResultSizeExceededError extends Error {
+export class ResultSizeExceededError extends UserError {
   override readonly name = "ResultSizeExceededError";
   constructor(
     readonly tasks: number,

@@ -1,9 +1,11 @@
 /**
  * Runs the tasks of one stage: at most `maxConcurrency` attempts in flight, each task
- * retried up to `maxFailures` attempts in all when its error is retryable, with
- * exponential backoff and jitter. The first error that no retry can fix (or a task that
- * used up its attempts) stops new launches; in-flight attempts are awaited, then the
- * stage fails with a TaskFailedError naming the partition and the cause.
+ * retried up to `maxFailures` attempts in all when its error's category allows it
+ * (transient and internal ones, shared/errors.ts), with exponential backoff and jitter:
+ * nothing is retried past `maxFailures`. The first error that no retry can fix (a user
+ * error, bad input) or a task that used up its attempts stops new launches; in-flight
+ * attempts are awaited, then the stage fails with a TaskFailedError naming the partition,
+ * the cause and its category.
  *
  * Speculation (Spark's spark.speculation): once a quantile of the stage's tasks has
  * finished, a task running longer than `multiplier` x the median successful duration gets a
@@ -12,6 +14,7 @@
  */
 import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
+import { failureCategory, mayRetry } from "../../shared/errors.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
 
 export interface RunTasksOptions {
@@ -193,7 +196,7 @@ export async function runTasks(
       }
       failures++;
       const lastAttempt = failures >= options.maxFailures;
-      const gaveUp = !result.error.retryable || lastAttempt || result.error.type === "Throttled";
+      const gaveUp = !mayRetry(result.error) || lastAttempt || result.error.type === "Throttled";
       ended(task, attempt, false, began, result, abandoned ? "abandoned" : "failed", !gaveUp && !failure);
       if (gaveUp) {
         failure ??= new TaskFailedError(
@@ -203,6 +206,7 @@ export async function runTasks(
           result.error.type,
           result.error.message,
           describeInput(task),
+          failureCategory(result.error),
         );
         return;
       }

@@ -10,7 +10,8 @@
 import { readManifest } from "../../shared/storage/manifest.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 
-const GLOB = /[*?[]/;
+/** A path holding one of these is a pattern. */
+export const GLOB = /[*?[]/;
 
 function hiddenBelow(prefix: string, uri: string): boolean {
   return uri
@@ -19,7 +20,8 @@ function hiddenBelow(prefix: string, uri: string): boolean {
     .some((part) => part.startsWith("_") || part.startsWith("."));
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A glob (`*` and `?` within one path component, `[...]`) as an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
   let source = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

@@ -126,6 +126,7 @@ import * as zlib from "node:zlib";
 import type { Row, Value } from "../../shared/plan/types.ts";
 import { nullVector, valueAt, type Vector } from "../../shared/batch/vector.ts";
 import { denseBatch, type Batch } from "../../shared/batch/batch.ts";
+import { TransientError } from "../../shared/errors.ts";
 
 export const BLOCK_FORMAT_VERSION = 1;
 const SUPPORTED_VERSIONS: readonly number[] = [1];
@@ -145,7 +146,7 @@ export interface EncodeOptions {
 }
 
 /** A block that is damaged, truncated, or of a format version this reader does not know. */
-export class CorruptBlockError extends Error {
+export class CorruptBlockError extends TransientError {
   override readonly name = "CorruptBlockError";
   constructor(
     /** The object (and offset) the block was read from. */

@@ -64,6 +64,6 @@ export function writeParquetFile(rows: readonly Row[], schema: Schema): Uint8Arr
     });
     return new Uint8Array(buffer);
   } catch (error) {
-    throw new TaskError("Internal", `writing Parquet failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TaskError("BadInput", `writing Parquet failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -8,6 +8,7 @@
 import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { Row, Schema, Value } from "../../shared/plan/types.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { TaskError } from "../task-error.ts";
 import { writeParquetFile } from "./parquet-writer.ts";
 
@@ -41,7 +42,7 @@ const ENCODERS: Record<FileFormat, Encoder> = {
 };
 
 export function writeFileName(dir: string, partitionPath: string, partition: number, attempt: number, format: FileFormat): string {
-  return `${dir.endsWith("/") ? dir : `${dir}/`}${partitionPath}part-${String(partition).padStart(5, "0")}-attempt-${attempt}.${FORMAT_EXTENSION[format]}`;
+  return writeAttemptFileUri(dir, partitionPath, partition, attempt, FORMAT_EXTENSION[format]);
 }
 
 /** `key=value/` folders of a partition of the output (values URL-encoded, null as Hive's marker). */

@@ -47,6 +47,13 @@ function broadcastReader(task: StageTask, store: ObjectStore, counters: SourceCo
 
 let coldStart = true;
 
+/** Result rows too large for the answer, stored in scratch storage: only their location travels back. */
+export async function storeResultRows(task: StageTask, store: ObjectStore, rows: readonly unknown[][], json = JSON.stringify(rows)): Promise<Extract<TaskSuccess["output"], { kind: "storedRows" }>> {
+  const uri = resultObjectUri(task.scratch, task.stageId, task.partition, task.attempt);
+  await store.put(uri, json);
+  return { kind: "storedRows", uri, rows: rows.length, bytes: Buffer.byteLength(json) };
+}
+
 export async function runStageTask(task: StageTask, store: ObjectStore): Promise<TaskSuccess> {
   const started = performance.now();
   const isColdStart = coldStart;
@@ -81,13 +88,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     recordsOut = rows.length;
     const json = JSON.stringify(rows);
     const bytes = Buffer.byteLength(json);
-    if (bytes <= task.resultInlineMaxBytes) {
-      output = { kind: "rows", rows, bytes };
-    } else {
-      const uri = resultObjectUri(task.scratch, task.stageId, task.partition, task.attempt);
-      await store.put(uri, json);
-      output = { kind: "storedRows", uri, rows: rows.length, bytes };
-    }
+    output = bytes <= task.resultInlineMaxBytes ? { kind: "rows", rows, bytes } : await storeResultRows(task, store, rows, json);
   } else if (stage.sink.kind === "write") {
     const rows = await collectRows(batches);
     recordsOut = rows.length;

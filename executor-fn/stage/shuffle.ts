@@ -196,7 +196,7 @@ export function decodeShuffleBlock(bytes: Uint8Array, block: ShuffleBlockRef): B
   try {
     return decodeBlockToBatch(bytes, `${block.uri} (bytes ${block.offset}-${block.offset + block.length - 1})`, block.rows);
   } catch (error) {
-    if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, true, [block.uri]);
+    if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, [block.uri]);
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { readFileSplit, type FileReadCounters } from "../io/readers.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
+import { rangeProblem } from "../../shared/plan/range.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { shuffledJoin } from "../operators/shuffled-join.ts";
 import type { MemoryContext } from "./memory.ts";
@@ -57,7 +58,7 @@ async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStor
       if (!(error instanceof ObjectNotFoundError)) throw error;
       const missing = await missingObjects(blocks.slice(i), store);
       if (missing.length === 0) missing.push(block.uri);
-      throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, true, missing);
+      throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, missing);
     }
     refill();
     const batch = decodeShuffleBlock(bytes, block);
@@ -76,7 +77,7 @@ export async function readShuffleBatches(blocks: readonly ShuffleBlockRef[], sto
   return out;
 }
 
-/** Ids of range(start, end, step) as batches of f64 vectors (ids are safe integers: the driver checks the range). */
+/** Ids of range(start, end, step) as batches of f64 vectors (a range checked by rangeProblem: safe integers, a step other than 0). */
 function* rangeBatches(start: number, end: number, step: number): Generator<Batch> {
   let id = start;
   const more = () => (step > 0 ? id < end : id > end);
@@ -98,9 +99,12 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
     case "rows":
       yield* batchStream(schema, [input.rows as Row[]]);
       return;
-    case "range":
+    case "range": {
+      const problem = rangeProblem(input.start, input.end, input.step);
+      if (problem) throw new TaskError("BadInput", `the task's range input (start ${input.start}, end ${input.end}, step ${input.step}): ${problem}`);
       yield* rangeBatches(input.start, input.end, input.step);
       return;
+    }
     case "shuffle":
       yield* readBlocks(input.blocks, store, counters.shuffle);
       return;

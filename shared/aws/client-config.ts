@@ -5,6 +5,8 @@
  * `AWS_ENDPOINT_URL_<SERVICE>`) is set, clients talk to that endpoint, and S3 switches to
  * path-style addressing because local endpoints have no per-bucket DNS names.
  */
+import { awsTimeouts, requestHandlerSettings, type AwsTimeouts, type RequestHandlerSettings } from "./timeouts.ts";
+
 export type AwsService = "S3" | "LAMBDA" | "CLOUDFORMATION" | "SQS";
 
 export interface AwsClientConfig {
@@ -34,4 +36,16 @@ export function awsClientConfig(service: AwsService, env: NodeJS.ProcessEnv = pr
     if (service === "S3") config.forcePathStyle = true;
   }
   return config;
+}
+
+/**
+ * awsClientConfig plus the connection, request and socket timeouts (./timeouts.ts): what every
+ * S3, SQS, CloudFormation and control-plane Lambda client is built with, so none can hang.
+ */
+export function timedClientConfig(
+  service: AwsService,
+  env: NodeJS.ProcessEnv = process.env,
+  timeouts: AwsTimeouts = awsTimeouts(env),
+): AwsClientConfig & { requestHandler: RequestHandlerSettings } {
+  return { ...awsClientConfig(service, env), requestHandler: requestHandlerSettings(timeouts) };
 }

@@ -7,8 +7,9 @@
  * of every record (bad-row errors name file and line) and a single tight loop over char
  * codes (this is the hot path of every CSV scan); it is kept small and unit-tested.
  */
+import { BadInputError } from "../errors.ts";
 
-export class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends BadInputError {
   override readonly name = "CsvSyntaxError";
   constructor(
     message: string,

@@ -10,6 +10,7 @@
  * UserFunctionError naming the operation, the job script's line and the partition.
  */
 import vm from "node:vm";
+import { UserError } from "../errors.ts";
 import { CaptureHandle, type AccumulatorHandle, type BroadcastHandle, type ModuleHandle, type ShippedFunction } from "../plan/function.ts";
 
 export interface FunctionRuntime {
@@ -23,7 +24,8 @@ export interface FunctionRuntime {
   readonly where: string;
 }
 
-export class UserFunctionError extends Error {
+/** A shipped function threw or returned the wrong shape: it would do so again, so it is the job's to fix. */
+export class UserFunctionError extends UserError {
   override readonly name = "UserFunctionError";
 }
 

@@ -4,9 +4,15 @@
  */
 import { exprName, type Expr } from "./expr.ts";
 import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
+import { UserError } from "../errors.ts";
+import type { TaskErrorType } from "../task.ts";
 
-export class AnalysisError extends Error {
+/** A plan that does not fit its data (unknown column, bad types): the job must change. */
+export class AnalysisError extends UserError {
   override readonly name = "AnalysisError";
+  override get taskErrorType(): TaskErrorType {
+    return "InvalidTask";
+  }
 }
 
 export interface Typed {

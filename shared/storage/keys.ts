@@ -25,6 +25,30 @@ export function runStatusKey(runId: string): string {
 /** Prefix of example and sample datasets uploaded by the demo. */
 export const DATA_PREFIX = "data/";
 
+/**
+ * The one list of what the engine owns: top-level prefixes of any bucket it writes to, and
+ * the local[N] scratch folders. No write (df.write, saveAsTextFile) may target, enter or
+ * contain them (driver/sinks/output-guard.ts), so an overwrite cannot delete them.
+ */
+export const RESERVED_PREFIXES: readonly { readonly prefix: string; readonly holds: string }[] = [
+  { prefix: APPS_PREFIX, holds: "applications' scratch data (shuffle output, plans, results), deleted when a session stops" },
+  { prefix: RUNS_PREFIX, holds: "the status markers of batch job runs" },
+];
+
+/** Every app id starts with this (`app-<time>-<random>`). */
+export const APP_ID_PREFIX = "app-";
+
+/** Name prefix of local[N] scratch folders in the OS temporary folder: `sparkfn-<appId>-XXXXXX/`. */
+const LOCAL_SCRATCH_NAME = "sparkfn-";
+
+/** mkdtemp's template for an app's local scratch folder (in the OS temporary folder). */
+export function localScratchTemplate(appId: string): string {
+  return `${LOCAL_SCRATCH_NAME}${assertSafeId("app id", appId)}-`;
+}
+
+/** A glob matching every app's local scratch folder name (in the OS temporary folder). */
+export const LOCAL_SCRATCH_GLOB = `${LOCAL_SCRATCH_NAME}${APP_ID_PREFIX}*`;
+
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Rejects ids that would escape their prefix or produce surprising keys. */
@@ -111,4 +135,13 @@ export function moduleUri(appScratch: string, sha256: string): string {
 /** A broadcast variable's value (JSON), stored once and read by every task that captures it. */
 export function broadcastUri(appScratch: string, id: number): string {
   return `${withSlash(appScratch)}broadcast/${id}.json`;
+}
+
+/**
+ * The file one attempt of a write task produces in its job's temporary folder (one per
+ * partitionBy folder). Named by partition and attempt, so the driver commits only the files
+ * of the attempt it accepted (driver/sinks/commit.ts).
+ */
+export function writeAttemptFileUri(dir: string, partitionPath: string, partition: number, attempt: number, extension: string): string {
+  return `${withSlash(dir)}${partitionPath}part-${String(partition).padStart(5, "0")}-attempt-${attempt}.${extension}`;
 }

@@ -3,6 +3,8 @@
  * lambda master and local files (plain paths or `file://`) for `local[N]`. Executors and
  * the driver only ever see `ObjectStore`.
  */
+import { BadInputError } from "../errors.ts";
+import type { TaskErrorType } from "../task.ts";
 
 export interface ObjectInfo {
   /** Full URI of the object (`s3://bucket/key` or an absolute file path). */
@@ -40,10 +42,13 @@ export function emptyCounts(): StoreRequestCounts {
 }
 
 /** Raised when an object a task needs does not exist; names the URI. */
-export class ObjectNotFoundError extends Error {
+export class ObjectNotFoundError extends BadInputError {
   override readonly name = "ObjectNotFoundError";
   constructor(readonly uri: string) {
     super(`Object not found: ${uri}`);
+  }
+  override get taskErrorType(): TaskErrorType {
+    return "InputNotFound";
   }
 }
 

@@ -8,7 +8,9 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { awsClientConfig } from "../aws/client-config.ts";
+import { timedClientConfig } from "../aws/client-config.ts";
+import { AwsTimeoutError, isSdkTimeout } from "../aws/timeouts.ts";
+import { deleteAll, type DeleteFailure } from "./s3-delete.ts";
 import {
   emptyCounts,
   ObjectNotFoundError,
@@ -18,8 +20,6 @@ import {
   type ObjectStore,
   type StoreRequestCounts,
 } from "./object-store.ts";
-
-const DELETE_BATCH = 1000; // DeleteObjects takes at most 1,000 keys per request.
 
 function isNotFound(error: unknown): boolean {
   if (error instanceof S3ServiceException) {
@@ -33,21 +33,35 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
 
   constructor(client?: S3Client) {
-    this.client = client ?? new S3Client(awsClientConfig("S3"));
+    // Timeouts from ../aws/timeouts.ts: a silent connection fails the call instead of hanging it.
+    this.client = client ?? new S3Client(timedClientConfig("S3"));
+  }
+
+  /** Runs one S3 call; a timed-out one becomes an AwsTimeoutError naming the call. */
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isSdkTimeout(error)) throw new AwsTimeoutError(`S3 ${what}`, error);
+      throw error;
+    }
   }
 
   async get(uri: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
     const { bucket, key } = parseS3Uri(uri);
     this.counts.get++;
     try {
-      const response = await this.client.send(
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
-        }),
-      );
-      const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+      // The body is read inside the call: a response that stops arriving times out too.
+      const bytes = await this.call(`GetObject ${uri}`, async () => {
+        const response = await this.client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
+          }),
+        );
+        return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+      });
       this.counts.bytesRead += bytes.byteLength;
       return bytes;
     } catch (error) {
@@ -60,7 +74,7 @@ export class S3ObjectStore implements ObjectStore {
     const { bucket, key } = parseS3Uri(uri);
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
     this.counts.put++;
-    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    await this.call(`PutObject ${uri}`, () => this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes })));
     this.counts.bytesWritten += bytes.byteLength;
   }
 
@@ -69,8 +83,10 @@ export class S3ObjectStore implements ObjectStore {
     const to = parseS3Uri(toUri);
     this.counts.put++;
     try {
-      await this.client.send(
-        new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: `${from.bucket}/${from.key.split("/").map(encodeURIComponent).join("/")}` }),
+      await this.call(`CopyObject ${fromUri} to ${toUri}`, () =>
+        this.client.send(
+          new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: `${from.bucket}/${from.key.split("/").map(encodeURIComponent).join("/")}` }),
+        ),
       );
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(fromUri);
@@ -84,8 +100,8 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       this.counts.list++;
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      const page = await this.call(`ListObjectsV2 ${prefixUri}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
       );
       for (const item of page.Contents ?? []) {
         if (item.Key !== undefined) out.push({ uri: s3Uri(bucket, item.Key), size: item.Size ?? 0 });
@@ -99,7 +115,7 @@ export class S3ObjectStore implements ObjectStore {
     const { bucket, key } = parseS3Uri(uri);
     this.counts.head++;
     try {
-      const response = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const response = await this.call(`HeadObject ${uri}`, () => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
       return { uri, size: response.ContentLength ?? 0 };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -107,22 +123,17 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** Throws DeleteObjectsError naming the objects S3 did not delete (./s3-delete.ts). */
   async delete(uris: readonly string[]): Promise<void> {
-    const byBucket = new Map<string, string[]>();
-    for (const uri of uris) {
-      const { bucket, key } = parseS3Uri(uri);
-      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
-    }
-    for (const [bucket, keys] of byBucket) {
-      for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-        this.counts.delete++;
-        await this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: bucket,
-            Delete: { Objects: keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key })), Quiet: true },
-          }),
-        );
-      }
-    }
+    await deleteAll(uris, (bucket, keys) => this.deleteObjects(bucket, keys));
+  }
+
+  /** One DeleteObjects request; its answer's `Errors` (keys not deleted). */
+  private async deleteObjects(bucket: string, keys: readonly string[]): Promise<DeleteFailure[]> {
+    this.counts.delete++;
+    const response = await this.call(`DeleteObjects of ${keys.length} key(s) in s3://${bucket}/`, () =>
+      this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } })),
+    );
+    return (response.Errors ?? []).map((e) => ({ key: e.Key ?? "(no key given)", code: e.Code ?? "Unknown", message: e.Message ?? "" }));
   }
 }

@@ -43,6 +43,18 @@ describe("executor handler: payload validation", () => {
     expect(result).toMatchObject({ status: "error", error: { type: "InvalidTask", retryable: false, message: expect.stringContaining("fault injection is disabled") } });
   });
 
+  it.each([
+    ["a local file", "file:///tmp/stage-0.json"],
+    ["a plain path", "/tmp/stage-0.json"],
+  ])("refuses a stage plan outside S3 (%s) as an invalid task, never retried", async (_, uri) => {
+    const result = await handler({ ...valid, stage: { uri, sha256: "a".repeat(64) } });
+    expect(result).toMatchObject({
+      status: "error",
+      partition: 2,
+      error: { type: "InvalidTask", category: "badInput", retryable: false, message: `stage plan ${JSON.stringify(uri)} is not an s3:// URI; a Lambda executor reads and writes only S3` },
+    });
+  });
+
   it("refuses input outside S3, keeping the task ids in the answer", async () => {
     const result = await handler({ ...valid, input: { kind: "files", files: [{ uri: "/etc/passwd", size: 1 }] } });
     expect(result).toMatchObject({

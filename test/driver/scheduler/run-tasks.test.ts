@@ -3,6 +3,8 @@ import { TaskFailedError } from "../../../driver/errors.ts";
 import type { TaskInvoker } from "../../../driver/invoker/task-invoker.ts";
 import { runTasks } from "../../../driver/scheduler/run-tasks.ts";
 import type { StageTask, TaskResult } from "../../../shared/task.ts";
+import { taskFailureError } from "../../../shared/errors.ts";
+import { UserFunctionError } from "../../../shared/functions/compile.ts";
 
 const tasks: StageTask[] = Array.from({ length: 20 }, (_, partition) => ({
   version: 2,
@@ -100,6 +102,26 @@ describe("runTasks", () => {
     expect((error as TaskFailedError).type).toBe("BadInput");
     expect(invoker.calls.filter((c) => c.partition === 1).length).toBe(1);
     expect(invoker.calls.length).toBeLessThan(tasks.length);
+  });
+
+  it("decides retries by the category of the executor's error: a user error fails at once, an unclassified one retries up to maxFailures", async () => {
+    const answer = (t: StageTask, error: unknown): TaskResult => ({ status: "error", version: 2, stageId: t.stageId, partition: t.partition, attempt: t.attempt, error: taskFailureError(error) });
+    const userError = new ScriptedInvoker((t) => (t.partition === 2 ? answer(t, new UserFunctionError("map: the function threw")) : ok(t)));
+    const failed = (await runTasks(tasks, userError, { maxConcurrency: 2, maxFailures: 4, ...noBackoff }).catch((e) => e)) as TaskFailedError;
+    expect([failed.attempts, failed.category, failed.retryable]).toEqual([1, "user", false]);
+    expect(userError.calls.filter((c) => c.partition === 2).length).toBe(1);
+
+    const unknown = new ScriptedInvoker((t) => (t.partition === 4 ? answer(t, new TypeError("x is undefined")) : ok(t)));
+    const gaveUp = (await runTasks(tasks, unknown, { maxConcurrency: 2, maxFailures: 3, ...noBackoff }).catch((e) => e)) as TaskFailedError;
+    expect([gaveUp.attempts, gaveUp.category, gaveUp.type]).toEqual([3, "internal", "Internal"]);
+    expect(unknown.calls.filter((c) => c.partition === 4).length).toBe(3);
+  });
+
+  it("trusts the category over the retryable word when both are sent", async () => {
+    const inconsistent = (t: StageTask): TaskResult => ({ status: "error", version: 2, stageId: t.stageId, partition: t.partition, attempt: t.attempt, error: { type: "BadInput", category: "badInput", message: "bad row", retryable: true } });
+    const invoker = new ScriptedInvoker((t) => (t.partition === 0 ? inconsistent(t) : ok(t)));
+    const error = (await runTasks(tasks, invoker, { maxConcurrency: 1, maxFailures: 4, ...noBackoff }).catch((e) => e)) as TaskFailedError;
+    expect([error.attempts, error.category]).toEqual([1, "badInput"]);
   });
 
   it("aborts the stage when an onSuccess check throws, and launches nothing more", async () => {
