@@ -1,4 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// Inside the repository "sparkfn" is the TypeScript source, as for the development bin
+// (driver/bin/source-hooks.mjs); the package's exports name the compiled dist/.
+const resolve = { alias: [{ find: /^sparkfn$/, replacement: fileURLToPath(new URL("../driver/index.ts", import.meta.url)) }] };
 
 // Two projects: `unit` needs nothing but Node; `emulator` runs against a real
 // LocalStack-compatible endpoint, which its global setup starts (and stops) when needed.
@@ -6,6 +11,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: "unit",
           root: ".",
@@ -16,6 +22,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: "emulator",
           root: ".",

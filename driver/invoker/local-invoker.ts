@@ -10,7 +10,12 @@ import type { TaskInvoker } from "./task-invoker.ts";
 
 // The executor's worker entry, found at run time: the driver never imports executor code.
 /** Resolved when a worker starts (not at load: the driver function's bundle never runs local workers). */
-const workerEntry = () => new URL("../../executor-fn/local-worker.mjs", import.meta.url);
+/**
+ * The worker's entry: compiled JavaScript next to this file in the package (dist/), loaded as
+ * it is; in the repository the TypeScript source, through a bootstrap that registers tsx.
+ */
+const workerEntry = () =>
+  import.meta.url.endsWith(".js") ? new URL("../../executor-fn/local-worker.js", import.meta.url) : new URL("../../executor-fn/local-worker.mjs", import.meta.url);
 
 interface Slot {
   worker: Worker;
@@ -50,7 +55,7 @@ export class LocalTaskInvoker implements TaskInvoker {
     if (index < 0) return;
     this.slots.splice(index, 1);
     if (slot.current === undefined) return;
-    this.pending.get(slot.current)?.({ status: "error", version: TASK_PROTOCOL_VERSION, error: { type: "Internal", message, retryable: true } });
+    this.pending.get(slot.current)?.({ status: "error", version: TASK_PROTOCOL_VERSION, error: { type: "Internal", message, retryable: true, category: "transient" } });
     this.pending.delete(slot.current);
   }
 

@@ -5,18 +5,22 @@
  */
 import { LocalObjectStore } from "./local-store.ts";
 import { emptyCounts, isS3Uri, type ObjectInfo, type ObjectStore, type StoreRequestCounts } from "./object-store.ts";
-import { S3ObjectStore } from "./s3-store.ts";
+import type { S3ObjectStore } from "./s3-store.ts";
 
 export class RoutingObjectStore implements ObjectStore {
   private readonly local = new LocalObjectStore();
   private s3Store: S3ObjectStore | undefined;
+  private s3Loading: Promise<S3ObjectStore> | undefined;
 
-  /** The S3 client is made on first use: a purely local job never needs AWS settings. */
-  private s3(): S3ObjectStore {
-    return (this.s3Store ??= new S3ObjectStore());
+  /**
+   * The S3 store is loaded and made on first use: a purely local job never needs AWS settings,
+   * nor the AWS SDK in memory (about 25 MB of RSS per thread that loads it).
+   */
+  private s3(): Promise<S3ObjectStore> {
+    return (this.s3Loading ??= import("./s3-store.ts").then(({ S3ObjectStore }) => (this.s3Store = new S3ObjectStore())));
   }
 
-  private pick(uri: string): ObjectStore {
+  private async pick(uri: string): Promise<ObjectStore> {
     return isS3Uri(uri) ? this.s3() : this.local;
   }
 
@@ -28,32 +32,32 @@ export class RoutingObjectStore implements ObjectStore {
     return total;
   }
 
-  get(uri: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
-    return this.pick(uri).get(uri, range);
+  async get(uri: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
+    return (await this.pick(uri)).get(uri, range);
   }
 
-  put(uri: string, body: Uint8Array | string): Promise<void> {
-    return this.pick(uri).put(uri, body);
+  async put(uri: string, body: Uint8Array | string): Promise<void> {
+    return (await this.pick(uri)).put(uri, body);
   }
 
   async copy(fromUri: string, toUri: string): Promise<void> {
-    if (isS3Uri(fromUri) === isS3Uri(toUri)) return this.pick(fromUri).copy(fromUri, toUri);
+    if (isS3Uri(fromUri) === isS3Uri(toUri)) return (await this.pick(fromUri)).copy(fromUri, toUri);
     // Across the two: through this process.
-    await this.pick(toUri).put(toUri, await this.pick(fromUri).get(fromUri));
+    await (await this.pick(toUri)).put(toUri, await (await this.pick(fromUri)).get(fromUri));
   }
 
-  list(prefixUri: string): Promise<ObjectInfo[]> {
-    return this.pick(prefixUri).list(prefixUri);
+  async list(prefixUri: string): Promise<ObjectInfo[]> {
+    return (await this.pick(prefixUri)).list(prefixUri);
   }
 
-  head(uri: string): Promise<ObjectInfo | undefined> {
-    return this.pick(uri).head(uri);
+  async head(uri: string): Promise<ObjectInfo | undefined> {
+    return (await this.pick(uri)).head(uri);
   }
 
   async delete(uris: readonly string[]): Promise<void> {
     const s3 = uris.filter(isS3Uri);
     const local = uris.filter((u) => !isS3Uri(u));
-    if (s3.length) await this.s3().delete(s3);
+    if (s3.length) await (await this.s3()).delete(s3);
     if (local.length) await this.local.delete(local);
   }
 }

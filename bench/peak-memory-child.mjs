@@ -2,22 +2,23 @@
  * Child process of the cold-start benchmark: runs the seed aggregation (amount > 1000,
  * group by category, sum) over one CSV file on `local[1]` — the executor's code in a worker
  * thread of this process — and prints this process's peak RSS and the task metrics' peak.
+ * It runs the compiled package (dist/, `npm run build`) with plain node, as an installed
+ * sparkfn runs: no TypeScript loader in the process.
  *
- *   node --import tsx bench/peak-memory-child.mts <file.csv>
+ *   node bench/peak-memory-child.mjs <file.csv> <ddl>
  */
 import { readFileSync } from "node:fs";
-import { col, SparkSession, sum } from "../driver/index.ts";
-import { TRANSACTIONS_DDL } from "./data.mts";
+import { col, SparkSession, sum } from "../dist/driver/index.js";
 
-const file = process.argv[2];
-if (!file) throw new Error("usage: peak-memory-child.mts <file.csv>");
+const [file, ddl] = process.argv.slice(2);
+if (!file || !ddl) throw new Error("usage: peak-memory-child.mjs <file.csv> <ddl>");
 const spark = await SparkSession.builder()
   .appName("bench-peak-memory")
   .master("local[1]")
   .config("spark.sql.shuffle.partitions", 1)
   .config("spark.sql.files.maxPartitionBytes", "4g")
   .getOrCreate();
-const rows = await spark.read.option("header", "true").schema(TRANSACTIONS_DDL).csv(file).filter(col("amount").gt(1000)).groupBy("category").agg(sum("amount").alias("total")).collect();
+const rows = await spark.read.option("header", "true").schema(ddl).csv(file).filter(col("amount").gt(1000)).groupBy("category").agg(sum("amount").alias("total")).collect();
 const taskPeak = Math.max(...spark.lastJobMetrics.flatMap((s) => s.tasks.map((t) => t.metrics.peakMemoryBytes)));
 await spark.stop();
 /**
@@ -25,7 +26,7 @@ await spark.stop();
  * child of a large process (the benchmark runner, holding DuckDB and its data) would report
  * its parent's peak; VmHWM belongs to the new address space exec made.
  */
-function peakRss(): number {
+function peakRss() {
   try {
     const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
     if (m) return Number(m[1]) * 1024;
