@@ -3,11 +3,17 @@
  *   sparkfn submit job.ts [--master M] [--conf k=v ...]   run a job script, as spark-submit does
  *   sparkfn stack                                         show the deployed engine the driver finds
  *   sparkfn report <eventlog> [-o report.html]            write an event log's HTML report
+ *   sparkfn local up|down|status|env                      the local AWS emulator (driver/local/)
+ *   sparkfn deploy [--local] [cdk args...]                deploy this folder's CDK app (driver/deploy/)
+ *   sparkfn init <dir>                                    create a project (driver/init/)
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { discoverDeployment } from "./deployment.ts";
+import { deployCommand } from "./deploy/command.ts";
+import { initCommand } from "./init/command.ts";
+import { localCommand } from "./local/command.ts";
 import { jobStatus, sendJob } from "./batch/jobs-cli.ts";
 import { setLaunchDefaults, stopActiveSession } from "./session.ts";
 import { setConsoleProgressDefault } from "./monitoring/progress.ts";
@@ -124,6 +130,10 @@ export function buildCli(): Command {
     .action(async (opts: { stackName?: string }) => {
       console.log(JSON.stringify(await discoverDeployment(opts.stackName ? { stackName: opts.stackName } : {}), null, 2));
     });
+
+  program.addCommand(localCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(initCommand());
   return program;
 }
 

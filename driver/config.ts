@@ -31,7 +31,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "sparkfn.stackName": "CloudFormation stack of the engine (default Sparkfn)",
   "sparkfn.task.timeout": "abandon and retry a task attempt running longer than this (e.g. 30s, 15m; default: none)",
   "sparkfn.lambda.invokeTimeout": "how long one executor invocation may wait for its answer before it fails as a dropped connection and is retried; must exceed the function's timeout (default: the function's timeout + 30s)",
-  "sparkfn.test.faults": "test only: JSON list of {stage, partition, attempt, kind: throw|exit|hang|throttle|loseOutput|corruptOutput|slow} faults to inject",
+  "sparkfn.test.faults": "test only: faults to inject, as a JSON list of {stage, partition, attempt, kind: throw|exit|hang|throttle|loseOutput|corruptOutput|slow|failAfterRun} or a seeded schedule {seed, rate, kinds} (driver/scheduler/test-faults.ts)",
   "sparkfn.task.inlinePayloadMaxBytes": "a task payload above this size sends its input through S3 instead (default 5m; Lambda requests hold 6 MB)",
   "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
   "sparkfn.executor.memoryBudget": "memory a task's aggregation may hold before spilling (default: 60% of the function's memory less 64 MiB)",

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import type { LogicalPlan, UnresolvedPlan } from "../shared/plan/logical.ts";
-import { TaskFault, type TaskMetrics, type TaskSuccess } from "../shared/task.ts";
+import type { TaskMetrics, TaskSuccess } from "../shared/task.ts";
 import type { AdaptiveOptions } from "./scheduler/adaptive.ts";
 import { LimitedInvoker } from "./invoker/limited-invoker.ts";
 import { EventLog } from "./monitoring/event-log.ts";
@@ -41,7 +41,6 @@ import { parseDdlSchema, rowMismatch, type Row, type Schema, type Value } from "
 import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri, localScratchTemplate } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
-import { z } from "zod";
 import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
 import { connectLambda } from "./connect.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
@@ -51,6 +50,7 @@ import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
 import { planStages, type PlannerOptions } from "./planner/physical-planner.ts";
 import { blocksOf, runJob, runJobOutputs, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
+import { faultInjector } from "./scheduler/test-faults.ts";
 import { CacheManager } from "./cache-manager.ts";
 import type { StageGraph } from "./planner/physical-planner.ts";
 import { resolveScan } from "./sources/scan.ts";
@@ -481,7 +481,8 @@ export class SparkSession implements QueryExecution {
     const memoryBudget = this.conf.get("sparkfn.executor.memoryBudget");
     const shuffleCompress = (this.conf.get("spark.shuffle.compress") ?? (this.master.kind === "local" ? "false" : "true")).trim().toLowerCase() !== "false";
     const maxConcurrency = this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100);
-    const faults = parseFaults(this.conf.get("sparkfn.test.faults"));
+    const maxFailures = this.conf.getInt("spark.task.maxFailures", 4);
+    const faultFor = faultInjector(this.conf.get("sparkfn.test.faults"), maxFailures);
     return {
       // The scheduler keeps updating these arrays when it recomputes lost output.
       onStageCompleted: (stageId, results) => {
@@ -492,9 +493,7 @@ export class SparkSession implements QueryExecution {
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
       ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),
       shuffleCompress,
-      ...(faults.length
-        ? { faultFor: (task, attempt) => faults.find((f) => f.stage === task.stageId && f.partition === task.partition && f.attempt === attempt)?.kind }
-        : {}),
+      ...(faultFor ? { faultFor } : {}),
       appId: this.appId,
       store: this.backend.store,
       maxResultBytes: parseSize(this.conf.get("spark.driver.maxResultSize", "1g")!),
@@ -513,7 +512,7 @@ export class SparkSession implements QueryExecution {
         this.tasksLaunched++;
       },
       maxConcurrency,
-      maxFailures: this.conf.getInt("spark.task.maxFailures", 4),
+      maxFailures,
       ...(this.conf.get("spark.sql.adaptive.enabled", "true") === "true" ? { adaptive: this.adaptiveOptions() } : {}),
       ...(this.conf.get("spark.speculation", "false") === "true"
         ? {
@@ -647,17 +646,6 @@ export class SparkSession implements QueryExecution {
     }
     await this.backend.close();
   }
-}
-
-const FaultList = z.array(
-  z.object({ stage: z.number().int().nonnegative(), partition: z.number().int().nonnegative(), attempt: z.number().int().nonnegative(), kind: TaskFault }).strict(),
-);
-
-function parseFaults(json: string | undefined): z.infer<typeof FaultList> {
-  if (!json) return [];
-  const parsed = FaultList.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`sparkfn.test.faults is not a list of {stage, partition, attempt, kind}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  return parsed.data;
 }
 
 /** What the session keeps of a task attempt once its job is over: no output, no rows. */

@@ -22,3 +22,5 @@ port.on("message", async ({ id, task }: Request) => {
   const result = await execute(task, { store, allowFaults: true });
   port.postMessage({ id, result });
 });
+// Loaded: the driver posts tasks from now on (a task's deadline does not count start-up).
+port.postMessage({ ready: true });

@@ -6,28 +6,35 @@
  * tasks out to. Users can drop it into their own CDK app; `infra/app.ts` is a thin
  * wrapper around it.
  */
-import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { CfnOutput, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Size } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
-import { APPS_PREFIX } from "../shared/storage/keys.ts";
 import { STACK_OUTPUTS } from "../shared/deployment.ts";
-
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { grantDriverBucketAccess, grantExecutorBucketAccess } from "./bucket-access.ts";
+import { bucketLifecycleRules } from "./bucket-lifecycle.ts";
+import { SparkfnConstructError } from "./errors.ts";
+import { driverFunction, executorFunction } from "./function-code.ts";
 
 export interface SparkfnEngineProps {
   /** Executor memory in MiB; Lambda gives CPU in proportion (1,769 MiB = one vCPU). Default 2048. */
   readonly executorMemoryMiB?: number;
   /** Longest a single task may run. Default 5 minutes (Lambda's ceiling is 15). */
   readonly executorTimeout?: Duration;
-  /** Days before shuffle and scratch objects of finished apps are deleted. Default 3. */
+  /** Days before shuffle and scratch objects of finished apps, and uncommitted write attempt files, are deleted. Default 3. */
   readonly scratchExpirationDays?: number;
+  /**
+   * Bucket versioning. Default true: an overwritten or deleted object stays recoverable as a
+   * noncurrent version for `noncurrentVersionExpirationDays` (the roles may not delete versions).
+   */
+  readonly versioned?: boolean;
+  /** Days a noncurrent object version is kept (versioned buckets; scratch under apps/: 1 day). Default 7. */
+  readonly noncurrentVersionExpirationDays?: number;
   /** What happens to the bucket when the stack is deleted. Default RETAIN: data outlives the stack. */
   readonly bucketRemovalPolicy?: RemovalPolicy;
   /** Extra environment for the executor (for example `SPARKFN_ALLOW_FAULT_INJECTION`). */
@@ -44,6 +51,12 @@ export interface SparkfnEngineProps {
    * this many start without a cold start, at a price while idle. Default: none.
    */
   readonly executorProvisionedConcurrency?: number;
+  /**
+   * The executor's /tmp in MiB (512 to 10,240), where aggregation and sort spill past the task's
+   * memory budget (60% of the function's memory: executor-fn/stage/memory.ts). Default: the
+   * executor's memory, at least 2048.
+   */
+  readonly executorEphemeralStorageMiB?: number;
   /** How long function logs are kept. Default two weeks. */
   readonly logRetention?: logs.RetentionDays;
   /** Batch jobs triggered by SQS: a driver function, its queue and dead-letter queue. Default: none. */
@@ -61,51 +74,60 @@ export interface SparkfnBatchProps {
   readonly batchSize?: number;
   /** Receives before a failing message moves to the dead-letter queue. Default 3. */
   readonly maxReceiveCount?: number;
+  /**
+   * Most driver functions the queue runs at once (the event source's maximum concurrency, 2 to
+   * 1,000): each one fans out to up to 100 executors, so a burst of messages waits in the queue
+   * instead. Default 5.
+   */
+  readonly maxConcurrency?: number;
 }
 
 export class SparkfnEngine extends Construct {
   readonly bucket: s3.Bucket;
-  readonly executor: NodejsFunction;
+  readonly executor: lambda.Function;
   /** What the driver invokes: the executor function, or its alias when a warm pool is provisioned. */
   readonly executorTarget: lambda.IFunction;
-  readonly driver?: NodejsFunction;
+  readonly driver?: lambda.Function;
   readonly jobQueue?: sqs.Queue;
   readonly deadLetterQueue?: sqs.Queue;
+  /** In alarm while the dead-letter queue holds a message (ApproximateNumberOfMessagesVisible > 0); give it an alarm action to be told. */
+  readonly deadLetterAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SparkfnEngineProps = {}) {
     super(scope, id);
 
     const removalPolicy = props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN;
+    // Versioned by default: an accidental overwrite or delete stays recoverable for a while,
+    // at the price of keeping replaced data that long (infra/bucket-lifecycle.ts).
+    const versioned = props.versioned ?? true;
     this.bucket = new s3.Bucket(this, "Bucket", {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       removalPolicy,
       autoDeleteObjects: false,
-      lifecycleRules: [
-        {
-          id: "expire-app-scratch",
-          // Shuffle files, stage plans, large task results and scratch of every app live
-          // under apps/; the driver deletes them at spark.stop(), this catches crashed drivers.
-          prefix: APPS_PREFIX,
-          expiration: Duration.days(props.scratchExpirationDays ?? 3),
-        },
-        { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
+      versioned,
+      lifecycleRules: bucketLifecycleRules({
+        scratchExpirationDays: props.scratchExpirationDays ?? 3,
+        versioned,
+        noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 7,
+      }),
     });
 
     const retention = props.logRetention ?? logs.RetentionDays.TWO_WEEKS;
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
     const logGroup = new logs.LogGroup(this, "ExecutorLogs", { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const memorySize = props.executorMemoryMiB ?? 2048;
+    const ephemeralMiB = props.executorEphemeralStorageMiB ?? Math.min(10_240, Math.max(2048, memorySize));
+    if (!Number.isInteger(ephemeralMiB) || ephemeralMiB < 512 || ephemeralMiB > 10_240) {
+      throw new SparkfnConstructError(`SparkfnEngine: executorEphemeralStorageMiB is ${ephemeralMiB}; Lambda's /tmp holds 512 to 10240 MiB: give a whole number in that range.`);
+    }
 
-    this.executor = new NodejsFunction(this, "Executor", {
-      entry: path.join(projectRoot, "executor-fn", "handler.ts"),
-      handler: "handler",
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, "package-lock.json"),
-      runtime: lambda.Runtime.NODEJS_22_X,
+    // Code and runtime: infra/function-code.ts (prebuilt when installed, bundled from source here).
+    this.executor = executorFunction(this, "Executor", {
       architecture,
-      memorySize: props.executorMemoryMiB ?? 2048,
+      memorySize,
+      ephemeralStorageSize: Size.mebibytes(ephemeralMiB),
       ...(props.executorReservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.executorReservedConcurrency } : {}),
       timeout: props.executorTimeout ?? Duration.minutes(5),
       logGroup,
@@ -114,21 +136,10 @@ export class SparkfnEngine extends Construct {
         NODE_OPTIONS: "--enable-source-maps",
         ...props.executorEnvironment,
       },
-      bundling: {
-        // The emulator's Node runner has no AWS SDK, and pinning our own version keeps
-        // AWS and the emulator on the same code: bundle the SDK in.
-        externalModules: [],
-        format: OutputFormat.CJS,
-        target: "node20",
-        minify: true,
-        sourceMap: true,
-        // esbuild runs on this machine; never in Docker.
-        forceDockerBundling: false,
-      },
     });
 
-    // Least privilege: the executor reads and writes objects of its own bucket only.
-    this.bucket.grantReadWrite(this.executor);
+    // Least privilege: the executor reads its own bucket and writes scratch and attempt files only.
+    grantExecutorBucketAccess(this.bucket, this.executor);
 
     this.executorTarget =
       props.executorProvisionedConcurrency !== undefined
@@ -150,6 +161,7 @@ export class SparkfnEngine extends Construct {
       this.driver = batch.driver;
       this.jobQueue = batch.jobQueue;
       this.deadLetterQueue = batch.deadLetterQueue;
+      this.deadLetterAlarm = batch.deadLetterAlarm;
     }
   }
 
@@ -170,12 +182,7 @@ export class SparkfnEngine extends Construct {
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: batch.maxReceiveCount ?? 3 },
     });
     const logGroup = new logs.LogGroup(this, "DriverLogs", { retention, removalPolicy: RemovalPolicy.DESTROY });
-    const driver = new NodejsFunction(this, "Driver", {
-      entry: path.join(projectRoot, "driver", "batch", "lambda.ts"),
-      handler: "handler",
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, "package-lock.json"),
-      runtime: lambda.Runtime.NODEJS_22_X,
+    const driver = driverFunction(this, "Driver", {
       architecture,
       memorySize: batch.driverMemoryMiB ?? 1024,
       timeout,
@@ -187,28 +194,31 @@ export class SparkfnEngine extends Construct {
         SPARKFN_DRIVER_TIMEOUT_MS: String(timeout.toMilliseconds()),
         NODE_OPTIONS: "--enable-source-maps",
       },
-      bundling: {
-        // sc.addModule() bundles packages with esbuild on a laptop's driver; the driver function has none.
-        externalModules: ["esbuild"],
-        format: OutputFormat.CJS,
-        target: "node20",
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-        // The deployment's jobs, and `sparkfn` as they import it, are compiled into the bundle:
-        // code reaches the driver only from this deploy, never from a message.
-        esbuildArgs: { "--alias:sparkfn-jobs": path.resolve(batch.jobsModule), "--alias:sparkfn": path.join(projectRoot, "driver", "index.ts") },
-      },
-    });
-    driver.addEventSource(new SqsEventSource(jobQueue, { batchSize: batch.batchSize ?? 1, reportBatchItemFailures: true }));
-    // Least privilege: invoke the executor only, use the engine's bucket, consume its queue, forward to its DLQ.
+    }, batch.jobsModule);
+    driver.addEventSource(
+      new SqsEventSource(jobQueue, { batchSize: batch.batchSize ?? 1, reportBatchItemFailures: true, maxConcurrency: batch.maxConcurrency ?? 5 }),
+    );
+    // Least privilege: invoke the executor and read its settings only, use the engine's bucket
+    // (./bucket-access.ts), consume its queue, forward to its DLQ.
     this.executorTarget.grantInvoke(driver);
-    this.bucket.grantReadWrite(driver);
+    // The driver reads the executor's timeout to size its invoke timeout (driver/aws/function-config.ts).
+    driver.addToRolePolicy(new iam.PolicyStatement({ actions: ["lambda:GetFunctionConfiguration"], resources: [this.executorTarget.functionArn] }));
+    grantDriverBucketAccess(this.bucket, driver);
     deadLetterQueue.grantSendMessages(driver);
+    // A message in the dead-letter queue is a job that failed for good, or one that never ran.
+    const deadLetterAlarm = deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, "JobDeadLetterAlarm", {
+        alarmDescription: "sparkfn batch jobs: messages in the dead-letter queue (each carries its reason in the sparkfnError attribute)",
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
 
     new CfnOutput(this, "JobQueueUrl", { value: jobQueue.queueUrl, key: STACK_OUTPUTS.jobQueueUrl });
     new CfnOutput(this, "JobDeadLetterQueueUrl", { value: deadLetterQueue.queueUrl, key: STACK_OUTPUTS.deadLetterQueueUrl });
     new CfnOutput(this, "DriverFunctionName", { value: driver.functionName, key: STACK_OUTPUTS.driverFunction });
-    return { driver, jobQueue, deadLetterQueue };
+    return { driver, jobQueue, deadLetterQueue, deadLetterAlarm };
   }
 }

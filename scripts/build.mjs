@@ -1,16 +1,37 @@
 // `npm run build` (also run by `npm pack` through prepack): the package's JavaScript in dist/.
 //   1. tsc -p tsconfig.build.json: driver/, executor-fn/, shared/ as ES modules with .d.ts files
-//   2. dist/require.cjs: what a CommonJS require("sparkfn") meets (one clear error)
-//   3. the bin made executable
+//      and infra/cdk.ts (`sparkfn/cdk`, the CDK constructs)
+//   2. the executor function's code bundled with esbuild into dist/assets/executor/, which the
+//      installed construct deploys as it is (options: infra/executor-bundle.ts)
+//   3. dist/require.cjs: what a CommonJS require("sparkfn") meets (one clear error)
+//   4. the bin made executable
+//   5. the LocalStack compose file and the project templates (`sparkfn init`) copied into dist/
 import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
+const { EXECUTOR_BUNDLE } = await import(pathToFileURL(path.join(dist, "infra", "executor-bundle.js")).href);
+await build({
+  entryPoints: [path.join(root, EXECUTOR_BUNDLE.entry)],
+  outfile: path.join(dist, EXECUTOR_BUNDLE.assetDir, "index.js"),
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  format: EXECUTOR_BUNDLE.format,
+  target: EXECUTOR_BUNDLE.target,
+  minify: EXECUTOR_BUNDLE.minify,
+  sourcemap: EXECUTOR_BUNDLE.sourcemap,
+  external: [...EXECUTOR_BUNDLE.external],
+  logLevel: "warning",
+  // shared/functions/modules.ts falls back to the working directory where import.meta is empty (CommonJS).
+  logOverride: { "empty-import-meta": "silent" },
+});
 writeFileSync(
   path.join(dist, "require.cjs"),
   `"use strict";
@@ -23,4 +44,9 @@ throw new Error(
 `,
 );
 chmodSync(path.join(dist, "driver", "bin", "sparkfn.js"), 0o755);
+// Files the CLI ships next to its code (driver/package-files.ts finds them under dist/ as under
+// the repository's root): the LocalStack compose file (`sparkfn local up`) and the project
+// templates (`sparkfn init`).
+cpSync(path.join(root, "localstack", "docker-compose.yml"), path.join(dist, "localstack", "docker-compose.yml"));
+cpSync(path.join(root, "templates"), path.join(dist, "templates"), { recursive: true });
 console.log("sparkfn: built dist/");

@@ -5,10 +5,13 @@
  *   the run id of another job, or its job fails with a user error or bad input, such as an
  *   output location the write guard refuses) is forwarded to the dead-letter queue at once
  *   with the reason, and logged; it is not retried and does not hold back the rest of the batch.
- * - The run is claimed with a conditional write of its status marker; a run that already
- *   succeeded is skipped (a redelivered message never runs its job twice), one in progress
- *   elsewhere is left for a later delivery. The outcome is written only if the marker is still
- *   this claim's (If-Match); a driver whose run was taken over records nothing.
+ * - The run is claimed with a conditional write of its status marker, naming the message; a
+ *   run that already succeeded is skipped (a redelivered message never runs its job twice). A
+ *   run in progress under another message is that message's to finish (or to retry, as its
+ *   own delivery fails): this duplicate is dropped, not held back for the queue's visibility
+ *   timeout. The same message delivered again while its run is in progress is left for a
+ *   later delivery. The outcome is written only if the marker is still this claim's
+ *   (If-Match); a driver whose run was taken over records nothing.
  * - The job runs against the executor function. Its outputs go through the write commit
  *   protocol, so a retried run never leaves duplicated or mixed output. A failure marks the run
  *   failed; one a retry may fix reports the message (ReportBatchItemFailures): SQS delivers it again, and
@@ -100,13 +103,17 @@ export function createBatchDriver(options: BatchDriverOptions) {
       log("WARN", "no time left in this invocation to run the job; leaving the message for a later delivery", { runId, job });
       return false;
     }
-    const claim = await runs.claim(runId, job);
+    const claim = await runs.claim(runId, job, new Date(), record.messageId);
     if (claim.kind === "otherJob") {
       await deadLetter(record, `run id "${runId}" belongs to job "${claim.status.job}" (its run is ${claim.status.status}), not to "${job}"; send the message with a new run id`);
       return true;
     }
     if (claim.kind === "done") {
       log("INFO", "run already succeeded; not running it again", { runId, job, messageId: record.messageId });
+      return true;
+    }
+    if (claim.kind === "busy" && claim.status.messageId !== undefined && claim.status.messageId !== record.messageId) {
+      log("INFO", "run in progress under another message; dropping this duplicate", { runId, job, messageId: record.messageId, heldBy: claim.status.messageId });
       return true;
     }
     if (claim.kind === "busy") {

@@ -2,10 +2,11 @@
  * Run status markers: `runs/<runId>.json` in the engine's bucket, so a message delivered
  * twice never runs its job twice. A run is claimed with a conditional PUT (If-None-Match: *:
  * only one claimant can create the marker); a claim finds an existing marker and decides:
- * succeeded → skip; running and recent → someone else is on it (retry later); failed, or
- * running for longer than a driver can live → take the run over (If-Match on its ETag, so
- * two takers cannot both win). A marker of another job means the run id was reused: that
- * message is refused, never skipped as done nor run over the other job's marker.
+ * succeeded → skip; running and recent → someone else is on it (the marker names the SQS
+ * message whose delivery holds it); failed, or running for longer than a driver can live →
+ * take the run over (If-Match on its ETag, so two takers cannot both win). A marker of another
+ * job means the run id was reused: that message is refused, never skipped as done nor run
+ * over the other job's marker.
  *
  * The claimant records the outcome with If-Match on its claim's ETag: when the marker changed
  * meanwhile (another driver took a stale run over), the claimant has lost the run and writes
@@ -24,6 +25,8 @@ export const RunStatus = z
     startedAt: z.string(),
     endedAt: z.string().optional(),
     attempts: z.number().int().positive(),
+    /** The SQS message whose delivery claimed the run last (markers written before it have none). */
+    messageId: z.string().optional(),
     error: z.string().optional(),
     result: z.unknown().optional(),
   })
@@ -72,8 +75,9 @@ export class RunStatusStore {
     );
   }
 
-  async claim(runId: string, job: string, now = new Date()): Promise<Claim> {
-    const fresh: RunStatus = { runId, job, status: "running", startedAt: now.toISOString(), attempts: 1 };
+  async claim(runId: string, job: string, now = new Date(), messageId?: string): Promise<Claim> {
+    const by = messageId === undefined ? {} : { messageId };
+    const fresh: RunStatus = { runId, job, status: "running", startedAt: now.toISOString(), attempts: 1, ...by };
     try {
       const out = await this.put(fresh, { IfNoneMatch: "*" });
       return { kind: "claimed", status: fresh, etag: out.ETag ?? "" };
@@ -81,18 +85,19 @@ export class RunStatusStore {
       if (!isPreconditionFailed(error)) throw error;
     }
     const existing = await this.read(runId);
-    if (!existing) return this.claim(runId, job, now);
+    if (!existing) return this.claim(runId, job, now, messageId);
     const { status, etag } = existing;
     if (status.job !== job) return { kind: "otherJob", status };
     if (status.status === "succeeded") return { kind: "done", status };
     const stale = now.getTime() - Date.parse(status.startedAt) > this.staleAfterMs;
     if (status.status === "running" && !stale) return { kind: "busy", status };
-    const retry: RunStatus = { runId, job, status: "running", startedAt: now.toISOString(), attempts: status.attempts + 1 };
+    const retry: RunStatus = { runId, job, status: "running", startedAt: now.toISOString(), attempts: status.attempts + 1, ...by };
     try {
       const out = await this.put(retry, { IfMatch: etag });
       return { kind: "claimed", status: retry, etag: out.ETag ?? "" };
     } catch (error) {
-      if (isPreconditionFailed(error)) return { kind: "busy", status };
+      // Another claimant took the run over first: report its marker (and message), not the old one.
+      if (isPreconditionFailed(error)) return this.claim(runId, job, now, messageId);
       throw error;
     }
   }

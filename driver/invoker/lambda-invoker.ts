@@ -45,7 +45,7 @@ export class LambdaTaskInvoker implements TaskInvoker {
     return checkRequestSize(new TextEncoder().encode(JSON.stringify(stored)), stored);
   }
 
-  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
+  async invoke(task: StageTask, signal?: AbortSignal, onStart?: () => void): Promise<TaskResult> {
     const ids = { stageId: task.stageId, partition: task.partition, attempt: task.attempt };
     const fail = (type: "Internal" | "InvalidTask" | "Throttled", message: string, retryable: boolean): TaskResult => ({
       status: "error",
@@ -66,7 +66,10 @@ export class LambdaTaskInvoker implements TaskInvoker {
     let response;
     try {
       if (abandon.signal.aborted) throw abandon.signal.reason;
-      response = await this.client.send(new InvokeCommand({ FunctionName: this.functionName, Payload: await this.payload(task) }), { abortSignal: abandon.signal });
+      const payload = await this.payload(task);
+      // The attempt runs from here (a cold start included: the invocation cannot tell it apart).
+      onStart?.();
+      response = await this.client.send(new InvokeCommand({ FunctionName: this.functionName, Payload: payload }), { abortSignal: abandon.signal });
     } catch (error) {
       // A classified error (a request over Lambda's limit) keeps its category: never retried as transient.
       if (error instanceof SparkfnError) return { status: "error", version: TASK_PROTOCOL_VERSION, ...ids, error: taskFailureError(error) };

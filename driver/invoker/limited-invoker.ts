@@ -18,7 +18,7 @@ export class LimitedInvoker implements TaskInvoker {
     if (!(max >= 1)) throw new RangeError("LimitedInvoker: max must be at least 1");
   }
 
-  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
+  async invoke(task: StageTask, signal?: AbortSignal, onStart?: () => void): Promise<TaskResult> {
     if (this.running >= this.max) {
       const admitted = await new Promise<boolean>((resolve) => {
         const admit = () => resolve(true);
@@ -42,7 +42,7 @@ export class LimitedInvoker implements TaskInvoker {
     }
     this.running++;
     try {
-      return await this.inner.invoke(task, signal);
+      return await this.inner.invoke(task, signal, onStart);
     } finally {
       this.running--;
       this.waiting.shift()?.();

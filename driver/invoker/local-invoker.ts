@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { StageTask, TaskResult } from "../../shared/task.ts";
 import { TASK_PROTOCOL_VERSION } from "../../shared/task.ts";
 import type { TaskInvoker } from "./task-invoker.ts";
+import { taskFailureError, TransientError } from "../../shared/errors.ts";
 
 // The executor's worker entry, found at run time: the driver never imports executor code.
 /** Resolved when a worker starts (not at load: the driver function's bundle never runs local workers). */
@@ -22,7 +23,14 @@ interface Slot {
   busy: boolean;
   /** The task this worker runs now. */
   current?: number;
+  /** Settles once the worker has loaded the executor code (or has died). */
+  ready: Promise<void>;
+  /** Being terminated (its attempt was abandoned): it takes no other task. */
+  dying?: boolean;
 }
+
+/** What a worker posts: `ready` once, when loaded, then one answer per task. */
+type WorkerMessage = { ready: true } | { id: number; result: TaskResult };
 
 export class LocalTaskInvoker implements TaskInvoker {
   private readonly slots: Slot[] = [];
@@ -38,13 +46,21 @@ export class LocalTaskInvoker implements TaskInvoker {
 
   private spawn(): Slot {
     const worker = new Worker(workerEntry());
-    const slot: Slot = { worker, busy: false };
-    worker.on("message", ({ id, result }: { id: number; result: TaskResult }) => {
-      this.pending.get(id)?.(result);
-      this.pending.delete(id);
+    let loaded!: () => void;
+    const slot: Slot = { worker, busy: false, ready: new Promise((resolve) => (loaded = resolve)) };
+    worker.on("message", (message: WorkerMessage) => {
+      if ("ready" in message) return loaded();
+      this.pending.get(message.id)?.(message.result);
+      this.pending.delete(message.id);
     });
-    worker.on("error", (error) => this.lose(slot, `local worker crashed: ${error.message}`));
-    worker.on("exit", (code) => this.lose(slot, `local worker exited with code ${code}`));
+    worker.on("error", (error) => {
+      this.lose(slot, `local worker crashed: ${error.message}`);
+      loaded();
+    });
+    worker.on("exit", (code) => {
+      this.lose(slot, `local worker exited with code ${code}`);
+      loaded();
+    });
     worker.unref();
     return slot;
   }
@@ -64,8 +80,8 @@ export class LocalTaskInvoker implements TaskInvoker {
    * concurrent invokes can never be handed the same idle worker.
    */
   private acquire(): Promise<Slot> {
-    let slot = this.slots.find((s) => !s.busy);
-    if (!slot && this.slots.length < this.threads) {
+    let slot = this.slots.find((s) => !s.busy && !s.dying);
+    if (!slot && this.slots.filter((s) => !s.dying).length < this.threads) {
       slot = this.spawn();
       this.slots.push(slot);
     }
@@ -81,33 +97,49 @@ export class LocalTaskInvoker implements TaskInvoker {
     slot.busy = false;
     const next = this.waiting.shift();
     if (!next) return;
-    if (this.slots.includes(slot)) {
+    if (this.slots.includes(slot) && !slot.dying) {
       slot.busy = true;
       next(slot);
       return;
     }
-    // The worker died: hand the waiting task a fresh one.
+    // The worker died or is being terminated: hand the waiting task a fresh one.
     const fresh = this.spawn();
     this.slots.push(fresh);
     fresh.busy = true;
     next(fresh);
   }
 
-  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
+  async invoke(task: StageTask, signal?: AbortSignal, onStart?: () => void): Promise<TaskResult> {
     // Keep the process alive while any task runs; an idle pool must not hold it open.
     if (this.inFlight++ === 0) this.slots.forEach((s) => s.worker.ref());
     const slot = await this.acquire();
     slot.worker.ref();
     const id = this.nextId++;
+    // An abandoned attempt takes its worker with it: a hung task must not hold a thread. The
+    // worker takes no other task meanwhile, even if this one's answer is already on its way.
+    const abandon = () => {
+      slot.dying = true;
+      void slot.worker.terminate();
+    };
     try {
       return await new Promise<TaskResult>((resolve) => {
         this.pending.set(id, resolve);
         slot.current = id;
-        // An abandoned attempt takes its worker with it: a hung task must not hold a thread.
-        signal?.addEventListener("abort", () => void slot.worker.terminate(), { once: true });
-        slot.worker.postMessage({ id, task });
+        signal?.addEventListener("abort", abandon, { once: true });
+        // The attempt starts once the worker is loaded: start-up is not the task's time.
+        void slot.ready.then(() => {
+          if (!this.pending.has(id)) return; // the worker died while starting
+          if (signal?.aborted) {
+            this.pending.delete(id);
+            return resolve({ status: "error", version: TASK_PROTOCOL_VERSION, error: taskFailureError(new TransientError(`task attempt abandoned before it started: ${String(signal.reason)}`)) });
+          }
+          onStart?.();
+          slot.worker.postMessage({ id, task });
+        });
       });
     } finally {
+      // A late abort (after the answer) must not kill the worker the next task gets.
+      signal?.removeEventListener("abort", abandon);
       slot.current = undefined;
       this.release(slot);
       if (--this.inFlight === 0) this.slots.forEach((s) => s.worker.unref());

@@ -124,6 +124,8 @@ interface JobState {
   readonly refs: Map<number, StageTask["stage"]>;
   /** Reduce tasks chosen by adaptive execution, per stage. */
   readonly specs: Map<number, readonly ReduceTaskSpec[]>;
+  /** Map outputs being recomputed, by the lost object's URI: readers that lost it at once share one rerun. */
+  readonly recomputing: Map<string, Promise<void>>;
 }
 
 async function storePlan(plan: StagePlan, context: JobContext): Promise<StageTask["stage"]> {
@@ -259,6 +261,8 @@ function parentStageIds(stage: StageGraph["stages"][number]): number[] {
 /**
  * Lost shuffle output: re-runs only the map tasks whose objects are missing (each with its
  * next attempt number), records the new outputs, and gives the reducer its new inputs.
+ * Reducers that report the same lost object while its rerun is in flight wait for that rerun:
+ * one more attempt per loss, never two attempts with the same number writing the same object.
  */
 function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext) {
   return async (task: StageTask, missing: readonly string[]): Promise<StageTask> => {
@@ -269,8 +273,15 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
       for (let i = 0; i < outputs.length; i++) {
         const out = outputs[i]!;
         if (out.output.kind !== "shuffle" || !missing.includes(out.output.uri)) continue;
-        const [redone] = await run([parentTasks[i]!], context, { stage: parent, pass: "recompute", maxConcurrency: 1, firstAttempt: out.attempt + 1 });
-        outputs[i] = redone!;
+        const lost = out.output.uri;
+        let rerun = state.recomputing.get(lost);
+        if (!rerun) {
+          rerun = run([parentTasks[i]!], context, { stage: parent, pass: "recompute", maxConcurrency: 1, firstAttempt: out.attempt + 1 }).then(([redone]) => {
+            outputs[i] = redone!;
+          });
+          state.recomputing.set(lost, rerun);
+        }
+        await rerun;
       }
     }
     // The same task (plan, attempt) with inputs and broadcasts that name the new outputs.
@@ -369,7 +380,7 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
  * two sides of a join run at the same time (the job's invoker bounds the tasks in flight).
  */
 async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
-  const state: JobState = { graph, finished: new Map(), refs: new Map(), specs: new Map() };
+  const state: JobState = { graph, finished: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map() };
   const byId = new Map(graph.stages.map((s) => [s.plan.stageId, s]));
   const running = new Map<number, Promise<void>>();
   const runStage = (stage: PlannedStage): Promise<void> => {

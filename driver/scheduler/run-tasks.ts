@@ -25,7 +25,10 @@ export interface RunTasksOptions {
   backoffMs?: (attempt: number) => number;
   /** Sees each successful result as it arrives; throwing aborts the stage with that error. */
   onSuccess?: (result: TaskSuccess) => void;
-  /** Abandon an attempt that runs longer than this and retry it (0 or unset: no deadline). */
+  /**
+   * Abandon an attempt that runs longer than this and retry it (0 or unset: no deadline).
+   * Counted from when the invoker says the attempt started (TaskInvoker.invoke's onStart).
+   */
   taskTimeoutMs?: number;
   /** Test-only: the fault to inject into an attempt, if any. */
   faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];
@@ -124,13 +127,15 @@ export async function runTasks(
     options.onLaunch?.(payload, speculative);
     const began = performance.now();
     const controller = new AbortController();
-    const timer = options.taskTimeoutMs
-      ? setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs)
-      : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Waiting for a slot or a worker is not running: the deadline starts with the attempt.
+    const started = () => {
+      if (options.taskTimeoutMs && timer === undefined) timer = setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs);
+    };
     running[index]!.add(controller);
     inFlight++;
     try {
-      const result = await invoker.invoke(payload, controller.signal);
+      const result = await invoker.invoke(payload, controller.signal, started);
       return { result, abandoned: controller.signal.aborted, began };
     } finally {
       inFlight--;

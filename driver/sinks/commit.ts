@@ -19,22 +19,21 @@
  * names. On local[N] an abandoned attempt's worker is terminated before the job ends. A Lambda
  * invocation cannot be stopped, though: one still running after the job ended may add files
  * under `<path>/_temporary/<jobToken>/` after this cleanup. Readers never see them (paths
- * starting with `_` are not data) and no commit lists them; a bucket lifecycle rule has to
- * expire them, as it expires what a crashed driver leaves under `apps/`.
+ * starting with `_` are not data) and no commit lists them. Executors tag attempt files
+ * (TEMPORARY_OBJECT_TAG), so the bucket's lifecycle rule expires them, as it expires what a
+ * crashed driver leaves under `apps/`; the commit's copies carry no tags (ObjectStore.copy).
  */
 import { rm, rmdir } from "node:fs/promises";
 import { InternalError } from "../../shared/errors.ts";
 import { FORMAT_EXTENSION, type FileFormat } from "../../shared/plan/file-source.ts";
-import { writeAttemptFileUri } from "../../shared/storage/keys.ts";
+import { TEMPORARY_FOLDER, writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { toLocalPath } from "../../shared/storage/local-store.ts";
 import { MANIFEST_VERSION, manifestUri, readManifest, type Manifest } from "../../shared/storage/manifest.ts";
 import { isS3Uri, type ObjectStore } from "../../shared/storage/object-store.ts";
 import type { TaskSuccess } from "../../shared/task.ts";
 import { log } from "../monitoring/log.ts";
 
-const TEMPORARY = "_temporary/";
-
-export const temporaryDir = (path: string, jobToken: string) => `${path}${TEMPORARY}${jobToken}/`;
+export const temporaryDir = (path: string, jobToken: string) => `${path}${TEMPORARY_FOLDER}${jobToken}/`;
 
 /** A write task's result names a file that is not its own attempt's: it is never committed. */
 export class UnacceptedFileError extends InternalError {
@@ -58,7 +57,7 @@ async function discardTemporary(store: ObjectStore, path: string, jobToken: stri
   if (isS3Uri(path)) return;
   // S3 has no folders; a local disk keeps the emptied ones. `_temporary/` stays while another job uses it.
   await rm(toLocalPath(temp), { recursive: true, force: true });
-  await rmdir(toLocalPath(`${path}${TEMPORARY}`)).catch((error: NodeJS.ErrnoException) => {
+  await rmdir(toLocalPath(`${path}${TEMPORARY_FOLDER}`)).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "ENOENT" && error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
   });
 }

@@ -7,6 +7,7 @@
  * manifest (`_SUCCESS` with a file list), only the committed files are read, so a reader
  * never sees files of a write in progress or of an overwrite that has not committed.
  */
+import { AnalysisError } from "../../shared/plan/resolve.ts";
 import { readManifest } from "../../shared/storage/manifest.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 
@@ -60,7 +61,7 @@ export async function listInputFiles(store: ObjectStore, path: string, keepEmpty
     const base = path.slice(0, path.slice(0, path.search(GLOB)).lastIndexOf("/") + 1);
     const pattern = globToRegExp(path);
     const matches = (await store.list(base)).filter((o) => isData(o, keepEmpty) && pattern.test(o.uri) && !hiddenBelow(base, o.uri));
-    if (matches.length === 0) throw new Error(`Path does not exist: no object matches the pattern ${path}.`);
+    if (matches.length === 0) throw new AnalysisError(`Path does not exist: no object matches the pattern ${path}.`);
     return matches;
   }
   const exact = path.endsWith("/") ? undefined : await store.head(path);
@@ -70,7 +71,8 @@ export async function listInputFiles(store: ObjectStore, path: string, keepEmpty
   // A dataset sparkfn committed with no rows (an empty result was written): empty, not missing.
   if (objects.length === 0 && (await readManifest(store, prefix))) return [];
   if (objects.length === 0) {
-    throw new Error(`Path does not exist: ${path} (no object there, and no data objects under it as a prefix).`);
+    // As Spark's AnalysisException: the job names an input that is not there; retrying cannot help.
+    throw new AnalysisError(`Path does not exist: ${path} (no object there, and no data objects under it as a prefix).`);
   }
   return objects;
 }

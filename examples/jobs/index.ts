@@ -24,6 +24,16 @@ async function dailySales(spark: SparkSession, { args, bucket }: JobContext) {
   return { output };
 }
 
+/** The number of orders of each category: `category,orders`. */
+async function categoryOrders(spark: SparkSession, { args, bucket }: JobContext) {
+  const input = String(args.input ?? `s3://${bucket}/data/transactions/`);
+  const output = String(args.output ?? `s3://${bucket}/data/reports/category-orders/`);
+  const orders = spark.read.option("header", "true").option("inferSchema", "true").csv(input).groupBy("category").agg(count("*").alias("orders"));
+  await orders.write.mode("overwrite").option("header", true).csv(output);
+  return { output };
+}
+
 export const jobs: JobRegistry = {
   "daily-sales": dailySales,
+  "category-orders": categoryOrders,
 };

@@ -8,7 +8,7 @@
 import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { Row, Schema, Value } from "../../shared/plan/types.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { writeAttemptFileUri } from "../../shared/storage/keys.ts";
+import { TEMPORARY_OBJECT_TAG, writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { TaskError } from "../task-error.ts";
 import { writeParquetFile } from "./parquet-writer.ts";
 
@@ -40,6 +40,8 @@ const ENCODERS: Record<FileFormat, Encoder> = {
   },
   parquet: (rows, schema) => writeParquetFile(rows, schema),
 };
+
+const ATTEMPT_FILE_TAGS = { [TEMPORARY_OBJECT_TAG.key]: TEMPORARY_OBJECT_TAG.value };
 
 export function writeFileName(dir: string, partitionPath: string, partition: number, attempt: number, format: FileFormat): string {
   return writeAttemptFileUri(dir, partitionPath, partition, attempt, FORMAT_EXTENSION[format]);
@@ -82,7 +84,8 @@ export async function writeRows(
   for (const group of groups.values()) {
     const bytes = ENCODERS[sink.format](group.rows, dataSchema, sink.header);
     const uri = writeFileName(sink.dir, group.path, partition, attempt, sink.format);
-    await store.put(uri, bytes);
+    // Tagged so that the bucket's lifecycle rule expires the file if it is never committed nor deleted.
+    await store.put(uri, bytes, { tags: ATTEMPT_FILE_TAGS });
     written.push({ uri, size: bytes.byteLength, rows: group.rows.length, partitionPath: group.path });
   }
   return written;

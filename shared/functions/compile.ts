@@ -1,8 +1,9 @@
 /**
  * Compiles a shipped user function (shared/plan/function.ts) once per task, in a fresh
- * `node:vm` context that holds only the JavaScript runtime's globals and `console`: the
- * function sees its arguments and its declared captures, nothing of the executor. (A vm
- * context is a scope, not a security boundary: the code is the job's own, sent by its driver.)
+ * `node:vm` context that holds only the JavaScript runtime's globals and a `console` of its
+ * own (./guest-console.ts): the function sees its arguments and its declared captures, nothing
+ * of the executor. (A vm context is a scope, not a security boundary: the code is the job's
+ * own, sent by its driver; see README, "Trust and safety".)
  *
  * Captures are copied per task, so a function that mutates them cannot leak state into the
  * next task of a warm container; broadcast handles become `{ value }` objects and
@@ -11,6 +12,7 @@
  */
 import vm from "node:vm";
 import { UserError } from "../errors.ts";
+import { guestConsole } from "./guest-console.ts";
 import { CaptureHandle, type AccumulatorHandle, type BroadcastHandle, type ModuleHandle, type ShippedFunction } from "../plan/function.ts";
 
 export interface FunctionRuntime {
@@ -78,7 +80,7 @@ export type CompiledFunction = (...args: unknown[]) => unknown;
  */
 export function compileFunction(fn: ShippedFunction, runtime: FunctionRuntime): CompiledFunction {
   // `__name` is the helper esbuild (tsx) calls to keep nested functions' names.
-  const context = vm.createContext({ console, __name: (target: object, value: string) => Object.defineProperty(target, "name", { value, configurable: true }) });
+  const context = vm.createContext({ console: guestConsole, __name: (target: object, value: string) => Object.defineProperty(target, "name", { value, configurable: true }) });
   let compiled: unknown;
   try {
     const script = new vm.Script(`(${fn.source})`, {

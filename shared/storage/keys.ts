@@ -138,6 +138,20 @@ export function broadcastUri(appScratch: string, id: number): string {
 }
 
 /**
+ * The folder of a write's output location where its tasks' attempt files go
+ * (`<output>/_temporary/<jobToken>/`) until the driver commits them (driver/sinks/commit.ts).
+ */
+export const TEMPORARY_FOLDER = "_temporary/";
+
+/**
+ * The tag of every write attempt file (S3 object tag `sparkfn:temporary=true`). Attempt files
+ * live under their output location, outside `apps/`, where no prefix rule can reach them: the
+ * bucket's lifecycle rule on this tag expires what a crashed driver or a late attempt leaves
+ * (infra/sparkfn-engine.ts). Committed copies do not carry it (ObjectStore.copy).
+ */
+export const TEMPORARY_OBJECT_TAG = { key: "sparkfn:temporary", value: "true" } as const;
+
+/**
  * The file one attempt of a write task produces in its job's temporary folder (one per
  * partitionBy folder). Named by partition and attempt, so the driver commits only the files
  * of the attempt it accepted (driver/sinks/commit.ts).

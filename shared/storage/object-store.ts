@@ -23,11 +23,20 @@ export interface StoreRequestCounts {
   bytesWritten: number;
 }
 
+export interface PutOptions {
+  /** Object tags, e.g. TEMPORARY_OBJECT_TAG (shared/storage/keys.ts) on write attempt files. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
 export interface ObjectStore {
   /** Reads a whole object, or `length` bytes from `offset` (a ranged GET on S3). */
   get(uri: string, range?: { offset: number; length: number }): Promise<Uint8Array>;
-  put(uri: string, body: Uint8Array | string): Promise<void>;
-  /** Copies an object within the store (S3 CopyObject: no bytes through this process). */
+  /** Writes an object; `tags` become its S3 object tags (the local store has none and ignores them). */
+  put(uri: string, body: Uint8Array | string, options?: PutOptions): Promise<void>;
+  /**
+   * Copies an object within the store (S3 CopyObject: no bytes through this process). The copy
+   * carries no tags: a committed copy of a tagged attempt file must not expire with it.
+   */
   copy(fromUri: string, toUri: string): Promise<void>;
   /** Objects whose URI starts with `prefixUri`, in key order. */
   list(prefixUri: string): Promise<ObjectInfo[]>;

@@ -4,7 +4,7 @@
  * (the lambda master reads and writes S3 only). Counters add up both sides.
  */
 import { LocalObjectStore } from "./local-store.ts";
-import { emptyCounts, isS3Uri, type ObjectInfo, type ObjectStore, type StoreRequestCounts } from "./object-store.ts";
+import { emptyCounts, isS3Uri, type ObjectInfo, type ObjectStore, type PutOptions, type StoreRequestCounts } from "./object-store.ts";
 import type { S3ObjectStore } from "./s3-store.ts";
 
 export class RoutingObjectStore implements ObjectStore {
@@ -36,8 +36,8 @@ export class RoutingObjectStore implements ObjectStore {
     return (await this.pick(uri)).get(uri, range);
   }
 
-  async put(uri: string, body: Uint8Array | string): Promise<void> {
-    return (await this.pick(uri)).put(uri, body);
+  async put(uri: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
+    return (await this.pick(uri)).put(uri, body, options);
   }
 
   async copy(fromUri: string, toUri: string): Promise<void> {

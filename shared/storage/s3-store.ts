@@ -18,6 +18,7 @@ import {
   s3Uri,
   type ObjectInfo,
   type ObjectStore,
+  type PutOptions,
   type StoreRequestCounts,
 } from "./object-store.ts";
 
@@ -70,11 +71,15 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(uri: string, body: Uint8Array | string): Promise<void> {
+  async put(uri: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    // Tags travel in the x-amz-tagging header, encoded as a URL query (`sparkfn%3Atemporary=true`).
+    const tagging = options?.tags && Object.keys(options.tags).length ? new URLSearchParams(options.tags).toString() : undefined;
     this.counts.put++;
-    await this.call(`PutObject ${uri}`, () => this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes })));
+    await this.call(`PutObject ${uri}`, () =>
+      this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ...(tagging ? { Tagging: tagging } : {}) })),
+    );
     this.counts.bytesWritten += bytes.byteLength;
   }
 
@@ -85,7 +90,13 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.call(`CopyObject ${fromUri} to ${toUri}`, () =>
         this.client.send(
-          new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: `${from.bucket}/${from.key.split("/").map(encodeURIComponent).join("/")}` }),
+          new CopyObjectCommand({
+            Bucket: to.bucket,
+            Key: to.key,
+            CopySource: `${from.bucket}/${from.key.split("/").map(encodeURIComponent).join("/")}`,
+            // An empty tag set, not the source's (S3's default is COPY): see ObjectStore.copy.
+            TaggingDirective: "REPLACE",
+          }),
         ),
       );
     } catch (error) {

@@ -5,6 +5,41 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SparkfnEngine } from "../../infra/sparkfn-engine.ts";
 
+interface Statement {
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Sid?: string;
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** The statements of the default policy of a function's role ("Executor" or "Driver"). */
+function roleStatements(t: Template, role: "Executor" | "Driver"): Statement[] {
+  const policies = Object.entries(t.findResources("AWS::IAM::Policy")).filter(([id]) => id.startsWith(`Engine${role}ServiceRole`));
+  expect(policies).toHaveLength(1);
+  return (policies[0]![1] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement;
+}
+
+/** What each resource of a statement names in the bucket: "bucket" for the bucket, else the object pattern after it ("/apps/*"). */
+function bucketPatterns(statement: Statement): string[] {
+  const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+  return resources.map((r) => {
+    const join = (r as { "Fn::Join"?: [string, unknown[]] })["Fn::Join"];
+    if (!join) {
+      expect(JSON.stringify(r)).toMatch(/EngineBucket/);
+      return "bucket";
+    }
+    expect(JSON.stringify(join[1][0])).toMatch(/EngineBucket/);
+    return join[1].slice(1).join("");
+  });
+}
+
+/** Object patterns on which a role is allowed any of `actions`. */
+function allowedPatterns(statements: readonly Statement[], actions: readonly string[]): string[] {
+  return statements.filter((s) => s.Effect === "Allow" && actionsOf(s).some((a) => actions.includes(a))).flatMap(bucketPatterns);
+}
+
 let template: Template;
 beforeAll(() => {
   const app = new App();
@@ -69,6 +104,65 @@ describe("SparkfnEngine construct", () => {
     }
   });
 
+  it("versions the bucket and expires what overwrites and deletes replaced after 7 days (scratch after 1)", () => {
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      VersioningConfiguration: { Status: "Enabled" },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: "apps/", NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 }, ExpiredObjectDeleteMarker: true, Status: "Enabled" }),
+        ]),
+      },
+    });
+  });
+
+  it("expires write attempt files, tagged sparkfn:temporary=true wherever the output lies, after 3 days as app scratch", () => {
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ TagFilters: [{ Key: "sparkfn:temporary", Value: "true" }], ExpirationInDays: 3, Status: "Enabled", Prefix: Match.absent() }),
+        ]),
+      },
+    });
+  });
+
+  it("sizes the executor's /tmp for spills: its memory, 2 GiB at least", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", { MemorySize: 3008, EphemeralStorage: { Size: 3008 } });
+  });
+
+  it("never allows retention, legal holds or deleting object versions", () => {
+    const allowed = roleStatements(template, "Executor").filter((s) => s.Effect === "Allow").flatMap(actionsOf);
+    expect(allowed.filter((a) => /Retention|LegalHold|DeleteObjectVersion|^s3:DeleteObject\*$|^s3:\*$|^s3:Put\*$/.test(a))).toEqual([]);
+  });
+
+  it("lets the executor write and delete under apps/ only, and write tagged attempt files under _temporary/ folders only", () => {
+    const statements = roleStatements(template, "Executor");
+    expect(allowedPatterns(statements, ["s3:DeleteObject"])).toEqual(["/apps/*"]);
+    expect(allowedPatterns(statements, ["s3:PutObject"]).sort()).toEqual(["/*/_temporary/*", "/apps/*"]);
+    expect(allowedPatterns(statements, ["s3:PutObjectTagging"])).toEqual(["/*/_temporary/*"]);
+    // Reading stays open: inputs may lie anywhere in the bucket.
+    expect(allowedPatterns(statements, ["s3:GetObject*"]).sort()).toEqual(["/*", "bucket"]);
+    const deny = statements.find((s) => s.Effect === "Deny")!;
+    expect(actionsOf(deny)).toEqual(expect.arrayContaining(["s3:DeleteObject*", "s3:PutObjectTagging"]));
+    expect(bucketPatterns(deny)).toEqual(["/runs/*"]);
+  });
+
+  it("can leave the bucket unversioned, keeping the scratch and attempt file rules", () => {
+    const stack = new Stack(new App(), "Unversioned");
+    new SparkfnEngine(stack, "Engine", { versioned: false, executorEphemeralStorageMiB: 4096 });
+    const unversioned = Template.fromStack(stack);
+    const bucket = Object.values(unversioned.findResources("AWS::S3::Bucket"))[0] as { Properties: { VersioningConfiguration?: unknown; LifecycleConfiguration: { Rules: { Id: string; NoncurrentVersionExpiration?: unknown }[] } } };
+    expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+    expect(bucket.Properties.LifecycleConfiguration.Rules.map((r) => r.Id)).toEqual(["expire-app-scratch", "expire-write-attempt-files", "abort-incomplete-uploads"]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules.every((r) => r.NoncurrentVersionExpiration === undefined)).toBe(true);
+    unversioned.hasResourceProperties("AWS::Lambda::Function", { MemorySize: 2048, EphemeralStorage: { Size: 4096 } });
+  }, 120_000);
+
+  it("refuses an ephemeral storage size Lambda does not offer, and a noncurrent version expiration below a day", () => {
+    expect(() => new SparkfnEngine(new Stack(new App(), "TinyTmp"), "Engine", { executorEphemeralStorageMiB: 256 })).toThrow(/executorEphemeralStorageMiB is 256; Lambda's \/tmp holds 512 to 10240 MiB/);
+    expect(() => new SparkfnEngine(new Stack(new App(), "NoDays"), "Engine", { noncurrentVersionExpirationDays: 0 })).toThrow(/noncurrentVersionExpirationDays is 0; give a whole number of days, 1 or more/);
+  });
+
   it("exports the bucket and function names the driver discovers", () => {
     template.hasOutput("BucketName", {});
     template.hasOutput("ExecutorFunctionName", {});
@@ -77,10 +171,11 @@ describe("SparkfnEngine construct", () => {
 
 describe("SparkfnEngine with batch jobs", () => {
   let batch: Template;
+  let engine: SparkfnEngine;
   beforeAll(() => {
     const app = new App();
     const stack = new Stack(app, "Batch");
-    new SparkfnEngine(stack, "Engine", {
+    engine = new SparkfnEngine(stack, "Engine", {
       executorReservedConcurrency: 50,
       executorProvisionedConcurrency: 2,
       architecture: Architecture.ARM_64,
@@ -121,6 +216,41 @@ describe("SparkfnEngine with batch jobs", () => {
     expect(statements.every((s) => JSON.stringify(s.Resource) !== '"*"')).toBe(true);
     const invoke = statements.find((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes("lambda:InvokeFunction"))!;
     expect(JSON.stringify(invoke.Resource)).toMatch(/ExecutorWarmPool/);
+  });
+
+  it("runs at most 5 drivers at once by default (the event source's maximum concurrency)", () => {
+    batch.hasResourceProperties("AWS::Lambda::EventSourceMapping", { ScalingConfig: { MaximumConcurrency: 5 } });
+  });
+
+  it("lets the driver read the executor's settings (its timeout sizes the invoke timeout)", () => {
+    const statements = roleStatements(batch, "Driver");
+    const read = statements.filter((s) => actionsOf(s).includes("lambda:GetFunctionConfiguration"));
+    expect(read).toHaveLength(1);
+    expect(JSON.stringify(read[0]!.Resource)).toMatch(/ExecutorWarmPool/);
+  });
+
+  it("lets the driver write and delete in the bucket (outputs lie anywhere), but never delete versions nor touch run markers", () => {
+    const statements = roleStatements(batch, "Driver");
+    expect(allowedPatterns(statements, ["s3:PutObject"])).toEqual(["/*"]);
+    expect(allowedPatterns(statements, ["s3:DeleteObject"])).toEqual(["/*"]);
+    const allowed = statements.filter((s) => s.Effect === "Allow").flatMap(actionsOf);
+    expect(allowed.filter((a) => /Retention|LegalHold|DeleteObjectVersion|^s3:DeleteObject\*$|^s3:\*$/.test(a))).toEqual([]);
+    const deny = statements.find((s) => s.Effect === "Deny")!;
+    expect(actionsOf(deny)).toEqual(expect.arrayContaining(["s3:DeleteObject*", "s3:PutObjectTagging"]));
+    expect(bucketPatterns(deny)).toEqual(["/runs/*"]);
+  });
+
+  it("raises an alarm as soon as the dead-letter queue holds a message", () => {
+    expect(engine.deadLetterAlarm).toBeDefined();
+    batch.resourceCountIs("AWS::CloudWatch::Alarm", 1);
+    batch.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [Match.stringLikeRegexp("JobDeadLetterQueue"), "QueueName"] } }],
+    });
   });
 
   it("exports the queue URLs and the driver's name", () => {

@@ -3,12 +3,13 @@
  * with npm into fresh projects outside this repository (offline: test/support/offline-install.ts).
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installProject, packTarball, ROOT } from "../support/offline-install.ts";
+import { expectedExampleLines, projectEnv, scaffoldProject } from "../support/scaffolded-project.ts";
 
 const run = promisify(execFile);
 const node = (cwd: string, args: string[]) => run(process.execPath, args, { cwd, maxBuffer: 16 << 20, env: { ...process.env, NODE_OPTIONS: "" } });
@@ -51,6 +52,9 @@ describe("the packed tarball", () => {
     expect(files).toContain("package/dist/driver/index.d.ts");
     expect(files).toContain("package/dist/driver/bin/sparkfn.js");
     expect(files).toContain("package/dist/executor-fn/local-worker.js");
+    // What `sparkfn local up` and `sparkfn init` ship next to the code.
+    expect(files).toContain("package/dist/localstack/docker-compose.yml");
+    expect(files).toContain("package/dist/templates/init/test/example.test.ts.tmpl");
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     expect(files.filter((f) => f.startsWith("package/test/") || f.startsWith("package/bench/"))).toEqual([]);
   });
@@ -110,4 +114,93 @@ describe("the packed tarball", () => {
       expect(lastJson((await node(dir, ["out/job.js"])).stdout)).toEqual(expected);
     }, 180_000);
   }
+});
+
+describe("sparkfn/cdk in a user's CDK app", () => {
+  interface Resource {
+    Type: string;
+    Properties: { Handler?: string; Runtime?: string; Code?: Record<string, unknown>; Environment?: { Variables?: Record<string, unknown> } };
+  }
+  const APP = `import { App, Stack } from "aws-cdk-lib";
+import { SparkfnEngine, SparkfnStack } from "sparkfn/cdk";
+const [outdir, jobsModule] = process.argv.slice(2);
+const app = new App({ outdir });
+if (jobsModule) new SparkfnEngine(new Stack(app, "Mine"), "Engine", { batch: { jobsModule } });
+else new SparkfnStack(app);
+app.synth();
+`;
+  // A job name that can only reach the driver's bundle from the user's jobs module.
+  const JOBS = `import { col, type JobRegistry } from "sparkfn";
+export const jobs: JobRegistry = { "user-job-5e1f": async (spark) => ({ n: (await spark.range(0, 3).filter(col("id").gt(0)).collect()).length }) };
+`;
+
+  it("synthesizes with plain node and no credentials: the executor from the prebuilt bundle, the driver with the user's jobs", async () => {
+    const dir = await project("cdk", { fields: { type: "module" }, devPackages: ["aws-cdk-lib", "constructs"] });
+    await writeFile(path.join(dir, "app.mjs"), APP);
+    await writeFile(path.join(dir, "jobs.ts"), JOBS);
+    await run("mkdir", ["-p", path.join(dir, "home")]);
+    // No AWS variables, no profile, no instance metadata: synth must not need an account.
+    const env = { PATH: process.env.PATH!, HOME: path.join(dir, "home"), AWS_EC2_METADATA_DISABLED: "true" };
+    const synth = (args: string[]) => run(process.execPath, ["app.mjs", ...args], { cwd: dir, env, maxBuffer: 16 << 20 });
+    const template = async (out: string, stack: string) =>
+      JSON.parse(await readFile(path.join(dir, out, `${stack}.template.json`), "utf8")) as { Resources: Record<string, Resource> };
+    const functions = (t: { Resources: Record<string, Resource> }) => Object.values(t.Resources).filter((r) => r.Type === "AWS::Lambda::Function");
+    /** The asset folder in cdk.out an S3-deployed function's code comes from (its S3 key is the asset hash). */
+    const assetOf = (out: string, fn: Resource) => {
+      expect(fn.Properties.Code).not.toHaveProperty("ZipFile");
+      const key = fn.Properties.Code?.S3Key;
+      expect(key).toMatch(/^[0-9a-f]{64}\.zip$/);
+      return path.join(dir, out, `asset.${String(key).slice(0, -".zip".length)}`);
+    };
+    const prebuilt = path.join(dir, "node_modules", "sparkfn", "dist", "assets", "executor");
+
+    // Without a lock file in reach, a synth-time bundle of the executor could not even start (NodejsFunction needs one).
+    await rename(path.join(dir, "package-lock.json"), path.join(dir, "package-lock.json.aside"));
+    await synth(["out-engine"]);
+    await rename(path.join(dir, "package-lock.json.aside"), path.join(dir, "package-lock.json"));
+    const [executor, ...others] = functions(await template("out-engine", "Sparkfn"));
+    expect(others).toEqual([]);
+    expect(executor!.Properties).toMatchObject({ Handler: "index.handler", Runtime: "nodejs22.x" });
+    const executorAsset = assetOf("out-engine", executor!);
+    expect((await readdir(executorAsset)).sort()).toEqual(["index.js", "index.js.map"]);
+    // Byte for byte the bundle shipped in the package.
+    expect((await readFile(path.join(executorAsset, "index.js"))).equals(await readFile(path.join(prebuilt, "index.js")))).toBe(true);
+
+    await synth(["out-batch", path.join(dir, "jobs.ts")]);
+    const batch = functions(await template("out-batch", "Mine"));
+    expect(batch).toHaveLength(2);
+    const driver = batch.find((fn) => fn.Properties.Environment?.Variables?.SPARKFN_DEAD_LETTER_QUEUE_URL !== undefined)!;
+    expect(driver).toBeDefined();
+    const batchExecutor = batch.find((fn) => fn !== driver)!;
+    expect(path.basename(assetOf("out-batch", batchExecutor))).toBe(path.basename(executorAsset));
+    const driverAsset = assetOf("out-batch", driver);
+    expect(await readFile(path.join(driverAsset, "index.js"), "utf8")).toContain("user-job-5e1f");
+    // Built inside the user's project only: the user's module and installed packages (sparkfn's
+    // compiled files, whose source maps esbuild follows back to sparkfn's own sources).
+    const { sources } = JSON.parse(await readFile(path.join(driverAsset, "index.js.map"), "utf8")) as { sources: string[] };
+    expect(sources.filter((s) => !s.startsWith("../../node_modules/"))).toEqual(["../../jobs.ts"]);
+    expect(sources).toContain("../../node_modules/sparkfn/driver/batch/batch-driver.ts");
+  }, 240_000);
+});
+
+describe("a project made by `sparkfn init`", () => {
+  it("is written by `npx sparkfn init`, and passes its own npm test, type check and run against the installed package", async () => {
+    // The development packages its test and type check use.
+    const { app, host, initOutput, manifest, files } = await scaffoldProject(work, tarball, "my-app", ["typescript", "@types/node", "vitest", "aws-cdk-lib", "constructs"]);
+    expect(initOutput).toContain("sparkfn init: created my-app");
+    expect(files).toEqual([".gitignore", "README.md", "cdk.json", "data/sales.csv", "infra/app.ts", "jobs/example.ts", "jobs/index.ts", "jobs/main.ts", "package.json", "test/example.test.ts", "tsconfig.json"]);
+    const { version } = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(manifest).toMatchObject({ name: "my-app", type: "module", dependencies: { sparkfn: `^${version}` } });
+    const again = await npx(host, ["sparkfn", "init", app]).then(
+      () => "",
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(again).toContain(`${app} is not empty`);
+
+    const npm = (args: string[]) => run("npm", args, { cwd: app, env: projectEnv(), maxBuffer: 16 << 20 });
+    expect((await npm(["test"])).stdout).toMatch(/Tests\s+1 passed \(1\)/);
+    await npm(["run", "typecheck"]);
+    const ran = await npm(["run", "--silent", "run", "--", "--conf", "spark.eventLog.enabled=false", "--conf", "spark.ui.showConsoleProgress=false"]);
+    expect(ran.stdout.trim().split("\n")).toEqual(expectedExampleLines(await readFile(path.join(app, "data", "sales.csv"), "utf8")));
+  }, 300_000);
 });

@@ -18,6 +18,7 @@ interface LockEntry {
   readonly version?: string;
   readonly dependencies?: Record<string, string>;
   readonly optionalDependencies?: Record<string, string>;
+  readonly bundleDependencies?: readonly string[];
 }
 
 /** Packs the repository (prepack builds dist/) into `dir`; returns the tarball's path. */
@@ -54,7 +55,8 @@ export async function installProject(dir: string, tarball: string, options: Proj
       throw new Error(`${name} is not in this repository's package-lock.json; run npm ci here first`);
     }
     wanted.add(key);
-    for (const dep of Object.keys(entry.dependencies ?? {})) visit(dep);
+    // Bundled dependencies (aws-cdk-lib's) come inside the package's tarball: its nested entries below.
+    for (const dep of Object.keys(entry.dependencies ?? {})) if (!entry.bundleDependencies?.includes(dep)) visit(dep);
     // Platform packages (esbuild's): npm installs the one for this machine.
     for (const dep of Object.keys(entry.optionalDependencies ?? {})) visit(dep, true);
   };
@@ -70,7 +72,7 @@ export async function installProject(dir: string, tarball: string, options: Proj
   }
   const pkg = { name: "sparkfn-user-project", version: "1.0.0", private: true, ...options.fields, dependencies: { sparkfn: spec }, devDependencies };
   packages[""] = { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies };
-  packages["node_modules/sparkfn"] = { version: repoPkg.version, resolved: spec, integrity, dependencies: repoPkg.dependencies, bin: repoPkg.bin, engines: repoPkg.engines };
+  packages["node_modules/sparkfn"] = { version: repoPkg.version, resolved: spec, integrity, dependencies: repoPkg.dependencies, bin: repoPkg.bin, engines: repoPkg.engines, peerDependencies: repoPkg.peerDependencies, peerDependenciesMeta: repoPkg.peerDependenciesMeta };
   writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
   writeFileSync(path.join(dir, "package-lock.json"), JSON.stringify({ name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages }, null, 2));
   await run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, maxBuffer: 16 << 20 });

@@ -102,6 +102,50 @@ describe("run ids", () => {
   });
 });
 
+describe("duplicate messages", () => {
+  /** A job held until released, counting its runs; `started` resolves once it runs. */
+  function heldJob() {
+    let release!: () => void;
+    let started!: () => void;
+    const held = { runs: 0, gate: new Promise<void>((r) => (release = r)), started: new Promise<void>((r) => (started = r)), release: () => release() };
+    const job = async () => {
+      held.runs++;
+      started();
+      await held.gate;
+      return { rows: 1 };
+    };
+    return { held, job };
+  }
+
+  it("drops another message with the run id of a run in progress, which runs once", async () => {
+    const { held, job } = heldJob();
+    const run = driver({ "daily-sales": job });
+    const body = { job: "daily-sales", runId: "r-8" };
+    const first = run([record("m-1", body)], plenty);
+    await held.started;
+    expect(marker("r-8")).toMatchObject({ status: "running", messageId: "m-1" });
+    // An exact duplicate (another SQS message) while the first runs: not held back for the visibility timeout.
+    expect((await run([record("m-2", body)], plenty)).batchItemFailures).toEqual([]);
+    held.release();
+    expect((await first).batchItemFailures).toEqual([]);
+    expect(held.runs).toBe(1);
+    expect(marker("r-8")).toMatchObject({ status: "succeeded", attempts: 1, messageId: "m-1" });
+    expect(deadLetters).toEqual([]);
+    expect(logs.find((l) => l.message.startsWith("run in progress under another message"))).toMatchObject({ fields: { runId: "r-8", messageId: "m-2", heldBy: "m-1" } });
+  });
+
+  it("leaves the same message, delivered again while its run is in progress, for a later delivery", async () => {
+    const { held, job } = heldJob();
+    const run = driver({ "daily-sales": job });
+    const first = run([record("m-1", { job: "daily-sales", runId: "r-9" })], plenty);
+    await held.started;
+    expect((await run([record("m-1", { job: "daily-sales", runId: "r-9" })], plenty)).batchItemFailures).toEqual([{ itemIdentifier: "m-1" }]);
+    held.release();
+    await first;
+    expect(held.runs).toBe(1);
+  });
+});
+
 describe("failed jobs", () => {
   it("sends a job refused as a user error (an output the guard refuses) to the dead-letter queue with its reason, not back to the queue", async () => {
     const run = driver({

@@ -35,6 +35,16 @@ describe("run claims", () => {
     expect(bucket.objects.get("runs/shared-id.json")).toEqual(before);
   });
 
+  it("name the message that claimed the run, and the one that took it over", async () => {
+    const first = await runs.claim("r-5", "daily-sales", new Date(), "m-1");
+    expect(marker("r-5")).toMatchObject({ status: "running", messageId: "m-1" });
+    expect(await runs.claim("r-5", "daily-sales", new Date(), "m-2")).toMatchObject({ kind: "busy", status: { messageId: "m-1" } });
+    if (first.kind !== "claimed") throw new Error("expected a claim");
+    await runs.finish(first, { status: "failed", error: "boom" });
+    expect(await runs.claim("r-5", "daily-sales", new Date(), "m-2")).toMatchObject({ kind: "claimed", status: { attempts: 2, messageId: "m-2" } });
+    expect(marker("r-5")).toMatchObject({ status: "running", messageId: "m-2" });
+  });
+
   it("take over a failed run of the same job, counting the attempt", async () => {
     const first = await runs.claim("r-2", "daily-sales");
     if (first.kind !== "claimed") throw new Error("expected a claim");

@@ -216,3 +216,42 @@ describe("speculative execution", () => {
     expect(results[3]!.attempt).toBe(0);
   });
 });
+
+describe("task deadline", () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Waits `queuedMs` (a free slot, a worker starting) before the attempt starts, then runs `runMs` unless abandoned. */
+  class QueuedInvoker implements TaskInvoker {
+    launches = 0;
+    constructor(
+      private readonly queuedMs: number,
+      private readonly runMs: number,
+    ) {}
+    async invoke(task: StageTask, signal?: AbortSignal, onStart?: () => void): Promise<TaskResult> {
+      this.launches++;
+      await sleep(this.queuedMs);
+      if (signal?.aborted) return fail(task, true);
+      onStart?.();
+      return new Promise((resolve) => {
+        const done = setTimeout(() => resolve(ok(task)), this.runMs);
+        signal?.addEventListener("abort", () => {
+          clearTimeout(done);
+          resolve(fail(task, true));
+        });
+      });
+    }
+    async close(): Promise<void> {}
+  }
+
+  it("counts from when the attempt starts, not from its launch: waiting is not running", async () => {
+    const invoker = new QueuedInvoker(150, 20);
+    const results = await runTasks(tasks.slice(0, 2), invoker, { maxConcurrency: 2, maxFailures: 1, taskTimeoutMs: 100 });
+    expect(results.map((r) => r.partition)).toEqual([0, 1]);
+    expect(invoker.launches).toBe(2);
+  });
+
+  it("still abandons an attempt that runs past it", async () => {
+    const invoker = new QueuedInvoker(0, 5_000);
+    await expect(runTasks(tasks.slice(0, 1), invoker, { maxConcurrency: 1, maxFailures: 2, taskTimeoutMs: 50, backoffMs: () => 0 })).rejects.toThrow(/failed 2 time/);
+    expect(invoker.launches).toBe(2);
+  });
+});

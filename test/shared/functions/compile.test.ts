@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compileFunction, UserFunctionError, type FunctionRuntime } from "../../../shared/functions/compile.ts";
 import type { ShippedFunction } from "../../../shared/plan/function.ts";
 
@@ -60,6 +60,22 @@ describe("compileFunction", () => {
     expect(message).toContain("too big: 5");
     // The stack points into the job script, offset to the function's place in it.
     expect(message).toMatch(/\/jobs\/job\.ts:41/);
+  });
+
+  it("gives the function a console that logs through the host's but cannot replace or patch it", () => {
+    const hostLog = console.log;
+    const logged: unknown[][] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args));
+    try {
+      const f = compileFunction(fn("(x) => { console.log('seen', x); console.log = () => 'hijacked'; try { console.error = null; } catch {} return console === globalThis.console; }"), runtime());
+      expect(f(7)).toBe(true);
+      expect(logged).toEqual([["seen", 7]]);
+      expect(console.log).toBe(spy);
+      expect(typeof console.error).toBe("function");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(console.log).toBe(hostLog);
   });
 
   it("refuses source that is not a function", () => {
