@@ -5,8 +5,9 @@ import { defineConfig } from "vitest/config";
 // (driver/bin/source-hooks.mjs); the package's exports name the compiled dist/.
 const resolve = { alias: [{ find: /^sparkfn$/, replacement: fileURLToPath(new URL("../driver/index.ts", import.meta.url)) }] };
 
-// Two projects: `unit` needs nothing but Node; `emulator` runs against a real
-// LocalStack-compatible endpoint, which its global setup starts (and stops) when needed.
+// Three projects: `unit` needs nothing but Node; `emulator` runs against a real
+// LocalStack-compatible endpoint, which its global setup starts (and stops) when needed;
+// `spark` compares sparkfn with real Spark (PySpark, installed and started by its global setup).
 export default defineConfig({
   test: {
     projects: [
@@ -16,7 +17,7 @@ export default defineConfig({
           name: "unit",
           root: ".",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/integration/**", "**/node_modules/**"],
+          exclude: ["test/integration/**", "test/spark/**", "**/node_modules/**"],
           testTimeout: 60_000,
           env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
         },
@@ -33,6 +34,21 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "spark",
+          root: ".",
+          include: ["test/spark/**/*.test.ts"],
+          // Installs PySpark (once) and starts one Spark oracle process for the run.
+          globalSetup: ["test/setup/spark.ts"],
+          // One oracle answers one query at a time: files run one after another.
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
     ],

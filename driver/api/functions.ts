@@ -51,6 +51,84 @@ export const to_date = (c: ColumnOrName) => fn("to_date", asColumn(c).expr);
 export const year = (c: ColumnOrName) => fn("year", asColumn(c).expr);
 export const month = (c: ColumnOrName) => fn("month", asColumn(c).expr);
 
+// ---- math (Spark's semantics: shared/plan/functions/math.ts) ----
+
+/** A number is a literal, a string names a column (as PySpark's pow, atan2, hypot, pmod, log take them). */
+const numberOrColumn = (c: ColumnOrName | number) => (typeof c === "number" ? literal(c) : asColumn(c).expr);
+const unaryMath = (name: ScalarFn) => (c: ColumnOrName) => fn(name, asColumn(c).expr);
+function scaleLiteral(name: string, scale: number): Expr {
+  if (!Number.isInteger(scale)) throw new Error(`${name}(): the scale must be a whole number of decimal places, got ${scale}.`);
+  return literal(scale);
+}
+
+/** Absolute value; the type of the argument (abs of the smallest int is an overflow error, as Spark's ANSI mode). */
+export const abs = unaryMath("abs");
+/** Rounds half up (away from zero) to `scale` decimal places (negative: tens, hundreds...); keeps the argument's type. */
+export const round = (c: ColumnOrName, scale = 0) => fn("round", asColumn(c).expr, scaleLiteral("round", scale));
+/** Rounds half to even (banker's rounding) to `scale` decimal places; keeps the argument's type. */
+export const bround = (c: ColumnOrName, scale = 0) => fn("bround", asColumn(c).expr, scaleLiteral("bround", scale));
+/** The largest integer not above the value, as a long. */
+export const floor = unaryMath("floor");
+/** The smallest integer not below the value, as a long. */
+export const ceil = unaryMath("ceil");
+export const sqrt = unaryMath("sqrt");
+export const cbrt = unaryMath("cbrt");
+export const pow = (base: ColumnOrName | number, exponent: ColumnOrName | number) => fn("pow", numberOrColumn(base), numberOrColumn(exponent));
+export const exp = unaryMath("exp");
+/**
+ * log(x) is the natural logarithm; log(base, x) the logarithm in `base` (Spark's argument
+ * order). Null for x <= 0 (or base <= 0).
+ */
+export function log(arg1: ColumnOrName | number, arg2?: ColumnOrName): Column {
+  if (arg2 === undefined) {
+    if (typeof arg1 === "number") throw new Error("log(x): x is a column (or its name); for a logarithm in a base, call log(base, column).");
+    return fn("log", asColumn(arg1).expr);
+  }
+  return fn("log", numberOrColumn(arg1), asColumn(arg2).expr);
+}
+export const ln = unaryMath("ln");
+export const log10 = unaryMath("log10");
+export const log2 = unaryMath("log2");
+/** -1.0, 0.0 or 1.0 by the sign of the value (a double). */
+export const signum = unaryMath("signum");
+/** The positive remainder of dividend / divisor; division by zero is an error, as Spark's ANSI mode. */
+export const pmod = (dividend: ColumnOrName | number, divisor: ColumnOrName | number) => fn("pmod", numberOrColumn(dividend), numberOrColumn(divisor));
+export const hypot = (a: ColumnOrName | number, b: ColumnOrName | number) => fn("hypot", numberOrColumn(a), numberOrColumn(b));
+/** Radians to degrees. */
+export const degrees = unaryMath("degrees");
+/** Degrees to radians. */
+export const radians = unaryMath("radians");
+export const sin = unaryMath("sin");
+export const cos = unaryMath("cos");
+export const tan = unaryMath("tan");
+export const asin = unaryMath("asin");
+export const acos = unaryMath("acos");
+export const atan = unaryMath("atan");
+/** The angle of the point (x, y): atan2(y, x), as Spark's argument order. */
+export const atan2 = (y: ColumnOrName | number, x: ColumnOrName | number) => fn("atan2", numberOrColumn(y), numberOrColumn(x));
+export const sinh = unaryMath("sinh");
+export const cosh = unaryMath("cosh");
+export const tanh = unaryMath("tanh");
+
+// ---- comparison and null handling ----
+
+/** The largest value, skipping nulls (null only when all are); NaN is above every number. */
+export const greatest = (...cs: ColumnOrName[]) => fn("greatest", ...cs.map((c) => asColumn(c).expr));
+/** The smallest value, skipping nulls (null only when all are). */
+export const least = (...cs: ColumnOrName[]) => fn("least", ...cs.map((c) => asColumn(c).expr));
+/** col1 if it is not null, else col2. */
+export const nvl = (col1: ColumnOrName, col2: ColumnOrName) => fn("nvl", asColumn(col1).expr, asColumn(col2).expr);
+/** col1 if it is not null, else col2 (the same as nvl). */
+export const ifnull = (col1: ColumnOrName, col2: ColumnOrName) => fn("ifnull", asColumn(col1).expr, asColumn(col2).expr);
+/** col2 if col1 is not null, else col3. */
+export const nvl2 = (col1: ColumnOrName, col2: ColumnOrName, col3: ColumnOrName) => fn("nvl2", asColumn(col1).expr, asColumn(col2).expr, asColumn(col3).expr);
+/** Null if col1 equals col2, else col1. */
+export const nullif = (col1: ColumnOrName, col2: ColumnOrName) => fn("nullif", asColumn(col1).expr, asColumn(col2).expr);
+/** Whether the value is NaN (false for null). */
+export const isnan = unaryMath("isnan");
+/** col2 if col1 is NaN, else col1. */
+export const nanvl = (col1: ColumnOrName, col2: ColumnOrName) => fn("nanvl", asColumn(col1).expr, asColumn(col2).expr);
+
 /** A uniformly distributed double in [0, 1); each partition draws from seed + partition index. */
 export function rand(seed?: number): Column {
   return new Column({ kind: "rand", seed: seed ?? Math.floor(Math.random() * 2 ** 31) });

@@ -5,6 +5,7 @@
  */
 import type { BinaryOp, ScalarFn, UnaryOp } from "../../shared/plan/expr.ts";
 import type { RUNTIME } from "../../shared/plan/semantics.ts";
+import type { MathFn } from "../../shared/plan/functions/math.ts";
 import type { DataType } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import type { ShippedFunction } from "../../shared/plan/function.ts";
@@ -22,10 +23,12 @@ export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
   and: "and", or: "or",
 };
 export const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
-export const CALLS: Record<ScalarFn, keyof typeof RUNTIME> = {
+/** Helpers of the functions called with boxed values; math functions have kernels instead (shared/plan/functions/math.ts). */
+export const CALLS: Record<Exclude<ScalarFn, MathFn>, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
   coalesce: "coalesce", split: "split", size: "size", like: "like", to_date: "to_date", year: "year", month: "month",
-  element_at: "element_at",
+  element_at: "element_at", greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
+  nullif: "nullif", isnan: "isnan", nanvl: "nanvl",
 };
 export const TYPES: Record<DataType, string> = {
   string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', array: '"array"', null: '"null"', any: '"any"',

@@ -5,7 +5,8 @@
  *
  * Each node emits statements that leave its value in `t<k>` and its nullness in `n<k>`.
  * Numbers and booleans stay raw (no boxing, no helper call) through arithmetic, comparison,
- * logic and null tests; everything else (strings functions, casts, UDFs, IN lists) calls the
+ * logic and null tests, and through math functions, which call their kernels on raw numbers
+ * (vector-calls.ts); everything else (strings functions, casts, UDFs, IN lists) calls the
  * same `RUNTIME` helpers the row compiler used, with boxed values, so the semantics of every
  * operator are defined once (shared/plan/semantics.ts) and the fast paths mirror them.
  *
@@ -23,6 +24,8 @@ import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
 import { BINARY, CALLS, TYPES, UNARY, type CompileContext } from "./expression.ts";
+import { emitCall, NUMERIC_COMPARISON, type CallEmitter, type Slot } from "./vector-calls.ts";
+import type { Kernel } from "../../shared/plan/functions/math.ts";
 
 
 /** Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor is not 0). */
@@ -33,19 +36,6 @@ const ARITHMETIC = {
   divide: (l: string, r: string) => `(${l} / ${r}) + 0`,
   mod: (l: string, r: string) => `(${l} % ${r}) + 0`,
 } as const;
-/**
- * Raw numeric comparisons with Spark's NaN order (NaN = NaN, NaN above every number), as
- * compareNumbers. Written with bitwise operators on 0/1 so the compiled loop has no branch to
- * mispredict on the data (about 40% faster on a random predicate than `||`/`&&`).
- */
-const NUMERIC_COMPARISON = {
-  eq: (l: string, r: string) => `((+(${l} === ${r}) | (+(${l} !== ${l}) & +(${r} !== ${r}))) === 1)`,
-  ne: (l: string, r: string) => `((+(${l} === ${r}) | (+(${l} !== ${l}) & +(${r} !== ${r}))) === 0)`,
-  gt: (l: string, r: string) => `((+(${l} > ${r}) | (+(${l} !== ${l}) & +(${r} === ${r}))) === 1)`,
-  ge: (l: string, r: string) => `((+(${l} >= ${r}) | +(${l} !== ${l})) === 1)`,
-  lt: (l: string, r: string) => `((+(${l} < ${r}) | (+(${r} !== ${r}) & +(${l} === ${l}))) === 1)`,
-  le: (l: string, r: string) => `((+(${l} <= ${r}) | +(${r} !== ${r})) === 1)`,
-} as const;
 const STRING_COMPARISON = {
   eq: (l: string, r: string) => `(${l} === ${r})`,
   ne: (l: string, r: string) => `(${l} !== ${r})`,
@@ -54,12 +44,6 @@ const STRING_COMPARISON = {
   lt: (l: string, r: string) => `(S(${l}, ${r}) < 0)`,
   le: (l: string, r: string) => `(S(${l}, ${r}) <= 0)`,
 } as const;
-
-/** A node's result: its value variable and null variable. */
-interface Slot {
-  readonly t: string;
-  readonly n: string;
-}
 
 /** What a kernel knows of one input column. */
 interface ColumnShape {
@@ -75,6 +59,8 @@ interface Emitter {
   readonly columns: Set<number>;
   readonly randoms: number[];
   readonly udfs: number[];
+  /** Math kernels the generated code calls as K[i]. */
+  readonly kernels: Kernel[];
   next: number;
   /** Per emission, the rand()/udf() nodes met so far (matches the shared state's order). */
   randSeen: number;
@@ -213,7 +199,7 @@ const GENERATE: Generators = {
     branch(0);
     return s;
   },
-  call: (expr, e) => fromBoxed(e, `$.${CALLS[expr.fn]}(${expr.args.map((a) => boxed(emit(a, e))).join(", ")})`),
+  call: (expr, e) => emitCall(expr, callEmitter(e)) ?? fromBoxed(e, `$.${CALLS[expr.fn as keyof typeof CALLS]}(${expr.args.map((a) => boxed(emit(a, e))).join(", ")})`),
   rand: (_expr, e) => {
     const s = fresh(e);
     e.lines.push(`${s.t} = R[${e.randSeen++}](); ${s.n} = false;`);
@@ -228,6 +214,16 @@ const GENERATE: Generators = {
     throw new Error("An aggregate function cannot be evaluated per row; it belongs in groupBy().agg() or agg().");
   },
 };
+
+function callEmitter(e: Emitter): CallEmitter {
+  return {
+    emit: (x) => emit(x, e),
+    fresh: () => fresh(e),
+    line: (code) => e.lines.push(code),
+    kernel: (k) => e.kernels.push(k) - 1,
+    type: (x) => typeOf(x, e.schema).type,
+  };
+}
 
 /** Refuses a node kind the compiler does not know, anywhere in the tree, before anything is typed or emitted. */
 function checkKinds(expr: Expr): void {
@@ -302,7 +298,7 @@ function vectorCode(storage: Storage, j: number): string {
 }
 
 function newEmitter(schema: Schema, shapes: readonly ColumnShape[]): Emitter {
-  return { schema, shapes, lines: [], columns: new Set(), randoms: [], udfs: [], next: 0, randSeen: 0, udfSeen: 0 };
+  return { schema, shapes, lines: [], columns: new Set(), randoms: [], udfs: [], kernels: [], next: 0, randSeen: 0, udfSeen: 0 };
 }
 
 /** Builds the function that evaluates `exprs` over a batch's live rows into dense vectors. */
@@ -327,13 +323,13 @@ function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonl
     `return [${storages.map((st, j) => vectorCode(st, j)).join(", ")}];`,
     "};",
   ].join("\n");
-  return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number) => Vector[]>(source, state);
+  return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number) => Vector[]>(source, state, e.kernels);
 }
 
-/** Runs generated source with its helpers: $ the runtime, R rand() generators, U UDFs, S string order. */
-function instantiate<F>(source: string, state: ReturnType<typeof sharedState>): F {
+/** Runs generated source with its helpers: $ the runtime, R rand() generators, U UDFs, S string order, K math kernels. */
+function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, kernels: readonly Kernel[]): F {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source is built only from validated nodes (see above)
-  return new Function("$", "R", "U", "S", source)(RUNTIME, state.randoms, state.udfs, compareStrings) as F;
+  return new Function("$", "R", "U", "S", "K", source)(RUNTIME, state.randoms, state.udfs, compareStrings, kernels) as F;
 }
 
 function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
@@ -353,7 +349,7 @@ function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnSha
     "return m;",
     "};",
   ].join("\n");
-  return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number, out: Int32Array) => number>(source, state);
+  return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number, out: Int32Array) => number>(source, state, e.kernels);
 }
 
 /** The shape a schema's columns take when built from values: what most batches look like. */

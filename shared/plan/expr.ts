@@ -35,6 +35,12 @@ export const SCALAR_FUNCTIONS = {
   year: [1, 1],
   month: [1, 1],
   element_at: [2, 2],
+  // math (shared/plan/functions/math.ts)
+  abs: [1, 1], round: [1, 2], bround: [1, 2], floor: [1, 1], ceil: [1, 1], sqrt: [1, 1], cbrt: [1, 1], pow: [2, 2], exp: [1, 1],
+  log: [1, 2], ln: [1, 1], log10: [1, 1], log2: [1, 1], signum: [1, 1], pmod: [2, 2], hypot: [2, 2], degrees: [1, 1], radians: [1, 1],
+  sin: [1, 1], cos: [1, 1], tan: [1, 1], asin: [1, 1], acos: [1, 1], atan: [1, 1], atan2: [2, 2], sinh: [1, 1], cosh: [1, 1], tanh: [1, 1],
+  // comparison and null handling
+  greatest: [2, -1], least: [2, -1], nvl: [2, 2], ifnull: [2, 2], nvl2: [3, 3], nullif: [2, 2], isnan: [1, 1], nanvl: [2, 2],
 } as const satisfies Record<string, readonly [number, number]>;
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
 export type ScalarFn = z.infer<typeof ScalarFn>;

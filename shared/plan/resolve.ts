@@ -5,6 +5,7 @@
 import { exprName, type Expr } from "./expr.ts";
 import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
 import { UserError } from "../errors.ts";
+import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
 import type { TaskErrorType } from "../task.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
@@ -47,9 +48,24 @@ function commonType(types: readonly DataType[], context: Expr): DataType {
   return known[0]!;
 }
 
+/** A math function's arguments are numbers; round's optional scale is an integer literal. */
+function typeOfMath(expr: Extract<Expr, { kind: "call" }>, fn: MathFn, args: readonly Typed[]): Typed {
+  const def = MATH_FUNCTIONS[fn];
+  const numbers = "scale" in def ? 1 : expr.args.length;
+  for (let i = 0; i < numbers; i++) requireNumeric(expr.args[i]!, args[i]!, `${fn}()`);
+  const scale = "scale" in def ? expr.args[1] : undefined;
+  if (scale && !(scale.kind === "literal" && (scale.value === null || (scale.type === "int" && typeof scale.value === "number")))) {
+    throw new AnalysisError(`${exprName(expr)}: the scale must be an integer literal (a number of decimal places), got ${exprName(scale)}.`);
+  }
+  // Logarithms give null for x <= 0, round for a NULL scale: nullable whatever the arguments.
+  const partial = fn === "log" || fn === "ln" || fn === "log10" || fn === "log2" || (scale?.kind === "literal" && scale.value === null);
+  return { type: mathResultType(fn, args.slice(0, numbers).map((a) => a.type)), nullable: partial || args.some((a) => a.nullable) };
+}
+
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
+  if (isMathFn(expr.fn)) return typeOfMath(expr, expr.fn, args);
   switch (expr.fn) {
     case "upper":
     case "lower":
@@ -62,7 +78,25 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "month":
       return { type: "int", nullable: anyNullable };
     case "coalesce":
+    case "nvl":
+    case "ifnull":
       return { type: commonType(args.map((a) => a.type), expr), nullable: args.every((a) => a.nullable) };
+    case "greatest":
+    case "least":
+      if (args.some((a) => a.type === "any")) throw new AnalysisError(`${exprName(expr)}: values of type any cannot be ordered; cast them first.`);
+      return { type: commonType(args.map((a) => a.type), expr), nullable: args.every((a) => a.nullable) };
+    case "nvl2":
+      return { type: commonType([args[1]!.type, args[2]!.type], expr), nullable: args[1]!.nullable || args[2]!.nullable };
+    case "nullif":
+      commonType([args[0]!.type, args[1]!.type], expr); // the two must be comparable
+      return { type: args[0]!.type, nullable: true };
+    case "isnan":
+      requireNumeric(expr.args[0]!, args[0]!, "isnan()");
+      return { type: "boolean", nullable: false };
+    case "nanvl":
+      requireNumeric(expr.args[0]!, args[0]!, "nanvl()");
+      requireNumeric(expr.args[1]!, args[1]!, "nanvl()");
+      return { type: "double", nullable: anyNullable };
     case "like":
       return { type: "boolean", nullable: anyNullable };
     case "split":

@@ -258,5 +258,22 @@ export const RUNTIME = {
   },
   /** Number of elements; -1 for null, as Spark by default. */
   size: (a: V) => (Array.isArray(a) ? a.length : -1),
+  /** greatest/least: nulls are skipped (null only when every value is); NaN is above every number; a tie keeps the first. */
+  greatest: (...values: V[]) => extreme(values, 1),
+  least: (...values: V[]) => extreme(values, -1),
+  /** nvl2(a, b, c): b when a is not null, else c. */
+  nvl2: (a: V, b: V, c: V) => (a === null ? c : b),
+  /** nullif(a, b): null when a = b (NaN equals NaN), else a. */
+  nullif: (a: V, b: V) => (a !== null && b !== null && sameValue(a, b) ? null : a),
+  /** isnan(null) is false, not null. */
+  isnan: (a: V) => typeof a === "number" && a !== a,
+  /** nanvl(a, b): b when a is NaN, else a (null when a is). */
+  nanvl: (a: V, b: V) => (a === null ? null : a !== a ? b : a),
 };
+
+function extreme(values: readonly V[], sign: 1 | -1): V {
+  let best: V = null;
+  for (const v of values) if (v !== null && (best === null || sign * cmp(v, best) > 0)) best = v;
+  return best;
+}
 export type Runtime = typeof RUNTIME;

@@ -1,0 +1,235 @@
+/**
+ * Differential checks against real Spark (the `spark` test project, test/spark/): each check
+ * is one function call written twice, as Spark SQL text for the oracle (PySpark, see
+ * spark-oracle.ts) and as a sparkfn Column, run over the same table on both (sparkfn on a
+ * local[1] session, through createDataFrame and select). Per expression, the result types
+ * must be equal, both sides must accept or both refuse it at analysis, and per row the values
+ * must be equal, or both sides fail on that row with the same Spark error class (sparkfn's
+ * run-time errors start with Spark's `[CLASS]`).
+ *
+ * Equal means identical (Object.is: NaN equals NaN, -0.0 differs from 0.0) unless a check
+ * allows `ulps`: then two finite non-zero doubles may differ by that many units in the last
+ * place of the larger, for transcendental functions, where Spark calls java.lang.Math (whose
+ * JIT intrinsics may differ from fdlibm by 1 ulp) and V8 its own fdlibm port.
+ *
+ * A disagreement is accepted only when an entry of test/spark/known-differences.ts explains
+ * it; everything else fails the test with a listing of every unexplained disagreement.
+ */
+import { afterAll, beforeAll, expect } from "vitest";
+import { col, SparkSession, type Column } from "sparkfn";
+import { TaskFailedError } from "../../driver/errors.ts";
+import { AnalysisError } from "../../shared/plan/resolve.ts";
+import { parseDdlSchema, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
+import { KNOWN_DIFFERENCES, type Disagreement } from "../spark/known-differences.ts";
+import { SparkFailure, SparkLong, SparkOracle, type SparkResult, type SparkValue } from "./spark-oracle.ts";
+
+export interface Check {
+  /** The call as Spark SQL text (a sparkfn double literal is `2.5D` in SQL, where `2.5` is a decimal). */
+  readonly sql: string;
+  /** The same call through sparkfn's API. */
+  readonly column: Column;
+  /** Units in the last place two doubles may differ by (transcendental functions); 0 = identical. */
+  readonly ulps?: number;
+}
+
+export interface Table {
+  /** DDL of the columns, as createDataFrame takes it ("i INT, d DOUBLE"). */
+  readonly schema: string;
+  readonly rows: readonly (readonly Value[])[];
+}
+
+export interface Report {
+  /** Values (and refusals) that agreed. */
+  compared: number;
+  /** Of those, doubles equal only within the check's ulps, counted by check. */
+  readonly approximate: Map<string, number>;
+  /** Disagreements explained by known-differences.ts, counted by reason. */
+  readonly known: Map<string, number>;
+  readonly unexplained: Disagreement[];
+}
+
+/** Spark's names for sparkfn's types (DataType.simpleString). */
+const SPARK_TYPE: Record<DataType, string> = {
+  int: "int", long: "bigint", double: "double", string: "string", boolean: "boolean", date: "date", array: "array<string>", null: "void", any: "any",
+};
+
+const ROW = "__row";
+
+type SparkfnResult = { readonly kind: "refused"; readonly failure: SparkFailure } | { readonly kind: "values"; readonly type: string; values: SparkValue[] };
+
+/** A run-time failure of a sparkfn job as Spark would name it: `[CLASS] message`. */
+function failureOf(error: unknown): SparkFailure {
+  if (!(error instanceof TaskFailedError)) throw error;
+  return new SparkFailure(/^\[([A-Z_.]+)\]/.exec(error.reason)?.[1] ?? `sparkfn ${error.type}`, error.reason);
+}
+
+async function collectColumn(df: ReturnType<SparkSession["createDataFrame"]>, column: Column): Promise<Value[]> {
+  const rows = await df.select(col(ROW), column.alias("v")).collect();
+  return rows.sort((a, b) => (a[ROW] as number) - (b[ROW] as number)).map((r) => r.v!);
+}
+
+/** sparkfn's answers, one query for all checks while nothing fails; then per check, per row. */
+async function sparkfnResults(spark: SparkSession, fields: readonly Field[], rows: readonly (readonly Value[])[], checks: readonly Check[]): Promise<SparkfnResult[]> {
+  const schema = { fields: [{ name: ROW, type: "int" as const, nullable: false }, ...fields] };
+  const numbered = rows.map((r, i) => [i, ...r]);
+  const df = spark.createDataFrame(numbered, schema);
+  const results: SparkfnResult[] = [];
+  for (const check of checks) {
+    try {
+      const typed = await df.select(check.column).schema();
+      results.push({ kind: "values", type: SPARK_TYPE[typed.fields[0]!.type], values: [] });
+    } catch (error) {
+      if (!(error instanceof AnalysisError)) throw error;
+      results.push({ kind: "refused", failure: new SparkFailure("AnalysisError", error.message) });
+    }
+  }
+  const ok = checks.flatMap((_, j) => (results[j]!.kind === "values" ? [j] : []));
+  const fill = (j: number, values: SparkValue[]) => ((results[j] as Extract<SparkfnResult, { kind: "values" }>).values = values);
+  try {
+    const out = await df.select(col(ROW), ...ok.map((j) => checks[j]!.column.alias(`e${j}`))).collect();
+    out.sort((a, b) => (a[ROW] as number) - (b[ROW] as number));
+    for (const j of ok) fill(j, out.map((r) => r[`e${j}`]!));
+    return results;
+  } catch (error) {
+    failureOf(error);
+  }
+  for (const j of ok) {
+    try {
+      fill(j, await collectColumn(df, checks[j]!.column));
+    } catch (error) {
+      failureOf(error);
+      const values: SparkValue[] = [];
+      for (const row of numbered) {
+        try {
+          values.push((await collectColumn(spark.createDataFrame([row], schema), checks[j]!.column))[0]!);
+        } catch (e) {
+          values.push(failureOf(e));
+        }
+      }
+      fill(j, values);
+    }
+  }
+  return results;
+}
+
+/** The distance of x to the next double away from zero. */
+function ulp(x: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  view.setBigUint64(0, view.getBigUint64(0) + 1n);
+  return view.getFloat64(0) - Math.abs(x);
+}
+
+function withinUlps(a: number, b: number, ulps: number): boolean {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || a === 0 || b === 0 || Math.sign(a) !== Math.sign(b)) return false;
+  return Math.abs(a - b) <= ulps * ulp(Math.max(Math.abs(a), Math.abs(b)));
+}
+
+export function sameValue(spark: SparkValue, sparkfn: SparkValue, ulps = 0): boolean {
+  if (spark instanceof SparkFailure || sparkfn instanceof SparkFailure) {
+    return spark instanceof SparkFailure && sparkfn instanceof SparkFailure && spark.errorClass === sparkfn.errorClass;
+  }
+  if (typeof spark === "number" && typeof sparkfn === "number") return Object.is(spark, sparkfn) || (ulps > 0 && withinUlps(spark, sparkfn, ulps));
+  if (Array.isArray(spark) && Array.isArray(sparkfn)) return spark.length === sparkfn.length && spark.every((v, i) => sameValue(v, sparkfn[i], ulps));
+  return spark === sparkfn;
+}
+
+export function show(v: unknown): string {
+  if (typeof v === "number") return Object.is(v, -0) ? "-0.0" : String(v);
+  if (v instanceof SparkFailure || v instanceof SparkLong) return v.toString();
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+  return String(v);
+}
+
+function describe(d: Disagreement): string {
+  const row = d.row ? ` on row (${d.row.map(show).join(", ")})` : "";
+  return `${d.sql}${row} [${d.what}]: Spark ${show(d.spark)}, sparkfn ${show(d.sparkfn)}`;
+}
+
+export class Differential {
+  constructor(
+    private readonly spark: SparkSession,
+    private readonly oracle: SparkOracle,
+  ) {}
+
+  /** Runs every check over the table on both sides and sorts the outcomes. */
+  async run(table: Table, checks: readonly Check[], report: Report = newReport()): Promise<Report> {
+    const fields = parseDdlSchema(table.schema).fields;
+    const [theirs, ours] = await Promise.all([
+      this.oracle.evaluate(fields, table.rows, checks.map((c) => c.sql)),
+      sparkfnResults(this.spark, fields, table.rows, checks),
+    ]);
+    const disagree = (d: Disagreement) => {
+      const known = KNOWN_DIFFERENCES.find((k) => k.explains(d));
+      if (known) report.known.set(known.reason, (report.known.get(known.reason) ?? 0) + 1);
+      else report.unexplained.push(d);
+    };
+    checks.forEach((check, j) => {
+      const spark: SparkResult = theirs[j]!;
+      const sparkfn = ours[j]!;
+      if (spark.kind === "refused" || sparkfn.kind === "refused") {
+        if (spark.kind === sparkfn.kind) report.compared++;
+        else disagree({ sql: check.sql, what: "refused", row: null, spark: spark.kind === "refused" ? spark.failure : spark.type, sparkfn: sparkfn.kind === "refused" ? sparkfn.failure : sparkfn.type });
+        return;
+      }
+      if (spark.type !== sparkfn.type) disagree({ sql: check.sql, what: "type", row: null, spark: spark.type, sparkfn: sparkfn.type });
+      table.rows.forEach((row, i) => {
+        const [a, b] = [spark.values[i]!, sparkfn.values[i]!];
+        if (sameValue(a, b, check.ulps)) {
+          report.compared++;
+          if (!sameValue(a, b)) report.approximate.set(check.sql, (report.approximate.get(check.sql) ?? 0) + 1);
+        } else disagree({ sql: check.sql, what: "value", row, spark: a, sparkfn: b });
+      });
+    });
+    return report;
+  }
+}
+
+export function newReport(): Report {
+  return { compared: 0, approximate: new Map(), known: new Map(), unexplained: [] };
+}
+
+/** Fails with every unexplained disagreement, one a line. */
+export function assertAgreement(report: Report): void {
+  if (report.unexplained.length === 0) return;
+  const lines = report.unexplained.slice(0, 60).map(describe);
+  const more = report.unexplained.length > 60 ? `\n... and ${report.unexplained.length - 60} more` : "";
+  throw new Error(`${report.unexplained.length} disagreement(s) with Spark that test/spark/known-differences.ts does not explain:\n${lines.join("\n")}${more}`);
+}
+
+/** The known differences a run met, one a line (for the log). */
+export function summary(report: Report): string {
+  const approximate = [...report.approximate].map(([sql, n]) => `${sql}: ${n}`).join(", ");
+  return [`${report.compared} agreed${approximate ? ` (within ulps: ${approximate})` : ""}`, ...[...report.known].map(([reason, n]) => `${n} known: ${reason}`)].join("\n");
+}
+
+/**
+ * A test file's differential runner: a local[1] sparkfn session and an oracle connection for
+ * the file; `agree(table, checks)` runs the checks and fails on any unexplained disagreement.
+ */
+export function useDifferential(): { agree(table: Table, checks: readonly Check[]): Promise<Report>; readonly calls: Set<string> } {
+  let session: SparkSession;
+  let oracle: SparkOracle;
+  const calls = new Set<string>();
+  beforeAll(async () => {
+    [session, oracle] = await Promise.all([SparkSession.builder().appName("spark-differential").master("local[1]").getOrCreate(), SparkOracle.connect()]);
+    // Failing rows are part of the checks: the driver need not log each failed task.
+    session.sparkContext.setLogLevel("OFF");
+  });
+  afterAll(async () => {
+    oracle?.close();
+    await session?.stop();
+  });
+  return {
+    calls,
+    async agree(table, checks) {
+      for (const c of checks) if (c.column.expr.kind === "call") calls.add(c.column.expr.fn);
+      const report = await new Differential(session, oracle).run(table, checks);
+      if (process.env.SPARKFN_SPARK_LOG) console.info(summary(report));
+      assertAgreement(report);
+      expect(report.compared).toBeGreaterThan(0);
+      return report;
+    },
+  };
+}

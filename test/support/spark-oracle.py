@@ -1,0 +1,238 @@
+"""
+The Spark oracle of the differential tests (test/spark/): one long-running process holding a
+local SparkSession (local[1], UTC, ANSI on as Spark 4 defaults, no UI), started once per test
+run by test/setup/spark.ts, answering JSON-line requests on a TCP socket on 127.0.0.1.
+
+    python spark-oracle.py            prints "READY <port>" on stdout once Spark is up
+
+Request (one line):  {"schema": [{"name": "x", "type": "double"}, ...],
+                      "rows": [[value, ...], ...], "exprs": ["abs(x)", "round(x, 2)", ...]}
+Response (one line): {"results": [one per expression, in order]}, each either
+    {"error": {"class": ..., "message": ...}}                 the expression does not analyze
+    {"type": "double", "name": "abs(x)", "values": [v, ...]}  Spark's result type and column name,
+                                                              one value per row, in row order
+where a value is JSON, or tagged when JSON cannot hold it: {"$double": "NaN" | "Infinity" |
+"-Infinity" | "-0"}, {"$long": "<digits>"} beyond 2^53, {"$decimal": "<text>"}, {"$date": ...},
+{"$timestamp": ...}, {"$binary": <base64>}, {"$map": [[k, v], ...]}, {"$struct": {...}}, or
+{"$error": {"class": ..., "message": ...}} when Spark failed on that row. Input values may use
+the $double and $long tags. A request Spark cannot take at all answers {"failure": {...}}.
+
+All requests go through one lock: Spark runs one query at a time, whichever test worker asks.
+The process ends when its standard input closes (the test run ended or died).
+"""
+
+import base64
+import datetime
+import decimal
+import json
+import math
+import os
+import socketserver
+import sys
+import threading
+
+from pyspark.sql import SparkSession
+from pyspark.sql import types as T
+from pyspark.sql.functions import col, expr
+
+MAX_EXACT = 2**53
+
+TYPES = {
+    "int": T.IntegerType(),
+    "long": T.LongType(),
+    "double": T.DoubleType(),
+    "string": T.StringType(),
+    "boolean": T.BooleanType(),
+    "date": T.DateType(),
+    "null": T.NullType(),
+}
+
+
+def decode(value, dtype):
+    if isinstance(value, dict):
+        if "$double" in value:
+            return float(value["$double"].replace("Infinity", "inf"))
+        if "$long" in value:
+            return int(value["$long"])
+        raise ValueError(f"unknown tagged input value {value!r}")
+    if value is None:
+        return None
+    if isinstance(dtype, T.DateType):
+        return datetime.date.fromisoformat(value)
+    if isinstance(dtype, T.DoubleType):
+        return float(value)
+    return value
+
+
+def encode(value):
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= MAX_EXACT else {"$long": str(value)}
+    if isinstance(value, float):
+        if math.isnan(value):
+            return {"$double": "NaN"}
+        if math.isinf(value):
+            return {"$double": "Infinity" if value > 0 else "-Infinity"}
+        if value == 0 and math.copysign(1.0, value) < 0:
+            return {"$double": "-0"}
+        return value
+    if isinstance(value, decimal.Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime.datetime):
+        return {"$timestamp": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (bytes, bytearray)):
+        return {"$binary": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, T.Row):
+        return {"$struct": {k: encode(v) for k, v in value.asDict().items()}}
+    if isinstance(value, dict):
+        return {"$map": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    return {"$unknown": repr(value)}
+
+
+def error_of(exc):
+    """Spark's error condition (class) and message; a Python-side failure has class PYTHON."""
+    condition = None
+    for getter in ("getCondition", "getErrorClass"):
+        if hasattr(exc, getter):
+            try:
+                condition = getattr(exc, getter)()
+            except Exception:  # noqa: BLE001 - older errors have no condition
+                condition = None
+            if condition:
+                break
+    message = str(exc).split("\n\nJVM stacktrace:")[0].strip()
+    return {"class": condition or type(exc).__name__, "message": message[:2000]}
+
+
+class Oracle:
+    def __init__(self):
+        self.spark = (
+            SparkSession.builder.master("local[1]")
+            .appName("sparkfn-oracle")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.ansi.enabled", "true")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.default.parallelism", "1")
+            .config("spark.driver.memory", "1g")
+            .config("spark.sql.pyspark.jvmStacktrace.enabled", "false")
+            # Small queries: adaptive execution only adds planning time.
+            .config("spark.sql.adaptive.enabled", "false")
+            # Each expression answers as if queried alone: a batch must not share work between
+            # expressions Spark deems equal (it canonicalizes greatest(a, b) as greatest(b, a),
+            # which differ on -0.0 and 0.0).
+            .config("spark.sql.subexpressionElimination.enabled", "false")
+            # Evaluate projections in generated code over rows, as on real data, not folded into
+            # the local relation by the optimizer's interpreter.
+            .config("spark.sql.optimizer.excludedRules", "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.lock = threading.Lock()
+
+    def frame(self, schema, rows):
+        fields = [T.StructField("__row", T.IntegerType(), False)]
+        for f in schema:
+            if f["type"] not in TYPES:
+                raise ValueError(f"unknown column type {f['type']!r} (known: {', '.join(TYPES)})")
+            fields.append(T.StructField(f["name"], TYPES[f["type"]], True))
+        struct = T.StructType(fields)
+        data = [[i] + [decode(v, fields[c + 1].dataType) for c, v in enumerate(row)] for i, row in enumerate(rows)]
+        return self.spark.createDataFrame(data, struct)
+
+    def evaluate(self, request):
+        df = self.frame(request["schema"], request["rows"])
+        n = len(request["rows"])
+        results = [None] * len(request["exprs"])
+        ok = []
+        for j, text in enumerate(request["exprs"]):
+            try:
+                typed = df.selectExpr(text)
+                field = typed.schema.fields[0]
+                results[j] = {"type": field.dataType.simpleString(), "name": field.name}
+                ok.append(j)
+            except Exception as exc:  # noqa: BLE001 - reported per expression
+                results[j] = {"error": error_of(exc)}
+        if ok:
+            self.solve(df, [(j, request["exprs"][j]) for j in ok], n, results)
+        return results
+
+    def solve(self, df, exprs, n, results):
+        """Values of expressions in one query; when it fails, halves of them until each failing
+        expression is alone, then halves of its rows (few queries: a failed one costs most)."""
+        try:
+            rows = df.selectExpr("__row", *[f"{text} AS `e{k}`" for k, (_, text) in enumerate(exprs)]).collect()
+            rows.sort(key=lambda r: r[0])
+            for k, (j, _) in enumerate(exprs):
+                results[j]["values"] = [encode(r[k + 1]) for r in rows]
+            return
+        except Exception as exc:  # noqa: BLE001 - some expression fails on some row: find which
+            failure = exc
+        if len(exprs) > 1:
+            half = len(exprs) // 2
+            self.solve(df, exprs[:half], n, results)
+            self.solve(df, exprs[half:], n, results)
+            return
+        j, text = exprs[0]
+        values = [None] * n
+        if n == 1:
+            values[0] = {"$error": error_of(failure)}
+        else:
+            self.bisect(df, text, list(range(n // 2)), values)
+            self.bisect(df, text, list(range(n // 2, n)), values)
+        results[j]["values"] = values
+
+    def bisect(self, df, text, ids, values):
+        """Values of one failing expression: halves of the rows until each error is on its own row."""
+        try:
+            for r in df.where(col("__row").isin(ids)).select("__row", expr(text)).collect():
+                values[r[0]] = encode(r[1])
+            return
+        except Exception as exc:  # noqa: BLE001
+            if len(ids) == 1:
+                values[ids[0]] = {"$error": error_of(exc)}
+                return
+        half = len(ids) // 2
+        self.bisect(df, text, ids[:half], values)
+        self.bisect(df, text, ids[half:], values)
+
+    def answer(self, line):
+        request = json.loads(line)
+        with self.lock:
+            return {"results": self.evaluate(request)}
+
+
+def serve(oracle):
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            for line in self.rfile:
+                if not line.strip():
+                    continue
+                try:
+                    response = oracle.answer(line)
+                except Exception as exc:  # noqa: BLE001 - a bad request must not end the oracle
+                    response = {"failure": error_of(exc)}
+                self.wfile.write((json.dumps(response, allow_nan=False) + "\n").encode("utf-8"))
+                self.wfile.flush()
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    server = Server(("127.0.0.1", int(os.environ.get("SPARK_ORACLE_PORT", "0"))), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"READY {server.server_address[1]}", flush=True)
+    # Runs until the parent closes stdin (or dies).
+    for _ in sys.stdin:
+        pass
+    server.shutdown()
+    oracle.spark.stop()
+
+
+if __name__ == "__main__":
+    serve(Oracle())

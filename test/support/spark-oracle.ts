@@ -1,0 +1,152 @@
+/**
+ * Client of the Spark oracle (test/support/spark-oracle.py, started once per run by
+ * test/setup/spark.ts): sends a table and Spark SQL expressions, gets Spark's result type,
+ * column name and value per row, or Spark's error. Values come back as sparkfn holds them
+ * (numbers, strings, booleans, dates as "YYYY-MM-DD", null); what JSON cannot carry is tagged
+ * on the wire and decoded here (NaN, ±Infinity, -0.0, longs beyond 2^53, errors).
+ */
+import { connect, type Socket } from "node:net";
+import { inject } from "vitest";
+import type { Field, Value } from "../../shared/plan/types.ts";
+
+/** Spark refused an expression or failed on a row: its error condition (class) and message. */
+export class SparkFailure {
+  constructor(
+    readonly errorClass: string,
+    readonly message: string,
+  ) {}
+  toString(): string {
+    return `error ${this.errorClass}: ${this.message.split("\n")[0]}`;
+  }
+}
+
+/** A long beyond ±(2^53 − 1), exact; sparkfn's longs are doubles (shared/batch/vector.ts). */
+export class SparkLong {
+  constructor(readonly digits: string) {}
+  /** The double nearest to the value, as sparkfn would hold it. */
+  get nearest(): number {
+    return Number(this.digits);
+  }
+  toString(): string {
+    return `${this.digits}L`;
+  }
+}
+
+/** A value of a type sparkfn has not yet (decimal, timestamp, binary, map, struct), as tagged. */
+export class SparkOther {
+  constructor(
+    readonly tag: string,
+    readonly value: unknown,
+  ) {}
+  toString(): string {
+    return `${this.tag}:${JSON.stringify(this.value)}`;
+  }
+}
+
+export type SparkValue = Value | SparkLong | SparkFailure | SparkOther | readonly SparkValue[];
+
+export type SparkResult =
+  /** The expression does not analyze (unknown function, wrong argument types...). */
+  | { readonly kind: "refused"; readonly failure: SparkFailure }
+  /** Spark's result type (its simpleString: int, bigint, double...), column name, and a value per row. */
+  | { readonly kind: "values"; readonly type: string; readonly name: string; readonly values: readonly SparkValue[] };
+
+const DOUBLES: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
+
+/** A row value on the wire: numbers JSON cannot hold exactly are tagged. */
+function encode(v: Value, type: Field["type"]): unknown {
+  if (typeof v !== "number") return v;
+  if (!Number.isFinite(v) || Object.is(v, -0)) return { $double: Object.is(v, -0) ? "-0" : String(v) };
+  if (type === "long" && !Number.isSafeInteger(v)) return { $long: BigInt(v).toString() };
+  return v;
+}
+
+function decode(v: unknown): SparkValue {
+  if (v === null || typeof v !== "object") return v as Value;
+  if (Array.isArray(v)) return v.map(decode);
+  const [tag, inner] = Object.entries(v as Record<string, unknown>)[0] ?? ["$unknown", v];
+  switch (tag) {
+    case "$double":
+      return DOUBLES[inner as string] ?? NaN;
+    case "$long":
+      return new SparkLong(inner as string);
+    case "$date":
+      return inner as string;
+    case "$error": {
+      const e = inner as { class: string; message: string };
+      return new SparkFailure(e.class, e.message);
+    }
+    default:
+      return new SparkOther(tag, inner);
+  }
+}
+
+interface WireResult {
+  readonly error?: { class: string; message: string };
+  readonly type?: string;
+  readonly name?: string;
+  readonly values?: unknown[];
+}
+
+export class SparkOracle {
+  private buffer = "";
+  private readonly waiting: ((line: string) => void)[] = [];
+  private failure: Error | undefined;
+
+  private constructor(private readonly socket: Socket) {
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      this.buffer += chunk;
+      for (let nl = this.buffer.indexOf("\n"); nl >= 0; nl = this.buffer.indexOf("\n")) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+    socket.on("error", (error) => {
+      this.failure = error;
+    });
+  }
+
+  /** Connects to the run's oracle (the `spark` project's global setup provides its port). */
+  static async connect(): Promise<SparkOracle> {
+    const { port } = inject("sparkOracle");
+    const socket = connect({ host: "127.0.0.1", port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("error", (error) => reject(new Error(`Cannot reach the Spark oracle on 127.0.0.1:${port} (started by test/setup/spark.ts; see test/.spark/oracle.log): ${error.message}`)));
+    });
+    return new SparkOracle(socket);
+  }
+
+  private request(body: unknown): Promise<Record<string, unknown>> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push((line) => {
+        const answer = JSON.parse(line) as Record<string, unknown>;
+        const failure = answer.failure as { class: string; message: string } | undefined;
+        if (failure) reject(new Error(`The Spark oracle could not answer: ${failure.class}: ${failure.message}`));
+        else resolve(answer);
+      });
+      this.socket.write(`${JSON.stringify(body)}\n`);
+    });
+  }
+
+  /** Spark's answer for each SQL expression over the rows (columns named and typed by `fields`). */
+  async evaluate(fields: readonly Field[], rows: readonly (readonly Value[])[], exprs: readonly string[]): Promise<SparkResult[]> {
+    const answer = await this.request({
+      schema: fields.map((f) => ({ name: f.name, type: f.type })),
+      rows: rows.map((r) => r.map((v, c) => encode(v, fields[c]!.type))),
+      exprs,
+    });
+    return (answer.results as WireResult[]).map((r): SparkResult =>
+      r.error
+        ? { kind: "refused", failure: new SparkFailure(r.error.class, r.error.message) }
+        : { kind: "values", type: r.type!, name: r.name!, values: r.values!.map(decode) },
+    );
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
