@@ -20,8 +20,15 @@ export type { JobContext, JobRegistry } from "./batch/message.ts";
 export type { SparkfnEvent, EventListener } from "./monitoring/events.ts";
 export * from "./api/functions.ts";
 export { RuntimeConfig, parseSize } from "./config.ts";
-export { connectLambda, type ConnectOptions, type LambdaConnection } from "./connect.ts";
-export { discoverDeployment, type Deployment, type DiscoverOptions } from "./deployment.ts";
+export type { ConnectOptions, LambdaConnection } from "./connect.ts";
+export type { Deployment, DiscoverOptions } from "./deployment.ts";
+// These two load the AWS SDK, so only when called: importing sparkfn for local jobs keeps it out of memory.
+export async function connectLambda(options?: import("./connect.ts").ConnectOptions): Promise<import("./connect.ts").LambdaConnection> {
+  return (await import("./connect.ts")).connectLambda(options);
+}
+export async function discoverDeployment(options?: import("./deployment.ts").DiscoverOptions): Promise<import("./deployment.ts").Deployment> {
+  return (await import("./deployment.ts")).discoverDeployment(options);
+}
 export { DeploymentNotFoundError, JobCancelledError, TaskFailedError } from "./errors.ts";
 export { AnalysisError } from "../shared/plan/resolve.ts";
 export { SparkfnError, UserError, BadInputError, TransientError, InternalError, IllegalArgumentError, type ErrorCategory } from "../shared/errors.ts";

@@ -28,7 +28,6 @@ import type { FunctionRuntime } from "../shared/functions/compile.ts";
 import type { AccumulatorKind } from "../shared/plan/function.ts";
 import { getHeapStatistics } from "node:v8";
 import { isS3Uri } from "../shared/storage/object-store.ts";
-import { S3ObjectStore } from "../shared/storage/s3-store.ts";
 import { RoutingObjectStore } from "../shared/storage/routing-store.ts";
 import { EVENT_LOG_VERSION, type EventBody, type EventListener, type SparkfnEvent } from "./monitoring/events.ts";
 import { SPARKFN_VERSION } from "./version.ts";
@@ -42,7 +41,6 @@ import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratch
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
 import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
-import { connectLambda } from "./connect.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
 import { analyze } from "./planner/analyzer.ts";
@@ -98,7 +96,7 @@ export class SparkSession implements QueryExecution {
     openSessions.add(this);
     if (conf.get("spark.eventLog.enabled", "false") === "true") {
       const dir = conf.get("spark.eventLog.dir", "/tmp/spark-events")!;
-      this.eventLog = new EventLog(dir, appId, () => (isS3Uri(backend.scratch) ? backend.store : new S3ObjectStore()));
+      this.eventLog = new EventLog(dir, appId, () => (isS3Uri(backend.scratch) ? backend.store : new RoutingObjectStore()));
       this.listeners.push(this.eventLog);
     }
     if (showConsoleProgress(conf)) this.listeners.push(new ConsoleProgress());
@@ -264,6 +262,8 @@ export class SparkSession implements QueryExecution {
         },
       };
     } else {
+      // The AWS SDK is loaded for the lambda master only: a local session never needs it in memory.
+      const { connectLambda } = await import("./connect.ts");
       const connection = await connectLambda({
         ...(conf.get("sparkfn.stackName") ? { stackName: conf.get("sparkfn.stackName")! } : {}),
         maxConcurrency: conf.getInt("spark.dynamicAllocation.maxExecutors", 100),

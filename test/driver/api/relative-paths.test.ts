@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SparkSession } from "../../../driver/index.ts";
+import { col, SparkSession } from "../../../driver/index.ts";
 import { absoluteLocation } from "../../../shared/storage/local-store.ts";
 
 describe("relative local paths", () => {
@@ -46,4 +46,28 @@ describe("relative local paths", () => {
     expect(await spark.read.text("a/.data/region").count()).toBe(2);
     expect(await spark.read.text("plain/region/*").count()).toBe(1);
   });
+
+  for (const format of ["csv", "json", "parquet"] as const) {
+    for (const partitioned of [false, true]) {
+      it(`writes ${format}${partitioned ? " partitioned by a column" : ""} to a relative path, reads it back with the same rows, and a second overwrite replaces it`, async () => {
+        // Rows computed here: id 0..19, k = id % 3, name = "n" + id.
+        const expected = Array.from({ length: 20 }, (_, id) => ({ id, k: id % 3, name: `n${id}` }));
+        const df = spark.createDataFrame(expected.map((r) => [r.id, r.k, r.name]), "id INT, k INT, name STRING");
+        const where = `out/${format}-${partitioned ? "by-k" : "flat"}`;
+        const write = (frame: typeof df) => {
+          const writer = frame.write.mode("overwrite").option("header", "true");
+          return partitioned ? writer.partitionBy("k")[format](where) : writer[format](where);
+        };
+        await write(df);
+        const read = () => (format === "csv" ? spark.read.option("header", "true").schema("id INT, k INT, name STRING").csv(where) : spark.read[format](where));
+        const rows = (await read().collect()).map((r) => ({ id: Number(r.id), k: Number(r.k), name: String(r.name) }));
+        expect(rows.sort((a, b) => a.id - b.id)).toEqual(expected);
+        // The committed output holds its _SUCCESS manifest at the relative path's absolute place.
+        expect((await import("node:fs")).existsSync(path.join(dir, where, "_SUCCESS"))).toBe(true);
+        // Overwrite again with fewer rows: the read-back sees only the new ones.
+        await write(df.filter(col("id").lt(5)));
+        expect((await read().count())).toBe(5);
+      });
+    }
+  }
 });
