@@ -39,6 +39,8 @@ async function hangingDeployment(): Promise<FakeAws & { invocations: () => numbe
   closers.push(server.close);
   for (const [k, v] of Object.entries(FAKE_CREDENTIALS)) vi.stubEnv(k, v);
   vi.stubEnv("AWS_ENDPOINT_URL", server.url);
+  // Per-service endpoints too: in a full \`npm test\` the emulator project's setup exports its own (AWS_ENDPOINT_URL_S3).
+  for (const key of Object.keys(process.env).filter((k) => k.startsWith("AWS_ENDPOINT_URL_"))) vi.stubEnv(key, server.url);
   vi.stubEnv("SPARKFN_BUCKET", "bucket");
   vi.stubEnv("SPARKFN_EXECUTOR_FUNCTION", FUNCTION);
   const invocations = () => server.requests.filter((r) => r.url.includes("/invocations")).length;
@@ -67,7 +69,8 @@ describe("lambda master on a dropped connection", () => {
         () => "finished",
         (error: unknown) => error,
       );
-    for (let i = 0; i < 500 && server.invocations() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    // Setup, not the property under test: wait (generously: the S3 client loads on first use, slowly on a busy machine) until both tasks hang.
+    for (let i = 0; i < 3000 && server.invocations() < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(server.invocations()).toBe(2);
     const began = performance.now();
     await spark.stop();
@@ -77,5 +80,5 @@ describe("lambda master on a dropped connection", () => {
     expect((outcome as Error).name).toBe("JobCancelledError");
     // The abandoned attempts were not retried.
     expect(server.invocations()).toBe(2);
-  }, 20_000);
+  }, 60_000);
 });
