@@ -289,27 +289,6 @@ export class SplitLines {
   }
 }
 
-export interface SplitText {
-  readonly text: string;
-  /** 1-based line number of the text's first line when known (the split starts the file). */
-  readonly firstLine: number | undefined;
-  /** Byte offset in the file where the text starts. */
-  readonly offset: number;
-}
-
-/** The whole text of a split's lines (for small inputs: readers stream the blocks instead). */
-export async function readSplitText(store: ObjectStore, file: FileSplit, options: SplitReadOptions = {}): Promise<SplitText> {
-  const lines = new SplitLines(store, file, options);
-  const parts: Uint8Array[] = [];
-  let offset: number | undefined;
-  for (let block = await lines.next(); block !== null; block = await lines.next()) {
-    offset ??= block.offset;
-    parts.push(block.appendedLineFeed ? block.bytes.subarray(0, block.bytes.byteLength - 1) : block.bytes);
-  }
-  const text = decodeUtf8(Buffer.concat(parts), file.uri, true);
-  return { text, firstLine: lines.startsFile ? 1 : undefined, offset: offset ?? 0 };
-}
-
 /** Where a record is, for error messages: `file:line` when the line is known, else its byte offset. */
 export function recordLocation(uri: string, line: number | undefined, byteOffset: number): string {
   if (line !== undefined) return `${uri}:${line}`;

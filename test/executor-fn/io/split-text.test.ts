@@ -2,9 +2,23 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSplitText } from "../../../executor-fn/io/split-text.ts";
+import { decodeUtf8, SplitLines, type FileSplit } from "../../../executor-fn/io/split-text.ts";
+import type { ObjectStore } from "../../../shared/storage/object-store.ts";
 import { seededRandom } from "../../../shared/random.ts";
 import { LocalObjectStore } from "../../../shared/storage/local-store.ts";
+
+/** The whole text of a split's lines, from the blocks SplitLines hands out (readers stream them instead). */
+async function readSplitText(store: ObjectStore, file: FileSplit): Promise<{ text: string; firstLine: number | undefined; offset: number }> {
+  const lines = new SplitLines(store, file);
+  const parts: Uint8Array[] = [];
+  let offset: number | undefined;
+  for (let block = await lines.next(); block !== null; block = await lines.next()) {
+    offset ??= block.offset;
+    parts.push(block.appendedLineFeed ? block.bytes.subarray(0, block.bytes.byteLength - 1) : block.bytes);
+  }
+  const text = decodeUtf8(Buffer.concat(parts), file.uri, true);
+  return { text, firstLine: lines.startsFile ? 1 : undefined, offset: offset ?? 0 };
+}
 
 let dir: string;
 beforeAll(async () => {
