@@ -110,6 +110,49 @@ export const sinh = unaryMath("sinh");
 export const cosh = unaryMath("cosh");
 export const tanh = unaryMath("tanh");
 
+// ---- strings (Spark's semantics, counting code points: shared/plan/functions/strings.ts) ----
+
+/** An int is a literal (a position, length or count), a string names a column. */
+const intOrColumn = (c: ColumnOrName | number) => (typeof c === "number" ? literal(c) : asColumn(c).expr);
+const unaryString = (name: ScalarFn) => (c: ColumnOrName) => fn(name, asColumn(c).expr);
+
+/** Pads on the left with `pad` (repeated) to `len` characters; a longer string is cut to `len`. */
+export const lpad = (c: ColumnOrName, len: number, pad: string) => fn("lpad", asColumn(c).expr, literal(len), literal(pad));
+/** Pads on the right with `pad` (repeated) to `len` characters; a longer string is cut to `len`. */
+export const rpad = (c: ColumnOrName, len: number, pad: string) => fn("rpad", asColumn(c).expr, literal(len), literal(pad));
+/** Removes leading spaces (U+0020 only). */
+export const ltrim = unaryString("ltrim");
+/** Removes trailing spaces (U+0020 only). */
+export const rtrim = unaryString("rtrim");
+/** The 1-based position of the first `substr` in the string, 0 if absent. */
+export const instr = (str: ColumnOrName, substr: string) => fn("instr", asColumn(str).expr, literal(substr));
+/** The 1-based position of the first `substr` at or after position `pos` (an int, or a column of them), 0 if absent, if pos < 1 or if pos is null. */
+export const locate = (substr: string, str: ColumnOrName, pos: ColumnOrName | number = 1) => fn("locate", literal(substr), asColumn(str).expr, intOrColumn(pos));
+/** The characters in reverse order. */
+export const reverse = unaryString("reverse");
+/** The string `n` times ("" for n <= 0). */
+export const repeat = (c: ColumnOrName, n: ColumnOrName | number) => fn("repeat", asColumn(c).expr, intOrColumn(n));
+/** Lower case with the first letter of each space-separated word in upper (title) case. */
+export const initcap = unaryString("initcap");
+/** The first `len` characters ("" for len <= 0). */
+export const left = (str: ColumnOrName, len: ColumnOrName | number) => fn("left", asColumn(str).expr, intOrColumn(len));
+/** The last `len` characters ("" for len <= 0). */
+export const right = (str: ColumnOrName, len: ColumnOrName | number) => fn("right", asColumn(str).expr, intOrColumn(len));
+/** The code point of the first character, 0 for "". */
+export const ascii = unaryString("ascii");
+/** Replaces each character of `matching` by the one at the same place in `replace` (deletes it when `replace` is shorter). */
+export const translate = (c: ColumnOrName, matching: string, replace: string) => fn("translate", asColumn(c).expr, literal(matching), literal(replace));
+/** The part before the `count`-th `delim` (count > 0), or after the `count`-th from the end (count < 0). */
+export const substring_index = (c: ColumnOrName, delim: string, count: number) => fn("substring_index", asColumn(c).expr, literal(delim), literal(count));
+/** Replaces `len` characters (default: the length of `replace`) from 1-based position `pos` with `replace`. */
+export const overlay = (src: ColumnOrName, replace: ColumnOrName, pos: ColumnOrName | number, len: ColumnOrName | number = -1) =>
+  fn("overlay", asColumn(src).expr, asColumn(replace).expr, intOrColumn(pos), intOrColumn(len));
+/** The edit distance between two strings; with `threshold`, -1 when the distance is above it. */
+export const levenshtein = (l: ColumnOrName, r: ColumnOrName, threshold?: number) =>
+  threshold === undefined ? fn("levenshtein", asColumn(l).expr, asColumn(r).expr) : fn("levenshtein", asColumn(l).expr, asColumn(r).expr, literal(threshold));
+/** The four-character Soundex code of the string. */
+export const soundex = unaryString("soundex");
+
 // ---- comparison and null handling ----
 
 /** The largest value, skipping nulls (null only when all are); NaN is above every number. */

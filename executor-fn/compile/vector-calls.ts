@@ -8,6 +8,7 @@
  */
 import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
+import { isStringFn, STRING_FUNCTIONS, type StringKernel } from "../../shared/plan/functions/strings.ts";
 import { isNumeric, type DataType } from "../../shared/plan/types.ts";
 
 /** A node's result: its value variable and null variable. */
@@ -36,7 +37,7 @@ export interface CallEmitter {
   fresh(): Slot;
   line(code: string): void;
   /** Registers a kernel; generated code calls it as `K[index](...)`. */
-  kernel(kernel: Kernel): number;
+  kernel(kernel: Kernel | StringKernel): number;
   type(expr: Expr): DataType;
 }
 
@@ -61,6 +62,18 @@ function mathCall(expr: Call, c: CallEmitter): Slot {
   return s;
 }
 
+/** A string function: its kernel on the raw values, null for a null argument unless the kernel takes nulls. */
+function stringCall(expr: Call, c: CallEmitter): Slot {
+  const def = STRING_FUNCTIONS[expr.fn as keyof typeof STRING_FUNCTIONS];
+  const k = c.kernel(def.kernel);
+  const args = expr.args.map((a) => c.emit(a));
+  const s = c.fresh();
+  const call = `K[${k}](${args.map((a) => `(${a.n} ? null : ${a.t})`).join(", ")})`;
+  const anyNull = args.map((a) => a.n).join(" || ");
+  c.line(`${s.t} = ${"takesNulls" in def ? call : `${anyNull} ? null : ${call}`}; ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
 /** The first non-null value (any type: slots hold raw values of every type). */
 function firstNonNull(args: readonly Slot[], c: CallEmitter): Slot {
   const s = c.fresh();
@@ -72,6 +85,7 @@ function firstNonNull(args: readonly Slot[], c: CallEmitter): Slot {
 
 export function emitCall(expr: Call, c: CallEmitter): Slot | undefined {
   if (isMathFn(expr.fn)) return mathCall(expr, c);
+  if (isStringFn(expr.fn)) return stringCall(expr, c);
   switch (expr.fn) {
     case "coalesce":
     case "nvl":

@@ -26,6 +26,7 @@ import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
 import { BINARY, CALLS, TYPES, UNARY, type CompileContext } from "./expression.ts";
 import { emitCall, NUMERIC_COMPARISON, type CallEmitter, type Slot } from "./vector-calls.ts";
 import type { Kernel } from "../../shared/plan/functions/math.ts";
+import type { StringKernel } from "../../shared/plan/functions/strings.ts";
 
 
 /** Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor is not 0). */
@@ -59,8 +60,8 @@ interface Emitter {
   readonly columns: Set<number>;
   readonly randoms: number[];
   readonly udfs: number[];
-  /** Math kernels the generated code calls as K[i]. */
-  readonly kernels: Kernel[];
+  /** Math and string kernels the generated code calls as K[i]. */
+  readonly kernels: (Kernel | StringKernel)[];
   next: number;
   /** Per emission, the rand()/udf() nodes met so far (matches the shared state's order). */
   randSeen: number;
@@ -327,7 +328,7 @@ function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonl
 }
 
 /** Runs generated source with its helpers: $ the runtime, R rand() generators, U UDFs, S string order, K math kernels. */
-function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, kernels: readonly Kernel[]): F {
+function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, kernels: readonly (Kernel | StringKernel)[]): F {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source is built only from validated nodes (see above)
   return new Function("$", "R", "U", "S", "K", source)(RUNTIME, state.randoms, state.udfs, compareStrings, kernels) as F;
 }

@@ -6,6 +6,7 @@ import { exprName, type Expr } from "./expr.ts";
 import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
+import { isStringFn, STRING_FUNCTIONS, type StringFn } from "./functions/strings.ts";
 import type { TaskErrorType } from "../task.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
@@ -62,10 +63,25 @@ function typeOfMath(expr: Extract<Expr, { kind: "call" }>, fn: MathFn, args: rea
   return { type: mathResultType(fn, args.slice(0, numbers).map((a) => a.type)), nullable: partial || args.some((a) => a.nullable) };
 }
 
+/** A string function's arguments are strings and ints (positions, lengths, counts), as Spark's; no implicit casts yet. */
+function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args: readonly Typed[]): Typed {
+  const def = STRING_FUNCTIONS[fn];
+  args.forEach((a, i) => {
+    const want = def.args[i]!;
+    if (a.type !== want && a.type !== "null") {
+      const how = want === "int" ? "Use cast(\"int\") or a whole-number literal." : "Use cast(\"string\") to convert it.";
+      throw new AnalysisError(`${fn}(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, expected ${want === "int" ? "an int" : "a string"}. ${how}`);
+    }
+  });
+  // locate gives 0 (not null) for a NULL position, but null for a null string.
+  return { type: def.result, nullable: args.some((a) => a.nullable) };
+}
+
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
   if (isMathFn(expr.fn)) return typeOfMath(expr, expr.fn, args);
+  if (isStringFn(expr.fn)) return typeOfString(expr, expr.fn, args);
   switch (expr.fn) {
     case "upper":
     case "lower":

@@ -1,0 +1,137 @@
+/**
+ * The string functions (shared/plan/functions/strings.ts) against real Spark 4: nulls, "",
+ * spaces, accented letters (precomposed and combining), emoji (two UTF-16 units, one code
+ * point for Spark), title-case digraphs, long strings, and zero, negative and large
+ * positions, lengths and counts; see test/support/spark-differential.ts for what "agree"
+ * means (here: identical values and types).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  ascii, initcap, instr, left, levenshtein, lit, locate, lpad, ltrim, overlay, repeat, reverse, right, rpad, rtrim, soundex, substring_index, translate,
+  type Column,
+} from "sparkfn";
+import { STRING_FUNCTIONS } from "../../../shared/plan/functions/strings.ts";
+import { useDifferential, type Check } from "../../support/spark-differential.ts";
+
+const LONG = `${"abc.".repeat(300)}😀é`;
+const STRINGS = [
+  null, "", " ", "a", "héllo", "😀x", "x😀", "a😀b😀c", "  padded  ", "Hello World", "hello   world  foo", "ß straße", "ǆemal ǉubljana Ǳ", "ÉCOLE été",
+  "e\u0301te\u0301", "x\ty", "abcabcabc", "aaa", "a.b.c.d", "www.apache.org", "Robert", "Rupert", "Tymczak", "Pfister", "Ashcraft", "1abc", "o'Neil mc-donald",
+  "ÿ is ﬀ", "ǰ ŉ ᾳ ﬁ և ა ᾈ ǅ ᾀx ﬃ", "\ue000\u{1f600}\u{10ffff}", LONG,
+];
+const COUNTS = [null, 0, 1, 2, 5, -1, -3, 40];
+
+/** Every string with a count, and a second string from further down the list. */
+const ROWS = STRINGS.flatMap((s, i) => COUNTS.map((n, j) => [s, STRINGS[(i + j * 7 + 3) % STRINGS.length]!, n]));
+const TABLE = { schema: "s STRING, t STRING, n INT", rows: ROWS };
+const check = (sql: string, column: Column): Check => ({ sql, column });
+
+describe("string functions agree with Spark", () => {
+  const spark = useDifferential();
+
+  it("lpad and rpad: repeated and cut pads, zero and negative lengths, empty pads, emoji in the string and the pad", async () => {
+    const pads = [[5, "xy"], [0, "*"], [-2, "*"], [8, ""], [7, "😀é"], [1, "ab"], [3, " "]] as const;
+    await spark.agree(TABLE, [
+      ...pads.map(([len, p]) => check(`lpad(s, ${len}, '${p}')`, lpad("s", len, p))),
+      ...pads.map(([len, p]) => check(`rpad(s, ${len}, '${p}')`, rpad("s", len, p))),
+    ]);
+  });
+
+  it("ltrim and rtrim remove spaces only", async () => {
+    await spark.agree(TABLE, [check("ltrim(s)", ltrim("s")), check("rtrim(s)", rtrim("s"))]);
+  });
+
+  it("instr and locate: 1-based code point positions, empty needles, start positions below 1 and past the end", async () => {
+    await spark.agree(TABLE, [
+      ...["l", "", "😀", "x", "é", "c", "a😀"].map((v) => check(`instr(s, '${v}')`, instr("s", v))),
+      check("locate('l', s)", locate("l", "s")),
+      // A null position gives 0, not null (Spark's StringLocate).
+      check("locate('l', s, n)", locate("l", "s", "n")),
+      check("locate('', s, n)", locate("", "s", "n")),
+      ...[
+        ["l", 3], ["", 5], ["", 0], ["x", 0], ["x", -1], ["b", 2], ["😀", 2], ["c", 4], ["a", 100],
+      ].map(([v, p]) => check(`locate('${v}', s, ${p})`, locate(v as string, "s", p as number))),
+    ]);
+  });
+
+  it("reverse, initcap, ascii, soundex", async () => {
+    await spark.agree(TABLE, [check("reverse(s)", reverse("s")), check("initcap(s)", initcap("s")), check("ascii(s)", ascii("s")), check("soundex(s)", soundex("s"))]);
+  });
+
+  it("repeat, left and right over counts from a column and literals", async () => {
+    await spark.agree(TABLE, [
+      check("repeat(s, n)", repeat("s", "n")),
+      check("repeat(s, 3)", repeat("s", 3)),
+      check("left(s, n)", left("s", "n")),
+      check("right(s, n)", right("s", "n")),
+      check("left(s, 2)", left("s", 2)),
+      check("right(s, 2)", right("s", 2)),
+    ]);
+  });
+
+  it("translate: deletions, duplicate matches, emoji", async () => {
+    await spark.agree(TABLE, [
+      check("translate(s, 'lé😀', 'L')", translate("s", "lé😀", "L")),
+      check("translate(s, 'abc', 'xyz')", translate("s", "abc", "xyz")),
+      check("translate(s, 'aa', 'xy')", translate("s", "aa", "xy")),
+      check("translate(s, '', 'x')", translate("s", "", "x")),
+      check("translate(s, ' ', '😀')", translate("s", " ", "😀")),
+    ]);
+  });
+
+  it("substring_index: counts from the left and the right, overlapping delimiters, empty delimiters, zero", async () => {
+    const cases = [[".", 2], [".", -2], ["a", 1], ["aa", -1], ["aa", 1], ["😀", 1], ["😀", -1], ["", 1], [".", 0], ["l", 100], ["l", -100], ["c", -2]] as const;
+    await spark.agree(TABLE, cases.map(([d, n]) => check(`substring_index(s, '${d}', ${n})`, substring_index("s", d, n))));
+  });
+
+  it("overlay: positions and lengths from columns and literals, zero and negative", async () => {
+    await spark.agree(TABLE, [
+      check("overlay(s, t, n)", overlay("s", "t", "n")),
+      check("overlay(s, t, n, 2)", overlay("s", "t", "n", 2)),
+      check("overlay(s, t, 2, n)", overlay("s", "t", 2, "n")),
+      check("overlay(s, 'XY', 2)", overlay("s", lit("XY"), 2)),
+      check("overlay(s, 'XY', 2, 0)", overlay("s", lit("XY"), 2, 0)),
+      check("overlay(s, '😀', -1)", overlay("s", lit("😀"), -1)),
+      check("overlay(s, 'XY', 0, 1)", overlay("s", lit("XY"), 0, 1)),
+    ]);
+  });
+
+  it("levenshtein: code points, with and without thresholds", async () => {
+    await spark.agree(TABLE, [
+      check("levenshtein(s, t)", levenshtein("s", "t")),
+      check("levenshtein(s, 'hello')", levenshtein("s", lit("hello"))),
+      check("levenshtein(s, t, 2)", levenshtein("s", "t", 2)),
+      check("levenshtein(s, t, 0)", levenshtein("s", "t", 0)),
+      check("levenshtein(s, t, -1)", levenshtein("s", "t", -1)),
+      check("levenshtein(s, '😀x', 1)", levenshtein("s", lit("😀x"), 1)),
+    ]);
+  });
+
+  it("null in, null out: NULL literals in every place", async () => {
+    await spark.agree(TABLE, [
+      check("lpad(NULL, 3, 'x')", lpad(lit(null), 3, "x")),
+      check("levenshtein(s, NULL)", levenshtein("s", lit(null))),
+      check("overlay(s, NULL, 1)", overlay("s", lit(null), 1)),
+      check("repeat(s, NULL)", repeat("s", lit(null))),
+      check("left(NULL, n)", left(lit(null), "n")),
+      check("reverse(NULL)", reverse(lit(null))),
+    ]);
+  });
+
+  it("refuses what Spark refuses", async () => {
+    await spark.agree({ schema: "s STRING, b BOOLEAN, dt DATE, n INT", rows: [["x", true, "2024-02-29", 3]] }, [
+      check("repeat(s, s)", repeat("s", "s")),
+      check("left(s, b)", left("s", "b")),
+      check("levenshtein(s, b)", levenshtein("s", "b")),
+      // Spark casts ints and dates to strings here (a known difference).
+      check("reverse(n)", reverse("n")),
+      check("ascii(dt)", ascii("dt")),
+      check("lpad(n, 4, '0')", lpad("n", 4, "0")),
+    ]);
+  });
+
+  it("covers every string function", () => {
+    const missing = Object.keys(STRING_FUNCTIONS).filter((fn) => !spark.calls.has(fn));
+    expect(missing).toEqual([]);
+  });
+});
