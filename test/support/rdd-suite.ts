@@ -12,6 +12,7 @@
  * On the lambda master each action costs a second or so: checks are grouped, and
  * independent actions of one check run together (Promise.all).
  */
+import { prng } from "./prng.ts";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { col, SparkSession, udf, type RDD, type RowObject } from "sparkfn";
@@ -22,21 +23,10 @@ export type RddSuiteOptions = EngineSuiteOptions;
 
 // ---- independent reference helpers (test-only code) ----
 
-/** mulberry32: a small seeded generator, written here so the inputs do not depend on the engine. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Integers in [lo, hi) from a seeded generator. */
 function integers(seed: number): (lo: number, hi: number) => number {
-  const random = seeded(seed);
+  const random = prng(seed);
   return (lo, hi) => lo + Math.floor(random() * (hi - lo));
 }
 
@@ -716,7 +706,7 @@ export function defineRddSuite({ master, dataRoot }: RddSuiteOptions): void {
       });
 
       it("sc.textFile splits a large file into byte ranges without losing, repeating or breaking a line", async () => {
-        const r = seeded(99);
+        const r = prng(99);
         // About 400 kB with multi-byte characters everywhere, so split points fall inside them.
         const big = Array.from({ length: 6000 }, (_, i) => `${i} ${"日é".repeat(Math.floor(r() * 30))}${"x".repeat(Math.floor(r() * 20))}`);
         await files.put("big/lines.txt", big.join("\n") + "\n");

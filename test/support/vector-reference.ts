@@ -14,6 +14,7 @@
  * value as `Unspecified`: the properties skip such cells and count them, instead of encoding the
  * engine's behaviour as expected. Everything outside those regions must match exactly.
  */
+import { prng } from "./prng.ts";
 import type { Batch } from "../../shared/batch/batch.ts";
 import type { Vector } from "../../shared/batch/vector.ts";
 import type { BinaryOp, Expr } from "../../shared/plan/expr.ts";
@@ -21,22 +22,11 @@ import type { Field, Schema } from "../../shared/plan/types.ts";
 
 // ---- seeded randomness ------------------------------------------------------------------
 
-/** mulberry32: a small, well-distributed 32-bit generator; the same seed gives the same cases. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Gen {
   private readonly next: () => number;
   constructor(readonly seed: number) {
-    this.next = mulberry32(seed);
+    this.next = prng(seed);
   }
   float(): number {
     return this.next();
