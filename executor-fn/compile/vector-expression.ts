@@ -119,9 +119,15 @@ const GENERATE: Generators = {
     }
     const bothStr = (lt === "string" || lt === "date") && lt === rt;
     const bothBool = lt === "boolean" && rt === "boolean";
-    if (op in NUMERIC_COMPARISON && (bothNum || bothStr || (bothBool && (op === "eq" || op === "ne")))) {
-      const table = bothNum ? NUMERIC_COMPARISON : STRING_COMPARISON;
-      e.lines.push(`${s.n} = ${l.n} || ${r.n}; ${s.t} = !${s.n} && ${table[op as keyof typeof NUMERIC_COMPARISON](l.t, r.t)};`);
+    if (op in NUMERIC_COMPARISON && bothNum) {
+      // Branch-free (a filter's rows pass at random): both sides are numbers, or null when the
+      // slot is null, so the comparison runs whatever the nulls and is masked by them.
+      const cmp = NUMERIC_COMPARISON[op as keyof typeof NUMERIC_COMPARISON](l.t, r.t);
+      e.lines.push(`${s.n} = (+${l.n} | +${r.n}) === 1; ${s.t} = (+!${s.n} & +${cmp}) === 1;`);
+      return s;
+    }
+    if (op in NUMERIC_COMPARISON && (bothStr || (bothBool && (op === "eq" || op === "ne")))) {
+      e.lines.push(`${s.n} = ${l.n} || ${r.n}; ${s.t} = !${s.n} && ${STRING_COMPARISON[op as keyof typeof STRING_COMPARISON](l.t, r.t)};`);
       return s;
     }
     if (op === "eqNullSafe" && (bothNum || bothStr || bothBool)) {
@@ -302,6 +308,14 @@ function newEmitter(schema: Schema, shapes: readonly ColumnShape[]): Emitter {
   return { schema, shapes, lines: [], columns: new Set(), randoms: [], udfs: [], kernels: [], next: 0, randSeen: 0, udfSeen: 0 };
 }
 
+/**
+ * The loop over live rows k (input row i): one loop for a batch without a selection and one
+ * through it, so neither tests the selection per row (V8 does not unswitch loops).
+ */
+function rowLoop(body: readonly string[]): string[] {
+  return ["if (sel === null) {", "for (let k = 0; k < count; k++) {", "const i = k;", ...body, "}", "} else {", "for (let k = 0; k < count; k++) {", "const i = sel[k];", ...body, "}", "}"];
+}
+
 /** Builds the function that evaluates `exprs` over a batch's live rows into dense vectors. */
 function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
   const e = newEmitter(schema, shapes);
@@ -316,21 +330,35 @@ function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonl
     "return function project(cols, sel, count) {",
     ...prologue(e),
     ...storages.map((st, j) => allocCode(st, j)),
-    "for (let k = 0; k < count; k++) {",
-    "const i = sel === null ? k : sel[k];",
-    ...e.lines,
-    ...outputs,
-    "}",
+    ...rowLoop([...e.lines, ...outputs]),
     `return [${storages.map((st, j) => vectorCode(st, j)).join(", ")}];`,
     "};",
   ].join("\n");
   return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number) => Vector[]>(source, state, e.kernels);
 }
 
+type Factory = (runtime: typeof RUNTIME, randoms: readonly (() => number)[], udfs: readonly CompiledFunction[], order: typeof compareStrings, kernels: readonly (Kernel | StringKernel)[]) => unknown;
+
+/**
+ * Factories by generated source, for the life of the process (a warm Lambda container, a
+ * local worker thread). Closures a factory returns share V8's feedback and optimised code,
+ * so the next task with the same query starts with a hot kernel instead of interpreting its
+ * first batch while the optimiser catches up; only the per-task state (rand() generators,
+ * UDFs, kernels) is bound anew. Bounded: a process that sees many distinct queries starts over.
+ */
+const FACTORIES = new Map<string, Factory>();
+const MAX_FACTORIES = 512;
+
 /** Runs generated source with its helpers: $ the runtime, R rand() generators, U UDFs, S string order, K math kernels. */
 function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, kernels: readonly (Kernel | StringKernel)[]): F {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source is built only from validated nodes (see above)
-  return new Function("$", "R", "U", "S", "K", source)(RUNTIME, state.randoms, state.udfs, compareStrings, kernels) as F;
+  let factory = FACTORIES.get(source);
+  if (!factory) {
+    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- source is built only from validated nodes (see above)
+    factory = new Function("$", "R", "U", "S", "K", source) as Factory;
+    FACTORIES.set(source, factory);
+  }
+  return factory(RUNTIME, state.randoms, state.udfs, compareStrings, kernels) as F;
 }
 
 function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
@@ -341,12 +369,8 @@ function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnSha
     "return function filter(cols, sel, count, out) {",
     ...prologue(e),
     "let m = 0;",
-    "for (let k = 0; k < count; k++) {",
-    "const i = sel === null ? k : sel[k];",
-    ...e.lines,
     // Branch-free: the slot is written always and kept when the row passes (out has count + 1 slots).
-    `out[m] = i; m += +(!${s.n} && ${s.t} === true);`,
-    "}",
+    ...rowLoop([...e.lines, `out[m] = i; m += +!${s.n} & +(${s.t} === true);`]),
     "return m;",
     "};",
   ].join("\n");

@@ -147,9 +147,10 @@ describe("code generation safety", () => {
     const s: Schema = { fields: [{ name: hostile, type: "string", nullable: true }] };
     const expr = binary("eq", column(hostile), literal(hostile));
     const source = vectorProjectionSource([expr], s, batchOf(s, [[hostile]]));
-    // The name appears only as a JSON string literal (the compared value); the column is read by index.
-    expect(source.split(JSON.stringify(hostile)).length).toBe(2);
-    expect(source.replace(JSON.stringify(hostile), "")).not.toContain("process.exit");
+    // The name appears only as a JSON string literal (the compared value, once in each of the
+    // two row loops: with and without a selection); the column is read by index.
+    expect(source.split(JSON.stringify(hostile)).length - 1).toBe(2);
+    expect(source.replaceAll(JSON.stringify(hostile), "")).not.toContain("process.exit");
     expect(source).toContain("v0[i]");
     expect(compileExpr(expr, s)([hostile])).toBe(true);
   });
