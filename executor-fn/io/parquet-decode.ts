@@ -174,8 +174,11 @@ export function chunkRange(chunk: ColumnChunk): { start: number; end: number } {
  * Decodes `count` values of the RLE/bit-packed hybrid encoding from bytes[pos, end) into
  * out[0, count). Returns the position after the last run read.
  */
-export function readHybrid(bytes: Uint8Array, pos: number, end: number, width: number, out: Int32Array | Uint8Array, count: number): number {
+export function readHybrid(bytes: Uint8Array, pos: number, end: number, width: number, out: Int32Array | Uint8Array, count: number, bound?: { or: number }): number {
   let seen = 0;
+  // Bit-packed values are below 2^width; RLE values are ORed in so `bound` can vouch for all.
+  let or = 0;
+  let packed = false;
   const valueBytes = (width + 7) >> 3;
   const mask = width >= 32 ? -1 : (1 << width) - 1;
   while (seen < count) {
@@ -194,6 +197,7 @@ export function readHybrid(bytes: Uint8Array, pos: number, end: number, width: n
       const values = Math.floor(header / 2) * 8;
       const take = Math.min(values, count - seen);
       const bytesUsed = (values * width) >> 3;
+      packed = true;
       if (pos + ((take * width + 7) >> 3) > end) throw new Error("bit-packed run beyond the page");
       if (width === 1) {
         for (let i = 0; i < take; i++) out[seen + i] = (bytes[pos + (i >> 3)]! >> (i & 7)) & 1;
@@ -248,8 +252,10 @@ export function readHybrid(bytes: Uint8Array, pos: number, end: number, width: n
       pos += valueBytes;
       out.fill(v | 0, seen, seen + Math.min(run, count - seen));
       seen += Math.min(run, count - seen);
+      or |= v | 0;
     }
   }
+  if (bound) bound.or = !packed ? or : width >= 31 ? -1 : or | ((1 << width) - 1);
   return pos;
 }
 
@@ -772,6 +778,29 @@ function spreadTyped<T extends Float64Array | Int32Array | Uint8Array>(src: T, o
   }
 }
 
+/**
+ * `count` PLAIN values of `size` bytes at bytes[pos] copied, in order, to the rows of `out`
+ * whose nulls byte is 0, by runs of bytes: no aligned copy of the page is made first.
+ */
+function spreadPlain<T extends Float64Array | Int32Array>(out: T, bytes: Uint8Array, pos: number, end: number, count: number, nulls: Uint8Array, n: number): T {
+  const size = out.BYTES_PER_ELEMENT;
+  if (pos + count * size > end) throw new Error("values beyond the page");
+  const target = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  let i = 0;
+  let p = pos;
+  while (i < n) {
+    let j = nulls.indexOf(1, i);
+    if (j < 0) j = n;
+    const bytesOfRun = (j - i) * size;
+    if (p + bytesOfRun > pos + count * size) throw new Error("the page has fewer values than its definition levels say");
+    target.set(bytes.subarray(p, p + bytesOfRun), i * size);
+    p += bytesOfRun;
+    i = j;
+    while (i < n && nulls[i] === 1) i++;
+  }
+  return out;
+}
+
 /** Days (non-null rows only) → a dictionary vector: each distinct day of the page is formatted once. */
 function daysVector(days: Int32Array, nulls: Nulls, n: number): Vector {
   const codes = new Int32Array(n);
@@ -840,14 +869,20 @@ function gatherTyped<T extends Float64Array | Int32Array>(src: T, codes: Int32Ar
   return out;
 }
 
-/** Dictionary codes (non-null rows only) → the page's vector. */
-function fromCodes(dict: Dictionary, codes: Int32Array, nulls: Nulls, n: number): Vector {
+/**
+ * Dictionary codes (non-null rows only) → the page's vector. `bound` (an OR of the codes, or
+ * -1 when unknown) spares the pass over the codes when it is below the dictionary's size.
+ * `codes` may be scratch: every vector made here copies it or is it only when `owned`.
+ */
+function fromCodes(dict: Dictionary, codes: Int32Array, nulls: Nulls, n: number, bound: number, owned: boolean): Vector {
   const size = dict.values.length;
-  const max = maxCode(codes);
-  if (max >= size) throw new Error(`dictionary index ${max} beyond the dictionary's ${size} entries`);
+  if (bound < 0 || bound >= size) {
+    const max = maxCode(codes);
+    if (max >= size) throw new Error(`dictionary index ${max} beyond the dictionary's ${size} entries`);
+  }
   switch (dict.kind) {
     case "str": {
-      if (nulls === null) return { kind: "dict", codes, dict: dict.values, nulls };
+      if (nulls === null) return { kind: "dict", codes: owned ? codes : codes.slice(), dict: dict.values, nulls };
       const out = new Int32Array(n);
       spreadTyped(codes, out, nulls, n);
       return { kind: "dict", codes: out, dict: dict.values, nulls };
@@ -1061,6 +1096,8 @@ export class ColumnCursor {
   private at = 0;
   /** Rows handed out or decoded so far (for the error when the chunk is short). */
   private rowsDecoded = 0;
+  /** Dictionary codes of a page with nulls, before they are spread over its rows. */
+  private codeScratch = new Int32Array(0);
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -1182,14 +1219,23 @@ export class ColumnCursor {
     const end = bytes.length;
     const page = (compact: Compact): PageValues => (compact.kind === "lazy" ? { lazy: compact, nulls, n } : { vector: spread(compact, nulls, n), n });
     switch (encoding) {
-      case "PLAIN":
+      case "PLAIN": {
+        // Doubles and plain ints with nulls go straight from the page to their rows.
+        const { element, logical } = this.plan;
+        if (nulls !== null && element.type === "DOUBLE") return { vector: { kind: "f64", values: spreadPlain(new Float64Array(n), bytes, pos, end, count, nulls, n), nulls }, n };
+        if (nulls !== null && element.type === "INT32" && logical === "int32") return { vector: { kind: "i32", values: spreadPlain(new Int32Array(n), bytes, pos, end, count, nulls, n), nulls }, n };
         return page(readPlainValues(this.plan, bytes, pos, end, count));
+      }
       case "PLAIN_DICTIONARY":
       case "RLE_DICTIONARY": {
         if (this.dictionary === undefined) throw new Error("a dictionary-encoded page without a dictionary page");
-        const codes = new Int32Array(count);
-        if (count > 0) readHybrid(bytes, pos + 1, end, bytes[pos]!, codes, count);
-        return { vector: fromCodes(this.dictionary, codes, nulls, n), n };
+        // With nulls the codes are spread (or gathered) into a new vector: decode them into scratch.
+        const owned = nulls === null;
+        if (!owned && this.codeScratch.length < count) this.codeScratch = new Int32Array(count);
+        const codes = owned ? new Int32Array(count) : this.codeScratch.subarray(0, count);
+        const bound = { or: 0 };
+        if (count > 0) readHybrid(bytes, pos + 1, end, bytes[pos]!, codes, count, bound);
+        return { vector: fromCodes(this.dictionary, codes, nulls, n, bound.or, owned), n };
       }
       case "RLE": {
         if (this.plan.element.type !== "BOOLEAN") throw new Error(`RLE values in a ${this.plan.element.type} column`);
