@@ -115,13 +115,23 @@ export const kernel: Benchmark = {
     ctx.info("size", `${rows.toLocaleString("en-US")} transactions (CSV ${(data.csvBytes / 1e6).toFixed(1)} MB, one file; the same rows as one Parquet file), ${customers.toLocaleString("en-US")} customers`);
     const expected: AggAnswer = { groups: data.check.groups, totalCents: data.check.totalCents };
 
-    // (a) sparkfn local[1]: one input partition, one shuffle partition.
-    const spark = await SparkSession.builder()
-      .appName("bench-kernel")
-      .master("local[1]")
-      .config("spark.sql.shuffle.partitions", 1)
-      .config("spark.sql.files.maxPartitionBytes", "4g")
-      .getOrCreate();
+    // (a) sparkfn local[1]: one input partition, one shuffle partition. Each query gets its own
+    // session (a fresh worker thread), as each `sparkfn submit` job does: V8 sizes a worker's
+    // old generation from what it ran before, and after a 1M-row CSV scan it marks the heap on
+    // every Parquet job (about 10 ms each; see the README's Performance section).
+    const sessions: SparkSession[] = [];
+    const session = async (name: string) => {
+      await sessions[sessions.length - 1]?.stop();
+      const spark = await SparkSession.builder()
+        .appName(`bench-kernel-${name}`)
+        .master("local[1]")
+        .config("spark.sql.shuffle.partitions", 1)
+        .config("spark.sql.files.maxPartitionBytes", "4g")
+        .getOrCreate();
+      sessions.push(spark);
+      return spark;
+    };
+    let spark = await session("csv");
     const duck = await DuckDBInstance.create(":memory:");
     const connection = await duck.connect();
     try {
@@ -142,6 +152,7 @@ export const kernel: Benchmark = {
       ctx.ratio("kernel_csv_agg_vs_handwritten", sparkCsv.median / hand.median, "<= 1.2");
       ctx.info("csvMBps", { sparkfn: data.csvBytes / 1e3 / sparkCsv.median, duckdb: data.csvBytes / 1e3 / duckCsv.median, handwritten: data.csvBytes / 1e3 / hand.median });
 
+      spark = await session("parquet");
       const parquetDf = seedAgg(spark.read.parquet(data.transactionsParquet));
       const sparkParquet = await ctx.time("agg parquet: sparkfn local[1]", async () => aggAnswer(await parquetDf.collect()));
       agree("agg parquet sparkfn", expected, sparkParquet.answer);
@@ -149,6 +160,7 @@ export const kernel: Benchmark = {
       agree("agg parquet duckdb", expected, duckParquet.answer);
       ctx.ratio("kernel_parquet_agg_vs_duckdb", sparkParquet.median / duckParquet.median, "<= 3");
 
+      spark = await session("join");
       const customersDf = spark.read.option("header", "true").schema(CUSTOMERS_DDL).csv(data.customersCsv);
       const joinDf = transactionsCsv().join(customersDf, "customer_id").groupBy("segment").agg(sum("amount").alias("total"), count("*").alias("n"));
       // explain() prints its text, as PySpark's does; keep it out of the report.
@@ -161,6 +173,7 @@ export const kernel: Benchmark = {
       agree("join", sparkJoin.answer, duckJoin.answer);
       ctx.ratio("join_vs_duckdb", sparkJoin.median / duckJoin.median, "<= 3");
 
+      spark = await session("sort");
       const sortDf = transactionsCsv().select("id", "amount").orderBy(col("amount").desc(), col("id"));
       const sparkSort = await ctx.time("sort: sparkfn local[1]", async () => sortAnswer(await sortDf.collect()));
       const duckSort = await ctx.time("sort: duckdb threads=1", async () => sortAnswer(await duckRows(connection, sql.sort)));
@@ -169,7 +182,7 @@ export const kernel: Benchmark = {
     } finally {
       connection.closeSync();
       duck.closeSync();
-      await spark.stop();
+      await sessions[sessions.length - 1]?.stop();
     }
   },
 };
