@@ -12,6 +12,7 @@ import { SpillFolder } from "../stage/spill.ts";
 import { gather, valueAt, type Vector } from "../../shared/batch/vector.ts";
 import { compileVectorProjection } from "../compile/vector-expression.ts";
 import type { OperatorFactory } from "./operator.ts";
+import { radixSortIndex } from "./radix-sort.ts";
 
 type Order = { readonly ascending: boolean; readonly nullsFirst: boolean };
 type Compare = (a: number, b: number) => number;
@@ -69,8 +70,13 @@ function keyComparator(v: Vector, order: Order): Compare {
   };
 }
 
-/** The row order of a dense batch under the key vectors' orders. */
+/** The row order of a dense batch under the key vectors' orders (stable). */
 export function sortIndex(keys: readonly Vector[], orders: readonly Order[], count: number): Int32Array {
+  return radixSortIndex(keys, orders, count, dictRanks) ?? comparatorSortIndex(keys, orders, count);
+}
+
+/** The same order by comparators, for keys without radix words (plain strings, nested values). */
+export function comparatorSortIndex(keys: readonly Vector[], orders: readonly Order[], count: number): Int32Array {
   const comparators = keys.map((v, j) => keyComparator(v, orders[j]!));
   const index = new Array<number>(count);
   for (let i = 0; i < count; i++) index[i] = i;
