@@ -153,6 +153,19 @@ export const levenshtein = (l: ColumnOrName, r: ColumnOrName, threshold?: number
 /** The four-character Soundex code of the string. */
 export const soundex = unaryString("soundex");
 
+// ---- hashing (Spark's semantics: shared/plan/functions/hashing.ts) ----
+
+/** Spark's Murmur3 hash (seed 42) of the columns' values, as an int; never null. */
+export const hash = (...cols: ColumnOrName[]) => fn("hash", ...cols.map((c) => asColumn(c).expr));
+/** The MD5 digest of a string's UTF-8 bytes, as 32 hex digits. */
+export const md5 = unaryString("md5");
+/** The SHA-1 digest of a string's UTF-8 bytes, as 40 hex digits. */
+export const sha1 = unaryString("sha1");
+/** The SHA-2 digest (numBits 224, 256, 384 or 512; 0 means 256) of a string's UTF-8 bytes, as hex; null for other lengths. */
+export const sha2 = (c: ColumnOrName, numBits: number) => fn("sha2", asColumn(c).expr, literal(numBits));
+/** The CRC-32 of a string's UTF-8 bytes, as a long. */
+export const crc32 = unaryString("crc32");
+
 // ---- comparison and null handling ----
 
 /** The largest value, skipping nulls (null only when all are); NaN is above every number. */

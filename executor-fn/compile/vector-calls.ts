@@ -8,8 +8,13 @@
  */
 import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
-import { isStringFn, STRING_FUNCTIONS, type StringKernel } from "../../shared/plan/functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
+import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn } from "../../shared/plan/functions/hashing.ts";
 import { isNumeric, type DataType } from "../../shared/plan/types.ts";
+
+/** A function the generated code calls as `K[i](...)` (math, string, hashing kernels). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kernels take raw values of their arguments' types
+export type AnyKernel = (...args: any[]) => unknown;
 
 /** A node's result: its value variable and null variable. */
 export interface Slot {
@@ -37,7 +42,7 @@ export interface CallEmitter {
   fresh(): Slot;
   line(code: string): void;
   /** Registers a kernel; generated code calls it as `K[index](...)`. */
-  kernel(kernel: Kernel | StringKernel): number;
+  kernel(kernel: AnyKernel): number;
   type(expr: Expr): DataType;
 }
 
@@ -74,6 +79,25 @@ function stringCall(expr: Call, c: CallEmitter): Slot {
   return s;
 }
 
+/**
+ * hash(): each argument's hasher folds it into the hash so far (a null argument leaves it);
+ * the digests: their kernel on a non-null string (sha2's bit length too), else null.
+ */
+function hashingCall(expr: Call, c: CallEmitter): Slot {
+  const s = c.fresh();
+  if (expr.fn === "hash") {
+    const args = expr.args.map((a) => ({ slot: c.emit(a), k: c.kernel(hasherOf(c.type(a))) }));
+    c.line(`${s.t} = ${HASH_SEED}; ${s.n} = false;`);
+    for (const { slot, k } of args) c.line(`if (!${slot.n}) ${s.t} = K[${k}](${slot.t}, ${s.t});`);
+    return s;
+  }
+  const k = c.kernel(DIGEST_FUNCTIONS[expr.fn as keyof typeof DIGEST_FUNCTIONS].kernel);
+  const args = expr.args.map((a) => c.emit(a));
+  const anyNull = args.map((a) => a.n).join(" || ");
+  c.line(`${s.t} = ${anyNull} ? null : K[${k}](${args.map((a) => a.t).join(", ")}); ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
 /** The first non-null value (any type: slots hold raw values of every type). */
 function firstNonNull(args: readonly Slot[], c: CallEmitter): Slot {
   const s = c.fresh();
@@ -86,6 +110,7 @@ function firstNonNull(args: readonly Slot[], c: CallEmitter): Slot {
 export function emitCall(expr: Call, c: CallEmitter): Slot | undefined {
   if (isMathFn(expr.fn)) return mathCall(expr, c);
   if (isStringFn(expr.fn)) return stringCall(expr, c);
+  if (isHashingFn(expr.fn)) return hashingCall(expr, c);
   switch (expr.fn) {
     case "coalesce":
     case "nvl":

@@ -24,9 +24,7 @@ import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
 import { BINARY, CALLS, TYPES, UNARY, type CompileContext } from "./expression.ts";
-import { emitCall, NUMERIC_COMPARISON, type CallEmitter, type Slot } from "./vector-calls.ts";
-import type { Kernel } from "../../shared/plan/functions/math.ts";
-import type { StringKernel } from "../../shared/plan/functions/strings.ts";
+import { emitCall, NUMERIC_COMPARISON, type AnyKernel, type CallEmitter, type Slot } from "./vector-calls.ts";
 
 
 /** Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor is not 0). */
@@ -61,7 +59,7 @@ interface Emitter {
   readonly randoms: number[];
   readonly udfs: number[];
   /** Math and string kernels the generated code calls as K[i]. */
-  readonly kernels: (Kernel | StringKernel)[];
+  readonly kernels: AnyKernel[];
   next: number;
   /** Per emission, the rand()/udf() nodes met so far (matches the shared state's order). */
   randSeen: number;
@@ -337,7 +335,7 @@ function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonl
   return instantiate<(cols: readonly Vector[], sel: Int32Array | null, count: number) => Vector[]>(source, state, e.kernels);
 }
 
-type Factory = (runtime: typeof RUNTIME, randoms: readonly (() => number)[], udfs: readonly CompiledFunction[], order: typeof compareStrings, kernels: readonly (Kernel | StringKernel)[]) => unknown;
+type Factory = (runtime: typeof RUNTIME, randoms: readonly (() => number)[], udfs: readonly CompiledFunction[], order: typeof compareStrings, kernels: readonly AnyKernel[]) => unknown;
 
 /**
  * Factories by generated source, for the life of the process (a warm Lambda container, a
@@ -350,7 +348,7 @@ const FACTORIES = new Map<string, Factory>();
 const MAX_FACTORIES = 512;
 
 /** Runs generated source with its helpers: $ the runtime, R rand() generators, U UDFs, S string order, K math kernels. */
-function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, kernels: readonly (Kernel | StringKernel)[]): F {
+function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, kernels: readonly AnyKernel[]): F {
   let factory = FACTORIES.get(source);
   if (!factory) {
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();

@@ -7,6 +7,7 @@ import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Sc
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
 import { isStringFn, STRING_FUNCTIONS, type StringFn } from "./functions/strings.ts";
+import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./functions/hashing.ts";
 import type { TaskErrorType } from "../task.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
@@ -77,11 +78,30 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
   return { type: def.result, nullable: args.some((a) => a.nullable) };
 }
 
+/** hash() takes values of most types and is never null; the digests take a string (sha2 an int bit length too). */
+function typeOfHashing(expr: Extract<Expr, { kind: "call" }>, fn: HashingFn, args: readonly Typed[]): Typed {
+  if (fn === "hash") {
+    args.forEach((a, i) => {
+      if (!hashable(a.type)) throw new AnalysisError(`hash(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, which hash() cannot take yet.`);
+    });
+    return { type: "int", nullable: false };
+  }
+  const [s, bits] = args;
+  if (s!.type !== "string" && s!.type !== "null") {
+    throw new AnalysisError(`${fn}(): argument 1 (${exprName(expr.args[0]!)}) is ${s!.type}, expected a string (Spark hashes its UTF-8 bytes). Use cast("string") to convert it.`);
+  }
+  if (fn === "sha2" && bits!.type !== "int" && bits!.type !== "null") {
+    throw new AnalysisError(`sha2(): argument 2 (${exprName(expr.args[1]!)}) is ${bits!.type}, expected an int bit length (224, 256, 384 or 512).`);
+  }
+  return { type: DIGEST_FUNCTIONS[fn].result, nullable: fn === "sha2" || args.some((a) => a.nullable) };
+}
+
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
   if (isMathFn(expr.fn)) return typeOfMath(expr, expr.fn, args);
   if (isStringFn(expr.fn)) return typeOfString(expr, expr.fn, args);
+  if (isHashingFn(expr.fn)) return typeOfHashing(expr, expr.fn, args);
   switch (expr.fn) {
     case "upper":
     case "lower":
