@@ -54,6 +54,11 @@ export class Column {
     return new Column(call("like", [this.expr, literal(pattern)]));
   }
 
+  /** True when the Java regular expression matches anywhere in the value (Spark's RLIKE). */
+  rlike(pattern: string) {
+    return new Column(call("rlike", [this.expr, literal(pattern)]));
+  }
+
   /** cast("int"), cast("double"), cast("string"), ... (Spark's DDL type names). */
   cast(type: string | DataType) {
     return new Column({ kind: "cast", expr: this.expr, to: parseTypeName(type) });

@@ -153,6 +153,26 @@ export const levenshtein = (l: ColumnOrName, r: ColumnOrName, threshold?: number
 /** The four-character Soundex code of the string. */
 export const soundex = unaryString("soundex");
 
+// ---- regular expressions (Java's syntax, as Spark's: shared/plan/functions/regex.ts) ----
+
+/** A string is a literal pattern, a Column is evaluated per row. */
+const patternOf = (p: string | Column) => (typeof p === "string" ? literal(p) : p.expr);
+/** True when the Java regular expression matches anywhere in the string. */
+export const rlike = (c: ColumnOrName, pattern: string | Column) => fn("rlike", asColumn(c).expr, patternOf(pattern));
+export const regexp_like = (c: ColumnOrName, pattern: string | Column) => fn("regexp_like", asColumn(c).expr, patternOf(pattern));
+export const regexp = (c: ColumnOrName, pattern: string | Column) => fn("regexp", asColumn(c).expr, patternOf(pattern));
+/** Every match (from the 1-based `position` on) replaced; the replacement may use `$1`, `${name}` and `\` escapes, as Java's. */
+export const regexp_replace = (c: ColumnOrName, pattern: string | Column, replacement: string | Column, position?: number) =>
+  fn("regexp_replace", asColumn(c).expr, patternOf(pattern), patternOf(replacement), ...(position === undefined ? [] : [literal(position)]));
+/** Group `idx` (0: the whole match) of the first match; "" when there is none. */
+export const regexp_extract = (c: ColumnOrName, pattern: string, idx = 1) => fn("regexp_extract", asColumn(c).expr, literal(pattern), literal(idx));
+/** Group `idx` of every match, as an array. */
+export const regexp_extract_all = (c: ColumnOrName, pattern: string | Column, idx = 1) => fn("regexp_extract_all", asColumn(c).expr, patternOf(pattern), intOrColumn(idx));
+/** The non-null strings (and arrays' elements) joined by `sep`. */
+export const concat_ws = (sep: string, ...cols: ColumnOrName[]) => fn("concat_ws", literal(sep), ...cols.map((c) => asColumn(c).expr));
+/** Base64 of the string's UTF-8 bytes. */
+export const base64 = unaryString("base64");
+
 // ---- hashing (Spark's semantics: shared/plan/functions/hashing.ts) ----
 
 /** Spark's Murmur3 hash (seed 42) of the columns' values, as an int; never null. */

@@ -6,7 +6,7 @@ import { exprName, type Expr } from "./expr.ts";
 import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
-import { isStringFn, STRING_FUNCTIONS, type StringFn } from "./functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS, type StringFn, type StringFunction } from "./functions/strings.ts";
 import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./functions/hashing.ts";
 import type { TaskErrorType } from "../task.ts";
 
@@ -66,16 +66,18 @@ function typeOfMath(expr: Extract<Expr, { kind: "call" }>, fn: MathFn, args: rea
 
 /** A string function's arguments are strings and ints (positions, lengths, counts), as Spark's; no implicit casts yet. */
 function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args: readonly Typed[]): Typed {
-  const def = STRING_FUNCTIONS[fn];
+  const def: StringFunction = STRING_FUNCTIONS[fn];
   args.forEach((a, i) => {
-    const want = def.args[i]!;
-    if (a.type !== want && a.type !== "null") {
+    const want = def.args[Math.min(i, def.args.length - 1)]!;
+    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array"));
+    if (!fits) {
       const how = want === "int" ? "Use cast(\"int\") or a whole-number literal." : "Use cast(\"string\") to convert it.";
-      throw new AnalysisError(`${fn}(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, expected ${want === "int" ? "an int" : "a string"}. ${how}`);
+      const expected = want === "int" ? "an int" : want === "text" ? "a string or an array of strings" : "a string";
+      throw new AnalysisError(`${fn}(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, expected ${expected}. ${how}`);
     }
   });
-  // locate gives 0 (not null) for a NULL position, but null for a null string.
-  return { type: def.result, nullable: args.some((a) => a.nullable) };
+  // locate gives 0 (not null) for a NULL position, but null for a null string; concat_ws is null only for a null separator.
+  return { type: def.result, nullable: fn === "concat_ws" ? args[0]!.nullable : args.some((a) => a.nullable) };
 }
 
 /** hash() takes values of most types and is never null; the digests take a string (sha2 an int bit length too). */

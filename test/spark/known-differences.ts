@@ -6,6 +6,7 @@
 import type { SparkValue } from "../support/spark-oracle.ts";
 import { SparkFailure, SparkLong } from "../support/spark-oracle.ts";
 import type { Value } from "../../shared/plan/types.ts";
+import { javaRegex } from "../../shared/plan/functions/regex.ts";
 
 /** One way the two sides differed on one check. */
 export interface Disagreement {
@@ -50,4 +51,30 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "implicit casts into string functions: Spark 4 casts an int, date or boolean argument of a string function to string (and a string position or count to int); sparkfn asks for cast() until the casts step of issue 15",
     explains: (d) => refusedBySparkfn(d, /^\w+\(\): argument \d+ \(.*\) is \w+, expected (an int|a string)\./),
   },
+  {
+    reason:
+      "empty regular-expression matches inside a character beyond U+FFFF: Java matches between the two UTF-16 halves of an emoji, and Spark then writes each lone half as '?'; sparkfn's patterns run on code points (shared/plan/functions/regex.ts) and keep the character whole",
+    explains: (d) =>
+      d.what === "value" &&
+      (d.row ?? []).some((v) => typeof v === "string" && /[\u{10000}-\u{10ffff}]/u.test(v)) &&
+      matchesEmpty(/^regexp_(?:replace|extract_all)\(s, '((?:[^'\\]|\\.)*)'/.exec(d.sql)?.[1]),
+  },
+  {
+    reason:
+      "an invalid regular expression: Spark fails the whole query with Java's PatternSyntaxException, which has no error class (and so fails on a null row too); sparkfn fails the rows it evaluates with [INVALID_PARAMETER_VALUE.PATTERN], naming the pattern",
+    explains: (d) =>
+      d.what === "value" &&
+      d.spark instanceof SparkFailure &&
+      d.spark.errorClass === "Py4JJavaError" &&
+      (d.sparkfn === null || (d.sparkfn instanceof SparkFailure && d.sparkfn.errorClass === "INVALID_PARAMETER_VALUE.PATTERN")),
+  },
 ];
+
+/** Whether a Java pattern, written as a Spark SQL literal's body, matches the empty string. */
+function matchesEmpty(sqlBody: string | undefined): boolean {
+  if (sqlBody === undefined) return false;
+  const pattern = sqlBody.replace(/\\(.)/g, "$1");
+  const re = javaRegex(pattern);
+  re.lastIndex = 0;
+  return re.exec("")?.[0] === "";
+}

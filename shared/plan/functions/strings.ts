@@ -11,15 +11,17 @@
  */
 import { BadInputError } from "../../errors.ts";
 import { RUNTIME } from "../semantics.ts";
+import { regexpExtract, regexpExtractAll, regexpReplace, rlike } from "./regex.ts";
 
-/** An argument's kind: a string, or an int (a position, a length or a count). */
-export type StringArg = "string" | "int";
-export type StringKernel = (...xs: (string | number | null)[]) => string | number | null;
+/** An argument's kind: a string, an int (a position, a length or a count), or `text`: a string or an array of strings. */
+export type StringArg = "string" | "int" | "text";
+export type StringKernel = (...xs: (string | number | readonly string[] | null)[]) => string | number | boolean | readonly string[] | null;
 
 export interface StringFunction {
-  /** The arguments' kinds, in order (how many may be given: SCALAR_FUNCTIONS in expr.ts). */
+  /** The arguments' kinds, in order (how many may be given: SCALAR_FUNCTIONS in expr.ts); with `variadic`, the last kind repeats. */
   readonly args: readonly StringArg[];
-  readonly result: "string" | "int";
+  readonly variadic?: true;
+  readonly result: "string" | "int" | "boolean" | "array";
   /** The kernel sees nulls (else the compiler gives null for a null argument). */
   readonly takesNulls?: true;
   readonly kernel: StringKernel;
@@ -210,7 +212,29 @@ export const STRING_FUNCTIONS = {
   overlay: { args: ["string", "string", "int", "int"], result: "string", kernel: ((s: string, r: string, pos: number, len: number = -1) => overlay(s, r, pos, len)) as StringKernel },
   levenshtein: { args: ["string", "string", "int"], result: "int", kernel: levenshtein as StringKernel },
   soundex: str(soundex),
+  // regular expressions (Java's syntax, translated in ./regex.ts)
+  rlike: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
+  regexp_like: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
+  regexp: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
+  regexp_replace: { args: ["string", "string", "string", "int"], result: "string", kernel: regexpReplace as StringKernel },
+  regexp_extract: { args: ["string", "string", "int"], result: "string", kernel: regexpExtract as StringKernel },
+  regexp_extract_all: { args: ["string", "string", "int"], result: "array", kernel: regexpExtractAll as StringKernel },
+  /** concat_ws(sep, ...): the non-null strings (arrays' elements too) joined by sep; null only for a null sep. */
+  concat_ws: { args: ["string", "text"], variadic: true, result: "string", takesNulls: true, kernel: concatWs as StringKernel },
+  /** base64 of the string's UTF-8 bytes (Spark casts a string to binary), without line breaks. */
+  base64: str((s) => Buffer.from(s, "utf8").toString("base64")),
 } as const satisfies Record<string, StringFunction>;
+
+function concatWs(sep: string | null, ...parts: (string | readonly (string | null)[] | null)[]): string | null {
+  if (sep === null) return null;
+  const kept: string[] = [];
+  for (const p of parts) {
+    if (p === null) continue;
+    if (typeof p === "string") kept.push(p);
+    else for (const x of p) if (x !== null) kept.push(x);
+  }
+  return kept.join(sep);
+}
 
 export type StringFn = keyof typeof STRING_FUNCTIONS;
 
