@@ -3,7 +3,7 @@
  * and the selected columns' chunks are fetched (ranged GETs through the ObjectStore, chunks
  * close together in one request, a few requests ahead of decoding), row groups whose min/max
  * statistics prove that a pushed filter cannot match are skipped (counted in the task's
- * metrics), and each chunk is decoded page by page into typed vectors (parquet-decode.ts):
+ * metrics), and each chunk is decoded page by page into typed vectors (parquet/cursor.ts):
  * dictionary-encoded strings stay a dictionary and its codes. A column the file lacks (a
  * merged schema) reads as nulls. Files are read whole by one task (row groups are the unit of
  * skipping, not of splitting); batches are slices of a row group.
@@ -18,7 +18,8 @@ import type { Value } from "../../shared/plan/types.ts";
 import type { RangeReadable } from "../../shared/storage/async-buffer.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
-import { chunkRange, ColumnCursor, planColumn, type ColumnPlan } from "./parquet-decode.ts";
+import { ColumnCursor } from "./parquet/cursor.ts";
+import { chunkRange, planColumn, type ColumnPlan } from "./parquet/plan.ts";
 import type { FileReadCounters, FileStageSource } from "./readers.ts";
 import type { FileSplit } from "./split-text.ts";
 

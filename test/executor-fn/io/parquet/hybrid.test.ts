@@ -4,8 +4,8 @@
  * bit-packed headers, LSB first), over random runs of every bit width.
  */
 import { describe, expect, it } from "vitest";
-import { readHybrid } from "../../../executor-fn/io/parquet-decode.ts";
-import { prng } from "../../support/prng.ts";
+import { readHybrid } from "../../../../executor-fn/io/parquet/hybrid.ts";
+import { prng } from "../../../support/prng.ts";
 
 function uleb(n: number, out: number[]): void {
   do {
