@@ -220,5 +220,58 @@ export const max = (c: ColumnOrName) => agg("max", c);
 /** count("*") counts rows; count(col) counts non-null values. */
 export const count = (c: ColumnOrName) => agg("count", c === "*" ? null : c);
 export const countDistinct = (c: ColumnOrName) => agg("countDistinct", c);
-/** The first value of a group (which row is first depends on partitioning, as in Spark). */
-export const first = (c: ColumnOrName) => agg("first", c);
+
+// ---- aggregates (Spark's semantics: shared/plan/functions/aggregates.ts) ----
+
+/** An aggregate of two columns (corr(x, y), max_by(x, ord)), in Spark's argument order. */
+const agg2 = (name: AggFn, a: ColumnOrName, b: ColumnOrName) => new Column({ kind: "agg", fn: name, arg: asColumn(a).expr, args: [asColumn(b).expr] });
+/** first/last/any_value take PySpark's ignorenulls flag; left out of the plan when false (the default). */
+const pick = (name: AggFn, c: ColumnOrName, ignoreNulls: boolean) =>
+  new Column({ kind: "agg", fn: name, arg: asColumn(c).expr, ...(ignoreNulls ? { ignoreNulls: true } : {}) });
+
+/**
+ * The first value of a group, nulls included unless `ignoreNulls` (which row is first depends
+ * on partitioning, as in Spark).
+ */
+export const first = (c: ColumnOrName, ignoreNulls = false) => pick("first", c, ignoreNulls);
+/** The last value of a group, nulls included unless `ignoreNulls` (order-dependent, as first). */
+export const last = (c: ColumnOrName, ignoreNulls = false) => pick("last", c, ignoreNulls);
+/** Some value of the group (the first one met), nulls included unless `ignoreNulls`. */
+export const any_value = (c: ColumnOrName, ignoreNulls = false) => pick("any_value", c, ignoreNulls);
+/** Sample standard deviation (null for fewer than two values). */
+export const stddev = (c: ColumnOrName) => agg("stddev", c);
+export const stddev_samp = (c: ColumnOrName) => agg("stddev_samp", c);
+/** Population standard deviation (0 for one value). */
+export const stddev_pop = (c: ColumnOrName) => agg("stddev_pop", c);
+/** Sample variance (null for fewer than two values). */
+export const variance = (c: ColumnOrName) => agg("variance", c);
+export const var_samp = (c: ColumnOrName) => agg("var_samp", c);
+export const var_pop = (c: ColumnOrName) => agg("var_pop", c);
+/** Null when all values are equal, as Spark 4. */
+export const skewness = (c: ColumnOrName) => agg("skewness", c);
+/** Excess kurtosis; null when all values are equal, as Spark 4. */
+export const kurtosis = (c: ColumnOrName) => agg("kurtosis", c);
+/** Pearson correlation of the rows where both are non-null; a column of equal values is a DIVIDE_BY_ZERO error (ANSI). */
+export const corr = (col1: ColumnOrName, col2: ColumnOrName) => agg2("corr", col1, col2);
+export const covar_samp = (col1: ColumnOrName, col2: ColumnOrName) => agg2("covar_samp", col1, col2);
+export const covar_pop = (col1: ColumnOrName, col2: ColumnOrName) => agg2("covar_pop", col1, col2);
+/** The number of rows where a boolean column is true. */
+export const count_if = (c: ColumnOrName) => agg("count_if", c);
+/** Whether every non-null value is true (null when there are none). */
+export const bool_and = (c: ColumnOrName) => agg("bool_and", c);
+/** Whether some non-null value is true (null when there are none). */
+export const bool_or = (c: ColumnOrName) => agg("bool_or", c);
+export const every = (c: ColumnOrName) => agg("every", c);
+export const some = (c: ColumnOrName) => agg("some", c);
+/** The value of `c` at the largest `ord` (nulls of ord skipped; among equal ords, the last met). */
+export const max_by = (c: ColumnOrName, ord: ColumnOrName) => agg2("max_by", c, ord);
+/** The value of `c` at the smallest `ord`. */
+export const min_by = (c: ColumnOrName, ord: ColumnOrName) => agg2("min_by", c, ord);
+/** The sum of the distinct values. */
+export const sum_distinct = (c: ColumnOrName) => agg("sum_distinct", c);
+/** Deprecated spelling of sum_distinct, as PySpark keeps it. */
+export const sumDistinct = sum_distinct;
+/** The non-null values in a list ([] for none; their order follows the partitions, as in Spark). */
+export const collect_list = (c: ColumnOrName) => agg("collect_list", c);
+/** The distinct non-null values ([] for none), in no particular order. */
+export const collect_set = (c: ColumnOrName) => agg("collect_set", c);

@@ -152,7 +152,13 @@ function slices<T>(items: readonly T[], n: number): T[][] {
 function toAggCall(expr: Expr): AggCall {
   const inner = expr.kind === "alias" ? expr.expr : expr;
   if (inner.kind !== "agg") throw new InternalError(`${exprName(expr)} is not an aggregate`);
-  return { fn: inner.fn, arg: inner.arg, name: exprName(expr) };
+  return {
+    fn: inner.fn,
+    arg: inner.arg,
+    ...(inner.args?.length ? { args: [...inner.args] } : {}),
+    ...(inner.ignoreNulls !== undefined ? { ignoreNulls: inner.ignoreNulls } : {}),
+    name: exprName(expr),
+  };
 }
 
 /**

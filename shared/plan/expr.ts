@@ -52,7 +52,12 @@ export const SCALAR_FUNCTIONS = {
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
 export type ScalarFn = z.infer<typeof ScalarFn>;
 
-export const AggFn = z.enum(["sum", "count", "avg", "min", "max", "countDistinct", "first"]);
+/** Aggregate functions (shared/plan/functions/aggregates.ts says what each takes and gives). */
+export const AggFn = z.enum([
+  "sum", "count", "avg", "min", "max", "countDistinct", "first", "last", "any_value",
+  "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "skewness", "kurtosis", "corr", "covar_samp", "covar_pop",
+  "count_if", "bool_and", "bool_or", "every", "some", "max_by", "min_by", "sum_distinct", "collect_list", "collect_set",
+]);
 export type AggFn = z.infer<typeof AggFn>;
 
 export type Expr =
@@ -68,8 +73,12 @@ export type Expr =
   | { readonly kind: "rand"; readonly seed: number }
   /** A user-defined function (udf()) over its arguments' values; its result is cast to `returnType`. */
   | { readonly kind: "udf"; readonly name: string; readonly fn: ShippedFunction; readonly returnType: DataType; readonly args: readonly Expr[] }
-  /** `arg: null` is count(*). */
-  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null };
+  /**
+   * `arg: null` is count(*). `args` are the arguments after the first (corr's second column,
+   * max_by's ordering); `ignoreNulls` is first/last/any_value's option. Both absent in plans
+   * written before them.
+   */
+  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null; readonly args?: readonly Expr[]; readonly ignoreNulls?: boolean };
 
 export type ExprKind = Expr["kind"];
 export type ExprOf<K extends ExprKind> = Extract<Expr, { kind: K }>;
@@ -93,7 +102,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
     z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
     z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
-    z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable() }).strict(),
+    z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional() }).strict(),
   ]),
 );
 
@@ -156,10 +165,12 @@ export function exprName(expr: Expr): string {
       return `rand(${expr.seed})`;
     case "udf":
       return `${expr.name}(${expr.args.map(exprName).join(", ")})`;
-    case "agg":
-      return expr.fn === "countDistinct"
-        ? `count(DISTINCT ${expr.arg ? exprName(expr.arg) : "*"})`
-        : `${expr.fn}(${expr.arg ? exprName(expr.arg) : expr.fn === "count" ? "1" : "*"})`;
+    case "agg": {
+      const args = [expr.arg ? exprName(expr.arg) : expr.fn === "count" ? "1" : "*", ...(expr.args ?? []).map(exprName)].join(", ");
+      // Spark names distinct aggregates `count(DISTINCT x)`, `sum(DISTINCT x)`; first(x, true) is still `first(x)`.
+      if (expr.fn === "countDistinct") return `count(DISTINCT ${args})`;
+      return expr.fn === "sum_distinct" ? `sum(DISTINCT ${args})` : `${expr.fn}(${args})`;
+    }
   }
 }
 
@@ -204,6 +215,7 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
       return expr.args.forEach(visit);
     case "agg":
       if (expr.arg) visit(expr.arg);
+      expr.args?.forEach(visit);
       return;
   }
 }

@@ -40,8 +40,13 @@ export const STAGE_PLAN_VERSION = 1;
 const Int = z.number().int().nonnegative();
 const SortOrderSchema = z.object({ expr: ExprSchema, ascending: z.boolean(), nullsFirst: z.boolean() }).strict();
 
-/** One aggregate of an aggregation: function, argument (null = `*`) and output name. */
-export const AggCall = z.object({ fn: AggFn, arg: ExprSchema.nullable(), name: z.string().min(1) }).strict();
+/**
+ * One aggregate of an aggregation: function, argument (null = `*`), further arguments and
+ * ignoreNulls option (as the `agg` expression has them; absent in older plans) and output name.
+ */
+export const AggCall = z
+  .object({ fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), name: z.string().min(1) })
+  .strict();
 export type AggCall = z.infer<typeof AggCall>;
 
 export const StageSource = z.discriminatedUnion("kind", [
@@ -221,7 +226,7 @@ export function sourceSchema(source: StageSource): Schema {
 }
 
 function aggField(call: AggCall, input: Schema): Field {
-  const expr: Expr = { kind: "agg", fn: call.fn, arg: call.arg };
+  const expr: Expr = { kind: "agg", fn: call.fn, arg: call.arg, args: call.args, ignoreNulls: call.ignoreNulls };
   return { ...outputField(expr, input), name: call.name };
 }
 

@@ -9,6 +9,7 @@ import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functio
 import { isStringFn, STRING_FUNCTIONS, type StringFn, type StringFunction } from "./functions/strings.ts";
 import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./functions/hashing.ts";
 import type { TaskErrorType } from "../task.ts";
+import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregates.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
 export class AnalysisError extends UserError {
@@ -205,25 +206,29 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
     case "udf":
       expr.args.forEach((a) => typeOf(a, schema));
       return { type: expr.returnType, nullable: true };
-    case "agg": {
-      const arg = expr.arg ? typeOf(expr.arg, schema) : undefined;
-      switch (expr.fn) {
-        case "count":
-        case "countDistinct":
-          return { type: "long", nullable: false };
-        case "sum":
-          requireNumeric(expr.arg!, arg!, exprName(expr));
-          return { type: arg!.type === "double" ? "double" : "long", nullable: true };
-        case "avg":
-          requireNumeric(expr.arg!, arg!, exprName(expr));
-          return { type: "double", nullable: true };
-        case "min":
-        case "max":
-        case "first":
-          return { type: arg!.type, nullable: true };
-      }
-    }
+    case "agg":
+      return typeOfAgg(expr, schema);
   }
+}
+
+/** An aggregate's arguments against its entry in AGG_FUNCTIONS (functions/aggregates.ts); count alone takes `*`. */
+function typeOfAgg(expr: Extract<Expr, { kind: "agg" }>, schema: Schema): Typed {
+  const def = AGG_FUNCTIONS[expr.fn];
+  const name = exprName(expr);
+  if (expr.arg === null && expr.fn !== "count") throw new AnalysisError(`${name}: ${expr.fn}() needs a column, not *.`);
+  const args = [...(expr.arg ? [expr.arg] : []), ...(expr.args ?? [])];
+  if (expr.arg !== null && args.length !== def.args.length) {
+    throw new AnalysisError(`${name}: ${expr.fn}() takes ${def.args.length} argument(s), got ${args.length}.`);
+  }
+  if (expr.ignoreNulls !== undefined && !def.ignoreNulls) throw new AnalysisError(`${name}: ${expr.fn}() has no ignoreNulls option.`);
+  const types = args.map((a, i) => {
+    const t = typeOf(a, schema).type;
+    if (!fitsAggArg(def.args[i]!, t)) throw new AnalysisError(aggArgMismatch(name, i + 1, exprName(a), t, def.args[i]!));
+    return t;
+  });
+  const type = def.result(types);
+  if (typeof type !== "string") throw new AnalysisError(`${name}: ${type.refused}.`);
+  return { type, nullable: def.nullable };
 }
 
 /** The output field an expression produces in a projection. */

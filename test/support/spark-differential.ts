@@ -21,7 +21,7 @@ import { TaskFailedError } from "../../driver/errors.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
 import { parseDdlSchema, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
 import { KNOWN_DIFFERENCES, type Disagreement } from "../spark/known-differences.ts";
-import { SparkFailure, SparkLong, SparkOracle, type SparkResult, type SparkValue } from "./spark-oracle.ts";
+import { SparkFailure, SparkLong, SparkOracle, type SparkGroupedResult, type SparkResult, type SparkValue } from "./spark-oracle.ts";
 
 export interface Check {
   /** The call as Spark SQL text (a sparkfn double literal is `2.5D` in SQL, where `2.5` is a decimal). */
@@ -226,6 +226,187 @@ export function useDifferential(): { agree(table: Table, checks: readonly Check[
     async agree(table, checks) {
       for (const c of checks) if (c.column.expr.kind === "call") calls.add(c.column.expr.fn);
       const report = await new Differential(session, oracle).run(table, checks);
+      if (process.env.SPARKFN_SPARK_LOG) console.info(summary(report));
+      assertAgreement(report);
+      expect(report.compared).toBeGreaterThan(0);
+      return report;
+    },
+  };
+}
+
+// ---- grouped aggregates ------------------------------------------------------------------
+
+/**
+ * One aggregate written twice: Spark SQL (`stddev(d)`) and sparkfn's Column (`stddev("d")`).
+ * `unordered`: the values are arrays whose order Spark does not define (collect_set's is its
+ * hash set's; collect_list's follows the order partial states merge in): both sides' arrays
+ * are compared sorted.
+ */
+export interface AggCheck {
+  readonly sql: string;
+  readonly column: Column;
+  readonly ulps?: number;
+  readonly unordered?: boolean;
+}
+
+export interface GroupedTable extends Table {
+  /** Grouping columns; [] for a global aggregate (one group). */
+  readonly groupBy: readonly string[];
+}
+
+export interface GroupedOptions {
+  /** Input partitions on both sides (sparkfn: spark.default.parallelism; Spark: sc.parallelize slices, cut the same way). */
+  readonly partitions: number;
+  /** spark.sql.shuffle.partitions on both sides. */
+  readonly shufflePartitions: number;
+}
+
+type SparkfnGrouped =
+  | { readonly kind: "refused"; readonly failure: SparkFailure }
+  | { readonly kind: "failed"; readonly type: string; readonly name: string; failure: SparkFailure }
+  | { readonly kind: "groups"; readonly type: string; readonly name: string; groups: { keys: SparkValue[]; value: SparkValue }[] };
+
+/** sparkfn's answers: df.groupBy(...).agg(...) for all checks at once while nothing fails, then one check at a time. */
+async function sparkfnGrouped(spark: SparkSession, fields: readonly Field[], table: GroupedTable, checks: readonly AggCheck[]): Promise<SparkfnGrouped[]> {
+  const df = spark.createDataFrame(table.rows.map((r) => [...r]), { fields: [...fields] });
+  const keys = table.groupBy.map((k) => col(k));
+  const n = keys.length;
+  const results: SparkfnGrouped[] = [];
+  for (const check of checks) {
+    try {
+      const field = (await df.groupBy(...keys).agg(check.column).schema()).fields[n]!;
+      results.push({ kind: "groups", type: SPARK_TYPE[field.type], name: field.name, groups: [] });
+    } catch (error) {
+      if (!(error instanceof AnalysisError)) throw error;
+      results.push({ kind: "refused", failure: new SparkFailure("AnalysisError", error.message) });
+    }
+  }
+  const run = async (js: readonly number[]) => {
+    const rows = await df.groupBy(...keys).agg(...js.map((j) => checks[j]!.column.alias(`a${j}`))).collect();
+    for (const j of js) {
+      const r = results[j] as Extract<SparkfnGrouped, { kind: "groups" }>;
+      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => row[k]!), value: row[`a${j}`]! as SparkValue }));
+    }
+  };
+  const ok = checks.flatMap((_, j) => (results[j]!.kind === "groups" ? [j] : []));
+  if (ok.length === 0) return results;
+  try {
+    await run(ok);
+    return results;
+  } catch (error) {
+    failureOf(error);
+  }
+  for (const j of ok) {
+    try {
+      await run([j]);
+    } catch (error) {
+      const r = results[j] as Extract<SparkfnGrouped, { kind: "groups" }>;
+      results[j] = { kind: "failed", type: r.type, name: r.name, failure: failureOf(error) };
+    }
+  }
+  return results;
+}
+
+/** A total order for comparing unordered arrays: by kind, then numbers (NaN last), strings by code point. */
+function compareLoose(a: SparkValue, b: SparkValue): number {
+  const rank = (v: SparkValue) => (v === null ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" ? 2 : typeof v === "string" ? 3 : 4);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (typeof a === "number" && typeof b === "number") {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number(Number.isNaN(a)) - Number(Number.isNaN(b));
+    return a < b ? -1 : a > b ? 1 : Object.is(a, -0) ? (Object.is(b, -0) ? 0 : -1) : Object.is(b, -0) ? 1 : 0;
+  }
+  const [x, y] = [show(a), show(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const sortedIfArray = (v: SparkValue): SparkValue => (Array.isArray(v) ? [...(v as SparkValue[])].sort(compareLoose) : v);
+
+export class GroupedDifferential {
+  constructor(
+    private readonly spark: SparkSession,
+    private readonly oracle: SparkOracle,
+    private readonly options: GroupedOptions,
+  ) {}
+
+  /**
+   * Runs every aggregate over the table grouped on both sides and sorts the outcomes: per
+   * aggregate, both refuse it or both give the same type and column name; then per group (matched
+   * by key values) the same value, or both fail with the same Spark error class.
+   */
+  async run(table: GroupedTable, checks: readonly AggCheck[], report: Report = newReport()): Promise<Report> {
+    const fields = parseDdlSchema(table.schema).fields;
+    const [theirs, ours] = await Promise.all([
+      this.oracle.aggregate(fields, table.rows, { groupBy: table.groupBy, aggs: checks.map((c) => c.sql), ...this.options }),
+      sparkfnGrouped(this.spark, fields, table, checks),
+    ]);
+    const disagree = (d: Disagreement) => {
+      const known = KNOWN_DIFFERENCES.find((k) => k.explains(d));
+      if (known) report.known.set(known.reason, (report.known.get(known.reason) ?? 0) + 1);
+      else report.unexplained.push(d);
+    };
+    checks.forEach((check, j) => {
+      const spark: SparkGroupedResult = theirs[j]!;
+      const sparkfn = ours[j]!;
+      const sql = `${check.sql} GROUP BY (${table.groupBy.join(", ")})`;
+      if (spark.kind === "refused" || sparkfn.kind === "refused") {
+        if (spark.kind === sparkfn.kind) report.compared++;
+        else disagree({ sql, what: "refused", row: null, spark: spark.kind === "refused" ? spark.failure : spark.type, sparkfn: sparkfn.kind === "refused" ? sparkfn.failure : sparkfn.type });
+        return;
+      }
+      if (spark.type !== sparkfn.type) disagree({ sql, what: "type", row: null, spark: spark.type, sparkfn: sparkfn.type });
+      if (spark.name !== sparkfn.name) disagree({ sql, what: "name", row: null, spark: spark.name, sparkfn: sparkfn.name });
+      if (spark.kind === "failed" || sparkfn.kind === "failed") {
+        const [a, b] = [spark.kind === "failed" ? spark.failure : "(no failure)", sparkfn.kind === "failed" ? sparkfn.failure : "(no failure)"];
+        if (sameValue(a, b)) report.compared++;
+        else disagree({ sql, what: "value", row: null, spark: a, sparkfn: b });
+        return;
+      }
+      const ourGroups = new Map(sparkfn.groups.map((g) => [show(g.keys), g.value]));
+      for (const group of spark.groups) {
+        const id = show(group.keys);
+        const row = group.keys as Value[];
+        if (!ourGroups.has(id)) {
+          disagree({ sql, what: "value", row, spark: group.value, sparkfn: "(no such group)" });
+          continue;
+        }
+        const [a, b] = check.unordered ? [sortedIfArray(group.value), sortedIfArray(ourGroups.get(id)!)] : [group.value, ourGroups.get(id)!];
+        ourGroups.delete(id);
+        if (sameValue(a, b, check.ulps)) {
+          report.compared++;
+          if (!sameValue(a, b)) report.approximate.set(check.sql, (report.approximate.get(check.sql) ?? 0) + 1);
+        } else disagree({ sql, what: "value", row, spark: a, sparkfn: b });
+      }
+      for (const [id, value] of ourGroups) disagree({ sql, what: "value", row: [id], spark: "(no such group)", sparkfn: value });
+    });
+    return report;
+  }
+}
+
+/**
+ * A test file's grouped differential runner: a local[1] sparkfn session whose DataFrames are
+ * cut into `partitions` and aggregated through `shufflePartitions` reduce partitions (Spark's
+ * side the same), and an oracle connection; `agree(table, checks)` fails on any unexplained
+ * disagreement.
+ */
+export function useGroupedDifferential(options: GroupedOptions): { agree(table: GroupedTable, checks: readonly AggCheck[]): Promise<Report> } {
+  let session: SparkSession;
+  let oracle: SparkOracle;
+  beforeAll(async () => {
+    const builder = SparkSession.builder()
+      .appName("spark-grouped-differential")
+      .master("local[1]")
+      .config("spark.default.parallelism", options.partitions)
+      .config("spark.sql.shuffle.partitions", options.shufflePartitions);
+    [session, oracle] = await Promise.all([builder.getOrCreate(), SparkOracle.connect()]);
+    session.sparkContext.setLogLevel("OFF");
+  });
+  afterAll(async () => {
+    oracle?.close();
+    await session?.stop();
+  });
+  return {
+    async agree(table, checks) {
+      const report = await new GroupedDifferential(session, oracle, options).run(table, checks);
       if (process.env.SPARKFN_SPARK_LOG) console.info(summary(report));
       assertAgreement(report);
       expect(report.compared).toBeGreaterThan(0);

@@ -17,6 +17,18 @@ where a value is JSON, or tagged when JSON cannot hold it: {"$double": "NaN" | "
 {"$error": {"class": ..., "message": ...}} when Spark failed on that row. Input values may use
 the $double and $long tags. A request Spark cannot take at all answers {"failure": {...}}.
 
+A grouped request (aggregates) names `aggs` instead of `exprs`:
+                     {"schema": [...], "rows": [...], "groupBy": ["g"] or [], "aggs": ["stddev(d)", ...],
+                      "partitions": 3, "shufflePartitions": 2}
+runs `SELECT <groupBy>, <agg> FROM t GROUP BY <groupBy>` (through df.groupBy(...).agg(expr(...)))
+over the rows in `partitions` slices (slice i holds rows [i*n/p, (i+1)*n/p), as Spark's
+ParallelCollectionRDD and sparkfn's createDataFrame cut them, so partial states merge), with
+`shufflePartitions` reduce partitions, and answers {"results": [one per aggregate]}, each
+{"error": ...} (does not analyze), or
+{"type", "name", "groups": [[key values..., value], ...]} in no particular order, or
+{"type", "name", "failed": {"class", "message"}} when the query fails at run time (for
+every group at once: Spark fails the whole query).
+
 All requests go through one lock: Spark runs one query at a time, whichever test worker asks.
 The process ends when its standard input closes (the test run ended or died).
 """
@@ -201,9 +213,62 @@ class Oracle:
         self.bisect(df, text, ids[:half], values)
         self.bisect(df, text, ids[half:], values)
 
+    def grouped(self, request):
+        schema = request["schema"]
+        fields = []
+        for f in schema:
+            if f["type"] not in TYPES:
+                raise ValueError(f"unknown column type {f['type']!r} (known: {', '.join(TYPES)})")
+            fields.append(T.StructField(f["name"], TYPES[f["type"]], True))
+        struct = T.StructType(fields)
+        data = [[decode(v, fields[c].dataType) for c, v in enumerate(row)] for row in request["rows"]]
+        # Slice i holds rows [i*n/p, (i+1)*n/p), as Spark's ParallelCollectionRDD (and sparkfn) cut
+        # a collection; PySpark's parallelize would cut its pickled batches instead.
+        p = max(1, int(request.get("partitions", 1)))
+        n = len(data)
+        slices = [data[i * n // p:(i + 1) * n // p] for i in range(p)]
+        rdd = self.spark.sparkContext.parallelize(slices, p).flatMap(lambda rows: rows)
+        df = self.spark.createDataFrame(rdd, struct)
+        keys = request["groupBy"]
+        results = [None] * len(request["aggs"])
+        ok = []
+        for j, text in enumerate(request["aggs"]):
+            try:
+                field = df.groupBy(*keys).agg(expr(text)).schema.fields[len(keys)]
+                results[j] = {"type": field.dataType.simpleString(), "name": field.name}
+                ok.append(j)
+            except Exception as exc:  # noqa: BLE001 - reported per aggregate
+                results[j] = {"error": error_of(exc)}
+        self.spark.conf.set("spark.sql.shuffle.partitions", str(int(request.get("shufflePartitions", 1))))
+        try:
+            self.solve_grouped(df, keys, [(j, request["aggs"][j]) for j in ok], results)
+        finally:
+            self.spark.conf.set("spark.sql.shuffle.partitions", "1")
+        return results
+
+    def solve_grouped(self, df, keys, aggs, results):
+        """All aggregates in one query; when it fails, halves of them until each failing one is alone."""
+        if not aggs:
+            return
+        try:
+            rows = df.groupBy(*keys).agg(*[expr(text).alias(f"a{k}") for k, (_, text) in enumerate(aggs)]).collect()
+        except Exception as exc:  # noqa: BLE001 - some aggregate fails: find which
+            if len(aggs) == 1:
+                results[aggs[0][0]]["failed"] = error_of(exc)
+                return
+            half = len(aggs) // 2
+            self.solve_grouped(df, keys, aggs[:half], results)
+            self.solve_grouped(df, keys, aggs[half:], results)
+            return
+        n = len(keys)
+        for k, (j, _) in enumerate(aggs):
+            results[j]["groups"] = [[encode(r[c]) for c in range(n)] + [encode(r[n + k])] for r in rows]
+
     def answer(self, line):
         request = json.loads(line)
         with self.lock:
+            if "aggs" in request:
+                return {"results": self.grouped(request)}
             return {"results": self.evaluate(request)}
 
 

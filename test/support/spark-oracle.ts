@@ -81,6 +81,34 @@ function decode(v: unknown): SparkValue {
   }
 }
 
+/** Spark's answer for one aggregate of a grouped query (SparkOracle.aggregate). */
+export type SparkGroupedResult =
+  /** The aggregate does not analyze. */
+  | { readonly kind: "refused"; readonly failure: SparkFailure }
+  /** The query failed at run time (for all groups: Spark fails the whole query). */
+  | { readonly kind: "failed"; readonly type: string; readonly name: string; readonly failure: SparkFailure }
+  /** Per group: its key values and the aggregate's value, in no particular order. */
+  | { readonly kind: "groups"; readonly type: string; readonly name: string; readonly groups: readonly { readonly keys: readonly SparkValue[]; readonly value: SparkValue }[] };
+
+export interface GroupedRequest {
+  /** The grouping columns ([] for one global group). */
+  readonly groupBy: readonly string[];
+  /** Spark SQL aggregate expressions, each run as `SELECT <groupBy>, <agg> FROM t GROUP BY <groupBy>`. */
+  readonly aggs: readonly string[];
+  /** Input slices (as sc.parallelize cuts the rows), so that partial states merge. */
+  readonly partitions: number;
+  /** spark.sql.shuffle.partitions for the query. */
+  readonly shufflePartitions: number;
+}
+
+interface WireGrouped {
+  readonly error?: { class: string; message: string };
+  readonly failed?: { class: string; message: string };
+  readonly type?: string;
+  readonly name?: string;
+  readonly groups?: unknown[][];
+}
+
 interface WireResult {
   readonly error?: { class: string; message: string };
   readonly type?: string;
@@ -144,6 +172,26 @@ export class SparkOracle {
         ? { kind: "refused", failure: new SparkFailure(r.error.class, r.error.message) }
         : { kind: "values", type: r.type!, name: r.name!, values: r.values!.map(decode) },
     );
+  }
+
+  /** Spark's answer for each aggregate over the rows grouped by `request.groupBy` (see GroupedRequest). */
+  async aggregate(fields: readonly Field[], rows: readonly (readonly Value[])[], request: GroupedRequest): Promise<SparkGroupedResult[]> {
+    const answer = await this.request({
+      schema: fields.map((f) => ({ name: f.name, type: f.type })),
+      rows: rows.map((r) => r.map((v, c) => encode(v, fields[c]!.type))),
+      ...request,
+    });
+    const keys = request.groupBy.length;
+    return (answer.results as WireGrouped[]).map((r): SparkGroupedResult => {
+      if (r.error) return { kind: "refused", failure: new SparkFailure(r.error.class, r.error.message) };
+      if (r.failed) return { kind: "failed", type: r.type!, name: r.name!, failure: new SparkFailure(r.failed.class, r.failed.message) };
+      return {
+        kind: "groups",
+        type: r.type!,
+        name: r.name!,
+        groups: r.groups!.map((g) => ({ keys: g.slice(0, keys).map(decode), value: decode(g[keys]) })),
+      };
+    });
   }
 
   close(): void {

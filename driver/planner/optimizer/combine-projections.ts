@@ -32,7 +32,7 @@ function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
     case "udf":
       return { ...expr, args: expr.args.map((a) => substitute(a, by)) };
     case "agg":
-      return { ...expr, arg: expr.arg ? substitute(expr.arg, by) : null };
+      return { ...expr, arg: expr.arg ? substitute(expr.arg, by) : null, ...(expr.args ? { args: expr.args.map((a) => substitute(a, by)) } : {}) };
   }
 }
 

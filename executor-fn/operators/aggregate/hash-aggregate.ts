@@ -168,11 +168,13 @@ export async function* partialAggregateStream(
 ): BatchStream {
   // Keys and arguments are read through the batch's selection, not gathered: each is read once.
   const keysOf = compileLiveProjection(groupBy, schema, context);
-  const withArgs = aggregates.flatMap((a, i) => (a.arg ? [i] : []));
-  const argsOf = compileLiveProjection(withArgs.map((i) => aggregates[i]!.arg!), schema, context);
+  // Every argument of every aggregate in one projection; `slots[i]` are aggregate i's columns in it.
+  const argExprs: Expr[] = [];
+  const slots = aggregates.map((a) => [...(a.arg ? [a.arg] : []), ...(a.args ?? [])].map((e) => argExprs.push(e) - 1));
+  const argsOf = compileLiveProjection(argExprs, schema, context);
   const table = new AggTable(
     groupBy.map((e) => typeOf(e, schema).type),
-    aggregates.map((a) => aggState(a.fn, a.arg ? typeOf(a.arg, schema).type : undefined)),
+    aggregates.map((a) => aggState(a.fn, a.arg ? typeOf(a.arg, schema).type : undefined, a)),
   );
   let flushed = false;
   for await (const batch of input) {
@@ -181,13 +183,12 @@ export async function* partialAggregateStream(
     const keys = keysOf(batch);
     const ids = table.assign(keys.vectors, count, keys.selections);
     const args = argsOf(batch);
-    const argOf: (Vector | null)[] = aggregates.map(() => null);
-    const selOf: (Int32Array | null)[] = aggregates.map(() => null);
-    withArgs.forEach((i, j) => {
-      argOf[i] = args.vectors[j]!;
-      selOf[i] = args.selections[j]!;
+    table.states.forEach((s, i) => {
+      const [first, second] = slots[i]!;
+      const vector = (j: number | undefined) => (j === undefined ? null : args.vectors[j]!);
+      const selection = (j: number | undefined) => (j === undefined ? null : args.selections[j]!);
+      s.update(ids, vector(first), count, selection(first), vector(second), selection(second));
     });
-    table.states.forEach((s, i) => s.update(ids, argOf[i]!, count, selOf[i]!));
     if (table.overBudget(memory.budgetBytes)) {
       yield table.partialBatch();
       table.clear();
@@ -221,7 +222,7 @@ export async function* finalAggregateStream(
   const keyTypes = schema.fields.slice(0, numKeys).map((f) => f.type);
   const table = new AggTable(
     keyTypes,
-    aggregates.map((a, i) => aggState(a.fn, schema.fields[numKeys + i]!.type)),
+    aggregates.map((a, i) => aggState(a.fn, schema.fields[numKeys + i]!.type, a)),
   );
   let spill: SpillFolder | undefined;
   const runs: string[] = [];
