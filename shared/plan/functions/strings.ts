@@ -183,7 +183,8 @@ function soundex(s: string): string {
 
 const str = (f: (s: string) => string | number, result: "string" | "int" = "string"): StringFunction => ({ args: ["string"], result, kernel: f as StringKernel });
 
-export const STRING_FUNCTIONS = {
+/** The everyday string functions (test/spark/functions/strings.test.ts covers each). */
+export const CORE_STRING_FUNCTIONS = {
   lpad: { args: ["string", "int", "string"], result: "string", kernel: pad(true) as StringKernel },
   rpad: { args: ["string", "int", "string"], result: "string", kernel: pad(false) as StringKernel },
   /** Spaces (U+0020) only, as trim. */
@@ -212,17 +213,20 @@ export const STRING_FUNCTIONS = {
   overlay: { args: ["string", "string", "int", "int"], result: "string", kernel: ((s: string, r: string, pos: number, len: number = -1) => overlay(s, r, pos, len)) as StringKernel },
   levenshtein: { args: ["string", "string", "int"], result: "int", kernel: levenshtein as StringKernel },
   soundex: str(soundex),
-  // regular expressions (Java's syntax, translated in ./regex.ts)
+  /** concat_ws(sep, ...): the non-null strings (arrays' elements too) joined by sep; null only for a null sep. */
+  concat_ws: { args: ["string", "text"], variadic: true, result: "string", takesNulls: true, kernel: concatWs as StringKernel },
+  /** base64 of the string's UTF-8 bytes (Spark casts a string to binary), as MIME: lines of 76 characters ended by CRLF (Spark 4's default, spark.sql.chunkBase64String.enabled). */
+  base64: str((s) => Buffer.from(s, "utf8").toString("base64").replace(/.{76}(?=.)/g, "$&\r\n")),
+} as const satisfies Record<string, StringFunction>;
+
+/** The regular-expression functions (Java's syntax, translated in ./regex.ts), typed and compiled as the string functions are. */
+export const REGEX_FUNCTIONS = {
   rlike: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
   regexp_like: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
   regexp: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
   regexp_replace: { args: ["string", "string", "string", "int"], result: "string", kernel: regexpReplace as StringKernel },
   regexp_extract: { args: ["string", "string", "int"], result: "string", kernel: regexpExtract as StringKernel },
   regexp_extract_all: { args: ["string", "string", "int"], result: "array", kernel: regexpExtractAll as StringKernel },
-  /** concat_ws(sep, ...): the non-null strings (arrays' elements too) joined by sep; null only for a null sep. */
-  concat_ws: { args: ["string", "text"], variadic: true, result: "string", takesNulls: true, kernel: concatWs as StringKernel },
-  /** base64 of the string's UTF-8 bytes (Spark casts a string to binary), without line breaks. */
-  base64: str((s) => Buffer.from(s, "utf8").toString("base64")),
 } as const satisfies Record<string, StringFunction>;
 
 function concatWs(sep: string | null, ...parts: (string | readonly (string | null)[] | null)[]): string | null {
@@ -235,6 +239,9 @@ function concatWs(sep: string | null, ...parts: (string | readonly (string | nul
   }
   return kept.join(sep);
 }
+
+/** Every function typed and compiled as a string function: the core ones and the regular expressions. */
+export const STRING_FUNCTIONS = { ...CORE_STRING_FUNCTIONS, ...REGEX_FUNCTIONS } as const;
 
 export type StringFn = keyof typeof STRING_FUNCTIONS;
 
