@@ -47,9 +47,6 @@ export const coalesce = (...cs: ColumnOrName[]) => fn("coalesce", ...cs.map((c) 
 export const split = (c: ColumnOrName, pattern: string, limit = -1) => fn("split", asColumn(c).expr, literal(pattern), literal(limit));
 /** Number of elements of an array column (-1 for null, as Spark by default). */
 export const size = (c: ColumnOrName) => fn("size", asColumn(c).expr);
-export const to_date = (c: ColumnOrName) => fn("to_date", asColumn(c).expr);
-export const year = (c: ColumnOrName) => fn("year", asColumn(c).expr);
-export const month = (c: ColumnOrName) => fn("month", asColumn(c).expr);
 
 // ---- math (Spark's semantics: shared/plan/functions/math.ts) ----
 
@@ -185,6 +182,52 @@ export const sha1 = unaryString("sha1");
 export const sha2 = (c: ColumnOrName, numBits: number) => fn("sha2", asColumn(c).expr, literal(numBits));
 /** The CRC-32 of a string's UTF-8 bytes, as a long. */
 export const crc32 = unaryString("crc32");
+
+// ---- dates (Spark's semantics, proleptic Gregorian, UTC: shared/plan/functions/dates.ts) ----
+// A date argument may be a date or a string Spark casts to one ('2024-02-29'); a malformed string is an error.
+
+const dateField = (name: ScalarFn) => (c: ColumnOrName) => fn(name, asColumn(c).expr);
+const countOrColumn = (c: ColumnOrName | number) => (typeof c === "number" ? literal(c) : asColumn(c).expr);
+
+/** Today's date in UTC. */
+export const current_date = () => fn("current_date");
+/** The date `days` days after `start` (an int, or a column of them). */
+export const date_add = (start: ColumnOrName, days: ColumnOrName | number) => fn("date_add", asColumn(start).expr, countOrColumn(days));
+/** The date `days` days before `start`. */
+export const date_sub = (start: ColumnOrName, days: ColumnOrName | number) => fn("date_sub", asColumn(start).expr, countOrColumn(days));
+/** The date `months` months after `start`; a day past the new month's end becomes its last day (01-31 + 1 month = 02-28 or 02-29). */
+export const add_months = (start: ColumnOrName, months: ColumnOrName | number) => fn("add_months", asColumn(start).expr, countOrColumn(months));
+/** The days from `start` to `end` (negative when end is earlier). */
+export const datediff = (end: ColumnOrName, start: ColumnOrName) => fn("datediff", asColumn(end).expr, asColumn(start).expr);
+/** The last day of the date's month. */
+export const last_day = dateField("last_day");
+/** The first date later than `date` that falls on `dayOfWeek` ("Mon", "MO" or "Monday", any case). */
+export const next_day = (date: ColumnOrName, dayOfWeek: string) => fn("next_day", asColumn(date).expr, literal(dayOfWeek));
+export const year = dateField("year");
+/** 1 to 4. */
+export const quarter = dateField("quarter");
+export const month = dateField("month");
+export const dayofmonth = dateField("dayofmonth");
+/** 1 (Sunday) to 7 (Saturday). */
+export const dayofweek = dateField("dayofweek");
+export const dayofyear = dateField("dayofyear");
+/** The ISO-8601 week number (weeks start on Monday; week 1 holds the year's first Thursday). */
+export const weekofyear = dateField("weekofyear");
+/** The first day of the date's year ("year", "yyyy", "yy"), quarter ("quarter"), month ("month", "mon", "mm") or week ("week", from Monday); null for another format. */
+export const trunc = (date: ColumnOrName, format: string) => fn("trunc", asColumn(date).expr, literal(format));
+/** The date of a year, month and day; an invalid date is an error (ANSI mode). */
+export const make_date = (year: ColumnOrName, month: ColumnOrName, day: ColumnOrName) => fn("make_date", asColumn(year).expr, asColumn(month).expr, asColumn(day).expr);
+/**
+ * A string as a date: without a format, as cast("date") does (yyyy, yyyy-[m]m, yyyy-[m]m-[d]d...);
+ * with one, parsed with Spark's datetime pattern ("dd/MM/yyyy", "yyyyMMdd", "MMM d yyyy"...).
+ * Text that does not fit is an error (ANSI mode).
+ */
+export const to_date = (c: ColumnOrName, format?: string) => (format === undefined ? fn("to_date", asColumn(c).expr) : fn("to_date", asColumn(c).expr, literal(format)));
+/** The date as text in Spark's datetime pattern ("yyyy-MM-dd", "EEE, d MMM yyyy", "dd/MM/yy"...). */
+export const date_format = (date: ColumnOrName, format: string) => fn("date_format", asColumn(date).expr, literal(format));
+/** The months from date2 to date1: whole when the days of month match (or both are month ends), else with the days over 31; rounded to 8 digits unless roundOff is false. */
+export const months_between = (date1: ColumnOrName, date2: ColumnOrName, roundOff = true) =>
+  fn("months_between", asColumn(date1).expr, asColumn(date2).expr, literal(roundOff));
 
 // ---- comparison and null handling ----
 

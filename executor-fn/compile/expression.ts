@@ -8,6 +8,7 @@ import type { RUNTIME } from "../../shared/plan/semantics.ts";
 import type { MathFn } from "../../shared/plan/functions/math.ts";
 import type { StringFn } from "../../shared/plan/functions/strings.ts";
 import type { HashingFn } from "../../shared/plan/functions/hashing.ts";
+import type { DateFn } from "../../shared/plan/functions/dates.ts";
 import type { DataType } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import type { ShippedFunction } from "../../shared/plan/function.ts";
@@ -26,9 +27,9 @@ export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
 };
 export const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 /** Helpers of the functions called with boxed values; math and string functions have kernels instead (shared/plan/functions/). */
-export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn>, keyof typeof RUNTIME> = {
+export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn>, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
-  coalesce: "coalesce", split: "split", size: "size", like: "like", to_date: "to_date", year: "year", month: "month",
+  coalesce: "coalesce", split: "split", size: "size", like: "like",
   element_at: "element_at", greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
   nullif: "nullif", isnan: "isnan", nanvl: "nanvl",
 };

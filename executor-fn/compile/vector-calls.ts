@@ -10,6 +10,7 @@ import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
 import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
 import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn } from "../../shared/plan/functions/hashing.ts";
+import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { isNumeric, type DataType } from "../../shared/plan/types.ts";
 
 /** A function the generated code calls as `K[i](...)` (math, string, hashing kernels). */
@@ -98,6 +99,17 @@ function hashingCall(expr: Call, c: CallEmitter): Slot {
   return s;
 }
 
+/** A date function: its kernel (for the argument types and literals) on the raw values, null for a null argument; a kernel's null is null. */
+function dateCall(expr: Call, c: CallEmitter): Slot {
+  const def = DATE_FUNCTIONS[expr.fn as keyof typeof DATE_FUNCTIONS];
+  const k = c.kernel(def.kernel(expr.args.map((a) => c.type(a)), expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
+  const args = expr.args.map((a) => c.emit(a));
+  const s = c.fresh();
+  const call = `K[${k}](${args.map((a) => a.t).join(", ")})`;
+  c.line(args.length === 0 ? `${s.t} = ${call}; ${s.n} = false;` : `${s.t} = ${args.map((a) => a.n).join(" || ")} ? null : ${call}; ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
 /** The first non-null value (any type: slots hold raw values of every type). */
 function firstNonNull(args: readonly Slot[], c: CallEmitter): Slot {
   const s = c.fresh();
@@ -111,6 +123,7 @@ export function emitCall(expr: Call, c: CallEmitter): Slot | undefined {
   if (isMathFn(expr.fn)) return mathCall(expr, c);
   if (isStringFn(expr.fn)) return stringCall(expr, c);
   if (isHashingFn(expr.fn)) return hashingCall(expr, c);
+  if (isDateFn(expr.fn)) return dateCall(expr, c);
   switch (expr.fn) {
     case "coalesce":
     case "nvl":

@@ -31,9 +31,6 @@ export const SCALAR_FUNCTIONS = {
   split: [2, 3],
   size: [1, 1],
   like: [2, 2],
-  to_date: [1, 1],
-  year: [1, 1],
-  month: [1, 1],
   element_at: [2, 2],
   // math (shared/plan/functions/math.ts)
   abs: [1, 1], round: [1, 2], bround: [1, 2], floor: [1, 1], ceil: [1, 1], sqrt: [1, 1], cbrt: [1, 1], pow: [2, 2], exp: [1, 1],
@@ -48,6 +45,10 @@ export const SCALAR_FUNCTIONS = {
   rlike: [2, 2], regexp_like: [2, 2], regexp: [2, 2], regexp_replace: [3, 4], regexp_extract: [2, 3], regexp_extract_all: [2, 3], concat_ws: [1, -1], base64: [1, 1],
   // hashing (shared/plan/functions/hashing.ts)
   hash: [1, -1], md5: [1, 1], sha1: [1, 1], sha: [1, 1], sha2: [2, 2], crc32: [1, 1],
+  // dates (shared/plan/functions/dates.ts)
+  current_date: [0, 0], date_add: [2, 2], date_sub: [2, 2], add_months: [2, 2], datediff: [2, 2], last_day: [1, 1], next_day: [2, 2], year: [1, 1],
+  quarter: [1, 1], month: [1, 1], dayofmonth: [1, 1], dayofweek: [1, 1], dayofyear: [1, 1], weekofyear: [1, 1], trunc: [2, 2], make_date: [3, 3],
+  to_date: [1, 2], date_format: [2, 2], months_between: [2, 3],
 } as const satisfies Record<string, readonly [number, number]>;
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
 export type ScalarFn = z.infer<typeof ScalarFn>;

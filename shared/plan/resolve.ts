@@ -8,6 +8,7 @@ import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
 import { isStringFn, STRING_FUNCTIONS, type StringFn, type StringFunction } from "./functions/strings.ts";
 import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./functions/hashing.ts";
+import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, type DateFunction } from "./functions/dates.ts";
 import type { TaskErrorType } from "../task.ts";
 import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregates.ts";
 
@@ -99,12 +100,26 @@ function typeOfHashing(expr: Extract<Expr, { kind: "call" }>, fn: HashingFn, arg
   return { type: DIGEST_FUNCTIONS[fn].result, nullable: fn === "sha2" || args.some((a) => a.nullable) };
 }
 
+/** A date function's arguments are dates (or strings Spark casts to dates), ints, strings, booleans; see DATE_ARG_TYPES. */
+function typeOfDate(expr: Extract<Expr, { kind: "call" }>, fn: DateFn, args: readonly Typed[]): Typed {
+  const def: DateFunction = DATE_FUNCTIONS[fn];
+  args.forEach((a, i) => {
+    const want = def.args[i]!;
+    if (a.type !== "null" && !DATE_ARG_TYPES[want].includes(a.type)) {
+      const [expected, how] = DATE_ARG_HINTS[want];
+      throw new AnalysisError(`${fn}() takes ${expected} as argument ${i + 1}, but ${exprName(expr.args[i]!)} is ${a.type}. ${how}`);
+    }
+  });
+  return { type: def.result, nullable: def.partial === true || args.some((a) => a.nullable) };
+}
+
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
   if (isMathFn(expr.fn)) return typeOfMath(expr, expr.fn, args);
   if (isStringFn(expr.fn)) return typeOfString(expr, expr.fn, args);
   if (isHashingFn(expr.fn)) return typeOfHashing(expr, expr.fn, args);
+  if (isDateFn(expr.fn)) return typeOfDate(expr, expr.fn, args);
   switch (expr.fn) {
     case "upper":
     case "lower":
@@ -113,8 +128,6 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "concat":
       return { type: "string", nullable: anyNullable };
     case "length":
-    case "year":
-    case "month":
       return { type: "int", nullable: anyNullable };
     case "coalesce":
     case "nvl":
@@ -143,8 +156,6 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "size":
       if (args[0]!.type !== "array" && args[0]!.type !== "null") throw new AnalysisError(`size(): ${exprName(expr.args[0]!)} is ${args[0]!.type}, not an array.`);
       return { type: "int", nullable: false };
-    case "to_date":
-      return { type: "date", nullable: true };
     case "element_at":
       return { type: args[0]!.type === "array" ? "string" : "any", nullable: true };
   }

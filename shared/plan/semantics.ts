@@ -238,16 +238,6 @@ export const RUNTIME = {
     }
     return re.test(String(s));
   },
-  to_date: toDate,
-  /** year()/month() accept dates and date-like strings, as Spark casts them implicitly. */
-  year: (d: V) => {
-    const date = toDate(d);
-    return date === null ? null : Number(date.slice(0, 4));
-  },
-  month: (d: V) => {
-    const date = toDate(d);
-    return date === null ? null : Number(date.slice(5, 7));
-  },
   cast: (v: V, to: DataType) => CASTS[to](v),
   split,
   /** Spark's element_at(array, i): 1-based, negative counts from the end; null when out of range. */

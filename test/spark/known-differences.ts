@@ -80,6 +80,33 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       d.spark.errorClass === "Py4JJavaError" &&
       (d.sparkfn === null || (d.sparkfn instanceof SparkFailure && d.sparkfn.errorClass === "INVALID_PARAMETER_VALUE.PATTERN")),
   },
+  {
+    reason:
+      "dates before 0001-01-01 or after 9999-12-31: Spark computes them (date_add('9999-12-31', 1) is +10000-01-01) but PySpark cannot collect them (Python's date: ValueError); sparkfn holds dates as YYYY-MM-DD text and fails with [DATETIME_OVERFLOW] naming the operation (shared/plan/functions/calendar.ts)",
+    explains: (d) =>
+      d.what === "value" &&
+      d.spark instanceof SparkFailure &&
+      d.spark.errorClass === "ValueError" &&
+      /year -?\d+ is out of range|ordinal must be >= 1/.test(d.spark.message) &&
+      d.sparkfn instanceof SparkFailure &&
+      d.sparkfn.errorClass === "DATETIME_OVERFLOW",
+  },
+  {
+    reason:
+      "implicit casts into date functions: Spark 4 casts a string count to int (date_add(d, '3')), an int to string for to_date, and a string to a timestamp for date_format and months_between (sparkfn has no timestamp yet); sparkfn asks for cast() until the casts step of issue 15 (a string where a date is expected is cast, as Spark)",
+    explains: (d) => refusedBySparkfn(d, /^\w+\(\) takes (a date|an int|a string|a boolean)[^,]* as argument \d+, but .* is \w+\./),
+  },
+  {
+    reason:
+      "datetime pattern errors Spark leaves to java.time (an unknown letter such as T or b, an unterminated quote) have no Spark error class (IllegalArgumentException); sparkfn names them [INVALID_DATETIME_PATTERN]",
+    explains: (d) =>
+      d.what === "value" && d.spark instanceof SparkFailure && d.spark.errorClass === "IllegalArgumentException" && d.sparkfn instanceof SparkFailure && d.sparkfn.errorClass === "INVALID_DATETIME_PATTERN",
+  },
+  {
+    reason:
+      "datetime pattern letters sparkfn does not implement yet (time zones z Z X x O V v, F, g, optional sections [ ]): dates are UTC and have no zone to print; sparkfn refuses them with [UNSUPPORTED_DATETIME_PATTERN] naming the letter (shared/plan/functions/date-patterns.ts)",
+    explains: (d) => d.what === "value" && d.sparkfn instanceof SparkFailure && d.sparkfn.errorClass === "UNSUPPORTED_DATETIME_PATTERN",
+  },
 ];
 
 /** Whether a Java pattern, written as a Spark SQL literal's body, matches the empty string. */

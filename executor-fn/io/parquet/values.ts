@@ -4,6 +4,7 @@ import { deltaBinaryUnpack, deltaByteArray, deltaLengthByteArray } from "hyparqu
 import { byteStreamSplit } from "hyparquet/src/encoding.js";
 import type { Value } from "../../../shared/plan/types.ts";
 import { type ColumnPlan } from "./plan.ts";
+import { civilFromDays } from "../../../shared/plan/functions/calendar.ts";
 
 
 const DAY_MS = 86_400_000;
@@ -11,16 +12,7 @@ const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
 
 /** Days since 1970-01-01 → "YYYY-MM-DD" (as Date.toISOString().slice(0, 10) gives it). */
 export function dateString(days: number): string {
-  // Howard Hinnant's civil_from_days
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const [y, m, d] = civilFromDays(days);
   if (y < 0 || y > 9999) return new Date(days * DAY_MS).toISOString().slice(0, 10);
   return `${y < 1000 ? String(y).padStart(4, "0") : y}-${pad2(m)}-${pad2(d)}`;
 }
