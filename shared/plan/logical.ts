@@ -181,9 +181,9 @@ export function aggregate(input: LogicalPlan, groupBy: readonly Expr[], aggregat
   for (const a of aggregates) {
     const inner = a.kind === "alias" ? a.expr : a;
     if (inner.kind !== "agg") {
-      throw new AnalysisError(`agg: ${exprName(a)} is not an aggregate function (sum, count, avg, min, max, countDistinct).`);
+      throw new AnalysisError(`agg: ${exprName(a)} is not an aggregate function (such as sum, count, avg, min, max, stddev or collect_list; the list is in the README).`);
     }
-    if (inner.arg && containsAggregate(inner.arg)) throw new AnalysisError(`agg: ${exprName(a)} nests an aggregate in an aggregate.`);
+    if ([...(inner.arg ? [inner.arg] : []), ...(inner.args ?? [])].some(containsAggregate)) throw new AnalysisError(`agg: ${exprName(a)} nests an aggregate in an aggregate.`);
     typeOf(a, schema);
   }
   return { kind: "aggregate", input, groupBy, aggregates };
