@@ -77,7 +77,7 @@ export class CountState implements AggState {
     return 0;
   }
   readonly fixedBytesPerGroup = 8;
-  private counts = new Float64Array(0);
+  protected counts = new Float64Array(0);
   grow(capacity: number): void {
     this.counts = grown(this.counts, capacity, (n) => new Float64Array(n));
   }

@@ -5,19 +5,12 @@
  */
 import type { Value } from "../../../shared/plan/types.ts";
 import { valueAt, type Vector } from "../../../shared/batch/vector.ts";
-import { f64Vector, grown, type AggState } from "./state-support.ts";
+import { grown, type AggState } from "./state-support.ts";
+import { CountState } from "./basic.ts";
 
-/** count_if(b): the rows where b is true (never null; 0 for none). */
-export class CountIfState implements AggState {
-  readonly fixedBytesPerGroup = 8;
-  private counts = new Float64Array(0);
-  heapBytesAt(): number {
-    return 0;
-  }
-  grow(capacity: number): void {
-    this.counts = grown(this.counts, capacity, (n) => new Float64Array(n));
-  }
-  update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
+/** count_if(b): the rows where b is true (never null; 0 for none); a count in every other respect. */
+export class CountIfState extends CountState {
+  override update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const counts = this.counts;
     if (arg.kind === "bool") {
       const { values, nulls } = arg;
@@ -28,27 +21,6 @@ export class CountIfState implements AggState {
       return;
     }
     for (let k = 0; k < count; k++) if (valueAt(arg, sel === null ? k : sel[k]!) === true) counts[ids[k]!]!++;
-  }
-  merge(ids: Int32Array, states: Vector, count: number): void {
-    for (let k = 0; k < count; k++) this.counts[ids[k]!]! += valueAt(states, k) as number;
-  }
-  partial(n: number): Vector {
-    return f64Vector(this.counts, null, n);
-  }
-  finish(n: number): Vector {
-    return this.partial(n);
-  }
-  stateAt(g: number): unknown {
-    return this.counts[g]!;
-  }
-  mergeBoxed(a: unknown, b: unknown): unknown {
-    return (a as number) + (b as number);
-  }
-  finishBoxed(state: unknown): Value {
-    return state as number;
-  }
-  clear(): void {
-    this.counts = new Float64Array(0);
   }
 }
 
