@@ -14,6 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DataType, Value } from "../types.ts";
+import { daysOf } from "./calendar.ts";
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
@@ -82,27 +83,11 @@ function hashValue(v: Value, type: DataType, seed: number): number {
   }
 }
 
-/** A 'YYYY-MM-DD' date as days since 1970-01-01 (proleptic Gregorian, as Spark's DateType). */
-function daysOf(date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const t = new Date(0);
-  t.setUTCFullYear(y, m - 1, d);
-  return Math.floor(t.getTime() / 86_400_000);
-}
-
 /** The hash of one value of `type` given the hash so far (the kernel the vector compiler calls per argument). */
 export const hasherOf = (type: DataType) => (v: Value, seed: number): number => hashValue(v, type, seed);
-export type HashKernel = ReturnType<typeof hasherOf>;
 
 /** Spark's seed for hash(). */
 export const HASH_SEED = 42;
-
-/** hash(...) of one row's values, of the given types. */
-export function sparkHash(values: readonly Value[], types: readonly DataType[]): number {
-  let h = HASH_SEED;
-  for (let i = 0; i < values.length; i++) h = hashValue(values[i]!, types[i]!, h);
-  return h;
-}
 
 /** The types hash() takes; others are refused at analysis. */
 export function hashable(type: DataType): boolean {

@@ -214,8 +214,17 @@ function parseReplacement(replacement: string, groups: number, names: ReadonlySe
   return pieces;
 }
 
-const groupCount = (re: RegExp) => new RegExp(`${re.source}|`, re.flags).exec("")!.length - 1;
-const groupNames = (re: RegExp) => new Set(Object.keys(new RegExp(`${re.source}|`, re.flags).exec("")!.groups ?? {}));
+/** A pattern's groups: how many, and their names (found once per RegExp by matching "" against `pattern|`). */
+const groupsCache = new WeakMap<RegExp, { count: number; names: ReadonlySet<string> }>();
+function groupsOf(re: RegExp): { count: number; names: ReadonlySet<string> } {
+  let groups = groupsCache.get(re);
+  if (groups === undefined) {
+    const m = new RegExp(`${re.source}|`, re.flags).exec("")!;
+    groups = { count: m.length - 1, names: new Set(Object.keys(m.groups ?? {})) };
+    groupsCache.set(re, groups);
+  }
+  return groups;
+}
 
 /**
  * regexp_replace(s, pattern, replacement, position = 1): every match at or after the position
@@ -230,7 +239,8 @@ export function regexpReplace(s: string, pattern: string, replacement: string, p
   let pieces: Piece[] | undefined;
   const parse = () => {
     try {
-      return parseReplacement(replacement, groupCount(re), groupNames(re));
+      const { count, names } = groupsOf(re);
+      return parseReplacement(replacement, count, names);
     } catch (error) {
       throw new SparkRegexError(
         "INVALID_REGEXP_REPLACE",
@@ -249,7 +259,7 @@ export function regexpReplace(s: string, pattern: string, replacement: string, p
 }
 
 function checkGroup(re: RegExp, pattern: string, index: number, fn: string): void {
-  const groups = groupCount(re);
+  const groups = groupsOf(re).count;
   if (index < 0 || index > groups) {
     throw new SparkRegexError("INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX", `${fn}(): the group index ${index} is out of range: ${JSON.stringify(pattern)} has ${groups} group(s); use 0 for the whole match or 1 to ${groups}.`);
   }
