@@ -4,7 +4,7 @@
  * to stdout (progress goes to stderr), and writes the results to bench/results/latest.json.
  *
  *   --quick              smaller data (the emulator job still runs ≥ 16 tasks)
- *   --only a,b           only these benchmarks: kernel, shuffle-encoding, driver-scale,
+ *   --only a,b           only these benchmarks: kernel, functions, shuffle-encoding, driver-scale, invoke-rate,
  *                        emulator, cold-start; and the opt-in tpch (never run without --only)
  *   --sf N               TPC-H scale factor of `--only tpch` (default 1; 0.1 with --quick)
  *   --rows N             transactions rows of the kernel and shuffle benchmarks
@@ -19,13 +19,15 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { machine, markdown, ratioLine, runBenchmark, writeReport, type Benchmark, type BenchOptions, type BenchResult, type Report } from "./harness.mts";
 import { kernel } from "./kernel.mts";
+import { functions } from "./functions.mts";
 import { shuffleEncoding } from "./shuffle-encoding.mts";
 import { driverScale } from "./driver-scale.mts";
 import { emulator } from "./emulator.mts";
 import { coldStart } from "./cold-start.mts";
+import { invokeRate } from "./invoke-rate.mts";
 import { tpch } from "./tpch.mts";
 
-export const BENCHMARKS: readonly Benchmark[] = [kernel, shuffleEncoding, driverScale, emulator, coldStart];
+export const BENCHMARKS: readonly Benchmark[] = [kernel, functions, shuffleEncoding, driverScale, invokeRate, emulator, coldStart];
 /** Run only when named in --only: TPC-H at SF 1 takes minutes (bench/tpch.mts). */
 export const OPT_IN_BENCHMARKS: readonly Benchmark[] = [tpch];
 

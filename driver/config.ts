@@ -7,6 +7,8 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.app.name": "application name",
   "spark.master": "local[N], local[*] or lambda",
   "spark.sql.shuffle.partitions": "reduce partitions of a shuffle (default 200 on lambda, 2 x N on local[N])",
+  "spark.sql.session.timeZone": "the time zone timestamps are read, shown and cut into days in: a region (Europe/Paris) or an offset (+08:00); default UTC",
+  "spark.sql.ansi.enabled": "ANSI mode (default true, as Spark 4): a cast fails on a value it cannot convert, and implicit coercion follows ANSI rules; false gives Spark's legacy casts (null, wrap-around)",
   "spark.default.parallelism": "partitions of createDataFrame/range (default N on local[N], 8 on lambda)",
   "spark.driver.maxResultSize": "cap on results pulled to the driver",
   "spark.task.maxFailures": "attempts per task (default 4)",

@@ -4,6 +4,7 @@
  *
  *   const spark = await SparkSession.builder().appName("demo").master("local[2]").getOrCreate();
  */
+import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../shared/plan/functions/time-zone.ts";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
@@ -39,7 +40,8 @@ import { schemaOf } from "../shared/plan/logical.ts";
 import { parseDdlSchema, rowMismatch, type Row, type Schema, type Value } from "../shared/plan/types.ts";
 import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri, localScratchTemplate } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
-import { DataFrame, type QueryExecution, type RowObject } from "./api/dataframe.ts";
+import { DataFrame, type QueryExecution, type RowObject, type RowValue } from "./api/dataframe.ts";
+import { microsOfDate } from "../shared/plan/functions/timestamps.ts";
 import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
@@ -301,7 +303,7 @@ export class SparkSession implements QueryExecution {
   }
 
   /** Rows as objects (or arrays in schema order) and an optional schema (DDL string or Schema). */
-  createDataFrame(rows: readonly (RowObject | Value[])[] | RDD<unknown>, schema?: Schema | string | string[]): DataFrame {
+  createDataFrame(rows: readonly (RowObject | RowValue[])[] | RDD<unknown>, schema?: Schema | string | string[]): DataFrame {
     if (rows instanceof RDD) {
       // Elements become rows: objects by column name, arrays by position.
       if (schema === undefined || Array.isArray(schema)) {
@@ -317,9 +319,9 @@ export class SparkSession implements QueryExecution {
     const arrays: Row[] = rows.map((r, i) => {
       if (Array.isArray(r)) {
         if (r.length !== resolved.fields.length) throw new Error(`createDataFrame: row ${i} has ${r.length} values, the schema has ${resolved.fields.length} columns.`);
-        return r;
+        return r.map(rowValue);
       }
-      return resolved.fields.map((f) => (r as RowObject)[f.name] ?? null);
+      return resolved.fields.map((f) => rowValue((r as RowObject)[f.name] ?? null));
     });
     arrays.forEach((r, i) => {
       const bad = rowMismatch(resolved, r);
@@ -339,6 +341,13 @@ export class SparkSession implements QueryExecution {
 
   // ---- QueryExecution ----
 
+  /** spark.sql.ansi.enabled (default true, as Spark 4): casts fail on values they cannot convert, and coercion follows ANSI rules. */
+  get ansiEnabled(): boolean {
+    const value = (this.conf.get("spark.sql.ansi.enabled") ?? "true").trim().toLowerCase();
+    if (value !== "true" && value !== "false") throw new IllegalArgumentError(`spark.sql.ansi.enabled must be true or false, got "${value}".`);
+    return value === "true";
+  }
+
   private async analyzed(plan: UnresolvedPlan): Promise<LogicalPlan> {
     this.assertRunning();
     if (this.broadcastUploads.size) {
@@ -349,6 +358,7 @@ export class SparkSession implements QueryExecution {
     return analyze(plan, {
       resolveScan: (format, paths, options, schema) => this.resolveScan(format, paths, options, schema),
       cached: (cacheId) => this.cacheManager.get(cacheId),
+      ansi: this.ansiEnabled,
     });
   }
 
@@ -401,7 +411,7 @@ export class SparkSession implements QueryExecution {
         );
       }
     }
-    return resolveScan(this.backend.store, format, paths, options, schema);
+    return resolveScan(this.backend.store, format, paths, options, schema, this.sessionTimeZone().id);
   }
 
   /** Task attempts this session has launched (monitoring). */
@@ -447,6 +457,11 @@ export class SparkSession implements QueryExecution {
     for (const stage of stages) stage.tasks = stage.tasks.map(taskRecord);
   }
 
+  /** spark.sql.session.timeZone (UTC unless set): an unknown zone is refused, naming it. */
+  sessionTimeZone(): TimeZone {
+    return timeZone(this.conf.get("spark.sql.session.timeZone", DEFAULT_TIME_ZONE)!);
+  }
+
   private plannerOptions(): PlannerOptions {
     return {
       shufflePartitions: this.shufflePartitions,
@@ -457,6 +472,7 @@ export class SparkSession implements QueryExecution {
       },
       // -1 turns automatic broadcasts off, as in Spark.
       autoBroadcastJoinThreshold: ((v) => (v.trim() === "-1" ? -1 : parseSize(v)))(this.conf.get("spark.sql.autoBroadcastJoinThreshold", "10m")!),
+      timeZone: this.sessionTimeZone().id,
     };
   }
 
@@ -652,15 +668,21 @@ export class SparkSession implements QueryExecution {
 type TaskRecord = Pick<TaskSuccess, "partition" | "attempt" | "metrics">;
 const taskRecord = ({ partition, attempt, metrics }: TaskRecord): TaskRecord => ({ partition, attempt, metrics });
 
-function inferSchema(rows: readonly (RowObject | Value[])[], names?: string[]): Schema {
+/** A value as rows carry it: a Date becomes a timestamp's microseconds (an invalid Date stays, to be refused by name). */
+function rowValue(v: RowValue | undefined): Value {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? (String(v) as Value) : microsOfDate(v);
+  return v ?? null;
+}
+
+function inferSchema(rows: readonly (RowObject | RowValue[])[], names?: string[]): Schema {
   const first = rows[0];
   const columnNames = names ?? (first && !Array.isArray(first) ? Object.keys(first) : (first ?? []).map((_, i) => `_${i + 1}`));
   return {
     fields: columnNames.map((name, i) => {
       const values = rows.map((r) => (Array.isArray(r) ? r[i] : (r as RowObject)[name])).filter((v) => v !== null && v !== undefined);
-      const kinds = new Set(values.map((v) => (Array.isArray(v) ? "array" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
-      const type = kinds.size === 0 ? "string" : kinds.has("array") ? "array" : kinds.has("string") ? "string" : kinds.has("double") ? "double" : kinds.has("long") ? "long" : "boolean";
-      if ((kinds.has("string") || kinds.has("array")) && kinds.size > 1) {
+      const kinds = new Set(values.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
+      const type = kinds.size === 0 ? "string" : kinds.has("array") ? "array" : kinds.has("string") ? "string" : kinds.has("timestamp") ? "timestamp" : kinds.has("double") ? "double" : kinds.has("long") ? "long" : "boolean";
+      if ((kinds.has("string") || kinds.has("array") || kinds.has("timestamp")) && kinds.size > 1) {
         throw new Error(`createDataFrame: column "${name}" mixes ${[...kinds].join(" and ")} values; give a schema.`);
       }
       return { name, type, nullable: true };

@@ -64,6 +64,11 @@ export class Column {
     return new Column({ kind: "cast", expr: this.expr, to: parseTypeName(type) });
   }
 
+  /** As cast(), but a value that does not convert gives null instead of failing (PySpark 4's Column.try_cast). */
+  try_cast(type: string | DataType) {
+    return new Column({ kind: "cast", expr: this.expr, to: parseTypeName(type), mode: "try" });
+  }
+
   alias(name: string) { return new Column(alias(this.expr, name)); }
   /** Same as alias. */
   as(name: string) { return this.alias(name); }

@@ -2,8 +2,11 @@
  * DataFrame: an immutable, lazy query. Each transformation returns a new DataFrame around a
  * new plan node; actions (collect, count, show, ...) analyze, optimize, plan and run it.
  */
+import { dateOfMicros, timestampText } from "../../shared/plan/functions/timestamps.ts";
+import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
 import type { Expr } from "../../shared/plan/expr.ts";
+import { refuseAggregateInWithColumn } from "../../shared/plan/aggregate-expressions.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { TYPE_NAMES, type Schema, type Value } from "../../shared/plan/types.ts";
 import { formatTable } from "../format/table.ts";
@@ -13,7 +16,9 @@ import { GroupedData } from "./grouped-data.ts";
 import { ELEMENT_SCHEMA, RDD } from "./rdd.ts";
 import type { FunctionRuntime } from "../../shared/functions/compile.ts";
 
-export type RowObject = Record<string, Value>;
+/** A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), the rest as rows carry them. */
+export type RowValue = Value | Date;
+export type RowObject = Record<string, RowValue>;
 
 /** What a DataFrame needs from its session: running and explaining plans. */
 export interface QueryExecution extends WriteExecution {
@@ -24,6 +29,8 @@ export interface QueryExecution extends WriteExecution {
   stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }>;
   schemaOf(plan: UnresolvedPlan): Promise<Schema>;
   explain(plan: UnresolvedPlan): Promise<string>;
+  /** spark.sql.session.timeZone: how show() prints timestamps. */
+  sessionTimeZone(): TimeZone;
   numPartitions(plan: UnresolvedPlan): Promise<number>;
   cachePlan(plan: UnresolvedPlan): void;
   uncachePlan(plan: UnresolvedPlan): Promise<void>;
@@ -36,6 +43,8 @@ export interface QueryExecution extends WriteExecution {
  * which defines it as an own property.
  */
 function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
+  const timestamps = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
+  if (timestamps.length > 0) rows = rows.map((row) => withDates(row, timestamps) as Value[]);
   const names = schema.fields.map((f) => f.name);
   if (names.includes("__proto__")) return rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
   const out: RowObject[] = new Array(rows.length);
@@ -46,6 +55,13 @@ function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
     for (let i = 0; i < width; i++) object[names[i]!] = row[i] ?? null;
     out[r] = object;
   }
+  return out;
+}
+
+/** A row whose timestamp columns (microseconds) are Dates, as collect() gives them. */
+function withDates(row: readonly Value[], columns: readonly number[]): RowValue[] {
+  const out: RowValue[] = row.slice();
+  for (const c of columns) if (typeof out[c] === "number") out[c] = dateOfMicros(out[c] as number);
   return out;
 }
 
@@ -66,11 +82,13 @@ export class DataFrame {
 
   // ---- transformations ----
 
+  /** Columns or expressions; when they aggregate (`select(sum("a"))`), one row over all rows, as df.agg(...). */
   select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
     return this.with({ kind: "project", input: this.plan, exprs: (cols.flat() as ColumnOrName[]).map((c) => asColumn(c).expr) });
   }
 
   withColumn(name: string, value: Column): DataFrame {
+    refuseAggregateInWithColumn(name, value.expr);
     return this.with({ kind: "withColumns", input: this.plan, columns: [{ name, expr: value.expr }] });
   }
 
@@ -97,7 +115,7 @@ export class DataFrame {
     );
   }
 
-  /** Aggregates over the whole DataFrame: `df.agg(sum("amount"))`. */
+  /** Aggregates over the whole DataFrame: `df.agg(sum("amount"), sum("a").divide(count("*")))`. */
   agg(...aggregates: Column[]): DataFrame {
     return this.groupBy().agg(...aggregates);
   }
@@ -227,8 +245,9 @@ export class DataFrame {
   /** Prints the first `n` rows as Spark's show() does; strings longer than 20 characters are cut. */
   async show(n = 20, truncate = true): Promise<string> {
     const { schema, rows } = await this.session.execute({ kind: "limit", input: this.plan, n });
-    const cell = (v: Value) => {
-      const s = v === null ? "null" : String(v);
+    const zone = this.session.sessionTimeZone();
+    const cell = (v: Value, c: number) => {
+      const s = v === null ? "null" : schema.fields[c]!.type === "timestamp" ? timestampText(v as number, zone) : String(v);
       return truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s;
     };
     const text = formatTable(schema.fields.map((f) => f.name), rows.map((r) => r.map(cell)));

@@ -2,6 +2,7 @@
  * Functions over columns, as in `pyspark.sql.functions`. A string argument names a column
  * (like PySpark); use lit() for a string value.
  */
+import { microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { call, column, literal, unary, type AggFn, type Expr, type ScalarFn } from "../../shared/plan/expr.ts";
 import type { Scalar } from "../../shared/plan/types.ts";
 import { CaseWhenColumn, Column, toExpr, type ColumnLike } from "./column.ts";
@@ -13,7 +14,12 @@ export function col(name: string): Column {
   return new Column(column(name));
 }
 
-export function lit(value: Scalar): Column {
+/** A literal column; a Date is a timestamp literal (Spark's lit(datetime)). */
+export function lit(value: Scalar | Date): Column {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error("lit(date): the Date is invalid (NaN); give a valid Date.");
+    return new Column({ kind: "literal", value: microsOfDate(value), type: "timestamp" });
+  }
   return new Column(literal(value));
 }
 
@@ -28,6 +34,11 @@ export function broadcast<T extends { hint(name: "broadcast"): T }>(df: T): T {
 
 export function when(condition: Column, value: ColumnLike): CaseWhenColumn {
   return new CaseWhenColumn([{ when: condition.expr, then: toExpr(value) }]);
+}
+
+/** Spark SQL's try_cast(col AS type): col.try_cast(type), null where a value does not convert. */
+export function try_cast(c: ColumnOrName, type: string): Column {
+  return asColumn(c).try_cast(type);
 }
 
 export function not(c: Column): Column {
@@ -174,6 +185,8 @@ export const base64 = unaryString("base64");
 
 /** Spark's Murmur3 hash (seed 42) of the columns' values, as an int; never null. */
 export const hash = (...cols: ColumnOrName[]) => fn("hash", ...cols.map((c) => asColumn(c).expr));
+/** Spark's XxHash64 (seed 42) of the columns' values, as a long (the nearest double beyond 2^53); never null. */
+export const xxhash64 = (...cols: ColumnOrName[]) => fn("xxhash64", ...cols.map((c) => asColumn(c).expr));
 /** The MD5 digest of a string's UTF-8 bytes, as 32 hex digits. */
 export const md5 = unaryString("md5");
 /** The SHA-1 digest of a string's UTF-8 bytes, as 40 hex digits. */
@@ -189,7 +202,7 @@ export const crc32 = unaryString("crc32");
 const dateField = (name: ScalarFn) => (c: ColumnOrName) => fn(name, asColumn(c).expr);
 const countOrColumn = (c: ColumnOrName | number) => (typeof c === "number" ? literal(c) : asColumn(c).expr);
 
-/** Today's date in UTC. */
+/** Today in the session time zone (one instant for the whole query, as Spark). */
 export const current_date = () => fn("current_date");
 /** The date `days` days after `start` (an int, or a column of them). */
 export const date_add = (start: ColumnOrName, days: ColumnOrName | number) => fn("date_add", asColumn(start).expr, countOrColumn(days));
@@ -223,11 +236,45 @@ export const make_date = (year: ColumnOrName, month: ColumnOrName, day: ColumnOr
  * Text that does not fit is an error (ANSI mode).
  */
 export const to_date = (c: ColumnOrName, format?: string) => (format === undefined ? fn("to_date", asColumn(c).expr) : fn("to_date", asColumn(c).expr, literal(format)));
-/** The date as text in Spark's datetime pattern ("yyyy-MM-dd", "EEE, d MMM yyyy", "dd/MM/yy"...). */
+
+// ---- timestamps (microseconds; shown and cut into days in spark.sql.session.timeZone: shared/plan/functions/timestamp-functions.ts) ----
+// A timestamp argument may be a timestamp, a date (its midnight) or a string Spark casts to one.
+
+const timestampField = (name: ScalarFn) => (c: ColumnOrName) => fn(name, asColumn(c).expr);
+
+/** The timestamp (or date) as text in Spark's datetime pattern ("yyyy-MM-dd HH:mm:ss", "EEE, d MMM yyyy", "h a"...). */
 export const date_format = (date: ColumnOrName, format: string) => fn("date_format", asColumn(date).expr, literal(format));
-/** The months from date2 to date1: whole when the days of month match (or both are month ends), else with the days over 31; rounded to 8 digits unless roundOff is false. */
+/** The months from date2 to date1: whole when the days of month match (or both are month ends), else with the time over 31 days; rounded to 8 digits unless roundOff is false. */
 export const months_between = (date1: ColumnOrName, date2: ColumnOrName, roundOff = true) =>
   fn("months_between", asColumn(date1).expr, asColumn(date2).expr, literal(roundOff));
+/** Now (evaluated when the rows are computed). */
+export const current_timestamp = () => fn("current_timestamp");
+export const now = () => fn("now");
+/** A string as a timestamp: without a format, as cast("timestamp"); with one, parsed with Spark's datetime pattern in the session time zone. */
+export const to_timestamp = (c: ColumnOrName, format?: string) => (format === undefined ? fn("to_timestamp", asColumn(c).expr) : fn("to_timestamp", asColumn(c).expr, literal(format)));
+export const hour = timestampField("hour");
+export const minute = timestampField("minute");
+export const second = timestampField("second");
+/** The start of the timestamp's year, quarter, month, week, day, hour, minute, second, millisecond ("year", "yyyy", "mm", "dd", "hour"...); null for another level. */
+export const date_trunc = (format: string, ts: ColumnOrName) => fn("date_trunc", literal(format), asColumn(ts).expr);
+/** Seconds since the epoch: now, of a timestamp or date, or of a text in a pattern (default "yyyy-MM-dd HH:mm:ss"). */
+export const unix_timestamp = (c?: ColumnOrName, format?: string) =>
+  c === undefined ? fn("unix_timestamp") : format === undefined ? fn("unix_timestamp", asColumn(c).expr) : fn("unix_timestamp", asColumn(c).expr, literal(format));
+/** Seconds since the epoch as text in a pattern (default "yyyy-MM-dd HH:mm:ss"), in the session time zone. */
+export const from_unixtime = (c: ColumnOrName, format?: string) => (format === undefined ? fn("from_unixtime", asColumn(c).expr) : fn("from_unixtime", asColumn(c).expr, literal(format)));
+/** The timestamp whose UTC wall clock is ts's wall clock in `tz` (a zone id, or a column of them). */
+export const from_utc_timestamp = (ts: ColumnOrName, tz: Column | string) => fn("from_utc_timestamp", asColumn(ts).expr, typeof tz === "string" ? literal(tz) : tz.expr);
+/** The timestamp whose wall clock in `tz` is ts's UTC wall clock. */
+export const to_utc_timestamp = (ts: ColumnOrName, tz: Column | string) => fn("to_utc_timestamp", asColumn(ts).expr, typeof tz === "string" ? literal(tz) : tz.expr);
+/** A timestamp from fields (sec may have six decimals) in the session time zone, or in `timezone`. */
+export const make_timestamp = (years: ColumnOrName, months: ColumnOrName, days: ColumnOrName, hours: ColumnOrName, mins: ColumnOrName, secs: ColumnOrName, timezone?: ColumnOrName) =>
+  fn("make_timestamp", ...[years, months, days, hours, mins, secs, ...(timezone === undefined ? [] : [timezone])].map((c) => asColumn(c).expr));
+export const timestamp_seconds = timestampField("timestamp_seconds");
+export const timestamp_millis = timestampField("timestamp_millis");
+export const timestamp_micros = timestampField("timestamp_micros");
+export const unix_seconds = timestampField("unix_seconds");
+export const unix_millis = timestampField("unix_millis");
+export const unix_micros = timestampField("unix_micros");
 
 // ---- comparison and null handling ----
 
@@ -318,3 +365,43 @@ export const sumDistinct = sum_distinct;
 export const collect_list = (c: ColumnOrName) => agg("collect_list", c);
 /** The distinct non-null values ([] for none), in no particular order. */
 export const collect_set = (c: ColumnOrName) => agg("collect_set", c);
+
+/** An aggregate of a column and literal parameters (percentile's p), in Spark's argument order. */
+const aggWith = (name: AggFn, c: ColumnOrName, params: readonly (Column | Scalar | undefined)[]) =>
+  new Column({
+    kind: "agg",
+    fn: name,
+    arg: asColumn(c).expr,
+    args: params.filter((p) => p !== undefined).map((p) => (p instanceof Column ? p.expr : literal(p))),
+  });
+
+/**
+ * The number of distinct non-null values, estimated by Spark's HyperLogLog++ (its registers,
+ * hash and bias correction, so the estimate is Spark's); `rsd` is the maximum relative
+ * standard deviation (0.05 by default). Never null: 0 for none.
+ */
+export const approx_count_distinct = (c: ColumnOrName, rsd?: number) => aggWith("approx_count_distinct", c, [rsd]);
+/** Deprecated spelling of approx_count_distinct, as PySpark keeps it. */
+export const approxCountDistinct = approx_count_distinct;
+/**
+ * The exact percentile of a numeric column, `percentage` in [0, 1] (a literal), interpolated
+ * between the two nearest values as Spark does; a double, null for no values.
+ */
+export const percentile = (c: ColumnOrName, percentage: number | Column) => aggWith("percentile", c, [percentage]);
+/** The exact median (percentile 0.5), a double. */
+export const median = (c: ColumnOrName) => agg("median", c);
+/**
+ * The most frequent non-null value. Among equally frequent values sparkfn gives the lowest;
+ * Spark gives any of them unless `deterministic` (then the lowest too).
+ */
+export const mode = (c: ColumnOrName, deterministic?: boolean) => aggWith("mode", c, [deterministic]);
+/**
+ * The approximate percentile (Spark's Greenwald-Khanna QuantileSummaries, so the answer is
+ * Spark's): a value of the column (numbers and dates), `percentage` in [0, 1] (a literal),
+ * within 1/`accuracy` of the true rank (10000 by default).
+ */
+export const percentile_approx = (c: ColumnOrName, percentage: number | Column, accuracy: number | Column = 10000) =>
+  aggWith("percentile_approx", c, [percentage, accuracy]);
+/** percentile_approx under its other name. */
+export const approx_percentile = (c: ColumnOrName, percentage: number | Column, accuracy: number | Column = 10000) =>
+  aggWith("approx_percentile", c, [percentage, accuracy]);

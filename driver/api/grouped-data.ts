@@ -10,6 +10,13 @@ export class GroupedData {
     private readonly build: (groupBy: readonly Expr[], aggregates: readonly Expr[]) => DataFrame,
   ) {}
 
+  /**
+   * One row per group: the groupBy keys, then each column given. A column may be an aggregate
+   * (`sum("a")`) or an expression over aggregates, groupBy keys and literals
+   * (`sum("a").divide(sum("b"))`, `round(avg("x"), 2)`, `col("k").plus(sum("x"))`), named as
+   * Spark names it; each distinct aggregate is computed once. A column read outside every
+   * aggregate must be a groupBy key.
+   */
   agg(...aggregates: Column[]): DataFrame {
     if (aggregates.length === 0) throw new Error("agg() needs at least one aggregate, e.g. sum(\"amount\").");
     return this.build(this.keys, aggregates.map((a) => a.expr));

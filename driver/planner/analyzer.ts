@@ -23,10 +23,13 @@ import {
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
 import type { Schema } from "../../shared/plan/types.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
+import { coerce } from "../../shared/plan/coercion.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
   resolveScan(format: FileFormat, paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null): Promise<Extract<LogicalPlan, { kind: "scan" }>>;
+  /** spark.sql.ansi.enabled (absent: true): the mode of casts and of implicit coercion. */
+  readonly ansi?: boolean;
   /** The materialized relation of a cached subtree, if it has been materialized. */
   cached(cacheId: number): Extract<LogicalPlan, { kind: "cachedRelation" }> | undefined;
 }
@@ -35,6 +38,18 @@ type Kind = UnresolvedPlan["kind"];
 type Resolvers = { [K in Kind]: (plan: Extract<UnresolvedPlan, { kind: K }>, r: ScanResolver) => Promise<LogicalPlan> };
 
 const allColumns = (schema: Schema) => schema.fields.map((f) => column(f.name));
+
+/**
+ * Expressions over `input` with Spark's implicit casts and the session's cast mode
+ * (shared/plan/coercion.ts); an output column keeps the name it had before coercion.
+ */
+const coerced = (exprs: readonly Expr[], input: LogicalPlan, r: ScanResolver, outputs = true): Expr[] => {
+  const schema = schemaOf(input);
+  return exprs.map((e) => {
+    const c = coerce(e, schema, { ansi: r.ansi ?? true });
+    return !outputs || c.kind === "alias" || exprName(c) === exprName(e) ? c : alias(c, exprName(e));
+  });
+};
 
 const RESOLVE: Resolvers = {
   unresolvedScan: (p, r) => r.resolveScan(p.format, p.paths, p.options, p.schema),
@@ -49,7 +64,7 @@ const RESOLVE: Resolvers = {
     const replaced = new Map(p.columns.map((c) => [c.name, c.expr]));
     const kept = schema.fields.map((f) => (replaced.has(f.name) ? { kind: "alias" as const, expr: replaced.get(f.name)!, name: f.name } : column(f.name)));
     const added = p.columns.filter((c) => !schema.fields.some((f) => f.name === c.name)).map((c) => ({ kind: "alias" as const, expr: c.expr, name: c.name }));
-    return project(input, [...kept, ...added]);
+    return project(input, coerced([...kept, ...added], input, r));
   },
   dropColumns: async (p, r) => {
     const input = await analyze(p.input, r);
@@ -66,12 +81,18 @@ const RESOLVE: Resolvers = {
     const input = await analyze(p.input, r);
     return aggregate(input, allColumns(schemaOf(input)), []);
   },
-  project: async (p, r) => project(await analyze(p.input, r), p.exprs),
-  filter: async (p, r) => filter(await analyze(p.input, r), p.condition),
+  project: async (p, r) => {
+    const input = await analyze(p.input, r);
+    return project(input, coerced(p.exprs, input, r));
+  },
+  filter: async (p, r) => {
+    const input = await analyze(p.input, r);
+    return filter(input, coerced([p.condition], input, r, false)[0]!);
+  },
   aggregate: async (p, r) => {
     const input = await analyze(p.input, r);
     p.groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), g.name));
-    return aggregate(input, p.groupBy, p.aggregates);
+    return aggregate(input, coerced(p.groupBy, input, r, false), coerced(p.aggregates, input, r));
   },
   sort: async (p, r) => sort(await analyze(p.input, r), p.orders, p.numPartitions),
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
@@ -113,7 +134,10 @@ const RESOLVE: Resolvers = {
     const how = parseJoinType(p.how);
     if (p.on === null) return join(left, right, how, [], [], null);
     if (Array.isArray(p.on)) return usingJoin(left, right, how, p.on as readonly string[]);
-    return conditionJoin(left, right, how, p.on as Expr);
+    // A string key beside a number, boolean or date is cast as in a comparison (shared/plan/coercion.ts).
+    const [ls, rs] = [schemaOf(left), schemaOf(right)];
+    const both = { fields: [...ls.fields, ...rs.fields.filter((f) => !ls.fields.some((l) => l.name === f.name))] };
+    return conditionJoin(left, right, how, coerce(p.on as Expr, both, { ansi: r.ansi ?? true }));
   },
 };
 

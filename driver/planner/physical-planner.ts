@@ -25,6 +25,7 @@ import { DEFAULT_FILE_SPLITS, planFilePartitions, type FileSplitOptions } from "
 import { splittable } from "../../shared/plan/file-source.ts";
 import { mayMatch } from "./partition-pruning.ts";
 import { InternalError } from "../../shared/errors.ts";
+import { DEFAULT_TIME_ZONE } from "../../shared/plan/functions/time-zone.ts";
 
 export interface PlannerOptions {
   /** spark.sql.shuffle.partitions */
@@ -35,6 +36,8 @@ export interface PlannerOptions {
   readonly files?: FileSplitOptions;
   /** spark.sql.autoBroadcastJoinThreshold in bytes; -1 (the default here) broadcasts only hinted sides. */
   readonly autoBroadcastJoinThreshold?: number;
+  /** spark.sql.session.timeZone, checked (undefined: UTC). */
+  readonly timeZone?: string;
 }
 
 /** A shuffle whose every block a stage's tasks read whole (the build side of a broadcast join). */
@@ -85,8 +88,9 @@ interface Pipeline {
   broadcasts?: BroadcastInput[];
 }
 
-const stageOf = (plan: StagePlan, p: Pipeline): PlannedStage => ({
-  plan,
+const stageOf = (plan: StagePlan, p: Pipeline, options: PlannerOptions): PlannedStage => ({
+  // The session time zone travels with every stage that is not in UTC (an absent zone is UTC).
+  plan: options.timeZone !== undefined && options.timeZone !== DEFAULT_TIME_ZONE ? { ...plan, timeZone: options.timeZone } : plan,
   numPartitions: p.numPartitions,
   inputs: p.inputs,
   ...(p.coalesceTo !== undefined ? { coalesceTo: p.coalesceTo } : {}),
@@ -126,7 +130,7 @@ class Builder {
       operators: pipeline.operators,
       sink: { kind: "shuffle", shuffleId, partitioning },
     };
-    this.stages.push(stageOf(plan, pipeline));
+    this.stages.push(stageOf(plan, pipeline, this.options));
     return { shuffleId, stageId, schema: stageOutputSchema(plan) };
   }
 
@@ -138,7 +142,7 @@ class Builder {
       operators: pipeline.operators,
       sink: { kind: "result" },
     };
-    const stage = stageOf(plan, pipeline);
+    const stage = stageOf(plan, pipeline, this.options);
     this.stages.push(stage);
     return stage;
   }

@@ -3,6 +3,8 @@
  * or read from the files: a CSV header and sample, a JSON lines sample, a Parquet footer)
  * before any task runs.
  */
+import { DEFAULT_TIME_ZONE, timeZone } from "../../shared/plan/functions/time-zone.ts";
+import { timestampParserOf } from "../../shared/plan/functions/timestamp-patterns.ts";
 import { DEFAULT_CORRUPT_COLUMN, isGzip, parseMode, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { LogicalPlan } from "../../shared/plan/logical.ts";
 import type { Scalar, Schema } from "../../shared/plan/types.ts";
@@ -39,12 +41,24 @@ const INFER: Record<FileFormat, Infer> = {
   parquet: (store, files) => parquetFileSchema(store, files),
 };
 
+/** The scan's timestampFormat and timeZone (the option, else the session's; checked here, so a bad one fails before any task). */
+function timestampOptions(options: Readonly<Record<string, string>>, sessionTimeZone: string): { timeZone?: string; timestampFormat?: string } {
+  const zone = options.timeZone ?? sessionTimeZone;
+  timeZone(zone);
+  if (options.timestampFormat !== undefined) timestampParserOf(options.timestampFormat);
+  return {
+    ...(zone !== DEFAULT_TIME_ZONE ? { timeZone: zone } : {}),
+    ...(options.timestampFormat !== undefined ? { timestampFormat: options.timestampFormat } : {}),
+  };
+}
+
 export async function resolveScan(
   store: ObjectStore,
   format: FileFormat,
   paths: readonly string[],
   options: Readonly<Record<string, string>>,
   declared: Schema | null,
+  sessionTimeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<Extract<LogicalPlan, { kind: "scan" }>> {
   const listed = await Promise.all(paths.map(async (path) => ({ path, files: await listInputFiles(store, path, format === "text" && isTrue(options.wholetext)) })));
   // Partition columns from key=value folders below each directory path (all paths must agree).
@@ -93,6 +107,7 @@ export async function resolveScan(
         mode: parseMode(options.mode),
         corruptColumn: corrupt ? corruptName : null,
         ...(format === "text" && isTrue(options.wholetext) ? { wholeText: true } : {}),
+        ...timestampOptions(options, sessionTimeZone),
       },
       // Whole-text files are read whole, as multi-line records are.
       multiLine: isTrue(options.multiLine) || (format === "text" && isTrue(options.wholetext)),

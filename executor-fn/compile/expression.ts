@@ -9,6 +9,7 @@ import type { MathFn } from "../../shared/plan/functions/math.ts";
 import type { StringFn } from "../../shared/plan/functions/strings.ts";
 import type { HashingFn } from "../../shared/plan/functions/hashing.ts";
 import type { DateFn } from "../../shared/plan/functions/dates.ts";
+import type { TimestampFn } from "../../shared/plan/functions/timestamp-functions.ts";
 import type { DataType } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import type { ShippedFunction } from "../../shared/plan/function.ts";
@@ -18,6 +19,8 @@ export interface CompileContext {
   readonly partition: number;
   /** Compiles a UDF's function for this task (a task that has UDFs provides it). */
   readonly functions?: (fn: ShippedFunction) => CompiledFunction;
+  /** The session time zone (spark.sql.session.timeZone) timestamps are read, shown and cut into days in; absent: UTC. */
+  readonly timeZone?: string;
 }
 
 export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
@@ -27,13 +30,13 @@ export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
 };
 export const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 /** Helpers of the functions called with boxed values; math and string functions have kernels instead (shared/plan/functions/). */
-export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn>, keyof typeof RUNTIME> = {
+export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn>, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
   coalesce: "coalesce", split: "split", size: "size", like: "like",
   element_at: "element_at", greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
   nullif: "nullif", isnan: "isnan", nanvl: "nanvl",
 };
 export const TYPES: Record<DataType, string> = {
-  string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', array: '"array"', null: '"null"', any: '"any"',
+  string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', timestamp: '"timestamp"', array: '"array"', null: '"null"', any: '"any"',
 };
 

@@ -9,9 +9,12 @@
 import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
 import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
-import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn } from "../../shared/plan/functions/hashing.ts";
+import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { isNumeric, type DataType } from "../../shared/plan/types.ts";
+import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
+import { timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
+import { isTimestampFn, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "../../shared/plan/functions/timestamp-functions.ts";
 
 /** A function the generated code calls as `K[i](...)` (math, string, hashing kernels). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kernels take raw values of their arguments' types
@@ -45,6 +48,8 @@ export interface CallEmitter {
   /** Registers a kernel; generated code calls it as `K[index](...)`. */
   kernel(kernel: AnyKernel): number;
   type(expr: Expr): DataType;
+  /** The session time zone. */
+  readonly zone: TimeZone;
 }
 
 const isNum = (t: DataType) => isNumeric(t) || t === "null";
@@ -81,7 +86,7 @@ function stringCall(expr: Call, c: CallEmitter): Slot {
 }
 
 /**
- * hash(): each argument's hasher folds it into the hash so far (a null argument leaves it);
+ * hash(), xxhash64(): each argument's hasher folds it into the hash so far (a null argument leaves it);
  * the digests: their kernel on a non-null string (sha2's bit length too), else null.
  */
 function hashingCall(expr: Call, c: CallEmitter): Slot {
@@ -90,6 +95,14 @@ function hashingCall(expr: Call, c: CallEmitter): Slot {
     const args = expr.args.map((a) => ({ slot: c.emit(a), k: c.kernel(hasherOf(c.type(a))) }));
     c.line(`${s.t} = ${HASH_SEED}; ${s.n} = false;`);
     for (const { slot, k } of args) c.line(`if (!${slot.n}) ${s.t} = K[${k}](${slot.t}, ${s.t});`);
+    return s;
+  }
+  if (expr.fn === "xxhash64") {
+    // The 64-bit hash so far is a BigInt between the arguments; the result is its nearest double.
+    const args = expr.args.map((a) => ({ slot: c.emit(a), k: c.kernel(xxhasherOf(c.type(a))) }));
+    c.line(`${s.t} = K[${c.kernel(() => XXHASH_SEED)}](); ${s.n} = false;`);
+    for (const { slot, k } of args) c.line(`if (!${slot.n}) ${s.t} = K[${k}](${slot.t}, ${s.t});`);
+    c.line(`${s.t} = K[${c.kernel(xxhashResult)}](${s.t});`);
     return s;
   }
   const k = c.kernel(DIGEST_FUNCTIONS[expr.fn as keyof typeof DIGEST_FUNCTIONS].kernel);
@@ -102,20 +115,65 @@ function hashingCall(expr: Call, c: CallEmitter): Slot {
 /** A date function: its kernel (for the argument types and literals) on the raw values, null for a null argument; a kernel's null is null. */
 function dateCall(expr: Call, c: CallEmitter): Slot {
   const def = DATE_FUNCTIONS[expr.fn as keyof typeof DATE_FUNCTIONS];
-  const k = c.kernel(def.kernel(expr.args.map((a) => c.type(a)), expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
-  const args = expr.args.map((a) => c.emit(a));
+  // A timestamp where a date is taken is cast to its date in the session time zone, as Spark's implicit cast.
+  const types = expr.args.map((a) => c.type(a));
+  const k = c.kernel(def.kernel(types.map((t) => (t === "timestamp" ? "date" : t)), expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
+  const toDate = types.includes("timestamp") ? c.kernel(timestampCast("timestamp", "date", c.zone)) : -1;
+  const args = expr.args.map((a, i) => {
+    const slot = c.emit(a);
+    if (types[i] !== "timestamp") return slot;
+    const d = c.fresh();
+    c.line(`${d.n} = ${slot.n}; ${d.t} = ${d.n} ? "" : K[${toDate}](${slot.t});`);
+    return d;
+  });
   const s = c.fresh();
   const call = `K[${k}](${args.map((a) => a.t).join(", ")})`;
   c.line(args.length === 0 ? `${s.t} = ${call}; ${s.n} = false;` : `${s.t} = ${args.map((a) => a.n).join(" || ")} ? null : ${call}; ${s.n} = ${s.t} === null;`);
   return s;
 }
 
-/** The first non-null value (any type: slots hold raw values of every type). */
-function firstNonNull(args: readonly Slot[], c: CallEmitter): Slot {
+/**
+ * A timestamp function: each argument cast to its kind's type (a date or a string where a
+ * timestamp is taken, as Spark's implicit cast), then the kernel for the session time zone
+ * and the literals on the raw values; null for a null argument, a kernel's null is null.
+ */
+function timestampCall(expr: Call, c: CallEmitter): Slot {
+  const def: TimestampFunction = TIMESTAMP_FUNCTIONS[expr.fn as TimestampFn];
+  const k = c.kernel(def.kernel(c.zone, expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
+  const args = expr.args.map((a, i) => {
+    const slot = c.emit(a);
+    const from = c.type(a);
+    const kind = def.args[i]!;
+    const to = TIMESTAMP_ARG_TYPES[kind].as;
+    if (!(to === "timestamp" && from !== "timestamp" && from !== "null" && !(kind === "parsed" && from === "string"))) return slot;
+    const cast = c.kernel(timestampCast(from, to, c.zone));
+    const d = c.fresh();
+    c.line(`${d.n} = ${slot.n}; ${d.t} = ${d.n} ? 0 : K[${cast}](${slot.t});`);
+    return d;
+  });
   const s = c.fresh();
-  let value = args[args.length - 1]!.t;
-  for (let i = args.length - 2; i >= 0; i--) value = `(${args[i]!.n} ? ${value} : ${args[i]!.t})`;
-  c.line(`${s.n} = ${args.map((a) => a.n).join(" && ")}; ${s.t} = ${value};`);
+  const call = `K[${k}](${args.map((a) => a.t).join(", ")})`;
+  c.line(args.length === 0 ? `${s.t} = ${call}; ${s.n} = false;` : `${s.t} = ${args.map((a) => a.n).join(" || ")} ? null : ${call}; ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
+/**
+ * The first non-null value (any type: slots hold raw values of every type). Lazy, as Spark's
+ * coalesce: an argument after the first non-null one is not evaluated (its cast cannot fail).
+ */
+function firstNonNull(args: readonly Expr[], c: CallEmitter): Slot {
+  const s = c.fresh();
+  const from = (i: number): void => {
+    const a = c.emit(args[i]!);
+    if (i === args.length - 1) {
+      c.line(`${s.t} = ${a.t}; ${s.n} = ${a.n};`);
+      return;
+    }
+    c.line(`if (!${a.n}) { ${s.t} = ${a.t}; ${s.n} = false; } else {`);
+    from(i + 1);
+    c.line("}");
+  };
+  from(0);
   return s;
 }
 
@@ -124,15 +182,21 @@ export function emitCall(expr: Call, c: CallEmitter): Slot | undefined {
   if (isStringFn(expr.fn)) return stringCall(expr, c);
   if (isHashingFn(expr.fn)) return hashingCall(expr, c);
   if (isDateFn(expr.fn)) return dateCall(expr, c);
+  if (isTimestampFn(expr.fn)) return timestampCall(expr, c);
   switch (expr.fn) {
     case "coalesce":
     case "nvl":
     case "ifnull":
-      return firstNonNull(expr.args.map((a) => c.emit(a)), c);
+      return firstNonNull(expr.args, c);
     case "nvl2": {
-      const [a, b, d] = expr.args.map((x) => c.emit(x)) as [Slot, Slot, Slot];
+      // Lazy, as Spark's: only the chosen value is evaluated.
       const s = c.fresh();
-      c.line(`${s.n} = ${a.n} ? ${d.n} : ${b.n}; ${s.t} = ${a.n} ? ${d.t} : ${b.t};`);
+      const a = c.emit(expr.args[0]!);
+      c.line(`if (!${a.n}) {`);
+      const b = c.emit(expr.args[1]!);
+      c.line(`${s.t} = ${b.t}; ${s.n} = ${b.n}; } else {`);
+      const d = c.emit(expr.args[2]!);
+      c.line(`${s.t} = ${d.t}; ${s.n} = ${d.n}; }`);
       return s;
     }
     case "greatest":

@@ -15,7 +15,10 @@
  * A kernel is specialised to its input's shape (each referenced column's vector kind and
  * whether it has nulls); a task sees few shapes, and each compiles once.
  */
+import { isTimestampCast, timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
+import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { children, type Expr, type ExprKind, type ExprOf } from "../../shared/plan/expr.ts";
+import { castKernel, isIdentityCast } from "../../shared/plan/casts.ts";
 import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
 import { RUNTIME, compareStrings } from "../../shared/plan/semantics.ts";
 import { fieldIndex, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
@@ -44,6 +47,33 @@ const STRING_COMPARISON = {
   le: (l: string, r: string) => `(S(${l}, ${r}) <= 0)`,
 } as const;
 
+const INT_RANGE = "2147483647";
+const LONG_LIMIT = "9223372036854775807";
+
+/**
+ * Numeric arithmetic as Spark 4 does it. ANSI (the default): x / 0 and x % 0 fail
+ * (DIVIDE_BY_ZERO, for doubles too), an int or long result out of its range fails
+ * (ARITHMETIC_OVERFLOW). Legacy (`legacy` on the node, spark.sql.ansi.enabled = false): x / 0
+ * and x % 0 are null, ints wrap as Java's do (longs are doubles in sparkfn and do not).
+ */
+function arithmetic(expr: ExprOf<"binary">, type: DataType, l: Slot, r: Slot, s: Slot): string[] {
+  const op = expr.op as keyof typeof ARITHMETIC;
+  const legacy = expr.legacy === true;
+  const value = ARITHMETIC[op](l.t, r.t);
+  if (op === "divide" || op === "mod") {
+    if (legacy) return [`${s.n} = ${l.n} || ${r.n} || ${r.t} === 0; ${s.t} = ${s.n} ? 0 : ${value};`];
+    return [`${s.n} = ${l.n} || ${r.n}; if (!${s.n} && ${r.t} === 0) $.byZero(); ${s.t} = ${s.n} ? 0 : ${value};`];
+  }
+  if (type === "int") {
+    if (legacy) return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${op === "multiply" ? `Math.imul(${l.t}, ${r.t})` : `(${value}) | 0`};`];
+    return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${value}; if (${s.t} > ${INT_RANGE} || ${s.t} < -${INT_RANGE} - 1) $.overflow("integer", "${op}");`];
+  }
+  if (type === "long" && !legacy) {
+    return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${value}; if (${s.t} >= ${LONG_LIMIT} || ${s.t} < -${LONG_LIMIT}) $.overflow("long", "${op}");`];
+  }
+  return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${value};`];
+}
+
 /** What a kernel knows of one input column. */
 interface ColumnShape {
   readonly kind: VectorKind;
@@ -61,6 +91,8 @@ interface Emitter {
   /** Math and string kernels the generated code calls as K[i]. */
   readonly kernels: AnyKernel[];
   next: number;
+  /** The session time zone (timestamp casts and functions). */
+  readonly zone: TimeZone;
   /** Per emission, the rand()/udf() nodes met so far (matches the shared state's order). */
   randSeen: number;
   udfSeen: number;
@@ -110,14 +142,15 @@ const GENERATE: Generators = {
     const s = fresh(e);
     const { op } = expr;
     const bothNum = isNum(lt) && isNum(rt);
+    // Timestamps compare as their microseconds (no arithmetic: that is interval arithmetic).
+    const bothTimestamps = (lt === "timestamp" || lt === "null") && (rt === "timestamp" || rt === "null") && lt !== rt;
     if (bothNum && op in ARITHMETIC) {
-      const zeroCheck = op === "divide" || op === "mod" ? ` || ${r.t} === 0` : "";
-      e.lines.push(`${s.n} = ${l.n} || ${r.n}${zeroCheck}; ${s.t} = ${s.n} ? 0 : ${ARITHMETIC[op as keyof typeof ARITHMETIC](l.t, r.t)};`);
+      e.lines.push(...arithmetic(expr, typeOf(expr, e.schema).type, l, r, s));
       return s;
     }
     const bothStr = (lt === "string" || lt === "date") && lt === rt;
     const bothBool = lt === "boolean" && rt === "boolean";
-    if (op in NUMERIC_COMPARISON && bothNum) {
+    if (op in NUMERIC_COMPARISON && (bothNum || bothTimestamps || (lt === "timestamp" && rt === "timestamp"))) {
       // Branch-free (a filter's rows pass at random): both sides are numbers, or null when the
       // slot is null, so the comparison runs whatever the nulls and is masked by them.
       const cmp = NUMERIC_COMPARISON[op as keyof typeof NUMERIC_COMPARISON](l.t, r.t);
@@ -128,8 +161,9 @@ const GENERATE: Generators = {
       e.lines.push(`${s.n} = ${l.n} || ${r.n}; ${s.t} = !${s.n} && ${STRING_COMPARISON[op as keyof typeof STRING_COMPARISON](l.t, r.t)};`);
       return s;
     }
-    if (op === "eqNullSafe" && (bothNum || bothStr || bothBool)) {
-      const eq = (bothNum ? NUMERIC_COMPARISON : STRING_COMPARISON).eq(l.t, r.t);
+    const timestamps = bothTimestamps || (lt === "timestamp" && rt === "timestamp");
+    if (op === "eqNullSafe" && (bothNum || timestamps || bothStr || bothBool)) {
+      const eq = (bothNum || timestamps ? NUMERIC_COMPARISON : STRING_COMPARISON).eq(l.t, r.t);
       e.lines.push(`${s.n} = false; ${s.t} = ${l.n} ? ${r.n} : !${r.n} && ${eq};`);
       return s;
     }
@@ -179,9 +213,21 @@ const GENERATE: Generators = {
   cast: (expr, e) => {
     const from = typeOf(expr.expr, e.schema).type;
     const inner = emit(expr.expr, e);
-    // Casts that change nothing: a type to itself, int or long to double or long.
-    if (from === expr.to || (expr.to === "double" && (from === "int" || from === "long")) || (expr.to === "long" && from === "int")) return inner;
-    return fromBoxed(e, `$.cast(${boxed(inner)}, ${TYPES[expr.to]})`);
+    if (isTimestampCast(from, expr.to) && from !== "null") {
+      // A kernel of shared/plan/functions/timestamp-casts.ts on the raw value (a timestamp is its
+      // microseconds); try_cast and legacy casts give null where the ANSI cast fails.
+      const k = e.kernels.push(timestampCast(from, expr.to, e.zone, expr.mode ?? "ansi")) - 1;
+      const s = fresh(e);
+      e.lines.push(`${s.t} = ${inner.n} ? null : K[${k}](${inner.t}); ${s.n} = ${s.t} === null;`);
+      return s;
+    }
+    // A value of type any (a UDF's) is converted as a UDF result is.
+    if (from === "any") return fromBoxed(e, `$.cast(${boxed(inner)}, ${TYPES[expr.to]})`);
+    // Casts that change nothing (a type to itself, int or long to double or long), else the
+    // kernel of the pair and mode (shared/plan/casts.ts), which fails or gives null as the mode says.
+    if (isIdentityCast(from, expr.to)) return inner;
+    const k = e.kernels.push(castKernel(from, expr.to, expr.mode ?? "ansi")) - 1;
+    return fromBoxed(e, `${inner.n} ? null : K[${k}](${inner.t})`);
   },
   caseWhen: (expr, e) => {
     // Lazy, as the row path: a branch's value (a rand() or a UDF in it) runs only when chosen.
@@ -227,6 +273,7 @@ function callEmitter(e: Emitter): CallEmitter {
     line: (code) => e.lines.push(code),
     kernel: (k) => e.kernels.push(k) - 1,
     type: (x) => typeOf(x, e.schema).type,
+    zone: e.zone,
   };
 }
 
@@ -243,7 +290,7 @@ function emit(expr: Expr, e: Emitter): Slot {
 }
 
 /** The rand() generators and UDFs of expressions, made once per task in tree order (shared by every specialisation). */
-function sharedState(exprs: readonly Expr[], context: CompileContext): { randoms: (() => number)[]; udfs: CompiledFunction[] } {
+function sharedState(exprs: readonly Expr[], context: CompileContext): { randoms: (() => number)[]; udfs: CompiledFunction[]; zone: TimeZone } {
   const randoms: (() => number)[] = [];
   const udfs: CompiledFunction[] = [];
   // Pre-order, as emission meets them: a UDF takes its index before its arguments' UDFs.
@@ -256,7 +303,7 @@ function sharedState(exprs: readonly Expr[], context: CompileContext): { randoms
     children(x).forEach(visit);
   };
   exprs.forEach(visit);
-  return { randoms, udfs };
+  return { randoms, udfs, zone: timeZone(context.timeZone ?? DEFAULT_TIME_ZONE) };
 }
 
 function shapeOf(batch: Batch): ColumnShape[] {
@@ -302,8 +349,8 @@ function vectorCode(storage: Storage, j: number): string {
   return `{ kind: ${kind}, values: O${j}, nulls: z${j} ? N${j} : null }`;
 }
 
-function newEmitter(schema: Schema, shapes: readonly ColumnShape[]): Emitter {
-  return { schema, shapes, lines: [], columns: new Set(), randoms: [], udfs: [], kernels: [], next: 0, randSeen: 0, udfSeen: 0 };
+function newEmitter(schema: Schema, shapes: readonly ColumnShape[], zone: TimeZone): Emitter {
+  return { schema, shapes, zone, lines: [], columns: new Set(), randoms: [], udfs: [], kernels: [], next: 0, randSeen: 0, udfSeen: 0 };
 }
 
 /**
@@ -316,7 +363,7 @@ function rowLoop(body: readonly string[]): string[] {
 
 /** Builds the function that evaluates `exprs` over a batch's live rows into dense vectors. */
 function buildProjection(exprs: readonly Expr[], schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
-  const e = newEmitter(schema, shapes);
+  const e = newEmitter(schema, shapes, state.zone);
   const outputs: string[] = [];
   const storages = exprs.map((x) => storageOf(typeOf(x, schema).type));
   exprs.forEach((x, j) => {
@@ -360,7 +407,7 @@ function instantiate<F>(source: string, state: ReturnType<typeof sharedState>, k
 }
 
 function buildFilter(condition: Expr, schema: Schema, shapes: readonly ColumnShape[], state: ReturnType<typeof sharedState>) {
-  const e = newEmitter(schema, shapes);
+  const e = newEmitter(schema, shapes, state.zone);
   const s = emit(condition, e);
   const source = [
     '"use strict";',

@@ -20,6 +20,9 @@
  * A span: starts[i] < 0 for a missing field (-1) or one the delimiter found broken (-2);
  * ends[i] is the end, or ~end when the quoted field holds doubled quotes to unescape.
  */
+import { timestampReader } from "../../shared/plan/functions/timestamp-patterns.ts";
+import type { ScanOptions } from "../../shared/plan/file-source.ts";
+import { BadInputError } from "../../shared/errors.ts";
 import { BATCH_ROWS } from "../../shared/batch/batch.ts";
 import { vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { CASTS } from "../../shared/plan/semantics.ts";
@@ -178,12 +181,34 @@ class NumberColumn implements ColumnBuilder {
   }
 }
 
-/** Types read through their text: boolean and date (CASTS), and whatever else a schema may hold. */
-const LOOSE_CONVERSION = new Set(["int", "long", "double", "boolean", "date"]);
+/** Types read through their text: boolean and date (CASTS), timestamps (the scan's reader), and whatever else a schema may hold. */
+const LOOSE_CONVERSION = new Set(["int", "long", "double", "boolean", "date", "timestamp"]);
+
+/** A text's value of a type read through text; null when it does not fit. */
+type TextConversion = (text: string) => Value;
+
+/** How a scan reads timestamp text (its timestampFormat and timeZone options): null for text that does not fit. */
+export function timestampConversion(options: ScanOptions): TextConversion {
+  const read = timestampReader(options);
+  return (text) => {
+    try {
+      return read(text);
+    } catch (error) {
+      if (error instanceof BadInputError) return null;
+      throw error;
+    }
+  };
+}
 
 class TextColumn implements ColumnBuilder {
   private values: Value[] = new Array(BATCH_ROWS);
-  constructor(private readonly field: Field) {}
+  private readonly conversion: TextConversion;
+  constructor(
+    private readonly field: Field,
+    options: ScanOptions,
+  ) {
+    this.conversion = field.type === "timestamp" ? timestampConversion(options) : CASTS[field.type];
+  }
 
   convert(spans: Spans, from: number, to: number, problems: Problems): void {
     const { buf, starts, ends, base } = spans;
@@ -196,7 +221,7 @@ class TextColumn implements ColumnBuilder {
         continue;
       }
       const text = fieldText(buf, s, e, inColumn(problems, r, field));
-      const value = text === "" ? null : CASTS[field.type](text);
+      const value = text === "" ? null : this.conversion(text);
       if (value === null && text !== "" && LOOSE_CONVERSION.has(field.type)) problems.fail(r, notValid(text, field));
       values[r] = value;
     }
@@ -358,7 +383,7 @@ class StringColumn implements ColumnBuilder {
   }
 }
 
-export function columnBuilder(field: Field): ColumnBuilder {
+export function columnBuilder(field: Field, options: ScanOptions): ColumnBuilder {
   switch (field.type) {
     case "int":
     case "long":
@@ -367,6 +392,6 @@ export function columnBuilder(field: Field): ColumnBuilder {
     case "string":
       return new StringColumn(field);
     default:
-      return new TextColumn(field);
+      return new TextColumn(field, options);
   }
 }

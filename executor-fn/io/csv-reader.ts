@@ -251,7 +251,7 @@ class CsvBatches {
   ) {
     this.problems = new RowProblems((row) => this.where(row));
     this.delimiter = new Delimiter(layout, this.problems, source.options.header ? "header" : "schema");
-    this.builders = layout.slotFields.map(columnBuilder);
+    this.builders = layout.slotFields.map((f) => columnBuilder(f, source.options));
   }
 
   /** Continues in a new buffer (after convert()). */

@@ -4,6 +4,8 @@
  * is decoded once and its lines parsed with JSON.parse, then each wanted field is converted
  * to its column's type (a value of the wrong type makes the record malformed).
  */
+import { timestampConversion } from "./csv-convert.ts";
+import { isTimestampValue } from "../../shared/plan/functions/timestamps.ts";
 import { BATCH_ROWS, batchFromRows, type BatchStream } from "../../shared/batch/batch.ts";
 import { CASTS } from "../../shared/plan/semantics.ts";
 import { isIntValue, type Field, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
@@ -12,7 +14,7 @@ import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type Fi
 import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
 
 /** A JSON value as the field's type; undefined when it does not fit (a string where a number is due). */
-function convertJson(value: unknown, field: Field): Value | undefined {
+function convertJson(value: unknown, field: Field, readTimestamp: (text: string) => Value): Value | undefined {
   if (value === null || value === undefined) return null;
   switch (field.type) {
     case "int":
@@ -26,6 +28,10 @@ function convertJson(value: unknown, field: Field): Value | undefined {
       return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     case "date":
       return typeof value === "string" ? (CASTS.date(value) ?? undefined) : undefined;
+    case "timestamp":
+      // Text in the scan's timestampFormat (or Spark's cast syntax); a number is seconds since the epoch, as Spark reads it.
+      if (typeof value === "number") return Number.isFinite(value) && isTimestampValue(Math.trunc(value * 1e6)) ? Math.trunc(value * 1e6) + 0 : undefined;
+      return typeof value === "string" ? (readTimestamp(value) ?? undefined) : undefined;
     case "array":
       return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
     case "null":
@@ -38,6 +44,7 @@ function convertJson(value: unknown, field: Field): Value | undefined {
 export async function* readJsonSplit(source: FileStageSource, file: FileSplit, store: ObjectStore, counters: FileReadCounters, options: SplitReadOptions = {}): BatchStream {
   const { wanted, corruptIndex } = scanColumns(source);
   const schema: Schema = { fields: [...wanted] };
+  const readTimestamp = timestampConversion(source.options);
   const lines = new SplitLines(store, file, options);
   let rows: Row[] = [];
   let line = 0;
@@ -64,7 +71,7 @@ export async function* readJsonSplit(source: FileStageSource, file: FileSplit, s
         for (let c = 0; c < wanted.length; c++) {
           if (c === corruptIndex) continue;
           const field = wanted[c]!;
-          const value = convertJson(object[field.name], field);
+          const value = convertJson(object[field.name], field, readTimestamp);
           if (value === undefined) problem ??= `${JSON.stringify(object[field.name])} is not a valid ${field.type} for field "${field.name}"`;
           else if (field.type === "long" && value !== null && !Number.isSafeInteger(value)) problem ??= exceedsLongRange(String(value), field);
           else row[c] = value;

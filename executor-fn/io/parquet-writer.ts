@@ -3,7 +3,8 @@
  * (the library's built-in codec; zstd would need a compressor we would have to ship), column
  * statistics on, so sparkfn (and other engines) can skip row groups. Every column is optional
  * (nullable). Types: int → INT32, long → INT64, double → DOUBLE, boolean → BOOLEAN, string →
- * UTF8 string, date → INT32 DATE, array<string> → a JSON column.
+ * UTF8 string, date → INT32 DATE, timestamp → INT64 TIMESTAMP(MICROS, adjusted to UTC),
+ * array<string> → a JSON column.
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Row, Schema } from "../../shared/plan/types.ts";
@@ -30,6 +31,9 @@ function element(name: string, type: Schema["fields"][number]["type"]): Element 
       return { ...optional, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
     case "date":
       return { ...optional, type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } };
+    case "timestamp":
+      // Spark's own choice (spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS): an instant, adjusted to UTC.
+      return { ...optional, type: "INT64", converted_type: "TIMESTAMP_MICROS", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" } as never };
     case "array":
     case "any":
       return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
@@ -45,6 +49,8 @@ function columnValues(rows: readonly Row[], i: number, type: Schema["fields"][nu
         return BigInt(v as number);
       case "date":
         return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);
+      case "timestamp":
+        return BigInt(v as number);
       case "array":
       case "any":
         return JSON.stringify(v);

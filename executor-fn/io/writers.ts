@@ -3,7 +3,8 @@
  * temporary folder under a name unique to the task attempt; the driver commits them.
  * CSV quotes fields holding a comma, quote or line break (quotes doubled) and writes null as
  * an empty field; JSON lines leave null fields out, as Spark does; text needs one string
- * column.
+ * column. CSV and JSON write timestamps as Spark's default timestampFormat does
+ * (yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in the session time zone: "2024-03-07T12:34:56.500Z").
  */
 import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { Row, Schema, Value } from "../../shared/plan/types.ts";
@@ -11,6 +12,9 @@ import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { TEMPORARY_OBJECT_TAG, writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { TaskError } from "../task-error.ts";
 import { writeParquetFile } from "./parquet-writer.ts";
+import { formatterOf } from "../../shared/plan/functions/date-patterns.ts";
+import { DEFAULT_TIME_ZONE, offsetAt, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
+import { localParts, timestampText } from "../../shared/plan/functions/timestamps.ts";
 
 function csvField(value: Value): string {
   if (value === null) return "";
@@ -19,6 +23,26 @@ function csvField(value: Value): string {
 }
 
 type Encoder = (rows: readonly Row[], schema: Schema, header: boolean) => Uint8Array;
+
+/** Spark's text of a timestamp in CSV and JSON output: millisecond precision, the zone's offset ("Z" for UTC). */
+function timestampOutput(micros: number, zone: TimeZone): string {
+  const { days, micros: tod } = localParts(micros, zone);
+  const offset = offsetAt(zone, Math.floor(micros / 1000)) / 60_000;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const zoneText = offset === 0 ? "Z" : `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${formatterOf("yyyy-MM-dd'T'HH:mm:ss.SSS")(days, tod)}${zoneText}`;
+}
+
+/** The rows with their timestamp columns as text (CSV and JSON have no timestamp type). */
+function withTimestampText(rows: readonly Row[], schema: Schema, zone: TimeZone): readonly Row[] {
+  const columns = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
+  if (columns.length === 0) return rows;
+  return rows.map((row) => {
+    const out = row.slice();
+    for (const c of columns) if (typeof out[c] === "number") out[c] = timestampOutput(out[c] as number, zone);
+    return out;
+  });
+}
 
 const encoder = new TextEncoder();
 
@@ -64,6 +88,7 @@ export async function writeRows(
   partition: number,
   attempt: number,
   store: ObjectStore,
+  zoneId?: string,
 ): Promise<{ uri: string; size: number; rows: number; partitionPath: string }[]> {
   if (rows.length === 0) return [];
   const keyIndexes = sink.partitionBy.map((c) => {
@@ -74,15 +99,19 @@ export async function writeRows(
   const dataIndexes = schema.fields.map((_, i) => i).filter((i) => !keyIndexes.includes(i));
   const dataSchema = { fields: dataIndexes.map((i) => schema.fields[i]!) };
   const groups = new Map<string, { path: string; rows: Row[] }>();
+  const zone = timeZone(zoneId ?? DEFAULT_TIME_ZONE);
+  // A timestamp folder value is its text in the session time zone, as Spark writes it (not its microseconds).
+  const folderValue = (i: number, v: Value): Value => (schema.fields[i]!.type === "timestamp" && typeof v === "number" ? timestampText(v, zone) : v);
   for (const row of rows) {
-    const path = keyIndexes.length ? partitionPath(sink.partitionBy, keyIndexes.map((i) => row[i]!)) : "";
+    const path = keyIndexes.length ? partitionPath(sink.partitionBy, keyIndexes.map((i) => folderValue(i, row[i]!))) : "";
     let group = groups.get(path);
     if (!group) groups.set(path, (group = { path, rows: [] }));
     group.rows.push(keyIndexes.length ? dataIndexes.map((i) => row[i]!) : row);
   }
   const written = [];
   for (const group of groups.values()) {
-    const bytes = ENCODERS[sink.format](group.rows, dataSchema, sink.header);
+    const text = sink.format === "csv" || sink.format === "json" ? withTimestampText(group.rows, dataSchema, zone) : group.rows;
+    const bytes = ENCODERS[sink.format](text, dataSchema, sink.header);
     const uri = writeFileName(sink.dir, group.path, partition, attempt, sink.format);
     // Tagged so that the bucket's lifecycle rule expires the file if it is never committed nor deleted.
     await store.put(uri, bytes, { tags: ATTEMPT_FILE_TAGS });

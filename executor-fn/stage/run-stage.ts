@@ -65,6 +65,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   const ctx: OperatorContext = {
     compile: {
       partition: task.partition,
+      ...(stage.timeZone !== undefined ? { timeZone: stage.timeZone } : {}),
       functions: (fn) => {
         const f = functions.get(fn);
         return (...args) => plainValue(f(...args), fn.op, where);
@@ -92,7 +93,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
   } else if (stage.sink.kind === "write") {
     const rows = await collectRows(batches);
     recordsOut = rows.length;
-    output = { kind: "written", files: await writeRows(rows, schema, stage.sink, task.partition, task.attempt, store) };
+    output = { kind: "written", files: await writeRows(rows, schema, stage.sink, task.partition, task.attempt, store, stage.timeZone) };
   } else if (stage.sink.kind === "sample") {
     const sample = await sampleKeys(batches, stage.sink.orders, stage.sink.size, schema, ctx.compile);
     recordsOut = sample.rows;

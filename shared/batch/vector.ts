@@ -4,7 +4,8 @@
  * A vector's `kind` is its physical layout, independent of the column's logical type (an
  * int column may arrive as `i32` from a reader and as `f64` from arithmetic or a shuffle):
  *
- *   f64   Float64Array       double, long (safe integers only: see below), int
+ *   f64   Float64Array       double, long (safe integers only: see below), int, timestamp
+ *                            (microseconds since the epoch: shared/plan/functions/timestamps.ts)
  *   i32   Int32Array         int values a reader or a decoder proved in range
  *   bool  Uint8Array         0 or 1 (one byte a value; blocks on the wire pack them to bits)
  *   str   string[]           strings without a dictionary (and dates, "YYYY-MM-DD")
@@ -60,6 +61,7 @@ export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
     case "int":
     case "long":
     case "double":
+    case "timestamp":
       return "f64";
     case "boolean":
       return "bool";

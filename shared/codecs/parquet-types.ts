@@ -4,7 +4,7 @@
  *
  *   BOOLEAN → boolean · INT32 (and INT_8/16, UINT_8/16) → int · INT64 → long (exact to 2^53) ·
  *   FLOAT, DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string · INT32 DATE → date ·
- *   TIMESTAMP (millis, micros, nanos) → string (ISO 8601, UTC) · a LIST of strings → array ·
+ *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) · a LIST of strings → array ·
  *   JSON → string, or array when sparkfn wrote an array<string> column as JSON ·
  *   DECIMAL → double (the nearest double: exact to about 15 significant digits).
  *
@@ -23,7 +23,7 @@ export interface ParquetLeaf {
 export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
   const { type, convertedType, logicalType } = leaf;
   if (logicalType === "DATE" || convertedType === "DATE") return "date";
-  if (logicalType === "TIMESTAMP" || convertedType?.startsWith("TIMESTAMP")) return "string";
+  if (logicalType === "TIMESTAMP" || convertedType?.startsWith("TIMESTAMP") || type === "INT96") return "timestamp";
   if (logicalType === "JSON" || convertedType === "JSON") return "string";
   // sparkfn has no decimal type: a DECIMAL reads as the nearest double (exact to about 15 digits).
   if (convertedType === "DECIMAL" || logicalType === "DECIMAL") return "double";
@@ -63,6 +63,8 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
       return Boolean(value);
     case "date":
       return value instanceof Date ? dateOnly(value) : String(value);
+    case "timestamp":
+      return value instanceof Date ? value.getTime() * 1000 : Number(value);
     case "array":
       if (Array.isArray(value)) return value.map((v) => String(v));
       if (typeof value === "string") return JSON.parse(value) as string[];

@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { DataType, integralType, type Scalar } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
+import { SQL_TYPE_NAMES } from "./casts.ts";
+import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
 export const ComparisonOp = z.enum(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
@@ -44,11 +46,16 @@ export const SCALAR_FUNCTIONS = {
   // regular expressions and more strings (shared/plan/functions/regex.ts, strings.ts)
   rlike: [2, 2], regexp_like: [2, 2], regexp: [2, 2], regexp_replace: [3, 4], regexp_extract: [2, 3], regexp_extract_all: [2, 3], concat_ws: [1, -1], base64: [1, 1],
   // hashing (shared/plan/functions/hashing.ts)
-  hash: [1, -1], md5: [1, 1], sha1: [1, 1], sha: [1, 1], sha2: [2, 2], crc32: [1, 1],
+  hash: [1, -1], xxhash64: [1, -1], md5: [1, 1], sha1: [1, 1], sha: [1, 1], sha2: [2, 2], crc32: [1, 1],
   // dates (shared/plan/functions/dates.ts)
   current_date: [0, 0], date_add: [2, 2], date_sub: [2, 2], add_months: [2, 2], datediff: [2, 2], last_day: [1, 1], next_day: [2, 2], year: [1, 1],
   quarter: [1, 1], month: [1, 1], dayofmonth: [1, 1], dayofweek: [1, 1], dayofyear: [1, 1], weekofyear: [1, 1], trunc: [2, 2], make_date: [3, 3],
-  to_date: [1, 2], date_format: [2, 2], months_between: [2, 3],
+  to_date: [1, 2],
+  // timestamps (shared/plan/functions/timestamp-functions.ts)
+  date_format: [2, 2], months_between: [2, 3], current_timestamp: [0, 0], now: [0, 0], to_timestamp: [1, 2], hour: [1, 1], minute: [1, 1],
+  second: [1, 1], date_trunc: [2, 2], unix_timestamp: [0, 2], from_unixtime: [1, 2], from_utc_timestamp: [2, 2], to_utc_timestamp: [2, 2],
+  make_timestamp: [6, 7], timestamp_seconds: [1, 1], timestamp_millis: [1, 1], timestamp_micros: [1, 1], unix_seconds: [1, 1], unix_millis: [1, 1],
+  unix_micros: [1, 1],
 } as const satisfies Record<string, readonly [number, number]>;
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
 export type ScalarFn = z.infer<typeof ScalarFn>;
@@ -58,6 +65,7 @@ export const AggFn = z.enum([
   "sum", "count", "avg", "min", "max", "countDistinct", "first", "last", "any_value",
   "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "skewness", "kurtosis", "corr", "covar_samp", "covar_pop",
   "count_if", "bool_and", "bool_or", "every", "some", "max_by", "min_by", "sum_distinct", "collect_list", "collect_set",
+  "approx_count_distinct", "percentile", "median", "mode", "percentile_approx", "approx_percentile",
 ]);
 export type AggFn = z.infer<typeof AggFn>;
 
@@ -65,10 +73,20 @@ export type Expr =
   | { readonly kind: "column"; readonly name: string }
   | { readonly kind: "literal"; readonly value: Scalar; readonly type: DataType }
   | { readonly kind: "alias"; readonly expr: Expr; readonly name: string }
-  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  /**
+   * `legacy`: arithmetic as with spark.sql.ansi.enabled = false (x / 0 is null, ints wrap);
+   * absent: ANSI, as Spark 4 by default (DIVIDE_BY_ZERO, ARITHMETIC_OVERFLOW errors).
+   */
+  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly legacy?: true }
   | { readonly kind: "unary"; readonly op: UnaryOp; readonly expr: Expr }
   | { readonly kind: "in"; readonly expr: Expr; readonly values: readonly Expr[] }
-  | { readonly kind: "cast"; readonly expr: Expr; readonly to: DataType }
+  /**
+   * A cast (shared/plan/casts.ts). `mode`: absent is ANSI (Spark 4's default: a value that does
+   * not convert is an error), "try" is try_cast (null instead), "legacy" is
+   * spark.sql.ansi.enabled = false (the analyzer stamps it). `implicit`: inserted by type
+   * coercion (shared/plan/coercion.ts), so the column keeps its operand's name.
+   */
+  | { readonly kind: "cast"; readonly expr: Expr; readonly to: DataType; readonly mode?: "try" | "legacy"; readonly implicit?: true }
   | { readonly kind: "caseWhen"; readonly branches: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | null }
   | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[] }
   | { readonly kind: "rand"; readonly seed: number }
@@ -89,10 +107,10 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
     z.object({ kind: z.literal("column"), name: z.string().min(1) }).strict(),
     z.object({ kind: z.literal("literal"), value: z.union([z.string(), z.number(), z.boolean(), z.null()]), type: DataType }).strict(),
     z.object({ kind: z.literal("alias"), expr: ExprSchema, name: z.string().min(1) }).strict(),
-    z.object({ kind: z.literal("binary"), op: BinaryOp, left: ExprSchema, right: ExprSchema }).strict(),
+    z.object({ kind: z.literal("binary"), op: BinaryOp, left: ExprSchema, right: ExprSchema, legacy: z.literal(true).optional() }).strict(),
     z.object({ kind: z.literal("unary"), op: UnaryOp, expr: ExprSchema }).strict(),
     z.object({ kind: z.literal("in"), expr: ExprSchema, values: z.array(ExprSchema) }).strict(),
-    z.object({ kind: z.literal("cast"), expr: ExprSchema, to: DataType }).strict(),
+    z.object({ kind: z.literal("cast"), expr: ExprSchema, to: DataType, mode: z.enum(["try", "legacy"]).optional(), implicit: z.literal(true).optional() }).strict(),
     z
       .object({
         kind: z.literal("caseWhen"),
@@ -157,7 +175,8 @@ export function exprName(expr: Expr): string {
     case "in":
       return `(${exprName(expr.expr)} IN (${expr.values.map(exprName).join(", ")}))`;
     case "cast":
-      return `CAST(${exprName(expr.expr)} AS ${expr.to.toUpperCase()})`;
+      if (expr.implicit) return exprName(expr.expr);
+      return `${expr.mode === "try" ? "TRY_CAST" : "CAST"}(${exprName(expr.expr)} AS ${SQL_TYPE_NAMES[expr.to]})`;
     case "caseWhen":
       return `CASE ${expr.branches.map((b) => `WHEN ${exprName(b.when)} THEN ${exprName(b.then)}`).join(" ")}${expr.otherwise ? ` ELSE ${exprName(expr.otherwise)}` : ""} END`;
     case "call":
@@ -170,6 +189,8 @@ export function exprName(expr: Expr): string {
       const args = [expr.arg ? exprName(expr.arg) : expr.fn === "count" ? "1" : "*", ...(expr.args ?? []).map(exprName)].join(", ");
       // Spark names distinct aggregates `count(DISTINCT x)`, `sum(DISTINCT x)`; first(x, true) is still `first(x)`.
       if (expr.fn === "countDistinct") return `count(DISTINCT ${args})`;
+      const named = AGG_FUNCTIONS[expr.fn].name;
+      if (named) return named([expr.arg ? exprName(expr.arg) : "*", ...(expr.args ?? []).map(exprName)]);
       return expr.fn === "sum_distinct" ? `sum(DISTINCT ${args})` : `${expr.fn}(${args})`;
     }
   }
@@ -180,6 +201,41 @@ export function referencedColumns(expr: Expr, into: Set<string> = new Set()): Se
   visitChildren(expr, (child) => referencedColumns(child, into));
   if (expr.kind === "column") into.add(expr.name);
   return into;
+}
+
+/** A copy of `expr` with every node rewritten bottom-up by `f` (undefined keeps a node); unchanged subtrees are shared. */
+export function transformExpr(expr: Expr, f: (node: Expr) => Expr | undefined): Expr {
+  const t = (e: Expr) => transformExpr(e, f);
+  let rebuilt: Expr;
+  switch (expr.kind) {
+    case "column":
+    case "literal":
+    case "rand":
+      rebuilt = expr;
+      break;
+    case "alias":
+    case "unary":
+    case "cast":
+      rebuilt = { ...expr, expr: t(expr.expr) } as Expr;
+      break;
+    case "binary":
+      rebuilt = { ...expr, left: t(expr.left), right: t(expr.right) };
+      break;
+    case "in":
+      rebuilt = { ...expr, expr: t(expr.expr), values: expr.values.map(t) };
+      break;
+    case "caseWhen":
+      rebuilt = { ...expr, branches: expr.branches.map((b) => ({ when: t(b.when), then: t(b.then) })), ...(expr.otherwise ? { otherwise: t(expr.otherwise) } : {}) };
+      break;
+    case "call":
+    case "udf":
+      rebuilt = { ...expr, args: expr.args.map(t) } as Expr;
+      break;
+    case "agg":
+      rebuilt = { ...expr, arg: expr.arg ? t(expr.arg) : null, ...(expr.args ? { args: expr.args.map(t) } : {}) };
+      break;
+  }
+  return f(rebuilt) ?? rebuilt;
 }
 
 export function children(expr: Expr): Expr[] {

@@ -26,6 +26,10 @@ export const ScanOptions = z
     corruptColumn: z.string().nullable(),
     /** Text: each file is one row [path, whole content] (Spark's `wholetext`, sc.wholeTextFiles). */
     wholeText: z.boolean().optional(),
+    /** CSV, JSON: the zone timestamp text without one is read in (the `timeZone` option, else the session's; absent: UTC). */
+    timeZone: z.string().min(1).max(100).optional(),
+    /** CSV, JSON: Spark's `timestampFormat` (a datetime pattern); absent: Spark's cast syntax. */
+    timestampFormat: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type ScanOptions = z.infer<typeof ScanOptions>;

@@ -6,7 +6,8 @@
  * versioned StagePlan of physical.ts.
  */
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
-import { containsAggregate, exprName, referencedColumns, type Expr } from "./expr.ts";
+import { column, containsAggregate, exprName, referencedColumns, transformExpr, type Expr } from "./expr.ts";
+import { splitAggregates, type AggregateContext } from "./aggregate-expressions.ts";
 import { joinSchema, type JoinType } from "./join.ts";
 import type { Combiner, RddMode, ShuffleBlockRef } from "./physical.ts";
 import type { ShippedFunction } from "./function.ts";
@@ -148,21 +149,49 @@ export function withInputs(plan: LogicalPlan, inputs: readonly LogicalPlan[]): L
   return "input" in plan ? ({ ...plan, input: inputs[0]! } as LogicalPlan) : plan;
 }
 
+/** Rewrites the expressions a node holds itself (not its inputs'). */
+const MAP_EXPRESSIONS: { [K in LogicalPlan["kind"]]: (p: Extract<LogicalPlan, { kind: K }>, f: (e: Expr) => Expr) => LogicalPlan } = {
+  cachedRelation: (p) => p,
+  scan: (p, f) => ({ ...p, pushedFilters: p.pushedFilters.map(f) }),
+  localRelation: (p) => p,
+  range: (p) => p,
+  project: (p, f) => ({ ...p, exprs: p.exprs.map(f) }),
+  filter: (p, f) => ({ ...p, condition: f(p.condition) }),
+  aggregate: (p, f) => ({ ...p, groupBy: p.groupBy.map(f), aggregates: p.aggregates.map(f) }),
+  sort: (p, f) => ({ ...p, orders: p.orders.map((o) => ({ ...o, expr: f(o.expr) })) }),
+  limit: (p) => p,
+  repartition: (p, f) => ({ ...p, exprs: p.exprs.map(f) }),
+  coalesce: (p) => p,
+  union: (p) => p,
+  hint: (p) => p,
+  mapPartitions: (p) => p,
+  combineByKey: (p) => p,
+  join: (p, f) => ({ ...p, leftKeys: p.leftKeys.map(f), rightKeys: p.rightKeys.map(f), condition: p.condition === null ? null : f(p.condition) }),
+};
+
+/** Every node of `plan` with its expressions rewritten bottom-up by `f` (undefined keeps a node). */
+export function transformExpressions(plan: LogicalPlan, f: (node: Expr) => Expr | undefined): LogicalPlan {
+  const inputs = inputsOf(plan).map((input) => transformExpressions(input, f));
+  const node = withInputs(plan, inputs);
+  return (MAP_EXPRESSIONS[node.kind] as (p: LogicalPlan, f: (e: Expr) => Expr) => LogicalPlan)(node, (e) => transformExpr(e, f));
+}
+
 // ---- validating factories --------------------------------------------------------------
 
 function checkScalar(exprs: readonly Expr[], input: Schema, where: string): void {
   for (const e of exprs) {
-    if (containsAggregate(e)) throw new AnalysisError(`${where}: aggregate ${exprName(e)} is only allowed in agg().`);
+    if (containsAggregate(e)) throw new AnalysisError(`${where}: aggregate ${exprName(e)} is only allowed in agg() and select(); compute it there, then use its column.`);
     typeOf(e, input);
   }
 }
 
 export function project(input: LogicalPlan, exprs: readonly Expr[]): LogicalPlan {
-  const schema = schemaOf(input);
-  checkScalar(exprs, schema, "select");
   const names = exprs.map(exprName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new AnalysisError(`select: the column name "${dup}" appears twice; rename one with alias().`);
+  // select(sum("a"), ...) aggregates the whole input into one row, as Spark's does.
+  if (exprs.some(containsAggregate)) return aggregate(input, [], exprs, "select");
+  checkScalar(exprs, schemaOf(input), "select");
   return { kind: "project", input, exprs };
 }
 
@@ -175,18 +204,18 @@ export function filter(input: LogicalPlan, condition: Expr): LogicalPlan {
   return { kind: "filter", input, condition };
 }
 
-export function aggregate(input: LogicalPlan, groupBy: readonly Expr[], aggregates: readonly Expr[]): LogicalPlan {
+/**
+ * groupBy(keys).agg(exprs): plain aggregate calls become one aggregate node; expressions over
+ * aggregates (`sum(a) / sum(b)`, `k + sum(x)`) a project over an aggregate node of their
+ * distinct calls (shared/plan/aggregate-expressions.ts).
+ */
+export function aggregate(input: LogicalPlan, groupBy: readonly Expr[], aggregates: readonly Expr[], where: AggregateContext = "agg"): LogicalPlan {
   const schema = schemaOf(input);
   checkScalar(groupBy, schema, "groupBy");
-  for (const a of aggregates) {
-    const inner = a.kind === "alias" ? a.expr : a;
-    if (inner.kind !== "agg") {
-      throw new AnalysisError(`agg: ${exprName(a)} is not an aggregate function (such as sum, count, avg, min, max, stddev or collect_list; the list is in the README).`);
-    }
-    if ([...(inner.arg ? [inner.arg] : []), ...(inner.args ?? [])].some(containsAggregate)) throw new AnalysisError(`agg: ${exprName(a)} nests an aggregate in an aggregate.`);
-    typeOf(a, schema);
-  }
-  return { kind: "aggregate", input, groupBy, aggregates };
+  const split = splitAggregates(groupBy, aggregates, schema, where);
+  if (split === null) return { kind: "aggregate", input, groupBy, aggregates };
+  const node: LogicalPlan = { kind: "aggregate", input, groupBy, aggregates: split.aggregates };
+  return { kind: "project", input: node, exprs: [...groupBy.map((g) => column(exprName(g))), ...split.outputs] };
 }
 
 export function sort(input: LogicalPlan, orders: readonly SortOrder[], numPartitions?: number): LogicalPlan {

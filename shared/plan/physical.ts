@@ -163,6 +163,8 @@ export const StagePlanSchema = z
     source: StageSource,
     operators: z.array(StageOperator),
     sink: StageSink,
+    /** spark.sql.session.timeZone, a Spark zone id (absent: UTC): how timestamps are read, shown and cut into days. */
+    timeZone: z.string().min(1).max(100).optional(),
   })
   .strict();
 export type StagePlan = z.infer<typeof StagePlanSchema>;

@@ -2,6 +2,8 @@
  * Static typing of expressions against a schema: output type, nullability and name. Errors
  * name the expression and, for unknown columns, list the columns that exist.
  */
+import { isTimestampFn, TIMESTAMP_ARG_HINTS, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "./functions/timestamp-functions.ts";
+import { isTimestampCast, timestampCastRefusal } from "./functions/timestamp-casts.ts";
 import { exprName, type Expr } from "./expr.ts";
 import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
 import { UserError } from "../errors.ts";
@@ -11,6 +13,7 @@ import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./funct
 import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, type DateFunction } from "./functions/dates.ts";
 import type { TaskErrorType } from "../task.ts";
 import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregates.ts";
+import { castRefusal, SQL_TYPE_NAMES } from "./casts.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
 export class AnalysisError extends UserError {
@@ -39,6 +42,23 @@ function requireNumeric(expr: Expr, t: Typed, context: string): void {
   if (!isNumeric(t.type) && t.type !== "null") {
     throw new AnalysisError(`${context}: ${exprName(expr)} is ${t.type}, expected a number. Use cast() to convert it.`);
   }
+}
+
+/** AND, OR and NOT take booleans (coercion.ts reads a string as one with ANSI on). */
+function requireBoolean(operand: Expr, type: DataType, context: string): void {
+  if (type === "boolean" || type === "null" || type === "any") return;
+  throw new AnalysisError(
+    `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${context}" due to data type mismatch: ${exprName(operand)} is ${type}, expected a boolean. Compare it to get one (col("x") > 0) or cast it.`,
+  );
+}
+
+/** Spark compares values of one type (numbers widen; coercion.ts casts a string beside a number, boolean or date first). */
+function requireComparable(expr: Expr, l: DataType, r: DataType): void {
+  const loose = (t: DataType) => t === "null" || t === "any" || t === "timestamp";
+  if (l === r || loose(l) || loose(r) || (isNumeric(l) && isNumeric(r))) return;
+  throw new AnalysisError(
+    `[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("${SQL_TYPE_NAMES[l]}" and "${SQL_TYPE_NAMES[r]}"). Cast one side to the other's type.`,
+  );
 }
 
 /** The type several values unify to: numbers widen, nulls take the other type. */
@@ -82,13 +102,13 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
   return { type: def.result, nullable: fn === "concat_ws" ? args[0]!.nullable : args.some((a) => a.nullable) };
 }
 
-/** hash() takes values of most types and is never null; the digests take a string (sha2 an int bit length too). */
+/** hash() and xxhash64() take values of most types and are never null; the digests take a string (sha2 an int bit length too). */
 function typeOfHashing(expr: Extract<Expr, { kind: "call" }>, fn: HashingFn, args: readonly Typed[]): Typed {
-  if (fn === "hash") {
+  if (fn === "hash" || fn === "xxhash64") {
     args.forEach((a, i) => {
-      if (!hashable(a.type)) throw new AnalysisError(`hash(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, which hash() cannot take yet.`);
+      if (!hashable(a.type)) throw new AnalysisError(`${fn}(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, which ${fn}() cannot take yet.`);
     });
-    return { type: "int", nullable: false };
+    return { type: fn === "hash" ? "int" : "long", nullable: false };
   }
   const [s, bits] = args;
   if (s!.type !== "string" && s!.type !== "null") {
@@ -113,6 +133,19 @@ function typeOfDate(expr: Extract<Expr, { kind: "call" }>, fn: DateFn, args: rea
   return { type: def.result, nullable: def.partial === true || args.some((a) => a.nullable) };
 }
 
+/** A timestamp function's arguments: timestamps (or dates and strings Spark casts to them), strings, numbers; see TIMESTAMP_ARG_TYPES. */
+function typeOfTimestamp(expr: Extract<Expr, { kind: "call" }>, fn: TimestampFn, args: readonly Typed[]): Typed {
+  const def: TimestampFunction = TIMESTAMP_FUNCTIONS[fn];
+  args.forEach((a, i) => {
+    const want = def.args[i]!;
+    if (a.type !== "null" && !TIMESTAMP_ARG_TYPES[want].accepts.includes(a.type)) {
+      const [expected, how] = TIMESTAMP_ARG_HINTS[want];
+      throw new AnalysisError(`${fn}() takes ${expected} as argument ${i + 1}, but ${exprName(expr.args[i]!)} is ${a.type}. ${how}`);
+    }
+  });
+  return { type: def.result, nullable: def.partial === true || args.some((a) => a.nullable) };
+}
+
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
@@ -120,6 +153,7 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
   if (isStringFn(expr.fn)) return typeOfString(expr, expr.fn, args);
   if (isHashingFn(expr.fn)) return typeOfHashing(expr, expr.fn, args);
   if (isDateFn(expr.fn)) return typeOfDate(expr, expr.fn, args);
+  if (isTimestampFn(expr.fn)) return typeOfTimestamp(expr, expr.fn, args);
   switch (expr.fn) {
     case "upper":
     case "lower":
@@ -182,15 +216,23 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
         case "mod":
           requireNumeric(expr.left, l, exprName(expr));
           requireNumeric(expr.right, r, exprName(expr));
-          return { type: widerNumeric(l.type, r.type) === "null" ? "double" : widerNumeric(l.type, r.type), nullable: nullable || expr.op === "mod" };
+          // x % 0 is null in legacy mode (an error with ANSI on).
+          return { type: widerNumeric(l.type, r.type) === "null" ? "double" : widerNumeric(l.type, r.type), nullable: nullable || (expr.op === "mod" && expr.legacy === true) };
         case "divide":
           requireNumeric(expr.left, l, exprName(expr));
           requireNumeric(expr.right, r, exprName(expr));
-          // Spark: division is always fractional, and x / 0 is null.
-          return { type: "double", nullable: true };
+          // Spark: division is always fractional; x / 0 is DIVIDE_BY_ZERO with ANSI on, null in legacy mode.
+          return { type: "double", nullable: nullable || expr.legacy === true };
         case "eqNullSafe":
+          requireComparable(expr, l.type, r.type);
           return { type: "boolean", nullable: false };
+        case "and":
+        case "or":
+          requireBoolean(expr.left, l.type, exprName(expr));
+          requireBoolean(expr.right, r.type, exprName(expr));
+          return { type: "boolean", nullable };
         default:
+          requireComparable(expr, l.type, r.type);
           return { type: "boolean", nullable };
       }
     }
@@ -198,13 +240,22 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       const inner = typeOf(expr.expr, schema);
       if (expr.op === "isNull" || expr.op === "isNotNull") return { type: "boolean", nullable: false };
       if (expr.op === "negate") requireNumeric(expr.expr, inner, exprName(expr));
+      if (expr.op === "not") requireBoolean(expr.expr, inner.type, exprName(expr));
       return { type: expr.op === "not" ? "boolean" : inner.type, nullable: inner.nullable };
     }
     case "in":
       return { type: "boolean", nullable: typeOf(expr.expr, schema).nullable || expr.values.some((v) => typeOf(v, schema).nullable) };
-    case "cast":
-      // A cast that cannot convert a value gives null (Spark's non-ANSI behaviour).
-      return { type: expr.to, nullable: true };
+    case "cast": {
+      const from = typeOf(expr.expr, schema).type;
+      if (isTimestampCast(from, expr.to)) {
+        const refusal = timestampCastRefusal(from, expr.to);
+        if (refusal !== undefined) throw new AnalysisError(`${exprName(expr)}: ${refusal} Cast through a string or a number if you need it.`);
+      }
+      // Spark's cast rules (casts.ts): some pairs are refused here; ANSI casts fail on a value rather than give null.
+      const refused = castRefusal(from, expr.to, expr.mode ?? "ansi", exprName(expr));
+      if (refused) throw new AnalysisError(refused);
+      return { type: expr.to, nullable: expr.mode !== undefined || typeOf(expr.expr, schema).nullable || from === "any" || from === "null" };
+    }
     case "caseWhen": {
       expr.branches.forEach((b) => typeOf(b.when, schema));
       const results = [...expr.branches.map((b) => b.then), ...(expr.otherwise ? [expr.otherwise] : [])].map((e) => typeOf(e, schema));
@@ -228,8 +279,10 @@ function typeOfAgg(expr: Extract<Expr, { kind: "agg" }>, schema: Schema): Typed 
   const name = exprName(expr);
   if (expr.arg === null && expr.fn !== "count") throw new AnalysisError(`${name}: ${expr.fn}() needs a column, not *.`);
   const args = [...(expr.arg ? [expr.arg] : []), ...(expr.args ?? [])];
-  if (expr.arg !== null && args.length !== def.args.length) {
-    throw new AnalysisError(`${name}: ${expr.fn}() takes ${def.args.length} argument(s), got ${args.length}.`);
+  const fewest = def.args.length - (def.optional ?? 0);
+  if (expr.arg !== null && (args.length < fewest || args.length > def.args.length)) {
+    const takes = fewest === def.args.length ? `${fewest}` : `${fewest} to ${def.args.length}`;
+    throw new AnalysisError(`${name}: ${expr.fn}() takes ${takes} argument(s), got ${args.length}.`);
   }
   if (expr.ignoreNulls !== undefined && !def.ignoreNulls) throw new AnalysisError(`${name}: ${expr.fn}() has no ignoreNulls option.`);
   const types = args.map((a, i) => {
@@ -237,6 +290,8 @@ function typeOfAgg(expr: Extract<Expr, { kind: "agg" }>, schema: Schema): Typed 
     if (!fitsAggArg(def.args[i]!, t)) throw new AnalysisError(aggArgMismatch(name, i + 1, exprName(a), t, def.args[i]!));
     return t;
   });
+  const refused = def.check?.(args, types) ?? null;
+  if (refused !== null) throw new AnalysisError(`${name}: ${refused}.`);
   const type = def.result(types);
   if (typeof type !== "string") throw new AnalysisError(`${name}: ${type.refused}.`);
   return { type, nullable: def.nullable };

@@ -4,9 +4,12 @@
  * to them, column indexes and JSON literals), and the driver's constant folding uses them
  * too, so both sides agree by construction.
  *
- * Non-ANSI Spark behaviour: a cast that cannot convert gives null, x / 0 and x % 0 give null.
+ * Non-ANSI Spark behaviour: x / 0 and x % 0 give null. Casts are shared/plan/casts.ts (ANSI,
+ * try_cast and legacy, by Spark's (from, to) table); CASTS below only converts values of type
+ * any (a UDF's result) to its declared type, giving null for a value that does not fit.
  */
 import { isIntValue, type DataType, type Value } from "./types.ts";
+import { SparkArithmeticError } from "./functions/math.ts";
 
 type V = Value;
 type N = number | null;
@@ -168,13 +171,32 @@ export const CASTS: Record<DataType, (v: V) => V> = {
     return s === "true" || s === "t" || s === "y" || s === "1" || s === "yes" ? true : s === "false" || s === "f" || s === "n" || s === "0" || s === "no" ? false : null;
   },
   date: (v) => (typeof v === "string" ? toDate(v) : null),
+  // Casts to and from timestamps are compiled from shared/plan/functions/timestamp-casts.ts (they need the session time zone).
+  timestamp: (v) => (typeof v === "number" ? v : null),
   array: (v) => (Array.isArray(v) ? v : null),
   null: () => null,
   any: (v) => v,
 };
 
 /** The helpers compiled expressions call, by name. */
+/** x / 0 or x % 0 with ANSI on: Spark 4.0's DIVIDE_BY_ZERO for both (its own words). */
+function byZero(): never {
+  throw new SparkArithmeticError("DIVIDE_BY_ZERO", 'Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.');
+}
+
+const TRY_FUNCTION: Record<string, string> = { add: "try_add", subtract: "try_subtract", multiply: "try_multiply" };
+
+/** An int or long result out of its range with ANSI on (Spark 4's ARITHMETIC_OVERFLOW). */
+function overflow(type: "integer" | "long", op: string): never {
+  throw new SparkArithmeticError(
+    "ARITHMETIC_OVERFLOW",
+    `${type} overflow. Use '${TRY_FUNCTION[op] ?? "try_add"}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
+  );
+}
+
 export const RUNTIME = {
+  byZero,
+  overflow,
   add: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) + (b as number))),
   subtract: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) - (b as number))),
   multiply: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) * (b as number))),

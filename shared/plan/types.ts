@@ -1,13 +1,14 @@
 /**
  * Data types and schemas. Values at run time are plain JSON-able JavaScript values:
  *   string → string, int/long/double → number (long is exact up to 2^53), boolean → boolean,
- *   date → "YYYY-MM-DD" string (so ordering compares correctly), array → string[]
+ *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
+ *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts), array → string[]
  *   (array<string>, as split() makes), null → null; any → any JSON-able value (the elements of
  *   an RDD, a UDF's declared "any" result), which only user functions look inside.
  */
 import { z } from "zod";
 
-export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "array", "null", "any"]);
+export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "array", "null", "any"]);
 export type DataType = z.infer<typeof DataType>;
 
 export const Field = z.object({ name: z.string().min(1), type: DataType, nullable: z.boolean() }).strict();
@@ -64,6 +65,9 @@ export function fitsType(type: DataType, v: unknown): boolean {
       return typeof v === "boolean";
     case "date":
       return typeof v === "string" && DATE_TEXT.test(v);
+    case "timestamp":
+      // From 0001-01-01T00:00:00Z to before 10000-01-01T00:00:00Z (MIN_MICROS, END_MICROS in functions/timestamps.ts)
+      return Number.isInteger(v) && (v as number) >= -62135596800000000 && (v as number) < 253402300800000000;
     case "array":
       return Array.isArray(v) && v.every((s) => typeof s === "string");
     case "null":
@@ -99,6 +103,7 @@ export const TYPE_NAMES: Record<DataType, string> = {
   double: "double",
   boolean: "boolean",
   date: "date",
+  timestamp: "timestamp",
   array: "array<string>",
   null: "void",
   any: "any",
@@ -116,6 +121,8 @@ const DDL_ALIASES: Record<string, DataType> = {
   boolean: "boolean",
   bool: "boolean",
   date: "date",
+  timestamp: "timestamp",
+  timestamp_ltz: "timestamp",
 };
 
 /** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `string`, ...). */

@@ -1,6 +1,6 @@
 /**
- * The benchmark harness itself, on tiny data: `bench/run.mts` runs the kernel, shuffle
- * encoding and simulated-driver benchmarks (no emulator), prints a `ratio <name> <value>`
+ * The benchmark harness itself, on tiny data: `bench/run.mts` runs the kernel, function,
+ * shuffle encoding, simulated-driver and invocation-rate benchmarks (no emulator), prints a `ratio <name> <value>`
  * line per headline ratio and writes well-formed results. Nothing here checks a timing.
  */
 import { execFile } from "node:child_process";
@@ -31,11 +31,12 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
   const out = path.join(dir, "results.json");
   const args = [
     "--import", "tsx", path.join(ROOT, "bench", "run.mts"),
-    "--only", "kernel,shuffle-encoding,driver-scale",
+    "--only", "kernel,functions,shuffle-encoding,driver-scale,invoke-rate",
     "--rows", "2000", "--runs", "1", "--warmup", "0",
     "--data-dir", path.join(dir, "data"), "--out", out,
     "--set", "driver-scale.maps=200", "--set", "driver-scale.reducers=20", "--set", "driver-scale.concurrency=50",
     "--set", "driver-scale.minMs=2", "--set", "driver-scale.maxMs=10",
+    "--set", "invoke-rate.invocations=300", "--set", "invoke-rate.concurrency=32",
   ];
   const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 16 << 20 });
 
@@ -43,11 +44,13 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
   expect(report.version).toBe(1);
   expect(report.machine.nproc).toBeGreaterThan(0);
   expect(report.machine.node).toBe(process.version);
-  expect(report.options).toMatchObject({ quick: false, rows: 2000, runs: 1, warmup: 0, only: ["kernel", "shuffle-encoding", "driver-scale"] });
+  expect(report.options).toMatchObject({ quick: false, rows: 2000, runs: 1, warmup: 0, only: ["kernel", "functions", "shuffle-encoding", "driver-scale", "invoke-rate"] });
   expect(report.benchmarks.map((b) => [b.name, b.status, b.reason])).toEqual([
     ["kernel", "ok", undefined],
+    ["functions", "ok", undefined],
     ["shuffle-encoding", "ok", undefined],
     ["driver-scale", "ok", undefined],
+    ["invoke-rate", "ok", undefined],
   ]);
   for (const b of report.benchmarks) {
     expect(b.measurements.length).toBeGreaterThan(0);
@@ -64,10 +67,13 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
     "kernel_csv_agg_vs_handwritten",
     "join_vs_duckdb",
     "sort_vs_duckdb",
+    "timestamp_hour_vs_duckdb",
+    "regex_vs_duckdb",
     "shuffle_bytes_vs_csv",
     "driver_cpu_ms_per_task",
     "makespan_vs_ideal",
     "makespan_vs_ideal_speculation",
+    "invoke_rate_per_s",
   ];
   expect(Object.keys(report.ratios).sort()).toEqual([...names].sort());
   for (const name of names) {

@@ -8,3 +8,12 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Shuffles `items` in place with `random` (Fisher–Yates): a seeded order both sides of a differential test see. */
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let k = items.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    [items[k], items[j]] = [items[j]!, items[k]!];
+  }
+  return items;
+}

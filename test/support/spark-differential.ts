@@ -16,7 +16,7 @@
  * it; everything else fails the test with a listing of every unexplained disagreement.
  */
 import { afterAll, beforeAll, expect } from "vitest";
-import { col, SparkSession, type Column } from "sparkfn";
+import { col, SparkSession, unix_micros, type Column } from "sparkfn";
 import { TaskFailedError } from "../../driver/errors.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
 import { parseDdlSchema, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
@@ -50,7 +50,7 @@ export interface Report {
 
 /** Spark's names for sparkfn's types (DataType.simpleString). */
 const SPARK_TYPE: Record<DataType, string> = {
-  int: "int", long: "bigint", double: "double", string: "string", boolean: "boolean", date: "date", array: "array<string>", null: "void", any: "any",
+  int: "int", long: "bigint", double: "double", string: "string", boolean: "boolean", date: "date", timestamp: "timestamp", array: "array<string>", null: "void", any: "any",
 };
 
 const ROW = "__row";
@@ -65,7 +65,7 @@ function failureOf(error: unknown): SparkFailure {
 
 async function collectColumn(df: ReturnType<SparkSession["createDataFrame"]>, column: Column): Promise<Value[]> {
   const rows = await df.select(col(ROW), column.alias("v")).collect();
-  return rows.sort((a, b) => (a[ROW] as number) - (b[ROW] as number)).map((r) => r.v!);
+  return rows.sort((a, b) => (a[ROW] as number) - (b[ROW] as number)).map((r) => r.v as Value);
 }
 
 /** sparkfn's answers, one query for all checks while nothing fails; then per check, per row. */
@@ -74,9 +74,13 @@ async function sparkfnResults(spark: SparkSession, fields: readonly Field[], row
   const numbered = rows.map((r, i) => [i, ...r]);
   const df = spark.createDataFrame(numbered, schema);
   const results: SparkfnResult[] = [];
+  // A timestamp collects as a Date (milliseconds): compare its microseconds instead, as the oracle sends them.
+  const raw: Column[] = [];
   for (const check of checks) {
+    raw.push(check.column);
     try {
       const typed = await df.select(check.column).schema();
+      if (typed.fields[0]!.type === "timestamp") raw[raw.length - 1] = unix_micros(check.column);
       results.push({ kind: "values", type: SPARK_TYPE[typed.fields[0]!.type], values: [] });
     } catch (error) {
       if (!(error instanceof AnalysisError)) throw error;
@@ -86,22 +90,22 @@ async function sparkfnResults(spark: SparkSession, fields: readonly Field[], row
   const ok = checks.flatMap((_, j) => (results[j]!.kind === "values" ? [j] : []));
   const fill = (j: number, values: SparkValue[]) => ((results[j] as Extract<SparkfnResult, { kind: "values" }>).values = values);
   try {
-    const out = await df.select(col(ROW), ...ok.map((j) => checks[j]!.column.alias(`e${j}`))).collect();
+    const out = await df.select(col(ROW), ...ok.map((j) => raw[j]!.alias(`e${j}`))).collect();
     out.sort((a, b) => (a[ROW] as number) - (b[ROW] as number));
-    for (const j of ok) fill(j, out.map((r) => r[`e${j}`]!));
+    for (const j of ok) fill(j, out.map((r) => r[`e${j}`] as Value));
     return results;
   } catch (error) {
     failureOf(error);
   }
   for (const j of ok) {
     try {
-      fill(j, await collectColumn(df, checks[j]!.column));
+      fill(j, await collectColumn(df, raw[j]!));
     } catch (error) {
       failureOf(error);
       const values: SparkValue[] = [];
       for (const row of numbered) {
         try {
-          values.push((await collectColumn(spark.createDataFrame([row], schema), checks[j]!.column))[0]!);
+          values.push((await collectColumn(spark.createDataFrame([row], schema), raw[j]!))[0]!);
         } catch (e) {
           values.push(failureOf(e));
         }
@@ -151,13 +155,15 @@ export class Differential {
   constructor(
     private readonly spark: SparkSession,
     private readonly oracle: SparkOracle,
+    /** Session settings both sides run under (the oracle's for this request only). */
+    private readonly conf?: Readonly<Record<string, string>>,
   ) {}
 
   /** Runs every check over the table on both sides and sorts the outcomes. */
   async run(table: Table, checks: readonly Check[], report: Report = newReport()): Promise<Report> {
     const fields = parseDdlSchema(table.schema).fields;
     const [theirs, ours] = await Promise.all([
-      this.oracle.evaluate(fields, table.rows, checks.map((c) => c.sql)),
+      this.oracle.evaluate(fields, table.rows, checks.map((c) => c.sql), this.conf),
       sparkfnResults(this.spark, fields, table.rows, checks),
     ]);
     const disagree = (d: Disagreement) => {
@@ -208,12 +214,14 @@ export function summary(report: Report): string {
  * A test file's differential runner: a local[1] sparkfn session and an oracle connection for
  * the file; `agree(table, checks)` runs the checks and fails on any unexplained disagreement.
  */
-export function useDifferential(): { agree(table: Table, checks: readonly Check[]): Promise<Report>; readonly calls: Set<string> } {
+export function useDifferential(conf?: Readonly<Record<string, string>>): { agree(table: Table, checks: readonly Check[]): Promise<Report>; readonly calls: Set<string> } {
   let session: SparkSession;
   let oracle: SparkOracle;
   const calls = new Set<string>();
   beforeAll(async () => {
-    [session, oracle] = await Promise.all([SparkSession.builder().appName("spark-differential").master("local[1]").getOrCreate(), SparkOracle.connect()]);
+    const builder = SparkSession.builder().appName("spark-differential").master("local[1]");
+    for (const [key, value] of Object.entries(conf ?? {})) builder.config(key, value);
+    [session, oracle] = await Promise.all([builder.getOrCreate(), SparkOracle.connect()]);
     // Failing rows are part of the checks: the driver need not log each failed task.
     session.sparkContext.setLogLevel("OFF");
   });
@@ -225,7 +233,7 @@ export function useDifferential(): { agree(table: Table, checks: readonly Check[
     calls,
     async agree(table, checks) {
       for (const c of checks) if (c.column.expr.kind === "call") calls.add(c.column.expr.fn);
-      const report = await new Differential(session, oracle).run(table, checks);
+      const report = await new Differential(session, oracle, conf).run(table, checks);
       if (process.env.SPARKFN_SPARK_LOG) console.info(summary(report));
       assertAgreement(report);
       expect(report.compared).toBeGreaterThan(0);
@@ -272,20 +280,27 @@ async function sparkfnGrouped(spark: SparkSession, fields: readonly Field[], tab
   const keys = table.groupBy.map((k) => col(k));
   const n = keys.length;
   const results: SparkfnGrouped[] = [];
+  // Timestamps (keys and values) compare as their microseconds, as the oracle sends them: a Date holds milliseconds.
+  const asRaw = (name: string, type: DataType) => (type === "timestamp" ? unix_micros(name).alias(name) : col(name));
+  const keyColumns = table.groupBy.map((k) => asRaw(k, fields.find((f) => f.name === k)!.type));
+  const types: DataType[] = [];
   for (const check of checks) {
     try {
       const field = (await df.groupBy(...keys).agg(check.column).schema()).fields[n]!;
+      types.push(field.type);
       results.push({ kind: "groups", type: SPARK_TYPE[field.type], name: field.name, groups: [] });
     } catch (error) {
       if (!(error instanceof AnalysisError)) throw error;
+      types.push("null");
       results.push({ kind: "refused", failure: new SparkFailure("AnalysisError", error.message) });
     }
   }
   const run = async (js: readonly number[]) => {
-    const rows = await df.groupBy(...keys).agg(...js.map((j) => checks[j]!.column.alias(`a${j}`))).collect();
+    const aggregated = df.groupBy(...keys).agg(...js.map((j) => checks[j]!.column.alias(`a${j}`)));
+    const rows = await aggregated.select(...keyColumns, ...js.map((j) => asRaw(`a${j}`, types[j]!))).collect();
     for (const j of js) {
       const r = results[j] as Extract<SparkfnGrouped, { kind: "groups" }>;
-      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => row[k]!), value: row[`a${j}`]! as SparkValue }));
+      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => row[k] as SparkValue), value: row[`a${j}`] as SparkValue }));
     }
   };
   const ok = checks.flatMap((_, j) => (results[j]!.kind === "groups" ? [j] : []));

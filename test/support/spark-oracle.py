@@ -13,7 +13,7 @@ Response (one line): {"results": [one per expression, in order]}, each either
                                                               one value per row, in row order
 where a value is JSON, or tagged when JSON cannot hold it: {"$double": "NaN" | "Infinity" |
 "-Infinity" | "-0"}, {"$long": "<digits>"} beyond 2^53, {"$decimal": "<text>"}, {"$date": ...},
-{"$timestamp": ...}, {"$binary": <base64>}, {"$map": [[k, v], ...]}, {"$struct": {...}}, or
+{"$timestamp": <microseconds since the epoch>}, {"$binary": <base64>}, {"$map": [[k, v], ...]}, {"$struct": {...}}, or
 {"$error": {"class": ..., "message": ...}} when Spark failed on that row. Input values may use
 the $double and $long tags. A request Spark cannot take at all answers {"failure": {...}}.
 
@@ -42,6 +42,13 @@ import os
 import socketserver
 import sys
 import threading
+import time
+
+# PySpark turns timestamps into naive datetimes in this process's local time zone (and back):
+# UTC here, so a naive datetime is the instant's UTC wall clock and converts exactly.
+os.environ["TZ"] = "UTC"
+time.tzset()
+EPOCH = datetime.datetime(1970, 1, 1)
 
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
@@ -56,6 +63,7 @@ TYPES = {
     "string": T.StringType(),
     "boolean": T.BooleanType(),
     "date": T.DateType(),
+    "timestamp": T.TimestampType(),
     "null": T.NullType(),
 }
 
@@ -71,6 +79,9 @@ def decode(value, dtype):
         return None
     if isinstance(dtype, T.DateType):
         return datetime.date.fromisoformat(value)
+    if isinstance(dtype, T.TimestampType):
+        # Microseconds since the epoch (sparkfn's timestamp values), as an aware UTC datetime.
+        return (EPOCH + datetime.timedelta(microseconds=value)).replace(tzinfo=datetime.timezone.utc)
     if isinstance(dtype, T.DoubleType):
         return float(value)
     return value
@@ -92,7 +103,8 @@ def encode(value):
     if isinstance(value, decimal.Decimal):
         return {"$decimal": str(value)}
     if isinstance(value, datetime.datetime):
-        return {"$timestamp": value.isoformat()}
+        # Microseconds since the epoch (the datetime is the UTC wall clock: see TZ above).
+        return {"$timestamp": (value.replace(tzinfo=None) - EPOCH) // datetime.timedelta(microseconds=1)}
     if isinstance(value, datetime.date):
         return {"$date": value.isoformat()}
     if isinstance(value, (bytes, bytearray)):
@@ -158,20 +170,36 @@ class Oracle:
         return self.spark.createDataFrame(data, struct)
 
     def evaluate(self, request):
+        # Session settings for this request only (spark.sql.ansi.enabled = false for legacy casts).
+        conf = request.get("conf") or {}
+        for key, value in conf.items():
+            self.spark.conf.set(key, value)
+        try:
+            return self.evaluate_with(request)
+        finally:
+            for key in conf:
+                self.spark.conf.unset(key)
+
+    def evaluate_with(self, request):
         df = self.frame(request["schema"], request["rows"])
         n = len(request["rows"])
         results = [None] * len(request["exprs"])
         ok = []
+        timestamps = set()
         for j, text in enumerate(request["exprs"]):
             try:
                 typed = df.selectExpr(text)
                 field = typed.schema.fields[0]
                 results[j] = {"type": field.dataType.simpleString(), "name": field.name}
                 ok.append(j)
+                if isinstance(field.dataType, T.TimestampType):
+                    # Microseconds straight from Spark: a Python datetime holds only years 1..9999.
+                    timestamps.add(j)
             except Exception as exc:  # noqa: BLE001 - reported per expression
                 results[j] = {"error": error_of(exc)}
         if ok:
-            self.solve(df, [(j, request["exprs"][j]) for j in ok], n, results)
+            texts = [f"unix_micros({t})" if j in timestamps else t for j, t in enumerate(request["exprs"])]
+            self.solve(df, [(j, texts[j]) for j in ok], n, results)
         return results
 
     def solve(self, df, exprs, n, results):

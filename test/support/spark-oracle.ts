@@ -72,6 +72,9 @@ function decode(v: unknown): SparkValue {
       return new SparkLong(inner as string);
     case "$date":
       return inner as string;
+    case "$timestamp":
+      // Microseconds since the epoch, as sparkfn holds a timestamp.
+      return inner as number;
     case "$error": {
       const e = inner as { class: string; message: string };
       return new SparkFailure(e.class, e.message);
@@ -161,11 +164,12 @@ export class SparkOracle {
   }
 
   /** Spark's answer for each SQL expression over the rows (columns named and typed by `fields`). */
-  async evaluate(fields: readonly Field[], rows: readonly (readonly Value[])[], exprs: readonly string[]): Promise<SparkResult[]> {
+  async evaluate(fields: readonly Field[], rows: readonly (readonly Value[])[], exprs: readonly string[], conf?: Readonly<Record<string, string>>): Promise<SparkResult[]> {
     const answer = await this.request({
       schema: fields.map((f) => ({ name: f.name, type: f.type })),
       rows: rows.map((r) => r.map((v, c) => encode(v, fields[c]!.type))),
       exprs,
+      ...(conf ? { conf } : {}),
     });
     return (answer.results as WireResult[]).map((r): SparkResult =>
       r.error

@@ -239,7 +239,8 @@ function arithmetic(op: BinaryOp, type: RefType, l: RefValue, r: RefValue): RefV
     const bx = BigInt(x);
     const by = BigInt(y);
     const exact = op === "add" ? bx + by : op === "subtract" ? bx - by : op === "multiply" ? bx * by : bx % by;
-    if (type === "int" && (exact < BigInt(INT_MIN) || exact > BigInt(INT_MAX))) return new Unspecified(REASONS.intOverflow, true);
+    // Legacy (non-ANSI) Spark: an int result wraps around as Java's int arithmetic does.
+    if (type === "int") return Number(BigInt.asIntN(32, exact));
     if (type === "long" && (exact < BigInt(-SAFE) || exact > BigInt(SAFE))) return new Unspecified(REASONS.longRange, true);
     return Number(exact);
   });
@@ -1046,7 +1047,8 @@ export class ExprGenerator {
 
   private cast(t: SqlType, depth: number): Expr {
     const from = this.g.pick(SQL_TYPES.filter((x) => x !== t));
-    return { kind: "cast", expr: this.operand(from, depth, true), to: t };
+    // Legacy (ANSI off) casts: the reference models Spark's non-ANSI casts, which give null rather than fail.
+    return { kind: "cast", expr: this.operand(from, depth, true), to: t, mode: "legacy" };
   }
 
   private comparison(depth: number): Expr {
@@ -1110,7 +1112,7 @@ export class ExprGenerator {
         [4, () => this.arithmetic("double", d)],
         [2, () => {
           const [left, right] = this.numericPair(g.pick(["int", "long", "double"] as const), d);
-          return { kind: "binary", op: "divide", left, right };
+          return { kind: "binary", op: "divide", left, right, legacy: true };
         }],
         [1, () => ({ kind: "unary", op: "negate", expr: this.expr("double", d) })],
       ],
@@ -1132,10 +1134,11 @@ export class ExprGenerator {
     return g.weighted([...byType[type], ...common])();
   }
 
+  /** Legacy (ANSI off) arithmetic, which the reference models (ANSI arithmetic: test/spark/functions/arithmetic.test.ts). */
   private arithmetic(t: "int" | "long" | "double", depth: number): Expr {
     const op = this.g.pick<BinaryOp>(["add", "subtract", "multiply", "mod"]);
     const [left, right] = this.numericPair(t, depth);
-    return { kind: "binary", op, left, right };
+    return { kind: "binary", op, left, right, legacy: true };
   }
 
   /** A projection list: bare and aliased columns (passed through) and computed expressions. */

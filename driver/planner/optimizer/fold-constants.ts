@@ -6,7 +6,9 @@ import { children, exprName, type Expr } from "../../../shared/plan/expr.ts";
 import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 import { typeOf } from "../../../shared/plan/resolve.ts";
 import { RUNTIME } from "../../../shared/plan/semantics.ts";
-import type { Scalar, Value } from "../../../shared/plan/types.ts";
+import { castValue } from "../../../shared/plan/casts.ts";
+import { BadInputError } from "../../../shared/errors.ts";
+import { isIntValue, type Scalar, type Value } from "../../../shared/plan/types.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
 const EMPTY = { fields: [] };
@@ -16,15 +18,27 @@ function evaluate(expr: Expr): Value | undefined {
   switch (expr.kind) {
     case "binary": {
       const [l, r] = [lit(expr.left), lit(expr.right)];
-      return l === undefined || r === undefined ? undefined : (RUNTIME[expr.op] as (a: Value, b: Value) => Value)(l, r);
+      if (l === undefined || r === undefined) return undefined;
+      // x / 0, x % 0 and an int or long out of range are left to run time, where ANSI fails and legacy wraps or nulls.
+      if ((expr.op === "divide" || expr.op === "mod") && r === 0) return undefined;
+      const value = (RUNTIME[expr.op] as (a: Value, b: Value) => Value)(l, r);
+      const type = typeOf(expr, EMPTY).type;
+      if (typeof value === "number" && ((type === "int" && !isIntValue(value)) || (type === "long" && Math.abs(value) >= 2 ** 63))) return undefined;
+      return value;
     }
     case "unary": {
       const v = lit(expr.expr);
       return v === undefined ? undefined : (RUNTIME[expr.op] as (a: Value) => Value)(v);
     }
     case "cast": {
-      const v = lit(expr.expr);
-      return v === undefined ? undefined : RUNTIME.cast(v, expr.to);
+      if (expr.expr.kind !== "literal") return undefined;
+      try {
+        return castValue(expr.expr.value, expr.expr.type, expr.to, expr.mode ?? "ansi");
+      } catch (error) {
+        // A value the cast cannot convert fails when the query runs, as in Spark, not while planning.
+        if (error instanceof BadInputError) return undefined;
+        throw error;
+      }
     }
     default:
       return undefined;

@@ -2,6 +2,7 @@
 import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 import { combineFilters } from "./combine-filters.ts";
 import { combineProjections } from "./combine-projections.ts";
+import { computeCurrentTime } from "./compute-current-time.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { pruneColumns } from "./prune-columns.ts";
 import { pushFiltersBelowJoin } from "./push-filters-below-join.ts";
@@ -14,7 +15,8 @@ export const RULES: readonly Rule[] = [foldConstants, combineFilters, combinePro
 const MAX_PASSES = 10;
 
 export function optimize(plan: LogicalPlan, rules: readonly Rule[] = RULES): LogicalPlan {
-  let current = plan;
+  // Once, before the others: one instant for the whole query (the literal keeps the call's name as an alias).
+  let current = rules === RULES ? computeCurrentTime().rewrite(plan).plan : plan;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const rule of rules) {

@@ -14,7 +14,7 @@
  *                 when the page is ASCII (UTF-8 decoding otherwise)
  *
  * Types follow shared/codecs/parquet-types.ts: dates are "YYYY-MM-DD" strings (in a `dict`
- * vector: a page's distinct days are formatted once), timestamps ISO 8601 strings, DECIMAL
+ * vector: a page's distinct days are formatted once), timestamps microseconds (f64), DECIMAL
  * the nearest double, JSON its text (or parsed, for array/any columns), a LIST of strings an
  * `any` vector of string arrays.
  *

@@ -81,10 +81,10 @@ function logicalOf(element: SchemaElement): { logical: Logical; natural: DataTyp
     return out("decimal", "double", 10 ** scale);
   }
   if (ct === "DATE" || lt?.type === "DATE") return out("date", "date");
-  if (ct === "TIMESTAMP_MILLIS") return out("timestamp", "string", 1, 1);
-  if (ct === "TIMESTAMP_MICROS") return out("timestamp", "string", 1, 1000);
-  if (lt?.type === "TIMESTAMP") return out("timestamp", "string", 1, lt.unit === "MILLIS" ? 1 : lt.unit === "MICROS" ? 1000 : 1_000_000);
-  if (type === "INT96") return out("int96", "string");
+  if (ct === "TIMESTAMP_MILLIS") return out("timestamp", "timestamp", 1, 1);
+  if (ct === "TIMESTAMP_MICROS") return out("timestamp", "timestamp", 1, 1000);
+  if (lt?.type === "TIMESTAMP") return out("timestamp", "timestamp", 1, lt.unit === "MILLIS" ? 1 : lt.unit === "MICROS" ? 1000 : 1_000_000);
+  if (type === "INT96") return out("int96", "timestamp");
   if (ct === "JSON" || lt?.type === "JSON") return out("json", "string");
   if (lt?.type === "UUID") return out("uuid", "string");
   if (lt?.type === "FLOAT16") return out("float16", "double");

@@ -122,6 +122,14 @@ export class UnsafeLong extends Error {
   }
 }
 
+/** A timestamp a double cannot hold to the microsecond (beyond 2^53 µs from 1970 and not a multiple of a coarser step). */
+export class UnsafeTimestamp extends UnsafeLong {
+  constructor(micros: bigint) {
+    super(`${micros} microseconds`);
+    this.message = `holds the timestamp ${micros} µs since 1970, which sparkfn cannot hold to the microsecond (exact for 1684-2255, and to whole seconds over 0001-9999)`;
+  }
+}
+
 /** Whether the INT64 with these 32-bit halves is within ±(2^53 − 1) (a double keeps it exact). */
 export const safeInt64 = (lo: number, hi: number, unsigned: boolean) =>
   unsigned ? hi >>> 0 < 0x200000 : (hi > -0x200000 && hi < 0x200000) || (hi === -0x200000 && lo !== 0);
@@ -151,53 +159,7 @@ function bigintsToHalves(values: BigInt64Array): Int32Array {
   return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
 }
 
-const pad3 = (n: number) => (n < 10 ? "00" : n < 100 ? "0" : "") + n;
 
-/** Milliseconds since the epoch → what Date.toISOString() gives ("2024-03-07T12:34:56.789Z"). */
-function isoString(ms: number, day: { n: number; text: string }): string {
-  const days = Math.floor(ms / DAY_MS);
-  if (days !== day.n) {
-    day.n = days;
-    day.text = days >= -719162 && days <= 2932896 ? dateString(days) : "";
-  }
-  // Years outside 0000-9999 (and what Date refuses) as Date formats them.
-  if (day.text === "") return new Date(ms).toISOString();
-  let t = ms - days * DAY_MS;
-  const milli = t % 1000;
-  t = (t - milli) / 1000;
-  const sec = t % 60;
-  t = (t - sec) / 60;
-  const min = t % 60;
-  const hour = (t - min) / 60;
-  return `${day.text}T${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${pad3(milli)}Z`;
-}
-
-/**
- * INT64 timestamps (`perMillis` units a millisecond) → ISO 8601 strings, as hyparquet and
- * Date gave them: the unit division truncates toward zero (as BigInt division does).
- */
-function timestampStrings(halves: Int32Array, count: number, perMillis: number): string[] {
-  const out: string[] = new Array(count);
-  const day = { n: NaN, text: "" };
-  const per = BigInt(perMillis);
-  for (let i = 0; i < count; i++) {
-    const lo = halves[2 * i]!;
-    const hi = halves[2 * i + 1]!;
-    let ms: number;
-    if (safeInt64(lo, hi, false)) {
-      const v = hi * 4294967296 + (lo >>> 0);
-      ms = Math.trunc(v / perMillis);
-      // v / perMillis is rounded: correct the quotient with the exact remainder.
-      const r = v - ms * perMillis;
-      if (v >= 0 ? r < 0 : r > 0) ms += v >= 0 ? -1 : 1;
-      else if (Math.abs(r) >= perMillis) ms += v >= 0 ? 1 : -1;
-    } else {
-      ms = Number(((BigInt(hi) << 32n) | BigInt(lo >>> 0)) / per);
-    }
-    out[i] = isoString(ms, day);
-  }
-  return out;
-}
 
 /** A big-endian two's complement integer (DECIMAL in FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY). */
 function bigEndianInt(bytes: Uint8Array): number {
@@ -285,14 +247,42 @@ function unpackBooleans(bytes: Uint8Array, pos: number, count: number): Uint8Arr
   return out;
 }
 
-/** INT96 timestamps (nanoseconds of the day, then the Julian day) → ISO 8601 strings. */
-function int96Strings(bytes: Uint8Array, pos: number, count: number): string[] {
+/** INT96 timestamps (nanoseconds of the day, then the Julian day) → microseconds since the epoch (floored). */
+function int96Micros(bytes: Uint8Array, pos: number, count: number): Float64Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + pos, count * 12);
-  const out: string[] = new Array(count);
+  const out = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const nanosOfDay = view.getBigInt64(i * 12, true);
     const days = BigInt(view.getInt32(i * 12 + 8, true)) - 2440588n;
-    out[i] = new Date(Number((days * 86400000000000n + nanosOfDay) / 1000000n)).toISOString();
+    const nanos = days * 86400000000000n + nanosOfDay;
+    out[i] = exactMicros(nanos / 1000n - (nanos % 1000n < 0n ? 1n : 0n));
+  }
+  return out;
+}
+
+/** A timestamp as sparkfn holds it (a double of microseconds), or UnsafeLong when a double cannot hold it exactly. */
+function exactMicros(micros: bigint): number {
+  const n = Number(micros);
+  if (BigInt(n) !== micros) throw new UnsafeTimestamp(micros);
+  return n;
+}
+
+/**
+ * INT64 timestamps (`perMillis` units a millisecond: 1 millis, 1000 micros, 10^6 nanos) →
+ * microseconds since the epoch (nanoseconds floored, as Spark's Parquet reader does).
+ */
+function timestampMicros(halves: Int32Array, count: number, perMillis: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const lo = halves[2 * i]!;
+    const hi = halves[2 * i + 1]!;
+    if (perMillis === 1000 && safeInt64(lo, hi, false)) {
+      out[i] = hi * 4294967296 + (lo >>> 0);
+      continue;
+    }
+    const v = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+    const micros = perMillis === 1 ? v * 1000n : perMillis === 1000 ? v : v / 1000n - (v % 1000n < 0n ? 1n : 0n);
+    out[i] = exactMicros(micros);
   }
   return out;
 }
@@ -317,7 +307,7 @@ function fromInt64(plan: ColumnPlan, halves: Int32Array, count: number): Compact
     case "decimal":
       return { kind: "f64", values: scaleInt64(halves, count, plan.decimalDivisor) };
     case "timestamp":
-      return { kind: "lazy", count, make: (k0, k1) => timestampStrings(halves.subarray(2 * k0, 2 * k1), k1 - k0, plan.perMillis) };
+      return { kind: "f64", values: timestampMicros(halves, count, plan.perMillis) };
     default:
       return { kind: "f64", values: int64ToDoubles(halves, count, plan.logical === "uint64") };
   }
@@ -339,7 +329,7 @@ export function readPlainValues(plan: ColumnPlan, bytes: Uint8Array, pos: number
       return { kind: "f64", values: new Float64Array(typedView(Float32Array, bytes, pos, count)) };
     case "INT96":
       if (pos + count * 12 > end) throw new Error("values beyond the page");
-      return { kind: "str", values: int96Strings(bytes, pos, count) };
+      return { kind: "f64", values: int96Micros(bytes, pos, count) };
     case "FIXED_LEN_BYTE_ARRAY": {
       const width = plan.element.type_length ?? 0;
       if (pos + count * width > end) throw new Error("values beyond the page");

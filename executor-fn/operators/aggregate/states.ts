@@ -6,9 +6,11 @@
  * its groups out as a vector: partial states in the form they travel through the shuffle
  * (each family's file says which), or finished results. `mergeBoxed` merges two boxed partial
  * states: spilled runs are merged record by record. The families: basic.ts, moments.ts,
- * values.ts, distinct.ts, logical.ts; what they share is in state-support.ts.
+ * values.ts, distinct.ts, logical.ts, hll.ts (approx_count_distinct), frequencies.ts
+ * (percentile, median, mode), quantile-summaries.ts (percentile_approx); what they share is
+ * in state-support.ts.
  */
-import type { AggFn } from "../../../shared/plan/expr.ts";
+import type { AggFn, Expr } from "../../../shared/plan/expr.ts";
 import { isNumeric, type DataType } from "../../../shared/plan/types.ts";
 import { AvgState, CountState, NumericExtremeState, SumState, ValueExtremeState } from "./basic.ts";
 import { CollectSetState, CountDistinctState, SumDistinctState } from "./distinct.ts";
@@ -16,12 +18,23 @@ import { BoolState, CountIfState } from "./logical.ts";
 import { CentralMomentState, CoMomentState } from "./moments.ts";
 import type { AggState } from "./state-support.ts";
 import { CollectListState, ExtremumByState, FirstLastState } from "./values.ts";
+import { ModeState, PercentileState } from "./frequencies.ts";
+import { DEFAULT_RSD, HllState } from "./hll.ts";
+import { ApproxPercentileState } from "./quantile-summaries.ts";
 
 export { sizeOf, type AggState } from "./state-support.ts";
 
 export interface AggOptions {
   /** first/last/any_value: skip null values (Spark's ignoreNulls). */
   readonly ignoreNulls?: boolean;
+  /** The arguments after the first: the literal parameters of percentile, approx_count_distinct... */
+  readonly args?: readonly Expr[];
+}
+
+/** The value of literal parameter i (resolve.ts has checked it is one), or `fallback` when left out. */
+function param(options: AggOptions, i: number, fallback: number): number {
+  const e = options.args?.[i];
+  return e?.kind === "literal" && typeof e.value === "number" ? e.value : fallback;
 }
 
 /**
@@ -62,6 +75,12 @@ export function aggState(fn: AggFn, type: DataType | undefined, options: AggOpti
     sum_distinct: () => new SumDistinctState(),
     collect_list: () => new CollectListState(),
     collect_set: () => new CollectSetState(),
+    approx_count_distinct: () => new HllState(type ?? "null", param(options, 0, DEFAULT_RSD)),
+    percentile: () => new PercentileState(param(options, 0, 0.5)),
+    median: () => new PercentileState(0.5),
+    mode: () => new ModeState(),
+    percentile_approx: () => new ApproxPercentileState(type ?? "double", param(options, 0, 0.5), param(options, 1, 10000)),
+    approx_percentile: () => new ApproxPercentileState(type ?? "double", param(options, 0, 0.5), param(options, 1, 10000)),
   };
   return STATES[fn]();
 }

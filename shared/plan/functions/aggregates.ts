@@ -10,14 +10,22 @@
  *     a group without non-null values;
  *   - first/last/any_value give the argument's type, nulls included unless `ignoreNulls`;
  *   - max_by(x, ord)/min_by(x, ord) give x's type, at the largest/smallest non-null ord;
- *   - collect_list/collect_set skip nulls and give an array, [] (not null) for an empty group.
+ *   - collect_list/collect_set skip nulls and give an array, [] (not null) for an empty group;
+ *   - approx_count_distinct(x[, rsd]) is never null (0 for none); percentile(x, p), median(x)
+ *     give a double, mode(x[, deterministic]) and percentile_approx(x, p[, accuracy]) the
+ *     argument's type; all null for a group without non-null values. Their later arguments
+ *     are literals, checked here as Spark checks them at analysis (`check`).
  */
 import type { DataType } from "../types.ts";
 import { isNumeric } from "../types.ts";
-import type { AggFn } from "../expr.ts";
+import type { AggFn, Expr } from "../expr.ts";
+import { hashable } from "./hashing.ts";
 
-/** What an argument must be: a number, a boolean, a value that orders (not `any`), or anything. */
-export type AggArg = "number" | "boolean" | "ordered" | "value";
+/**
+ * What an argument must be: a number, a boolean, a value that orders (not `any`), a number or
+ * a date (percentile_approx), or anything.
+ */
+export type AggArg = "number" | "boolean" | "ordered" | "numberOrDate" | "value";
 
 export interface AggDef {
   /** Kinds of the arguments, in Spark's order (its length is the arity). */
@@ -27,7 +35,74 @@ export interface AggDef {
   readonly nullable: boolean;
   /** Takes Spark's ignoreNulls option (first(col, ignorenulls)). */
   readonly ignoreNulls?: true;
+  /** How many of the last arguments may be left out (approx_count_distinct's rsd...). */
+  readonly optional?: number;
+  /** Why the arguments (literal parameters, mostly) are refused, or null when they fit. */
+  readonly check?: (args: readonly Expr[], types: readonly DataType[]) => string | null;
+  /** Spark's name for the output column, from the arguments' names (when it is not `fn(args)`). */
+  readonly name?: (args: readonly string[]) => string;
 }
+
+/**
+ * HLL++'s precision p (2^p registers) for a relative standard deviation, as Spark's
+ * HyperLogLogPlusPlusHelper: the smallest p whose error is at most `rsd`; Spark needs p >= 4.
+ */
+export function hllPrecision(rsd: number): number {
+  return Math.ceil((2.0 * Math.log(1.106 / rsd)) / Math.log(2.0));
+}
+
+/** The largest precision sparkfn takes (2^24 registers per group); Spark's helper has no bound but memory. */
+const MAX_HLL_PRECISION = 24;
+
+const literalNumber = (e: Expr | undefined): number | null | undefined =>
+  e === undefined ? undefined : e.kind === "literal" && (typeof e.value === "number" || e.value === null) ? e.value : undefined;
+
+/** A percentage: a number literal in [0, 1], as Spark's percentile and percentile_approx check. */
+function fraction(fn: string, e: Expr | undefined, type: DataType | undefined): string | null {
+  if (type === "array") {
+    return `an array of percentages gives array<double>, and sparkfn's arrays hold strings until array<T> comes with the nested types of issue 15; call ${fn}() once per percentage`;
+  }
+  const p = literalNumber(e);
+  if (p === undefined) return `the percentage must be a number literal (lit(0.5)), as Spark requires a constant`;
+  if (p === null) return "the percentage must not be null";
+  if (!(p >= 0 && p <= 1)) return `the percentage must be between 0.0 and 1.0 (current value = ${p})`;
+  return null;
+}
+
+const approxCountDistinct: AggDef = {
+  args: ["value", "value"],
+  optional: 1,
+  result: () => "long",
+  nullable: false,
+  check: (args, types) => {
+    if (!hashable(types[0]!)) return `the values are ${types[0]}, which sparkfn cannot hash yet`;
+    if (args.length < 2) return null;
+    const rsd = literalNumber(args[1]);
+    if (rsd === undefined || rsd === null) return "rsd (the relative standard deviation) must be a number literal such as 0.05";
+    const p = hllPrecision(rsd);
+    if (!(p >= 4)) return `rsd ${rsd} is too large: HLL++ needs at least 4 bits for addressing; use an rsd of at most 0.39`;
+    if (p > MAX_HLL_PRECISION) return `rsd ${rsd} would need 2^${p} registers per group; use an rsd of at least 0.0003`;
+    return null;
+  },
+  name: ([x]) => `approx_count_distinct(${x})`,
+};
+
+/** percentile_approx(x, p[, accuracy]) and its other name approx_percentile: Spark names the accuracy even when left out. */
+const approxPercentile = (fn: "percentile_approx" | "approx_percentile"): AggDef => ({
+  args: ["numberOrDate", "value", "value"],
+  optional: 1,
+  result: ([t]) => (t === "null" ? "double" : t!),
+  nullable: true,
+  check: (args, types) => {
+    const refused = fraction(fn, args[1], types[1]);
+    if (refused !== null || args.length < 3) return refused;
+    const accuracy = literalNumber(args[2]);
+    if (accuracy === undefined || accuracy === null || !Number.isInteger(accuracy)) return "the accuracy must be a whole-number literal (10000 by default)";
+    if (!(accuracy > 0 && accuracy <= 2147483647)) return `the accuracy must be between (0, 2147483647] (current value = ${accuracy})`;
+    return null;
+  },
+  name: ([x, p, accuracy]) => `${fn}(${x}, ${p}, ${accuracy ?? 10000})`,
+});
 
 const double = () => "double" as const;
 const sumType = (args: readonly DataType[]) => (args[0] === "double" ? "double" : "long");
@@ -79,6 +154,30 @@ export const AGG_FUNCTIONS: Record<AggFn, AggDef> = {
   sum_distinct: { args: ["number"], result: sumType, nullable: true },
   collect_list: collect,
   collect_set: collect,
+  approx_count_distinct: approxCountDistinct,
+  percentile: {
+    args: ["number", "value"],
+    result: double,
+    nullable: true,
+    check: (args, types) => fraction("percentile", args[1], types[1]),
+    // Spark names the frequency argument (1) sparkfn does not take yet.
+    name: ([x, p]) => `percentile(${x}, ${p}, 1)`,
+  },
+  median: { args: ["number"], result: double, nullable: true },
+  mode: {
+    args: ["value", "value"],
+    optional: 1,
+    result: same,
+    nullable: true,
+    check: (args) => {
+      const d = args[1];
+      return d === undefined || (d.kind === "literal" && typeof d.value === "boolean") ? null : "deterministic must be a boolean literal (true: the lowest of equally frequent values)";
+    },
+    // Spark rewrites mode(x, true) into an ordered mode, and names it so.
+    name: ([x, deterministic]) => (deterministic === "true" ? `mode() WITHIN GROUP (ORDER BY ${x} DESC)` : `mode(${x})`),
+  },
+  percentile_approx: approxPercentile("percentile_approx"),
+  approx_percentile: approxPercentile("approx_percentile"),
 };
 
 /** Whether a value of `type` fits an argument of kind `kind` (null fits all: Spark casts NULL). */
@@ -91,6 +190,8 @@ export function fitsAggArg(kind: AggArg, type: DataType): boolean {
       return type === "boolean";
     case "ordered":
       return type !== "any";
+    case "numberOrDate":
+      return isNumeric(type) || type === "date";
     case "value":
       return true;
   }
@@ -100,6 +201,7 @@ const EXPECTED: Record<AggArg, string> = {
   number: "a number. Use cast() to convert it",
   boolean: "a boolean. Compare it to get one (col(\"x\") > 0)",
   ordered: "a value that orders (numbers, strings, dates, booleans); cast it first",
+  numberOrDate: "a number or a date. Use cast() to convert it",
   value: "a value",
 };
 

@@ -1,8 +1,9 @@
 /**
- * Spark's datetime patterns (`yyyy-MM-dd`, `dd/MM/yy`, `EEE, d MMM yyyy`...) for dates:
- * formatting a date (date_format: a date is midnight UTC, so hours, minutes and seconds are
- * zero) and parsing one (to_date with a format), as Spark 3+ does with java.time's
- * DateTimeFormatter in strict mode, case-insensitive, with Spark's own checks on top.
+ * Spark's datetime patterns (`yyyy-MM-dd`, `dd/MM/yy HH:mm:ss`, `EEE, d MMM yyyy h a`...) for
+ * dates and wall-clock times: formatting (date_format; a date is midnight) and parsing (to_date,
+ * to_timestamp with a format), as Spark 3+ does with java.time's DateTimeFormatter in strict
+ * mode, case-insensitive, with Spark's own checks on top. Time zones are applied by the caller
+ * (timestamp-patterns.ts): this module sees days and microseconds of a day.
  *
  * Letters: G (era), y (year), M and L (month: 1, 01, Jan, January), d (day of month), D (day of
  * year), E (day of week: Fri, Friday; formatting only), Q and q (quarter; formatting only),
@@ -113,7 +114,7 @@ function compile(pattern: string, parsing: boolean): Token[] {
     if (t.kind === "field" && t.letter in NOT_IMPLEMENTED) {
       throw new DateTimePatternError(
         "UNSUPPORTED_DATETIME_PATTERN",
-        `sparkfn does not support the datetime pattern letter '${t.letter}' (${NOT_IMPLEMENTED[t.letter]}) in '${pattern}' yet (dates have no time zone: they are UTC). Remove it, or quote it ('${t.letter}') to print it as text.`,
+        `sparkfn does not support the datetime pattern letter '${t.letter}' (${NOT_IMPLEMENTED[t.letter]}) in '${pattern}' yet. Remove it, or quote it ('${t.letter}') to print it as text; times are read and shown in spark.sql.session.timeZone.`,
       );
     }
   }
@@ -122,13 +123,15 @@ function compile(pattern: string, parsing: boolean): Token[] {
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-/** Formats one field of a date (at midnight UTC). */
-function formatField(letter: string, count: number, y: number, m: number, d: number, days: number): string {
+/** Formats one field of a wall-clock time: a date (days) and microseconds into that day (tod). */
+function formatField(letter: string, count: number, y: number, m: number, d: number, days: number, tod: number): string {
+  const hour = Math.floor(tod / 3_600_000_000);
   switch (letter) {
     case "G":
       return count === 4 ? "Anno Domini" : "AD";
     case "y":
-      return count === 2 ? pad(y % 100, 2) : pad(y, count);
+      // yyyy and longer: java.time's EXCEEDS_PAD sign, "+" on a year wider than the letters.
+      return count === 2 ? pad(y % 100, 2) : count >= 4 && y >= 10 ** count ? `+${y}` : pad(y, count);
     case "M":
     case "L":
       return count >= 3 ? (count === 3 ? MONTHS[m - 1]!.slice(0, 3) : MONTHS[m - 1]!) : pad(m, count);
@@ -146,19 +149,35 @@ function formatField(letter: string, count: number, y: number, m: number, d: num
       return count === 3 ? `Q${q}` : count === 4 ? QUARTERS[q - 1]! : pad(q, count);
     }
     case "a":
-      return "AM";
+      return hour < 12 ? "AM" : "PM";
     case "h":
-      return "12";
+      return pad(hour % 12 || 12, count);
     case "k":
-      return "24";
-    default: // H K m s S: zero at midnight
-      return pad(0, count);
+      return pad(hour || 24, count);
+    case "H":
+      return pad(hour, count);
+    case "K":
+      return pad(hour % 12, count);
+    case "m":
+      return pad(Math.floor(tod / 60_000_000) % 60, count);
+    case "s":
+      return pad(Math.floor(tod / 1_000_000) % 60, count);
+    case "S": // the first `count` digits of the nanoseconds
+      return String((tod % 1_000_000) * 1000).padStart(9, "0").slice(0, count).padEnd(count, "0");
+    default:
+      throw new Error(`formatField: no rule for pattern letter '${letter}'`);
   }
 }
 
 const CACHE_LIMIT = 256;
-const formatters = new Map<string, (days: number) => string>();
-const parsers = new Map<string, (text: string) => number>();
+const formatters = new Map<string, (days: number, tod?: number) => string>();
+const parsers = new Map<string, (text: string) => WallClock>();
+
+/** A parsed wall-clock time: days since 1970-01-01 and microseconds into the day. */
+export interface WallClock {
+  readonly days: number;
+  readonly micros: number;
+}
 
 function cached<F>(cache: Map<string, F>, pattern: string, build: () => F): F {
   let f = cache.get(pattern);
@@ -175,14 +194,14 @@ export function formatDate(days: number, pattern: string): string {
   return formatterOf(pattern)(days);
 }
 
-/** The formatter of a pattern (checked, or the error Spark gives for it). */
-export function formatterOf(pattern: string): (days: number) => string {
+/** The formatter of a pattern (checked, or the error Spark gives for it): a date (days), at `tod` microseconds into it (default midnight). */
+export function formatterOf(pattern: string): (days: number, tod?: number) => string {
   return cached(formatters, pattern, () => {
     const tokens = compile(pattern, false);
-    return (n: number) => {
+    return (n: number, tod = 0) => {
       const [y, m, d] = civilFromDays(n);
       let out = "";
-      for (const t of tokens) out += t.kind === "literal" ? t.text : formatField(t.letter, t.count, y, m, d, n);
+      for (const t of tokens) out += t.kind === "literal" ? t.text : formatField(t.letter, t.count, y, m, d, n, tod);
       return out;
     };
   });
@@ -253,15 +272,30 @@ const sameChar = (a: string, b: string) => a === b || a.toUpperCase() === b.toUp
 
 /** to_date(text, pattern): the date's days, or CANNOT_PARSE_TIMESTAMP naming the text. */
 export function parseDate(text: string, pattern: string): number {
-  return parserOf(pattern)(text);
+  return parserOf(pattern)(text).days;
 }
 
-/** The parser of a pattern (checked, or the error Spark gives for it). */
-export function parserOf(pattern: string): (text: string) => number {
+/** The parser of a pattern (checked, or the error Spark gives for it): the wall-clock time a text names. */
+export function parserOf(pattern: string): (text: string) => WallClock {
   return cached(parsers, pattern, () => {
     const elements = parseElements(compile(pattern, true));
-    return (s: string) => resolve(scan(s, elements, pattern), s, pattern);
+    return (s: string) => {
+      const fields = scan(s, elements, pattern);
+      return { days: resolve(fields, s, pattern), micros: timeOfDay(fields) };
+    };
   });
+}
+
+/**
+ * The time of the parsed fields, as Spark's DateTimeFormatterHelper.toLocalTime: H or k, else
+ * h or K with a (AM without it), else 12 for a bare PM; missing minutes, seconds, fraction 0.
+ */
+function timeOfDay(fields: Map<string, number>): number {
+  const ampm = fields.get("ampm");
+  const H = fields.get("H") ?? (fields.has("k") ? fields.get("k")! % 24 : undefined);
+  const ofAmPm = fields.has("h") ? fields.get("h")! % 12 : fields.get("K");
+  const hour = H ?? (ofAmPm !== undefined ? ofAmPm + (ampm === 1 ? 12 : 0) : ampm === 1 ? 12 : 0);
+  return ((hour * 60 + (fields.get("m") ?? 0)) * 60 + (fields.get("s") ?? 0)) * 1_000_000 + (fields.get("fraction") ?? 0);
 }
 
 function cannotParse(text: string, pattern: string, why: string): never {
@@ -294,6 +328,7 @@ function scan(s: string, elements: readonly Element[], pattern: string): Map<str
         let n = 0;
         while (n < e.max && pos + n < s.length && s.charCodeAt(pos + n) >= 48 && s.charCodeAt(pos + n) <= 57) n++;
         if (n === 0) fail("expected a fraction of a second");
+        fields.set("fraction", Number(s.slice(pos, pos + Math.min(n, 6)).padEnd(6, "0")));
         pos += n;
         break;
       }

@@ -1,7 +1,6 @@
 /**
  * Spark's date functions (`date_add`, `add_months`, `datediff`, `last_day`, `next_day`,
- * `year`...`weekofyear`, `trunc`, `make_date`, `to_date`, `date_format`, `months_between`,
- * `current_date`) on the date type: what each takes, what type it gives, and the one
+ * `year`...`weekofyear`, `trunc`, `make_date`, `to_date`, `current_date`) on the date type: what each takes, what type it gives, and the one
  * definition of its values, as kernels over raw values ("YYYY-MM-DD" strings, ints). The
  * vector compiler (executor-fn/compile/vector-calls.ts) calls a kernel only when every
  * argument is non-null (null in, null out); a kernel's null is a null result (trunc to an
@@ -10,19 +9,20 @@
  * ANSI mode and UTC, as Spark 4 by default: a string where a date is expected is cast as
  * Spark casts it (shared/plan/functions/calendar.ts; a malformed one is CAST_INVALID_INPUT),
  * an invalid make_date or next_day argument, an unparsable to_date text and a bad pattern are
- * errors with Spark's error class, never nulls. Functions Spark defines on timestamps
- * (date_format, months_between) take dates only until the timestamp type exists.
+ * errors with Spark's error class, never nulls. A timestamp argument is cast to its date in
+ * the session time zone first, as Spark's implicit cast (the vector compiler does it); the
+ * functions Spark defines on timestamps (date_format, months_between) are in
+ * timestamp-functions.ts.
  */
 import type { DataType, Scalar } from "../types.ts";
 import { civilFromDays, dateValue, dayOfYear, daysFromCivil, daysInMonth, daysOf, isoDayOfWeek, isoText, isoWeek, SparkDateTimeError, toInt } from "./calendar.ts";
-import { formatDate, formatterOf, parseDate, parserOf } from "./date-patterns.ts";
+import { parseDate, parserOf } from "./date-patterns.ts";
 
 /**
- * An argument's kind: `date` (a date, or a string Spark casts to one), `dateOnly` (a date: Spark
- * takes a timestamp there, and casts a string to a timestamp, which sparkfn has not yet),
- * `int`, `intOrLong` (a long is cast to int, CAST_OVERFLOW beyond it), `string`, `boolean`.
+ * An argument's kind: `date` (a date, or a timestamp or string Spark casts to one), `int`,
+ * `intOrLong` (a long is cast to int, CAST_OVERFLOW beyond it), `string`, `boolean`.
  */
-export type DateArg = "date" | "dateOnly" | "int" | "intOrLong" | "string" | "boolean";
+export type DateArg = "date" | "int" | "intOrLong" | "string" | "boolean";
 export type DateResult = "date" | "int" | "string" | "double";
 export type DateKernel = (...xs: never[]) => string | number | null;
 
@@ -109,23 +109,6 @@ function makeDate(year: number, month: number, day: number): string {
   return dateValue(daysFromCivil(y, m, d), () => `make_date(${y}, ${m}, ${d})`);
 }
 
-/**
- * months_between(date1, date2, roundOff) on dates (midnight): whole months when the days of
- * month are equal or both are month ends, else the months plus the day difference over 31,
- * rounded to 8 digits unless roundOff is false (Spark's DateTimeUtils.monthsBetween).
- */
-function monthsBetween(a: string, b: string, roundOff = true): number {
-  const [d1, d2] = [days(a), days(b)];
-  const [y1, m1, day1] = civilFromDays(d1);
-  const [y2, m2, day2] = civilFromDays(d2);
-  const monthDiff = y1 * 12 + m1 - (y2 * 12 + m2);
-  const end1 = day1 === daysInMonth(y1, m1);
-  const end2 = day2 === daysInMonth(y2, m2);
-  if (day1 === day2 || (end1 && end2)) return monthDiff;
-  const diff = monthDiff + ((day1 - day2) * 86400) / (31 * 86400);
-  return roundOff ? Math.round(diff * 1e8) / 1e8 : diff;
-}
-
 /** Today in UTC (Spark's session time zone by default). */
 function today(): string {
   const now = new Date();
@@ -171,15 +154,6 @@ export const DATE_FUNCTIONS = {
         format === undefined ? dateValue(days(s), () => `to_date('${s}')`) : dateValue(parseDate(s, format), () => `to_date('${s}', '${format}')`)) as DateKernel;
     },
   },
-  date_format: {
-    args: ["dateOnly", "string"],
-    result: "string",
-    kernel: (types, literals) => {
-      if (types[0] === "date" && typeof literals[1] === "string") formatterOf(literals[1]);
-      return ((d: string, format: string) => formatDate(days(d), format)) as DateKernel;
-    },
-  },
-  months_between: { args: ["dateOnly", "dateOnly", "boolean"], result: "double", kernel: () => monthsBetween as DateKernel },
 } as const satisfies Record<string, DateFunction>;
 
 export type DateFn = keyof typeof DATE_FUNCTIONS;
@@ -190,8 +164,7 @@ export function isDateFn(fn: string): fn is DateFn {
 
 /** Which argument types each kind takes (a NULL literal fits every kind). */
 export const DATE_ARG_TYPES: Record<DateArg, readonly DataType[]> = {
-  date: ["date", "string"],
-  dateOnly: ["date"],
+  date: ["date", "string", "timestamp"],
   int: ["int"],
   intOrLong: ["int", "long"],
   string: ["string"],
@@ -200,8 +173,7 @@ export const DATE_ARG_TYPES: Record<DateArg, readonly DataType[]> = {
 
 /** How to name an argument kind in an error, and how to fix a wrong one. */
 export const DATE_ARG_HINTS: Record<DateArg, readonly [string, string]> = {
-  date: ["a date (or a date string)", 'Use cast("date") or to_date() to convert it.'],
-  dateOnly: ["a date", 'Use cast("date") or to_date() to convert it (timestamps and timestamp strings are not supported yet).'],
+  date: ["a date (or a timestamp, or a date string)", 'Use cast("date") or to_date() to convert it.'],
   int: ["an int", 'Use cast("int") or a whole-number literal.'],
   intOrLong: ["an int", 'Use cast("int") or a whole-number literal.'],
   string: ["a string", 'Use lit("...") for a text value, or cast("string").'],

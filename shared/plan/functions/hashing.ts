@@ -1,6 +1,7 @@
 /**
  * Spark's hash functions: `hash` (Murmur3 x86_32, seed 42, the function Spark's hash
- * partitioning also uses), `md5`, `sha1`/`sha`, `sha2` and `crc32`.
+ * partitioning also uses), `xxhash64` (XXH64, seed 42, as approx_count_distinct hashes),
+ * `md5`, `sha1`/`sha`, `sha2` and `crc32`.
  *
  * `hash(a, b, ...)` folds its arguments left to right, each hashed with the result so far as
  * its seed; a null argument leaves the hash as it is, so the result is never null. How a value
@@ -8,6 +9,10 @@
  * (1/0) as one 4-byte word, long and double (IEEE bits, -0.0 as 0.0, every NaN as one) as two,
  * strings as their UTF-8 bytes with Spark's tail (each byte left after the last whole word
  * mixed in alone, sign-extended: not the reference Murmur3's tail), arrays element by element.
+ *
+ * `xxhash64(a, b, ...)` folds the same way with Spark's XxHash64 (XXH64, seed 42) over the same
+ * words, a long result: the hash is computed exactly in 64 bits (pairs of 32-bit words), and
+ * given as the double nearest to it, as every sparkfn long beyond 2^53 is (shared/batch/vector.ts).
  *
  * The digests take a string (Spark casts it to its UTF-8 bytes) and give lowercase hex;
  * `sha2` takes 224, 256 (or 0), 384 or 512 bits, and gives null for any other length.
@@ -65,6 +70,7 @@ function hashValue(v: Value, type: DataType, seed: number): number {
     case "boolean":
       return murmur3Int(v ? 1 : 0, seed);
     case "long":
+    case "timestamp": // its microseconds, as Spark hashes a timestamp's long
       return murmur3Long(...longWords(v as number), seed);
     case "double": {
       const d = v as number;
@@ -89,10 +95,248 @@ export const hasherOf = (type: DataType) => (v: Value, seed: number): number => 
 /** Spark's seed for hash(). */
 export const HASH_SEED = 42;
 
-/** The types hash() takes; others are refused at analysis. */
+/** The types hash() and xxhash64() take; others are refused at analysis. */
 export function hashable(type: DataType): boolean {
-  return type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "null" || type === "array";
+  return type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null" || type === "array";
 }
+
+// ---- XxHash64 (Spark's XXH64: the reference algorithm, words read little-endian) ----
+//
+// 64-bit words are (hi, lo) pairs of uint32 numbers (BigInt arithmetic is some 40 times
+// slower); each operation leaves its result in RH, RL.
+
+let RH = 0;
+let RL = 0;
+
+/** (a · b) mod 2^64: the 32×32 → 64-bit product of the low words in 16-bit pieces, plus the cross terms. */
+function mul64(ah: number, al: number, bh: number, bl: number): void {
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  RL = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+  RH = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+}
+
+function add64(ah: number, al: number, bh: number, bl: number): void {
+  const lo = al + bl;
+  RL = lo >>> 0;
+  RH = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+}
+
+/** Rotation left by 0 < r < 32. */
+function rotl64(h: number, l: number, r: number): void {
+  RH = ((h << r) | (l >>> (32 - r))) >>> 0;
+  RL = ((l << r) | (h >>> (32 - r))) >>> 0;
+}
+
+const P1H = 0x9e3779b1, P1L = 0x85ebca87;
+const P2H = 0xc2b2ae3d, P2L = 0x27d4eb4f;
+const P3H = 0x165667b1, P3L = 0x9e3779f9;
+const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
+const P5H = 0x27d4eb2f, P5L = 0x165667c5;
+
+/** h ^= h >>> 33; h *= P2; h ^= h >>> 29; h *= P3; h ^= h >>> 32. */
+function fmix64(h: number, l: number): void {
+  l = (l ^ (h >>> 1)) >>> 0;
+  mul64(h, l, P2H, P2L);
+  h = RH;
+  l = RL;
+  const shifted = ((l >>> 29) | (h << 3)) >>> 0;
+  h = (h ^ (h >>> 29)) >>> 0;
+  l = (l ^ shifted) >>> 0;
+  mul64(h, l, P3H, P3L);
+  RL = (RL ^ RH) >>> 0;
+}
+
+/** rotl(v + w · P2, 31) · P1: a stripe lane's round (and, with v = 0, the mixing of an 8-byte word). */
+function lane(vh: number, vl: number, wh: number, wl: number): void {
+  mul64(wh, wl, P2H, P2L);
+  add64(vh, vl, RH, RL);
+  rotl64(RH, RL, 31);
+  mul64(RH, RL, P1H, P1L);
+}
+
+/** XXH64.hashInt: one 32-bit word (taken unsigned). */
+function xxhashInt(value: number, sh: number, sl: number): void {
+  add64(sh, sl, P5H, P5L);
+  add64(RH, RL, 0, 4);
+  const h = RH;
+  const l = RL;
+  mul64(0, value >>> 0, P1H, P1L);
+  rotl64((h ^ RH) >>> 0, (l ^ RL) >>> 0, 23);
+  mul64(RH, RL, P2H, P2L);
+  add64(RH, RL, P3H, P3L);
+  fmix64(RH, RL);
+}
+
+/** XXH64.hashLong: one 64-bit word. */
+function xxhashLong(vh: number, vl: number, sh: number, sl: number): void {
+  add64(sh, sl, P5H, P5L);
+  add64(RH, RL, 0, 8);
+  const h = RH;
+  const l = RL;
+  lane(0, 0, vh, vl);
+  rotl64((h ^ RH) >>> 0, (l ^ RL) >>> 0, 27);
+  mul64(RH, RL, P1H, P1L);
+  add64(RH, RL, P4H, P4L);
+  fmix64(RH, RL);
+}
+
+/** XXH64.hashUnsafeBytes: 32-byte stripes, then 8-byte words, a 4-byte word, single bytes. */
+function xxhashBytes(bytes: Uint8Array, view: DataView, end: number, sh: number, sl: number): void {
+  let at = 0;
+  let h: number;
+  let l: number;
+  if (end >= 32) {
+    add64(sh, sl, P1H, P1L);
+    add64(RH, RL, P2H, P2L);
+    const v = [RH, RL, 0, 0, sh, sl, 0, 0];
+    add64(sh, sl, P2H, P2L);
+    v[2] = RH;
+    v[3] = RL;
+    add64(sh, sl, ~P1H >>> 0, ~P1L >>> 0); // seed - P1 = seed + ~P1 + 1
+    add64(RH, RL, 0, 1);
+    v[6] = RH;
+    v[7] = RL;
+    do {
+      for (let j = 0; j < 4; j++) {
+        lane(v[2 * j]!, v[2 * j + 1]!, view.getUint32(at + 8 * j + 4, true), view.getUint32(at + 8 * j, true));
+        v[2 * j] = RH;
+        v[2 * j + 1] = RL;
+      }
+      at += 32;
+    } while (at <= end - 32);
+    h = 0;
+    l = 0;
+    for (const [j, r] of [[0, 1], [1, 7], [2, 12], [3, 18]] as const) {
+      rotl64(v[2 * j]!, v[2 * j + 1]!, r);
+      add64(h, l, RH, RL);
+      h = RH;
+      l = RL;
+    }
+    for (let j = 0; j < 4; j++) {
+      lane(0, 0, v[2 * j]!, v[2 * j + 1]!);
+      mul64((h ^ RH) >>> 0, (l ^ RL) >>> 0, P1H, P1L);
+      add64(RH, RL, P4H, P4L);
+      h = RH;
+      l = RL;
+    }
+  } else {
+    add64(sh, sl, P5H, P5L);
+    h = RH;
+    l = RL;
+  }
+  add64(h, l, 0, end);
+  h = RH;
+  l = RL;
+  for (; at <= end - 8; at += 8) {
+    lane(0, 0, view.getUint32(at + 4, true), view.getUint32(at, true));
+    rotl64((h ^ RH) >>> 0, (l ^ RL) >>> 0, 27);
+    mul64(RH, RL, P1H, P1L);
+    add64(RH, RL, P4H, P4L);
+    h = RH;
+    l = RL;
+  }
+  if (at + 4 <= end) {
+    mul64(0, view.getUint32(at, true), P1H, P1L);
+    rotl64((h ^ RH) >>> 0, (l ^ RL) >>> 0, 23);
+    mul64(RH, RL, P2H, P2L);
+    add64(RH, RL, P3H, P3L);
+    h = RH;
+    l = RL;
+    at += 4;
+  }
+  for (; at < end; at++) {
+    mul64(0, bytes[at]!, P5H, P5L);
+    rotl64((h ^ RH) >>> 0, (l ^ RL) >>> 0, 11);
+    mul64(RH, RL, P1H, P1L);
+    h = RH;
+    l = RL;
+  }
+  fmix64(h, l);
+}
+
+const bits64 = new DataView(new ArrayBuffer(8));
+/** UTF-8 bytes of the string being hashed (3 bytes per UTF-16 unit at most). */
+let scratchBytes = new Uint8Array(256);
+let scratchView = new DataView(scratchBytes.buffer);
+
+/**
+ * One value of a type hashed by XxHash64 with seed (sh, sl) into out = [hi, lo] (null leaves
+ * the seed), the words as hash() takes them: int, date (days), boolean as one 4-byte word;
+ * long; double as its IEEE bits (-0.0 as 0.0, every NaN as one); strings as UTF-8 bytes;
+ * arrays element by element.
+ */
+export function xxhashInto(v: Value, type: DataType, sh: number, sl: number, out: Uint32Array): void {
+  if (v === null) {
+    out[0] = sh;
+    out[1] = sl;
+    return;
+  }
+  switch (type) {
+    case "int":
+      xxhashInt(v as number, sh, sl);
+      break;
+    case "boolean":
+      xxhashInt(v ? 1 : 0, sh, sl);
+      break;
+    case "long":
+    case "timestamp": {
+      const [low, high] = longWords(v as number);
+      xxhashLong(high >>> 0, low >>> 0, sh, sl);
+      break;
+    }
+    case "double": {
+      const d = v as number;
+      bits64.setFloat64(0, d !== d ? NaN : d === 0 ? 0 : d, true);
+      xxhashLong(bits64.getUint32(4, true), bits64.getUint32(0, true), sh, sl);
+      break;
+    }
+    case "date":
+      xxhashInt(daysOf(v as string), sh, sl);
+      break;
+    case "string": {
+      const text = v as string;
+      if (scratchBytes.length < 3 * text.length) {
+        scratchBytes = new Uint8Array(Math.max(3 * text.length, 2 * scratchBytes.length));
+        scratchView = new DataView(scratchBytes.buffer);
+      }
+      xxhashBytes(scratchBytes, scratchView, utf8.encodeInto(text, scratchBytes).written, sh, sl);
+      break;
+    }
+    default: {
+      if (!Array.isArray(v)) throw new Error(`xxhash64() of a ${type} value is not supported yet`);
+      out[0] = sh;
+    out[1] = sl;
+      for (const x of v) xxhashInto(x, typeof x === "number" ? "double" : "string", out[0]!, out[1]!, out);
+      return;
+    }
+  }
+  out[0] = RH;
+  out[1] = RL;
+}
+
+/** Spark's seed for xxhash64() and approx_count_distinct. */
+export const XXHASH_SEED = 42n;
+
+const pair = new Uint32Array(2);
+
+/** One value hashed with a 64-bit seed, as an unsigned BigInt (the fold of xxhash64's arguments). */
+export function xxhashValue(v: Value, type: DataType, seed: bigint): bigint {
+  xxhashInto(v, type, Number(seed >> 32n), Number(seed & 0xffffffffn), pair);
+  return (BigInt(pair[0]!) << 32n) | BigInt(pair[1]!);
+}
+
+/** The xxhash64 fold of one argument (the kernel the vector compiler calls per argument). */
+export const xxhasherOf = (type: DataType) => (v: Value, seed: bigint): bigint => xxhashValue(v, type, seed);
+
+/** xxhash64's result as a sparkfn long: the signed 64-bit hash, as the nearest double beyond 2^53. */
+export const xxhashResult = (h: bigint): number => Number(BigInt.asIntN(64, h));
 
 const hex = (algorithm: string) => (s: string) => createHash(algorithm).update(s, "utf8").digest("hex");
 
@@ -133,9 +377,9 @@ export const DIGEST_FUNCTIONS = {
 } as const;
 
 export type DigestFn = keyof typeof DIGEST_FUNCTIONS;
-export type HashingFn = DigestFn | "hash";
+export type HashingFn = DigestFn | "hash" | "xxhash64";
 export type DigestKernel = (s: string, bits: number) => string | number | null;
 
 export function isHashingFn(fn: string): fn is HashingFn {
-  return fn === "hash" || Object.hasOwn(DIGEST_FUNCTIONS, fn);
+  return fn === "hash" || fn === "xxhash64" || Object.hasOwn(DIGEST_FUNCTIONS, fn);
 }

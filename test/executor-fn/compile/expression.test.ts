@@ -37,10 +37,13 @@ describe("compiled expressions follow Spark's null semantics", () => {
     expect(run(binary("or", column("p"), column("q")), [0, 0, "", p, q])).toBe(want);
   });
 
-  it("propagates null through arithmetic and comparison, and divides by zero to null", () => {
+  it("propagates null through arithmetic and comparison; divides by zero to an error (ANSI) or null (legacy)", () => {
     expect(run(binary("add", column("a"), column("b")), [1, null, "", null, null])).toBeNull();
     expect(run(binary("gt", column("a"), column("b")), [null, 2, "", null, null])).toBeNull();
-    expect(run(binary("divide", column("a"), column("b")), [1, 0, "", null, null])).toBeNull();
+    expect(() => run(binary("divide", column("a"), column("b")), [1, 0, "", null, null])).toThrow(/\[DIVIDE_BY_ZERO\] Division by zero\. Use `try_divide`/);
+    expect(() => run(binary("mod", column("a"), column("b")), [1, 0, "", null, null])).toThrow(/\[DIVIDE_BY_ZERO\]/);
+    expect(run({ ...binary("divide", column("a"), column("b")), legacy: true } as Expr, [1, 0, "", null, null])).toBeNull();
+    expect(run(binary("divide", column("a"), column("b")), [null, 0, "", null, null])).toBeNull();
     expect(run(binary("mod", column("a"), column("b")), [-7, 3, "", null, null])).toBe(-1);
     expect(run(binary("divide", column("a"), column("b")), [7, 2, "", null, null])).toBe(3.5);
     expect(run(binary("eqNullSafe", column("a"), column("b")), [null, null, "", null, null])).toBe(true);
@@ -85,8 +88,15 @@ describe("casts and functions", () => {
     ["double", " 2.5 ", 2.5], ["boolean", "TRUE", true], ["boolean", "no", false], ["boolean", "maybe", null],
     ["date", "2024-02-29", "2024-02-29"], ["date", "2023-02-29", null], ["date", "2024-3-7 10:00:00", "2024-03-07"],
     ["string", 42, "42"],
-  ] as const)("cast(%s) of %j is %j", (to, value, want) => {
-    expect(run({ kind: "cast", expr: literal(value), to }, [])).toBe(want);
+  ] as const)("legacy cast(%s) of %j is %j (spark.sql.ansi.enabled = false)", (to, value, want) => {
+    expect(run({ kind: "cast", expr: literal(value), to, mode: "legacy" }, [])).toBe(want);
+  });
+
+  it.each([
+    ["int", "1.9"], ["int", "x"], ["int", ""], ["int", "3000000000"], ["boolean", "maybe"], ["date", "2023-02-29"],
+  ] as const)("ANSI cast(%s) of %j fails with CAST_INVALID_INPUT, try_cast gives null", (to, value) => {
+    expect(() => run({ kind: "cast", expr: literal(value), to }, [])).toThrow("[CAST_INVALID_INPUT]");
+    expect(run({ kind: "cast", expr: literal(value), to, mode: "try" }, [])).toBeNull();
   });
 
   it.each([

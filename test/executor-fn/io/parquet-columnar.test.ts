@@ -99,7 +99,7 @@ describe("columnar Parquet reader", () => {
 
   const EXPECTED = (file: string) => `SELECT id, big::VARCHAR AS big, small, ratio, real::DOUBLE AS real, flag, strftime(day, '%Y-%m-%d') AS day,
       dec_small::VARCHAR AS dec_small, dec_mid::VARCHAR AS dec_mid, dec_wide::VARCHAR AS dec_wide, cat, label,
-      strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') AS ts, tags
+      epoch_us(ts) AS ts, tags
     FROM read_parquet('${file}') ORDER BY id`;
 
   const num = (v: unknown) => (v === null ? null : Number(v));
@@ -113,7 +113,7 @@ describe("columnar Parquet reader", () => {
     const file = path.join(dir, `types-${name}.parquet`);
     await duck.run(ALL_TYPES(file, options));
     const schema = await schemaOf(file);
-    expect(schema.fields.map((f) => f.type)).toEqual(["long", "long", "int", "double", "double", "boolean", "date", "double", "double", "double", "string", "string", "string", "array"]);
+    expect(schema.fields.map((f) => f.type)).toEqual(["long", "long", "int", "double", "double", "boolean", "date", "double", "double", "double", "string", "string", "timestamp", "array"]);
     const got = await read(file, source(schema));
     const expected = (await duckRows(EXPECTED(file))).map((r) => ({
       ...r,
@@ -122,6 +122,7 @@ describe("columnar Parquet reader", () => {
       dec_small: num(r.dec_small),
       dec_mid: num(r.dec_mid),
       dec_wide: num(r.dec_wide),
+      ts: num(r.ts),
     }));
     expectRows(rowObjects(schema, got.rows), expected);
     const groups = (await duckGroups(file, "id")).length;
@@ -157,15 +158,16 @@ describe("columnar Parquet reader", () => {
     const encodings = await duckRows(`SELECT path_in_schema, encodings FROM parquet_metadata('${file}') WHERE row_group_id = 0`);
     expect(encodings.filter((e) => String(e.encodings).includes("DICTIONARY")).map((e) => e.path_in_schema)).toEqual(expect.arrayContaining(["few_ints", "few_bigs"]));
     const schema = await schemaOf(file);
-    expect(schema.fields.map((f) => f.type)).toEqual(["long", "string", "string", "string", "double", "int", "long"]);
-    const iso = (c: string) => `strftime(${c}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${c}`;
+    expect(schema.fields.map((f) => f.type)).toEqual(["long", "timestamp", "timestamp", "timestamp", "double", "int", "long"]);
+    // Microseconds since the epoch, as sparkfn holds timestamps (DuckDB's epoch_us).
+    const iso = (c: string) => `epoch_us(${c}) AS ${c}`;
     const expected = await duckRows(`SELECT id, ${iso("ts_us")}, ${iso("ts_ms")}, ${iso("ts_ns")}, few_doubles, few_ints, few_bigs FROM read_parquet('${file}') ORDER BY id`);
     const got = await read(file, source(schema));
     expectRows(
       rowObjects(schema, got.rows),
-      expected.map((r) => ({ ...r, id: Number(r.id), few_bigs: r.few_bigs === null ? null : Number(r.few_bigs) })),
+      expected.map((r) => ({ ...r, id: Number(r.id), ts_us: num(r.ts_us), ts_ms: num(r.ts_ms), ts_ns: num(r.ts_ns), few_bigs: num(r.few_bigs) })),
     );
-    expect(got.rows[2999]![3]).toBe("2204-02-29T05:28:17.993Z");
+    expect(got.rows[2999]![3]).toBe(Date.parse("2204-02-29T05:28:17.993Z") * 1000);
     expect(kinds(got, 5)).toEqual(["i32"]);
     expect(kinds(got, 6)).toEqual(["f64"]);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { col, SparkSession, type RowObject } from "sparkfn";
+import { col, SparkSession, unix_micros, type RowObject } from "sparkfn";
 
 let dir: string;
 let duck: DuckDBConnection;
@@ -65,6 +65,34 @@ describe("Parquet", () => {
     expect(got.map((r) => ({ ...r, big: String(r.big) }))).toEqual(expected.map((r) => ({ ...r, id: Number(r.id), big: String(r.big), maybe: r.maybe === null ? null : Number(r.maybe) })));
     const schema = await spark.read.parquet(file).schema();
     expect(schema.fields.map((f) => [f.name, f.type])).toEqual([["id", "long"], ["big", "long"], ["ratio", "double"], ["label", "string"], ["even", "boolean"], ["day", "date"], ["maybe", "long"], ["tags", "array"]]);
+  });
+
+  it("writes timestamps DuckDB reads as instants (TIMESTAMP WITH TIME ZONE, microseconds) and reads DuckDB's of every unit back", async () => {
+    // Microseconds before 1970, across a year end, with fractions, and the ends of Spark's range.
+    const micros = [Date.UTC(1969, 11, 31, 23, 59, 59) * 1000 + 123_456, Date.UTC(2024, 1, 29, 12, 0, 0) * 1000 + 1, Date.UTC(1, 0, 1) * 1000, Date.UTC(9999, 11, 31, 23, 0, 0) * 1000, 0];
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ id: i, ts: i % 9 === 4 ? null : micros[i % micros.length]! + i * 1_000_001 }));
+    const out = path.join(dir, "timestamps-written");
+    const df = spark.createDataFrame(rows.map((r) => [r.id, r.ts]), "id INT, ts TIMESTAMP");
+    await df.repartition(2).write.mode("overwrite").parquet(out);
+    const types = await duckRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}/*.parquet'))`);
+    expect(types).toEqual([{ column_name: "id", column_type: "INTEGER" }, { column_name: "ts", column_type: "TIMESTAMP WITH TIME ZONE" }]);
+    const back = await duckRows(`SELECT id, epoch_us(ts) AS ts FROM read_parquet('${out}/*.parquet')`);
+    expect(byId(back).map((r) => ({ id: r.id, ts: r.ts === null ? null : Number(r.ts) }))).toEqual(rows);
+    // sparkfn reads its own file back as timestamps; collect() gives Dates (milliseconds).
+    const again = byId(await spark.read.parquet(out).collect());
+    expect(again.map((r) => (r.ts === null ? null : (r.ts as Date).getTime()))).toEqual(rows.map((r) => (r.ts === null ? null : Math.floor(r.ts / 1000))));
+
+    const file = path.join(dir, "duck-timestamps.parquet");
+    await duck.run(`COPY (SELECT i AS id, TIMESTAMP '1950-06-15 08:00:00' + INTERVAL (i * 7919) SECOND + INTERVAL (i * 3) MICROSECOND AS us,
+        (TIMESTAMP '1950-06-15 08:00:00' + INTERVAL (i * 7919) SECOND + INTERVAL (i * 3) MILLISECOND)::TIMESTAMP_MS AS ms,
+        (TIMESTAMP '1950-06-15 08:00:00' + INTERVAL (i * 7919) SECOND + INTERVAL (i * 3) MICROSECOND)::TIMESTAMPTZ AS tz
+      FROM range(0, 2000) t(i)) TO '${file}' (FORMAT parquet)`);
+    const expected = await duckRows(`SELECT id, epoch_us(us) AS us, epoch_us(ms) AS ms, epoch_us(tz) AS tz FROM read_parquet('${file}') ORDER BY id`);
+    const read = spark.read.parquet(file);
+    expect((await read.schema()).fields.map((f) => f.type)).toEqual(["long", "timestamp", "timestamp", "timestamp"]);
+    // Microseconds exactly, through unix_micros (a Date would keep milliseconds only).
+    const got = await read.select(col("id"), ...["us", "ms", "tz"].map((c) => unix_micros(c).alias(c))).orderBy("id").collect();
+    expect(got).toEqual(expected.map((r) => ({ id: Number(r.id), us: Number(r.us), ms: Number(r.ms), tz: Number(r.tz) })));
   });
 
   it("skips row groups a filter on a sorted column cannot match (task metrics)", async () => {

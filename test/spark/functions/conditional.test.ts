@@ -93,7 +93,7 @@ describe("comparison and null functions agree with Spark", () => {
       check("isnan(b)", isnan("b")),
       check("nanvl(dt, d)", nanvl("dt", "d")),
       check("coalesce(b, i)", coalesce("b", "i")),
-      // Spark casts strings to numbers here (a known difference).
+      // Spark casts strings to numbers here, and so does sparkfn (shared/plan/coercion.ts).
       check("nvl(i, s)", nvl("i", "s")),
       check("nvl2(i, d, s)", nvl2("i", "d", "s")),
       check("isnan(s)", isnan("s")),

@@ -5,10 +5,17 @@
  * negative bytes from UTF-8), and md5, sha1, sha2 (every bit length, and one Spark refuses
  * with null) and crc32 over the same strings; see test/support/spark-differential.ts for what
  * "agree" means (here: identical values and types).
+ *
+ * xxhash64 gives a long that mostly lies beyond 2^53: through the API sparkfn gives the double
+ * nearest to Spark's hash (the "longs beyond 2^53" known difference), so its kernel is also
+ * checked alone, to the last of its 64 bits, against Spark's digits.
  */
-import { describe, it } from "vitest";
-import { col, crc32, hash, lit, md5, sha1, sha2, type Column } from "sparkfn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { col, crc32, hash, lit, md5, sha1, sha2, xxhash64, type Column } from "sparkfn";
+import { XXHASH_SEED, xxhashValue } from "../../../shared/plan/functions/hashing.ts";
+import { parseDdlSchema, type Value } from "../../../shared/plan/types.ts";
 import { useDifferential, type Check } from "../../support/spark-differential.ts";
+import { SparkLong, SparkOracle } from "../../support/spark-oracle.ts";
 
 const SCHEMA = "i INT, l BIGINT, d DOUBLE, s STRING, b BOOLEAN, dt DATE";
 const ROWS = [
@@ -23,6 +30,9 @@ const ROWS = [
   [7, -(2 ** 31), 1e300, "\u00ff\u00fe\u0080", false, null],
   [null, null, null, null, null, null],
   [123456, 4294967296, 0.1, "The quick brown fox jumps over the lazy dog", true, "2024-01-01"],
+  // 32 bytes and more: XXH64's four-lane stripes, then its 8-, 4- and 1-byte tails.
+  [3, 3, 3, "0123456789abcdef0123456789abcdef", true, "2024-01-02"],
+  [4, 4, 4, "0123456789abcdef0123456789abcdef0123456789abcdef01234567!", false, "2024-01-03"],
 ];
 
 const check = (sql: string, column: Column): Check => ({ sql, column });
@@ -44,6 +54,16 @@ describe("hash functions agree with Spark", () => {
     ]);
   });
 
+  it("xxhash64 of each type, of several columns (nulls skipped), and of literals", async () => {
+    await spark.agree(table, [
+      ...["i", "l", "d", "s", "b", "dt"].map((c) => check(`xxhash64(${c})`, xxhash64(c))),
+      check("xxhash64(i, l)", xxhash64("i", "l")),
+      check("xxhash64(s, d, b, dt, i, l)", xxhash64("s", "d", "b", "dt", "i", "l")),
+      check("xxhash64('Spark')", xxhash64(lit("Spark"))),
+      check("xxhash64(NULL)", xxhash64(lit(null))),
+    ]);
+  });
+
   it("md5, sha1, sha2 (224, 256, 0, 384, 512 and a length Spark refuses) and crc32 of strings", async () => {
     await spark.agree(table, [
       check("md5(s)", md5("s")),
@@ -51,5 +71,28 @@ describe("hash functions agree with Spark", () => {
       ...[224, 256, 0, 384, 512, 100].map((bits) => check(`sha2(s, ${bits})`, sha2("s", bits))),
       check("crc32(s)", crc32("s")),
     ]);
+  });
+});
+
+describe("the xxhash64 kernel agrees with Spark to the bit", () => {
+  let oracle: SparkOracle;
+  beforeAll(async () => {
+    oracle = await SparkOracle.connect();
+  });
+  afterAll(() => oracle?.close());
+
+  it("every column alone and all of them folded, as signed 64-bit digits", async () => {
+    const fields = parseDdlSchema(SCHEMA).fields;
+    const names = ["i", "l", "d", "s", "b", "dt"];
+    const exprs = [...names.map((c) => `xxhash64(${c})`), `xxhash64(${names.join(", ")})`];
+    const results = await oracle.evaluate(fields, ROWS, exprs);
+    const fold = (row: readonly Value[], columns: readonly number[]) =>
+      BigInt.asIntN(64, columns.reduce((h, c) => xxhashValue(row[c]!, fields[c]!.type, h), XXHASH_SEED)).toString();
+    const columnSets = [...names.map((_, c) => [c]), names.map((_, c) => c)];
+    results.forEach((result, j) => {
+      if (result.kind !== "values") throw new Error(`Spark refused ${exprs[j]}`);
+      const spark = result.values.map((v) => (v instanceof SparkLong ? v.digits : String(v)));
+      expect(ROWS.map((row) => fold(row, columnSets[j]!)), exprs[j]).toEqual(spark);
+    });
   });
 });

@@ -134,7 +134,7 @@ describe("string functions agree with Spark", () => {
       check("repeat(s, s)", repeat("s", "s")),
       check("left(s, b)", left("s", "b")),
       check("levenshtein(s, b)", levenshtein("s", "b")),
-      // Spark casts ints and dates to strings here (a known difference).
+      // Spark casts ints and dates to strings here, and so does sparkfn (shared/plan/coercion.ts).
       check("reverse(n)", reverse("n")),
       check("ascii(dt)", ascii("dt")),
       check("lpad(n, 4, '0')", lpad("n", 4, "0")),

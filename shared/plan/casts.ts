@@ -1,0 +1,334 @@
+/**
+ * Spark 4's casts between the types sparkfn has, in one table keyed by (from, to): which pairs
+ * Spark refuses at analysis (and why, in Spark's words), and how each allowed pair converts a
+ * value in each mode. The analyzer (resolve.ts) asks `castRefusal`; compiled expressions and
+ * constant folding convert through `castKernel`, so both sides agree by construction.
+ *
+ * Modes, as Spark's: `ansi` (spark.sql.ansi.enabled = true, Spark 4's default) fails on a
+ * value it cannot convert, naming it ([CAST_INVALID_INPUT], [CAST_OVERFLOW]); `try`
+ * (try_cast) gives null instead; `legacy` (ANSI off) gives null for malformed input and wraps
+ * or saturates numbers as Java's casts do, and allows a few pairs ANSI refuses (date to a
+ * number or boolean: always null).
+ *
+ * Casts to and from timestamp belong to the timestamp type (shared/plan/functions/); their
+ * rows here say so until they are filled in.
+ */
+import { BadInputError } from "../errors.ts";
+import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
+import { INT_MAX, INT_MIN, type DataType, type Value } from "./types.ts";
+
+export type CastMode = "ansi" | "legacy" | "try";
+
+/** A value that failed to convert (the rule's `failure` says how Spark names it). */
+const FAILED: unique symbol = Symbol("cast failed");
+type Converted = Value | typeof FAILED;
+type Convert = (v: Exclude<Value, null>) => Converted;
+
+/** An allowed cast: its conversion in ANSI mode and in legacy mode (try is ANSI with failures as null). */
+interface Conversion {
+  readonly kind: "convert";
+  readonly ansi: Convert;
+  readonly legacy: Convert;
+  readonly failure: "CAST_INVALID_INPUT" | "CAST_OVERFLOW";
+}
+/** A pair Spark refuses at analysis: its error condition and the suggestion Spark gives; `legacy`: allowed with ANSI off. */
+interface Refusal {
+  readonly kind: "refused";
+  readonly condition: "CAST_WITH_FUNC_SUGGESTION" | "CAST_WITH_CONF_SUGGESTION" | "CAST_WITHOUT_SUGGESTION";
+  readonly suggestion: string;
+  readonly legacy?: Convert;
+}
+/** Casts sparkfn does not have yet (timestamps: the timestamp type's own module). */
+interface NotYet {
+  readonly kind: "notYet";
+  readonly reason: string;
+}
+export type CastRule = { readonly kind: "identity" } | Conversion | Refusal | NotYet;
+
+/** The types a cast table row or column is keyed by: every DataType but null and any (handled before the table). */
+export type CastType = Exclude<DataType, "null" | "any">;
+
+// ---- the conversions ---------------------------------------------------------------------
+
+/** Spark trims ASCII whitespace and control characters (U+0000-U+0020, U+007F) around numbers and booleans; not U+00A0 or U+3000. */
+const blank = (c: number) => c <= 0x20 || c === 0x7f;
+export function trimBlanks(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && blank(s.charCodeAt(start))) start++;
+  while (end > start && blank(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+const INTEGRAL = /^[+-]?\d+$/;
+/** Legacy (UTF8String.toLong with a fraction allowed): digits, then optionally "." and digits, truncated; "." and "-.5" are 0. */
+const INTEGRAL_WITH_FRACTION = /^[+-]?(\d*)(?:\.\d*)?$/;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** The integer in `s` if it fits [min, max], else FAILED; `fraction`: legacy syntax. */
+function parseIntegral(s: string, min: bigint, max: bigint, fraction: boolean): Converted {
+  const t = trimBlanks(s);
+  let digits: string;
+  if (INTEGRAL.test(t)) digits = t;
+  else {
+    const m = fraction ? INTEGRAL_WITH_FRACTION.exec(t) : null;
+    if (!m || t === "" || t === "+" || t === "-") return FAILED;
+    digits = `${t[0] === "-" ? "-" : ""}${m[1] || "0"}`;
+  }
+  if (digits.length <= 16) {
+    const n = Number(digits);
+    return n >= Number(min) && n <= Number(max) ? n + 0 : FAILED;
+  }
+  const big = BigInt(digits);
+  return big >= min && big <= max ? Number(big) + 0 : FAILED;
+}
+
+/** Java's Double.parseDouble syntax after trimming (decimal only), and Spark's inf/infinity/nan words. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?$/;
+const SPECIAL: Readonly<Record<string, number>> = { inf: Infinity, "+inf": Infinity, infinity: Infinity, "+infinity": Infinity, "-inf": -Infinity, "-infinity": -Infinity, nan: NaN };
+
+function parseDouble(s: string): Converted {
+  // Java's String.trim: U+0000-U+0020 (not U+007F, which the integral parser also trims).
+  const t = s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+  const special = SPECIAL[t.toLowerCase()];
+  if (special !== undefined) return special;
+  if (!DECIMAL.test(t)) return FAILED;
+  return Number(/[fFdD]$/.test(t) ? t.slice(0, -1) : t);
+}
+
+/** Spark's StringUtils.isTrueString / isFalseString, after trimming, any case. */
+function parseBoolean(s: string): Converted {
+  const t = trimBlanks(s).toLowerCase();
+  if (t === "t" || t === "true" || t === "y" || t === "yes" || t === "1") return true;
+  if (t === "f" || t === "false" || t === "n" || t === "no" || t === "0") return false;
+  return FAILED;
+}
+
+/** Spark's string-to-date (calendar.ts); a malformed string fails, a date sparkfn cannot hold is DATETIME_OVERFLOW in every mode. */
+function parseDate(s: string): Converted {
+  let days: number;
+  try {
+    days = daysOf(s);
+  } catch (error) {
+    if (error instanceof SparkDateTimeError && error.errorClass === "CAST_INVALID_INPUT") return FAILED;
+    throw error;
+  }
+  return dateValue(days, () => `CAST('${s}' AS DATE)`);
+}
+
+/** A double to an integral type: ANSI fails outside [min, max] (after truncation, as Spark's floor/ceil check) and on NaN. */
+const doubleToIntegral = (min: number, max: number) => (v: Exclude<Value, null>): Converted => {
+  const x = v as number;
+  return Math.floor(x) <= max && Math.ceil(x) >= min ? Math.trunc(x) + 0 : FAILED;
+};
+/** Java's (int) and (long) of a double: NaN is 0, beyond the range saturates. */
+const saturate = (min: number, max: number) => (v: Exclude<Value, null>): Converted => {
+  const x = v as number;
+  return x !== x ? 0 : x >= max ? max : x <= min ? min : Math.trunc(x) + 0;
+};
+const LONG_MIN_D = -9223372036854775808; // -2^63, a double
+const LONG_MAX_D = 9223372036854775807; // 2^63 as a double: sparkfn's longs are doubles (shared/batch/vector.ts)
+
+/** A long to an int: ANSI fails outside the int range; legacy keeps the low 32 bits, as Java's (int). */
+const longToInt: Convert = (v) => ((v as number) >= INT_MIN && (v as number) <= INT_MAX ? v : FAILED);
+const wrapToInt: Convert = (v) => (Number.isSafeInteger(v) ? ((v as number) | 0) : Number(BigInt.asIntN(32, BigInt(v as number)))) + 0;
+
+/** Java's Double.toString: plain between 10^-3 and 10^7, else d.dddE±n; always a fraction digit; -0.0, NaN, Infinity. */
+export function javaDoubleText(x: number): string {
+  if (x !== x) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const text = String(x);
+    return text.includes(".") ? text : `${text}.0`;
+  }
+  const [mantissa, exponent] = x.toExponential().split("e") as [string, string];
+  return `${mantissa.includes(".") ? mantissa : `${mantissa}.0`}E${exponent.replace("+", "")}`;
+}
+
+/** An integral number's digits (a long beyond 2^53 is a double holding an integer: print it whole, not as 1e+21). */
+const integralText = (n: number) => (Number.isSafeInteger(n) ? String(n + 0) : BigInt(n).toString());
+
+const both = (f: Convert): Pick<Conversion, "ansi" | "legacy"> => ({ ansi: f, legacy: f });
+const exact = (f: Convert): Conversion => ({ kind: "convert", ...both(f), failure: "CAST_OVERFLOW" });
+const fromString = (ansi: Convert, legacy: Convert = ansi): Conversion => ({ kind: "convert", ansi, legacy, failure: "CAST_INVALID_INPUT" });
+const IDENTITY = { kind: "identity" } as const;
+
+const toText = {
+  int: exact((v) => integralText(v as number)),
+  long: exact((v) => integralText(v as number)),
+  double: exact((v) => javaDoubleText(v as number)),
+  boolean: exact((v) => (v ? "true" : "false")),
+  date: IDENTITY,
+  array: exact((v) => `[${(v as readonly (string | null)[]).map((x) => (x === null ? "null" : x)).join(", ")}]`),
+};
+const toBoolean = exact((v) => v !== 0);
+const fromBoolean = exact((v) => (v ? 1 : 0));
+
+const refuse = (condition: Refusal["condition"], suggestion: string, legacy?: Convert): Refusal => ({ kind: "refused", condition, suggestion, ...(legacy ? { legacy } : {}) });
+const alwaysNull: Convert = () => null;
+/** Spark's suggestions for the pairs it refuses (its error messages' second sentences). */
+const DATE_TO_NUMBER = refuse("CAST_WITH_FUNC_SUGGESTION", 'To convert values from "DATE" to a number, use the function UNIX_DATE instead (days since 1970-01-01).', alwaysNull);
+const NUMBER_TO_DATE = refuse("CAST_WITH_FUNC_SUGGESTION", "To convert a number of days since 1970-01-01 to a date, use the function DATE_FROM_UNIX_DATE instead.");
+const DATE_TO_BOOLEAN = refuse("CAST_WITH_CONF_SUGGESTION", 'If you have to cast "DATE" to "BOOLEAN", you can set "spark.sql.ansi.enabled" as \'false\'.', alwaysNull);
+const NO_WAY = refuse("CAST_WITHOUT_SUGGESTION", "");
+const TIMESTAMP: NotYet = { kind: "notYet", reason: "casts to and from timestamp are not in sparkfn yet (they come with the timestamp type of issue 15)" };
+
+/** Every (from, to) pair: rows are the source type, columns the target. */
+export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
+  string: {
+    string: IDENTITY,
+    int: fromString((v) => parseIntegral(v as string, BigInt(INT_MIN), BigInt(INT_MAX), false), (v) => parseIntegral(v as string, BigInt(INT_MIN), BigInt(INT_MAX), true)),
+    long: fromString((v) => parseIntegral(v as string, LONG_MIN, LONG_MAX, false), (v) => parseIntegral(v as string, LONG_MIN, LONG_MAX, true)),
+    double: fromString((v) => parseDouble(v as string)),
+    boolean: fromString((v) => parseBoolean(v as string)),
+    date: fromString((v) => parseDate(v as string)),
+    timestamp: TIMESTAMP,
+    array: NO_WAY,
+  },
+  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY },
+  long: {
+    string: toText.long,
+    int: { kind: "convert", ansi: longToInt, legacy: wrapToInt, failure: "CAST_OVERFLOW" },
+    long: IDENTITY,
+    double: IDENTITY,
+    boolean: toBoolean,
+    date: NUMBER_TO_DATE,
+    timestamp: TIMESTAMP,
+    array: NO_WAY,
+  },
+  double: {
+    string: toText.double,
+    int: { kind: "convert", ansi: doubleToIntegral(INT_MIN, INT_MAX), legacy: saturate(INT_MIN, INT_MAX), failure: "CAST_OVERFLOW" },
+    long: { kind: "convert", ansi: doubleToIntegral(LONG_MIN_D, LONG_MAX_D), legacy: saturate(LONG_MIN_D, LONG_MAX_D), failure: "CAST_OVERFLOW" },
+    double: IDENTITY,
+    boolean: toBoolean,
+    date: NUMBER_TO_DATE,
+    timestamp: TIMESTAMP,
+    array: NO_WAY,
+  },
+  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY },
+  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY },
+  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP },
+  array: { string: toText.array, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: IDENTITY },
+};
+
+// ---- names and errors ----------------------------------------------------------------------
+
+/** Spark's SQL names of types, as its cast messages write them. */
+export const SQL_TYPE_NAMES: Record<DataType, string> = {
+  string: "STRING", int: "INT", long: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", array: "ARRAY<STRING>", null: "VOID", any: "ANY",
+};
+
+/** A value a cast could not convert (ANSI mode): Spark's error condition and message. */
+export class CastError extends BadInputError {
+  override readonly name = "CastError";
+  constructor(
+    readonly errorClass: "CAST_INVALID_INPUT" | "CAST_OVERFLOW",
+    message: string,
+  ) {
+    super(`[${errorClass}] ${message}`);
+  }
+}
+
+/** A value as Spark's cast messages show it: strings quoted, longs with L, doubles as Java prints them with D. */
+function sqlLiteral(v: Exclude<Value, null>, from: DataType): string {
+  if (from === "long") return `${integralText(v as number)}L`;
+  if (from === "double") {
+    const x = v as number;
+    return x !== x || !Number.isFinite(x) ? javaDoubleText(x) : `${javaDoubleText(x)}D`;
+  }
+  if (from === "int") return String(v);
+  return `'${String(v)}'`;
+}
+
+function castFailure(v: Exclude<Value, null>, from: DataType, to: DataType, failure: Conversion["failure"]): CastError {
+  const what = `The value ${sqlLiteral(v, from)} of the type "${SQL_TYPE_NAMES[from]}" cannot be cast to "${SQL_TYPE_NAMES[to]}"`;
+  return failure === "CAST_INVALID_INPUT"
+    ? new CastError(failure, `${what} because it is malformed. Correct the value as per the syntax, or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead.`)
+    : new CastError(failure, `${what} due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
+}
+
+// ---- the entry points ----------------------------------------------------------------------
+
+/** The table's rule for a pair; null and any (values of no type or any type) are handled by the callers. */
+export function castRule(from: CastType, to: CastType): CastRule {
+  return CAST_RULES[from][to];
+}
+
+const isCastType = (t: DataType): t is CastType => t !== "null" && t !== "any";
+
+/**
+ * Why Spark refuses to cast `from` to `to` at analysis in `mode` (a sentence for an
+ * AnalysisError, starting with Spark's condition), or undefined when it allows the cast.
+ */
+export function castRefusal(from: DataType, to: DataType, mode: CastMode, what: string): string | undefined {
+  if (from === "null" || from === "any" || to === "any") return undefined;
+  if (to === "null") return `[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "${what}": cannot cast "${SQL_TYPE_NAMES[from]}" to "VOID".`;
+  const rule = castRule(from as CastType, to as CastType);
+  if (rule.kind === "notYet") return undefined; // timestamp casts: functions/timestamp-casts.ts checks them
+  if (rule.kind !== "refused" || (mode === "legacy" && rule.legacy)) return undefined;
+  const ansi = rule.condition === "CAST_WITH_CONF_SUGGESTION" ? " with ANSI mode on" : "";
+  return `[DATATYPE_MISMATCH.${rule.condition}] Cannot resolve "${what}" due to data type mismatch: cannot cast "${SQL_TYPE_NAMES[from]}" to "${SQL_TYPE_NAMES[to]}"${ansi}.${rule.suggestion ? ` ${rule.suggestion}` : ""}`;
+}
+
+/** Whether casting `from` to `to` changes no value (a type to itself, int or long to double or long). */
+export function isIdentityCast(from: DataType, to: DataType): boolean {
+  return from === to || (isCastType(from) && isCastType(to) && castRule(from, to).kind === "identity");
+}
+
+/** Converts one value (null stays null); the caller has checked castRefusal. */
+export type CastKernel = (v: Value) => Value;
+
+const nullKernel: CastKernel = () => null;
+const identityKernel: CastKernel = (v) => v;
+
+/**
+ * The conversion of `from` values to `to` in `mode`: ANSI throws a CastError naming the value,
+ * try and legacy give null where it fails. Values of type any (a UDF's) are passed through.
+ */
+export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKernel {
+  if (from === "null" || to === "null") return nullKernel;
+  if (from === "any" || to === "any") return identityKernel;
+  if (!isCastType(from) || !isCastType(to)) return nullKernel;
+  const rule = castRule(from, to);
+  switch (rule.kind) {
+    case "identity":
+      return identityKernel;
+    case "notYet":
+      return () => {
+        throw new BadInputError(`Cannot cast ${SQL_TYPE_NAMES[from]} to ${SQL_TYPE_NAMES[to]}: ${rule.reason}.`);
+      };
+    case "refused": {
+      const legacy = rule.legacy;
+      if (mode === "legacy" && legacy) return (v) => (v === null ? null : (((r) => (r === FAILED ? null : r))(legacy(v))));
+      return () => {
+        throw new BadInputError(castRefusal(from, to, mode, `CAST(... AS ${SQL_TYPE_NAMES[to]})`) ?? `Cannot cast ${from} to ${to}.`);
+      };
+    }
+    case "convert": {
+      const convert = mode === "legacy" ? rule.legacy : rule.ansi;
+      if (mode === "ansi") {
+        return (v) => {
+          if (v === null) return null;
+          const r = convert(v);
+          if (r === FAILED) throw castFailure(v, from, to, rule.failure);
+          return r;
+        };
+      }
+      return (v) => {
+        if (v === null) return null;
+        const r = convert(v);
+        return r === FAILED ? null : r;
+      };
+    }
+  }
+}
+
+/** One value's cast (tests, constant folding): castKernel applied once. */
+export function castValue(v: Value, from: DataType, to: DataType, mode: CastMode = "ansi"): Value {
+  return castKernel(from, to, mode)(v);
+}

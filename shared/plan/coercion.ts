@@ -1,0 +1,240 @@
+/**
+ * Spark 4's implicit type coercion, as a rewrite: the analyzer (driver/planner/analyzer.ts)
+ * passes every expression through `coerce`, which inserts the casts Spark would insert (marked
+ * `implicit`, so names do not change) and stamps the session's cast mode on every cast, so the
+ * executors see explicit, well-typed trees and need no setting of their own.
+ *
+ * With ANSI on (Spark 4's default), a string beside a number is cast to bigint (beside an int or
+ * a bigint) or double (beside a double) in arithmetic, comparisons, IN, coalesce/nvl/nvl2/CASE
+ * and nullif; a string beside a boolean or a date to that type; a string argument of a math
+ * function, isnan/nanvl, unary minus, or an aggregate that takes numbers to double; a string
+ * where a boolean is wanted (AND, OR, NOT, bool_and, count_if...) to boolean; a number, boolean
+ * or date argument of a string function to its text, a string position or count to int. Anything else
+ * (string + string, int = boolean, greatest(int, string)) is left for resolve.ts to refuse, as
+ * Spark does. With ANSI off (legacy), arithmetic casts strings to double, comparisons cast the
+ * string to the other side's type, and coalesce/CASE of strings with numbers or dates give a
+ * string; the implicit casts are then legacy casts (null where a value does not convert).
+ *
+ * Only strings are cast: int, bigint and double already mix in sparkfn's numbers.
+ */
+import type { Expr, ExprOf } from "./expr.ts";
+import { typeOf } from "./resolve.ts";
+import { isNumeric, type DataType, type Schema } from "./types.ts";
+import { isMathFn } from "./functions/math.ts";
+import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
+import { isStringFn, STRING_FUNCTIONS, type StringFunction } from "./functions/strings.ts";
+import { DATE_FUNCTIONS, isDateFn, type DateFunction } from "./functions/dates.ts";
+
+export interface CoercionOptions {
+  /** spark.sql.ansi.enabled (default true). */
+  readonly ansi: boolean;
+}
+
+const ANSI: CoercionOptions = { ansi: true };
+
+const isIntegral = (t: DataType) => t === "int" || t === "long";
+
+/** A string cast to `to`, in the session's mode; casts of anything else are left alone. */
+function castTo(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
+  if (from !== to && from === "string") return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
+  return e;
+}
+
+/** What a string beside `other` becomes in arithmetic: bigint beside an integer, double beside a double (legacy: double). */
+function arithmeticTarget(other: DataType, o: CoercionOptions): DataType | undefined {
+  if (!o.ansi) return isNumeric(other) || other === "string" ? "double" : undefined;
+  return isIntegral(other) ? "long" : other === "double" ? "double" : undefined;
+}
+
+/** What a string compared with `other` becomes (ANSI: bigint beside an integer; legacy: the other side's type). */
+function comparisonTarget(other: DataType, o: CoercionOptions): DataType | undefined {
+  if (isIntegral(other)) return o.ansi ? "long" : other;
+  if (other === "double" || other === "boolean" || other === "date") return other;
+  return undefined;
+}
+
+/** The type a list of values (coalesce, CASE results, IN) unifies to when strings are among them, or undefined to leave them. */
+function commonTarget(types: readonly DataType[], o: CoercionOptions, forComparison: boolean): DataType | undefined {
+  const known = [...new Set(types.filter((t) => t !== "null"))];
+  if (!known.includes("string") || known.length < 2) return undefined;
+  const others = known.filter((t) => t !== "string");
+  if (others.every(isNumeric)) {
+    const target = others.includes("double") ? "double" : "long";
+    if (o.ansi) return target;
+    return forComparison ? (others.length === 1 ? others[0] : target) : "string";
+  }
+  if (others.length === 1 && (others[0] === "boolean" || others[0] === "date")) return o.ansi || forComparison ? others[0] : others[0] === "date" ? "string" : undefined;
+  return undefined;
+}
+
+/** Non-string values cast to string (legacy coalesce/CASE of strings with numbers or dates). */
+function unify(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
+  if (from === to || from === "null") return e;
+  if (to === "string") return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
+  return castTo(e, from, to, o);
+}
+
+type Coercers = { [K in Expr["kind"]]: (expr: ExprOf<K>, schema: Schema, o: CoercionOptions) => Expr };
+
+const ARITHMETIC = new Set(["add", "subtract", "multiply", "divide", "mod"]);
+const COMPARISON = new Set(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
+
+const COERCE: Coercers = {
+  column: (e) => e,
+  literal: (e) => e,
+  rand: (e) => e,
+  alias: (e, s, o) => ({ ...e, expr: coerce(e.expr, s, o) }),
+  cast: (e, s, o) => {
+    const inner = coerce(e.expr, s, o);
+    // ANSI off: every cast but try_cast is a legacy cast.
+    return { ...e, expr: inner, ...(o.ansi || e.mode === "try" ? {} : { mode: "legacy" as const }) };
+  },
+  binary: (e, s, o) => {
+    const left = coerce(e.left, s, o);
+    const right = coerce(e.right, s, o);
+    const [l, r] = [typeOf(left, s).type, typeOf(right, s).type];
+    if (ARITHMETIC.has(e.op)) {
+      // ANSI off: legacy arithmetic (x / 0 is null, ints wrap).
+      const mode = o.ansi ? {} : { legacy: true as const };
+      if (l === "string" || r === "string") {
+        const lt = l === "string" ? arithmeticTarget(r, o) : undefined;
+        const rt = r === "string" ? arithmeticTarget(l, o) : undefined;
+        return { ...e, ...mode, left: lt ? castTo(left, l, lt, o) : left, right: rt ? castTo(right, r, rt, o) : right };
+      }
+      return { ...e, ...mode, left, right };
+    } else if (COMPARISON.has(e.op)) {
+      if (l === "string" && r !== "string") return { ...e, left: castTo(left, l, comparisonTarget(r, o) ?? l, o), right };
+      if (r === "string" && l !== "string") return { ...e, left, right: castTo(right, r, comparisonTarget(l, o) ?? r, o) };
+      if (!o.ansi && isNumeric(l) && r === "boolean") return { ...e, left, right: { kind: "cast", expr: right, to: l, implicit: true, mode: "legacy" } };
+      if (!o.ansi && l === "boolean" && isNumeric(r)) return { ...e, left: { kind: "cast", expr: left, to: r, implicit: true, mode: "legacy" }, right };
+    } else if (o.ansi) {
+      // AND, OR: a string is read as a boolean with ANSI on; legacy Spark refuses it.
+      return { ...e, left: castTo(left, l, "boolean", o), right: castTo(right, r, "boolean", o) };
+    }
+    return { ...e, left, right };
+  },
+  unary: (e, s, o) => {
+    const inner = coerce(e.expr, s, o);
+    const t = typeOf(inner, s).type;
+    if (e.op === "negate") return { ...e, expr: castTo(inner, t, "double", o) };
+    if (e.op === "not" && o.ansi) return { ...e, expr: castTo(inner, t, "boolean", o) };
+    return { ...e, expr: inner };
+  },
+  in: (e, s, o) => {
+    const value = coerce(e.expr, s, o);
+    const values = e.values.map((v) => coerce(v, s, o));
+    const types = [value, ...values].map((x) => typeOf(x, s).type);
+    // ANSI: as comparisons; legacy: as coalesce (numbers and strings meet as strings).
+    const target = commonTarget(types, o, o.ansi);
+    if (!target) return { ...e, expr: value, values };
+    return { ...e, expr: unify(value, types[0]!, target, o), values: values.map((v, i) => unify(v, types[i + 1]!, target, o)) };
+  },
+  caseWhen: (e, s, o) => {
+    const branches = e.branches.map((b) => ({ when: coerce(b.when, s, o), then: coerce(b.then, s, o) }));
+    const otherwise = e.otherwise ? coerce(e.otherwise, s, o) : null;
+    const results = [...branches.map((b) => b.then), ...(otherwise ? [otherwise] : [])];
+    const types = results.map((x) => typeOf(x, s).type);
+    const target = commonTarget(types, o, false);
+    if (!target) return { ...e, branches, otherwise };
+    return {
+      ...e,
+      branches: branches.map((b, i) => ({ when: b.when, then: unify(b.then, types[i]!, target, o) })),
+      otherwise: otherwise ? unify(otherwise, types[types.length - 1]!, target, o) : null,
+    };
+  },
+  call: (e, s, o) => {
+    const args = e.args.map((a) => coerce(a, s, o));
+    const types = args.map((a) => typeOf(a, s).type);
+    const at = (i: number, to: DataType) => castTo(args[i]!, types[i]!, to, o);
+    switch (e.fn) {
+      case "coalesce":
+      case "nvl":
+      case "ifnull": {
+        const target = commonTarget(types, o, false);
+        return { ...e, args: target ? args.map((a, i) => unify(a, types[i]!, target, o)) : args };
+      }
+      case "nvl2": {
+        const target = commonTarget(types.slice(1), o, false);
+        return { ...e, args: target ? args.map((a, i) => (i === 0 ? a : unify(a, types[i]!, target, o))) : args };
+      }
+      case "nullif": {
+        // Compared as `=` compares them; the result keeps the first argument's type.
+        if (types[1] === "string" && types[0] !== "string") return { ...e, args: [args[0]!, at(1, comparisonTarget(types[0]!, o) ?? "string")] };
+        if (types[0] === "string" && types[1] !== "string") {
+          // The string is compared as the other type but returned as it is: CASE WHEN CAST(a) = b THEN NULL ELSE a END.
+          const target = comparisonTarget(types[1]!, o);
+          if (!target) return { ...e, args };
+          return { kind: "caseWhen", branches: [{ when: { kind: "binary", op: "eq", left: at(0, target), right: args[1]! }, then: { kind: "literal", value: null, type: "null" } }], otherwise: args[0]! };
+        }
+        return { ...e, args };
+      }
+      case "pmod": {
+        const [l, r] = types as [DataType, DataType];
+        const lt = l === "string" ? arithmeticTarget(r, o) : undefined;
+        const rt = r === "string" ? arithmeticTarget(l, o) : undefined;
+        return { ...e, args: [lt ? at(0, lt) : args[0]!, rt ? at(1, rt) : args[1]!] };
+      }
+      case "concat":
+      case "upper":
+      case "lower":
+      case "trim":
+      case "length":
+        // Their values as text (Spark's formatting of doubles, not JavaScript's).
+        return { ...e, args: args.map((a, i) => (isNumeric(types[i]!) || types[i] === "boolean" || types[i] === "date" ? unify(a, types[i]!, "string", o) : a)) };
+      case "isnan":
+      case "nanvl":
+        return { ...e, args: args.map((_, i) => at(i, "double")) };
+      default:
+        if (isStringFn(e.fn)) {
+          // A number, boolean or date where a string is wanted is its text; a string where an int is wanted, an int.
+          const def: StringFunction = STRING_FUNCTIONS[e.fn];
+          return {
+            ...e,
+            args: args.map((a, i) => {
+              const want = def.args[Math.min(i, def.args.length - 1)]!;
+              const t = types[i]!;
+              if (want === "int") return castTo(a, t, "int", o);
+              return (isNumeric(t) || t === "boolean" || t === "date") ? unify(a, t, "string", o) : a;
+            }),
+          };
+        }
+        if (isDateFn(e.fn)) {
+          // A string count or field to an int; a number, boolean or date where text is wanted (to_date of an int) to text.
+          const def: DateFunction = DATE_FUNCTIONS[e.fn];
+          return {
+            ...e,
+            args: args.map((a, i) => {
+              const want = def.args[i];
+              const t = types[i]!;
+              if (want === "int" || want === "intOrLong") return castTo(a, t, "int", o);
+              // to_date of a number reads its text, as Spark's.
+              if (e.fn === "to_date" && i === 0 && isNumeric(t)) return unify(a, t, "string", o);
+              return want === "string" && (isNumeric(t) || t === "boolean" || t === "date") ? unify(a, t, "string", o) : a;
+            }),
+          };
+        }
+        if (isMathFn(e.fn)) return { ...e, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : at(i, "double"))) };
+        return { ...e, args };
+    }
+  },
+  udf: (e, s, o) => ({ ...e, args: e.args.map((a) => coerce(a, s, o)) }),
+  agg: (e, s, o) => {
+    const def = AGG_FUNCTIONS[e.fn];
+    const fit = (x: Expr, i: number): Expr => {
+      const c = coerce(x, s, o);
+      const want = def.args[i];
+      const t = typeOf(c, s).type;
+      return want === "number" ? castTo(c, t, "double", o) : want === "boolean" ? castTo(c, t, "boolean", o) : c;
+    };
+    return { ...e, arg: e.arg ? fit(e.arg, 0) : null, ...(e.args ? { args: e.args.map((x, i) => fit(x, i + 1)) } : {}) };
+  },
+};
+
+/**
+ * `expr` with Spark's implicit casts inserted (over `schema`) and every cast in the session's
+ * mode. A tree that cannot be coerced is returned as it is, for resolve.ts to refuse.
+ */
+export function coerce(expr: Expr, schema: Schema, options: CoercionOptions = ANSI): Expr {
+  const rewrite = COERCE[expr.kind] as (e: Expr, s: Schema, o: CoercionOptions) => Expr;
+  return rewrite(expr, schema, options);
+}

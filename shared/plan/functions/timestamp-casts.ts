@@ -1,0 +1,91 @@
+/**
+ * Casts to and from timestamps, as Spark 4 does them with ANSI on (the default): the one
+ * definition, used by the vector compiler (executor-fn/compile/vector-expression.ts) and by
+ * the analyzer, which refuses the pairs Spark refuses. Each kernel takes a raw non-null value
+ * (a timestamp is its microseconds, a date its "YYYY-MM-DD" text) and needs the session time
+ * zone where a wall clock is involved.
+ *
+ * Numbers are seconds since the epoch both ways (a timestamp to a long or an int is floored to
+ * whole seconds); Spark 4 with ANSI on refuses booleans either way, at analysis.
+ */
+import type { DataType } from "../types.ts";
+import { daysOf, SparkDateTimeError } from "./calendar.ts";
+import { checkedMicros, dateFromDays, daysOfTimestamp, MICROS_PER_SECOND, parseTimestamp, startOfDay, timestampText } from "./timestamps.ts";
+import { INT_MAX, INT_MIN } from "../types.ts";
+import type { TimeZone } from "./time-zone.ts";
+import type { CastMode } from "../casts.ts";
+import { BadInputError } from "../../errors.ts";
+
+export type TimestampCastKernel = (v: never) => string | number;
+
+/** Casts into timestamp, by source type. */
+const TO_TIMESTAMP: Partial<Record<DataType, (zone: TimeZone) => TimestampCastKernel>> = {
+  string: (zone) => ((s: string) => parseTimestamp(s, zone)) as TimestampCastKernel,
+  date: (zone) => ((d: string) => startOfDay(daysOf(d), zone)) as TimestampCastKernel,
+  int: () => secondsToTimestamp as TimestampCastKernel,
+  long: () => secondsToTimestamp as TimestampCastKernel,
+  double: () => ((d: number) => {
+    if (!Number.isFinite(d)) {
+      throw new SparkDateTimeError("CAST_INVALID_INPUT", `The value ${d} of the type "DOUBLE" cannot be cast to "TIMESTAMP" because it is malformed. Filter NaN and infinities out first, or use \`try_cast\` to return NULL instead.`);
+    }
+    return checkedMicros(Math.trunc(d * MICROS_PER_SECOND) + 0, () => `CAST(${d} AS TIMESTAMP)`);
+  }) as TimestampCastKernel,
+};
+
+/** Seconds since the epoch (an int or a long) as a timestamp. */
+function secondsToTimestamp(seconds: number): number {
+  return checkedMicros(seconds * MICROS_PER_SECOND, () => `CAST(${seconds} AS TIMESTAMP)`);
+}
+
+/** Whole seconds since the epoch of a timestamp (Spark's floorDiv of its microseconds). */
+const wholeSeconds = (us: number) => Math.floor(us / MICROS_PER_SECOND);
+
+/** Casts out of timestamp, by target type. */
+const FROM_TIMESTAMP: Partial<Record<DataType, (zone: TimeZone) => TimestampCastKernel>> = {
+  string: (zone) => ((us: number) => timestampText(us, zone)) as TimestampCastKernel,
+  date: (zone) => ((us: number) => dateFromDays(daysOfTimestamp(us, zone))) as TimestampCastKernel,
+  long: () => wholeSeconds as TimestampCastKernel,
+  double: () => ((us: number) => us / MICROS_PER_SECOND) as TimestampCastKernel,
+  int: () => ((us: number) => {
+    const s = wholeSeconds(us);
+    if (s < INT_MIN || s > INT_MAX) {
+      throw new SparkDateTimeError("CAST_OVERFLOW", `The value ${s}L of the type "TIMESTAMP" cannot be cast to "INT" due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
+    }
+    return s;
+  }) as TimestampCastKernel,
+};
+
+/** Whether a cast involves a timestamp (and is therefore defined here). */
+export const isTimestampCast = (from: DataType, to: DataType): boolean => (from === "timestamp" || to === "timestamp") && from !== to;
+
+/**
+ * Why Spark refuses the cast at analysis (its DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION /
+ * CAST_WITH_FUNC_SUGGESTION wording, with the function to use), or undefined when it is allowed.
+ */
+export function timestampCastRefusal(from: DataType, to: DataType): string | undefined {
+  if (from === "null" || from === to) return undefined;
+  const allowed = to === "timestamp" ? TO_TIMESTAMP[from] : FROM_TIMESTAMP[to];
+  if (allowed) return undefined;
+  const upper = (t: DataType) => (t === "long" ? "BIGINT" : t === "int" ? "INT" : t.toUpperCase());
+  return `[DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION] cannot cast "${upper(from)}" to "${upper(to)}" with ANSI mode on.`;
+}
+
+/**
+ * The kernel of an allowed timestamp cast in a zone (timestampCastRefusal said it is allowed).
+ * In `try` and `legacy` mode (try_cast; spark.sql.ansi.enabled = false) a value the ANSI cast
+ * refuses gives null instead.
+ */
+export function timestampCast(from: DataType, to: DataType, zone: TimeZone, mode: CastMode = "ansi"): (v: never) => string | number | null {
+  const make = to === "timestamp" ? TO_TIMESTAMP[from] : FROM_TIMESTAMP[to];
+  if (!make) throw new SparkDateTimeError("CAST_INVALID_INPUT", timestampCastRefusal(from, to) ?? `cannot cast ${from} to ${to}`);
+  const kernel = make(zone);
+  if (mode === "ansi") return kernel;
+  return ((v: never) => {
+    try {
+      return kernel(v);
+    } catch (error) {
+      if (error instanceof BadInputError) return null;
+      throw error;
+    }
+  }) as (v: never) => string | number | null;
+}
