@@ -10,10 +10,11 @@
  * between sleeps for a sampled task duration: uniform in [minMs, maxMs], and for a `tail`
  * share of attempts `tailMin`–`tailMax` times longer (stragglers). A speculative copy draws
  * its own duration, as a fresh container would. An abandoned attempt (the other copy won)
- * stops sleeping at once. Map tasks answer with a shuffle output of `reducers` blocks, by
- * default all non-empty (every map writes to every reducer: the heaviest metadata case), each
- * block large enough that adaptive execution keeps every reduce partition (`fanout` and
- * `blockBytes` model sparser shuffles, such as the seed job's 12 groups).
+ * stops sleeping at once. Map tasks answer with a shuffle output of `reducers` blocks (a
+ * packed index, as executors report it), by default all non-empty (every map writes to
+ * every reducer: the heaviest metadata case), each block large enough that adaptive
+ * execution keeps every reduce partition (`fanout` and `blockBytes` model sparser shuffles,
+ * such as the seed job's 12 groups; a small `blockBytes` makes adaptive execution coalesce).
  *
  * Time is scaled down (`scale`, default 50: a 50–200 ms simulated task stands for 2.5–10 s),
  * and so are the speculation timings (Spark's defaults, 100 ms interval and minimum
@@ -43,6 +44,8 @@ import { seededRandom } from "../shared/random.ts";
 import { shuffleObjectUri } from "../shared/storage/keys.ts";
 import { emptyCounts, type ObjectInfo, type ObjectStore } from "../shared/storage/object-store.ts";
 import { describeIssues, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../shared/task.ts";
+import { packMapIndex } from "../shared/shuffle-index.ts";
+import type { MapSlices, PartitionInput } from "../shared/plan/physical.ts";
 import type { BenchContext, Benchmark } from "./harness.mts";
 import { TRANSACTIONS_SCHEMA } from "./data.mts";
 
@@ -121,14 +124,29 @@ interface Counters {
   mapAttempts: number;
   /** The largest task payload of the reduce stage (Lambda takes at most 6 MB). */
   maxReducerPayloadBytes: number;
-  /** Block references in that payload. */
+  /** Ranged GETs that payload asks for (block references, or map-object slices). */
   maxReducerBlocks: number;
   abandoned: number;
   mapPuts: number;
   rangedGets: number;
+  /** GETs of stored map-output tables (one per reducer and table; a warm container reads each once). */
+  tableGets: number;
   payloadBytes: number;
   responseBytes: number;
 }
+
+const readsOf = (input: PartitionInput): readonly MapSlices[] =>
+  input.kind === "mapSlices" ? input.reads : input.kind === "joinSlices" ? [...input.left, ...input.right] : [];
+
+/** Ranged GETs a reducer's input asks for: one per block reference, or one per map-object slice. */
+function rangesOf(input: PartitionInput): number {
+  if (input.kind === "shuffle") return input.blocks.length;
+  if (input.kind === "join") return input.left.length + input.right.length;
+  return readsOf(input).reduce((n, r) => n + r.slices, 0);
+}
+
+/** Stored map-output tables a reducer's input names (each one GET). */
+const tablesOf = (input: PartitionInput): number => readsOf(input).filter((r) => r.objects.kind === "stored").length;
 
 /**
  * The simulated executor function. Answers are built as text by cheap concatenation of
@@ -137,8 +155,8 @@ interface Counters {
  * validation of the answer.
  */
 class SimulatedInvoker implements TaskInvoker {
-  readonly counters: Counters = { attempts: 0, mapAttempts: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, payloadBytes: 0, responseBytes: 0 };
-  private readonly blocksJson: string;
+  readonly counters: Counters = { attempts: 0, mapAttempts: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
+  private readonly indexJson: string;
   private readonly metricsJson = JSON.stringify(METRICS);
 
   constructor(
@@ -150,14 +168,9 @@ class SimulatedInvoker implements TaskInvoker {
     // Non-empty blocks: all of them, or `fanout` reducers spread evenly (the same for every map, as
     // the few groups of an aggregation hash to the same partitions in every map task).
     const nonEmpty = new Set(Array.from({ length: shape.fanout }, (_, j) => Math.floor((j * shape.reducers) / shape.fanout)));
-    const blocks: string[] = [];
-    let offset = 0;
-    for (let r = 0; r < shape.reducers; r++) {
-      const length = nonEmpty.has(r) ? blockBytes : 0;
-      blocks.push(`{"offset":${offset},"length":${length},"rows":${length ? Math.ceil(blockBytes / 20) : 0}}`);
-      offset += length;
-    }
-    this.blocksJson = `[${blocks.join(",")}]`;
+    const lengths = Array.from({ length: shape.reducers }, (_, r) => (nonEmpty.has(r) ? blockBytes : 0));
+    const rows = lengths.map((length) => (length ? Math.ceil(blockBytes / 20) : 0));
+    this.indexJson = `"partitions":${shape.reducers},"index":${JSON.stringify(packMapIndex(lengths, rows))}`;
   }
 
   async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
@@ -167,7 +180,7 @@ class SimulatedInvoker implements TaskInvoker {
     if (task.stageId === this.mapStageId) this.counters.mapAttempts++;
     else if (payload.byteLength > this.counters.maxReducerPayloadBytes) {
       this.counters.maxReducerPayloadBytes = payload.byteLength;
-      this.counters.maxReducerBlocks = task.input.kind === "shuffle" ? task.input.blocks.length : 0;
+      this.counters.maxReducerBlocks = rangesOf(task.input);
     }
     const ms = durationOf(this.shape, this.seed, task.stageId, task.partition, task.attempt);
     const abandoned = await new Promise<boolean>((resolve) => {
@@ -188,9 +201,10 @@ class SimulatedInvoker implements TaskInvoker {
     if (task.stageId === this.mapStageId) {
       this.counters.mapPuts++;
       const uri = shuffleObjectUri(task.scratch, 0, task.stageId, task.partition, task.attempt);
-      text = `${head}{"kind":"shuffle","uri":${JSON.stringify(uri)},"blocks":${this.blocksJson}}}`;
+      text = `${head}{"kind":"shuffle","uri":${JSON.stringify(uri)},${this.indexJson}}}`;
     } else {
-      if (task.input.kind === "shuffle") this.counters.rangedGets += task.input.blocks.length;
+      this.counters.rangedGets += rangesOf(task.input);
+      this.counters.tableGets += tablesOf(task.input);
       text = `${head}{"kind":"rows","rows":[["Books",1234.5]],"bytes":20}}`;
     }
     this.counters.responseBytes += text.length;
@@ -410,17 +424,20 @@ export const driverScale: Benchmark = {
     ctx.info("requests", {
       what:
         "shuffle only, speculation off: one PUT per map task attempt (all reduce partitions in one object; the index travels in the task's answer, no index object), " +
-        "one ranged GET per non-empty (map, reduce) block a reducer reads (counted from the reducers' task inputs), 2 stage-plan PUTs, " +
+        "one ranged GET per map object a reducer reads (all of its adjacent reduce partitions there; counted from the reducers' task inputs), " +
+        "one GET of the stored map-output table per reducer, the driver's PUTs (2 stage plans, 1 map-output table), " +
         "and at the end (spark.stop) ListObjectsV2 pages of 1,000 and DeleteObjects batches of 1,000 over the shuffle objects",
       mapTasks: maps,
       shufflePuts: objects,
       rangedGets: first.counters.rangedGets,
-      stagePlanPuts: first.storePuts,
+      maxRangedGetsPerReducer: first.counters.maxReducerBlocks,
+      tableGets: first.counters.tableGets,
+      driverPuts: first.storePuts,
       cleanupLists: Math.ceil(objects / 1000),
       cleanupDeletes: Math.ceil(objects / 1000),
       // Every speculative map attempt writes its object too, when it ends.
       speculativeExtraPuts: on.map((o) => o.counters.mapAttempts - maps),
-      usdAtS3StandardPrices: Number(((objects + first.storePuts) * 0.005e-3 + first.counters.rangedGets * 0.0004e-3 + Math.ceil(objects / 1000) * 0.005e-3).toFixed(2)),
+      usdAtS3StandardPrices: Number(((objects + first.storePuts) * 0.005e-3 + (first.counters.rangedGets + first.counters.tableGets) * 0.0004e-3 + Math.ceil(objects / 1000) * 0.005e-3).toFixed(2)),
     });
   },
 };

@@ -49,7 +49,8 @@ import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
 import { planStages, type PlannerOptions } from "./planner/physical-planner.ts";
-import { blocksOf, runJob, runJobOutputs, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
+import { runJob, runJobOutputs, streamJob, type JobContext } from "./scheduler/dag-scheduler.ts";
+import { blockLists } from "./scheduler/reduce-inputs.ts";
 import { faultInjector } from "./scheduler/test-faults.ts";
 import { CacheManager } from "./cache-manager.ts";
 import type { StageGraph } from "./planner/physical-planner.ts";
@@ -385,7 +386,7 @@ export class SparkSession implements QueryExecution {
       kind: "cachedRelation",
       cacheId,
       schema: graph.schema,
-      partitions: Array.from({ length: partitions }, (_, r) => blocksOf(outputs, r)),
+      partitions: blockLists(outputs, partitions),
     });
   }
 

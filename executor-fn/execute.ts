@@ -6,6 +6,8 @@ import { describeIssues, StageTask, TASK_PROTOCOL_VERSION, type TaskFailure, typ
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { runStageTask, storeResultRows } from "./stage/run-stage.ts";
 import { loadStoredInput } from "./stage/load-plan.ts";
+import { sliceUris, withMapTables } from "./stage/map-slices.ts";
+import { unpackUint32 } from "../shared/shuffle-index.ts";
 import { TaskError } from "./task-error.ts";
 import { taskFailureError } from "../shared/errors.ts";
 import { checkResponseSize, serializedBytes } from "../shared/payload-limits.ts";
@@ -90,12 +92,18 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       options.checkUri?.(task.input.uri, "input");
       task = { ...task, input: await loadStoredInput(task.input, store) };
     }
+    if (task.input.kind === "mapSlices" || task.input.kind === "joinSlices") {
+      const check = options.checkUri;
+      task = { ...task, input: await withMapTables(task.input, store, check ? (uri) => check(uri, "map-output table") : undefined) };
+    }
     if (options.checkUri) {
       options.checkUri(task.stage.uri, "stage plan");
       options.checkUri(task.scratch, "scratch");
       if (task.input.kind === "files") task.input.files.forEach((f) => options.checkUri!(f.uri, "input"));
       if (task.input.kind === "shuffle") task.input.blocks.forEach((b) => options.checkUri!(b.uri, "shuffle input"));
       if (task.input.kind === "join") [...task.input.left, ...task.input.right].forEach((b) => options.checkUri!(b.uri, "shuffle input"));
+      if (task.input.kind === "mapSlices") sliceUris(task.input.reads).forEach((uri) => options.checkUri!(uri, "shuffle input"));
+      if (task.input.kind === "joinSlices") sliceUris([...task.input.left, ...task.input.right]).forEach((uri) => options.checkUri!(uri, "shuffle input"));
       task.broadcast?.forEach((b) => b.blocks.forEach((block) => options.checkUri!(block.uri, "broadcast input")));
     }
     logTask("INFO", "task started", task, { input: task.input.kind });
@@ -110,12 +118,15 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
     }
     if (task.fault === "corruptOutput" && result.output.kind === "shuffle") {
       // Succeed, but flip one byte inside the first non-empty block, as a bad disk or network would.
-      const block = result.output.blocks.find((b) => b.length > 0);
-      if (block) {
+      const { partitions, index, uri } = result.output;
+      const lengths = unpackUint32(index, 2 * partitions).subarray(0, partitions);
+      const first = lengths.findIndex((length) => length > 0);
+      if (first >= 0) {
+        const offset = lengths.subarray(0, first).reduce((a, b) => a + b, 0);
         const store = options.store();
-        const bytes = await store.get(result.output.uri);
-        bytes[block.offset + Math.floor(block.length / 2)]! ^= 0x5a;
-        await store.put(result.output.uri, bytes);
+        const bytes = await store.get(uri);
+        bytes[offset + Math.floor(lengths[first]! / 2)]! ^= 0x5a;
+        await store.put(uri, bytes);
       }
     }
     return await fitted(result, task, store, options.responseMaxBytes);

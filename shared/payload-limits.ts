@@ -57,7 +57,9 @@ export function requestParts(task: StageTask): PayloadPart[] {
     input.kind === "files" ? `${input.files.length} files` :
     input.kind === "rows" ? `${input.rows.length} rows` :
     input.kind === "shuffle" ? `${input.blocks.length} shuffle blocks` :
-    input.kind === "join" ? `${input.left.length + input.right.length} shuffle blocks` : input.kind;
+    input.kind === "join" ? `${input.left.length + input.right.length} shuffle blocks` :
+    input.kind === "mapSlices" ? `${input.reads.reduce((n, r) => n + r.slices, 0)} shuffle slices` :
+    input.kind === "joinSlices" ? `${[...input.left, ...input.right].reduce((n, r) => n + r.slices, 0)} shuffle slices` : input.kind;
   const broadcastBlocks = (task.broadcast ?? []).reduce((n, b) => n + b.blocks.length, 0);
   return [
     {
@@ -91,7 +93,7 @@ export function responseParts(result: TaskSuccess): PayloadPart[] {
       });
       break;
     case "shuffle":
-      parts.push({ name: `the shuffle block list (${out.blocks.length} reduce partitions)`, bytes: serializedBytes(out.blocks), hint: "use fewer shuffle partitions (spark.sql.shuffle.partitions, or a smaller repartition(n))" });
+      parts.push({ name: `the shuffle block list (${out.partitions} reduce partitions)`, bytes: serializedBytes(out.index), hint: "use fewer shuffle partitions (spark.sql.shuffle.partitions, or a smaller repartition(n))" });
       break;
     case "sample":
       parts.push({ name: `the sample of sort keys (${out.keys.length} keys)`, bytes: serializedBytes(out.keys), hint: "sort by smaller keys (long strings or arrays make a large sample)" });

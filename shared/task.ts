@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PartitionInput, ShuffleBlockRefSchema } from "./plan/physical.ts";
 import { AccumulatorUpdate } from "./plan/function.ts";
 import { ErrorCategory } from "./errors.ts";
+import { isPackedUint32, mapIndexValues } from "./shuffle-index.ts";
 
 export const TASK_PROTOCOL_VERSION = 2;
 
@@ -118,8 +119,14 @@ export const TaskOutput = z.discriminatedUnion("kind", [
     .strict(),
   /** A sample of the partition's sort keys (for range partitioning) and how many rows it had. */
   z.object({ kind: z.literal("sample"), keys: z.array(z.array(Cell)), rows: Count }).strict(),
-  /** One object per map task attempt; `blocks[r]` locates reduce partition r inside it. */
-  z.object({ kind: z.literal("shuffle"), uri: z.string().min(1), blocks: z.array(ShuffleBlock) }).strict(),
+  /**
+   * One object per map task attempt, its `partitions` reduce partitions back to back; `index`
+   * packs each one's bytes and rows (shared/shuffle-index.ts packMapIndex), not a JSON list.
+   */
+  z
+    .object({ kind: z.literal("shuffle"), uri: z.string().min(1), partitions: Count, index: z.string() })
+    .strict()
+    .refine((o) => isPackedUint32(o.index, mapIndexValues(o.partitions)), { message: "must be base64 of 2 × partitions little-endian Uint32 values (bytes, then rows)", path: ["index"] }),
 ]);
 export type TaskOutput = z.infer<typeof TaskOutput>;
 

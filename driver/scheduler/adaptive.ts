@@ -33,11 +33,26 @@ export type ReduceTaskSpec =
   | { readonly kind: "partitions"; readonly from: number; readonly to: number }
   | { readonly kind: "skewSlice"; readonly partition: number; readonly side: "left" | "right"; readonly maps: readonly number[] };
 
-/** Bytes of each reduce partition in each map output: sizes[map][partition]. */
-export type MapSizes = readonly (readonly number[])[];
+/** Bytes of each reduce partition in each map output, kept by the driver (map-outputs.ts). */
+export interface MapSizeTable {
+  readonly maps: number;
+  size(map: number, partition: number): number;
+  /** Bytes of each partition across all maps (a fast path; else summed from size()). */
+  partitionTotals?(partitions: number): number[];
+}
 
-const partitionTotals = (sizes: MapSizes, partitions: number): number[] =>
-  Array.from({ length: partitions }, (_, r) => sizes.reduce((sum, m) => sum + (m[r] ?? 0), 0));
+/** Bytes of each reduce partition in each map output: sizes[map][partition], or a table. */
+export type MapSizes = readonly (readonly number[])[] | MapSizeTable;
+
+const tableOf = (sizes: MapSizes): MapSizeTable =>
+  "size" in sizes ? sizes : { maps: sizes.length, size: (map, r) => sizes[map]![r] ?? 0 };
+
+function partitionTotals(sizes: MapSizeTable, partitions: number): number[] {
+  if (sizes.partitionTotals) return sizes.partitionTotals(partitions);
+  const totals = new Array<number>(partitions).fill(0);
+  for (let m = 0; m < sizes.maps; m++) for (let r = 0; r < partitions; r++) totals[r]! += sizes.size(m, r);
+  return totals;
+}
 
 function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
@@ -47,12 +62,12 @@ function median(values: readonly number[]): number {
 }
 
 /** Groups consecutive map outputs so each group holds about `target` bytes of partition r. */
-function sliceMaps(sizes: MapSizes, r: number, target: number): number[][] {
+function sliceMaps(sizes: MapSizeTable, r: number, target: number): number[][] {
   const slices: number[][] = [];
   let current: number[] = [];
   let bytes = 0;
-  sizes.forEach((m, map) => {
-    const size = m[r] ?? 0;
+  for (let map = 0; map < sizes.maps; map++) {
+    const size = sizes.size(map, r);
     if (current.length > 0 && bytes + size > target) {
       slices.push(current);
       current = [];
@@ -60,7 +75,7 @@ function sliceMaps(sizes: MapSizes, r: number, target: number): number[][] {
     }
     current.push(map);
     bytes += size;
-  });
+  }
   if (current.length > 0) slices.push(current);
   return slices;
 }
@@ -83,13 +98,15 @@ export function planReduceTasks(
   sides: { readonly left: MapSizes; readonly right?: MapSizes; readonly how?: JoinType },
   options: AdaptiveOptions,
 ): ReduceTaskSpec[] {
-  const left = partitionTotals(sides.left, partitions);
-  const right = sides.right ? partitionTotals(sides.right, partitions) : undefined;
+  const leftSizes = tableOf(sides.left);
+  const rightSizes = sides.right ? tableOf(sides.right) : undefined;
+  const left = partitionTotals(leftSizes, partitions);
+  const right = rightSizes ? partitionTotals(rightSizes, partitions) : undefined;
   const total = (r: number) => left[r]! + (right ? right[r]! : 0);
 
   // Skewed join partitions, and which side to split.
   const skewed = new Map<number, "left" | "right">();
-  if (right && sides.right && sides.how && options.skewJoin) {
+  if (right && rightSizes && sides.how && options.skewJoin) {
     const can = SPLITTABLE[sides.how];
     const isSkewed = (size: number, med: number) => size > options.skewFactor * med && size > options.skewThresholdBytes;
     const [medLeft, medRight] = [median(left), median(right)];
@@ -111,7 +128,7 @@ export function planReduceTasks(
     const side = skewed.get(r);
     if (side) {
       close(r);
-      const sizes = side === "left" ? sides.left : sides.right!;
+      const sizes = side === "left" ? leftSizes : rightSizes!;
       for (const maps of sliceMaps(sizes, r, options.advisoryBytes)) specs.push({ kind: "skewSlice", partition: r, side, maps });
       from = r + 1;
       continue;

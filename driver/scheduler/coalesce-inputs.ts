@@ -21,6 +21,14 @@ function merge(group: readonly PartitionInput[]): PartitionInput {
         left: group.flatMap((g) => (g.kind === "join" ? g.left : [])),
         right: group.flatMap((g) => (g.kind === "join" ? g.right : [])),
       };
+    case "mapSlices":
+      return { kind: "mapSlices", reads: group.flatMap((g) => (g.kind === "mapSlices" ? g.reads : [])) };
+    case "joinSlices":
+      return {
+        kind: "joinSlices",
+        left: group.flatMap((g) => (g.kind === "joinSlices" ? g.left : [])),
+        right: group.flatMap((g) => (g.kind === "joinSlices" ? g.right : [])),
+      };
     case "stored":
       throw new InternalError("inputs are stored only when a task is invoked, after planning");
     case "range": {

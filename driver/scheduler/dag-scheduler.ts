@@ -1,9 +1,9 @@
 /**
  * Runs a job's stage graph: stages in dependency order, each as one task per partition.
- * A stage that reads a shuffle gets, for each reduce partition, the byte ranges of that
- * partition in every map task's output (empty ranges left out).
+ * A map stage's outputs are kept as a table (map-outputs.ts); a stage that reads a shuffle
+ * gets, for each reducer, its slices of that table (reduce-inputs.ts).
  */
-import type { PartitionInput, ShuffleBlockRef, StagePlan } from "../../shared/plan/physical.ts";
+import type { PartitionInput, StagePlan } from "../../shared/plan/physical.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { TASK_PROTOCOL_VERSION, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
@@ -12,6 +12,8 @@ import { createHash } from "node:crypto";
 import { stagePlanUri } from "../../shared/storage/keys.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./adaptive.ts";
+import { MapOutputs, withoutIndex } from "./map-outputs.ts";
+import { combinedSizes, stageInputs } from "./reduce-inputs.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
@@ -60,66 +62,14 @@ export interface JobContext {
   readonly onStageCompleted?: (stageId: number, results: readonly TaskSuccess[]) => void;
 }
 
-/**
- * The non-empty blocks of reduce partition `r` across all map outputs of a stage, appended
- * to `out`. A plain loop: this runs maps × reducers times, the driver's hottest path at scale.
- */
-export function blocksOf(mapResults: readonly TaskSuccess[], r: number, out: ShuffleBlockRef[] = []): ShuffleBlockRef[] {
-  for (const m of mapResults) {
-    if (m.output.kind !== "shuffle") throw new InternalError(`stage ${m.stageId} wrote no shuffle output`);
-    const block = m.output.blocks[r];
-    if (block && block.rows > 0) out.push({ uri: m.output.uri, offset: block.offset, length: block.length, rows: block.rows });
-  }
-  return out;
-}
-
-/**
- * Every reduce partition's non-empty blocks, in one pass over the map outputs (map by map,
- * so each map's block list is read once, in order, rather than once per reducer).
- */
-function blocksByPartition(mapResults: readonly TaskSuccess[], numPartitions: number): ShuffleBlockRef[][] {
-  const lists: ShuffleBlockRef[][] = Array.from({ length: numPartitions }, () => []);
-  for (const m of mapResults) {
-    if (m.output.kind !== "shuffle") throw new InternalError(`stage ${m.stageId} wrote no shuffle output`);
-    const { uri, blocks } = m.output;
-    const n = Math.min(blocks.length, numPartitions);
-    for (let r = 0; r < n; r++) {
-      const block = blocks[r]!;
-      if (block.rows > 0) lists[r]!.push({ uri, offset: block.offset, length: block.length, rows: block.rows });
-    }
-  }
-  return lists;
-}
-
-/** The blocks of several reduce partitions, in partition order. */
-const blocksOfAll = (lists: readonly ShuffleBlockRef[][], partitions: readonly number[]): ShuffleBlockRef[] => partitions.flatMap((r) => lists[r] ?? []);
-
-export function reducerInputs(mapResults: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
-  return blocksByPartition(mapResults, numPartitions).map((blocks) => ({ kind: "shuffle" as const, blocks }));
-}
-
-function joinInputs(left: readonly TaskSuccess[], right: readonly TaskSuccess[], numPartitions: number): PartitionInput[] {
-  const [l, r] = [blocksByPartition(left, numPartitions), blocksByPartition(right, numPartitions)];
-  return l.map((blocks, i) => ({ kind: "join" as const, left: blocks, right: r[i]! }));
-}
-
-function stageInputs(stage: StageGraph["stages"][number], finished: ReadonlyMap<number, TaskSuccess[]>): readonly PartitionInput[] {
-  switch (stage.inputs.kind) {
-    case "direct":
-      return stage.inputs.partitions;
-    case "shuffle":
-      return reducerInputs(stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!), stage.numPartitions);
-    case "join":
-      return joinInputs(finished.get(stage.inputs.leftStageId)!, finished.get(stage.inputs.rightStageId)!, stage.numPartitions);
-  }
-}
-
 type PlannedStage = StageGraph["stages"][number];
 
-/** What a running job knows: finished stages' task results and each stage's stored plan. */
+/** What a running job knows: finished map stages' outputs and each stage's stored plan. */
 interface JobState {
   readonly graph: StageGraph;
-  readonly finished: Map<number, TaskSuccess[]>;
+  readonly finished: Map<number, MapOutputs>;
+  /** Finished map stages' task results (as reported to onStageCompleted; a recomputed map replaces its entry). */
+  readonly results: Map<number, TaskSuccess[]>;
   /** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
   readonly refs: Map<number, StageTask["stage"]>;
   /** Reduce tasks chosen by adaptive execution, per stage. */
@@ -144,7 +94,7 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
   const { plan } = stage;
   if (plan.sink.kind !== "shuffle" || plan.sink.partitioning.kind !== "range" || plan.sink.partitioning.bounds !== null) return plan;
   const partitioning = plan.sink.partitioning;
-  const inputs = stageInputsOf(stage, state, context);
+  const inputs = await stageInputsOf(stage, state, context);
   const size = sampleSizePerPartition(partitioning.numPartitions, inputs.length);
   const ref = await storePlan({ ...plan, sink: { kind: "sample", orders: partitioning.orders, size } }, context);
   const results = await run(taskList(stage, inputs, ref, context, state), context, { stage, pass: "sample", onFetchFailed: fetchRecovery(stage, state, context) });
@@ -162,9 +112,6 @@ async function prepareStage(stage: PlannedStage, state: JobState, context: JobCo
   state.refs.set(stage.plan.stageId, await storePlan(await withRangeBounds(stage, state, context), context));
 }
 
-const mapSizes = (results: readonly TaskSuccess[]): number[][] =>
-  results.map((m) => (m.output.kind === "shuffle" ? m.output.blocks.map((b) => b.length) : []));
-
 /**
  * Adaptive execution's reduce tasks for a stage, decided once (from the sizes its map stages
  * reported) and kept, so a recomputed map output never reshapes the stage's tasks.
@@ -175,11 +122,11 @@ function specsOf(stage: PlannedStage, state: JobState, context: JobContext): rea
   if (known) return known;
   let specs: ReduceTaskSpec[];
   if (stage.inputs.kind === "shuffle") {
-    const maps = stage.inputs.parentStageIds.flatMap((id) => state.finished.get(id)!);
-    specs = planReduceTasks(stage.numPartitions, { left: mapSizes(maps) }, context.adaptive);
+    const maps = combinedSizes(stage.inputs.parentStageIds.map((id) => state.finished.get(id)!));
+    specs = planReduceTasks(stage.numPartitions, { left: maps }, context.adaptive);
   } else if (stage.inputs.kind === "join" && stage.plan.source.kind === "join") {
     const [left, right] = [state.finished.get(stage.inputs.leftStageId)!, state.finished.get(stage.inputs.rightStageId)!];
-    specs = planReduceTasks(stage.numPartitions, { left: mapSizes(left), right: mapSizes(right), how: stage.plan.source.how }, context.adaptive);
+    specs = planReduceTasks(stage.numPartitions, { left, right, how: stage.plan.source.how }, context.adaptive);
   } else {
     return undefined;
   }
@@ -187,42 +134,14 @@ function specsOf(stage: PlannedStage, state: JobState, context: JobContext): rea
   return specs;
 }
 
-const partitionsOf = (spec: Extract<ReduceTaskSpec, { kind: "partitions" }>) => Array.from({ length: spec.to - spec.from }, (_, i) => spec.from + i);
-
-function adaptiveInputs(stage: PlannedStage, specs: readonly ReduceTaskSpec[], finished: ReadonlyMap<number, TaskSuccess[]>): PartitionInput[] {
-  if (stage.inputs.kind === "shuffle") {
-    const lists = blocksByPartition(stage.inputs.parentStageIds.flatMap((id) => finished.get(id)!), stage.numPartitions);
-    return specs.map((spec) => {
-      if (spec.kind !== "partitions") throw new InternalError(`a skew split of stage ${stage.plan.stageId}, which is not a join`);
-      return { kind: "shuffle", blocks: blocksOfAll(lists, partitionsOf(spec)) };
-    });
-  }
-  if (stage.inputs.kind !== "join") throw new InternalError(`stage ${stage.plan.stageId} reads no shuffle`);
-  const left = finished.get(stage.inputs.leftStageId)!;
-  const right = finished.get(stage.inputs.rightStageId)!;
-  const [leftLists, rightLists] = [blocksByPartition(left, stage.numPartitions), blocksByPartition(right, stage.numPartitions)];
-  return specs.map((spec): PartitionInput => {
-    if (spec.kind === "partitions") {
-      const rs = partitionsOf(spec);
-      return { kind: "join", left: blocksOfAll(leftLists, rs), right: blocksOfAll(rightLists, rs) };
-    }
-    // A slice of the skewed side's map outputs meets the whole partition of the other side.
-    const slice = (maps: readonly TaskSuccess[]) => blocksOf(spec.maps.map((i) => maps[i]!), spec.partition);
-    return spec.side === "left"
-      ? { kind: "join", left: slice(left), right: blocksOf(right, spec.partition) }
-      : { kind: "join", left: blocksOf(left, spec.partition), right: slice(right) };
-  });
-}
-
-function stageInputsOf(stage: PlannedStage, state: JobState, context: JobContext): readonly PartitionInput[] {
-  const specs = specsOf(stage, state, context);
-  const all = specs ? adaptiveInputs(stage, specs, state.finished) : stageInputs(stage, state.finished);
+async function stageInputsOf(stage: PlannedStage, state: JobState, context: JobContext): Promise<readonly PartitionInput[]> {
+  const all = await stageInputs(stage, state.finished, specsOf(stage, state, context), context);
   return stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
 }
 
 function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: StageTask["stage"], context: JobContext, state: JobState): StageTask[] {
   // A broadcast join's build side: every block of the build stage's single reduce partition.
-  const broadcast = stage.broadcasts?.map((b) => ({ shuffleId: b.shuffleId, blocks: blocksOf(state.finished.get(b.stageId)!, 0) }));
+  const broadcast = stage.broadcasts?.map((b) => ({ shuffleId: b.shuffleId, blocks: state.finished.get(b.stageId)!.blocks(0) }));
   return inputs.map((input, partition) => ({
     version: TASK_PROTOCOL_VERSION,
     appId: context.appId,
@@ -240,10 +159,10 @@ function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: S
   }));
 }
 
-function tasksOf(stage: PlannedStage, state: JobState, context: JobContext): StageTask[] {
+async function tasksOf(stage: PlannedStage, state: JobState, context: JobContext): Promise<StageTask[]> {
   const ref = state.refs.get(stage.plan.stageId);
   if (!ref) throw new InternalError(`the plan of stage ${stage.plan.stageId} was not stored`);
-  return taskList(stage, stageInputsOf(stage, state, context), ref, context, state);
+  return taskList(stage, await stageInputsOf(stage, state, context), ref, context, state);
 }
 
 function parentStageIds(stage: StageGraph["stages"][number]): number[] {
@@ -269,15 +188,16 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
     for (const parentId of parentStageIds(stage)) {
       const parent = state.graph.stages.find((s) => s.plan.stageId === parentId)!;
       const outputs = state.finished.get(parentId)!;
-      const parentTasks = tasksOf(parent, state, context);
-      for (let i = 0; i < outputs.length; i++) {
-        const out = outputs[i]!;
-        if (out.output.kind !== "shuffle" || !missing.includes(out.output.uri)) continue;
-        const lost = out.output.uri;
+      const lostMaps = [...new Set(missing)].map((uri) => outputs.mapOf(uri)).filter((i) => i >= 0);
+      if (lostMaps.length === 0) continue;
+      const parentTasks = await tasksOf(parent, state, context);
+      for (const i of lostMaps) {
+        const lost = outputs.uris[i]!;
         let rerun = state.recomputing.get(lost);
         if (!rerun) {
-          rerun = run([parentTasks[i]!], context, { stage: parent, pass: "recompute", maxConcurrency: 1, firstAttempt: out.attempt + 1 }).then(([redone]) => {
-            outputs[i] = redone!;
+          const results = state.results.get(parentId);
+          rerun = run([parentTasks[i]!], context, { stage: parent, pass: "recompute", maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, outputs }).then(([redone]) => {
+            if (results) results[i] = redone!;
           });
           state.recomputing.set(lost, rerun);
         }
@@ -285,7 +205,7 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
       }
     }
     // The same task (plan, attempt) with inputs and broadcasts that name the new outputs.
-    const fresh = taskList(stage, stageInputsOf(stage, state, context), task.stage, context, state)[task.partition]!;
+    const fresh = taskList(stage, await stageInputsOf(stage, state, context), task.stage, context, state)[task.partition]!;
     return { ...task, input: fresh.input, ...(fresh.broadcast ? { broadcast: fresh.broadcast } : {}) };
   };
 }
@@ -298,6 +218,8 @@ interface RunOptions {
   readonly onSuccess?: (result: TaskSuccess) => void;
   readonly firstAttempt?: number;
   readonly onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
+  /** A map stage's outputs: each success is recorded there (by partition), and kept without its packed index. */
+  readonly outputs?: MapOutputs;
 }
 
 /** Runs tasks of one stage, reporting the stage and every attempt to the event log. */
@@ -312,7 +234,15 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
       maxConcurrency: options.maxConcurrency ?? context.maxConcurrency,
       maxFailures: context.maxFailures,
       firstAttempt: options.firstAttempt ?? 0,
-      ...(options.onSuccess ? { onSuccess: options.onSuccess } : {}),
+      ...(options.onSuccess || options.outputs
+        ? {
+            onSuccess: (result: TaskSuccess) => {
+              options.outputs?.record(result.partition, result);
+              options.onSuccess?.(result);
+            },
+          }
+        : {}),
+      ...(options.outputs ? { keep: withoutIndex } : {}),
       ...(options.onFetchFailed ? { onFetchFailed: options.onFetchFailed } : {}),
       ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
       ...(context.faultFor ? { faultFor: context.faultFor } : {}),
@@ -380,7 +310,7 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
  * two sides of a join run at the same time (the job's invoker bounds the tasks in flight).
  */
 async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
-  const state: JobState = { graph, finished: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map() };
+  const state: JobState = { graph, finished: new Map(), results: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map() };
   const byId = new Map(graph.stages.map((s) => [s.plan.stageId, s]));
   const running = new Map<number, Promise<void>>();
   const runStage = (stage: PlannedStage): Promise<void> => {
@@ -389,9 +319,12 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<JobSt
       done = (async () => {
         await Promise.all(parentStageIds(stage).map((id) => runStage(byId.get(id)!)));
         await prepareStage(stage, state, context);
-        const results = await run(tasksOf(stage, state, context), context, { stage, onFetchFailed: fetchRecovery(stage, state, context) });
+        const tasks = await tasksOf(stage, state, context);
+        const outputs = new MapOutputs(stage.plan.stageId, tasks.length);
+        const results = await run(tasks, context, { stage, onFetchFailed: fetchRecovery(stage, state, context), outputs });
         context.onStageCompleted?.(stage.plan.stageId, results);
-        state.finished.set(stage.plan.stageId, results);
+        state.finished.set(stage.plan.stageId, outputs);
+        state.results.set(stage.plan.stageId, results);
       })();
       running.set(stage.plan.stageId, done);
     }
@@ -415,7 +348,7 @@ export async function runJobOutputs(graph: StageGraph, context: JobContext): Pro
   const resultStage = resultStageOf(graph);
   const guard = new ResultSizeGuard(context.maxResultBytes);
   const recover = fetchRecovery(resultStage, state, context);
-  const results = await run(tasksOf(resultStage, state, context), context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover });
+  const results = await run(await tasksOf(resultStage, state, context), context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover });
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }
@@ -429,7 +362,7 @@ export async function runJob(graph: StageGraph, context: JobContext): Promise<Ro
   const n = graph.collectLimit;
   const state = await runParents(graph, context);
   const resultStage = resultStageOf(graph);
-  const tasks = tasksOf(resultStage, state, context);
+  const tasks = await tasksOf(resultStage, state, context);
   const guard = new ResultSizeGuard(context.maxResultBytes);
   const rows: Row[] = [];
   let next = 0;
@@ -452,7 +385,7 @@ export async function runJob(graph: StageGraph, context: JobContext): Promise<Ro
 export async function* streamJob(graph: StageGraph, context: JobContext): AsyncGenerator<Row[]> {
   const state = await runParents(graph, context);
   const resultStage = resultStageOf(graph);
-  for (const task of tasksOf(resultStage, state, context)) {
+  for (const task of await tasksOf(resultStage, state, context)) {
     // Each partition is checked on its own, as Spark runs one job per partition here.
     const recover = fetchRecovery(resultStage, state, context);
     const results = await run([task], context, { stage: resultStage, maxConcurrency: 1, onSuccess: checkSizes(new ResultSizeGuard(context.maxResultBytes), context), onFetchFailed: recover });

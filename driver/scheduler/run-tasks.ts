@@ -25,6 +25,8 @@ export interface RunTasksOptions {
   backoffMs?: (attempt: number) => number;
   /** Sees each successful result as it arrives; throwing aborts the stage with that error. */
   onSuccess?: (result: TaskSuccess) => void;
+  /** What the stage's result list keeps of each success (default: all of it). */
+  keep?: (result: TaskSuccess) => TaskSuccess;
   /**
    * Abandon an attempt that runs longer than this and retry it (0 or unset: no deadline).
    * Counted from when the invoker says the attempt started (TaskInvoker.invoke's onStart).
@@ -90,6 +92,8 @@ function describeInput(task: StageTask): string | undefined {
       return task.input.files.map((f) => f.uri).join(", ");
     case "shuffle":
       return `shuffle output, ${task.input.blocks.length} block(s)`;
+    case "mapSlices":
+      return `shuffle output, ${task.input.reads.reduce((n, r) => n + r.slices, 0)} slice(s)`;
     default:
       return undefined;
   }
@@ -156,7 +160,7 @@ export async function runTasks(
       failure ??= error instanceof Error ? error : new Error(String(error));
       return false;
     }
-    results[index] = result;
+    results[index] = options.keep ? options.keep(result) : result;
     durations.push(performance.now() - began);
     // Abandon the other attempt of this task, if one is still running.
     for (const controller of running[index]!) controller.abort("another attempt of this task finished first");

@@ -1097,6 +1097,19 @@ export function decodeBlockToBatch(bytes: Uint8Array, where: string, expectedRow
   }
 }
 
+/**
+ * The whole length (header and payload) of the block that starts at byte `at`, read from its
+ * header: how a reader splits blocks written back to back (a reducer's adjacent partitions in
+ * one map object, fetched with one ranged GET). decodeBlockToBatch checks the rest.
+ */
+export function blockLength(bytes: Uint8Array, at: number, where: string): number {
+  if (bytes.length - at < HEADER_BYTES) throw new CorruptBlockError(where, `truncated: expected a block header of ${HEADER_BYTES} bytes at byte ${at}, got ${bytes.length - at}`);
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (bytes[at + i] !== MAGIC[i]) throw new CorruptBlockError(where, `bad magic at byte ${at}: expected ${hex(MAGIC)} ("SFBK"), got ${hex([...bytes.subarray(at, at + MAGIC.length)])}`);
+  }
+  return HEADER_BYTES + new DataView(bytes.buffer, bytes.byteOffset + at, HEADER_BYTES).getUint32(20, true);
+}
+
 /** Decodes one block into rows (the batch's values, boxed); see decodeBlockToBatch. */
 export function decodeBlock(bytes: Uint8Array, where: string, expectedRows?: number): Row[] {
   return rowsOf(decodeBlockToBatch(bytes, where, expectedRows));

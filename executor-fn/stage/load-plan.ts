@@ -13,7 +13,7 @@ const MAX_CACHED = 64;
 const cache = new Map<string, StagePlan>();
 
 /** An object the driver stored for a task, fetched and checked against its SHA-256. */
-async function fetchVerified(ref: { readonly uri: string; readonly sha256: string }, what: string, store: ObjectStore): Promise<Uint8Array> {
+export async function fetchVerified(ref: { readonly uri: string; readonly sha256: string }, what: string, store: ObjectStore): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await store.get(ref.uri);

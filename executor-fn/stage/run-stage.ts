@@ -21,6 +21,7 @@ import { TaskFunctions } from "./task-functions.ts";
 import { plainValue } from "./plain-value.ts";
 import { encodeResultValues } from "../../shared/codecs/result-values.ts";
 import { pipeline, type OperatorContext } from "../operators/index.ts";
+import { packMapIndex } from "../../shared/shuffle-index.ts";
 
 /**
  * Broadcast build sides already read by this container (Spark keeps broadcasts per
@@ -106,7 +107,7 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     shuffleWritten = { bytes: bytes.byteLength, records: writer.rows };
     const uri = shuffleObjectUri(task.scratch, stage.sink.shuffleId, task.stageId, task.partition, task.attempt);
     await store.put(uri, bytes);
-    output = { kind: "shuffle", uri, blocks };
+    output = { kind: "shuffle", uri, partitions: blocks.length, index: packMapIndex(blocks.map((b) => b.length), blocks.map((b) => b.rows)) };
   }
   const counts = store.counts;
   const accumulators = functions.accumulatorUpdates();

@@ -7,7 +7,7 @@ import type { Partitioning } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { ShuffleBlock } from "../../shared/task.ts";
 import type { ShuffleBlockRef } from "../../shared/plan/physical.ts";
-import { CorruptBlockError, decodeBlockToBatch, encodeVectorsBlock, type EncodeOptions } from "../io/block-codec.ts";
+import { blockLength, CorruptBlockError, decodeBlockToBatch, encodeVectorsBlock, type EncodeOptions } from "../io/block-codec.ts";
 import { TaskError } from "../task-error.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { compileVectorProjection } from "../compile/vector-expression.ts";
@@ -199,4 +199,32 @@ export function decodeShuffleBlock(bytes: Uint8Array, block: ShuffleBlockRef): B
     if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, [block.uri]);
     throw error;
   }
+}
+
+/**
+ * Decodes a slice read from a map output: one or more blocks back to back (adjacent reduce
+ * partitions), split by their headers, holding `slice.rows` rows in all. Damage is a fetch
+ * failure of that object, as for one block.
+ */
+export function decodeShuffleSlice(bytes: Uint8Array, slice: { readonly uri: string; readonly offset: number; readonly rows: number }): Batch[] {
+  const batches: Batch[] = [];
+  let at = 0;
+  let rows = 0;
+  try {
+    if (bytes.byteLength === 0) throw new CorruptBlockError(`${slice.uri} (byte ${slice.offset})`, "empty: the slice holds no block");
+    while (at < bytes.byteLength) {
+      const rest = `${slice.uri} (bytes ${slice.offset + at}-${slice.offset + bytes.byteLength - 1})`;
+      const length = blockLength(bytes, at, rest);
+      if (at + length > bytes.byteLength) throw new CorruptBlockError(rest, `truncated: the block header says ${length} bytes, ${bytes.byteLength - at} were read`);
+      const batch = decodeBlockToBatch(bytes.subarray(at, at + length), `${slice.uri} (bytes ${slice.offset + at}-${slice.offset + at + length - 1})`);
+      rows += batch.count;
+      batches.push(batch);
+      at += length;
+    }
+    if (rows !== slice.rows) throw new CorruptBlockError(`${slice.uri} (bytes ${slice.offset}-${slice.offset + bytes.byteLength - 1})`, `row count mismatch: the blocks hold ${rows} rows, expected ${slice.rows}`);
+  } catch (error) {
+    if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, [slice.uri]);
+    throw error;
+  }
+  return batches;
 }

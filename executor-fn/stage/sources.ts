@@ -1,5 +1,5 @@
 /** Reading one partition's input into rows (arrays in the source schema's order). */
-import { sourceSchema, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
+import { sourceSchema, type MapSlices, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
 import { readFileSplit, type FileReadCounters } from "../io/readers.ts";
 import type { Row } from "../../shared/plan/types.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
@@ -8,7 +8,8 @@ import { rangeProblem } from "../../shared/plan/range.ts";
 import type { CompileContext } from "../compile/expression.ts";
 import { shuffledJoin } from "../operators/shuffled-join.ts";
 import type { MemoryContext } from "./memory.ts";
-import { decodeShuffleBlock } from "./shuffle.ts";
+import { decodeShuffleBlock, decodeShuffleSlice } from "./shuffle.ts";
+import { slicesOf } from "./map-slices.ts";
 import { BATCH_ROWS, batchStream, denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
 
 export interface ShuffleReadCounters {
@@ -23,50 +24,78 @@ export interface SourceCounters {
   shuffle: ShuffleReadCounters;
 }
 
-/** Blocks fetched at once by one reducer (ranged GETs in flight). */
+/** Byte ranges fetched at once by one reducer (ranged GETs in flight). */
 const FETCH_PARALLELISM = 16;
 
-/** On a missing block, finds every missing object of the input so one recovery fixes them all. */
-async function missingObjects(blocks: readonly ShuffleBlockRef[], store: ObjectStore): Promise<string[]> {
-  const uris = [...new Set(blocks.map((b) => b.uri))];
+/** On a missing object, finds every missing object of the input so one recovery fixes them all. */
+async function missingObjects(ranges: readonly { readonly uri: string }[], store: ObjectStore): Promise<string[]> {
+  const uris = [...new Set(ranges.map((b) => b.uri))];
   const found = await Promise.all(uris.map((uri) => store.head(uri)));
   return uris.filter((_, i) => !found[i]);
 }
 
+interface ByteRange {
+  readonly uri: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
 /**
- * Reads a reducer's blocks with ranged GETs, up to FETCH_PARALLELISM at once, and yields
- * each block as a batch, in input order (memory holds the blocks in flight, not the partition).
+ * Reads byte ranges of shuffle objects with ranged GETs, up to FETCH_PARALLELISM at once, and
+ * yields each with its bytes, in input order (memory holds the ranges in flight, not the
+ * partition). A missing object is a FetchFailed naming every missing object of the rest.
  */
-async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): BatchStream {
-  const fetch = (b: ShuffleBlockRef) => store.get(b.uri, { offset: b.offset, length: b.length });
+async function* fetchRanges<R extends ByteRange>(ranges: readonly R[], store: ObjectStore): AsyncGenerator<readonly [R, Uint8Array]> {
   const inFlight: Promise<Uint8Array>[] = [];
   let next = 0;
   const refill = () => {
-    while (next < blocks.length && inFlight.length < FETCH_PARALLELISM) {
-      const p = fetch(blocks[next++]!);
+    while (next < ranges.length && inFlight.length < FETCH_PARALLELISM) {
+      const r = ranges[next++]!;
+      const p = store.get(r.uri, { offset: r.offset, length: r.length });
       p.catch(() => undefined); // observed when awaited below
       inFlight.push(p);
     }
   };
   refill();
-  for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i]!;
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i]!;
     let bytes: Uint8Array;
     try {
       bytes = await inFlight.shift()!;
     } catch (error) {
       if (!(error instanceof ObjectNotFoundError)) throw error;
-      const missing = await missingObjects(blocks.slice(i), store);
-      if (missing.length === 0) missing.push(block.uri);
+      const missing = await missingObjects(ranges.slice(i), store);
+      if (missing.length === 0) missing.push(range.uri);
       throw new TaskError("FetchFailed", `shuffle output missing: ${missing.join(", ")}`, missing);
     }
     refill();
+    yield [range, bytes];
+  }
+}
+
+/** A reducer's blocks (one ranged GET each), each yielded as a batch, in input order. */
+async function* readBlocks(blocks: readonly ShuffleBlockRef[], store: ObjectStore, counters?: ShuffleReadCounters): BatchStream {
+  for await (const [block, bytes] of fetchRanges(blocks, store)) {
     const batch = decodeShuffleBlock(bytes, block);
     if (counters) {
       counters.bytesRead += bytes.byteLength;
       counters.recordsRead += batch.count;
     }
     yield batch;
+  }
+}
+
+/**
+ * A reducer's slices of map-output tables: one ranged GET per slice (all of its adjacent
+ * reduce partitions in one map object), each slice's blocks yielded in order.
+ */
+async function* readSlices(reads: readonly MapSlices[], store: ObjectStore, counters?: ShuffleReadCounters): BatchStream {
+  for await (const [slice, bytes] of fetchRanges(slicesOf(reads), store)) {
+    for (const batch of decodeShuffleSlice(bytes, slice)) {
+      if (counters) counters.recordsRead += batch.count;
+      yield batch;
+    }
+    if (counters) counters.bytesRead += bytes.byteLength;
   }
 }
 
@@ -113,6 +142,13 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
     case "join":
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
       yield* shuffledJoin(source, readBlocks(input.left, store, counters.shuffle), readBlocks(input.right, store, counters.shuffle), ctx, memory);
+      return;
+    case "mapSlices":
+      yield* readSlices(input.reads, store, counters.shuffle);
+      return;
+    case "joinSlices":
+      if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
+      yield* shuffledJoin(source, readSlices(input.left, store, counters.shuffle), readSlices(input.right, store, counters.shuffle), ctx, memory);
       return;
   }
 }

@@ -10,6 +10,7 @@ import { FileFormat, ScanOptions } from "./file-source.ts";
 import { outputField } from "./resolve.ts";
 import { Schema, type Field } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
+import { isPackedUint32 } from "../shuffle-index.ts";
 
 /**
  * What an RDD's narrow operator does with a partition's elements (each row's one column)
@@ -173,6 +174,30 @@ export const ShuffleBlockRefSchema = z.object({ uri: z.string().min(1), offset: 
 const Block = ShuffleBlockRefSchema;
 export type ShuffleBlockRef = z.infer<typeof Block>;
 
+/**
+ * The objects of one map stage, in map order (map i wrote `uris[i]`): inline, or stored once
+ * per stage as a JSON array of URIs (a map-output table), checked against its SHA-256.
+ */
+export const MapObjectsSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("inline"), uris: z.array(z.string().min(1)) }).strict(),
+  z.object({ kind: z.literal("stored"), uri: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), count: Int }).strict(),
+]);
+export type MapObjects = z.infer<typeof MapObjectsSchema>;
+
+/** Packed values per slice: map, offset (low and high 32 bits), length, rows (shared/shuffle-index.ts). */
+export const SLICE_VALUES = 5;
+
+/**
+ * A reducer's slices of one map stage's objects: per slice, one contiguous byte range of one
+ * map object (the reducer's adjacent reduce partitions in it, back to back), read with one
+ * ranged GET; `index` packs `slices` × SLICE_VALUES little-endian Uint32 values.
+ */
+export const MapSlicesSchema = z
+  .object({ objects: MapObjectsSchema, slices: Int, index: z.string() })
+  .strict()
+  .refine((s) => isPackedUint32(s.index, s.slices * SLICE_VALUES), { message: "must be base64 of slices × 5 little-endian Uint32 values", path: ["index"] });
+export type MapSlices = z.infer<typeof MapSlicesSchema>;
+
 /** What one partition of a stage reads. */
 export const PartitionInput = z.discriminatedUnion("kind", [
   /** Whole files, or byte ranges [start, start + length) of them (splits of line-based files). */
@@ -199,6 +224,10 @@ export const PartitionInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("shuffle"), blocks: z.array(Block) }).strict(),
   /** The same, for both sides of a join. */
   z.object({ kind: z.literal("join"), left: z.array(Block), right: z.array(Block) }).strict(),
+  /** A reducer's slices of the map stages it reads (one entry per stage): map-output tables, not block lists. */
+  z.object({ kind: z.literal("mapSlices"), reads: z.array(MapSlicesSchema) }).strict(),
+  /** The same, for both sides of a join. */
+  z.object({ kind: z.literal("joinSlices"), left: z.array(MapSlicesSchema), right: z.array(MapSlicesSchema) }).strict(),
   /**
    * Any of the above, stored as JSON in the job's scratch space because the invocation
    * payload would pass Lambda's 6 MB limit (a reducer of thousands of map outputs); the

@@ -88,9 +88,10 @@ describe("executor: the whole answer must fit the response limit", () => {
   });
 
   it("fails a shuffle with too many reduce partitions for the answer, naming the block list", async () => {
-    const sink = { kind: "shuffle", shuffleId: 0, partitioning: { kind: "roundRobin", numPartitions: 500 } };
+    // The packed index takes 8 bytes a partition (10.7 characters in base64): 1,000 pass 8,000.
+    const sink = { kind: "shuffle", shuffleId: 0, partitioning: { kind: "roundRobin", numPartitions: 1000 } };
     const result = await run(await rangeTask(sink, { kind: "range", start: 0, end: 1000, step: 1 }), 8000);
-    expect(result.status === "error" && result.error).toMatchObject({ category: "user", retryable: false, message: expect.stringContaining("the shuffle block list (500 reduce partitions)") });
+    expect(result.status === "error" && result.error).toMatchObject({ category: "user", retryable: false, message: expect.stringContaining("the shuffle block list (1000 reduce partitions)") });
   });
 
   it("has no limit where none is set (local worker threads)", async () => {

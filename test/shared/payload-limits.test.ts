@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkRequestSize, checkResponseSize, LAMBDA_PAYLOAD_MAX_BYTES, PayloadTooLargeError } from "../../shared/payload-limits.ts";
 import { taskFailureError } from "../../shared/errors.ts";
 import type { StageTask, TaskSuccess } from "../../shared/task.ts";
+import { packMapIndex } from "../../shared/shuffle-index.ts";
 
 const task: StageTask = {
   version: 2,
@@ -91,7 +92,7 @@ describe("the whole request is checked against Lambda's 6 MB", () => {
 
 describe("the whole response is checked against Lambda's 6 MB", () => {
   it("returns the size of a response that fits", () => {
-    const result = success({ kind: "shuffle", uri: "s3://bucket/s.bin", blocks: [{ offset: 0, length: 10, rows: 1 }] });
+    const result = success({ kind: "shuffle", uri: "s3://bucket/s.bin", partitions: 1, index: packMapIndex([10], [1]) });
     expect(checkResponseSize(result)).toBe(bytesOf(result));
   });
 
@@ -125,9 +126,11 @@ describe("the whole response is checked against Lambda's 6 MB", () => {
   });
 
   it("names the shuffle block list when there are too many reduce partitions", () => {
-    const blocks = Array.from({ length: 200_000 }, (_, i) => ({ offset: i * 1_000_000, length: 999_999, rows: 12_345 }));
-    const error = thrown(() => checkResponseSize(success({ kind: "shuffle", uri: "s3://bucket/s.bin", blocks })));
-    expect(error.part.name).toBe("the shuffle block list (200000 reduce partitions)");
+    // 8 bytes a partition (its bytes and rows, packed): 600,000 partitions pass 6 MB once in base64.
+    const partitions = 600_000;
+    const index = packMapIndex(new Array<number>(partitions).fill(999_999), new Array<number>(partitions).fill(12_345));
+    const error = thrown(() => checkResponseSize(success({ kind: "shuffle", uri: "s3://bucket/s.bin", partitions, index })));
+    expect(error.part.name).toBe("the shuffle block list (600000 reduce partitions)");
     expect(error.message).toMatch(/spark\.sql\.shuffle\.partitions/);
   });
 });

@@ -1,0 +1,193 @@
+/**
+ * What the driver keeps of a map stage's outputs (Spark's MapOutputTracker): per map, its
+ * object's URI and attempt, and per (map, reduce partition) the block's byte offset and row
+ * count in typed arrays (M × R numbers, no object per block), decoded once from each task's
+ * packed index. From it come adaptive execution's sizes and each reducer's input: the map
+ * objects' URIs once per stage (a map-output table, inline when small, else stored once per
+ * version) and, per map, one byte range covering the reducer's adjacent partitions.
+ */
+import { createHash } from "node:crypto";
+import { SLICE_VALUES, type MapObjects, type MapSlices, type ShuffleBlockRef } from "../../shared/plan/physical.ts";
+import { MAX_BLOCK_BYTES, mapIndexValues, packUint32, unpackUint32 } from "../../shared/shuffle-index.ts";
+import { mapOutputTableUri } from "../../shared/storage/keys.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import type { TaskSuccess } from "../../shared/task.ts";
+import { InternalError } from "../../shared/errors.ts";
+import type { MapSizeTable } from "./adaptive.ts";
+
+/** A table whose URIs' JSON is at most this many bytes travels inline in each reducer's payload. */
+export const INLINE_TABLE_MAX_BYTES = 8 * 1024;
+
+/** Where map outputs' tables are stored, and the store. */
+export interface TableStorage {
+  readonly store: ObjectStore;
+  readonly scratch: string;
+}
+
+export class MapOutputs implements MapSizeTable {
+  readonly uris: string[];
+  readonly attempts: Uint32Array;
+  /** Map m's block r spans [offsets[m × (R + 1) + r], offsets[m × (R + 1) + r + 1]). */
+  private offsets = new Float64Array(0);
+  /** Rows of map m's block r at m × R + r. */
+  private rows = new Uint32Array(0);
+  private partitionCount = -1;
+  /** Bumped when a map output is replaced (a recomputed map): the table is stored again. */
+  private version = 0;
+  private objects: { version: number; ref: Promise<MapObjects> } | undefined;
+
+  constructor(
+    readonly stageId: number,
+    readonly maps: number,
+  ) {
+    this.uris = new Array<string>(maps).fill("");
+    this.attempts = new Uint32Array(maps);
+  }
+
+  /** A finished stage's outputs, in map order. */
+  static of(stageId: number, results: readonly TaskSuccess[]): MapOutputs {
+    const outputs = new MapOutputs(stageId, results.length);
+    results.forEach((r, i) => outputs.record(i, r));
+    return outputs;
+  }
+
+  /** Reduce partitions of each map output (0 before any map has finished). */
+  get partitions(): number {
+    return Math.max(0, this.partitionCount);
+  }
+
+  /** Records map `map`'s output (a first run, or a recomputed one replacing it). */
+  record(map: number, result: TaskSuccess): void {
+    const out = result.output;
+    if (out.kind !== "shuffle") throw new InternalError(`stage ${this.stageId} wrote no shuffle output (task ${map} returned ${out.kind})`);
+    const R = out.partitions;
+    if (this.partitionCount < 0) {
+      this.partitionCount = R;
+      this.offsets = new Float64Array(this.maps * (R + 1));
+      this.rows = new Uint32Array(this.maps * R);
+    } else if (R !== this.partitionCount) {
+      throw new InternalError(`map ${map} of stage ${this.stageId} wrote ${R} reduce partitions, the others ${this.partitionCount}`);
+    }
+    const values = unpackUint32(out.index, mapIndexValues(R));
+    const base = map * (R + 1);
+    let offset = 0;
+    for (let r = 0; r < R; r++) {
+      this.offsets[base + r] = offset;
+      offset += values[r]!;
+    }
+    this.offsets[base + R] = offset;
+    this.rows.set(values.subarray(R), map * R);
+    if (this.uris[map] !== "" && this.uris[map] !== out.uri) this.version++;
+    this.uris[map] = out.uri;
+    this.attempts[map] = result.attempt;
+  }
+
+  /** Bytes of reduce partition r in map m's output. */
+  size(map: number, r: number): number {
+    const i = map * (this.partitionCount + 1) + r;
+    return this.offsets[i + 1]! - this.offsets[i]!;
+  }
+
+  /** Bytes of each reduce partition across all maps. */
+  partitionTotals(partitions: number): number[] {
+    const totals = new Array<number>(partitions).fill(0);
+    const R = this.partitions;
+    const n = Math.min(partitions, R);
+    for (let m = 0; m < this.maps; m++) {
+      const base = m * (R + 1);
+      for (let r = 0; r < n; r++) totals[r]! += this.offsets[base + r + 1]! - this.offsets[base + r]!;
+    }
+    return totals;
+  }
+
+  /** The map whose object is `uri`, or -1. */
+  mapOf(uri: string): number {
+    return this.uris.indexOf(uri);
+  }
+
+  /** The non-empty blocks of reduce partition r, map by map (a broadcast's or a cached relation's block list). */
+  blocks(r: number, maps?: readonly number[]): ShuffleBlockRef[] {
+    const out: ShuffleBlockRef[] = [];
+    if (r >= this.partitions) return out;
+    const each = (m: number) => {
+      const rows = this.rows[m * this.partitionCount + r]!;
+      if (rows > 0) out.push({ uri: this.uris[m]!, offset: this.offsets[m * (this.partitionCount + 1) + r]!, length: this.size(m, r), rows });
+    };
+    if (maps) maps.forEach(each);
+    else for (let m = 0; m < this.maps; m++) each(m);
+    return out;
+  }
+
+  /**
+   * The table of this stage's objects for reducers: inline when small, else stored once per
+   * version (recomputed maps make a new version) and named by its hash.
+   */
+  tableRef(storage: TableStorage): Promise<MapObjects> {
+    if (this.objects?.version !== this.version) {
+      const uris = [...this.uris];
+      const json = JSON.stringify(uris);
+      let ref: Promise<MapObjects>;
+      if (Buffer.byteLength(json) <= INLINE_TABLE_MAX_BYTES) ref = Promise.resolve({ kind: "inline", uris });
+      else {
+        const sha256 = createHash("sha256").update(json).digest("hex");
+        const uri = mapOutputTableUri(storage.scratch, this.stageId, sha256);
+        ref = storage.store.put(uri, json).then(() => ({ kind: "stored", uri, sha256, count: uris.length }));
+      }
+      ref.catch(() => (this.objects = undefined));
+      this.objects = { version: this.version, ref };
+    }
+    return this.objects.ref;
+  }
+
+  /**
+   * A reducer's slices of reduce partitions [from, to): per map with rows there (all maps, or
+   * `maps`), one contiguous byte range, split only where a range would pass a Uint32.
+   */
+  slices(objects: MapObjects, from: number, to: number, maps?: readonly number[]): MapSlices {
+    const R = this.partitions;
+    to = Math.min(to, R);
+    let values = new Uint32Array(SLICE_VALUES * 64);
+    let n = 0;
+    const push = (map: number, offset: number, length: number, rows: number) => {
+      if (n * SLICE_VALUES === values.length) {
+        const grown = new Uint32Array(values.length * 2);
+        grown.set(values);
+        values = grown;
+      }
+      const at = n++ * SLICE_VALUES;
+      values[at] = map;
+      values[at + 1] = offset % 2 ** 32;
+      values[at + 2] = Math.floor(offset / 2 ** 32);
+      values[at + 3] = length;
+      values[at + 4] = rows;
+    };
+    const each = (m: number) => {
+      const base = m * (R + 1);
+      let start = this.offsets[base + from]!;
+      let rows = 0;
+      for (let r = from; r < to; r++) {
+        const blockRows = this.rows[m * R + r]!;
+        const end = this.offsets[base + r + 1]!;
+        // A range past 4 GiB or 2^32 rows is cut at a block boundary (never in practice).
+        if (rows > 0 && (end - start > MAX_BLOCK_BYTES || rows + blockRows > MAX_BLOCK_BYTES)) {
+          const cut = this.offsets[base + r]!;
+          push(m, start, cut - start, rows);
+          start = cut;
+          rows = 0;
+        }
+        rows += blockRows;
+      }
+      if (rows > 0) push(m, start, this.offsets[base + to]! - start, rows);
+    };
+    if (from < to) {
+      if (maps) maps.forEach(each);
+      else for (let m = 0; m < this.maps; m++) each(m);
+    }
+    return { objects, slices: n, index: packUint32(values.subarray(0, n * SLICE_VALUES)) };
+  }
+}
+
+/** A finished map task's result without its packed index (recorded into MapOutputs): what the stage keeps. */
+export function withoutIndex(result: TaskSuccess): TaskSuccess {
+  return result.output.kind === "shuffle" ? { ...result, output: { ...result.output, index: "" } } : result;
+}
