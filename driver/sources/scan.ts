@@ -3,11 +3,12 @@
  * or read from the files: a CSV header and sample, a JSON lines sample, a Parquet footer)
  * before any task runs.
  */
+import { parseTimestamp } from "../../shared/plan/functions/timestamps.ts";
 import { DEFAULT_TIME_ZONE, timeZone } from "../../shared/plan/functions/time-zone.ts";
 import { timestampParserOf } from "../../shared/plan/functions/timestamp-patterns.ts";
 import { DEFAULT_CORRUPT_COLUMN, isGzip, parseMode, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { LogicalPlan } from "../../shared/plan/logical.ts";
-import type { Scalar, Schema } from "../../shared/plan/types.ts";
+import type { DataType, Scalar, Schema } from "../../shared/plan/types.ts";
 import { CASTS } from "../../shared/plan/semantics.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 import { gunzipSync } from "node:zlib";
@@ -85,6 +86,13 @@ export async function resolveScan(
       ...partitionFields.map((f) => dataSchema.fields.find((d) => d.name === f.name) ?? f),
     ],
   };
+  const readTimestampText = (text: string): Scalar => {
+    try {
+      return parseTimestamp(text, timeZone(options.timeZone ?? sessionTimeZone));
+    } catch {
+      throw new Error(`The partition folder value "${text}" is not a timestamp: declare the column as a string, or fix the folder name.`);
+    }
+  };
   const corruptName = options.columnNameOfCorruptRecord ?? DEFAULT_CORRUPT_COLUMN;
   const corrupt = schema.fields.find((f) => f.name === corruptName);
   if (corrupt && corrupt.type !== "string") {
@@ -98,7 +106,10 @@ export async function resolveScan(
         if (partitionColumns.length === 0) return { uri: f.uri, size: f.size };
         // Folder values in the partition columns' types (a declared schema may choose them).
         const types = partitionColumns.map((c) => schema.fields.find((f) => f.name === c)!.type);
-        return { uri: f.uri, size: f.size, partitionValues: f.partitionValues.map((v, i) => (v === null ? null : (CASTS[types[i]!](String(v)) as Scalar))) };
+        // A timestamp folder value is its text in the scan's time zone (as written), read as Spark's cast reads it.
+        const folderValue = (v: Scalar, type: DataType): Scalar =>
+          type === "timestamp" ? readTimestampText(String(v)) : (CASTS[type](String(v)) as Scalar);
+        return { uri: f.uri, size: f.size, partitionValues: f.partitionValues.map((v, i) => (v === null ? null : folderValue(v, types[i]!))) };
       }),
       schema,
       partitionColumns,

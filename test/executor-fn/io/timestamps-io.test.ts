@@ -91,5 +91,8 @@ describe("timestamps in CSV and JSON", () => {
     const parted = path.join(dir, "out-parted");
     await df.write.mode("overwrite").partitionBy("at").csv(parted);
     expect((await readdir(parted)).filter((f) => f.startsWith("at=")).sort()).toEqual(["at=2024-03-07%2004%3A34%3A56.5", "at=2024-06-30%2017%3A00%3A00", "at=__HIVE_DEFAULT_PARTITION__"]);
+    // Declared as a timestamp, the folders read back as the same instants (in the session time zone they were written in).
+    const partedBack = spark.read.schema("id INT, at TIMESTAMP").csv(parted);
+    expect(await asMicros(partedBack, "at")).toEqual([{ id: 1, at: micros(2024, 3, 7, 12, 34, 56) + 500_000 }, { id: 2, at: micros(2024, 7, 1) }, { id: 3, at: null }]);
   });
 });
