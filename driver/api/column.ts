@@ -2,7 +2,7 @@
  * Column: an immutable wrapper around an expression node. Every method returns a new
  * Column; method names follow Spark's Scala Column (TypeScript has no operator overloading).
  */
-import { alias, binary, call, literal, unary, type BinaryOp, type Expr } from "../../shared/plan/expr.ts";
+import { alias, binary, call, exprName, literal, unary, type BinaryOp, type Expr, type WindowSpec } from "../../shared/plan/expr.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import { parseTypeName, type DataType, type Scalar } from "../../shared/plan/types.ts";
 
@@ -73,6 +73,17 @@ export class Column {
   /** Same as alias. */
   as(name: string) { return this.alias(name); }
   name(name: string) { return this.alias(name); }
+
+  /**
+   * This window function (row_number(), lag(...)) or aggregate (sum(...)) over a window:
+   * `col.over(Window.partitionBy("g").orderBy("t"))` (driver/api/window.ts).
+   */
+  over(window: { toSpec(): WindowSpec }): Column {
+    const spec = window.toSpec();
+    if (this.expr.kind === "window") return new Column({ ...this.expr, spec });
+    if (this.expr.kind === "agg") return new Column({ kind: "window", fn: "aggregate", args: [this.expr], spec });
+    throw new Error(`over(): ${exprName(this.expr)} is not a window function or an aggregate; call over() on row_number(), rank(), lag(...), sum(...) and the like (before alias()).`);
+  }
 
   asc(): SortOrderColumn { return new SortOrderColumn(this.expr, true, true); }
   desc(): SortOrderColumn { return new SortOrderColumn(this.expr, false, false); }

@@ -405,3 +405,6 @@ export const percentile_approx = (c: ColumnOrName, percentage: number | Column, 
 /** percentile_approx under its other name. */
 export const approx_percentile = (c: ColumnOrName, percentage: number | Column, accuracy: number | Column = 10000) =>
   aggWith("approx_percentile", c, [percentage, accuracy]);
+
+// ---- windows (driver/api/window.ts) ----
+export { Window, WindowSpec, row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead, nth_value, first_value, last_value } from "./window.ts";

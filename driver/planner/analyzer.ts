@@ -24,6 +24,7 @@ import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
 import type { Schema } from "../../shared/plan/types.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
 import { coerce } from "../../shared/plan/coercion.ts";
+import { projectWithWindows, refuseWindows } from "./windows.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -64,7 +65,7 @@ const RESOLVE: Resolvers = {
     const replaced = new Map(p.columns.map((c) => [c.name, c.expr]));
     const kept = schema.fields.map((f) => (replaced.has(f.name) ? { kind: "alias" as const, expr: replaced.get(f.name)!, name: f.name } : column(f.name)));
     const added = p.columns.filter((c) => !schema.fields.some((f) => f.name === c.name)).map((c) => ({ kind: "alias" as const, expr: c.expr, name: c.name }));
-    return project(input, coerced([...kept, ...added], input, r));
+    return projectWithWindows(input, coerced([...kept, ...added], input, r));
   },
   dropColumns: async (p, r) => {
     const input = await analyze(p.input, r);
@@ -83,18 +84,20 @@ const RESOLVE: Resolvers = {
   },
   project: async (p, r) => {
     const input = await analyze(p.input, r);
-    return project(input, coerced(p.exprs, input, r));
+    return projectWithWindows(input, coerced(p.exprs, input, r));
   },
   filter: async (p, r) => {
     const input = await analyze(p.input, r);
+    refuseWindows([p.condition], "filter");
     return filter(input, coerced([p.condition], input, r, false)[0]!);
   },
   aggregate: async (p, r) => {
     const input = await analyze(p.input, r);
+    refuseWindows([...p.groupBy, ...p.aggregates], "agg");
     p.groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), g.name));
     return aggregate(input, coerced(p.groupBy, input, r, false), coerced(p.aggregates, input, r));
   },
-  sort: async (p, r) => sort(await analyze(p.input, r), p.orders, p.numPartitions),
+  sort: async (p, r) => (refuseWindows(p.orders.map((o) => o.expr), "orderBy"), sort(await analyze(p.input, r), p.orders, p.numPartitions)),
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
   repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
   coalesce: async (p, r) => coalesce(await analyze(p.input, r), p.numPartitions),

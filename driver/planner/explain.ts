@@ -32,6 +32,7 @@ const LOGICAL: Lines = {
   mapPartitions: (p) => `MapPartitions ${p.mode}${fnAt(p.fn)}`,
   combineByKey: (p) => `CombineByKey ${p.numPartitions}${fnAt(p.combiner.mergeValue)}`,
   union: (p) => `Union (${p.inputs.length} inputs)`,
+  window: (p) => `Window [${names(p.functions)}] [${names(p.partitionBy)}] [${p.orderBy.map(order).join(", ")}]`,
   join: (p) => `Join ${p.how} [${p.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(p.rightKeys[i]!)}`).join(", ")}]${p.condition ? ` ${exprName(p.condition)}` : ""}`,
 };
 
@@ -73,6 +74,8 @@ function operator(op: StageOperator): string {
       return `MapPartitions ${op.mode}${fnAt(op.fn)}`;
     case "combine":
       return `CombineByKey(${op.merge === "values" ? "partial" : "final"})${fnAt(op.merge === "values" ? op.combiner.mergeValue : op.combiner.mergeCombiners)}`;
+    case "window":
+      return `Window [${op.functions.map((f) => f.name).join(", ")}] [${names(op.partitionBy)}] [${op.orderBy.map(order).join(", ")}]`;
     case "broadcastJoin": {
       const pairs = op.probeKeys.map((k, i) => (op.buildSide === "right" ? `${exprName(k)} = ${exprName(op.buildKeys[i]!)}` : `${exprName(op.buildKeys[i]!)} = ${exprName(k)}`));
       const kind = op.probeKeys.length ? "BroadcastHashJoin" : "BroadcastNestedLoopJoin";

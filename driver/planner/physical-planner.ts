@@ -370,6 +370,26 @@ const RULES: Rules = {
       operators: [],
     };
   },
+  window: (p, b) => {
+    // Spark's WindowExec: hash the partition keys (one partition without keys), sort each task's
+    // rows by (partition keys, order), then walk each key group in order.
+    const pipeline = build(p.input, b);
+    const partitioning: Partitioning = p.partitionBy.length
+      ? { kind: "hash", keys: [...p.partitionBy], numPartitions: b.options.shufflePartitions }
+      : { kind: "single" };
+    // A window over a window of the same PARTITION BY: its rows are already partitioned so.
+    const samePartitions = p.input.kind === "window" && JSON.stringify(p.input.partitionBy) === JSON.stringify(p.partitionBy);
+    const reduce = samePartitions ? pipeline : b.exchange(pipeline, partitioning, true);
+    const orders = [...p.partitionBy.map((expr) => ({ expr, ascending: true, nullsFirst: true })), ...p.orderBy];
+    if (orders.length) reduce.operators.push({ kind: "sort", orders });
+    reduce.operators.push({
+      kind: "window",
+      partitionBy: [...p.partitionBy],
+      orderBy: [...p.orderBy],
+      functions: p.functions.map((f) => ({ expr: f.kind === "alias" ? f.expr : f, name: exprName(f) })),
+    });
+    return reduce;
+  },
   repartition: (p, b) =>
     b.exchange(
       build(p.input, b),

@@ -29,6 +29,7 @@ const ESTIMATE: Estimators = {
   union: (p) => sum(p.inputs.map(estimateBytes)),
   // A join's output can be far larger than its inputs: no estimate.
   join: () => undefined,
+  window: (p) => estimateBytes(p.input),
 };
 
 export function estimateBytes(plan: LogicalPlan): number | undefined {

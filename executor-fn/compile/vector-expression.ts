@@ -264,6 +264,9 @@ const GENERATE: Generators = {
   agg: () => {
     throw new Error("An aggregate function cannot be evaluated per row; it belongs in groupBy().agg() or agg().");
   },
+  window: () => {
+    throw new Error("A window function cannot be evaluated per row; the analyzer moves it into a window operator.");
+  },
 };
 
 function callEmitter(e: Emitter): CallEmitter {

@@ -13,6 +13,7 @@ import type { Operator, OperatorContext, OperatorFactory } from "./operator.ts";
 import { project } from "./project.ts";
 import { combine, mapPartitions } from "./rdd.ts";
 import { sort } from "./sort.ts";
+import { window } from "./window.ts";
 
 export type { OperatorContext } from "./operator.ts";
 
@@ -26,6 +27,7 @@ const OPERATORS: { [K in StageOperator["kind"]]: OperatorFactory<K> } = {
   mapPartitions,
   combine,
   limit,
+  window,
 };
 
 export function makeOperator(op: StageOperator, input: Schema, ctx: OperatorContext): Operator {

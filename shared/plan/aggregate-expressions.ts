@@ -132,6 +132,8 @@ export function splitAggregates(groupBy: readonly Expr[], exprs: readonly Expr[]
       case "call":
       case "udf":
         return { ...e, args: e.args.map((a) => rewrite(top, a)) };
+      case "window":
+        throw new AnalysisError(`${where}: the window function ${exprName(e)} cannot be part of an aggregation; compute it with select() or withColumn(), then aggregate its column.`);
     }
   };
   const outputs = exprs.map((e) => {

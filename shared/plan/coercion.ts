@@ -228,6 +228,15 @@ const COERCE: Coercers = {
     };
     return { ...e, arg: e.arg ? fit(e.arg, 0) : null, ...(e.args ? { args: e.args.map((x, i) => fit(x, i + 1)) } : {}) };
   },
+  window: (e, s, o) => {
+    const args = e.args.map((a) => coerce(a, s, o));
+    // lag/lead: the default is cast to the value's type (Spark's implicit cast of its third input).
+    if ((e.fn === "lag" || e.fn === "lead") && args.length === 3) {
+      const [value, fallback] = [typeOf(args[0]!, s).type, typeOf(args[2]!, s).type];
+      if (value !== fallback && value !== "null" && fallback !== "null") args[2] = { kind: "cast", expr: args[2]!, to: value, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
+    }
+    return { ...e, args };
+  },
 };
 
 /**

@@ -69,6 +69,34 @@ export const AggFn = z.enum([
 ]);
 export type AggFn = z.infer<typeof AggFn>;
 
+/**
+ * Functions evaluated over a window (driver/api/window.ts): the ranking and offset functions,
+ * nth_value, and "aggregate" (an aggregate function over a frame; args[0] is its `agg` node).
+ */
+export const WindowFn = z.enum(["row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "nth_value", "aggregate"]);
+export type WindowFn = z.infer<typeof WindowFn>;
+
+/**
+ * A window frame: ROWS (offsets in rows) or RANGE (offsets in values of the one order key)
+ * from `start` to `end` relative to the current row, negative before it; null is unbounded
+ * (preceding for `start`, following for `end`), 0 the current row (its peers for RANGE).
+ */
+export const WindowFrame = z.object({ type: z.enum(["rows", "range"]), start: z.number().int().nullable(), end: z.number().int().nullable() }).strict();
+export type WindowFrame = z.infer<typeof WindowFrame>;
+
+export interface WindowOrder {
+  readonly expr: Expr;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** PARTITION BY, ORDER BY and the frame (null: Spark's default for the function). */
+export interface WindowSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly WindowOrder[];
+  readonly frame: WindowFrame | null;
+}
+
 export type Expr =
   | { readonly kind: "column"; readonly name: string }
   | { readonly kind: "literal"; readonly value: Scalar; readonly type: DataType }
@@ -97,7 +125,13 @@ export type Expr =
    * max_by's ordering); `ignoreNulls` is first/last/any_value's option. Both absent in plans
    * written before them.
    */
-  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null; readonly args?: readonly Expr[]; readonly ignoreNulls?: boolean };
+  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null; readonly args?: readonly Expr[]; readonly ignoreNulls?: boolean }
+  /**
+   * A window function (`fn`, over `args`) evaluated over `spec`; `spec: null` is a function not
+   * yet given `.over(window)` (row_number()), which the analyzer refuses. Only select() and
+   * withColumn() take it: the analyzer moves it into a logical `window` node.
+   */
+  | { readonly kind: "window"; readonly fn: WindowFn; readonly args: readonly Expr[]; readonly ignoreNulls?: boolean; readonly spec: WindowSpec | null };
 
 export type ExprKind = Expr["kind"];
 export type ExprOf<K extends ExprKind> = Extract<Expr, { kind: K }>;
@@ -122,6 +156,22 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
     z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
     z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional() }).strict(),
+    z
+      .object({
+        kind: z.literal("window"),
+        fn: WindowFn,
+        args: z.array(ExprSchema),
+        ignoreNulls: z.boolean().optional(),
+        spec: z
+          .object({
+            partitionBy: z.array(ExprSchema),
+            orderBy: z.array(z.object({ expr: ExprSchema, ascending: z.boolean(), nullsFirst: z.boolean() }).strict()),
+            frame: WindowFrame.nullable(),
+          })
+          .strict()
+          .nullable(),
+      })
+      .strict(),
   ]),
 );
 
@@ -193,7 +243,24 @@ export function exprName(expr: Expr): string {
       if (named) return named([expr.arg ? exprName(expr.arg) : "*", ...(expr.args ?? []).map(exprName)]);
       return expr.fn === "sum_distinct" ? `sum(DISTINCT ${args})` : `${expr.fn}(${args})`;
     }
+    case "window":
+      return windowName(expr);
   }
+}
+
+const BOUND = (n: number | null, unbounded: string) => (n === null ? unbounded : n === 0 ? "CURRENT ROW" : n < 0 ? `${-n} PRECEDING` : `${n} FOLLOWING`);
+
+/** Spark's name for a window expression: `rank() OVER (PARTITION BY g ORDER BY x ASC NULLS FIRST ROWS BETWEEN ...)`. */
+function windowName(expr: ExprOf<"window">): string {
+  const fn = expr.fn === "aggregate" ? exprName(expr.args[0]!) : `${expr.fn}(${expr.args.map(exprName).join(", ")})`;
+  if (expr.spec === null) return fn;
+  const { partitionBy, orderBy, frame } = expr.spec;
+  const parts = [
+    ...(partitionBy.length ? [`PARTITION BY ${partitionBy.map(exprName).join(", ")}`] : []),
+    ...(orderBy.length ? [`ORDER BY ${orderBy.map((o) => `${exprName(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`).join(", ")}`] : []),
+    ...(frame ? [`${frame.type.toUpperCase()} BETWEEN ${BOUND(frame.start, "UNBOUNDED PRECEDING")} AND ${BOUND(frame.end, "UNBOUNDED FOLLOWING")}`] : []),
+  ];
+  return `${fn} OVER (${parts.join(" ")})`;
 }
 
 /** Every column name an expression reads. */
@@ -233,6 +300,13 @@ export function transformExpr(expr: Expr, f: (node: Expr) => Expr | undefined): 
       break;
     case "agg":
       rebuilt = { ...expr, arg: expr.arg ? t(expr.arg) : null, ...(expr.args ? { args: expr.args.map(t) } : {}) };
+      break;
+    case "window":
+      rebuilt = {
+        ...expr,
+        args: expr.args.map(t),
+        spec: expr.spec && { ...expr.spec, partitionBy: expr.spec.partitionBy.map(t), orderBy: expr.spec.orderBy.map((o) => ({ ...o, expr: t(o.expr) })) },
+      };
       break;
   }
   return f(rebuilt) ?? rebuilt;
@@ -274,11 +348,22 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
       if (expr.arg) visit(expr.arg);
       expr.args?.forEach(visit);
       return;
+    case "window":
+      expr.args.forEach(visit);
+      expr.spec?.partitionBy.forEach(visit);
+      expr.spec?.orderBy.forEach((o) => visit(o.expr));
+      return;
   }
 }
 
+/** An aggregate outside any window: `sum(x).over(w)` is computed by the window, not by a grouping. */
 export function containsAggregate(expr: Expr): boolean {
-  return expr.kind === "agg" || children(expr).some(containsAggregate);
+  return expr.kind === "agg" || (expr.kind !== "window" && children(expr).some(containsAggregate));
+}
+
+/** Whether a window function appears in the expression. */
+export function containsWindow(expr: Expr): boolean {
+  return expr.kind === "window" || children(expr).some(containsWindow);
 }
 
 /** The parts of an AND chain: `a AND (b AND c)` → [a, b, c]. */

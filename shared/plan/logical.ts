@@ -64,7 +64,12 @@ export type LogicalPlan =
   /** combineByKey over [key, value] elements: per-key merge on each side of a hash exchange on the key. */
   | { readonly kind: "combineByKey"; readonly input: LogicalPlan; readonly combiner: Combiner; readonly numPartitions: number }
   /** Equi-join on leftKeys[i] = rightKeys[i], then `condition` (if any) on the joined row. */
-  | { readonly kind: "join"; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly how: JoinType; readonly leftKeys: readonly Expr[]; readonly rightKeys: readonly Expr[]; readonly condition: Expr | null };
+  | { readonly kind: "join"; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly how: JoinType; readonly leftKeys: readonly Expr[]; readonly rightKeys: readonly Expr[]; readonly condition: Expr | null }
+  /**
+   * The input's columns, then one per window function (aliased `window` expressions, all over
+   * this PARTITION BY and ORDER BY; each with its own frame): driver/planner/windows.ts builds it.
+   */
+  | { readonly kind: "window"; readonly input: LogicalPlan; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortOrder[]; readonly functions: readonly Expr[] };
 
 /**
  * What the DataFrame API builds: the logical plan plus nodes that need the input's schema
@@ -125,6 +130,10 @@ const SCHEMA_OF: SchemaRules = {
   mapPartitions: (p) => p.schema,
   combineByKey: (p) => schemaOf(p.input),
   join: (p) => joinSchema(schemaOf(p.left), schemaOf(p.right), p.how),
+  window: (p) => {
+    const input = schemaOf(p.input);
+    return { fields: [...input.fields, ...p.functions.map((e) => outputField(e, input))] };
+  },
   union: (p) => {
     const schemas = p.inputs.map(schemaOf);
     return { fields: schemas[0]!.fields.map((f, i) => ({ ...f, nullable: schemas.some((s) => s.fields[i]!.nullable) })) };
@@ -167,6 +176,7 @@ const MAP_EXPRESSIONS: { [K in LogicalPlan["kind"]]: (p: Extract<LogicalPlan, { 
   mapPartitions: (p) => p,
   combineByKey: (p) => p,
   join: (p, f) => ({ ...p, leftKeys: p.leftKeys.map(f), rightKeys: p.rightKeys.map(f), condition: p.condition === null ? null : f(p.condition) }),
+  window: (p, f) => ({ ...p, partitionBy: p.partitionBy.map(f), orderBy: p.orderBy.map((o) => ({ ...o, expr: f(o.expr) })), functions: p.functions.map(f) }),
 };
 
 /** Every node of `plan` with its expressions rewritten bottom-up by `f` (undefined keeps a node). */
@@ -312,6 +322,9 @@ export function columnsReadBy(plan: LogicalPlan): Set<string> {
       break;
     case "join":
       [...plan.leftKeys, ...plan.rightKeys, ...(plan.condition ? [plan.condition] : [])].forEach(add);
+      break;
+    case "window":
+      [...plan.partitionBy, ...plan.orderBy.map((o) => o.expr), ...plan.functions].forEach(add);
       break;
     default:
       break;

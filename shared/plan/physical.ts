@@ -119,6 +119,18 @@ export const StageOperator = z.discriminatedUnion("kind", [
       condition: ExprSchema.nullable(),
     })
     .strict(),
+  /**
+   * Window functions over rows already sorted by (partitionBy, orderBy) within the task:
+   * appends one column per function (`expr` a `window` expression, `name` its column).
+   */
+  z
+    .object({
+      kind: z.literal("window"),
+      partitionBy: z.array(ExprSchema),
+      orderBy: z.array(SortOrderSchema),
+      functions: z.array(z.object({ expr: ExprSchema, name: z.string().min(1) }).strict()),
+    })
+    .strict(),
 ]);
 export type StageOperator = z.infer<typeof StageOperator>;
 
@@ -282,6 +294,8 @@ export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
       return input;
     case "broadcastJoin":
       return op.buildSide === "right" ? joinSchema(input, op.build.schema, op.how) : joinSchema(op.build.schema, input, op.how);
+    case "window":
+      return { fields: [...input.fields, ...op.functions.map((f) => ({ ...outputField(f.expr, input), name: f.name }))] };
   }
 }
 

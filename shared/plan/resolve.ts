@@ -13,6 +13,7 @@ import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./funct
 import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, type DateFunction } from "./functions/dates.ts";
 import type { TaskErrorType } from "../task.ts";
 import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregates.ts";
+import { typeOfWindow } from "./window-functions.ts";
 import { castRefusal, SQL_TYPE_NAMES } from "./casts.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
@@ -270,6 +271,8 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       return { type: expr.returnType, nullable: true };
     case "agg":
       return typeOfAgg(expr, schema);
+    case "window":
+      return typeOfWindow(expr, schema);
   }
 }
 

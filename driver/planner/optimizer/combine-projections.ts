@@ -4,7 +4,7 @@
  * when that would copy a non-deterministic expression (rand, a UDF) that `a` reads more than once,
  * since the copies would draw different values.
  */
-import { alias, exprName, type Expr } from "../../../shared/plan/expr.ts";
+import { alias, exprName, transformExpr, type Expr } from "../../../shared/plan/expr.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
 function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
@@ -33,6 +33,8 @@ function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
       return { ...expr, args: expr.args.map((a) => substitute(a, by)) };
     case "agg":
       return { ...expr, arg: expr.arg ? substitute(expr.arg, by) : null, ...(expr.args ? { args: expr.args.map((a) => substitute(a, by)) } : {}) };
+    case "window":
+      return transformExpr(expr, (node) => (node.kind === "column" ? by.get(node.name) : undefined));
   }
 }
 

@@ -33,6 +33,9 @@ const TEXTS = [
   "2024-03-10 02:30:00", "2024-11-03 01:30:00", "+2024-01-01", "2024-02-30 10:00:00", "2024-03-07 24:00:00", "bad", "", "2024-03-07 12:34:56 Nowhere/City", null,
 ];
 const TEXT_TABLE = { schema: "s STRING", rows: TEXTS.map((s) => [s]) };
+/** The malformed texts: they fail the same way in every zone, so only the UTC run reads them (each failing row costs a rerun). */
+const MALFORMED = new Set(["2024-02-30 10:00:00", "2024-03-07 24:00:00", "bad", "", "2024-03-07 12:34:56 Nowhere/City"]);
+const ZONED_TEXT_TABLE = { schema: "s STRING", rows: TEXTS.filter((s) => s === null || !MALFORMED.has(s)).map((s) => [s]) };
 const NUMBERS = { schema: "l BIGINT, d DOUBLE, i INT", rows: [[0, 0.5, 0], [1700000000, -1.25, 86400], [-1, 1e10, -2147483648], [253402300799, 1709814896.123456, 2147483647], [null, null, null]] };
 
 function castChecks(): Check[] {
@@ -143,7 +146,7 @@ describe.each(["UTC", "America/Los_Angeles", "Asia/Kolkata"])("timestamps agree 
   });
 
   it("strings cast to timestamps: Spark's syntax, zones in the text, gaps and overlaps, malformed text", async () => {
-    await spark.agree(TEXT_TABLE, textChecks());
+    await spark.agree(zone === "UTC" ? TEXT_TABLE : ZONED_TEXT_TABLE, textChecks());
   });
 });
 

@@ -1,0 +1,125 @@
+/**
+ * Window: over a task's rows sorted by (partition keys, order keys) (the stage's sort operator
+ * runs first), walks each partition-key group in order, evaluates every window function over
+ * it (window-group.ts) and appends one column per function to the input's columns. Batches
+ * pass through in order: a batch leaves once every one of its rows has its values, so a group
+ * may span batches and a batch may hold many groups. One group is held in memory at a time
+ * (its order keys and arguments as values, its input batches); spilling a group larger than
+ * the memory budget is not done yet.
+ */
+import { operatorOutputSchema } from "../../shared/plan/physical.ts";
+import { sameValue } from "../../shared/plan/semantics.ts";
+import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
+import { typeOf } from "../../shared/plan/resolve.ts";
+import { effectiveFrame, literalInt } from "../../shared/plan/window-functions.ts";
+import type { Value } from "../../shared/plan/types.ts";
+import { compact, denseBatch, type Batch } from "../../shared/batch/batch.ts";
+import { valueAt, vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
+import { compileVectorProjection } from "../compile/vector-expression.ts";
+import type { OperatorFactory } from "./operator.ts";
+import { evaluateWindow, type WindowCall } from "./window-group.ts";
+import type { Schema } from "../../shared/plan/types.ts";
+
+/** A window expression's evaluation plan and the argument expressions it reads per row. */
+function callOf(expr: ExprOf<"window">, input: Schema): { call: WindowCall; args: Expr[] } {
+  const spec = expr.spec!;
+  const frame = effectiveFrame(expr.fn, spec);
+  const ignoreNulls = expr.ignoreNulls ?? false;
+  switch (expr.fn) {
+    case "aggregate": {
+      const agg = expr.args[0] as ExprOf<"agg">;
+      const args = [...(agg.arg ? [agg.arg] : []), ...(agg.args ?? [])];
+      const types = args.map((a) => typeOf(a, input).type);
+      const options = { ...(agg.ignoreNulls !== undefined ? { ignoreNulls: agg.ignoreNulls } : {}), ...(agg.args ? { args: agg.args } : {}) };
+      return { call: { fn: "aggregate", agg: { fn: agg.fn, options, types }, frame, n: 0, ignoreNulls }, args };
+    }
+    case "ntile":
+      return { call: { fn: expr.fn, frame, n: literalInt(expr.args[0], 1, "ntile's buckets"), ignoreNulls }, args: [] };
+    case "lag":
+    case "lead":
+      return { call: { fn: expr.fn, frame, n: literalInt(expr.args[1], 1, `${expr.fn}'s offset`), ignoreNulls }, args: [...expr.args] };
+    case "nth_value":
+      return { call: { fn: expr.fn, frame, n: literalInt(expr.args[1], 1, "nth_value's n"), ignoreNulls }, args: [expr.args[0]!] };
+    default:
+      return { call: { fn: expr.fn, frame, n: 0, ignoreNulls }, args: [] };
+  }
+}
+
+export const window: OperatorFactory<"window"> = (op, input, ctx) => {
+  const outputSchema = operatorOutputSchema(input, op);
+  const resultTypes = outputSchema.fields.slice(input.fields.length).map((f) => f.type);
+  const plans = op.functions.map((f) => callOf(f.expr as ExprOf<"window">, input));
+  const argExprs = plans.flatMap((p) => p.args);
+  const slots: number[][] = [];
+  let next = 0;
+  for (const p of plans) slots.push(p.args.map(() => next++));
+  const keysOf = compileVectorProjection(op.partitionBy, input, ctx.compile);
+  const ordersOf = compileVectorProjection(
+    op.orderBy.map((o) => o.expr),
+    input,
+    ctx.compile,
+  );
+  const argsOf = compileVectorProjection(argExprs, input, ctx.compile);
+  const width = op.functions.length;
+
+  return {
+    outputSchema,
+    async *open(batches) {
+      /** Batches waiting for their rows' values, and the values found so far (per function, in row order). */
+      const waiting: Batch[] = [];
+      let results: Value[][] = Array.from({ length: width }, () => []);
+      // The current group.
+      let groupKey: Value[] | null = null;
+      let orderValues: Value[][] = op.orderBy.map(() => []);
+      let argValues: Value[][] = argExprs.map(() => []);
+      let size = 0;
+
+      const closeGroup = () => {
+        if (size === 0) return;
+        const group = { size, orderValues, args: plans.map((_, f) => slots[f]!.map((s) => argValues[s]!)) };
+        plans.forEach((p, f) => {
+          const values = evaluateWindow(p.call, f, group, op.orderBy);
+          const into = results[f]!;
+          for (const v of values) into.push(v);
+        });
+        orderValues = op.orderBy.map(() => []);
+        argValues = argExprs.map(() => []);
+        size = 0;
+      };
+      /** The waiting batches whose rows all have values, with their value columns. */
+      function* ready(): Generator<Batch> {
+        let done = results[0]?.length ?? Infinity;
+        while (waiting.length && waiting[0]!.count <= done) {
+          const batch = waiting.shift()!;
+          const n = batch.count;
+          const columns: Vector[] = results.map((values, f) => vectorFromValues(resultTypes[f]!, values.slice(0, n)));
+          results = results.map((values) => values.slice(n));
+          done -= n;
+          yield denseBatch([...batch.columns, ...columns], n);
+        }
+      }
+
+      for await (const raw of batches) {
+        if (raw.count === 0) continue;
+        const batch = compact(raw);
+        const keys = keysOf(batch);
+        const orders = ordersOf(batch);
+        const args = argsOf(batch);
+        for (let i = 0; i < batch.count; i++) {
+          const key = keys.map((v) => valueAt(v, i));
+          if (groupKey === null || !key.every((k, j) => sameValue(k, groupKey![j]!))) {
+            closeGroup();
+            groupKey = key;
+          }
+          orders.forEach((v, j) => orderValues[j]!.push(valueAt(v, i)));
+          args.forEach((v, j) => argValues[j]!.push(valueAt(v, i)));
+          size++;
+        }
+        waiting.push(batch);
+        yield* ready();
+      }
+      closeGroup();
+      yield* ready();
+    },
+  };
+};
