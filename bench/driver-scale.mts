@@ -43,7 +43,7 @@ import type { EventBody } from "../driver/monitoring/events.ts";
 import { seededRandom } from "../shared/random.ts";
 import { shuffleObjectUri } from "../shared/storage/keys.ts";
 import { emptyCounts, type ObjectInfo, type ObjectStore } from "../shared/storage/object-store.ts";
-import { describeIssues, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../shared/task.ts";
+import { describeIssues, emptyTaskMetrics, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../shared/task.ts";
 import { packMapIndex } from "../shared/shuffle-index.ts";
 import type { MapSlices, PartitionInput } from "../shared/plan/physical.ts";
 import type { BenchContext, Benchmark } from "./harness.mts";
@@ -51,32 +51,44 @@ import { TRANSACTIONS_SCHEMA } from "./data.mts";
 
 const MiB = 2 ** 20;
 
-/** Holds the stage plans the scheduler stores (nothing else is written by the driver here). */
+/**
+ * What the driver writes (stage plans, map-output tables, slice files), standing in for S3.
+ * Objects over 1 MiB (slice files) are kept as their size only: their bytes would live in S3,
+ * not in the driver, and nothing here reads them back.
+ */
 class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, Uint8Array>();
+  readonly sizes = new Map<string, number>();
   readonly counts = emptyCounts();
+  bytesPut = 0;
   async get(uri: string): Promise<Uint8Array> {
     this.counts.get++;
     const o = this.objects.get(uri);
-    if (!o) throw new Error(`no object ${uri}`);
+    if (!o) throw new Error(`no object ${uri}${this.sizes.has(uri) ? " (kept as its size only)" : ""}`);
     return o;
   }
   async put(uri: string, body: Uint8Array | string): Promise<void> {
     this.counts.put++;
-    this.objects.set(uri, typeof body === "string" ? new TextEncoder().encode(body) : body);
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    this.bytesPut += bytes.byteLength;
+    this.sizes.set(uri, bytes.byteLength);
+    if (bytes.byteLength <= 2 ** 20) this.objects.set(uri, bytes);
   }
   async copy(from: string, to: string): Promise<void> {
     this.objects.set(to, await this.get(from));
   }
   async list(prefix: string): Promise<ObjectInfo[]> {
-    return [...this.objects].filter(([k]) => k.startsWith(prefix)).map(([uri, b]) => ({ uri, size: b.byteLength }));
+    return [...this.sizes].filter(([k]) => k.startsWith(prefix)).map(([uri, size]) => ({ uri, size }));
   }
   async head(uri: string): Promise<ObjectInfo | undefined> {
-    const o = this.objects.get(uri);
-    return o ? { uri, size: o.byteLength } : undefined;
+    const size = this.sizes.get(uri);
+    return size === undefined ? undefined : { uri, size };
   }
   async delete(uris: readonly string[]): Promise<void> {
-    for (const u of uris) this.objects.delete(u);
+    for (const u of uris) {
+      this.objects.delete(u);
+      this.sizes.delete(u);
+    }
   }
 }
 
@@ -94,6 +106,8 @@ interface Shape {
   fanout: number;
   /** Bytes of each non-empty block (default: enough that adaptive execution merges no partitions). */
   blockBytes: number;
+  /** spark.speculation.quantile (sparkfn's default 0: the duration estimate decides; Spark's is 0.75). */
+  quantile: number;
 }
 
 /** A task attempt's duration in ms: deterministic per (seed, stage, partition, attempt). */
@@ -104,19 +118,7 @@ function durationOf(shape: Shape, seed: number, stageId: number, partition: numb
   return random() < shape.tail ? base * (shape.tailMin + random() * (shape.tailMax - shape.tailMin)) : base;
 }
 
-const METRICS = {
-  durationMs: 0,
-  coldStart: false,
-  recordsIn: 0,
-  recordsOut: 0,
-  bytesRead: 0,
-  bytesWritten: 0,
-  requests: { get: 0, put: 0, list: 0, head: 0, delete: 0 },
-  spill: { bytes: 0, files: 0 },
-  scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
-  shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
-  peakMemoryBytes: 0,
-};
+const METRICS = emptyTaskMetrics();
 
 interface Counters {
   attempts: number;
@@ -145,8 +147,8 @@ function rangesOf(input: PartitionInput): number {
   return readsOf(input).reduce((n, r) => n + r.slices, 0);
 }
 
-/** Stored map-output tables a reducer's input names (each one GET). */
-const tablesOf = (input: PartitionInput): number => readsOf(input).filter((r) => r.objects.kind === "stored").length;
+/** Stored map-output tables and slice-file ranges a reducer's input names (each one GET). */
+const tablesOf = (input: PartitionInput): number => readsOf(input).reduce((n, r) => n + (r.objects.kind === "stored" ? 1 : 0) + (typeof r.index === "string" ? 0 : 1), 0);
 
 /**
  * The simulated executor function. Answers are built as text by cheap concatenation of
@@ -251,6 +253,8 @@ interface RunOutcome {
   tasks: number;
   counters: Counters;
   storePuts: number;
+  /** Bytes the driver wrote (stage plans, map-output tables, slice files). */
+  storeBytes: number;
   stages: number[];
 }
 
@@ -282,7 +286,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     onStageCompleted: (stageId, results) => stageTasks.set(stageId, results.length),
     adaptive: { advisoryBytes: ADVISORY, coalesce: true, skewJoin: true, skewFactor: 5, skewThresholdBytes: 256 * MiB },
     ...(speculation
-      ? { speculation: { multiplier: 1.5, quantile: 0.75, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale) } }
+      ? { speculation: { multiplier: 1.5, quantile: shape.quantile, cap: 0.1, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale) } }
       : {}),
   };
   const cpu0 = process.cpuUsage();
@@ -312,6 +316,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     tasks: stages.reduce((a, b) => a + b, 0),
     counters: simulated.counters,
     storePuts: store.counts.put,
+    storeBytes: store.bytesPut,
     stages,
   };
 }
@@ -362,6 +367,7 @@ export const driverScale: Benchmark = {
       scale: ctx.setting("scale", 50 * half),
       fanout: 0,
       blockBytes: ctx.setting("blockBytes", 0),
+      quantile: ctx.setting("quantile", 0),
     };
     shape.fanout = Math.min(shape.reducers, ctx.setting("fanout", shape.reducers));
     ctx.info("shape", shape);
@@ -408,6 +414,8 @@ export const driverScale: Benchmark = {
     ctx.ratio("makespan_vs_ideal", vsIdeal.median);
     ctx.ratio("makespan_vs_ideal_speculation", vsIdealSpec.median, "<= 1.2", `${shape.tail * 100}% straggler tail`);
     ctx.info("tasks", first.tasks);
+    // The process's peak resident memory so far (this benchmark alone with --only driver-scale).
+    ctx.info("peakRssMB", Math.round(process.resourceUsage().maxRSS / 1024));
     ctx.info("speculativeAttempts", on.map((o) => o.counters.attempts - o.tasks));
     ctx.info("driverPayloadBytes", first.counters.payloadBytes);
     ctx.info("driverResponseBytes", first.counters.responseBytes);
@@ -425,7 +433,7 @@ export const driverScale: Benchmark = {
       what:
         "shuffle only, speculation off: one PUT per map task attempt (all reduce partitions in one object; the index travels in the task's answer, no index object), " +
         "one ranged GET per map object a reducer reads (all of its adjacent reduce partitions there; counted from the reducers' task inputs), " +
-        "one GET of the stored map-output table per reducer, the driver's PUTs (2 stage plans, 1 map-output table), " +
+        "one GET of the stored map-output table per reducer and one ranged GET of its slice file's range (a reducer's slice list past 8 KiB), the driver's PUTs (2 stage plans, 1 map-output table, slice files of about 8 MiB), " +
         "and at the end (spark.stop) ListObjectsV2 pages of 1,000 and DeleteObjects batches of 1,000 over the shuffle objects",
       mapTasks: maps,
       shufflePuts: objects,
@@ -433,6 +441,7 @@ export const driverScale: Benchmark = {
       maxRangedGetsPerReducer: first.counters.maxReducerBlocks,
       tableGets: first.counters.tableGets,
       driverPuts: first.storePuts,
+      driverBytesPut: first.storeBytes,
       cleanupLists: Math.ceil(objects / 1000),
       cleanupDeletes: Math.ceil(objects / 1000),
       // Every speculative map attempt writes its object too, when it ends.

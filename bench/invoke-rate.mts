@@ -18,16 +18,14 @@ import { Worker } from "node:worker_threads";
 import { lambdaClient } from "../driver/aws/clients.ts";
 import { LambdaTaskInvoker } from "../driver/invoker/lambda-invoker.ts";
 import { LimitedInvoker } from "../driver/invoker/limited-invoker.ts";
-import { TASK_PROTOCOL_VERSION, type StageTask } from "../shared/task.ts";
+import { emptyTaskMetrics, TASK_PROTOCOL_VERSION, type StageTask } from "../shared/task.ts";
 import type { BenchContext, Benchmark } from "./harness.mts";
 
 /** The loopback Invoke endpoint, as worker-thread source (plain JavaScript, no imports from the repo). */
 const SERVER = `
 const http = require("node:http");
-const { parentPort } = require("node:worker_threads");
-const metrics = JSON.stringify({ durationMs: 1, coldStart: false, recordsIn: 0, recordsOut: 0, bytesRead: 0, bytesWritten: 0,
-  requests: { get: 0, put: 0, list: 0, head: 0, delete: 0 }, spill: { bytes: 0, files: 0 },
-  scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 }, shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 }, peakMemoryBytes: 0 });
+const { parentPort, workerData } = require("node:worker_threads");
+const metrics = workerData.metrics;
 let served = 0;
 const server = http.createServer((req, res) => {
   const chunks = [];
@@ -78,7 +76,7 @@ export const invokeRate: Benchmark = {
     const invocations = ctx.setting("invocations", ctx.options.quick ? 2000 : 10_000);
     const concurrency = ctx.setting("concurrency", 256);
     const payloadBytes = ctx.setting("payloadBytes", 2000);
-    const worker = new Worker(SERVER, { eval: true });
+    const worker = new Worker(SERVER, { eval: true, workerData: { metrics: JSON.stringify({ ...emptyTaskMetrics(), durationMs: 1 }) } });
     const [{ port }] = (await once(worker, "message")) as [{ port: number }];
     const saved = { endpoint: process.env.AWS_ENDPOINT_URL_LAMBDA, key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, region: process.env.AWS_REGION };
     process.env.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${port}`;

@@ -22,7 +22,8 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.speculation": "run a second attempt of slow tasks (default false)",
   "spark.ui.showConsoleProgress": "stage progress bars (a line per stage without a terminal) and each job's cost on stderr (default: on under sparkfn submit or with a terminal on stderr)",
   "spark.speculation.multiplier": "how many times slower than the median a task must be (default 1.5)",
-  "spark.speculation.quantile": "share of a stage's tasks done before speculating (default 0.75)",
+  "spark.speculation.quantile": "share of a stage's tasks done before speculating (sparkfn's default 0: the stage's duration estimate decides, counting running tasks; Spark's 0.75 waits for three quarters of the tasks)",
+  "sparkfn.speculation.cap": "most speculative copies in flight at once, as a share of the concurrent invocations (default 0.1, at least one)",
   "spark.speculation.minTaskRuntime": "never speculate on a task younger than this (default 100ms)",
   "spark.speculation.interval": "how often to look for slow tasks (default 100ms)",
   "spark.sql.files.maxPartitionBytes": "largest split of a file read by one task (default 128m)",
@@ -37,6 +38,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "sparkfn.task.inlinePayloadMaxBytes": "a task payload above this size sends its input through S3 instead (default 5m; Lambda requests hold 6 MB)",
   "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
   "sparkfn.executor.memoryBudget": "memory a task's aggregation may hold before spilling (default: 60% of the function's memory less 64 MiB)",
+  "sparkfn.shuffle.inlineIndexMaxBytes": "a reducer's list of map-object slices above this size goes to a slice file the driver writes once per stage, and the task payload names its range (default 8k: payloads stop growing with the number of maps)",
   "spark.shuffle.compress": "compress shuffle blocks with brotli (default true on lambda, where every byte goes through S3; false on local[N], where blocks stay on local disk and compressing costs more CPU than it saves)",
 };
 

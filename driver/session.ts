@@ -496,6 +496,7 @@ export class SparkSession implements QueryExecution {
     const jobId = this.nextJobId++;
     const timeout = this.conf.get("sparkfn.task.timeout");
     const memoryBudget = this.conf.get("sparkfn.executor.memoryBudget");
+    const inlineIndex = this.conf.get("sparkfn.shuffle.inlineIndexMaxBytes");
     const shuffleCompress = (this.conf.get("spark.shuffle.compress") ?? (this.master.kind === "local" ? "false" : "true")).trim().toLowerCase() !== "false";
     const maxConcurrency = this.master.kind === "local" ? this.master.threads : this.conf.getInt("spark.dynamicAllocation.maxExecutors", 100);
     const maxFailures = this.conf.getInt("spark.task.maxFailures", 4);
@@ -510,6 +511,7 @@ export class SparkSession implements QueryExecution {
       ...(timeout ? { taskTimeoutMs: parseDuration(timeout) } : {}),
       ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),
       shuffleCompress,
+      ...(inlineIndex !== undefined ? { inlineIndexMaxBytes: parseSize(inlineIndex) } : {}),
       ...(faultFor ? { faultFor } : {}),
       appId: this.appId,
       store: this.backend.store,
@@ -535,7 +537,8 @@ export class SparkSession implements QueryExecution {
         ? {
             speculation: {
               multiplier: Number(this.conf.get("spark.speculation.multiplier", "1.5")),
-              quantile: Number(this.conf.get("spark.speculation.quantile", "0.75")),
+              quantile: Number(this.conf.get("spark.speculation.quantile", "0")),
+              cap: Number(this.conf.get("sparkfn.speculation.cap", "0.1")),
               minTaskRuntimeMs: parseDuration(this.conf.get("spark.speculation.minTaskRuntime", "100ms")!),
               intervalMs: parseDuration(this.conf.get("spark.speculation.interval", "100ms")!),
             },

@@ -25,14 +25,19 @@ export function isPackedUint32(text: string, count: number): boolean {
   return Number.isSafeInteger(count) && count >= 0 && text.length === base64Chars(4 * count) && BASE64.test(text);
 }
 
-/** Little-endian Uint32 values as base64. */
-export function packUint32(values: Uint32Array): string {
+/** Uint32 values as little-endian bytes (a view of the same memory where the machine is little-endian). */
+export function uint32Bytes(values: Uint32Array): Buffer {
   if (!LITTLE_ENDIAN) {
     const bytes = Buffer.alloc(values.length * 4);
     values.forEach((v, i) => bytes.writeUInt32LE(v, i * 4));
-    return bytes.toString("base64");
+    return bytes;
   }
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64");
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** Little-endian Uint32 values as base64. */
+export function packUint32(values: Uint32Array): string {
+  return uint32Bytes(values).toString("base64");
 }
 
 /** The Uint32 values of a base64 string checked by isPackedUint32 (an aligned copy). */

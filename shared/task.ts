@@ -32,6 +32,23 @@ export const TaskMetrics = z.object({
 });
 export type TaskMetrics = z.infer<typeof TaskMetrics>;
 
+/** Metrics of a task that did nothing: every count zero (simulated executors, tests). */
+export function emptyTaskMetrics(): TaskMetrics {
+  return {
+    durationMs: 0,
+    coldStart: false,
+    recordsIn: 0,
+    recordsOut: 0,
+    bytesRead: 0,
+    bytesWritten: 0,
+    requests: { get: 0, put: 0, list: 0, head: 0, delete: 0 },
+    spill: { bytes: 0, files: 0 },
+    scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
+    shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
+    peakMemoryBytes: 0,
+  };
+}
+
 export const TaskErrorType = z.enum([
   /** The payload failed validation: a bug or version mismatch between driver and executor. */
   "InvalidTask",

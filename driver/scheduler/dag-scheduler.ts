@@ -42,6 +42,8 @@ export interface JobContext {
   readonly logLevel?: StageTask["logLevel"];
   /** sparkfn.executor.memoryBudget: what a task's aggregation may hold before spilling. */
   readonly memoryBudgetBytes?: number;
+  /** sparkfn.shuffle.inlineIndexMaxBytes: reducers' slice indexes above this go to slice files. */
+  readonly inlineIndexMaxBytes?: number;
   /** Whether map tasks compress their shuffle blocks (spark.shuffle.compress); true when absent. */
   readonly shuffleCompress?: boolean;
   readonly faultFor?: (task: StageTask, attempt: number) => StageTask["fault"];

@@ -22,6 +22,8 @@ export const INLINE_TABLE_MAX_BYTES = 8 * 1024;
 export interface TableStorage {
   readonly store: ObjectStore;
   readonly scratch: string;
+  /** sparkfn.shuffle.inlineIndexMaxBytes: a reducer's slice index above this goes to a slice file (default INLINE_INDEX_MAX_BYTES). */
+  readonly inlineIndexMaxBytes?: number;
 }
 
 export class MapOutputs implements MapSizeTable {
@@ -144,46 +146,57 @@ export class MapOutputs implements MapSizeTable {
    * `maps`), one contiguous byte range, split only where a range would pass a Uint32.
    */
   slices(objects: MapObjects, from: number, to: number, maps?: readonly number[]): MapSlices {
+    const { slices, values } = this.sliceValues(from, to, maps);
+    return { objects, slices, index: packUint32(values) };
+  }
+
+  /**
+   * The packed values of slices(): `slices` × SLICE_VALUES Uint32s, in an array of their own
+   * (sized for one slice per map; the rare range cut past 4 GiB grows it).
+   */
+  sliceValues(from: number, to: number, maps?: readonly number[]): { slices: number; values: Uint32Array } {
     const R = this.partitions;
     to = Math.min(to, R);
-    let values = new Uint32Array(SLICE_VALUES * 64);
-    let n = 0;
+    const count = maps ? maps.length : this.maps;
+    let values = new Uint32Array(SLICE_VALUES * Math.max(1, count));
+    let at = 0;
+    const offsets = this.offsets;
+    const rowsOf = this.rows;
     const push = (map: number, offset: number, length: number, rows: number) => {
-      if (n * SLICE_VALUES === values.length) {
+      if (at === values.length) {
         const grown = new Uint32Array(values.length * 2);
         grown.set(values);
         values = grown;
       }
-      const at = n++ * SLICE_VALUES;
       values[at] = map;
-      values[at + 1] = offset % 2 ** 32;
+      values[at + 1] = offset >>> 0;
       values[at + 2] = Math.floor(offset / 2 ** 32);
       values[at + 3] = length;
       values[at + 4] = rows;
-    };
-    const each = (m: number) => {
-      const base = m * (R + 1);
-      let start = this.offsets[base + from]!;
-      let rows = 0;
-      for (let r = from; r < to; r++) {
-        const blockRows = this.rows[m * R + r]!;
-        const end = this.offsets[base + r + 1]!;
-        // A range past 4 GiB or 2^32 rows is cut at a block boundary (never in practice).
-        if (rows > 0 && (end - start > MAX_BLOCK_BYTES || rows + blockRows > MAX_BLOCK_BYTES)) {
-          const cut = this.offsets[base + r]!;
-          push(m, start, cut - start, rows);
-          start = cut;
-          rows = 0;
-        }
-        rows += blockRows;
-      }
-      if (rows > 0) push(m, start, this.offsets[base + to]! - start, rows);
+      at += SLICE_VALUES;
     };
     if (from < to) {
-      if (maps) maps.forEach(each);
-      else for (let m = 0; m < this.maps; m++) each(m);
+      for (let i = 0; i < count; i++) {
+        const m = maps ? maps[i]! : i;
+        const base = m * (R + 1);
+        const rowBase = m * R;
+        let start = offsets[base + from]!;
+        let rows = 0;
+        for (let r = from; r < to; r++) {
+          const blockRows = rowsOf[rowBase + r]!;
+          // A range past 4 GiB or 2^32 rows is cut at a block boundary (never in practice).
+          if (rows > 0 && (offsets[base + r + 1]! - start > MAX_BLOCK_BYTES || rows + blockRows > MAX_BLOCK_BYTES)) {
+            const cut = offsets[base + r]!;
+            push(m, start, cut - start, rows);
+            start = cut;
+            rows = 0;
+          }
+          rows += blockRows;
+        }
+        if (rows > 0) push(m, start, offsets[base + to]! - start, rows);
+      }
     }
-    return { objects, slices: n, index: packUint32(values.subarray(0, n * SLICE_VALUES)) };
+    return { slices: at / SLICE_VALUES, values: values.subarray(0, at) };
   }
 }
 

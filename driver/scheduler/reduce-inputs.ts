@@ -5,12 +5,13 @@
  * specs (adaptive.ts) decide which partitions each reducer reads (coalesced neighbours, or a
  * skewed join partition split by map outputs).
  */
-import type { MapObjects, PartitionInput, ShuffleBlockRef } from "../../shared/plan/physical.ts";
+import type { MapObjects, MapSlices, PartitionInput, ShuffleBlockRef } from "../../shared/plan/physical.ts";
 import type { TaskSuccess } from "../../shared/task.ts";
 import { InternalError } from "../../shared/errors.ts";
 import type { StageGraph } from "../planner/physical-planner.ts";
 import type { MapSizeTable, ReduceTaskSpec } from "./adaptive.ts";
 import { MapOutputs, type TableStorage } from "./map-outputs.ts";
+import { SliceFiles } from "./slice-files.ts";
 
 type PlannedStage = StageGraph["stages"][number];
 
@@ -54,6 +55,19 @@ export async function stageInputs(
   storage: TableStorage,
 ): Promise<readonly PartitionInput[]> {
   const tasks = specs ?? wholePartitions(stage.numPartitions);
+  const files = new SliceFiles(storage, stage.plan.stageId);
+  const slices = (outputs: MapOutputs, objects: MapObjects, from: number, to: number, maps?: readonly number[]) => {
+    const { slices, values } = outputs.sliceValues(from, to, maps);
+    return files.add(objects, slices, values);
+  };
+  const inputs = await inputsOf(stage, finished, tasks, storage, slices);
+  await files.flush();
+  return inputs;
+}
+
+type SlicesOf = (outputs: MapOutputs, objects: MapObjects, from: number, to: number, maps?: readonly number[]) => MapSlices;
+
+async function inputsOf(stage: PlannedStage, finished: ReadonlyMap<number, MapOutputs>, tasks: readonly ReduceTaskSpec[], storage: TableStorage, slices: SlicesOf): Promise<readonly PartitionInput[]> {
   switch (stage.inputs.kind) {
     case "direct":
       return stage.inputs.partitions;
@@ -62,7 +76,7 @@ export async function stageInputs(
       const refs = await tables(parents, storage);
       return tasks.map((spec) => {
         if (spec.kind !== "partitions") throw new InternalError(`a skew split of stage ${stage.plan.stageId}, which is not a join`);
-        return { kind: "mapSlices", reads: parents.map((p, i) => p.slices(refs[i]!, spec.from, spec.to)) };
+        return { kind: "mapSlices", reads: parents.map((p, i) => slices(p, refs[i]!, spec.from, spec.to)) };
       });
     }
     case "join": {
@@ -70,12 +84,12 @@ export async function stageInputs(
       const right = outputsOf(finished, stage.inputs.rightStageId);
       const [l, r] = await tables([left, right], storage);
       return tasks.map((spec): PartitionInput => {
-        if (spec.kind === "partitions") return { kind: "joinSlices", left: [left.slices(l!, spec.from, spec.to)], right: [right.slices(r!, spec.from, spec.to)] };
+        if (spec.kind === "partitions") return { kind: "joinSlices", left: [slices(left, l!, spec.from, spec.to)], right: [slices(right, r!, spec.from, spec.to)] };
         // A slice of the skewed side's map outputs meets the whole partition of the other side.
         const p = spec.partition;
         return spec.side === "left"
-          ? { kind: "joinSlices", left: [left.slices(l!, p, p + 1, spec.maps)], right: [right.slices(r!, p, p + 1)] }
-          : { kind: "joinSlices", left: [left.slices(l!, p, p + 1)], right: [right.slices(r!, p, p + 1, spec.maps)] };
+          ? { kind: "joinSlices", left: [slices(left, l!, p, p + 1, spec.maps)], right: [slices(right, r!, p, p + 1)] }
+          : { kind: "joinSlices", left: [slices(left, l!, p, p + 1)], right: [slices(right, r!, p, p + 1, spec.maps)] };
       });
     }
   }

@@ -7,15 +7,18 @@
  * attempts are awaited, then the stage fails with a TaskFailedError naming the partition,
  * the cause and its category.
  *
- * Speculation (Spark's spark.speculation): once a quantile of the stage's tasks has
- * finished, a task running longer than `multiplier` x the median successful duration gets a
- * second attempt in a free slot; the first to succeed wins and the other is abandoned.
- * Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
+ * Speculation (Spark's spark.speculation, with LATE's estimates: speculation.ts): a task
+ * running longer than `multiplier` x the estimated median duration, and expected to run on
+ * longer than a fresh copy would take, gets a second attempt. Copies go ahead of tasks not yet
+ * started (a straggler's copy shortens the stage; one more waiting task does not), at most
+ * `cap` x maxConcurrency at once; the first attempt to succeed wins and the other is
+ * abandoned. Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
  */
 import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
 import { failureCategory, mayRetry } from "../../shared/errors.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
+import { FinishedDurations, tasksToCopy } from "./speculation.ts";
 
 export interface RunTasksOptions {
   maxConcurrency: number;
@@ -56,8 +59,13 @@ export interface RunTasksOptions {
 export interface SpeculationOptions {
   /** spark.speculation.multiplier: how many times slower than the median a task must be. */
   readonly multiplier: number;
-  /** spark.speculation.quantile: share of tasks that must be done before speculating. */
+  /**
+   * spark.speculation.quantile: share of tasks that must be done before speculating. 0 (sparkfn's
+   * default): the duration estimate decides when there is enough to go on.
+   */
   readonly quantile: number;
+  /** Most copies in flight at once, as a share of maxConcurrency (at least one); default 0.1. */
+  readonly cap?: number;
   /** spark.speculation.minTaskRuntime: never speculate on a task younger than this. */
   readonly minTaskRuntimeMs: number;
   /** spark.speculation.interval: how often to look for slow tasks. */
@@ -76,6 +84,14 @@ export interface AttemptEnd {
 }
 
 export const MAX_FETCH_RECOVERIES = 4;
+
+/**
+ * Speculative copies per task: another copy is made only when every attempt so far is slow
+ * (each draws its own container; with 5% slow containers, all of three attempts are slow for
+ * one task in 8,000, which is about one task of a 10,000-task stage, and that task alone then
+ * sets when the stage ends).
+ */
+export const MAX_COPIES_PER_TASK = 3;
 
 /** Throttled attempts do not count as failures, but are bounded all the same. */
 export const MAX_THROTTLED_ATTEMPTS = 20;
@@ -119,10 +135,19 @@ export async function runTasks(
   /** Attempt numbers are handed out per task, so a speculative copy never reuses one. */
   const nextAttempt = tasks.map(() => first);
   /** Per task: the attempts in flight (to abandon the loser) and when the current one started. */
-  const running = tasks.map(() => new Set<AbortController>());
+  const running = tasks.map(() => new Map<AbortController, number>());
+  /** When each task's latest attempt (original or copy) started. */
   const startedAt: (number | undefined)[] = tasks.map(() => undefined);
-  const speculated = new Set<number>();
-  const durations: number[] = [];
+  /** Copies launched or queued per task (at most MAX_COPIES_PER_TASK). */
+  const copiesOf = new Uint8Array(tasks.length);
+  const queued = new Set<number>();
+  const finished = new FinishedDurations();
+  const abandonedAfter: number[] = [];
+  /** Tasks whose original (non-speculative) attempt is running: the estimate's censored observations. */
+  const runningOriginals = new Set<number>();
+  /** Copies chosen and waiting for a slot: lanes take them before tasks not yet started. */
+  const copyQueue: number[] = [];
+  let copiesInFlight = 0;
   let inFlight = 0;
 
   const attemptOnce = async (task: StageTask, attempt: number, index: number, speculative = false): Promise<{ result: TaskResult; abandoned: boolean; began: number }> => {
@@ -136,7 +161,7 @@ export async function runTasks(
     const started = () => {
       if (options.taskTimeoutMs && timer === undefined) timer = setTimeout(() => controller.abort(`deadline of ${options.taskTimeoutMs} ms passed`), options.taskTimeoutMs);
     };
-    running[index]!.add(controller);
+    running[index]!.set(controller, began);
     inFlight++;
     try {
       const result = await invoker.invoke(payload, controller.signal, started);
@@ -161,9 +186,14 @@ export async function runTasks(
       return false;
     }
     results[index] = options.keep ? options.keep(result) : result;
-    durations.push(performance.now() - began);
+    finished.add(performance.now() - began);
     // Abandon the other attempt of this task, if one is still running.
-    for (const controller of running[index]!) controller.abort("another attempt of this task finished first");
+    const now = performance.now();
+    for (const [controller, start] of running[index]!) {
+      // The loser ran at least this long: a censored observation of an attempt's duration.
+      abandonedAfter.push(now - start);
+      controller.abort("another attempt of this task finished first");
+    }
     return true;
   };
 
@@ -177,7 +207,8 @@ export async function runTasks(
       if (options.signal?.aborted) failure ??= new JobCancelledError();
       if (failure || results[index]) return;
       startedAt[index] = performance.now();
-      const { result, abandoned, began } = await attemptOnce(task, attempt, index);
+      runningOriginals.add(index);
+      const { result, abandoned, began } = await attemptOnce(task, attempt, index).finally(() => runningOriginals.delete(index));
       if (results[index]) {
         // A speculative copy won meanwhile.
         ended(task, attempt, false, began, result, "abandoned", false);
@@ -224,40 +255,64 @@ export async function runTasks(
 
   /** One speculative attempt of a slow task; its failure is ignored (the original goes on). */
   const speculate = async (index: number): Promise<void> => {
+    // The original won (or the stage failed) while the copy waited for a slot.
+    if (results[index] || failure || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
+    startedAt[index] = performance.now();
     options.onSpeculativeLaunch?.(tasks[index]!, attempt);
-    const { result, began } = await attemptOnce(tasks[index]!, attempt, index, true);
-    const won = result.status === "ok" && win(index, result, began);
-    ended(tasks[index]!, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
+    copiesInFlight++;
+    try {
+      const { result, began } = await attemptOnce(tasks[index]!, attempt, index, true);
+      const won = result.status === "ok" && win(index, result, began);
+      ended(tasks[index]!, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
+    } finally {
+      copiesInFlight--;
+    }
   };
 
   const copies: Promise<void>[] = [];
+  const dequeue = (): number | undefined => {
+    const index = copyQueue.shift();
+    if (index !== undefined && !copyQueue.includes(index)) queued.delete(index);
+    return index;
+  };
   const spec = options.speculation;
+  const cap = spec ? Math.max(1, Math.ceil((spec.cap ?? 0.1) * options.maxConcurrency)) : 0;
   const monitor = spec
     ? setInterval(() => {
-        const done = results.filter(Boolean).length;
-        if (failure || options.signal?.aborted || done < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
-        const sorted = [...durations].sort((a, b) => a - b);
-        const median = sorted[sorted.length >> 1]!;
-        const threshold = Math.max(spec.multiplier * median, spec.minTaskRuntimeMs);
+        if (failure || options.signal?.aborted || finished.size < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
         const now = performance.now();
-        for (let index = 0; index < tasks.length; index++) {
-          if (inFlight >= options.maxConcurrency) break;
-          const began = startedAt[index];
-          if (results[index] || speculated.has(index) || began === undefined || running[index]!.size === 0) continue;
-          if (now - began <= threshold) continue;
-          speculated.add(index);
-          copies.push(speculate(index));
+        const limit = options.maxConcurrency;
+        const runningNow = [...runningOriginals].map((index) => ({ index, elapsedMs: now - startedAt[index]! }));
+        let room = cap - copiesInFlight - copyQueue.length;
+        const chosen = tasksToCopy(finished, abandonedAfter, runningNow, (index) => copiesOf[index]! < MAX_COPIES_PER_TASK && !queued.has(index) && !results[index], spec, room);
+        // No task waits to start and slots are free (the stage's tail): two copies at once, so
+        // one more slow container does not cost another wait past the threshold.
+        const hedge = next >= tasks.length && inFlight < limit ? 2 : 1;
+        for (const index of chosen) {
+          for (let k = 0; k < hedge && room > 0 && copiesOf[index]! < MAX_COPIES_PER_TASK; k++, room--) {
+            copiesOf[index]!++;
+            copyQueue.push(index);
+            queued.add(index);
+          }
         }
+        // Free slots (the stage's tail, or fewer tasks than slots): launch queued copies now.
+        while (copyQueue.length > 0 && inFlight < limit) copies.push(speculate(dequeue()!));
       }, spec.intervalMs)
     : undefined;
 
   const lane = async (laneIndex: number): Promise<void> => {
-    while (!failure && next < tasks.length && laneIndex < lanes) {
+    while (!failure && laneIndex < lanes) {
       if (options.signal?.aborted) {
         failure ??= new JobCancelledError();
         return;
       }
+      const copy = dequeue();
+      if (copy !== undefined) {
+        await speculate(copy);
+        continue;
+      }
+      if (next >= tasks.length) return;
       const index = next++;
       await runOne(tasks[index]!, index);
     }
@@ -268,7 +323,7 @@ export async function runTasks(
     clearInterval(monitor);
   }
   // Copies still running lost (or the stage failed): abandon them.
-  for (const set of running) for (const controller of set) controller.abort("the stage is over");
+  for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage is over");
   await Promise.all(copies);
   if (failure) throw failure;
   return results;

@@ -6,9 +6,10 @@
  * GET and split into blocks by their headers.
  */
 import { z } from "zod";
-import { SLICE_VALUES, type MapObjects, type MapSlices, type PartitionInput } from "../../shared/plan/physical.ts";
+import { createHash } from "node:crypto";
+import { SLICE_VALUES, type MapObjects, type MapSlices, type PartitionInput, type StoredSliceIndex } from "../../shared/plan/physical.ts";
 import { unpackUint32 } from "../../shared/shuffle-index.ts";
-import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 import { fetchVerified } from "./load-plan.ts";
 
@@ -54,15 +55,40 @@ function table(ref: StoredObjects, store: ObjectStore): Promise<string[]> {
   return uris;
 }
 
-async function inlined(read: MapSlices, store: ObjectStore, checkUri?: (uri: string) => void): Promise<MapSlices> {
-  if (read.objects.kind === "inline") return read;
-  checkUri?.(read.objects.uri);
-  return { ...read, objects: { kind: "inline", uris: await table(read.objects, store) } };
+/** A reducer's range of a slice file, checked against its hash, as base64. */
+async function readIndex(ref: StoredSliceIndex, store: ObjectStore): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(ref.uri, { offset: ref.offset, length: ref.length });
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) throw new TaskError("InvalidTask", `slice file ${ref.uri} does not exist`);
+    throw error;
+  }
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  if (bytes.byteLength !== ref.length || sha !== ref.sha256) {
+    throw new TaskError("InvalidTask", `bytes ${ref.offset}-${ref.offset + ref.length - 1} of slice file ${ref.uri} do not match their hash (${sha} != ${ref.sha256})`);
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
+async function inlined(read: MapSlices, store: ObjectStore, checkUri?: (uri: string) => void): Promise<InlineSlices> {
+  const index = read.index;
+  if (typeof index !== "string") checkUri?.(index.uri);
+  if (read.objects.kind !== "inline") checkUri?.(read.objects.uri);
+  const [objects, packed] = await Promise.all([
+    read.objects.kind === "inline" ? read.objects : table(read.objects, store).then((uris) => ({ kind: "inline" as const, uris })),
+    typeof index === "string" ? index : readIndex(index, store),
+  ]);
+  return { objects, slices: read.slices, index: packed };
+}
+
+/** Slices with their table and index read: what slicesOf() takes. */
+type InlineSlices = MapSlices & { objects: { kind: "inline" }; index: string };
+
 /**
- * The input with every stored map-output table read (each table's URI passed to `checkUri`
- * first), so that the objects it names can be checked like inline ones; other inputs as they are.
+ * The input with every stored map-output table and slice index read (each one's URI passed
+ * to `checkUri` first), so that the objects it names can be checked like inline ones; other
+ * inputs as they are.
  */
 export async function withMapTables(input: PartitionInput, store: ObjectStore, checkUri?: (uri: string) => void): Promise<PartitionInput> {
   const all = (reads: readonly MapSlices[]) => Promise.all(reads.map((r) => inlined(r, store, checkUri)));
@@ -81,6 +107,7 @@ export function slicesOf(reads: readonly MapSlices[]): Slice[] {
   const out: Slice[] = [];
   for (const read of reads) {
     if (read.objects.kind !== "inline") throw new TaskError("InvalidTask", `map-output table ${read.objects.uri} was not read before the task ran`);
+    if (typeof read.index !== "string") throw new TaskError("InvalidTask", `slice file ${read.index.uri} was not read before the task ran`);
     const uris = read.objects.uris;
     const v = unpackUint32(read.index, read.slices * SLICE_VALUES);
     for (let i = 0; i < v.length; i += SLICE_VALUES) {

@@ -200,14 +200,27 @@ export type MapObjects = z.infer<typeof MapObjectsSchema>;
 export const SLICE_VALUES = 5;
 
 /**
+ * A reducer's packed slices kept in a slice file the driver wrote for the stage (many
+ * reducers' indexes back to back): `length` bytes from `offset`, read with one ranged GET and
+ * checked against their SHA-256. Used once an index is too large to travel in every payload,
+ * so a payload's size does not grow with the number of maps.
+ */
+export const StoredSliceIndexSchema = z.object({ uri: z.string().min(1), offset: Int, length: Int, sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export type StoredSliceIndex = z.infer<typeof StoredSliceIndexSchema>;
+
+/**
  * A reducer's slices of one map stage's objects: per slice, one contiguous byte range of one
  * map object (the reducer's adjacent reduce partitions in it, back to back), read with one
- * ranged GET; `index` packs `slices` × SLICE_VALUES little-endian Uint32 values.
+ * ranged GET; `index` packs `slices` × SLICE_VALUES little-endian Uint32 values, as base64 or
+ * stored in a slice file.
  */
 export const MapSlicesSchema = z
-  .object({ objects: MapObjectsSchema, slices: Int, index: z.string() })
+  .object({ objects: MapObjectsSchema, slices: Int, index: z.union([z.string(), StoredSliceIndexSchema]) })
   .strict()
-  .refine((s) => isPackedUint32(s.index, s.slices * SLICE_VALUES), { message: "must be base64 of slices × 5 little-endian Uint32 values", path: ["index"] });
+  .refine((s) => (typeof s.index === "string" ? isPackedUint32(s.index, s.slices * SLICE_VALUES) : s.index.length === s.slices * SLICE_VALUES * 4), {
+    message: "must be base64 of slices × 5 little-endian Uint32 values, or a stored range of slices × 20 bytes",
+    path: ["index"],
+  });
 export type MapSlices = z.infer<typeof MapSlicesSchema>;
 
 /** What one partition of a stage reads. */

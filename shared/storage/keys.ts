@@ -122,6 +122,11 @@ export function taskInputUri(scratch: string, stageId: number, partition: number
   return `${withSlash(scratch)}inputs/stage-${stageId}-part-${String(partition).padStart(5, "0")}-attempt-${attempt}.json`;
 }
 
+/** A file of reducers' slice indexes for a stage (driver/scheduler/slice-files.ts), named by its content hash. */
+export function sliceFileUri(scratch: string, stageId: number, sha256: string): string {
+  return `${withSlash(scratch)}inputs/slices-stage-${stageId}-${sha256.slice(0, 16)}.bin`;
+}
+
 /** A map stage's map-output table (its objects' URIs in map order), stored once per version and named by its content hash. */
 export function mapOutputTableUri(scratch: string, stageId: number, sha256: string): string {
   return `${withSlash(scratch)}inputs/map-outputs-stage-${stageId}-${sha256.slice(0, 16)}.json`;

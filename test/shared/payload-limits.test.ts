@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkRequestSize, checkResponseSize, LAMBDA_PAYLOAD_MAX_BYTES, PayloadTooLargeError } from "../../shared/payload-limits.ts";
 import { taskFailureError } from "../../shared/errors.ts";
-import type { StageTask, TaskSuccess } from "../../shared/task.ts";
+import { emptyTaskMetrics, type StageTask, type TaskSuccess } from "../../shared/task.ts";
 import { packMapIndex } from "../../shared/shuffle-index.ts";
 
 const task: StageTask = {
@@ -16,19 +16,7 @@ const task: StageTask = {
   resultInlineMaxBytes: 1 << 20,
 };
 
-const metrics: TaskSuccess["metrics"] = {
-  durationMs: 1,
-  coldStart: false,
-  recordsIn: 0,
-  recordsOut: 0,
-  bytesRead: 0,
-  bytesWritten: 0,
-  requests: { get: 0, put: 0, list: 0, head: 0, delete: 0 },
-  spill: { bytes: 0, files: 0 },
-  scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
-  shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
-  peakMemoryBytes: 0,
-};
+const metrics: TaskSuccess["metrics"] = { ...emptyTaskMetrics(), durationMs: 1 };
 const success = (output: TaskSuccess["output"], accumulators?: TaskSuccess["accumulators"]): TaskSuccess => ({
   status: "ok",
   version: 2,

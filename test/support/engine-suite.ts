@@ -759,6 +759,29 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         spark.conf.unset("spark.speculation");
       });
 
+      it("reads reducers' slices from slice files (sparkfn.shuffle.inlineIndexMaxBytes=0) with the same answers, through a lost map output and a speculative copy", async () => {
+        const store: ObjectStore = isS3Uri(spark.scratchUri) ? new S3ObjectStore() : new LocalObjectStore();
+        const sliceFiles = async () => (await store.list(spark.scratchUri)).filter((o) => o.uri.includes("/inputs/slices-stage-")).length;
+        const before = await sliceFiles();
+        const conf = { "sparkfn.shuffle.inlineIndexMaxBytes": "0" };
+        try {
+          expect(await withFaults([], job, conf)).toEqual(expected);
+          expect(await sliceFiles()).toBeGreaterThan(before);
+          // Map 2's output is lost: it is recomputed, and the reducers get slices naming the new object.
+          expect(await withFaults([{ stage: 0, partition: 2, attempt: 0, kind: "loseOutput" }], job, conf)).toEqual(expected);
+          expect(stage0()).toEqual({ stageId: 0, tasks: 4, attempts: 5 });
+          // A slow reducer's copy reads the same range of the same slice file.
+          const slowReducer = [{ stage: 1, partition: 0, attempt: 0, kind: "slow" }];
+          expect(await withFaults(slowReducer, job, { ...conf, "spark.speculation": "true", "spark.sql.adaptive.enabled": "false" })).toEqual(expected);
+          const reducers = spark.lastJobMetrics.find((s) => s.stageId === 1)!.tasks;
+          expect(reducers.find((t) => t.partition === 0)!.attempt).toBeGreaterThan(0);
+        } finally {
+          spark.conf.unset("sparkfn.shuffle.inlineIndexMaxBytes");
+          spark.conf.unset("spark.speculation");
+          spark.conf.unset("spark.sql.adaptive.enabled");
+        }
+      });
+
       it("runs independent stages at the same time: a join's right side does not wait for a slow left side", async () => {
         const left = spark.range(0, 300, 1, 2).withColumn("k", col("id").mod(10));
         const right = spark.range(0, 10, 1, 2).withColumnRenamed("id", "k").withColumn("name", concat(lit("n"), col("k").cast("string")));

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PRICES, estimateCost, formatCost } from "../../../driver/monitoring/cost-estimate.ts";
 import type { SparkfnEvent } from "../../../driver/monitoring/events.ts";
+import { emptyTaskMetrics } from "../../../shared/task.ts";
 
-const metrics = (put: number, get: number) => ({
-  durationMs: 0, coldStart: false, recordsIn: 0, recordsOut: 0, bytesRead: 0, bytesWritten: 0,
-  requests: { get, put, list: 1, head: 1, delete: 0 },
-  spill: { bytes: 0, files: 0 }, scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
-  shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 }, peakMemoryBytes: 0,
-});
+const metrics = (put: number, get: number) => ({ ...emptyTaskMetrics(), requests: { get, put, list: 1, head: 1, delete: 0 } });
 const end = (durationMs: number, status: "success" | "failed", put = 0, get = 0): SparkfnEvent => ({
   v: 1, time: 0, event: "TaskEnd", jobId: 0, stageId: 0, partition: 0, attempt: 0, speculative: false, status, durationMs, willRetry: false,
   ...(status === "success" ? { metrics: metrics(put, get) } : { errorType: "Internal" as const, error: "x" }),

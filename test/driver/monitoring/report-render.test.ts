@@ -9,20 +9,19 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadEventLog, parseEventLog, renderReport } from "../../../driver/monitoring/report/index.ts";
 import { main } from "../../../driver/cli.ts";
+import { emptyTaskMetrics } from "../../../shared/task.ts";
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 const metrics = (coldStart: boolean, bytesRead: number) => ({
+  ...emptyTaskMetrics(),
   durationMs: 10,
   coldStart,
   recordsIn: 5,
   recordsOut: 5,
   bytesRead,
-  bytesWritten: 0,
   requests: { get: 1, put: 1, list: 0, head: 0, delete: 0 },
-  spill: { bytes: 0, files: 0 },
-  scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
   shuffle: { bytesWritten: 100, recordsWritten: 5, bytesRead: 0, recordsRead: 0 },
   peakMemoryBytes: 1000,
 });

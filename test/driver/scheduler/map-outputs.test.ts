@@ -11,22 +11,10 @@ import { combinedSizes } from "../../../driver/scheduler/reduce-inputs.ts";
 import { planReduceTasks } from "../../../driver/scheduler/adaptive.ts";
 import { PartitionInput, SLICE_VALUES, type MapSlices } from "../../../shared/plan/physical.ts";
 import { packMapIndex, unpackUint32 } from "../../../shared/shuffle-index.ts";
-import { TaskResult, TASK_PROTOCOL_VERSION, type TaskSuccess } from "../../../shared/task.ts";
-import { emptyCounts, type ObjectInfo, type ObjectStore } from "../../../shared/storage/object-store.ts";
+import { emptyTaskMetrics, TaskResult, TASK_PROTOCOL_VERSION, type TaskSuccess } from "../../../shared/task.ts";
+import { MemoryStore } from "../../support/memory-store.ts";
 
-const METRICS = {
-  durationMs: 1,
-  coldStart: false,
-  recordsIn: 0,
-  recordsOut: 0,
-  bytesRead: 0,
-  bytesWritten: 0,
-  requests: { get: 0, put: 0, list: 0, head: 0, delete: 0 },
-  spill: { bytes: 0, files: 0 },
-  scan: { rowGroups: 0, rowGroupsSkipped: 0, malformedRecords: 0 },
-  shuffle: { bytesWritten: 0, recordsWritten: 0, bytesRead: 0, recordsRead: 0 },
-  peakMemoryBytes: 0,
-};
+const METRICS = { ...emptyTaskMetrics(), durationMs: 1 };
 
 /** A map task's answer for blocks of these sizes (bytes, rows), as the executor reports it. */
 function answer(map: number, blocks: readonly (readonly [number, number])[], attempt = 0, uri = `s3://b/apps/a/shuffle/0/stage-0-map-${map}-attempt-${attempt}.blocks`): TaskSuccess {
@@ -43,6 +31,7 @@ function answer(map: number, blocks: readonly (readonly [number, number])[], att
 
 /** Slices as plain tuples [map, offset, length, rows]. */
 function decoded(s: MapSlices): [number, number, number, number][] {
+  if (typeof s.index !== "string") throw new Error("expected an inline index");
   const v = unpackUint32(s.index, s.slices * SLICE_VALUES);
   const out: [number, number, number, number][] = [];
   for (let i = 0; i < v.length; i += SLICE_VALUES) out.push([v[i]!, v[i + 1]! + v[i + 2]! * 2 ** 32, v[i + 3]!, v[i + 4]!]);
@@ -58,26 +47,6 @@ const BLOCKS: [number, number][][] = [
 /** Offset of block r of map m: the bytes of the blocks before it (written back to back). */
 const offsetOf = (m: number, r: number) => BLOCKS[m]!.slice(0, r).reduce((n, b) => n + b[0], 0);
 
-class MemoryStore implements ObjectStore {
-  readonly objects = new Map<string, Uint8Array>();
-  readonly counts = emptyCounts();
-  async get(uri: string): Promise<Uint8Array> {
-    this.counts.get++;
-    return this.objects.get(uri)!;
-  }
-  async put(uri: string, body: Uint8Array | string): Promise<void> {
-    this.counts.put++;
-    this.objects.set(uri, typeof body === "string" ? new TextEncoder().encode(body) : body);
-  }
-  async copy(): Promise<void> {}
-  async list(): Promise<ObjectInfo[]> {
-    return [];
-  }
-  async head(): Promise<ObjectInfo | undefined> {
-    return undefined;
-  }
-  async delete(): Promise<void> {}
-}
 
 describe("map answers", () => {
   it("validate a packed index whose length matches the partitions, and refuse others", () => {

@@ -217,6 +217,75 @@ describe("speculative execution", () => {
   });
 });
 
+/** Each attempt runs `ms(partition, attempt)` unless abandoned; records launches and the most copies in flight at once. */
+class TimedInvoker implements TaskInvoker {
+  launches: [number, number][] = [];
+  copiesInFlight = 0;
+  peakCopies = 0;
+  constructor(private readonly ms: (partition: number, attempt: number) => number) {}
+  async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
+    this.launches.push([task.partition, task.attempt]);
+    const copy = task.attempt > 0;
+    if (copy) this.peakCopies = Math.max(this.peakCopies, ++this.copiesInFlight);
+    try {
+      const abandoned = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), this.ms(task.partition, task.attempt));
+        signal?.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      return abandoned ? fail(task, true) : ok(task);
+    } finally {
+      if (copy) this.copiesInFlight--;
+    }
+  }
+  async close() {}
+}
+
+describe("speculation from duration estimates (quantile 0: no waiting for most tasks to finish)", () => {
+  const speculation = { multiplier: 1.5, quantile: 0, minTaskRuntimeMs: 10, intervalMs: 5 };
+  const many = Array.from({ length: 40 }, (_, partition) => ({ ...tasks[0]!, partition }));
+
+  it("copies a first-wave straggler while most tasks still wait to start, ahead of them", async () => {
+    const invoker = new TimedInvoker((p, attempt) => (p === 1 && attempt === 0 ? 10_000 : 20));
+    const started = performance.now();
+    const results = await runTasks(many, invoker, { maxConcurrency: 4, maxFailures: 4, speculation });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(results[1]!.attempt).toBe(1);
+    // The copy was launched before most originals: it went ahead of the tasks waiting for a lane.
+    const copyAt = invoker.launches.findIndex(([p, a]) => p === 1 && a === 1);
+    expect(copyAt).toBeGreaterThan(0);
+    expect(copyAt).toBeLessThan(many.length / 2);
+    expect(invoker.launches.filter(([, a]) => a > 0)).toEqual([[1, 1]]);
+  });
+
+  it("copies again when the copy is slow as well, and two at a time once slots are idle", async () => {
+    const slow = (p: number, attempt: number) => (p === 2 && attempt < 2 ? 10_000 : 20);
+    // Tasks still waiting for a lane: one copy at a time; attempt 1 is slow too, so attempt 2 follows and wins.
+    const one = new TimedInvoker(slow);
+    const started = performance.now();
+    const results = await runTasks(many, one, { maxConcurrency: 4, maxFailures: 4, speculation: { ...speculation, cap: 0.5 } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(results[2]!.attempt).toBe(2);
+    expect(one.launches.filter(([, a]) => a > 0)).toEqual([[2, 1], [2, 2]]);
+    // Room for two: both copies go at once (the stage's tail, slots idle); the fast one wins.
+    const two = new TimedInvoker(slow);
+    const hedged = await runTasks(many.slice(0, 8), two, { maxConcurrency: 8, maxFailures: 4, speculation: { ...speculation, cap: 0.25 } });
+    expect(hedged[2]!.attempt).toBe(2);
+    expect(two.peakCopies).toBe(2);
+  });
+
+  it("keeps at most cap x maxConcurrency copies in flight, however many tasks are slow", async () => {
+    // Half the tasks straggle; copies take 60 ms each.
+    const invoker = new TimedInvoker((p, attempt) => (attempt > 0 ? 60 : p % 2 === 0 ? 2_000 : 5));
+    const results = await runTasks(many.slice(0, 20), invoker, { maxConcurrency: 20, maxFailures: 4, speculation });
+    expect(results.filter((r, p) => p % 2 === 0 && r.attempt > 0).length).toBe(10);
+    expect(invoker.peakCopies).toBeLessThanOrEqual(2);
+    expect(invoker.peakCopies).toBeGreaterThan(0);
+  });
+});
+
 describe("task deadline", () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   /** Waits `queuedMs` (a free slot, a worker starting) before the attempt starts, then runs `runMs` unless abandoned. */

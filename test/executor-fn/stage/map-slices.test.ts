@@ -13,38 +13,13 @@ import { TaskError } from "../../../executor-fn/task-error.ts";
 import type { CompileContext } from "../../../executor-fn/compile/expression.ts";
 import type { MemoryContext } from "../../../executor-fn/stage/memory.ts";
 import { denseBatch } from "../../../shared/batch/batch.ts";
-import { SLICE_VALUES, type MapObjects, type PartitionInput, type StageSource } from "../../../shared/plan/physical.ts";
+import { PartitionInput, SLICE_VALUES, type MapObjects, type StageSource } from "../../../shared/plan/physical.ts";
 import { packUint32 } from "../../../shared/shuffle-index.ts";
-import { emptyCounts, ObjectNotFoundError, type ObjectInfo, type ObjectStore } from "../../../shared/storage/object-store.ts";
+import type { ObjectStore } from "../../../shared/storage/object-store.ts";
+import { MemoryStore } from "../../support/memory-store.ts";
 
 const PARTITIONS = 4;
 
-/** Counts GETs and the ranges asked for. */
-class MemoryStore implements ObjectStore {
-  readonly objects = new Map<string, Uint8Array>();
-  readonly counts = emptyCounts();
-  readonly ranged: string[] = [];
-  async get(uri: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
-    this.counts.get++;
-    const o = this.objects.get(uri);
-    if (!o) throw new ObjectNotFoundError(uri);
-    if (!range) return o.slice();
-    this.ranged.push(uri);
-    return o.slice(range.offset, range.offset + range.length);
-  }
-  async put(uri: string, body: Uint8Array | string): Promise<void> {
-    this.objects.set(uri, typeof body === "string" ? new TextEncoder().encode(body) : body);
-  }
-  async copy(): Promise<void> {}
-  async list(): Promise<ObjectInfo[]> {
-    return [];
-  }
-  async head(uri: string): Promise<ObjectInfo | undefined> {
-    const o = this.objects.get(uri);
-    return o ? { uri, size: o.byteLength } : undefined;
-  }
-  async delete(): Promise<void> {}
-}
 
 /** The ids each map writes, and its reduce partition: id % 4, except that map 1 writes nothing to partition 2. */
 const MAP_IDS = [Array.from({ length: 100 }, (_, i) => i), Array.from({ length: 60 }, (_, i) => 1000 + i).filter((id) => id % 4 !== 2)];
@@ -131,6 +106,33 @@ describe("reading map slices", () => {
     await store.put(copy, json + " ");
     const sha2 = createHash("sha256").update(json + " ").digest("hex");
     await expect(withMapTables(slicesInput(blocks, { kind: "stored", uri: copy, sha256: sha2, count: 1 }, 0, 2), store)).rejects.toThrow(/not a list of 1 object URIs/);
+  });
+
+  it("reads a reducer's index stored in a slice file with one ranged GET, checking its hash", async () => {
+    const store = new MemoryStore();
+    const blocks = await writeMaps(store);
+    const objects: MapObjects = { kind: "inline", uris: MAP_IDS.map((_, m) => uriOf(m)) };
+    const inline = slicesInput(blocks, objects, 1, 4);
+    if (inline.kind !== "mapSlices" || typeof inline.reads[0]!.index !== "string") throw new Error("expected an inline index");
+    // The index's bytes, between other reducers' bytes in one file.
+    const bytes = Buffer.from(inline.reads[0]!.index, "base64");
+    const file = Buffer.concat([Buffer.alloc(37, 1), bytes, Buffer.alloc(11, 2)]);
+    const uri = "s3://b/apps/a/jobs/0/inputs/slices-stage-1-0123456789abcdef.bin";
+    await store.put(uri, file);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const stored: PartitionInput = { kind: "mapSlices", reads: [{ ...inline.reads[0]!, index: { uri, offset: 37, length: bytes.byteLength, sha256 } }] };
+    expect(PartitionInput.safeParse(stored).success).toBe(true);
+    const checked: string[] = [];
+    store.ranged.length = 0;
+    const read = await withMapTables(stored, store, (u) => checked.push(u));
+    expect(checked).toEqual([uri]);
+    expect(store.ranged).toEqual([uri]);
+    expect(await readIds(read, store)).toEqual(expectedIds(1, 4));
+    // A range whose bytes are not the ones hashed is refused, naming the file and the range.
+    const shifted: PartitionInput = { kind: "mapSlices", reads: [{ ...inline.reads[0]!, index: { uri, offset: 36, length: bytes.byteLength, sha256 } }] };
+    await expect(withMapTables(shifted, store)).rejects.toMatchObject({ type: "InvalidTask", message: expect.stringMatching(/bytes 36-\d+ of slice file .*slices-stage-1-0123456789abcdef\.bin do not match their hash/) });
+    // A stored range that does not hold slices × 20 bytes fails validation.
+    expect(PartitionInput.safeParse({ kind: "mapSlices", reads: [{ ...inline.reads[0]!, index: { uri, offset: 37, length: bytes.byteLength - 4, sha256 } }] }).success).toBe(false);
   });
 
   it("reports a missing map object as a fetch failure naming it", async () => {
