@@ -360,6 +360,7 @@ export class SparkSession implements QueryExecution {
       resolveScan: (format, paths, options, schema) => this.resolveScan(format, paths, options, schema),
       cached: (cacheId) => this.cacheManager.get(cacheId),
       ansi: this.ansiEnabled,
+      run: async (query) => (await this.execute(query)).rows,
     });
   }
 

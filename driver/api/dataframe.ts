@@ -5,7 +5,8 @@
 import { dateOfMicros, timestampText } from "../../shared/plan/functions/timestamps.ts";
 import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
-import type { Expr } from "../../shared/plan/expr.ts";
+import { exprName, type Expr } from "../../shared/plan/expr.ts";
+import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { refuseAggregateInWithColumn } from "../../shared/plan/aggregate-expressions.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { TYPE_NAMES, type Schema, type Value } from "../../shared/plan/types.ts";
@@ -15,6 +16,8 @@ import { asColumn, count as countFn, type ColumnOrName } from "./functions.ts";
 import { GroupedData } from "./grouped-data.ts";
 import { ELEMENT_SCHEMA, RDD } from "./rdd.ts";
 import type { FunctionRuntime } from "../../shared/functions/compile.ts";
+import type { Scalar } from "../../shared/plan/types.ts";
+import { DataFrameNaFunctions, type Replacement } from "./na-functions.ts";
 
 /** A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), the rest as rows carry them. */
 export type RowValue = Value | Date;
@@ -96,6 +99,49 @@ export class DataFrame {
     return this.with({ kind: "renameColumn", input: this.plan, from: existing, to: renamed });
   }
 
+  /** Several columns added or replaced at once: `df.withColumns({ a: col("x").plus(1), b: lit(2) })`. */
+  withColumns(columns: Readonly<Record<string, Column>> | ReadonlyMap<string, Column>): DataFrame {
+    const entries = columns instanceof Map ? [...columns.entries()] : Object.entries(columns);
+    for (const [name, value] of entries) refuseAggregateInWithColumn(name, value.expr);
+    return this.with({ kind: "withColumns", input: this.plan, columns: entries.map(([name, value]) => ({ name, expr: value.expr })) });
+  }
+
+  /** Several columns renamed at once (`{ old: "new" }`); names that are not columns are passed over, as in Spark. */
+  withColumnsRenamed(renames: Readonly<Record<string, string>> | ReadonlyMap<string, string>): DataFrame {
+    const entries = renames instanceof Map ? [...renames.entries()] : Object.entries(renames);
+    return entries.reduce<DataFrame>((df, [from, to]) => df.withColumnRenamed(from, to), this);
+  }
+
+  /** The same rows with every column renamed, by position: `df.toDF("id", "name")`. */
+  toDF(...names: string[]): DataFrame {
+    return this.with({ kind: "renameAll", input: this.plan, names });
+  }
+
+  /** Missing-value functions: `df.na.fill(0)`, `df.na.drop()`, `df.na.replace("a", "b")`. */
+  get na(): DataFrameNaFunctions<DataFrame> {
+    return new DataFrameNaFunctions(this.plan, (plan) => this.with(plan));
+  }
+
+  /** Nulls (and NaN in double columns) replaced: a value fills the columns of its kind; an object gives a value per column. */
+  fillna(value: Scalar | Readonly<Record<string, Scalar>>, subset?: string | readonly string[]): DataFrame {
+    return this.na.fill(value, subset);
+  }
+
+  /** Rows with a null or NaN dropped (`how` "any"), or only rows of nothing but ("all"), or with fewer than `thresh` values. */
+  dropna(how: "any" | "all" = "any", thresh?: number | null, subset?: string | readonly string[]): DataFrame {
+    return this.na.drop(how, thresh, subset);
+  }
+
+  /** Values replaced by others in the columns of their kind: `df.replace(["a", "b"], "x")`, `df.replace({ a: "x" })`. */
+  replace(toReplace: Replacement, value?: Scalar | readonly Scalar[], subset?: string | readonly string[]): DataFrame {
+    return this.na.replace(toReplace, value, subset);
+  }
+
+  /** `f(this)`: chains a function of a DataFrame, as PySpark's transform. */
+  transform<A extends unknown[]>(f: (df: DataFrame, ...args: A) => DataFrame, ...args: A): DataFrame {
+    return f(this, ...args);
+  }
+
   drop(...names: string[]): DataFrame {
     return this.with({ kind: "dropColumns", input: this.plan, names });
   }
@@ -110,9 +156,41 @@ export class DataFrame {
 
   groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
     const keys = (cols.flat() as ColumnOrName[]).map((c) => asColumn(c).expr);
-    return new GroupedData(keys, (groupBy: readonly Expr[], aggregates: readonly Expr[]) =>
-      this.with({ kind: "aggregate", input: this.plan, groupBy, aggregates }),
+    return new GroupedData(
+      keys,
+      (groupBy: readonly Expr[], aggregates: readonly Expr[]) => this.with({ kind: "aggregate", input: this.plan, groupBy, aggregates }),
+      (pivot, values, aggregates) => this.with({ kind: "pivot", input: this.plan, keys, pivot, values, aggregates }),
     );
+  }
+
+  /** Subtotals: the aggregation by (k1..kn), (k1..kn-1), ..., and the grand total (keys left out are null; grouping(k) tells which). */
+  rollup(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    const keys = (cols.flat() as ColumnOrName[]).map((c) => asColumn(c).expr);
+    return this.groupingSetsOf(keys, rollupSets(keys.length));
+  }
+
+  /** The aggregation by every subset of the keys (keys left out are null; grouping_id() numbers the subsets). */
+  cube(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
+    const keys = (cols.flat() as ColumnOrName[]).map((c) => asColumn(c).expr);
+    return this.groupingSetsOf(keys, cubeSets(keys.length));
+  }
+
+  /** The aggregation by each given set of the keys `cols`: `df.groupingSets([["a", "b"], ["a"], []], "a", "b")`. */
+  groupingSets(sets: readonly (readonly ColumnOrName[])[], ...cols: ColumnOrName[]): GroupedData {
+    const keys = cols.map((c) => asColumn(c).expr);
+    const names = keys.map(exprName);
+    const indexes = sets.map((set) =>
+      set.map((c) => {
+        const i = names.indexOf(exprName(asColumn(c).expr));
+        if (i < 0) throw new Error(`groupingSets: ${exprName(asColumn(c).expr)} is in a grouping set but not among the columns given (${names.join(", ")}).`);
+        return i;
+      }),
+    );
+    return this.groupingSetsOf(keys, indexes);
+  }
+
+  private groupingSetsOf(keys: readonly Expr[], sets: readonly (readonly number[])[]): GroupedData {
+    return new GroupedData(keys, (_, aggregates) => this.with({ kind: "groupingSets", input: this.plan, keys, sets, aggregates }));
   }
 
   /** Aggregates over the whole DataFrame: `df.agg(sum("amount"), sum("a").divide(count("*")))`. */
@@ -165,6 +243,31 @@ export class DataFrame {
   /** One row per distinct value of `columns` (all columns when none are given). */
   dropDuplicates(columns: string[] = []): DataFrame {
     return this.with({ kind: "dropDuplicates", input: this.plan, columns });
+  }
+
+  /** Every pair of rows (a cross join). */
+  crossJoin(other: DataFrame): DataFrame {
+    return this.with({ kind: "unresolvedJoin", left: this.plan, right: other.plan, how: "inner", on: null });
+  }
+
+  /** Distinct rows that are in both (SQL's INTERSECT), compared by position, nulls equal. */
+  intersect(other: DataFrame): DataFrame {
+    return this.with({ kind: "setOperation", left: this.plan, right: other.plan, op: "intersect", all: false });
+  }
+
+  /** Rows in both, as many times as in the side that has fewer (INTERSECT ALL). */
+  intersectAll(other: DataFrame): DataFrame {
+    return this.with({ kind: "setOperation", left: this.plan, right: other.plan, op: "intersect", all: true });
+  }
+
+  /** Distinct rows of this one that are not in the other (EXCEPT DISTINCT). */
+  subtract(other: DataFrame): DataFrame {
+    return this.with({ kind: "setOperation", left: this.plan, right: other.plan, op: "except", all: false });
+  }
+
+  /** This one's rows less as many equal rows as the other has (EXCEPT ALL). */
+  exceptAll(other: DataFrame): DataFrame {
+    return this.with({ kind: "setOperation", left: this.plan, right: other.plan, op: "except", all: true });
   }
 
   /** Rows of both, matched by column position (SQL's UNION ALL; use distinct() to dedupe). */
@@ -240,6 +343,18 @@ export class DataFrame {
 
   async first(): Promise<RowObject | undefined> {
     return (await this.take(1))[0];
+  }
+
+  /** Whether there are no rows (reads at most one). */
+  async isEmpty(): Promise<boolean> {
+    return (await this.take(1)).length === 0;
+  }
+
+  /** The last `n` rows, in order (all rows pass through the driver, as Spark's tail collects them). */
+  async tail(n: number): Promise<RowObject[]> {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`tail(${n}): n must be a whole number, 0 or more.`);
+    const rows = await this.collect();
+    return n === 0 ? [] : rows.slice(-n);
   }
 
   /** Prints the first `n` rows as Spark's show() does; strings longer than 20 characters are cut. */

@@ -347,6 +347,11 @@ export const covar_samp = (col1: ColumnOrName, col2: ColumnOrName) => agg2("cova
 export const covar_pop = (col1: ColumnOrName, col2: ColumnOrName) => agg2("covar_pop", col1, col2);
 /** The number of rows where a boolean column is true. */
 export const count_if = (c: ColumnOrName) => agg("count_if", c);
+
+/** 1 when `c` is aggregated away in this row of a rollup()/cube()/groupingSets() (a subtotal), else 0. */
+export const grouping = (c: ColumnOrName) => fn("grouping", asColumn(c).expr);
+/** The grouping level of a rollup()/cube()/groupingSets() row: one bit per key (all keys when none are given), 1 where the key is aggregated away. */
+export const grouping_id = (...cols: ColumnOrName[]) => fn("grouping_id", ...cols.map((c) => asColumn(c).expr));
 /** Whether every non-null value is true (null when there are none). */
 export const bool_and = (c: ColumnOrName) => agg("bool_and", c);
 /** Whether some non-null value is true (null when there are none). */

@@ -5,7 +5,7 @@
  * driver, with a message that names it: before any task is launched.
  */
 import { alias, binary, call, column, conjuncts, exprName, referencedColumns, type Expr } from "../../shared/plan/expr.ts";
-import { parseJoinType, RIGHT_KEY_SUFFIX } from "../../shared/plan/join.ts";
+import { parseJoinType, RIGHT_KEY_SUFFIX, splitJoinCondition } from "../../shared/plan/join.ts";
 import {
   aggregate,
   coalesce,
@@ -21,10 +21,14 @@ import {
   type UnresolvedPlan,
 } from "../../shared/plan/logical.ts";
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
-import type { Schema } from "../../shared/plan/types.ts";
+import type { Schema, Value } from "../../shared/plan/types.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
 import { coerce } from "../../shared/plan/coercion.ts";
 import { projectWithWindows, refuseWindows } from "./windows.ts";
+import { dropNa, fillNa, replaceValues } from "./na-functions.ts";
+import { setOperation } from "./set-operations.ts";
+import { groupingSets } from "./grouping-sets.ts";
+import { pivot } from "./pivot.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -33,6 +37,8 @@ export interface ScanResolver {
   readonly ansi?: boolean;
   /** The materialized relation of a cached subtree, if it has been materialized. */
   cached(cacheId: number): Extract<LogicalPlan, { kind: "cachedRelation" }> | undefined;
+  /** Runs a query at analysis (a pivot's distinct values, as Spark's pivot() does); absent: pivots need their values given. */
+  readonly run?: (plan: UnresolvedPlan) => Promise<Value[][]>;
 }
 
 type Kind = UnresolvedPlan["kind"];
@@ -142,6 +148,24 @@ const RESOLVE: Resolvers = {
     const both = { fields: [...ls.fields, ...rs.fields.filter((f) => !ls.fields.some((l) => l.name === f.name))] };
     return conditionJoin(left, right, how, coerce(p.on as Expr, both, { ansi: r.ansi ?? true }));
   },
+  renameAll: async (p, r) => {
+    const input = await analyze(p.input, r);
+    const fields = schemaOf(input).fields;
+    if (p.names.length !== fields.length) {
+      throw new AnalysisError(`toDF: ${p.names.length} name(s) given for ${fields.length} column(s) (${fields.map((f) => f.name).join(", ")}); give one name per column.`);
+    }
+    return project(input, fields.map((f, i) => alias(column(f.name), p.names[i]!)));
+  },
+  fillNa: async (p, r) => analyze(fillNa(await analyze(p.input, r), p), r),
+  dropNa: async (p, r) => analyze(dropNa(await analyze(p.input, r), p), r),
+  replaceValues: async (p, r) => analyze(replaceValues(await analyze(p.input, r), p), r),
+  setOperation: async (p, r) => {
+    const [left, right] = await Promise.all([analyze(p.left, r), analyze(p.right, r)]);
+    return analyze(setOperation(left, right, p), r);
+  },
+  groupingSets: async (p, r) => analyze(groupingSets(await analyze(p.input, r), p), r),
+  pivot: async (p, r) => analyze(await pivot(await analyze(p.input, r), p, r.run), r),
+  analyzed: async (p) => p.plan,
 };
 
 /**
@@ -168,25 +192,8 @@ function usingJoin(left: LogicalPlan, right: LogicalPlan, how: ReturnType<typeof
 
 /** A condition's `left.a = right.b` conjuncts become hash keys; the rest is checked per pair. */
 function conditionJoin(left: LogicalPlan, right: LogicalPlan, how: ReturnType<typeof parseJoinType>, condition: Expr): LogicalPlan {
-  const leftNames = new Set(schemaOf(left).fields.map((f) => f.name));
-  const rightNames = new Set(schemaOf(right).fields.map((f) => f.name));
-  const within = (e: Expr, names: Set<string>) => {
-    const refs = referencedColumns(e);
-    return refs.size > 0 && [...refs].every((n) => names.has(n));
-  };
-  const leftKeys: Expr[] = [];
-  const rightKeys: Expr[] = [];
-  const residual: Expr[] = [];
-  for (const c of conjuncts(condition)) {
-    if (c.kind === "binary" && c.op === "eq" && within(c.left, leftNames) && within(c.right, rightNames)) {
-      leftKeys.push(c.left);
-      rightKeys.push(c.right);
-    } else if (c.kind === "binary" && c.op === "eq" && within(c.left, rightNames) && within(c.right, leftNames)) {
-      leftKeys.push(c.right);
-      rightKeys.push(c.left);
-    } else residual.push(c);
-  }
-  const rest = residual.length === 0 ? null : residual.reduce((a, b) => binary("and", a, b));
+  const names = (plan: LogicalPlan) => new Set(schemaOf(plan).fields.map((f) => f.name));
+  const { leftKeys, rightKeys, rest } = splitJoinCondition(names(left), names(right), condition);
   return join(left, right, how, leftKeys, rightKeys, rest);
 }
 

@@ -3,7 +3,7 @@
  * values to the fixed `RUNTIME` helpers and type names generated code may name. The compiler
  * itself (loops over vectors) is vector-expression.ts.
  */
-import type { BinaryOp, ScalarFn, UnaryOp } from "../../shared/plan/expr.ts";
+import type { BinaryOp, GroupingFn, ScalarFn, UnaryOp } from "../../shared/plan/expr.ts";
 import type { RUNTIME } from "../../shared/plan/semantics.ts";
 import type { MathFn } from "../../shared/plan/functions/math.ts";
 import type { StringFn } from "../../shared/plan/functions/strings.ts";
@@ -30,7 +30,7 @@ export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
 };
 export const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 /** Helpers of the functions called with boxed values; math and string functions have kernels instead (shared/plan/functions/). */
-export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn>, keyof typeof RUNTIME> = {
+export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn | GroupingFn>, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
   coalesce: "coalesce", split: "split", size: "size", like: "like",
   element_at: "element_at", greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",

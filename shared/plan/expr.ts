@@ -56,8 +56,12 @@ export const SCALAR_FUNCTIONS = {
   second: [1, 1], date_trunc: [2, 2], unix_timestamp: [0, 2], from_unixtime: [1, 2], from_utc_timestamp: [2, 2], to_utc_timestamp: [2, 2],
   make_timestamp: [6, 7], timestamp_seconds: [1, 1], timestamp_millis: [1, 1], timestamp_micros: [1, 1], unix_seconds: [1, 1], unix_millis: [1, 1],
   unix_micros: [1, 1],
+  // grouping sets: replaced by the analyzer in rollup/cube/groupingSets aggregations (driver/planner/grouping-sets.ts), refused elsewhere
+  grouping: [1, 1], grouping_id: [0, -1],
 } as const satisfies Record<string, readonly [number, number]>;
 export const ScalarFn = z.enum(Object.keys(SCALAR_FUNCTIONS) as [keyof typeof SCALAR_FUNCTIONS]);
+/** grouping() and grouping_id(): the analyzer replaces them per grouping set; they never reach an executor. */
+export type GroupingFn = "grouping" | "grouping_id";
 export type ScalarFn = z.infer<typeof ScalarFn>;
 
 /** Aggregate functions (shared/plan/functions/aggregates.ts says what each takes and gives). */
@@ -138,9 +142,9 @@ export type ExprOf<K extends ExprKind> = Extract<Expr, { kind: K }>;
 
 export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
   z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("column"), name: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal("column"), name: z.string() }).strict(),
     z.object({ kind: z.literal("literal"), value: z.union([z.string(), z.number(), z.boolean(), z.null()]), type: DataType }).strict(),
-    z.object({ kind: z.literal("alias"), expr: ExprSchema, name: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal("alias"), expr: ExprSchema, name: z.string() }).strict(),
     z.object({ kind: z.literal("binary"), op: BinaryOp, left: ExprSchema, right: ExprSchema, legacy: z.literal(true).optional() }).strict(),
     z.object({ kind: z.literal("unary"), op: UnaryOp, expr: ExprSchema }).strict(),
     z.object({ kind: z.literal("in"), expr: ExprSchema, values: z.array(ExprSchema) }).strict(),

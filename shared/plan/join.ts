@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AnalysisError } from "./resolve.ts";
+import { binary, conjuncts, referencedColumns, type Expr } from "./expr.ts";
 import type { Field, Schema } from "./types.ts";
 
 export const JoinType = z.enum(["inner", "left", "right", "full", "semi", "anti"]);
@@ -11,7 +12,7 @@ export type JoinType = z.infer<typeof JoinType>;
 
 /** Spark's spellings of the join types. */
 const ALIASES: Record<string, JoinType> = {
-  inner: "inner",
+  inner: "inner", cross: "inner",
   left: "left", leftouter: "left", left_outer: "left",
   right: "right", rightouter: "right", right_outer: "right",
   full: "full", outer: "full", fullouter: "full", full_outer: "full",
@@ -36,4 +37,28 @@ export function joinSchema(left: Schema, right: Schema, how: JoinType): Schema {
   return {
     fields: [...nullable(left.fields, how === "right" || how === "full"), ...nullable(right.fields, how === "left" || how === "full")],
   };
+}
+
+/**
+ * A join condition's `left = right` conjuncts (each side's expression reading only that side's
+ * columns, named in `leftNames` / `rightNames`) as hash keys, and the rest, checked per pair.
+ */
+export function splitJoinCondition(leftNames: ReadonlySet<string>, rightNames: ReadonlySet<string>, condition: Expr): { leftKeys: Expr[]; rightKeys: Expr[]; rest: Expr | null } {
+  const within = (e: Expr, names: ReadonlySet<string>) => {
+    const refs = referencedColumns(e);
+    return refs.size > 0 && [...refs].every((n) => names.has(n));
+  };
+  const leftKeys: Expr[] = [];
+  const rightKeys: Expr[] = [];
+  const rest: Expr[] = [];
+  for (const c of conjuncts(condition)) {
+    if (c.kind === "binary" && c.op === "eq" && within(c.left, leftNames) && within(c.right, rightNames)) {
+      leftKeys.push(c.left);
+      rightKeys.push(c.right);
+    } else if (c.kind === "binary" && c.op === "eq" && within(c.left, rightNames) && within(c.right, leftNames)) {
+      leftKeys.push(c.right);
+      rightKeys.push(c.left);
+    } else rest.push(c);
+  }
+  return { leftKeys, rightKeys, rest: rest.length === 0 ? null : rest.reduce((a, b) => binary("and", a, b)) };
 }

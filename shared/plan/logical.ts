@@ -100,7 +100,26 @@ export type UnresolvedPlan =
   /** df.union(other) (by position) or df.unionByName(other) (by column name). */
   | { readonly kind: "unresolvedUnion"; readonly inputs: readonly UnresolvedPlan[]; readonly byName: boolean }
   /** df.join(other, on, how): `on` is column names (a using-join) or a condition. */
-  | { readonly kind: "unresolvedJoin"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly how: string; readonly on: readonly string[] | Expr | null };
+  | { readonly kind: "unresolvedJoin"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly how: string; readonly on: readonly string[] | Expr | null }
+  /** df.toDF(...names): every column renamed, by position. */
+  | { readonly kind: "renameAll"; readonly input: UnresolvedPlan; readonly names: readonly string[] }
+  /**
+   * df.na.fill: nulls (and NaN in double columns) replaced by `value` in the columns of its
+   * kind (numbers, strings or booleans) among `subset`, or per column by `perColumn`.
+   */
+  | { readonly kind: "fillNa"; readonly input: UnresolvedPlan; readonly value: Scalar; readonly subset: readonly string[] | null; readonly perColumn: readonly (readonly [string, Scalar])[] | null }
+  /** df.na.drop: rows with fewer than `thresh` values that are neither null nor NaN among `subset` (null thresh: how "any" or "all"). */
+  | { readonly kind: "dropNa"; readonly input: UnresolvedPlan; readonly how: "any" | "all"; readonly thresh: number | null; readonly subset: readonly string[] | null }
+  /** df.na.replace: values equal to a pair's first replaced by its second, in the columns of their kind among `subset`. */
+  | { readonly kind: "replaceValues"; readonly input: UnresolvedPlan; readonly pairs: readonly (readonly [Scalar, Scalar])[]; readonly subset: readonly string[] | null }
+  /** intersect / intersectAll / subtract / exceptAll: rows compared by position, nulls equal. */
+  | { readonly kind: "setOperation"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly op: "intersect" | "except"; readonly all: boolean }
+  /** rollup / cube / groupingSets: the aggregation once per set of keys (indexes into `keys`), absent keys null. */
+  | { readonly kind: "groupingSets"; readonly input: UnresolvedPlan; readonly keys: readonly Expr[]; readonly sets: readonly (readonly number[])[]; readonly aggregates: readonly Expr[] }
+  /** groupBy(keys).pivot(column, values).agg(...): one column per pivot value (and aggregate); values null: the column's distinct values, found first. */
+  | { readonly kind: "pivot"; readonly input: UnresolvedPlan; readonly keys: readonly Expr[]; readonly pivot: Expr; readonly values: readonly Scalar[] | null; readonly aggregates: readonly Expr[] }
+  /** A plan the analyzer has already checked (the analyzer's own rewrites build on it). */
+  | { readonly kind: "analyzed"; readonly plan: LogicalPlan };
 
 export type PlanKind = LogicalPlan["kind"];
 export type PlanOf<K extends PlanKind> = Extract<LogicalPlan, { kind: K }>;

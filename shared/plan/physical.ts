@@ -46,7 +46,7 @@ const SortOrderSchema = z.object({ expr: ExprSchema, ascending: z.boolean(), nul
  * ignoreNulls option (as the `agg` expression has them; absent in older plans) and output name.
  */
 export const AggCall = z
-  .object({ fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), name: z.string().min(1) })
+  .object({ fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), name: z.string() })
   .strict();
 export type AggCall = z.infer<typeof AggCall>;
 
@@ -128,7 +128,7 @@ export const StageOperator = z.discriminatedUnion("kind", [
       kind: z.literal("window"),
       partitionBy: z.array(ExprSchema),
       orderBy: z.array(SortOrderSchema),
-      functions: z.array(z.object({ expr: ExprSchema, name: z.string().min(1) }).strict()),
+      functions: z.array(z.object({ expr: ExprSchema, name: z.string() }).strict()),
     })
     .strict(),
 ]);

@@ -193,6 +193,9 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
       return { type: "int", nullable: false };
     case "element_at":
       return { type: args[0]!.type === "array" ? "string" : "any", nullable: true };
+    case "grouping":
+    case "grouping_id":
+      throw new AnalysisError(`[UNSUPPORTED_GROUPING_EXPRESSION] ${exprName(expr)}: grouping() and grouping_id() can only be used in the agg() of rollup(), cube() or groupingSets().`);
   }
 }
 

@@ -11,7 +11,7 @@ import { z } from "zod";
 export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "array", "null", "any"]);
 export type DataType = z.infer<typeof DataType>;
 
-export const Field = z.object({ name: z.string().min(1), type: DataType, nullable: z.boolean() }).strict();
+export const Field = z.object({ name: z.string(), type: DataType, nullable: z.boolean() }).strict();
 export type Field = z.infer<typeof Field>;
 
 export const Schema = z.object({ fields: z.array(Field) }).strict();

@@ -105,3 +105,13 @@ function matchesEmpty(sqlBody: string | undefined): boolean {
   re.lastIndex = 0;
   return re.exec("")?.[0] === "";
 }
+
+/**
+ * DataFrame-level differences (test/spark/dataframe/), each checked by the test that names it:
+ * the test asserts the difference itself, so it fails if either side changes.
+ */
+export const DATAFRAME_DIFFERENCES = {
+  pivotOnNaN:
+    "pivot() on a double column holding NaN: sparkfn's NaN column takes the rows whose value is NaN, as its groupBy does and as Spark's groupBy does " +
+    "(NaN = NaN in Spark); Spark 4.0.1's pivot leaves that column null (its PivotFirst looks the value up without NaN normalization)",
+} as const;

@@ -49,7 +49,7 @@ export interface Report {
 }
 
 /** Spark's names for sparkfn's types (DataType.simpleString). */
-const SPARK_TYPE: Record<DataType, string> = {
+export const SPARK_TYPE: Record<DataType, string> = {
   int: "int", long: "bigint", double: "double", string: "string", boolean: "boolean", date: "date", timestamp: "timestamp", array: "array<string>", null: "void", any: "any",
 };
 

@@ -29,6 +29,15 @@ ParallelCollectionRDD and sparkfn's createDataFrame cut them, so partial states 
 {"type", "name", "failed": {"class", "message"}} when the query fails at run time (for
 every group at once: Spark fails the whole query).
 
+A chain request calls DataFrame methods in turn on a table:
+                     {"tables": {"df": {"schema", "rows", "partitions"}, "other": {...}},
+                      "chain": [["na.fill", [0], {"subset": ["i"]}], ["intersect", [{"$df": "other"}], {}]]}
+(a step ["$from", [name], {}] starts again from another table) and answers {"columns": [{"name", "type"}], "rows": [[...], ...]} (the rows in Spark's order),
+{"rows": [...]} for a list of rows (tail), {"value": ...} for anything else (isEmpty), or
+{"error": {"class", "message"}}. Arguments are JSON, with the input tags, {"$df": name} for
+another table, {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
+{"$expr": "<Spark SQL>"} for a Column.
+
 All requests go through one lock: Spark runs one query at a time, whichever test worker asks.
 The process ends when its standard input closes (the test run ended or died).
 """
@@ -292,9 +301,64 @@ class Oracle:
         for k, (j, _) in enumerate(aggs):
             results[j]["groups"] = [[encode(r[c]) for c in range(n)] + [encode(r[n + k])] for r in rows]
 
+    def sliced(self, schema, rows, partitions):
+        """A DataFrame of the rows cut into `partitions` slices as sc.parallelize (and sparkfn) cut them."""
+        fields = []
+        for f in schema:
+            if f["type"] not in TYPES:
+                raise ValueError(f"unknown column type {f['type']!r} (known: {', '.join(TYPES)})")
+            fields.append(T.StructField(f["name"], TYPES[f["type"]], True))
+        data = [[decode(v, fields[c].dataType) for c, v in enumerate(row)] for row in rows]
+        p = max(1, int(partitions))
+        n = len(data)
+        slices = [data[i * n // p:(i + 1) * n // p] for i in range(p)]
+        return self.spark.createDataFrame(self.spark.sparkContext.parallelize(slices, p).flatMap(lambda r: r), T.StructType(fields))
+
+    def argument(self, value, frames):
+        if isinstance(value, dict):
+            if "$df" in value:
+                return frames[value["$df"]]
+            if "$double" in value or "$long" in value:
+                return decode(value, None)
+            if "$expr" in value:
+                return expr(value["$expr"])
+            if "$pairs" in value:
+                return {self.argument(k, frames): self.argument(v, frames) for k, v in value["$pairs"]}
+            return {k: self.argument(v, frames) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.argument(v, frames) for v in value]
+        return value
+
+    def chain(self, request):
+        """Calls DataFrame methods in turn (`na.fill` reaches df.na.fill) on the table `df`;
+        `{"$df": name}` as an argument is another table. Answers the resulting DataFrame's
+        columns and rows, or a plain value (isEmpty), or Spark's error."""
+        frames = {name: self.sliced(t["schema"], t["rows"], t.get("partitions", 1)) for name, t in request["tables"].items()}
+        target = frames["df"]
+        try:
+            for method, args, kwargs in request["chain"]:
+                if method == "$from":
+                    target = frames[args[0]]
+                    continue
+                call = target
+                for part in method.split("."):
+                    call = getattr(call, part)
+                target = call(*self.argument(args, frames), **self.argument(kwargs, frames))
+            if hasattr(target, "collect") and hasattr(target, "schema"):
+                rows = target.collect()
+                columns = [{"name": f.name, "type": f.dataType.simpleString()} for f in target.schema.fields]
+                return {"columns": columns, "rows": [[encode(v) for v in r] for r in rows]}
+            if isinstance(target, list):
+                return {"rows": [[encode(v) for v in r] for r in target]}
+            return {"value": encode(target)}
+        except Exception as exc:  # noqa: BLE001 - Spark refused the call: the answer
+            return {"error": error_of(exc)}
+
     def answer(self, line):
         request = json.loads(line)
         with self.lock:
+            if "chain" in request:
+                return self.chain(request)
             if "aggs" in request:
                 return {"results": self.grouped(request)}
             return {"results": self.evaluate(request)}

@@ -93,6 +93,37 @@ export type SparkGroupedResult =
   /** Per group: its key values and the aggregate's value, in no particular order. */
   | { readonly kind: "groups"; readonly type: string; readonly name: string; readonly groups: readonly { readonly keys: readonly SparkValue[]; readonly value: SparkValue }[] };
 
+/** A table of a chain request: its columns, rows and input slices. */
+export interface ChainTable {
+  readonly fields: readonly Field[];
+  readonly rows: readonly (readonly Value[])[];
+  readonly partitions?: number;
+}
+
+/** One DataFrame method call of a chain: name (`na.fill` reaches df.na.fill), positional and keyword arguments (PySpark's). */
+export type ChainStep = readonly [method: string, args: readonly unknown[], kwargs?: Readonly<Record<string, unknown>>];
+
+/** Spark's answer for a chain of DataFrame calls (SparkOracle.chain). */
+export type SparkChainResult =
+  | { readonly kind: "refused"; readonly failure: SparkFailure }
+  | { readonly kind: "frame"; readonly columns: readonly { readonly name: string; readonly type: string }[]; readonly rows: readonly (readonly SparkValue[])[] }
+  | { readonly kind: "rows"; readonly rows: readonly (readonly SparkValue[])[] }
+  | { readonly kind: "value"; readonly value: SparkValue };
+
+/** Another table of the chain as an argument. */
+export const otherTable = (name: string) => ({ $df: name });
+
+/** A Python dict whose keys are not strings (numbers, booleans), as an argument. */
+export const pythonDict = (pairs: readonly (readonly [unknown, unknown])[]) => ({ $pairs: pairs.map(([k, v]) => [argument(k), argument(v)]) });
+
+/** An argument on the wire: numbers JSON cannot hold are tagged. */
+function argument(v: unknown): unknown {
+  if (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0))) return { $double: Object.is(v, -0) ? "-0" : String(v) };
+  if (Array.isArray(v)) return v.map(argument);
+  if (v !== null && typeof v === "object" && !("$df" in v) && !("$pairs" in v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, argument(x)]));
+  return v;
+}
+
 export interface GroupedRequest {
   /** The grouping columns ([] for one global group). */
   readonly groupBy: readonly string[];
@@ -176,6 +207,23 @@ export class SparkOracle {
         ? { kind: "refused", failure: new SparkFailure(r.error.class, r.error.message) }
         : { kind: "values", type: r.type!, name: r.name!, values: r.values!.map(decode) },
     );
+  }
+
+  /** Spark's answer for DataFrame method calls made in turn on `tables.df` (PySpark's names and arguments). */
+  async chain(tables: Readonly<Record<string, ChainTable>>, steps: readonly ChainStep[]): Promise<SparkChainResult> {
+    const answer = (await this.request({
+      tables: Object.fromEntries(
+        Object.entries(tables).map(([name, t]) => [
+          name,
+          { schema: t.fields.map((f) => ({ name: f.name, type: f.type })), rows: t.rows.map((r) => r.map((v, c) => encode(v, t.fields[c]!.type))), partitions: t.partitions ?? 1 },
+        ]),
+      ),
+      chain: steps.map(([method, args, kwargs]) => [method, argument(args), argument(kwargs ?? {})]),
+    })) as { error?: { class: string; message: string }; columns?: { name: string; type: string }[]; rows?: unknown[][]; value?: unknown };
+    if (answer.error) return { kind: "refused", failure: new SparkFailure(answer.error.class, answer.error.message) };
+    if (answer.columns) return { kind: "frame", columns: answer.columns, rows: answer.rows!.map((r) => r.map(decode)) };
+    if (answer.rows) return { kind: "rows", rows: answer.rows.map((r) => r.map(decode)) };
+    return { kind: "value", value: decode(answer.value) };
   }
 
   /** Spark's answer for each aggregate over the rows grouped by `request.groupBy` (see GroupedRequest). */

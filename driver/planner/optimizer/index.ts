@@ -6,11 +6,12 @@ import { computeCurrentTime } from "./compute-current-time.ts";
 import { foldConstants } from "./fold-constants.ts";
 import { pruneColumns } from "./prune-columns.ts";
 import { pushFiltersBelowJoin } from "./push-filters-below-join.ts";
+import { pullOutCommonConjunctsRule } from "./pull-out-common-conjuncts.ts";
 import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
 import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, combineProjections, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
 
 const MAX_PASSES = 10;
 

@@ -1,0 +1,50 @@
+/**
+ * rollup, cube and groupingSets (GROUPING SETS): the aggregation once per set of keys, the keys
+ * a set leaves out null in its rows, and grouping(k) / grouping_id(...) replaced in each set
+ * by what they are there: 1 when k is left out, and one bit per key (the first key the highest
+ * bit), as Spark defines them. The sets' aggregations are unioned; Spark instead expands each
+ * input row once per set before one aggregation (its Expand operator), which reads the input
+ * once rather than once per set: same rows, more scans here.
+ */
+import { alias, exprName, literal, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { schemaOf, type LogicalPlan, type UnresolvedPlan } from "../../shared/plan/logical.ts";
+import { AnalysisError, typeOf } from "../../shared/plan/resolve.ts";
+
+type GroupingSets = Extract<UnresolvedPlan, { kind: "groupingSets" }>;
+
+/** rollup(k1..kn): (k1..kn), (k1..kn-1), ..., (). */
+export const rollupSets = (n: number): number[][] => Array.from({ length: n + 1 }, (_, size) => Array.from({ length: n - size }, (_, i) => i));
+
+/** cube(k1..kn): every subset, from all keys down to none (grouping_id 0, 1, ..., 2^n - 1). */
+export const cubeSets = (n: number): number[][] =>
+  Array.from({ length: 2 ** n }, (_, id) => Array.from({ length: n }, (_, i) => i).filter((i) => (id & (1 << (n - 1 - i))) === 0));
+
+export function groupingSets(input: LogicalPlan, p: GroupingSets): UnresolvedPlan {
+  const schema = schemaOf(input);
+  const names = p.keys.map(exprName);
+  const types = p.keys.map((k) => typeOf(k, schema).type);
+  const keyIndex = (e: Expr, where: string): number => {
+    const i = names.indexOf(exprName(e));
+    if (i < 0) throw new AnalysisError(`[GROUPING_COLUMN_MISMATCH] ${where}: ${exprName(e)} is not one of the grouping keys (${names.join(", ")}).`);
+    return i;
+  };
+  const branches = p.sets.map((set): UnresolvedPlan => {
+    const present = new Set(set);
+    const replaced = p.aggregates.map((a) =>
+      alias(
+        transformExpr(a, (e) => {
+          if (e.kind !== "call" || (e.fn !== "grouping" && e.fn !== "grouping_id")) return undefined;
+          if (e.fn === "grouping") return literal(present.has(keyIndex(e.args[0]!, exprName(e))) ? 0 : 1);
+          const of = e.args.length ? e.args.map((k) => keyIndex(k, exprName(e))) : p.keys.map((_, i) => i);
+          const id = of.reduce((bits, i) => bits * 2 + (present.has(i) ? 0 : 1), 0);
+          return { kind: "cast", expr: literal(id), to: "long" };
+        }),
+        exprName(a),
+      ),
+    );
+    const aggregated: UnresolvedPlan = { kind: "aggregate", input: { kind: "analyzed", plan: input }, groupBy: set.map((i) => p.keys[i]!), aggregates: replaced };
+    const keys = p.keys.map((k, i): Expr => (present.has(i) ? { kind: "column", name: names[i]! } : alias({ kind: "cast", expr: literal(null), to: types[i]! }, names[i]!)));
+    return { kind: "project", input: aggregated, exprs: [...keys, ...replaced.map((a) => ({ kind: "column" as const, name: exprName(a) }))] };
+  });
+  return branches.length === 1 ? branches[0]! : { kind: "unresolvedUnion", inputs: branches, byName: false };
+}
