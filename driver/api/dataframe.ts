@@ -7,9 +7,11 @@ import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
 import { exprName, type Expr } from "../../shared/plan/expr.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
+import { DESCRIBE_STATISTICS } from "../planner/summary.ts";
 import { refuseAggregateInWithColumn } from "../../shared/plan/aggregate-expressions.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { TYPE_NAMES, type Schema, type Value } from "../../shared/plan/types.ts";
+import { castValue } from "../../shared/plan/casts.ts";
 import { formatTable } from "../format/table.ts";
 import { Column, SortOrderColumn } from "./column.ts";
 import { asColumn, count as countFn, type ColumnOrName } from "./functions.ts";
@@ -135,6 +137,31 @@ export class DataFrame {
   /** Values replaced by others in the columns of their kind: `df.replace(["a", "b"], "x")`, `df.replace({ a: "x" })`. */
   replace(toReplace: Replacement, value?: Scalar | readonly Scalar[], subset?: string | readonly string[]): DataFrame {
     return this.na.replace(toReplace, value, subset);
+  }
+
+  /**
+   * Wide to long: a row per input row and value column, with the `ids` columns, the value
+   * column's name (in `variableColumnName`) and its value (in `valueColumnName`, widened to
+   * one type). `values` null: every column that is not an id.
+   */
+  unpivot(ids: ColumnOrName | readonly ColumnOrName[], values: ColumnOrName | readonly ColumnOrName[] | null, variableColumnName: string, valueColumnName: string): DataFrame {
+    const exprs = (cols: ColumnOrName | readonly ColumnOrName[]) => (Array.isArray(cols) ? (cols as readonly ColumnOrName[]) : [cols as ColumnOrName]).map((c) => asColumn(c).expr);
+    return this.with({ kind: "unpivot", input: this.plan, ids: exprs(ids), values: values === null ? null : exprs(values), variableColumnName, valueColumnName });
+  }
+
+  /** Same as unpivot(). */
+  melt(ids: ColumnOrName | readonly ColumnOrName[], values: ColumnOrName | readonly ColumnOrName[] | null, variableColumnName: string, valueColumnName: string): DataFrame {
+    return this.unpivot(ids, values, variableColumnName, valueColumnName);
+  }
+
+  /** count, mean, stddev, min and max of the numeric and string columns (all, or those named), as strings, a row per statistic. */
+  describe(...columns: (string | string[])[]): DataFrame {
+    return this.with({ kind: "summary", input: this.plan, statistics: DESCRIBE_STATISTICS, columns: columns.length ? columns.flat() : null });
+  }
+
+  /** The statistics named (default: count, mean, stddev, min, 25%, 50%, 75%, max) of the numeric and string columns, as strings. */
+  summary(...statistics: string[]): DataFrame {
+    return this.with({ kind: "summary", input: this.plan, statistics, columns: null });
   }
 
   /** `f(this)`: chains a function of a DataFrame, as PySpark's transform. */
@@ -362,7 +389,9 @@ export class DataFrame {
     const { schema, rows } = await this.session.execute({ kind: "limit", input: this.plan, n });
     const zone = this.session.sessionTimeZone();
     const cell = (v: Value, c: number) => {
-      const s = v === null ? "null" : schema.fields[c]!.type === "timestamp" ? timestampText(v as number, zone) : String(v);
+      const type = schema.fields[c]!.type;
+      // As Spark prints a value: its cast to a string (a double 1 is "1.0", 1e21 "1.0E21").
+      const s = v === null ? "null" : type === "timestamp" ? timestampText(v as number, zone) : type === "double" ? String(castValue(v, "double", "string")) : String(v);
       return truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s;
     };
     const text = formatTable(schema.fields.map((f) => f.name), rows.map((r) => r.map(cell)));

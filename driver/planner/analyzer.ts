@@ -29,6 +29,8 @@ import { dropNa, fillNa, replaceValues } from "./na-functions.ts";
 import { setOperation } from "./set-operations.ts";
 import { groupingSets } from "./grouping-sets.ts";
 import { pivot } from "./pivot.ts";
+import { unpivot } from "./unpivot.ts";
+import { summary } from "./summary.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -165,6 +167,8 @@ const RESOLVE: Resolvers = {
   },
   groupingSets: async (p, r) => analyze(groupingSets(await analyze(p.input, r), p), r),
   pivot: async (p, r) => analyze(await pivot(await analyze(p.input, r), p, r.run), r),
+  unpivot: async (p, r) => analyze(unpivot(await analyze(p.input, r), p), r),
+  summary: async (p, r) => analyze(summary(await analyze(p.input, r), p), r),
   analyzed: async (p) => p.plan,
 };
 

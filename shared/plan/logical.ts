@@ -118,6 +118,10 @@ export type UnresolvedPlan =
   | { readonly kind: "groupingSets"; readonly input: UnresolvedPlan; readonly keys: readonly Expr[]; readonly sets: readonly (readonly number[])[]; readonly aggregates: readonly Expr[] }
   /** groupBy(keys).pivot(column, values).agg(...): one column per pivot value (and aggregate); values null: the column's distinct values, found first. */
   | { readonly kind: "pivot"; readonly input: UnresolvedPlan; readonly keys: readonly Expr[]; readonly pivot: Expr; readonly values: readonly Scalar[] | null; readonly aggregates: readonly Expr[] }
+  /** unpivot / melt: a row per input row and value column, with the id columns, the column's name and its value. */
+  | { readonly kind: "unpivot"; readonly input: UnresolvedPlan; readonly ids: readonly Expr[]; readonly values: readonly Expr[] | null; readonly variableColumnName: string; readonly valueColumnName: string }
+  /** df.summary(...statistics) / describe(...columns): a row per statistic, a string column per numeric or string column. */
+  | { readonly kind: "summary"; readonly input: UnresolvedPlan; readonly statistics: readonly string[]; readonly columns: readonly string[] | null }
   /** A plan the analyzer has already checked (the analyzer's own rewrites build on it). */
   | { readonly kind: "analyzed"; readonly plan: LogicalPlan };
 

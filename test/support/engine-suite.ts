@@ -644,6 +644,9 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       const df = spark.createDataFrame([{ k: "a", v: 1 }, { k: "a", v: 3 }, { k: "b", v: 10 }], "k STRING, v INT");
       const shown = await df.orderBy("k", "v").show(2);
       expect(shown).toBe(["+---+---+", "|  k|  v|", "+---+---+", "|  a|  1|", "|  a|  3|", "+---+---+"].join("\n"));
+      // Doubles print as Spark prints them (their cast to a string).
+      const doubles = await spark.createDataFrame([{ x: 1 }, { x: 2.5 }, { x: 1e21 }], "x DOUBLE").show();
+      expect(doubles).toBe(["+------+", "|     x|", "+------+", "|   1.0|", "|   2.5|", "|1.0E21|", "+------+"].join("\n"));
       expect(await df.printSchema()).toBe(["root", " |-- k: string (nullable = true)", " |-- v: integer (nullable = true)"].join("\n"));
       expect(await df.columns()).toEqual(["k", "v"]);
       const g = df.groupBy("k");

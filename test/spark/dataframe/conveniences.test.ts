@@ -1,7 +1,7 @@
 /**
  * DataFrame conveniences against real Spark 4 through PySpark's own methods (the oracle's
  * chain requests call df.na.fill, df.intersectAll... with the same arguments): the missing-value
- * functions, the set operations, pivot, rollup, cube and groupingSets with grouping() and
+ * functions, the set operations, pivot, unpivot, describe, summary, rollup, cube and groupingSets with grouping() and
  * grouping_id(), toDF, withColumns, withColumnsRenamed, crossJoin, isEmpty and tail. Both sides read the same rows in 3 input partitions. Results are compared column by
  * column (names and Spark's type names) and row by row as multisets (tail in order); a call
  * Spark refuses must be refused by sparkfn too.
@@ -142,6 +142,17 @@ const PIVOTS: Case[] = [
   c("pivot on an expression over aggregates", (df) => df.groupBy("s").pivot("b", [true, false]).agg(sum("l").divide(count("*"))), ["groupBy", ["s"]], ["pivot", ["b", [true, false]]], ["agg", [{ $expr: "sum(l) / count(*)" }]]),
 ];
 
+const STATISTICS: Case[] = [
+  c("unpivot numbers (widened to double)", (df) => df.unpivot("s", ["i", "l", "d"], "var", "val"), ["unpivot", ["s", ["i", "l", "d"], "var", "val"]]),
+  c("unpivot one boolean column, two ids", (df) => df.unpivot(["i", "s"], ["b"], "var", "val"), ["unpivot", [["i", "s"], ["b"], "var", "val"]]),
+  c("melt of every other column (types that do not meet)", (df) => df.melt("i", null, "k", "v"), ["melt", ["i", null, "k", "v"]]),
+  c("melt of ints and longs", (df) => df.select("s", "i", "l").melt("s", null, "k", "v"), ["select", ["s", "i", "l"]], ["melt", ["s", null, "k", "v"]]),
+  c("describe()", (df) => df.describe(), ["describe", []]),
+  c("describe(i, s, b)", (df) => df.describe("i", "s", "b"), ["describe", ["i", "s", "b"]]),
+  c("summary()", (df) => df.drop("s").summary(), ["drop", ["s"]], ["summary", []]),
+  c("summary(count, min, 75%, count_distinct)", (df) => df.summary("count", "min", "75%", "count_distinct"), ["summary", ["count", "min", "75%", "count_distinct"]]),
+];
+
 type Answer = { kind: "refused"; message: string } | { kind: "frame"; columns: string[]; rows: SparkValue[][] };
 
 let spark: SparkSession;
@@ -215,6 +226,7 @@ describe("DataFrame conveniences, against PySpark's own methods", () => {
   it("renames and adds columns (toDF, withColumns, withColumnsRenamed, transform)", () => agree(RESHAPES));
   it("aggregates by grouping sets (rollup, cube, groupingSets) with grouping() and grouping_id()", () => agree(GROUPINGS));
   it("pivots, on given values or on the column's distinct values", () => agree(PIVOTS));
+  it("unpivots (unpivot, melt) and describes (describe, summary)", () => agree(STATISTICS));
 
   it(`differs where documented: ${DATAFRAME_DIFFERENCES.pivotOnNaN}`, async () => {
     const expected = await sparkAnswer([["groupBy", ["b"]], ["pivot", ["d"]], ["sum", ["i"]]]);
