@@ -754,11 +754,13 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       });
 
       it("runs a speculative copy of a straggler (spark.speculation) and takes the copy's result", async () => {
-        // Partition 1 of stage 0 sleeps 8 s before running; its copy (attempt 1) does not.
+        // Partition 1 of stage 0 sleeps 8 s before running; its copies do not (attempt 1, and on the
+        // lambda master attempt 2 as well: two copies go at once when slots are idle). A copy wins.
         const straggler = [{ stage: 0, partition: 1, attempt: 0, kind: "slow" }];
         expect(await withFaults(straggler, job, { "spark.speculation": "true" })).toEqual(expected);
         const winners = spark.lastJobMetrics.find((s) => s.stageId === 0)!.tasks.map((t) => [t.partition, t.attempt]);
-        expect(winners).toEqual([[0, 0], [1, 1], [2, 0], [3, 0]]);
+        expect(winners.filter(([p]) => p !== 1)).toEqual([[0, 0], [2, 0], [3, 0]]);
+        expect(winners.find(([p]) => p === 1)![1]).toBeGreaterThanOrEqual(1);
         spark.conf.unset("spark.speculation");
       });
 
@@ -867,9 +869,14 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(ends(2)).toEqual([[0, "success", false, false], [1, "success", false, false]]);
         expect(mine.some((e) => e.event === "StageSubmitted" && e.stageId === 0 && e.pass === "recompute")).toBe(true);
         expect(mine.some((e) => e.event === "TaskEnd" && e.stageId === 1 && e.status === "fetchFailed" && e.willRetry)).toBe(true);
-        // Partition 3 straggled: a speculative attempt 1 won, attempt 0 was abandoned.
-        expect(ends(3)).toContainEqual([1, "success", false, true]);
+        // Partition 3 straggled: attempt 0 was abandoned and a speculative copy won (of one or two:
+        // two go at once when slots are idle); any other copy was abandoned.
         expect(ends(3)).toContainEqual([0, "abandoned", false, false]);
+        const copies = ends(3).filter(([attempt]) => (attempt as number) > 0);
+        expect(copies.filter(([, status]) => status === "success")).toHaveLength(1);
+        for (const [, status, willRetry, speculative] of copies) {
+          expect([status === "success" || status === "abandoned", willRetry, speculative]).toEqual([true, false, true]);
+        }
         // Each attempt starts before it ends; the job starts first and ends last.
         for (const end of mine.filter((e) => e.event === "TaskEnd")) {
           const start = mine.findIndex((e) => e.event === "TaskStart" && e.stageId === end.stageId && e.partition === end.partition && e.attempt === end.attempt);
