@@ -7,14 +7,14 @@
  * `thresh` values that are neither null nor NaN. Each builds a select or a filter over the
  * analyzed input, which the analyzer then checks like any other (implicit casts included).
  */
-
-const over = (input: LogicalPlan): UnresolvedPlan => ({ kind: "analyzed", plan: input });
-const project = (input: LogicalPlan, exprs: readonly Expr[]): UnresolvedPlan => ({ kind: "project", input: over(input), exprs });
-const filter = (input: LogicalPlan, condition: Expr): UnresolvedPlan => ({ kind: "filter", input: over(input), condition });
 import { alias, binary, call, column, literal, unary, type Expr } from "../../shared/plan/expr.ts";
 import { schemaOf, type LogicalPlan, type UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
 import { isNumeric, type DataType, type Field, type Scalar } from "../../shared/plan/types.ts";
+
+const over = (input: LogicalPlan): UnresolvedPlan => ({ kind: "analyzed", plan: input });
+const project = (input: LogicalPlan, exprs: readonly Expr[]): UnresolvedPlan => ({ kind: "project", input: over(input), exprs });
+const filter = (input: LogicalPlan, condition: Expr): UnresolvedPlan => ({ kind: "filter", input: over(input), condition });
 
 type Kind = "number" | "string" | "boolean";
 
