@@ -8,11 +8,15 @@
  *              the latest date_trunc('day', ts)
  *   regex      count the rows whose ts text matches ^2024-0[1-3].*:[0-2]\d$ (rlike / regexp_matches),
  *              and of them the distinct regexp_extract(ts, '(\d\d):(\d\d)', 2) (the minute)
+ *   window     a running total: sum(amount) over (partition by id % 100 order by id rows
+ *              between unbounded preceding and current row) over every row, read from the
+ *              Parquet file; each engine returns per partition the running total's sum and
+ *              its last value, so no engine pays for shipping a million rows to JavaScript
  *
  * Decimal sums wait for the decimal type (issue 15).
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { col, count, countDistinct, date_trunc, hour, max, regexp_extract, SparkSession } from "../driver/index.ts";
+import { col, count, countDistinct, date_trunc, hour, max, regexp_extract, SparkSession, sum, Window } from "../driver/index.ts";
 import type { BenchContext, Benchmark } from "./harness.mts";
 import { dataset } from "./data.mts";
 
@@ -40,12 +44,32 @@ function same<T extends object>(what: string, a: T, b: T): void {
   if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${what}: answers differ: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
 }
 
+interface RunningAnswer {
+  partitions: number;
+  /** Per partition (by key), the sum of the running totals and the last (largest: amounts are positive) one. */
+  totals: number[];
+  lasts: number[];
+}
+
+function runningAnswer(rows: readonly Record<string, unknown>[]): RunningAnswer {
+  const sorted = [...rows].sort((a, b) => Number(a.p) - Number(b.p));
+  return { partitions: rows.length, totals: sorted.map((r) => Number(r.total)), lasts: sorted.map((r) => Number(r.last)) };
+}
+
+/** Same per-partition sums from two engines, up to the rounding of float sums in different orders. */
+function close(what: string, a: RunningAnswer, b: RunningAnswer): void {
+  const near = (x: number, y: number) => Math.abs(x - y) <= Math.max(1e-6, Math.abs(x) * 1e-9);
+  const ok = a.partitions === b.partitions && a.totals.every((t, i) => near(t, b.totals[i]!)) && a.lasts.every((t, i) => near(t, b.lasts[i]!));
+  if (!ok) throw new Error(`${what}: answers differ: ${JSON.stringify(a).slice(0, 300)} vs ${JSON.stringify(b).slice(0, 300)}`);
+}
+
 export const functions: Benchmark = {
   name: "functions",
   title: "Function kernels, one core",
   ratios: [
     { name: "timestamp_hour_vs_duckdb", target: "<= 3" },
     { name: "regex_vs_duckdb", target: "<= 3" },
+    { name: "running_total_vs_duckdb", target: "<= 3" },
   ],
   async run(ctx: BenchContext) {
     const rows = ctx.options.rows;
@@ -90,6 +114,25 @@ export const functions: Benchmark = {
       same("regex", sparkRegex.answer, duckRegex.answer);
       ctx.info("regexMatches", sparkRegex.answer);
       ctx.ratio("regex_vs_duckdb", sparkRegex.median / duckRegex.median, "<= 3");
+
+      const running = spark.read
+        .parquet(data.transactionsParquet)
+        .withColumn("p", col("id").mod(100))
+        .withColumn("rt", sum("amount").over(Window.partitionBy("p").orderBy("id").rowsBetween(Window.unboundedPreceding, Window.currentRow)))
+        .groupBy("p")
+        .agg(sum("rt").alias("total"), max("rt").alias("last"));
+      const sparkWindow = await ctx.time("running total: sparkfn local[1]", async () => runningAnswer(await running.collect()));
+      const duckWindow = await ctx.time("running total: duckdb threads=1", async () =>
+        runningAnswer(
+          await duckRows(
+            connection,
+            `SELECT p, sum(rt) AS total, max(rt) AS last FROM (SELECT id % 100 AS p, sum(amount) OVER (PARTITION BY id % 100 ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rt FROM read_parquet(${sqlString(data.transactionsParquet)})) GROUP BY p`,
+          ),
+        ),
+      );
+      close("running total", sparkWindow.answer, duckWindow.answer);
+      ctx.info("runningTotalPartitions", sparkWindow.answer.partitions);
+      ctx.ratio("running_total_vs_duckdb", sparkWindow.median / duckWindow.median, "<= 3");
     } finally {
       connection.closeSync();
       duck.closeSync();

@@ -45,6 +45,8 @@ import { microsOfDate } from "../shared/plan/functions/timestamps.ts";
 import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
+import { refuseSharedNames, userSchema, withUserNames } from "./planner/references.ts";
+import { readableNames } from "../shared/plan/names.ts";
 import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
@@ -356,12 +358,13 @@ export class SparkSession implements QueryExecution {
       this.broadcastUploads.clear();
       await Promise.all(uploads);
     }
-    return analyze(plan, {
+    const analyzed = await analyze(plan, {
       resolveScan: (format, paths, options, schema) => this.resolveScan(format, paths, options, schema),
       cached: (cacheId) => this.cacheManager.get(cacheId),
       ansi: this.ansiEnabled,
       run: async (query) => (await this.execute(query)).rows,
     });
+    return withUserNames(analyzed);
   }
 
   /** Marks cached subtrees, materializes those not stored yet, then analyzes. */
@@ -554,12 +557,12 @@ export class SparkSession implements QueryExecution {
 
   async execute(plan: UnresolvedPlan): Promise<{ schema: Schema; rows: Value[][] }> {
     const graph = await this.graphOf(plan);
-    return { schema: graph.schema, rows: await this.job(graph, "collect", (context) => runJob(graph, context)) };
+    return { schema: userSchema(graph.schema), rows: await this.job(graph, "collect", (context) => runJob(graph, context)) };
   }
 
   async stream(plan: UnresolvedPlan): Promise<{ schema: Schema; partitions: AsyncIterable<Value[][]> }> {
     const graph = await this.graphOf(plan);
-    return { schema: graph.schema, partitions: this.streamed(graph) };
+    return { schema: userSchema(graph.schema), partitions: this.streamed(graph) };
   }
 
   /** toLocalIterator's job: started and ended in the event log around the partitions it yields. */
@@ -602,7 +605,9 @@ export class SparkSession implements QueryExecution {
       throw new Error(`Path ${spec.path} already exists. Use mode("overwrite") to replace it, mode("append") to add to it, or mode("ignore") to leave it.`);
     }
     if (exists && spec.mode === "ignore") return;
-    const graph = planStages(optimize(await this.prepared(plan)), { ...this.plannerOptions(), incrementalLimit: false });
+    const prepared = await this.prepared(plan);
+    refuseSharedNames(schemaOf(prepared), spec.format);
+    const graph = planStages(optimize(prepared), { ...this.plannerOptions(), incrementalLimit: false });
     const token = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
     const sink = { kind: "write" as const, format: spec.format, dir: temporaryDir(spec.path, token), header: spec.header, partitionBy: [...spec.partitionBy] };
     const stored: StageGraph = { ...graph, stages: graph.stages.map((s) => (s.plan.stageId !== graph.resultStageId ? s : { ...s, plan: { ...s.plan, sink } })) };
@@ -616,14 +621,14 @@ export class SparkSession implements QueryExecution {
   }
 
   async schemaOf(plan: UnresolvedPlan): Promise<Schema> {
-    return schemaOf(await this.analyzed(plan));
+    return userSchema(schemaOf(await this.analyzed(plan)));
   }
 
   async explain(plan: UnresolvedPlan): Promise<string> {
     const analyzed = await this.analyzed(this.cacheManager.mark(plan));
     const optimized = optimize(analyzed);
     const graph = planStages(optimized, this.plannerOptions());
-    return [
+    return readableNames([
       "== Analyzed Logical Plan ==",
       explainLogical(analyzed),
       "",
@@ -632,7 +637,7 @@ export class SparkSession implements QueryExecution {
       "",
       "== Physical Plan ==",
       explainStages(graph),
-    ].join("\n");
+    ].join("\n"));
   }
 
   async numPartitions(plan: UnresolvedPlan): Promise<number> {

@@ -154,43 +154,38 @@ const q06: TpchQuery = (_spark, table) => {
     .agg(sum(col("l_extendedprice").multiply(col("l_discount"))).alias("revenue"));
 };
 
-/** Q7 Volume Shipping. nation is joined twice, each time with renamed columns. */
+/** Q7 Volume Shipping. nation appears twice, as n1 (the supplier's) and n2 (the customer's), as in the SQL text. */
 const q07: TpchQuery = (_spark, table) => {
   const pair = ["FRANCE", "GERMANY"];
-  const suppNation = table("nation").filter(col("n_name").isin(pair)).select(col("n_nationkey").alias("supp_nationkey"), col("n_name").alias("supp_nation"));
-  const custNation = table("nation").filter(col("n_name").isin(pair)).select(col("n_nationkey").alias("cust_nationkey"), col("n_name").alias("cust_nation"));
+  const nations = () => table("nation").filter(col("n_name").isin(pair));
   return table("supplier")
-    .join(suppNation, eq("s_nationkey", "supp_nationkey"))
+    .join(nations().alias("n1"), eq("s_nationkey", "n1.n_nationkey"))
     .join(table("lineitem").filter(col("l_shipdate").between(date("1995-01-01"), date("1996-12-31"))), eq("s_suppkey", "l_suppkey"))
     .join(table("orders"), eq("o_orderkey", "l_orderkey"))
     .join(table("customer"), eq("c_custkey", "o_custkey"))
-    .join(custNation, eq("c_nationkey", "cust_nationkey"))
+    .join(nations().alias("n2"), eq("c_nationkey", "n2.n_nationkey"))
     .filter(
-      col("supp_nation").equalTo("FRANCE").and(col("cust_nation").equalTo("GERMANY"))
-        .or(col("supp_nation").equalTo("GERMANY").and(col("cust_nation").equalTo("FRANCE"))),
+      col("n1.n_name").equalTo("FRANCE").and(col("n2.n_name").equalTo("GERMANY"))
+        .or(col("n1.n_name").equalTo("GERMANY").and(col("n2.n_name").equalTo("FRANCE"))),
     )
-    .withColumn("l_year", year("l_shipdate"))
-    .withColumn("volume", discounted())
+    .select(col("n1.n_name").alias("supp_nation"), col("n2.n_name").alias("cust_nation"), year("l_shipdate").alias("l_year"), discounted().alias("volume"))
     .groupBy("supp_nation", "cust_nation", "l_year")
     .agg(sum("volume").alias("revenue"))
     .orderBy("supp_nation", "cust_nation", "l_year");
 };
 
-/** Q8 National Market Share. The share (a ratio of two sums) is computed after agg(). */
+/** Q8 National Market Share. nation appears twice, as n1 (the customer's) and n2 (the supplier's); the share (a ratio of two sums) is computed after agg(). */
 const q08: TpchQuery = (_spark, table) => {
-  const americaNations = table("region")
-    .filter(col("r_name").equalTo("AMERICA"))
-    .join(table("nation"), eq("r_regionkey", "n_regionkey"))
-    .select(col("n_nationkey").alias("cust_nationkey"));
-  const suppNation = table("nation").select(col("n_nationkey").alias("supp_nationkey"), col("n_name").alias("nation"));
   return table("part")
     .filter(col("p_type").equalTo("ECONOMY ANODIZED STEEL"))
     .join(table("lineitem"), eq("p_partkey", "l_partkey"))
     .join(table("supplier"), eq("s_suppkey", "l_suppkey"))
     .join(table("orders").filter(col("o_orderdate").between(date("1995-01-01"), date("1996-12-31"))), eq("l_orderkey", "o_orderkey"))
     .join(table("customer"), eq("o_custkey", "c_custkey"))
-    .join(americaNations, eq("c_nationkey", "cust_nationkey"))
-    .join(suppNation, eq("s_nationkey", "supp_nationkey"))
+    .join(table("nation").alias("n1"), eq("c_nationkey", "n1.n_nationkey"))
+    .join(table("region").filter(col("r_name").equalTo("AMERICA")), eq("n1.n_regionkey", "r_regionkey"))
+    .join(table("nation").alias("n2"), eq("s_nationkey", "n2.n_nationkey"))
+    .withColumn("nation", col("n2.n_name"))
     .withColumn("o_year", year("o_orderdate"))
     .withColumn("volume", discounted())
     .withColumn("brazil_volume", when(col("nation").equalTo("BRAZIL"), col("volume")).otherwise(0))
@@ -409,20 +404,18 @@ const q20: TpchQuery = (_spark, table) => {
 };
 
 /**
- * Q21 Suppliers Who Kept Orders Waiting. lineitem appears three times (l1, l2, l3): l2 and l3
- * are lineitem with renamed columns; EXISTS is a semi join and NOT EXISTS an anti join, both
- * with the residual condition `l_suppkey <> other supplier`.
+ * Q21 Suppliers Who Kept Orders Waiting. lineitem appears three times, as l1, l2 and l3 in
+ * the SQL text; EXISTS is a semi join and NOT EXISTS an anti join, both with the residual
+ * condition `l_suppkey <> other supplier`.
  */
 const q21: TpchQuery = (_spark, table) => {
-  const late = table("lineitem").filter(col("l_receiptdate").gt(col("l_commitdate")));
-  const l2 = table("lineitem").select(col("l_orderkey").alias("l2_orderkey"), col("l_suppkey").alias("l2_suppkey"));
-  const l3 = late.select(col("l_orderkey").alias("l3_orderkey"), col("l_suppkey").alias("l3_suppkey"));
+  const late = () => table("lineitem").filter(col("l_receiptdate").gt(col("l_commitdate")));
   return table("supplier")
     .join(table("nation").filter(col("n_name").equalTo("SAUDI ARABIA")), eq("s_nationkey", "n_nationkey"))
-    .join(late, eq("s_suppkey", "l_suppkey"))
-    .join(table("orders").filter(col("o_orderstatus").equalTo("F")), eq("o_orderkey", "l_orderkey"))
-    .join(l2, eq("l_orderkey", "l2_orderkey").and(col("l2_suppkey").notEqual(col("l_suppkey"))), "semi")
-    .join(l3, eq("l_orderkey", "l3_orderkey").and(col("l3_suppkey").notEqual(col("l_suppkey"))), "anti")
+    .join(late().alias("l1"), eq("s_suppkey", "l1.l_suppkey"))
+    .join(table("orders").filter(col("o_orderstatus").equalTo("F")), eq("o_orderkey", "l1.l_orderkey"))
+    .join(table("lineitem").alias("l2"), eq("l1.l_orderkey", "l2.l_orderkey").and(col("l2.l_suppkey").notEqual(col("l1.l_suppkey"))), "semi")
+    .join(late().alias("l3"), eq("l1.l_orderkey", "l3.l_orderkey").and(col("l3.l_suppkey").notEqual(col("l1.l_suppkey"))), "anti")
     .groupBy("s_name")
     .agg(count("*").alias("numwait"))
     .orderBy(col("numwait").desc(), "s_name")

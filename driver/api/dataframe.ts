@@ -2,10 +2,13 @@
  * DataFrame: an immutable, lazy query. Each transformation returns a new DataFrame around a
  * new plan node; actions (collect, count, show, ...) analyze, optimize, plan and run it.
  */
-import { dateOfMicros, timestampText } from "../../shared/plan/functions/timestamps.ts";
+import { timestampText } from "../../shared/plan/functions/timestamps.ts";
 import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
-import { exprName, type Expr } from "../../shared/plan/expr.ts";
+import { column, exprName, type Expr } from "../../shared/plan/expr.ts";
+import { REGEX_COLUMN } from "../../shared/plan/names.ts";
+import { BUILTINS } from "./rdd-builtins.ts";
+import { callSite, shipFunction } from "./closures.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { DESCRIBE_STATISTICS } from "../planner/summary.ts";
 import { refuseAggregateInWithColumn } from "../../shared/plan/aggregate-expressions.ts";
@@ -21,9 +24,8 @@ import type { FunctionRuntime } from "../../shared/functions/compile.ts";
 import type { Scalar } from "../../shared/plan/types.ts";
 import { DataFrameNaFunctions, type Replacement } from "./na-functions.ts";
 
-/** A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), the rest as rows carry them. */
-export type RowValue = Value | Date;
-export type RowObject = Record<string, RowValue>;
+import { toObjects, type RowObject } from "./rows.ts";
+export type { RowObject, RowValue } from "./rows.ts";
 
 /** What a DataFrame needs from its session: running and explaining plans. */
 export interface QueryExecution extends WriteExecution {
@@ -41,34 +43,7 @@ export interface QueryExecution extends WriteExecution {
   uncachePlan(plan: UnresolvedPlan): Promise<void>;
 }
 
-/**
- * Rows as objects keyed by column name, in column order. Properties are assigned in one loop
- * (objects of one shape, about 2.5x faster than Object.fromEntries on 1M rows); a column named
- * `__proto__` would set the prototype that way, so such a schema takes Object.fromEntries,
- * which defines it as an own property.
- */
-function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
-  const timestamps = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
-  if (timestamps.length > 0) rows = rows.map((row) => withDates(row, timestamps) as Value[]);
-  const names = schema.fields.map((f) => f.name);
-  if (names.includes("__proto__")) return rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
-  const out: RowObject[] = new Array(rows.length);
-  const width = names.length;
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const object: RowObject = {};
-    for (let i = 0; i < width; i++) object[names[i]!] = row[i] ?? null;
-    out[r] = object;
-  }
-  return out;
-}
-
-/** A row whose timestamp columns (microseconds) are Dates, as collect() gives them. */
-function withDates(row: readonly Value[], columns: readonly number[]): RowValue[] {
-  const out: RowValue[] = row.slice();
-  for (const c of columns) if (typeof out[c] === "number") out[c] = dateOfMicros(out[c] as number);
-  return out;
-}
+const randomSeed = () => Math.floor(Math.random() * 2 ** 31);
 
 function sortOrder(c: ColumnOrName | SortOrderColumn): SortOrder {
   if (c instanceof SortOrderColumn) return c.toSortOrder();
@@ -267,6 +242,57 @@ export class DataFrame {
     return this.with({ kind: "coalesce", input: this.plan, numPartitions });
   }
 
+  /** This DataFrame under an alias, so that its columns can be named `alias.column` (`col("e.name")`), as a self-join needs. */
+  alias(name: string): DataFrame {
+    return this.with({ kind: "subqueryAlias", input: this.plan, alias: name });
+  }
+
+  /** The columns whose names match a Java regular expression (in backquotes, as Spark's): `df.select(df.colRegex("`(id|amount)`"))`. */
+  colRegex(colName: string): Column {
+    const quoted = /^`(.*)`$/s.exec(colName);
+    return new Column(column(`${REGEX_COLUMN}${quoted ? quoted[1]!.replaceAll("``", "`") : colName}`));
+  }
+
+  /**
+   * A random sample, as PySpark's df.sample(withReplacement?, fraction, seed?): each row kept
+   * with probability `fraction` (Bernoulli), or with replacement a Poisson(fraction) number
+   * of copies. The draws come from a generator seeded by `seed` and the partition, so the
+   * same seed over the same input gives the same rows.
+   */
+  sample(fraction: number, seed?: number): DataFrame;
+  sample(withReplacement: boolean | null, fraction: number, seed?: number): DataFrame;
+  sample(a: boolean | number | null, b?: number, c?: number): DataFrame {
+    const [withReplacement, fraction, seed] = typeof a === "number" ? [false, a, b] : [a ?? false, b, c];
+    if (typeof fraction !== "number" || Number.isNaN(fraction)) throw new Error("sample: give the fraction of rows to keep, a number (df.sample(0.1) or df.sample(false, 0.1, seed)).");
+    if (fraction < 0) throw new Error(`sample: the fraction must be 0 or more, got ${fraction}.`);
+    if (!withReplacement && fraction > 1) throw new Error(`sample: without replacement the fraction is a probability, at most 1; got ${fraction}. Use sample(true, ${fraction}) to draw rows more than once.`);
+    return this.sampled("sample", { fraction, seed: seed ?? randomSeed(), withReplacement });
+  }
+
+  /**
+   * The rows cut at random into DataFrames with sizes in the proportions of `weights`
+   * (normalized), as PySpark's randomSplit: every row lands in exactly one of them, because
+   * all of them cut one sequence of draws (seeded by `seed` and the partition) at the weights'
+   * cumulative bounds. That holds while the input gives its rows in the same order each time,
+   * as files, tables and sparkfn's shuffles do.
+   */
+  randomSplit(weights: readonly number[], seed: number = randomSeed()): DataFrame[] {
+    if (weights.length === 0 || weights.some((w) => !(w >= 0))) throw new Error(`randomSplit: weights must be numbers, 0 or more; got [${weights.join(", ")}].`);
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (!(total > 0)) throw new Error(`randomSplit: the weights must sum to more than 0; got [${weights.join(", ")}].`);
+    let lower = 0;
+    return weights.map((w, i) => {
+      const upper = i === weights.length - 1 ? 1 : lower + w / total;
+      const split = this.sampled("randomSplit", { lower, fraction: upper, seed, withReplacement: false });
+      lower = upper;
+      return split;
+    });
+  }
+
+  private sampled(op: string, captures: { fraction: number; seed: number; withReplacement: boolean; lower?: number }): DataFrame {
+    return this.with({ kind: "sampleRows", input: this.plan, sampler: shipFunction(`df.${op}`, BUILTINS.sample, captures, callSite()) });
+  }
+
   /** One row per distinct value of `columns` (all columns when none are given). */
   dropDuplicates(columns: string[] = []): DataFrame {
     return this.with({ kind: "dropDuplicates", input: this.plan, columns });
@@ -425,6 +451,11 @@ export class DataFrame {
   /** Writes this DataFrame to files: `df.write.mode("overwrite").parquet(path)`. */
   get write(): DataFrameWriter {
     return new DataFrameWriter(this.plan, this.session);
+  }
+
+  /** The rows as an RDD of JSON strings, one object per row as Spark's JSON writer writes it (null fields left out). */
+  toJSON(): RDD<string> {
+    return new RDD<string>({ kind: "mapPartitions", input: this.plan, mode: "toJson", fn: null, zero: null, schema: ELEMENT_SCHEMA }, this.session);
   }
 
   /** The rows as an RDD of plain objects ({ column: value }). */

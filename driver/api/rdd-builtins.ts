@@ -43,10 +43,12 @@ export const BUILTINS = {
   countPerPartition: (i: number, xs: unknown[]) => [[i, xs.length]],
   zipWithIndex: (i: number, xs: unknown[], env: { offsets: number[] }) => xs.map((x, j) => [x, env.offsets[i]! + j]),
   /**
-   * Bernoulli sampling (each element kept with probability `fraction`), or with replacement
-   * a Poisson(fraction) number of copies, from a generator seeded by seed and partition.
+   * Bernoulli sampling (each element kept when its draw falls in [lower, fraction): with lower
+   * 0, with probability `fraction`; randomSplit's ranges cut one sequence of draws), or with
+   * replacement a Poisson(fraction) number of copies, from a generator seeded by seed and
+   * partition.
    */
-  sample: (i: number, xs: unknown[], env: { fraction: number; seed: number; withReplacement: boolean }) => {
+  sample: (i: number, xs: unknown[], env: { fraction: number; seed: number; withReplacement: boolean; lower?: number }) => {
     let s = (env.seed + Math.imul(i + 1, 0x9e3779b1)) >>> 0;
     const random = () => {
       s = (s + 0x6d2b79f5) >>> 0;
@@ -58,7 +60,8 @@ export const BUILTINS = {
     const out: unknown[] = [];
     for (const x of xs) {
       if (!env.withReplacement) {
-        if (random() < env.fraction) out.push(x);
+        const r = random();
+        if (r < env.fraction && r >= (env.lower ?? 0)) out.push(x);
         continue;
       }
       const limit = Math.exp(-env.fraction);

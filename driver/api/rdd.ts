@@ -27,8 +27,9 @@ import type { Accumulator } from "./accumulator.ts";
 import type { ShippedModule } from "./modules.ts";
 import { outputLocation } from "./writer.ts";
 
-/** The one column of an RDD's rows. */
-export const ELEMENT_SCHEMA: Schema = { fields: [{ name: "value", type: "any", nullable: true }] };
+import { ELEMENT_SCHEMA } from "../../shared/plan/physical.ts";
+export { ELEMENT_SCHEMA };
+
 const element: Expr = { kind: "column", name: "value" };
 const keyExpr: Expr = { kind: "call", fn: "element_at", args: [element, { kind: "literal", value: 1, type: "int" }] };
 

@@ -31,6 +31,8 @@ import { groupingSets } from "./grouping-sets.ts";
 import { pivot } from "./pivot.ts";
 import { unpivot } from "./unpivot.ts";
 import { summary } from "./summary.ts";
+import { ELEMENT_SCHEMA } from "../../shared/plan/physical.ts";
+import { aliased, joinedScope, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -49,12 +51,15 @@ type Resolvers = { [K in Kind]: (plan: Extract<UnresolvedPlan, { kind: K }>, r: 
 const allColumns = (schema: Schema) => schema.fields.map((f) => column(f.name));
 
 /**
- * Expressions over `input` with Spark's implicit casts and the session's cast mode
+ * Expressions over `input` with their column references resolved (references.ts: `t.x`, `*`,
+ * a self-join's columns), Spark's implicit casts and the session's cast mode
  * (shared/plan/coercion.ts); an output column keeps the name it had before coercion.
  */
 const coerced = (exprs: readonly Expr[], input: LogicalPlan, r: ScanResolver, outputs = true): Expr[] => {
   const schema = schemaOf(input);
-  return exprs.map((e) => {
+  const scope = scopeOf(input);
+  const resolved = outputs ? resolveSelectList(exprs, scope) : exprs.map((e) => resolveReferences(e, scope));
+  return resolved.map((e) => {
     const c = coerce(e, schema, { ansi: r.ansi ?? true });
     return !outputs || c.kind === "alias" || exprName(c) === exprName(e) ? c : alias(c, exprName(e));
   });
@@ -102,12 +107,21 @@ const RESOLVE: Resolvers = {
   aggregate: async (p, r) => {
     const input = await analyze(p.input, r);
     refuseWindows([...p.groupBy, ...p.aggregates], "agg");
-    p.groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), g.name));
+    p.groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), resolveName(g.name, scopeOf(input))));
     return aggregate(input, coerced(p.groupBy, input, r, false), coerced(p.aggregates, input, r));
   },
-  sort: async (p, r) => (refuseWindows(p.orders.map((o) => o.expr), "orderBy"), sort(await analyze(p.input, r), p.orders, p.numPartitions)),
+  sort: async (p, r) => {
+    refuseWindows(p.orders.map((o) => o.expr), "orderBy");
+    const input = await analyze(p.input, r);
+    const scope = scopeOf(input);
+    return sort(input, p.orders.map((o) => ({ ...o, expr: resolveReferences(o.expr, scope) })), p.numPartitions);
+  },
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
-  repartition: async (p, r) => repartition(await analyze(p.input, r), p.numPartitions, p.exprs),
+  repartition: async (p, r) => {
+    const input = await analyze(p.input, r);
+    const scope = scopeOf(input);
+    return repartition(input, p.numPartitions, p.exprs.map((e) => resolveReferences(e, scope)));
+  },
   coalesce: async (p, r) => coalesce(await analyze(p.input, r), p.numPartitions),
   hint: async (p, r) => ({ kind: "hint", input: await analyze(p.input, r), hint: p.hint }),
   mapPartitions: async (p, r) => ({ ...p, input: await analyze(p.input, r) }),
@@ -141,14 +155,25 @@ const RESOLVE: Resolvers = {
     );
   },
   unresolvedJoin: async (p, r) => {
-    const [left, right] = await Promise.all([analyze(p.left, r), analyze(p.right, r)]);
     const how = parseJoinType(p.how);
+    // Columns both sides have stay apart under internal names (references.ts), as a self-join's do in Spark.
+    const keys = Array.isArray(p.on) ? (p.on as readonly string[]) : [];
+    const sides = await Promise.all([analyze(p.left, r), analyze(p.right, r)]);
+    const [left, right] = separateSharedNames(sides[0], sides[1], keys, how === "semi" || how === "anti");
     if (p.on === null) return join(left, right, how, [], [], null);
-    if (Array.isArray(p.on)) return usingJoin(left, right, how, p.on as readonly string[]);
+    if (Array.isArray(p.on)) return usingJoin(left, right, how, keys);
     // A string key beside a number, boolean or date is cast as in a comparison (shared/plan/coercion.ts).
-    const [ls, rs] = [schemaOf(left), schemaOf(right)];
-    const both = { fields: [...ls.fields, ...rs.fields.filter((f) => !ls.fields.some((l) => l.name === f.name))] };
-    return conditionJoin(left, right, how, coerce(p.on as Expr, both, { ansi: r.ansi ?? true }));
+    const condition = resolveReferences(p.on as Expr, joinedScope(left, right));
+    const both = { fields: [...schemaOf(left).fields, ...schemaOf(right).fields] };
+    return conditionJoin(left, right, how, coerce(condition, both, { ansi: r.ansi ?? true }));
+  },
+  subqueryAlias: async (p, r) => aliased(await analyze(p.input, r), p.alias),
+  sampleRows: async (p, r) => {
+    // Rows become objects for the sampler and rows of the same schema again (createDataFrame's path).
+    const input = await analyze(p.input, r);
+    const objects: LogicalPlan = { kind: "mapPartitions", input, mode: "toObjects", fn: null, zero: null, schema: ELEMENT_SCHEMA };
+    const sampled: LogicalPlan = { kind: "mapPartitions", input: objects, mode: "mapPartitionsWithIndex", fn: p.sampler, zero: null, schema: ELEMENT_SCHEMA };
+    return { kind: "mapPartitions", input: sampled, mode: "toRows", fn: null, zero: null, schema: schemaOf(input) };
   },
   renameAll: async (p, r) => {
     const input = await analyze(p.input, r);

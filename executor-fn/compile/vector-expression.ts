@@ -30,13 +30,17 @@ import { BINARY, CALLS, TYPES, UNARY, type CompileContext } from "./expression.t
 import { emitCall, NUMERIC_COMPARISON, type AnyKernel, type CallEmitter, type Slot } from "./vector-calls.ts";
 
 
-/** Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor is not 0). */
+/**
+ * Raw numeric arithmetic: the value when neither side is null (and, for / and %, the divisor
+ * is not 0). An int or long result adds 0, since ints have no -0 (JavaScript's -1 * 0 is -0);
+ * a double keeps its zero's sign, as Java's does (-0.0 * 2 is -0.0).
+ */
 const ARITHMETIC = {
-  add: (l: string, r: string) => `(${l} + ${r}) + 0`,
-  subtract: (l: string, r: string) => `(${l} - ${r}) + 0`,
-  multiply: (l: string, r: string) => `(${l} * ${r}) + 0`,
-  divide: (l: string, r: string) => `(${l} / ${r}) + 0`,
-  mod: (l: string, r: string) => `(${l} % ${r}) + 0`,
+  add: (l: string, r: string) => `(${l} + ${r})`,
+  subtract: (l: string, r: string) => `(${l} - ${r})`,
+  multiply: (l: string, r: string) => `(${l} * ${r})`,
+  divide: (l: string, r: string) => `(${l} / ${r})`,
+  mod: (l: string, r: string) => `(${l} % ${r})`,
 } as const;
 const STRING_COMPARISON = {
   eq: (l: string, r: string) => `(${l} === ${r})`,
@@ -59,7 +63,8 @@ const LONG_LIMIT = "9223372036854775807";
 function arithmetic(expr: ExprOf<"binary">, type: DataType, l: Slot, r: Slot, s: Slot): string[] {
   const op = expr.op as keyof typeof ARITHMETIC;
   const legacy = expr.legacy === true;
-  const value = ARITHMETIC[op](l.t, r.t);
+  const raw = ARITHMETIC[op](l.t, r.t);
+  const value = type === "double" ? raw : `${raw} + 0`;
   if (op === "divide" || op === "mod") {
     if (legacy) return [`${s.n} = ${l.n} || ${r.n} || ${r.t} === 0; ${s.t} = ${s.n} ? 0 : ${value};`];
     return [`${s.n} = ${l.n} || ${r.n}; if (!${s.n} && ${r.t} === 0) $.byZero(); ${s.t} = ${s.n} ? 0 : ${value};`];
@@ -191,7 +196,9 @@ const GENERATE: Generators = {
         return s;
       case "negate":
         if (isNum(typeOf(expr.expr, e.schema).type)) {
-          e.lines.push(`${s.n} = ${inner.n}; ${s.t} = ${s.n} ? 0 : -${inner.t} + 0;`);
+          // -(0.0) is -0.0 for a double, as in Java; ints have no -0.
+          const zero = typeOf(expr.expr, e.schema).type === "double" ? "" : " + 0";
+          e.lines.push(`${s.n} = ${inner.n}; ${s.t} = ${s.n} ? 0 : -${inner.t}${zero};`);
           return s;
         }
         break;

@@ -12,9 +12,9 @@ import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { TEMPORARY_OBJECT_TAG, writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { TaskError } from "../task-error.ts";
 import { writeParquetFile } from "./parquet-writer.ts";
-import { formatterOf } from "../../shared/plan/functions/date-patterns.ts";
-import { DEFAULT_TIME_ZONE, offsetAt, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
-import { localParts, timestampText } from "../../shared/plan/functions/timestamps.ts";
+import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
+import { timestampText } from "../../shared/plan/functions/timestamps.ts";
+import { jsonLine, timestampOutput } from "../../shared/codecs/text-output.ts";
 
 function csvField(value: Value): string {
   if (value === null) return "";
@@ -22,18 +22,9 @@ function csvField(value: Value): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-type Encoder = (rows: readonly Row[], schema: Schema, header: boolean) => Uint8Array;
+type Encoder = (rows: readonly Row[], schema: Schema, header: boolean, zone: TimeZone) => Uint8Array;
 
-/** Spark's text of a timestamp in CSV and JSON output: millisecond precision, the zone's offset ("Z" for UTC). */
-function timestampOutput(micros: number, zone: TimeZone): string {
-  const { days, micros: tod } = localParts(micros, zone);
-  const offset = offsetAt(zone, Math.floor(micros / 1000)) / 60_000;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const zoneText = offset === 0 ? "Z" : `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${formatterOf("yyyy-MM-dd'T'HH:mm:ss.SSS")(days, tod)}${zoneText}`;
-}
-
-/** The rows with their timestamp columns as text (CSV and JSON have no timestamp type). */
+/** The rows with their timestamp columns as text (CSV has no timestamp type). */
 function withTimestampText(rows: readonly Row[], schema: Schema, zone: TimeZone): readonly Row[] {
   const columns = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
   if (columns.length === 0) return rows;
@@ -52,10 +43,7 @@ const ENCODERS: Record<FileFormat, Encoder> = {
     if (header) lines.unshift(schema.fields.map((f) => csvField(f.name)).join(","));
     return encoder.encode(lines.join("\n") + "\n");
   },
-  json: (rows, schema) =>
-    encoder.encode(
-      rows.map((row) => JSON.stringify(Object.fromEntries(schema.fields.flatMap((f, i) => (row[i] === null ? [] : [[f.name, row[i]]]))))).join("\n") + "\n",
-    ),
+  json: (rows, schema, _header, zone) => encoder.encode(rows.map((row) => jsonLine(row, schema, zone)).join("\n") + "\n"),
   text: (rows, schema) => {
     if (schema.fields.length !== 1 || schema.fields[0]!.type !== "string") {
       throw new TaskError("InvalidTask", `the text format writes one string column; this DataFrame has ${schema.fields.map((f) => `${f.name} ${f.type}`).join(", ")}`);
@@ -110,8 +98,8 @@ export async function writeRows(
   }
   const written = [];
   for (const group of groups.values()) {
-    const text = sink.format === "csv" || sink.format === "json" ? withTimestampText(group.rows, dataSchema, zone) : group.rows;
-    const bytes = ENCODERS[sink.format](text, dataSchema, sink.header);
+    const text = sink.format === "csv" ? withTimestampText(group.rows, dataSchema, zone) : group.rows;
+    const bytes = ENCODERS[sink.format](text, dataSchema, sink.header, zone);
     const uri = writeFileName(sink.dir, group.path, partition, attempt, sink.format);
     // Tagged so that the bucket's lifecycle rule expires the file if it is never committed nor deleted.
     await store.put(uri, bytes, { tags: ATTEMPT_FILE_TAGS });

@@ -12,6 +12,8 @@ import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { UserFunctionError } from "../../shared/functions/compile.ts";
 import type { TaskFunctions } from "./task-functions.ts";
 import { plainValue } from "./plain-value.ts";
+import { jsonLine } from "../../shared/codecs/text-output.ts";
+import { DEFAULT_TIME_ZONE, timeZone } from "../../shared/plan/functions/time-zone.ts";
 
 type Batches = AsyncIterable<Row[]>;
 type MapPartitionsOp = Extract<StageOperator, { kind: "mapPartitions" }>;
@@ -20,6 +22,8 @@ interface RddContext {
   readonly functions: TaskFunctions;
   readonly partition: number;
   readonly where: string;
+  /** spark.sql.session.timeZone: how toJSON writes timestamps. */
+  readonly compile: { readonly timeZone?: string };
 }
 
 const row = (element: unknown): Row => [element as Value];
@@ -119,6 +123,11 @@ export async function* mapPartitionsStream(op: MapPartitionsOp, input: Batches, 
       return yield* perElement((e, out) => void out.push(row(e)));
     case "toRows":
       return yield* perElement((e, out) => void out.push(toRow(e, op.schema, where, index++)));
+    case "toJson": {
+      const zone = timeZone(ctx.compile.timeZone ?? DEFAULT_TIME_ZONE);
+      for await (const batch of input) if (batch.length > 0) yield batch.map((r) => row(jsonLine(r, schema, zone)));
+      return;
+    }
     case "glom":
       yield [row(await collectElements(input, element))];
       return;

@@ -122,6 +122,10 @@ export type UnresolvedPlan =
   | { readonly kind: "unpivot"; readonly input: UnresolvedPlan; readonly ids: readonly Expr[]; readonly values: readonly Expr[] | null; readonly variableColumnName: string; readonly valueColumnName: string }
   /** df.summary(...statistics) / describe(...columns): a row per statistic, a string column per numeric or string column. */
   | { readonly kind: "summary"; readonly input: UnresolvedPlan; readonly statistics: readonly string[]; readonly columns: readonly string[] | null }
+  /** df.sample / df.randomSplit: the rows a sampling function (rdd-builtins' `sample`) keeps of each partition, in order. */
+  | { readonly kind: "sampleRows"; readonly input: UnresolvedPlan; readonly sampler: ShippedFunction }
+  /** df.alias(name): the same rows, their columns reachable as `name.column` (a self-join's sides). */
+  | { readonly kind: "subqueryAlias"; readonly input: UnresolvedPlan; readonly alias: string }
   /** A plan the analyzer has already checked (the analyzer's own rewrites build on it). */
   | { readonly kind: "analyzed"; readonly plan: LogicalPlan };
 

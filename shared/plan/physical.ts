@@ -15,13 +15,17 @@ import { isPackedUint32 } from "../shuffle-index.ts";
 /**
  * What an RDD's narrow operator does with a partition's elements (each row's one column)
  * and its user function: see executor-fn/stage/rdd-operators.ts. `toObjects` (df.rdd) turns
- * rows into objects, `toRows` (createDataFrame(rdd, schema)) elements into rows.
+ * rows into objects, `toRows` (createDataFrame(rdd, schema)) elements into rows, `toJson`
+ * (df.toJSON()) rows into JSON text.
  */
 export const RddMode = z.enum([
   "map", "flatMap", "filter", "mapValues", "flatMapValues", "keyBy", "mapPartitions", "mapPartitionsWithIndex",
-  "glom", "foreach", "foreachPartition", "reducePartition", "toObjects", "toRows",
+  "glom", "foreach", "foreachPartition", "reducePartition", "toObjects", "toRows", "toJson",
 ]);
 export type RddMode = z.infer<typeof RddMode>;
+
+/** An RDD's rows: one column whose values are its elements. */
+export const ELEMENT_SCHEMA: Schema = { fields: [{ name: "value", type: "any", nullable: true }] };
 
 /** A value that may be absent (JSON cannot say `undefined`). */
 const Zero = z.object({ value: z.unknown() }).strict().nullable();

@@ -491,12 +491,30 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(canonical(got)).toEqual(canonical(want));
       });
 
-      it("cross joins without a key, and reports a column on both sides", async () => {
+      it("cross joins without a key, and reports a column both sides have as ambiguous", async () => {
         const l = spark.createDataFrame([{ a: 1 }, { a: 2 }]);
         const r = spark.createDataFrame([{ b: "p" }, { b: "q" }, { b: "r" }]);
         expect((await l.join(r).collect()).length).toBe(6);
         const same = spark.createDataFrame([{ a: 3 }]);
-        await expect(l.join(same, col("a").equalTo(col("a"))).collect()).rejects.toThrow(/both sides have a column "a"/);
+        await expect(l.join(same, col("a").equalTo(col("a"))).collect()).rejects.toThrow(/AMBIGUOUS_REFERENCE.*`a`.*df\.alias/);
+      });
+
+      it("self-joins a DataFrame through aliases (col(\"e.name\")), keeping both sides' columns", async () => {
+        const people = [
+          { id: 1, name: "ann", manager: null },
+          { id: 2, name: "bob", manager: 1 },
+          { id: 3, name: "cat", manager: 1 },
+          { id: 4, name: "dan", manager: 2 },
+          { id: 5, name: "eve", manager: 9 },
+        ];
+        const df = spark.createDataFrame(people, "id INT, name STRING, manager INT").repartition(3, col("id"));
+        const joined = df.alias("e").join(df.alias("m"), col("e.manager").equalTo(col("m.id")), "left");
+        expect(await joined.columns()).toEqual(["id", "name", "manager", "id", "name", "manager"]);
+        const got = await joined.select(col("e.name"), col("m.name").alias("boss")).collect();
+        const want = people.map((p) => ({ name: p.name, boss: people.find((m) => m.id === p.manager)?.name ?? null }));
+        expect(canonical(got)).toEqual(canonical(want));
+        const reports = await df.alias("m").join(df.alias("e"), col("m.id").equalTo(col("e.manager")), "semi").select("name").collect();
+        expect(reports.map((r) => r.name).sort()).toEqual(["ann", "bob"]);
       });
     });
 
@@ -523,6 +541,21 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       // Every kept row is a real input row (its columns come from one row).
       for (const r of deduped) expect(byId.get(r.id as number)).toEqual(r);
       expect(await df.dropDuplicates().count()).toBe(data.length);
+    });
+
+    it("splits rows at random (randomSplit) after a shuffle without losing or repeating one, and samples by seed", async () => {
+      const ids = Array.from({ length: 3000 }, (_, i) => i);
+      const df = spark.range(0, ids.length, 1, 4).repartition(3, col("id"));
+      const splits = df.randomSplit([1, 2, 3], 11);
+      const got = await Promise.all(splits.map(async (s) => (await s.collect()).map((r) => r.id as number)));
+      expect(got.flat().sort((a, b) => a - b)).toEqual(ids);
+      // Each split's share: within 6 standard deviations of the binomial's mean (weights 1/6, 2/6, 3/6).
+      got.forEach((rows, i) => {
+        const p = (i + 1) / 6;
+        expect(Math.abs(rows.length - ids.length * p)).toBeLessThan(6 * Math.sqrt(ids.length * p * (1 - p)));
+      });
+      const sampled = async () => (await df.sample(0.2, 5).collect()).map((r) => r.id as number).sort((a, b) => a - b);
+      expect(await sampled()).toEqual(await sampled());
     });
 
     it("coalesces partitions without losing rows", async () => {

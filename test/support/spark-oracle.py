@@ -32,10 +32,10 @@ every group at once: Spark fails the whole query).
 A chain request calls DataFrame methods in turn on a table:
                      {"tables": {"df": {"schema", "rows", "partitions"}, "other": {...}},
                       "chain": [["na.fill", [0], {"subset": ["i"]}], ["intersect", [{"$df": "other"}], {}]]}
-(a step ["$from", [name], {}] starts again from another table) and answers {"columns": [{"name", "type"}], "rows": [[...], ...]} (the rows in Spark's order),
+(a step ["$from", [name], {}] starts again from another table; an RDD answers its elements as rows of one value) and answers {"columns": [{"name", "type"}], "rows": [[...], ...]} (the rows in Spark's order),
 {"rows": [...]} for a list of rows (tail), {"value": ...} for anything else (isEmpty), or
 {"error": {"class", "message"}}. Arguments are JSON, with the input tags, {"$df": name} for
-another table, {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
+another table (with "alias": a, that table's df.alias(a)), {"$colRegex": pattern} for the table df's df.colRegex(pattern), {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
 {"$expr": "<Spark SQL>"} for a Column.
 
 All requests go through one lock: Spark runs one query at a time, whichever test worker asks.
@@ -59,6 +59,7 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 EPOCH = datetime.datetime(1970, 1, 1)
 
+from pyspark import RDD
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 from pyspark.sql.functions import col, expr
@@ -317,7 +318,10 @@ class Oracle:
     def argument(self, value, frames):
         if isinstance(value, dict):
             if "$df" in value:
-                return frames[value["$df"]]
+                frame = frames[value["$df"]]
+                return frame.alias(value["alias"]) if "alias" in value else frame
+            if "$colRegex" in value:
+                return frames["df"].colRegex(value["$colRegex"])
             if "$double" in value or "$long" in value:
                 return decode(value, None)
             if "$expr" in value:
@@ -350,6 +354,8 @@ class Oracle:
                 return {"columns": columns, "rows": [[encode(v) for v in r] for r in rows]}
             if isinstance(target, list):
                 return {"rows": [[encode(v) for v in r] for r in target]}
+            if isinstance(target, RDD):
+                return {"rows": [[encode(v)] for v in target.collect()]}
             return {"value": encode(target)}
         except Exception as exc:  # noqa: BLE001 - Spark refused the call: the answer
             return {"error": error_of(exc)}

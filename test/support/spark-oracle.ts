@@ -110,8 +110,11 @@ export type SparkChainResult =
   | { readonly kind: "rows"; readonly rows: readonly (readonly SparkValue[])[] }
   | { readonly kind: "value"; readonly value: SparkValue };
 
-/** Another table of the chain as an argument. */
-export const otherTable = (name: string) => ({ $df: name });
+/** Another table of the chain as an argument (under an alias: that table's df.alias(alias)). */
+export const otherTable = (name: string, alias?: string) => (alias === undefined ? { $df: name } : { $df: name, alias });
+
+/** The chain's table `df`'s df.colRegex(pattern), as an argument. */
+export const colRegexOf = (pattern: string) => ({ $colRegex: pattern });
 
 /** A Python dict whose keys are not strings (numbers, booleans), as an argument. */
 export const pythonDict = (pairs: readonly (readonly [unknown, unknown])[]) => ({ $pairs: pairs.map(([k, v]) => [argument(k), argument(v)]) });
@@ -120,7 +123,7 @@ export const pythonDict = (pairs: readonly (readonly [unknown, unknown])[]) => (
 function argument(v: unknown): unknown {
   if (typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0))) return { $double: Object.is(v, -0) ? "-0" : String(v) };
   if (Array.isArray(v)) return v.map(argument);
-  if (v !== null && typeof v === "object" && !("$df" in v) && !("$pairs" in v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, argument(x)]));
+  if (v !== null && typeof v === "object" && !("$df" in v) && !("$pairs" in v) && !("$colRegex" in v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, argument(x)]));
   return v;
 }
 

@@ -230,11 +230,9 @@ function arithmetic(op: BinaryOp, type: RefType, l: RefValue, r: RefValue): RefV
     const y = b as number;
     // Non-ANSI Spark: x / 0 and x % 0 are null (also for 0.0 and -0.0).
     if (divides && y === 0) return null;
-    if (op === "divide") return noNegZero(x / y);
-    if (type === "double") {
-      const v = op === "add" ? x + y : op === "subtract" ? x - y : op === "multiply" ? x * y : x % y;
-      return noNegZero(v);
-    }
+    // Doubles keep a zero's sign, as Java's do (PySpark 4.0.1: 0 / -1 is -0.0, -0.0 * 624 is -0.0, -5.0 % 5 is -0.0).
+    if (op === "divide") return x / y;
+    if (type === "double") return op === "add" ? x + y : op === "subtract" ? x - y : op === "multiply" ? x * y : x % y;
     // int and long: exact integer arithmetic, then the type's range.
     const bx = BigInt(x);
     const by = BigInt(y);
@@ -563,7 +561,7 @@ function evaluateIn(e: Expr, schema: Schema, row: LogicalRow, notes: EvalNotes):
           return strict([v], false, (x) => !x);
         case "negate": {
           const type = refType(e, schema);
-          return strict([v], false, (x) => (type === "int" && x === INT_MIN ? new Unspecified(REASONS.intOverflow, true) : noNegZero(-(x as number))));
+          return strict([v], false, (x) => (type === "int" && x === INT_MIN ? new Unspecified(REASONS.intOverflow, true) : (type === "double" ? -(x as number) : noNegZero(-(x as number)))));
         }
       }
       throw new Error("reference: unary");

@@ -24,11 +24,14 @@ function evaluate(expr: Expr): Value | undefined {
       const value = (RUNTIME[expr.op] as (a: Value, b: Value) => Value)(l, r);
       const type = typeOf(expr, EMPTY).type;
       if (typeof value === "number" && ((type === "int" && !isIntValue(value)) || (type === "long" && Math.abs(value) >= 2 ** 63))) return undefined;
+      // A double zero keeps its sign at run time (-0.0 * 2 is -0.0, as in Java); the helpers here drop it (ints have no -0).
+      if (type === "double" && value === 0) return undefined;
       return value;
     }
     case "unary": {
       const v = lit(expr.expr);
-      return v === undefined ? undefined : (RUNTIME[expr.op] as (a: Value) => Value)(v);
+      if (v === undefined || (expr.op === "negate" && v === 0 && typeOf(expr.expr, EMPTY).type === "double")) return undefined;
+      return (RUNTIME[expr.op] as (a: Value) => Value)(v);
     }
     case "cast": {
       if (expr.expr.kind !== "literal") return undefined;

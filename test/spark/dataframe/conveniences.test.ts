@@ -6,12 +6,13 @@
  * column (names and Spark's type names) and row by row as multisets (tail in order); a call
  * Spark refuses must be refused by sparkfn too.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { col, count, grouping, grouping_id, lit, max, SparkSession, sum, type DataFrame } from "sparkfn";
-import { parseDdlSchema, type Value } from "../../../shared/plan/types.ts";
-import { SPARK_TYPE, sameValue, show } from "../../support/spark-differential.ts";
+import { describe, expect, it } from "vitest";
+import { col, count, grouping, grouping_id, lit, max, sum } from "sparkfn";
+import type { Value } from "../../../shared/plan/types.ts";
+import { show } from "../../support/spark-differential.ts";
+import { chainCase, expectSameRows, useChainDifferential, type ChainCase } from "../../support/chain-differential.ts";
 import { DATAFRAME_DIFFERENCES } from "../known-differences.ts";
-import { otherTable, pythonDict, SparkOracle, type ChainStep, type ChainTable, type SparkValue } from "../../support/spark-oracle.ts";
+import { otherTable, pythonDict, type SparkValue } from "../../support/spark-oracle.ts";
 
 const SCHEMA = "i INT, l BIGINT, d DOUBLE, s STRING, b BOOLEAN";
 
@@ -41,13 +42,8 @@ const OTHER: Value[][] = [
 const NARROW = { schema: "n BIGINT, t STRING", rows: [[1, "a"], [2, null], [null, null], [7, "b"]] as Value[][] };
 const SMALL = { schema: "x INT", rows: [[100], [200]] as Value[][] };
 
-interface Case {
-  readonly name: string;
-  readonly sparkfn: (df: DataFrame, tables: Record<string, DataFrame>) => DataFrame;
-  readonly spark: readonly ChainStep[];
-}
-
-const c = (name: string, sparkfn: Case["sparkfn"], ...spark: ChainStep[]): Case => ({ name, sparkfn, spark });
+type Case = ChainCase;
+const c = chainCase;
 
 const FILLS: Case[] = [
   c("fillna(0)", (df) => df.fillna(0), ["fillna", [0]]),
@@ -153,70 +149,12 @@ const STATISTICS: Case[] = [
   c("summary(count, min, 75%, count_distinct)", (df) => df.summary("count", "min", "75%", "count_distinct"), ["summary", ["count", "min", "75%", "count_distinct"]]),
 ];
 
-type Answer = { kind: "refused"; message: string } | { kind: "frame"; columns: string[]; rows: SparkValue[][] };
-
-let spark: SparkSession;
-let oracle: SparkOracle;
-const tables: Record<string, ChainTable> = {};
-const frames: Record<string, DataFrame> = {};
-
-beforeAll(async () => {
-  [spark, oracle] = await Promise.all([
-    SparkSession.builder().appName("spark-differential-dataframe").master("local[1]").config("spark.default.parallelism", "3").getOrCreate(),
-    SparkOracle.connect(),
-  ]);
-  for (const [name, { schema, rows }] of Object.entries({ df: { schema: SCHEMA, rows: ROWS }, other: { schema: SCHEMA, rows: OTHER }, narrow: NARROW, small: SMALL })) {
-    tables[name] = { fields: parseDdlSchema(schema).fields, rows, partitions: 3 };
-    frames[name] = spark.createDataFrame(rows, schema);
-  }
+const { frames, tables, oracle, sparkfnAnswer, sparkAnswer, agree } = useChainDifferential("spark-differential-dataframe", {
+  df: { schema: SCHEMA, rows: ROWS },
+  other: { schema: SCHEMA, rows: OTHER },
+  narrow: NARROW,
+  small: SMALL,
 });
-
-afterAll(async () => {
-  oracle?.close();
-  await spark?.stop();
-});
-
-async function sparkfnAnswer(df: DataFrame): Promise<Answer> {
-  let schema;
-  try {
-    schema = await df.schema();
-  } catch (error) {
-    return { kind: "refused", message: (error as Error).message };
-  }
-  const rows = await df.collect();
-  return { kind: "frame", columns: schema.fields.map((f) => `${f.name}: ${SPARK_TYPE[f.type]}`), rows: rows.map((r) => schema.fields.map((f) => r[f.name] as Value)) };
-}
-
-async function sparkAnswer(steps: readonly ChainStep[]): Promise<Answer> {
-  const answer = await oracle.chain(tables, steps);
-  if (answer.kind === "refused") return { kind: "refused", message: `${answer.failure.errorClass}: ${answer.failure.message}` };
-  if (answer.kind !== "frame") throw new Error(`expected a DataFrame from ${JSON.stringify(steps)}, got ${answer.kind}`);
-  return { kind: "frame", columns: answer.columns.map((col) => `${col.name}: ${col.type}`), rows: answer.rows.map((r) => [...r]) };
-}
-
-const key = (row: readonly SparkValue[]) => row.map(show).join(" | ");
-
-/** Rows equal as multisets (or in order), each value by the differential tests' rule. */
-function expectSameRows(spark: readonly SparkValue[][], sparkfn: readonly SparkValue[][], ordered: boolean, what: string): void {
-  const sort = (rows: readonly SparkValue[][]) => (ordered ? [...rows] : [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)));
-  const [a, b] = [sort(spark), sort(sparkfn)];
-  const differ = a.length !== b.length || a.some((row, i) => row.length !== b[i]!.length || row.some((v, j) => !sameValue(v, b[i]![j]!)));
-  if (differ) expect.fail(`${what}: rows differ\nSpark:   ${a.map(key).join("\n         ")}\nsparkfn: ${b.map(key).join("\n         ")}`);
-}
-
-async function agree(cases: readonly Case[]): Promise<void> {
-  for (const { name, sparkfn, spark: steps } of cases) {
-    const [expected, got] = await Promise.all([sparkAnswer(steps), sparkfnAnswer(sparkfn(frames.df!, frames))]);
-    if (expected.kind === "refused" || got.kind === "refused") {
-      // Both refuse (the messages are each engine's own), or the test names what differs.
-      const said = (x: Answer) => (x.kind === "refused" ? `refused: ${x.message}` : `rows: ${x.rows.map(key).join("; ")}`);
-      expect(got.kind, `${name}: Spark ${said(expected)}\nsparkfn ${said(got)}`).toBe(expected.kind);
-      continue;
-    }
-    expect(got.columns, name).toEqual(expected.columns);
-    expectSameRows(expected.rows, got.rows, false, name);
-  }
-}
 
 describe("DataFrame conveniences, against PySpark's own methods", () => {
   it("fills missing values (na.fill, fillna) as Spark does", () => agree(FILLS));
@@ -247,12 +185,12 @@ describe("DataFrame conveniences, against PySpark's own methods", () => {
       [[["isEmpty", []]], frames.df!],
       [[["filter", [{ $expr: "i > 100" }]], ["isEmpty", []]], frames.df!.filter(col("i").gt(100))],
     ] as const) {
-      const answer = await oracle.chain(tables, steps);
+      const answer = await oracle().chain(tables, steps);
       expect(answer.kind).toBe("value");
       expect(await df.isEmpty()).toBe((answer as { value: SparkValue }).value);
     }
     for (const n of [0, 3, 20]) {
-      const answer = await oracle.chain(tables, [["tail", [n]]]);
+      const answer = await oracle().chain(tables, [["tail", [n]]]);
       if (answer.kind !== "rows") throw new Error(`tail(${n}) answered ${answer.kind}`);
       const rows = (await frames.df!.tail(n)).map((r) => ["i", "l", "d", "s", "b"].map((k) => r[k] as Value));
       expectSameRows(answer.rows.map((r) => [...r]), rows, true, `tail(${n})`);
