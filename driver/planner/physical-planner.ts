@@ -8,7 +8,7 @@
  * No AWS here: the scheduler turns stages into tasks.
  */
 import { exprName, type Expr } from "../../shared/plan/expr.ts";
-import { schemaOf, type LogicalPlan, type PlanKind, type PlanOf } from "../../shared/plan/logical.ts";
+import { schemaOf, type LogicalPlan, type PlanKind, type PlanOf, type SortOrder } from "../../shared/plan/logical.ts";
 import {
   STAGE_PLAN_VERSION,
   stageOutputSchema,
@@ -377,11 +377,15 @@ const RULES: Rules = {
     const partitioning: Partitioning = p.partitionBy.length
       ? { kind: "hash", keys: [...p.partitionBy], numPartitions: b.options.shufflePartitions }
       : { kind: "single" };
-    // A window over a window of the same PARTITION BY: its rows are already partitioned so.
+    // A window over a window of the same PARTITION BY: its rows are already partitioned so, and
+    // already sorted so when the one below sorted by this one's order and more (Spark's
+    // EnsureRequirements keeps a sort whose ordering satisfies the required one).
     const samePartitions = p.input.kind === "window" && JSON.stringify(p.input.partitionBy) === JSON.stringify(p.partitionBy);
     const reduce = samePartitions ? pipeline : b.exchange(pipeline, partitioning, true);
-    const orders = [...p.partitionBy.map((expr) => ({ expr, ascending: true, nullsFirst: true })), ...p.orderBy];
-    if (orders.length) reduce.operators.push({ kind: "sort", orders });
+    const windowOrder = (w: PlanOf<"window">): SortOrder[] => [...w.partitionBy.map((expr) => ({ expr, ascending: true, nullsFirst: true })), ...w.orderBy];
+    const orders = windowOrder(p);
+    const sorted = samePartitions && JSON.stringify(windowOrder(p.input as PlanOf<"window">).slice(0, orders.length)) === JSON.stringify(orders);
+    if (orders.length && !sorted) reduce.operators.push({ kind: "sort", orders });
     reduce.operators.push({
       kind: "window",
       partitionBy: [...p.partitionBy],

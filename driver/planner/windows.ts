@@ -42,8 +42,12 @@ export function projectWithWindows(input: LogicalPlan, exprs: readonly Expr[]): 
     return exprName(replaced) === exprName(e) ? replaced : alias(replaced, exprName(e));
   });
   let plan = input;
-  // Specs of the same PARTITION BY next to each other: the second reuses the first's exchange.
-  const ordered = [...specs.values()].sort((a, b) => compareText(JSON.stringify(a.spec.partitionBy), JSON.stringify(b.spec.partitionBy)));
+  // Specs of the same PARTITION BY next to each other: the second reuses the first's exchange;
+  // among them the longest ORDER BY first, so that a spec whose order is a prefix of the one
+  // before reuses its sort too (the physical planner's window rule).
+  const ordered = [...specs.values()].sort(
+    (a, b) => compareText(JSON.stringify(a.spec.partitionBy), JSON.stringify(b.spec.partitionBy)) || b.spec.orderBy.length - a.spec.orderBy.length || compareText(JSON.stringify(a.spec.orderBy), JSON.stringify(b.spec.orderBy)),
+  );
   for (const { spec, functions } of ordered) {
     plan = { kind: "window", input: plan, partitionBy: spec.partitionBy, orderBy: spec.orderBy, functions };
     schemaOf(plan);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   avg, broadcast, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, nullif, rand, size, split, SparkSession, substring, sum,
-  to_date, trim, upper, when, year, type Column, type RowObject,
+  to_date, trim, upper, when, year, lag, ntile, Window, type Column, type RowObject,
 } from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
 import { SparkfnEvent } from "../../driver/monitoring/events.ts";
@@ -962,6 +962,38 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       // With the default budget nothing spills.
       expect(asMap(await query())).toEqual(expected);
       expect(spark.lastJobMetrics.flatMap((s) => s.tasks).every((t) => t.metrics.spill.files === 0)).toBe(true);
+    });
+
+    it("spills a window partition larger than a small memory budget and still gets the right running totals", async () => {
+      const n = 20_000;
+      const w = Window.partitionBy("g").orderBy("id");
+      const query = () =>
+        spark
+          .range(0, n, 1, 4)
+          .withColumn("g", col("id").mod(2))
+          .select(col("id"), sum("id").over(w).alias("running"), lag("id", 2).over(w).alias("back2"), ntile(4).over(w).alias("quarter"))
+          .collect();
+      spark.conf.set("sparkfn.executor.memoryBudget", "64k");
+      spark.conf.set("spark.sql.shuffle.partitions", "2");
+      try {
+        const rows = await query();
+        expect(rows.length).toBe(n);
+        // Per parity g, the ids g, g + 2, ..., in order: the running sum, the id two back, the quarter of the group.
+        const totals = [0, 0];
+        const expected = new Map<number, [number, number | null, number]>();
+        for (let id = 0; id < n; id++) {
+          const g = id % 2;
+          totals[g]! += id;
+          const position = Math.floor(id / 2);
+          expected.set(id, [totals[g]!, position >= 2 ? id - 4 : null, Math.floor(position / (n / 2 / 4)) + 1]);
+        }
+        for (const r of rows) expect([r.running, r.back2, r.quarter]).toEqual(expected.get(r.id as number));
+        const windowStage = spark.lastJobMetrics.at(-1)!;
+        expect(windowStage.tasks.reduce((total, t) => total + t.metrics.spill.files, 0)).toBeGreaterThan(2);
+      } finally {
+        spark.conf.unset("sparkfn.executor.memoryBudget");
+        spark.conf.set("spark.sql.shuffle.partitions", "3");
+      }
     });
 
     it("writes one shuffle object per map task (not one per reduce partition) and reads slices with ranged GETs", async () => {

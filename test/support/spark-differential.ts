@@ -68,7 +68,11 @@ async function collectColumn(df: ReturnType<SparkSession["createDataFrame"]>, co
   return rows.sort((a, b) => (a[ROW] as number) - (b[ROW] as number)).map((r) => r.v as Value);
 }
 
-/** sparkfn's answers, one query for all checks while nothing fails; then per check, per row. */
+/**
+ * sparkfn's answers, as the oracle finds Spark's: one query for all checks while nothing fails;
+ * when one fails, halves of the checks until each failing check is alone, then halves of its
+ * rows until each error is on a row of its own (a few jobs per failing row, not one per row).
+ */
 async function sparkfnResults(spark: SparkSession, fields: readonly Field[], rows: readonly (readonly Value[])[], checks: readonly Check[]): Promise<SparkfnResult[]> {
   const schema = { fields: [{ name: ROW, type: "int" as const, nullable: false }, ...fields] };
   const numbered = rows.map((r, i) => [i, ...r]);
@@ -87,32 +91,44 @@ async function sparkfnResults(spark: SparkSession, fields: readonly Field[], row
       results.push({ kind: "refused", failure: new SparkFailure("AnalysisError", error.message) });
     }
   }
-  const ok = checks.flatMap((_, j) => (results[j]!.kind === "values" ? [j] : []));
   const fill = (j: number, values: SparkValue[]) => ((results[j] as Extract<SparkfnResult, { kind: "values" }>).values = values);
-  try {
-    const out = await df.select(col(ROW), ...ok.map((j) => raw[j]!.alias(`e${j}`))).collect();
-    out.sort((a, b) => (a[ROW] as number) - (b[ROW] as number));
-    for (const j of ok) fill(j, out.map((r) => r[`e${j}`] as Value));
-    return results;
-  } catch (error) {
-    failureOf(error);
-  }
-  for (const j of ok) {
+  const solve = async (js: readonly number[]): Promise<void> => {
     try {
-      fill(j, await collectColumn(df, raw[j]!));
+      const out = await df.select(col(ROW), ...js.map((j) => raw[j]!.alias(`e${j}`))).collect();
+      out.sort((a, b) => (a[ROW] as number) - (b[ROW] as number));
+      for (const j of js) fill(j, out.map((r) => r[`e${j}`] as Value));
+      return;
     } catch (error) {
       failureOf(error);
-      const values: SparkValue[] = [];
-      for (const row of numbered) {
-        try {
-          values.push((await collectColumn(spark.createDataFrame([row], schema), raw[j]!))[0]!);
-        } catch (e) {
-          values.push(failureOf(e));
-        }
-      }
-      fill(j, values);
     }
-  }
+    if (js.length > 1) {
+      const half = Math.ceil(js.length / 2);
+      await solve(js.slice(0, half));
+      await solve(js.slice(half));
+      return;
+    }
+    const values: SparkValue[] = new Array(numbered.length);
+    await bisect(raw[js[0]!]!, numbered.map((_, i) => i), values);
+    fill(js[0]!, values);
+  };
+  /** One failing check's values on rows `ids`: all at once, or halves until each error is alone. */
+  const bisect = async (column: Column, ids: readonly number[], values: SparkValue[]): Promise<void> => {
+    try {
+      const got = await collectColumn(spark.createDataFrame(ids.map((i) => numbered[i]!), schema), column);
+      ids.forEach((i, k) => (values[i] = got[k]!));
+      return;
+    } catch (error) {
+      if (ids.length === 1) {
+        values[ids[0]!] = failureOf(error);
+        return;
+      }
+      failureOf(error);
+    }
+    const half = Math.ceil(ids.length / 2);
+    await bisect(column, ids.slice(0, half), values);
+    await bisect(column, ids.slice(half), values);
+  };
+  await solve(checks.flatMap((_, j) => (results[j]!.kind === "values" ? [j] : [])));
   return results;
 }
 
@@ -162,10 +178,10 @@ export class Differential {
   /** Runs every check over the table on both sides and sorts the outcomes. */
   async run(table: Table, checks: readonly Check[], report: Report = newReport()): Promise<Report> {
     const fields = parseDdlSchema(table.schema).fields;
-    const [theirs, ours] = await Promise.all([
-      this.oracle.evaluate(fields, table.rows, checks.map((c) => c.sql), this.conf),
-      sparkfnResults(this.spark, fields, table.rows, checks),
-    ]);
+    // sparkfn first (it is quick): its failing rows tell Spark which rows to run one at a time.
+    const ours = await sparkfnResults(this.spark, fields, table.rows, checks);
+    const failing = ours.map((r) => (r.kind === "values" ? r.values.flatMap((v, i) => (v instanceof SparkFailure ? [i] : [])) : []));
+    const theirs = await this.oracle.evaluate(fields, table.rows, checks.map((c) => c.sql), this.conf, failing);
     const disagree = (d: Disagreement) => {
       const known = KNOWN_DIFFERENCES.find((k) => k.explains(d));
       if (known) report.known.set(known.reason, (report.known.get(known.reason) ?? 0) + 1);

@@ -209,12 +209,33 @@ class Oracle:
                 results[j] = {"error": error_of(exc)}
         if ok:
             texts = [f"unix_micros({t})" if j in timestamps else t for j, t in enumerate(request["exprs"])]
-            self.solve(df, [(j, texts[j]) for j in ok], n, results)
+            hints = request.get("failing")
+            if hints is None:
+                self.solve(df, [(j, texts[j]) for j in ok], n, results)
+            else:
+                # The rows where the other engine failed, per expression: Spark decides each of them
+                # alone and the rest together, a query per such row instead of a bisection.
+                self.solve(df, [(j, texts[j]) for j in ok if not hints[j]], n, results)
+                for j in ok:
+                    if hints[j]:
+                        self.solve_hinted(df, texts[j], hints[j], n, results[j])
         return results
 
+    def solve_hinted(self, df, text, failing, n, result):
+        values = [None] * n
+        alone = set(failing)
+        rest = [i for i in range(n) if i not in alone]
+        if rest:
+            self.bisect(df, text, rest, values)
+        for i in failing:
+            self.bisect(df, text, [i], values)
+        result["values"] = values
+
     def solve(self, df, exprs, n, results):
-        """Values of expressions in one query; when it fails, halves of them until each failing
+        """Values of expressions in one query (none: nothing to do); when it fails, halves of them until each failing
         expression is alone, then halves of its rows (few queries: a failed one costs most)."""
+        if not exprs:
+            return
         try:
             rows = df.selectExpr("__row", *[f"{text} AS `e{k}`" for k, (_, text) in enumerate(exprs)]).collect()
             rows.sort(key=lambda r: r[0])

@@ -198,12 +198,18 @@ export class SparkOracle {
   }
 
   /** Spark's answer for each SQL expression over the rows (columns named and typed by `fields`). */
-  async evaluate(fields: readonly Field[], rows: readonly (readonly Value[])[], exprs: readonly string[], conf?: Readonly<Record<string, string>>): Promise<SparkResult[]> {
+  /**
+   * Spark's values of `exprs` over the rows. `failing` (per expression, row indexes): where
+   * the other engine failed, so Spark evaluates each of those rows alone and the rest together
+   * (a query per failing row, not a bisection); Spark still decides every row.
+   */
+  async evaluate(fields: readonly Field[], rows: readonly (readonly Value[])[], exprs: readonly string[], conf?: Readonly<Record<string, string>>, failing?: readonly (readonly number[])[]): Promise<SparkResult[]> {
     const answer = await this.request({
       schema: fields.map((f) => ({ name: f.name, type: f.type })),
       rows: rows.map((r) => r.map((v, c) => encode(v, fields[c]!.type))),
       exprs,
       ...(conf ? { conf } : {}),
+      ...(failing ? { failing } : {}),
     });
     return (answer.results as WireResult[]).map((r): SparkResult =>
       r.error

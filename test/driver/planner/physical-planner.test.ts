@@ -3,7 +3,7 @@
  * the text rendering that explain() prints.
  */
 import { describe, expect, it } from "vitest";
-import { binary, column, literal } from "../../../shared/plan/expr.ts";
+import { binary, column, literal, type Expr, type WindowSpec } from "../../../shared/plan/expr.ts";
 import { aggregate, filter, type LogicalPlan } from "../../../shared/plan/logical.ts";
 import { explainLogical, explainStages } from "../../../driver/planner/explain.ts";
 import { optimize } from "../../../driver/planner/optimizer/index.ts";
@@ -195,5 +195,30 @@ describe("CollapseProject", () => {
     const inner = project(rows, [alias({ kind: "rand", seed: 1 }, "r")]);
     const outer = project(inner, [alias(binary("add", column("r"), column("r")), "double_r")]);
     expect(optimize(outer)).toEqual(outer);
+  });
+});
+
+describe("window specs", () => {
+  it("share an exchange per PARTITION BY, and a sort when one's ORDER BY extends the other's", async () => {
+    const { projectWithWindows } = await import("../../../driver/planner/windows.ts");
+    const spec = (orderBy: string[], partitionBy = ["category"]): WindowSpec => ({
+      partitionBy: partitionBy.map(column),
+      orderBy: orderBy.map((name) => ({ expr: column(name), ascending: true, nullsFirst: true })),
+      frame: null,
+    });
+    const rowNumber = (s: WindowSpec): Expr => ({ kind: "window", fn: "row_number", args: [], spec: s });
+    const plan = projectWithWindows(scan, [
+      column("id"),
+      { kind: "alias", expr: rowNumber(spec(["amount"])), name: "a" },
+      { kind: "alias", expr: rowNumber(spec(["amount", "id"])), name: "b" },
+      { kind: "alias", expr: { kind: "window", fn: "aggregate", args: [{ kind: "agg", fn: "sum", arg: column("amount") }], spec: spec([]) }, name: "c" },
+      { kind: "alias", expr: rowNumber(spec(["id"], ["note"])), name: "d" },
+    ]);
+    const text = explainStages(planStages(optimize(plan), { shufflePartitions: 4 } as Parameters<typeof planStages>[1]));
+    // Two exchanges (category, note) and two sorts: (category, amount, id) serves the specs
+    // ordered by (amount) and unordered too; (note, id) is its own.
+    expect(text.match(/Exchange hashpartitioning/g)?.length).toBe(2);
+    expect(text.match(/Sort \[/g)?.length).toBe(2);
+    expect(text.match(/Window \[/g)?.length).toBe(4);
   });
 });

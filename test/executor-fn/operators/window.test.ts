@@ -5,6 +5,9 @@
  * scratch): ties (peers), nulls in partition and order keys, empty input, one row, groups
  * split across batches of every size, batches with a selection.
  */
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeOperator, type OperatorContext } from "../../../executor-fn/operators/index.ts";
 import { batchFromRows, rowsFromBatch, selectedBatch, type Batch, type BatchStream } from "../../../shared/batch/batch.ts";
@@ -196,8 +199,8 @@ function reference(rows: Row[], partitioned: boolean): Row[] {
 
 const ctx = { compile: { partition: 0 }, memory: { budgetBytes: 1 << 30, spilled: { bytes: 0, files: 0 } } } as unknown as OperatorContext;
 
-async function run(rows: Row[], partitioned: boolean, seed: number): Promise<{ rows: Row[]; batches: Batch[] }> {
-  const op = makeOperator(operator(partitioned), schema, ctx);
+async function run(rows: Row[], partitioned: boolean, seed: number, context: OperatorContext = ctx): Promise<{ rows: Row[]; batches: Batch[] }> {
+  const op = makeOperator(operator(partitioned), schema, context);
   expect(op.outputSchema.fields.map((f) => f.name)).toEqual([...schema.fields.map((f) => f.name), ...FUNCTIONS.map((f) => f.name)]);
   const out: Batch[] = [];
   for await (const batch of op.open(batches(rows, seed))) out.push(batch);
@@ -226,6 +229,24 @@ describe("window operator", () => {
     const { rows: out } = await run(rows, true, 5);
     expect(out).toEqual(reference(rows, true));
     expect(out[0]!.slice(4, 9)).toEqual([1, 1, 1, 0, 1]);
+  });
+
+  it("spills a group past its memory budget to local disk, reads it back in order, and leaves nothing behind", async () => {
+    const spillDir = await mkdtemp(path.join(tmpdir(), "sparkfn-window-test-"));
+    try {
+      for (const partitioned of [true, false]) {
+        const spilled = { bytes: 0, files: 0 };
+        const small = { ...ctx, memory: { budgetBytes: 2048, spillDir, spilled } } as OperatorContext;
+        const rows = generate(600, 7, partitioned);
+        const { rows: out } = await run(rows, partitioned, 7, small);
+        expect(out).toEqual(reference(rows, partitioned));
+        expect(spilled.files).toBeGreaterThan(2);
+        expect(spilled.bytes).toBeGreaterThan(0);
+      }
+      expect(await readdir(spillDir)).toEqual([]);
+    } finally {
+      await rm(spillDir, { recursive: true, force: true });
+    }
   });
 
   it("keeps batch boundaries: every input row comes out once, in order", async () => {

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   approx_count_distinct, avg, bool_and, bool_or, col, collect_list, covar_samp, kurtosis, last, median, percentile, percentile_approx, skewness, count, count_if, countDistinct, cume_dist, dense_rank, first_value, lag, last_value, lead, max, max_by, min, nth_value, ntile,
-  percent_rank, rank, row_number, SparkSession, stddev, sum, var_pop, Window, type Column, type WindowSpec,
+  percent_rank, rank, row_number, SparkSession, stddev, sum, var_pop, Window, type Column, type WindowSpec, date_add, lit, timestamp_seconds,
 } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
 import { prng } from "../../support/prng.ts";
@@ -196,6 +196,9 @@ function refusals(): Check[] {
   const ordered = win("PARTITION BY g ORDER BY k", Window.partitionBy("g").orderBy("k"));
   const two = win("PARTITION BY g ORDER BY k, v", Window.partitionBy("g").orderBy("k", "v"));
   const byString = win("ORDER BY g", Window.orderBy("g"));
+  // A date or timestamp order takes no bigint offsets in a RANGE frame (RANGE_FRAME_INVALID_TYPE), as PySpark passes rangeBetween's; interval offsets need the interval type.
+  const byDate = win("PARTITION BY g ORDER BY date_add(DATE'2024-01-01', k)", Window.partitionBy("g").orderBy(date_add(lit("2024-01-01").cast("date"), col("k"))));
+  const byTimestamp = win("PARTITION BY g ORDER BY timestamp_seconds(k)", Window.partitionBy("g").orderBy(timestamp_seconds(col("k"))));
   return [
     over("row_number()", row_number(), g),
     over("rank()", rank(), g),
@@ -206,6 +209,8 @@ function refusals(): Check[] {
     over("sum(v)", sum("v"), { sql: two.sql, w: two.w.rangeBetween(-1, 1) }, "RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING"),
     over("sum(v)", sum("v"), { sql: byString.sql, w: byString.w.rangeBetween(-1, 0) }, "RANGE BETWEEN 1 PRECEDING AND CURRENT ROW"),
     over("sum(v)", sum("v"), { sql: ordered.sql, w: ordered.w.rowsBetween(1, -1) }, "ROWS BETWEEN 1 FOLLOWING AND 1 PRECEDING"),
+    over("sum(v)", sum("v"), { sql: byDate.sql, w: byDate.w.rangeBetween(-7, 0) }, "RANGE BETWEEN 7L PRECEDING AND 0L FOLLOWING"),
+    over("sum(v)", sum("v"), { sql: byTimestamp.sql, w: byTimestamp.w.rangeBetween(-60, 60) }, "RANGE BETWEEN 60L PRECEDING AND 60L FOLLOWING"),
     over("count(DISTINCT v)", countDistinct("v"), ordered),
     over("nth_value(v, 0)", nth_value("v", 0), ordered),
     over("median(x)", median("x"), ordered),
