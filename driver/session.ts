@@ -47,6 +47,9 @@ import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
 import { refuseSharedNames, userSchema, withUserNames } from "./planner/references.ts";
 import { readableNames } from "../shared/plan/names.ts";
+import { Catalog } from "./catalog.ts";
+import { buildQuery } from "./sql/query-builder.ts";
+import { parseQuery } from "./sql/expression-parser.ts";
 import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
@@ -90,6 +93,8 @@ export async function stopActiveSession(): Promise<void> {
 export class SparkSession implements QueryExecution {
   private stopped = false;
   private readonly cacheManager = new CacheManager();
+  /** Temporary views (df.createOrReplaceTempView), for spark.sql and spark.table. */
+  readonly catalog = new Catalog();
   private nextJobId = 0;
 
   private constructor(
@@ -340,6 +345,23 @@ export class SparkSession implements QueryExecution {
     const problem = rangeProblem(from, to, step) ?? (numPartitions === undefined || (Number.isInteger(numPartitions) && numPartitions >= 1) ? undefined : `numPartitions must be a whole number of at least 1, got ${numPartitions}`);
     if (problem) throw new IllegalArgumentError(`range(${from}, ${to}, ${step}): ${problem}.`);
     return new DataFrame({ kind: "range", start: from, end: to, step, numPartitions: numPartitions ?? this.defaultParallelism }, this);
+  }
+
+  /**
+   * A DataFrame from Spark SQL text over the temporary views: `spark.sql("SELECT category,
+   * sum(amount) FROM tx GROUP BY category")`. The text becomes the same plan the DataFrame API
+   * builds (driver/sql/); a syntax error is Spark's PARSE_SYNTAX_ERROR with a caret.
+   */
+  sql(text: string): DataFrame {
+    return buildQuery(parseQuery(text), {
+      table: (name) => new DataFrame(this.catalog.lookup(name), this),
+      oneRow: () => new DataFrame({ kind: "localRelation", schema: { fields: [] }, rows: [[]], numPartitions: 1 }, this),
+    });
+  }
+
+  /** A temporary view as a DataFrame (spark.table("tx")). */
+  table(name: string): DataFrame {
+    return new DataFrame(this.catalog.lookup(name), this);
   }
 
   // ---- QueryExecution ----

@@ -7,6 +7,8 @@ import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
 import { column, exprName, type Expr } from "../../shared/plan/expr.ts";
 import { REGEX_COLUMN } from "../../shared/plan/names.ts";
+import { parseExpression, parseNamedExpression } from "../sql/expression-parser.ts";
+import type { Catalog } from "../catalog.ts";
 import { BUILTINS } from "./rdd-builtins.ts";
 import { callSite, shipFunction } from "./closures.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
@@ -40,6 +42,8 @@ export interface QueryExecution extends WriteExecution {
   sessionTimeZone(): TimeZone;
   numPartitions(plan: UnresolvedPlan): Promise<number>;
   cachePlan(plan: UnresolvedPlan): void;
+  /** The session's temporary views. */
+  readonly catalog: Catalog;
   uncachePlan(plan: UnresolvedPlan): Promise<void>;
 }
 
@@ -148,12 +152,18 @@ export class DataFrame {
     return this.with({ kind: "dropColumns", input: this.plan, names });
   }
 
-  filter(condition: Column): DataFrame {
-    return this.with({ kind: "filter", input: this.plan, condition: condition.expr });
+  /** Rows where the condition holds: a Column, or Spark SQL text (`df.filter("amount > 1000 AND category = 'x'")`). */
+  filter(condition: Column | string): DataFrame {
+    return this.with({ kind: "filter", input: this.plan, condition: typeof condition === "string" ? parseExpression(condition) : condition.expr });
   }
 
-  where(condition: Column): DataFrame {
+  where(condition: Column | string): DataFrame {
     return this.filter(condition);
+  }
+
+  /** select() of Spark SQL expression texts, each with an optional alias: `df.selectExpr("category", "amount * 2 AS doubled", "*")`. */
+  selectExpr(...exprs: (string | string[])[]): DataFrame {
+    return this.with({ kind: "project", input: this.plan, exprs: exprs.flat().map(parseNamedExpression) });
   }
 
   groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData {
@@ -451,6 +461,16 @@ export class DataFrame {
   /** Writes this DataFrame to files: `df.write.mode("overwrite").parquet(path)`. */
   get write(): DataFrameWriter {
     return new DataFrameWriter(this.plan, this.session);
+  }
+
+  /** Registers this DataFrame as a temporary view for spark.sql / spark.table, replacing one of that name. */
+  createOrReplaceTempView(name: string): void {
+    this.session.catalog.createTempView(name, this.plan, true);
+  }
+
+  /** As createOrReplaceTempView, but a view of that name already there is an error (Spark's TEMP_TABLE_OR_VIEW_ALREADY_EXISTS). */
+  createTempView(name: string): void {
+    this.session.catalog.createTempView(name, this.plan, false);
   }
 
   /** The rows as an RDD of JSON strings, one object per row as Spark's JSON writer writes it (null fields left out). */

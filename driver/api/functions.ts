@@ -6,6 +6,7 @@ import { microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { call, column, literal, unary, type AggFn, type Expr, type ScalarFn } from "../../shared/plan/expr.ts";
 import type { Scalar } from "../../shared/plan/types.ts";
 import { CaseWhenColumn, Column, toExpr, type ColumnLike } from "./column.ts";
+import { parseExpression } from "../sql/expression-parser.ts";
 
 export type ColumnOrName = Column | string;
 
@@ -25,6 +26,17 @@ export function lit(value: Scalar | Date): Column {
 
 export function asColumn(c: ColumnOrName): Column {
   return typeof c === "string" ? col(c) : c;
+}
+
+/**
+ * A column from Spark SQL expression text, as PySpark's expr(): `expr("amount * 2 > 10")`,
+ * `expr("CASE WHEN x > 0 THEN 'pos' ELSE 'neg' END")`, `expr("count(DISTINCT k)")`. It is the
+ * same expression the Column API builds (driver/sql/expression-parser.ts); a syntax error is
+ * Spark's PARSE_SYNTAX_ERROR with the line, the position and a caret.
+ */
+export function expr(text: string): Column {
+  if (typeof text !== "string") throw new Error("expr() takes SQL expression text, such as expr(\"amount > 1000\").");
+  return new Column(parseExpression(text));
 }
 
 /** Marks a DataFrame to be broadcast in a join (Spark's broadcast(df)); see DataFrame.hint. */

@@ -32,7 +32,7 @@ import { pivot } from "./pivot.ts";
 import { unpivot } from "./unpivot.ts";
 import { summary } from "./summary.ts";
 import { ELEMENT_SCHEMA } from "../../shared/plan/physical.ts";
-import { aliased, joinedScope, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
+import { aliased, joinedScope, qualifySelect, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -97,7 +97,7 @@ const RESOLVE: Resolvers = {
   },
   project: async (p, r) => {
     const input = await analyze(p.input, r);
-    return projectWithWindows(input, coerced(p.exprs, input, r));
+    return qualifySelect(projectWithWindows(input, coerced(p.exprs, input, r)), input);
   },
   filter: async (p, r) => {
     const input = await analyze(p.input, r);

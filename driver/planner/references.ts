@@ -74,7 +74,15 @@ export function resolveName(name: string, scope: Scope): string {
     scope.fields.filter((f) => displayName(f.name) === shown && (qualifier === undefined || (scope.qualifiers.get(f.name) ?? []).includes(qualifier)));
   const dot = name.indexOf(".");
   const qualified = dot > 0 ? matching(name.slice(dot + 1), name.slice(0, dot)) : [];
-  const candidates = qualified.length ? qualified : matching(name);
+  let candidates = qualified.length ? qualified : matching(name);
+  // Names are case-insensitive, as in Spark by default (spark.sql.caseSensitive=false): Amount reaches amount.
+  if (candidates.length === 0) {
+    const lower = (x: string) => x.toLowerCase();
+    const loosely = (shown: string, qualifier?: string) =>
+      scope.fields.filter((f) => lower(displayName(f.name)) === lower(shown) && (qualifier === undefined || (scope.qualifiers.get(f.name) ?? []).some((q) => lower(q) === lower(qualifier))));
+    const looseQualified = dot > 0 ? loosely(name.slice(dot + 1), name.slice(0, dot)) : [];
+    candidates = looseQualified.length ? looseQualified : loosely(name);
+  }
   if (candidates.length === 1) return candidates[0]!.name;
   if (candidates.length > 1) {
     const unaliased = candidates.some((f) => !scope.qualifiers.get(f.name)?.length);
@@ -100,16 +108,52 @@ export function resolveSelectList(exprs: readonly Expr[], scope: Scope): Expr[] 
   const expanded = exprs.flatMap((e) => (e.kind === "column" ? expand(e.name, scope) ?? [e] : [e]));
   const resolved = expanded.map((e) => {
     const r = resolveReferences(e, scope);
+    // A column named in another case (Amount for amount) is output under the name as written, as Spark does.
+    if (e.kind === "column" && r.kind === "column" && r.name !== e.name) {
+      const written = e.name.slice(e.name.lastIndexOf(".") + 1);
+      const actual = displayName(r.name);
+      if (written !== actual && written.toLowerCase() === actual.toLowerCase()) return alias(r, written);
+    }
     if (r.kind === "column" || r.kind === "alias") return r;
     const shown = displayText(exprName(r));
     return shown === exprName(r) ? r : alias(r, shown);
   });
   const shown = resolved.map((e) => displayName(exprName(e)));
-  return resolved.map((e, i) => {
+  const once = resolved.map((e, i) => {
     const name = exprName(e);
     if (!isMarked(name) || shown.indexOf(shown[i]!) !== shown.lastIndexOf(shown[i]!)) return e;
     return alias(e.kind === "alias" ? e.expr : e, shown[i]!);
   });
+  // A name the list gives twice (select("i", "*") over i): the later ones under internal names that show as it, as Spark allows.
+  const seen = new Set<string>();
+  return once.map((e) => {
+    const name = exprName(e);
+    if (!seen.has(name)) {
+      seen.add(name);
+      return e;
+    }
+    return alias(e.kind === "alias" ? e.expr : e, markedName(name));
+  });
+}
+
+/**
+ * The qualifiers of a select's outputs: a column the select passes on, under its own name or
+ * the user name of an internal one (`e.name` picked from a self-join), keeps its qualifiers,
+ * so that ORDER BY e.name above it still reaches it.
+ */
+export function qualifySelect(plan: LogicalPlan, input: LogicalPlan): LogicalPlan {
+  if (plan.kind !== "project") return plan;
+  const before = qualifiersOf(input);
+  if (before.size === 0) return plan;
+  const after = new Map(qualifiersOf(plan));
+  for (const e of plan.exprs) {
+    const source = e.kind === "alias" ? e.expr : e;
+    if (source.kind !== "column") continue;
+    const q = before.get(source.name);
+    if (q && (e.kind === "column" || displayName(exprName(e)) === displayName(source.name))) after.set(exprName(e), q);
+  }
+  QUALIFIERS.set(plan, after);
+  return plan;
 }
 
 /** The columns `*`, `t.*` or a colRegex pattern stands for; undefined for a plain name. */

@@ -32,7 +32,8 @@ every group at once: Spark fails the whole query).
 A chain request calls DataFrame methods in turn on a table:
                      {"tables": {"df": {"schema", "rows", "partitions"}, "other": {...}},
                       "chain": [["na.fill", [0], {"subset": ["i"]}], ["intersect", [{"$df": "other"}], {}]]}
-(a step ["$from", [name], {}] starts again from another table; an RDD answers its elements as rows of one value) and answers {"columns": [{"name", "type"}], "rows": [[...], ...]} (the rows in Spark's order),
+(a step ["$from", [name], {}] starts again from another table, ["$sql", [text], {}] from spark.sql(text)
+over every table as a temporary view of its name; an RDD answers its elements as rows of one value) and answers {"columns": [{"name", "type"}], "rows": [[...], ...]} (the rows in Spark's order),
 {"rows": [...]} for a list of rows (tail), {"value": ...} for anything else (isEmpty), or
 {"error": {"class", "message"}}. Arguments are JSON, with the input tags, {"$df": name} for
 another table (with "alias": a, that table's df.alias(a)), {"$colRegex": pattern} for the table df's df.colRegex(pattern), {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
@@ -359,11 +360,16 @@ class Oracle:
         `{"$df": name}` as an argument is another table. Answers the resulting DataFrame's
         columns and rows, or a plain value (isEmpty), or Spark's error."""
         frames = {name: self.sliced(t["schema"], t["rows"], t.get("partitions", 1)) for name, t in request["tables"].items()}
+        for name, frame in frames.items():
+            frame.createOrReplaceTempView(name)
         target = frames["df"]
         try:
             for method, args, kwargs in request["chain"]:
                 if method == "$from":
                     target = frames[args[0]]
+                    continue
+                if method == "$sql":
+                    target = self.spark.sql(args[0])
                     continue
                 call = target
                 for part in method.split("."):

@@ -1,6 +1,7 @@
 /** The optimizer: its rules applied in order, repeatedly, until none changes the plan. */
 import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 import { combineFilters } from "./combine-filters.ts";
+import { removeNoopProjects } from "./remove-noop-projects.ts";
 import { combineProjections } from "./combine-projections.ts";
 import { computeCurrentTime } from "./compute-current-time.ts";
 import { foldConstants } from "./fold-constants.ts";
@@ -11,7 +12,7 @@ import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
 import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns, removeNoopProjects];
 
 const MAX_PASSES = 10;
 

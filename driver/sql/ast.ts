@@ -1,0 +1,33 @@
+/**
+ * A parsed SQL query, before its tables are looked up: what driver/sql/query-builder.ts turns
+ * into DataFrame operations. Expressions are already the DataFrame API's nodes.
+ */
+import type { Expr } from "../../shared/plan/expr.ts";
+import type { SortOrder } from "../../shared/plan/logical.ts";
+
+export type Relation =
+  | { readonly kind: "table"; readonly name: string; readonly alias: string | null }
+  | { readonly kind: "subquery"; readonly query: Query; readonly alias: string | null }
+  | { readonly kind: "join"; readonly left: Relation; readonly right: Relation; readonly how: string; readonly on: Expr | null; readonly using: readonly string[] | null };
+
+export interface SelectCore {
+  readonly kind: "select";
+  readonly distinct: boolean;
+  /** Select-list items: expressions, aliased ones, `*` and `t.*` columns. */
+  readonly items: readonly Expr[];
+  /** FROM's relations (a comma list is a cross join of them); empty: one row with no columns. */
+  readonly from: readonly Relation[];
+  readonly where: Expr | null;
+  /** GROUP BY expressions; a whole-number literal is an ordinal into the select list. */
+  readonly groupBy: readonly Expr[] | null;
+  readonly having: Expr | null;
+}
+
+export type QueryBody = SelectCore | { readonly kind: "setOperation"; readonly op: "union" | "intersect" | "except"; readonly all: boolean; readonly left: QueryBody; readonly right: QueryBody } | { readonly kind: "nested"; readonly query: Query };
+
+export interface Query {
+  readonly ctes: readonly { readonly name: string; readonly query: Query }[];
+  readonly body: QueryBody;
+  readonly orderBy: readonly SortOrder[];
+  readonly limit: number | null;
+}

@@ -1,0 +1,627 @@
+/**
+ * Spark SQL expressions (`expr("amount * 2 > 10")`, `selectExpr`, string filters) parsed with
+ * chevrotain into the expressions the DataFrame API builds, so that one analyzer checks both:
+ * the same node for `col("a").plus(1)` and `"a + 1"`. Precedence is Spark's (SqlBaseParser's
+ * booleanExpression and valueExpression): OR, AND, NOT, then predicates (BETWEEN, IN, LIKE,
+ * RLIKE, IS [NOT] NULL) on a value, comparisons, `+ - ||`, `* / %`, unary signs. Function names
+ * resolve through driver/sql/functions.ts. Syntax errors read as Spark's: PARSE_SYNTAX_ERROR,
+ * the line and position, the query with a caret under the spot.
+ */
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
+import { parseTypeName } from "../../shared/plan/types.ts";
+import { UserError } from "../../shared/errors.ts";
+import * as T from "./lexer.ts";
+import { functionCall, numberLiteral, stringValue } from "./functions.ts";
+import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
+import type { SortOrder } from "../../shared/plan/logical.ts";
+
+/** SQL text that does not parse: Spark's PARSE_SYNTAX_ERROR, with where and what was expected. */
+export class SqlParseError extends UserError {
+  override readonly name = "ParseException";
+}
+
+/** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
+const NON_RESERVED: TokenType[] = [
+  T.Identifier, T.QuotedIdentifier, T.Date, T.Timestamp, T.Interval, T.First, T.Last, T.Left, T.Right, T.Asc, T.Desc, T.Nulls, T.Semi, T.Anti, T.Full, T.Inner, T.Outer,
+  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row,
+];
+
+const COMPARISONS: [TokenType, Parameters<typeof binary>[0]][] = [
+  [T.Eq, "eq"], [T.Ne, "ne"], [T.NullSafeEq, "eqNullSafe"], [T.Lt, "lt"], [T.Le, "le"], [T.Gt, "gt"], [T.Ge, "ge"],
+];
+
+class ExpressionParser extends EmbeddedActionsParser {
+  constructor() {
+    super(T.ALL_TOKENS, { maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  /** A select-list item: an expression and an optional alias (`x AS y`, `x y`), or `*` / `t.*`. */
+  readonly namedExpression = this.RULE("namedExpression", (): Expr => {
+    const value = this.SUBRULE(this.expression);
+    const name = this.OPTION(() =>
+      this.OR([
+        { ALT: () => (this.CONSUME(T.As), this.SUBRULE(this.identifier)) },
+        { ALT: () => this.SUBRULE(this.strictIdentifier) },
+      ]),
+    );
+    return this.ACTION(() => (name === undefined ? value : alias(value, name)));
+  });
+
+  // ---- queries ----
+
+  /** A whole statement: a query, then nothing but an optional semicolon-free end. */
+  readonly statement = this.RULE("statement", (): Query => this.SUBRULE(this.query));
+
+  readonly query = this.RULE("query", (): Query => {
+    const ctes: { name: string; query: Query }[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.With);
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const name = this.SUBRULE(this.strictIdentifier);
+          this.CONSUME(T.As);
+          this.CONSUME(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(T.RParen);
+          this.ACTION(() => ctes.push({ name, query }));
+        },
+      });
+    });
+    let body = this.SUBRULE(this.queryTerm);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Union) }, { ALT: () => this.CONSUME(T.Except) }]);
+      const all = this.OPTION2(() => this.OR2([{ ALT: () => this.CONSUME(T.All) }, { ALT: () => this.CONSUME(T.Distinct) }]));
+      const right = this.SUBRULE2(this.queryTerm);
+      body = this.ACTION((): QueryBody => ({ kind: "setOperation", op: op.tokenType === T.Union ? "union" : "except", all: all?.tokenType === T.All, left: body, right }));
+    });
+    const orderBy: SortOrder[] = [];
+    this.OPTION3(() => {
+      this.CONSUME(T.Order);
+      this.CONSUME(T.By);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => orderBy.push(this.SUBRULE(this.sortItem)) });
+    });
+    const limit = this.OPTION4(() => {
+      this.CONSUME(T.Limit);
+      const n = this.CONSUME(T.NumberLiteral);
+      return this.ACTION(() => Number(n.image));
+    });
+    return this.ACTION(() => ({ ctes, body, orderBy, limit: limit ?? null }));
+  });
+
+  /** INTERSECT binds tighter than UNION and EXCEPT, as in Spark. */
+  private readonly queryTerm = this.RULE("queryTerm", (): QueryBody => {
+    let body = this.SUBRULE(this.queryPrimary);
+    this.MANY(() => {
+      this.CONSUME(T.Intersect);
+      const all = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.All) }, { ALT: () => this.CONSUME(T.Distinct) }]));
+      const right = this.SUBRULE2(this.queryPrimary);
+      body = this.ACTION((): QueryBody => ({ kind: "setOperation", op: "intersect", all: all?.tokenType === T.All, left: body, right }));
+    });
+    return body;
+  });
+
+  private readonly queryPrimary = this.RULE("queryPrimary", (): QueryBody =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.selectCore) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(T.RParen);
+          return this.ACTION((): QueryBody => ({ kind: "nested", query }));
+        },
+      },
+    ]),
+  );
+
+  private readonly selectCore = this.RULE("selectCore", (): SelectCore => {
+    this.CONSUME(T.Select);
+    const distinct = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Distinct) }, { ALT: () => this.CONSUME(T.All) }]));
+    const items: Expr[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.namedExpression)) });
+    const from: Relation[] = [];
+    this.OPTION2(() => {
+      this.CONSUME(T.From);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => from.push(this.SUBRULE(this.joinedRelation)) });
+    });
+    const where = this.OPTION3(() => (this.CONSUME(T.Where), this.SUBRULE(this.expression)));
+    const groupBy = this.OPTION4(() => {
+      this.CONSUME(T.Group);
+      this.CONSUME(T.By);
+      const keys: Expr[] = [];
+      this.AT_LEAST_ONE_SEP3({ SEP: T.Comma, DEF: () => keys.push(this.SUBRULE2(this.expression)) });
+      return keys;
+    });
+    const having = this.OPTION5(() => (this.CONSUME(T.Having), this.SUBRULE3(this.expression)));
+    return this.ACTION(() => ({ kind: "select" as const, distinct: distinct?.tokenType === T.Distinct, items, from, where: where ?? null, groupBy: groupBy ?? null, having: having ?? null }));
+  });
+
+  private readonly sortItem = this.RULE("sortItem", (): SortOrder => {
+    const value = this.SUBRULE(this.expression);
+    const direction = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]));
+    const nulls = this.OPTION2(() => {
+      this.CONSUME(T.Nulls);
+      return this.OR2([{ ALT: () => this.CONSUME(T.First) }, { ALT: () => this.CONSUME(T.Last) }]);
+    });
+    return this.ACTION(() => {
+      const ascending = direction?.tokenType !== T.Desc;
+      // Spark's default: nulls first ascending, last descending.
+      return { expr: value, ascending, nullsFirst: nulls === undefined ? ascending : nulls.tokenType === T.First };
+    });
+  });
+
+  private readonly joinedRelation = this.RULE("joinedRelation", (): Relation => {
+    let left = this.SUBRULE(this.relationPrimary);
+    this.MANY(() => {
+      const how = this.OPTION2(() => this.SUBRULE(this.joinType)) ?? "inner";
+      this.CONSUME(T.Join);
+      const right = this.SUBRULE2(this.relationPrimary);
+      const criteria = this.OPTION(() =>
+        this.OR([
+          { ALT: () => (this.CONSUME(T.On), { on: this.SUBRULE(this.expression), using: null }) },
+          {
+            ALT: () => {
+              this.CONSUME(T.Using);
+              this.CONSUME(T.LParen);
+              const names: string[] = [];
+              this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => names.push(this.SUBRULE(this.identifier)) });
+              this.CONSUME(T.RParen);
+              return { on: null, using: names };
+            },
+          },
+        ]),
+      );
+      left = this.ACTION((): Relation => ({ kind: "join", left, right, how, on: criteria?.on ?? null, using: criteria?.using ?? null }));
+    });
+    return left;
+  });
+
+  /** [INNER] | CROSS | LEFT [OUTER] | RIGHT [OUTER] | FULL [OUTER] | [LEFT] SEMI | [LEFT] ANTI, as Spark's join type names. */
+  private readonly joinType = this.RULE("joinType", (): string =>
+    this.OR([
+      { ALT: () => (this.CONSUME(T.Cross), "cross") },
+      { ALT: () => (this.CONSUME(T.Inner), "inner") },
+      {
+        ALT: () => {
+          this.CONSUME(T.Left);
+          return this.OR2([
+            { ALT: () => (this.CONSUME(T.Semi), "left_semi") },
+            { ALT: () => (this.CONSUME(T.Anti), "left_anti") },
+            { ALT: () => (this.OPTION(() => this.CONSUME(T.Outer)), "left") },
+          ]);
+        },
+      },
+      { ALT: () => (this.CONSUME(T.Right), this.OPTION2(() => this.CONSUME2(T.Outer)), "right") },
+      { ALT: () => (this.CONSUME(T.Full), this.OPTION3(() => this.CONSUME3(T.Outer)), "full") },
+      { ALT: () => (this.CONSUME2(T.Semi), "left_semi") },
+      { ALT: () => (this.CONSUME2(T.Anti), "left_anti") },
+    ]),
+  );
+
+  private readonly relationPrimary = this.RULE("relationPrimary", (): Relation => {
+    const relation = this.OR([
+      {
+        ALT: () => {
+          const parts = [this.SUBRULE(this.strictIdentifier)];
+          this.MANY(() => (this.CONSUME(T.Dot), parts.push(this.SUBRULE2(this.strictIdentifier))));
+          return this.ACTION(() => ({ kind: "table" as const, name: parts.join(".") }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(T.RParen);
+          return this.ACTION(() => ({ kind: "subquery" as const, query }));
+        },
+      },
+    ]);
+    const name = this.OPTION(() => (this.OPTION2(() => this.CONSUME(T.As)), this.SUBRULE3(this.strictIdentifier)));
+    return this.ACTION((): Relation => ({ ...relation, alias: name ?? null }) as Relation);
+  });
+
+  readonly expression = this.RULE("expression", (): Expr => {
+    let left = this.SUBRULE(this.andExpression);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      const right = this.SUBRULE2(this.andExpression);
+      left = this.ACTION(() => binary("or", left, right));
+    });
+    return left;
+  });
+
+  private readonly andExpression = this.RULE("andExpression", (): Expr => {
+    let left = this.SUBRULE(this.notExpression);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      const right = this.SUBRULE2(this.notExpression);
+      left = this.ACTION(() => binary("and", left, right));
+    });
+    return left;
+  });
+
+  private readonly notExpression = this.RULE("notExpression", (): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Not) }, { ALT: () => this.CONSUME(T.Bang) }]);
+          const inner = this.SUBRULE(this.notExpression);
+          return this.ACTION(() => unary("not", inner));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.predicated) },
+    ]),
+  );
+
+  /** A value and its predicate, if any: [NOT] BETWEEN, [NOT] IN, [NOT] LIKE/RLIKE, IS [NOT] NULL/TRUE/FALSE. */
+  private readonly predicated = this.RULE("predicated", (): Expr => {
+    const value = this.SUBRULE(this.comparison);
+    const result = this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Is);
+            const negated = this.OPTION2(() => this.CONSUME(T.Not)) !== undefined;
+            const test = this.OR2([
+              { ALT: () => (this.CONSUME(T.Null), this.ACTION(() => unary(negated ? "isNotNull" : "isNull", value))) },
+              { ALT: () => (this.CONSUME(T.True), this.ACTION(() => binary("eqNullSafe", value, literal(true)))) },
+              { ALT: () => (this.CONSUME(T.False), this.ACTION(() => binary("eqNullSafe", value, literal(false)))) },
+            ]);
+            return this.ACTION(() => (negated && test.kind !== "unary" ? unary("not", test) : test));
+          },
+        },
+        {
+          ALT: () => {
+            const negated = this.OPTION3(() => this.CONSUME2(T.Not)) !== undefined;
+            const test = this.SUBRULE(this.predicate, { ARGS: [value] });
+            return this.ACTION(() => (negated ? unary("not", test) : test));
+          },
+        },
+      ]),
+    );
+    return result ?? value;
+  });
+
+  private readonly predicate = this.RULE("predicate", (value: Expr): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Between);
+          const low = this.SUBRULE(this.comparison);
+          this.CONSUME(T.And);
+          const high = this.SUBRULE2(this.comparison);
+          return this.ACTION(() => binary("and", binary("ge", value, low), binary("le", value, high)));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.In);
+          this.CONSUME(T.LParen);
+          const values: Expr[] = [];
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => values.push(this.SUBRULE(this.expression)) });
+          this.CONSUME(T.RParen);
+          return this.ACTION((): Expr => ({ kind: "in", expr: value, values }));
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.OR2([{ ALT: () => this.CONSUME(T.Like) }, { ALT: () => this.CONSUME(T.ILike) }, { ALT: () => this.CONSUME(T.RLike) }, { ALT: () => this.CONSUME(T.Regexp) }]);
+          const pattern = this.SUBRULE3(this.comparison);
+          return this.ACTION(() => {
+            const kind = op.tokenType;
+            if (kind === T.ILike) return call("like", [call("lower", [value]), call("lower", [pattern])]);
+            return call(kind === T.Like ? "like" : "rlike", [value, pattern]);
+          });
+        },
+      },
+    ]),
+  );
+
+  private readonly comparison = this.RULE("comparison", (): Expr => {
+    let left = this.SUBRULE(this.additive);
+    this.MANY(() => {
+      const op = this.OR(COMPARISONS.map(([token]) => ({ ALT: () => this.CONSUME(token) })));
+      const right = this.SUBRULE2(this.additive);
+      left = this.ACTION(() => binary(COMPARISONS.find(([token]) => token === op.tokenType)![1], left, right));
+    });
+    return left;
+  });
+
+  private readonly additive = this.RULE("additive", (): Expr => {
+    let left = this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Concat) }]);
+      const right = this.SUBRULE2(this.multiplicative);
+      left = this.ACTION(() => (op.tokenType === T.Concat ? call("concat", [left, right]) : binary(op.tokenType === T.Plus ? "add" : "subtract", left, right)));
+    });
+    return left;
+  });
+
+  private readonly multiplicative = this.RULE("multiplicative", (): Expr => {
+    let left = this.SUBRULE(this.unaryExpression);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Percent) }, { ALT: () => this.CONSUME(T.Div) }]);
+      const right = this.SUBRULE2(this.unaryExpression);
+      left = this.ACTION(() => {
+        if (op.tokenType === T.Div) throw unsupported(op, "integer division (DIV)", "use floor(a / b)");
+        return binary(op.tokenType === T.Star ? "multiply" : op.tokenType === T.Slash ? "divide" : "mod", left, right);
+      });
+    });
+    return left;
+  });
+
+  private readonly unaryExpression = this.RULE("unaryExpression", (): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          const inner = this.SUBRULE(this.unaryExpression);
+          // -5 is the literal -5 (so that -2147483648 is an int, as in Spark).
+          return this.ACTION((): Expr => {
+            if (inner.kind !== "literal" || typeof inner.value !== "number") return unary("negate", inner);
+            // 2147483648 alone is a bigint; negated it is the smallest int.
+            return inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value };
+          });
+        },
+      },
+      { ALT: () => (this.CONSUME(T.Plus), this.SUBRULE2(this.unaryExpression)) },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]),
+  );
+
+  private readonly primary = this.RULE("primary", (): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const token = this.CONSUME(T.NumberLiteral);
+          return this.ACTION(() => numberLiteral(token));
+        },
+      },
+      {
+        ALT: () => {
+          // Adjacent string literals are one ('a' 'b' is 'ab'), as in Spark.
+          const parts: IToken[] = [];
+          this.AT_LEAST_ONE(() => parts.push(this.CONSUME(T.StringLiteral)));
+          return this.ACTION(() => literal(parts.map(stringValue).join("")));
+        },
+      },
+      { ALT: () => (this.CONSUME(T.Null), this.ACTION(() => literal(null))) },
+      { ALT: () => (this.CONSUME(T.True), this.ACTION(() => literal(true))) },
+      { ALT: () => (this.CONSUME(T.False), this.ACTION(() => literal(false))) },
+      {
+        // DATE '2024-01-01', TIMESTAMP '2024-01-01 10:00:00': typed literals, as casts of the text.
+        ALT: () => {
+          const kind = this.OR2([{ ALT: () => this.CONSUME(T.Date) }, { ALT: () => this.CONSUME(T.Timestamp) }]);
+          const text = this.CONSUME2(T.StringLiteral);
+          return this.ACTION((): Expr => ({ kind: "cast", expr: literal(stringValue(text)), to: kind.tokenType === T.Date ? "date" : "timestamp" }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.caseExpression) },
+      { ALT: () => this.SUBRULE(this.castExpression) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+          return inner;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.reference) },
+    ]),
+  );
+
+  private readonly caseExpression = this.RULE("caseExpression", (): Expr => {
+    this.CONSUME(T.Case);
+    const subject = this.OPTION(() => this.SUBRULE(this.expression));
+    const branches: { when: Expr; then: Expr }[] = [];
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(T.When);
+      const when = this.SUBRULE2(this.expression);
+      this.CONSUME(T.Then);
+      const then = this.SUBRULE3(this.expression);
+      this.ACTION(() => branches.push({ when: subject === undefined ? when : binary("eq", subject, when), then }));
+    });
+    const otherwise = this.OPTION2(() => {
+      this.CONSUME(T.Else);
+      return this.SUBRULE4(this.expression);
+    });
+    this.CONSUME(T.End);
+    return this.ACTION((): Expr => ({ kind: "caseWhen", branches, otherwise: otherwise ?? null }));
+  });
+
+  private readonly castExpression = this.RULE("castExpression", (): Expr => {
+    const how = this.OR([{ ALT: () => this.CONSUME(T.Cast) }, { ALT: () => this.CONSUME(T.TryCast) }]);
+    this.CONSUME(T.LParen);
+    const value = this.SUBRULE(this.expression);
+    this.CONSUME(T.As);
+    const typeName = this.SUBRULE(this.typeName);
+    this.CONSUME(T.RParen);
+    return this.ACTION((): Expr => ({ kind: "cast", expr: value, to: parseTypeName(typeName), ...(how.tokenType === T.TryCast ? { mode: "try" as const } : {}) }));
+  });
+
+  /** A type name as DDL spells it (`int`, `bigint`, `date`, `decimal(10, 2)`). */
+  private readonly typeName = this.RULE("typeName", (): string => {
+    const name = this.OR([{ ALT: () => this.CONSUME(T.Identifier).image }, { ALT: () => this.CONSUME(T.Date).image }, { ALT: () => this.CONSUME(T.Timestamp).image }]);
+    const args = this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      const values: string[] = [];
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => values.push(this.CONSUME(T.NumberLiteral).image) });
+      this.CONSUME(T.RParen);
+      return `(${values.join(",")})`;
+    });
+    return `${name}${args ?? ""}`;
+  });
+
+  /** A column (`a`, `t.a`, `` `a b` ``), `*`, `t.*`, or a function call. */
+  private readonly reference = this.RULE("reference", (): Expr =>
+    this.OR([
+      { ALT: () => (this.CONSUME(T.Star), this.ACTION((): Expr => ({ kind: "column", name: "*" }))) },
+      {
+        ALT: () => {
+          const first = this.SUBRULE(this.identifier);
+          return this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(T.LParen);
+                const distinct = this.OPTION(() => this.CONSUME(T.Distinct)) !== undefined;
+                const args: Expr[] = [];
+                this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+                const close = this.CONSUME(T.RParen);
+                const spec = this.OPTION2(() => this.SUBRULE(this.windowSpec));
+                return this.ACTION(() => {
+                  const called = functionCall(first, args, distinct, close);
+                  return spec === undefined ? called : overWindow(called, spec, close);
+                });
+              },
+            },
+            {
+              ALT: () => {
+                const parts = [first];
+                let star = false;
+                this.MANY(() => {
+                  this.CONSUME(T.Dot);
+                  this.OR3([{ ALT: () => parts.push(this.SUBRULE2(this.identifier)) }, { ALT: () => ((star = true), this.CONSUME2(T.Star)) }]);
+                });
+                return this.ACTION((): Expr => ({ kind: "column", name: star ? `${parts.join(".")}.*` : parts.join(".") }));
+              },
+            },
+          ]);
+        },
+      },
+    ]),
+  );
+
+  /** OVER ([PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]). */
+  private readonly windowSpec = this.RULE("windowSpec", (): WindowSpec => {
+    this.CONSUME(T.Over);
+    this.CONSUME(T.LParen);
+    const partitionBy: Expr[] = [];
+    const orderBy: SortOrder[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.Partition);
+      this.CONSUME(T.By);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => partitionBy.push(this.SUBRULE(this.expression)) });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Order);
+      this.CONSUME2(T.By);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => orderBy.push(this.SUBRULE(this.sortItem)) });
+    });
+    const frame = this.OPTION3(() => {
+      const type = this.OR([{ ALT: () => this.CONSUME(T.Rows) }, { ALT: () => this.CONSUME(T.Range) }]);
+      const bounds = this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(T.Between);
+            const a = this.SUBRULE(this.frameBound);
+            this.CONSUME(T.And);
+            const b = this.SUBRULE2(this.frameBound);
+            return [a, b] as const;
+          },
+        },
+        { ALT: () => [this.SUBRULE3(this.frameBound), 0] as const },
+      ]);
+      return this.ACTION((): WindowFrame => {
+        const [start, end] = bounds;
+        return { type: type.tokenType === T.Rows ? "rows" : "range", start: start === "unbounded" ? null : start, end: end === "unbounded" ? null : end };
+      });
+    });
+    this.CONSUME(T.RParen);
+    return this.ACTION((): WindowSpec => ({ partitionBy, orderBy, frame: frame ?? null }));
+  });
+
+  /** UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, n PRECEDING (-n), n FOLLOWING (n). */
+  private readonly frameBound = this.RULE("frameBound", (): number | "unbounded" =>
+    this.OR([
+      { ALT: () => (this.CONSUME(T.Unbounded), this.OR2([{ ALT: () => this.CONSUME(T.Preceding) }, { ALT: () => this.CONSUME(T.Following) }]), "unbounded" as const) },
+      { ALT: () => (this.CONSUME(T.Current), this.CONSUME(T.Row), 0) },
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.NumberLiteral);
+          const side = this.OR3([{ ALT: () => this.CONSUME2(T.Preceding) }, { ALT: () => this.CONSUME2(T.Following) }]);
+          return this.ACTION(() => (side.tokenType === T.Preceding ? -1 : 1) * Number(n.image.replace(/[Ll]$/, "")));
+        },
+      },
+    ]),
+  );
+
+  /** A name: plain, `back-quoted`, or a keyword Spark does not reserve (a column named date, the function left()). */
+  private readonly identifier = this.RULE("identifier", (): string => {
+    const token = this.OR(NON_RESERVED.map((type) => ({ ALT: () => this.CONSUME(type) })));
+    return this.ACTION(() => (token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replaceAll("``", "`") : token.image));
+  });
+
+  /** A name where a keyword would be ambiguous (an alias without AS, a table): plain or back-quoted. */
+  private readonly strictIdentifier = this.RULE("strictIdentifier", (): string => {
+    const token = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
+    return this.ACTION(() => (token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replaceAll("``", "`") : token.image));
+  });
+}
+
+/** f(...) OVER (...): a window function or an aggregate over the window, as Column.over builds it. */
+function overWindow(called: Expr, spec: WindowSpec, at: IToken): Expr {
+  if (called.kind === "window") return { ...called, spec };
+  if (called.kind === "agg") return { kind: "window", fn: "aggregate", args: [called], spec };
+  throw new SqlParseError(`${exprName(called)} OVER (...) at line ${at.startLine}: only window functions (row_number, rank, lag, ...) and aggregates take OVER.`);
+}
+
+function unsupported(token: IToken, what: string, instead: string): SqlParseError {
+  return new SqlParseError(`${what} is not supported yet (at line ${token.startLine}, position ${(token.startColumn ?? 1) - 1}); ${instead}.`);
+}
+
+let parser: ExpressionParser | undefined;
+
+/** Spark's description of a syntax error: where, what was expected, and the text with a caret under the spot. */
+function syntaxError(text: string, token: IToken | undefined, expected: string): SqlParseError {
+  const line = token?.startLine ?? text.split("\n").length;
+  const column = (token?.startColumn ?? (text.split("\n").at(-1)!.length + 1)) - 1;
+  const near = token && token.image !== "" ? `'${token.image}'` : "end of input";
+  const lines = text.split("\n");
+  const caret = `${"-".repeat(column)}^^^`;
+  const shown = [...lines.slice(0, line), caret, ...lines.slice(line)].join("\n");
+  return new SqlParseError(`[PARSE_SYNTAX_ERROR] Syntax error at or near ${near}${expected ? `: ${expected}` : ""}. SQLSTATE: 42601 (line ${line}, pos ${column})\n\n== SQL ==\n${shown}`);
+}
+
+function parseWith<T>(text: string, rule: (p: ExpressionParser) => T): T {
+  parser ??= new ExpressionParser();
+  const lexed = T.SQL_LEXER.tokenize(text);
+  if (lexed.errors.length) {
+    const e = lexed.errors[0]!;
+    return (() => {
+      throw syntaxError(text, { image: text.slice(e.offset, e.offset + e.length), startLine: e.line ?? 1, startColumn: e.column ?? 1 } as IToken, "an unexpected character");
+    })();
+  }
+  const bad = lexed.tokens.find((t) => t.tokenType === T.Bitwise);
+  if (bad) throw unsupported(bad, `the bitwise operator ${bad.image}`, "use a function instead");
+  parser.input = lexed.tokens;
+  const result = rule(parser);
+  if (parser.errors.length) {
+    const e = parser.errors[0]!;
+    const token = e.token.tokenType?.name === "EOF" ? undefined : e.token;
+    const expected = /possible Token sequences|Expecting: one of these/i.test(e.message)
+      ? "expected an expression (a column, a literal, a function call, CASE, CAST or a parenthesized expression)"
+      : /Redundant input/i.test(e.message)
+        ? "expected the end of the expression (an operator, AND, OR, or AS and a name in a select list)"
+        : e.message.replace(/\s+/g, " ").replace(/^Expecting:? /i, "expected ").slice(0, 200);
+    throw syntaxError(text, token, expected);
+  }
+  return result;
+}
+
+/** One Spark SQL expression (expr(), filter("...")). */
+export function parseExpression(text: string): Expr {
+  return parseWith(text, (p) => p.expression());
+}
+
+/** One select-list item (selectExpr): an expression with an optional alias. */
+export function parseNamedExpression(text: string): Expr {
+  return parseWith(text, (p) => p.namedExpression());
+}
+
+/** One SQL query (spark.sql): its CTEs, set operations, ORDER BY and LIMIT. */
+export function parseQuery(text: string): Query {
+  return parseWith(text, (p) => p.statement());
+}

@@ -1,0 +1,103 @@
+/**
+ * SQL literals and function calls as the expressions the DataFrame API builds: a name Spark's
+ * SQL knows becomes the same `call` or `agg` node as its pyspark.sql.functions twin, so the
+ * analyzer checks arguments and types once for both. Spark's other spellings of a name
+ * (substr, ceiling, power, lcase...) map to the one sparkfn has.
+ */
+import type { IToken } from "chevrotain";
+import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, type Expr, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
+import { parseTypeName } from "../../shared/plan/types.ts";
+import { UserError } from "../../shared/errors.ts";
+
+/** SQL text that names something Spark's SQL does not know, or calls it wrongly. */
+export class SqlFunctionError extends UserError {
+  override readonly name = "AnalysisException";
+}
+
+/** Spark's other names for functions sparkfn has. */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  substr: "substring", ceiling: "ceil", power: "pow", lcase: "lower", ucase: "upper", char_length: "length", character_length: "length",
+  len: "length", mean: "avg", std: "stddev", day: "dayofmonth", position: "locate", sign: "signum", bool_or: "bool_or", any: "bool_or",
+};
+
+/** Functions that are casts in Spark SQL: int(x), date(x)... */
+const CAST_FUNCTIONS = new Set(["int", "bigint", "smallint", "tinyint", "double", "float", "string", "boolean", "date", "timestamp"]);
+
+/** A number token as Spark types it: an integral int when it fits, else bigint; L bigint, D double; a fraction or exponent a double (Spark's decimal literal: no decimals in sparkfn yet). */
+export function numberLiteral(token: IToken): Expr {
+  const text = token.image;
+  const suffix = /(BD|bd|[LlSsYyDdFf])$/.exec(text)?.[1]?.toUpperCase();
+  const digits = suffix ? text.slice(0, -suffix.length) : text;
+  const value = Number(digits);
+  if (suffix === "L") return { kind: "literal", value, type: "long" };
+  if (suffix === "D" || suffix === "F" || suffix === "BD" || /[.eE]/.test(digits)) return { kind: "literal", value, type: "double" };
+  if (suffix === "S" || suffix === "Y") return { kind: "literal", value, type: "int" };
+  return literal(value);
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { n: "\n", t: "\t", r: "\r", b: "\b", "0": "\0", Z: "\u001a", "%": "\\%", _: "\\_" };
+
+/** A string token's value: quotes off, Spark's backslash escapes applied (\n, \t, \', \\; \% and \_ stay for LIKE). */
+export function stringValue(token: IToken): string {
+  const body = token.image.slice(1, -1);
+  return body.replace(/\\(u[0-9a-fA-F]{4}|.)/gs, (_, c: string) => (c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : ESCAPES[c] ?? c));
+}
+
+const WINDOW_FUNCTIONS = new Set(["row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "nth_value"]);
+
+/** A ranking or offset function, its arguments as driver/api/window.ts gives them (lag(x) is lag(x, 1, null)). */
+function windowFunction(fn: WindowFn, written: string, args: readonly Expr[], where: string): Expr {
+  const arity: Record<string, readonly [number, number]> = { ntile: [1, 1], lag: [1, 3], lead: [1, 3], nth_value: [2, 2] };
+  const [min, max] = arity[fn] ?? [0, 0];
+  if (args.length < min || args.length > max) throw new SqlFunctionError(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${written}\` requires ${min === max ? min : `${min} to ${max}`} parameters but the actual number is ${args.length} ${where}.`);
+  const full = fn === "lag" || fn === "lead" ? [args[0]!, args[1] ?? literal(1), args[2] ?? literal(null)] : [...args];
+  return { kind: "window", fn, args: full, spec: null };
+}
+
+const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTIONS, name);
+const isAggregate = (name: string): name is AggFn => AggFn.safeParse(name).success;
+
+/** `name(args)` (DISTINCT for count and sum) as the DataFrame API's node. */
+export function functionCall(written: string, args: readonly Expr[], distinct: boolean, at: IToken): Expr {
+  const lower = written.toLowerCase();
+  const node = resolveFunction(written, args, distinct, at);
+  // Spark names a call by the name it was called by (mean(x), not avg(x)).
+  if (!SYNONYMS[lower] || node.kind === "alias") return node;
+  const name = exprName(node);
+  const open = name.indexOf("(");
+  return open < 0 ? node : alias(node, `${lower}${name.slice(open)}`);
+}
+
+function resolveFunction(written: string, args: readonly Expr[], distinct: boolean, at: IToken): Expr {
+  const lower = written.toLowerCase();
+  const name = SYNONYMS[lower] ?? lower;
+  const where = `(line ${at.startLine}, position ${(at.startColumn ?? 1) - 1})`;
+  if (CAST_FUNCTIONS.has(name) && args.length === 1) return { kind: "cast", expr: args[0]!, to: parseTypeName(name) };
+  if (name === "if" && args.length === 3) return { kind: "caseWhen", branches: [{ when: args[0]!, then: args[1]! }], otherwise: args[2]! };
+  if (distinct) {
+    if (name === "count" && args.length === 1) return { kind: "agg", fn: "countDistinct", arg: args[0]! };
+    if (name === "sum" && args.length === 1) return { kind: "agg", fn: "sum_distinct", arg: args[0]! };
+    throw new SqlFunctionError(`${written}(DISTINCT ...) is not supported yet ${where}; count(DISTINCT x) and sum(DISTINCT x) are.`);
+  }
+  if (name === "count" && args.length === 1 && args[0]!.kind === "column" && args[0]!.name === "*") return { kind: "agg", fn: "count", arg: null };
+  if (WINDOW_FUNCTIONS.has(name)) return windowFunction(name as WindowFn, written, args, where);
+  if (name === "first_value" || name === "last_value") return { kind: "agg", fn: name === "first_value" ? "first" : "last", arg: args[0]! };
+  if (isAggregate(name)) {
+    if (args.length === 0) throw new SqlFunctionError(`${written}() needs an argument ${where}.`);
+    if ((name === "first" || name === "last" || name === "any_value") && args.length === 2) {
+      const flag = args[1]!;
+      if (flag.kind !== "literal" || typeof flag.value !== "boolean") throw new SqlFunctionError(`${written}(): the second argument is ignoreNulls, a boolean literal ${where}.`);
+      return { kind: "agg", fn: name, arg: args[0]!, ignoreNulls: flag.value };
+    }
+    return { kind: "agg", fn: name, arg: args[0]!, ...(args.length > 1 ? { args: args.slice(1) } : {}) };
+  }
+  if (isScalar(name)) {
+    const [min, max] = SCALAR_FUNCTIONS[name];
+    if (args.length < min || (max >= 0 && args.length > max)) {
+      const expected = min === max ? `${min}` : max < 0 ? `at least ${min}` : `${min} to ${max}`;
+      throw new SqlFunctionError(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${written}\` requires ${expected} parameters but the actual number is ${args.length} ${where}.`);
+    }
+    return call(name, [...args]);
+  }
+  throw new SqlFunctionError(`[UNRESOLVED_ROUTINE] Cannot resolve routine \`${written}\` on search path ${where}: sparkfn has no SQL function of that name yet. Use one of pyspark.sql.functions' names, or register a UDF.`);
+}
