@@ -47,9 +47,11 @@ import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
 import { refuseSharedNames, userSchema, withUserNames } from "./planner/references.ts";
 import { readableNames } from "../shared/plan/names.ts";
+import { Column } from "./api/column.ts";
+import type { Expr } from "../shared/plan/expr.ts";
 import { Catalog } from "./catalog.ts";
 import { buildQuery } from "./sql/query-builder.ts";
-import { parseQuery } from "./sql/expression-parser.ts";
+import { parseQuery } from "./sql/parser.ts";
 import { analyze } from "./planner/analyzer.ts";
 import { explainLogical, explainStages } from "./planner/explain.ts";
 import { optimize } from "./planner/optimizer/index.ts";
@@ -353,7 +355,11 @@ export class SparkSession implements QueryExecution {
    * builds (driver/sql/); a syntax error is Spark's PARSE_SYNTAX_ERROR with a caret.
    */
   sql(text: string): DataFrame {
-    return buildQuery(parseQuery(text), {
+    const udfs = (name: string, args: readonly Expr[]) => this.udf.lookup(name)?.(...args.map((a) => new Column(a))).expr;
+    const { query, subqueries } = parseQuery(text, udfs);
+    return buildQuery(query, {
+      subqueries,
+      frame: (plan) => new DataFrame(plan, this),
       table: (name) => new DataFrame(this.catalog.lookup(name), this),
       oneRow: () => new DataFrame({ kind: "localRelation", schema: { fields: [] }, rows: [[]], numPartitions: 1 }, this),
     });

@@ -10,6 +10,10 @@ const resolve = { alias: [{ find: /^sparkfn$/, replacement: fileURLToPath(new UR
 // `spark` compares sparkfn with real Spark (PySpark, installed and started by its global setup).
 export default defineConfig({
   test: {
+    // Two files at once, whatever the core count (vitest's default is one less than the cores:
+    // one on these 2-core machines). The spark and emulator projects spend most of their time
+    // waiting on other processes (the Spark JVM, the emulator's Lambda), so unit files run beside them.
+    maxWorkers: 2,
     projects: [
       {
         resolve,

@@ -7,7 +7,7 @@ import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
 import { column, exprName, type Expr } from "../../shared/plan/expr.ts";
 import { REGEX_COLUMN } from "../../shared/plan/names.ts";
-import { parseExpression, parseNamedExpression } from "../sql/expression-parser.ts";
+import { parseExpression, parseNamedExpression } from "../sql/parser.ts";
 import type { Catalog } from "../catalog.ts";
 import { BUILTINS } from "./rdd-builtins.ts";
 import { callSite, shipFunction } from "./closures.ts";

@@ -6,7 +6,7 @@ import { microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { call, column, literal, unary, type AggFn, type Expr, type ScalarFn } from "../../shared/plan/expr.ts";
 import type { Scalar } from "../../shared/plan/types.ts";
 import { CaseWhenColumn, Column, toExpr, type ColumnLike } from "./column.ts";
-import { parseExpression } from "../sql/expression-parser.ts";
+import { parseExpression } from "../sql/parser.ts";
 
 export type ColumnOrName = Column | string;
 
@@ -31,7 +31,7 @@ export function asColumn(c: ColumnOrName): Column {
 /**
  * A column from Spark SQL expression text, as PySpark's expr(): `expr("amount * 2 > 10")`,
  * `expr("CASE WHEN x > 0 THEN 'pos' ELSE 'neg' END")`, `expr("count(DISTINCT k)")`. It is the
- * same expression the Column API builds (driver/sql/expression-parser.ts); a syntax error is
+ * same expression the Column API builds (driver/sql/parser.ts); a syntax error is
  * Spark's PARSE_SYNTAX_ERROR with the line, the position and a caret.
  */
 export function expr(text: string): Column {

@@ -37,7 +37,7 @@ export function udf(fn: (...args: never[]) => unknown, returnType: DataType | st
   return make(fn.name || "udf", shipFunction("udf", fn, captures, callSite()), type);
 }
 
-/** `spark.udf`: UDFs by name. sparkfn has no SQL text, so a registered UDF is used through the function register() returns, or get(name). */
+/** `spark.udf`: UDFs by name, used through the function register() returns, get(name), or by name in spark.sql text. */
 export class UDFRegistration {
   private readonly byName = new Map<string, UserDefinedFunction>();
 
@@ -46,6 +46,11 @@ export class UDFRegistration {
     const f = make(name, shipFunction(`udf ${name}`, fn, captures, callSite()), returnTypeOf(returnType));
     this.byName.set(name, f);
     return f;
+  }
+
+  /** The UDF registered under `name` (any case, as SQL names functions), if any. */
+  lookup(name: string): UserDefinedFunction | undefined {
+    return this.byName.get(name) ?? [...this.byName].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
   }
 
   get(name: string): UserDefinedFunction {

@@ -32,7 +32,7 @@ import { pivot } from "./pivot.ts";
 import { unpivot } from "./unpivot.ts";
 import { summary } from "./summary.ts";
 import { ELEMENT_SCHEMA } from "../../shared/plan/physical.ts";
-import { aliased, joinedScope, qualifySelect, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
+import { aliased, joinedScope, qualifySelect, resolveInnerFirst, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -163,7 +163,7 @@ const RESOLVE: Resolvers = {
     if (p.on === null) return join(left, right, how, [], [], null);
     if (Array.isArray(p.on)) return usingJoin(left, right, how, keys);
     // A string key beside a number, boolean or date is cast as in a comparison (shared/plan/coercion.ts).
-    const condition = resolveReferences(p.on as Expr, joinedScope(left, right));
+    const condition = p.innerFirst ? resolveInnerFirst(p.on as Expr, left, right) : resolveReferences(p.on as Expr, joinedScope(left, right));
     const both = { fields: [...schemaOf(left).fields, ...schemaOf(right).fields] };
     return conditionJoin(left, right, how, coerce(condition, both, { ansi: r.ansi ?? true }));
   },

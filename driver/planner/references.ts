@@ -94,6 +94,17 @@ export function resolveName(name: string, scope: Scope): string {
   return name;
 }
 
+/** A subquery join's condition: each name reaches the right (the subquery's) side's column when it has one, else the left's. */
+export function resolveInnerFirst(expr: Expr, left: LogicalPlan, right: LogicalPlan): Expr {
+  const inner = scopeOf(right);
+  const both = joinedScope(left, right);
+  return transformExpr(expr, (e) => {
+    if (e.kind !== "column") return undefined;
+    const name = resolveName(e.name, inner);
+    return column(inner.fields.some((f) => f.name === name) ? name : resolveName(e.name, both));
+  });
+}
+
 /** An expression with its column names resolved to the columns they reach. */
 export function resolveReferences(expr: Expr, scope: Scope): Expr {
   return transformExpr(expr, (e) => (e.kind === "column" ? column(resolveName(e.name, scope)) : undefined));

@@ -31,3 +31,12 @@ export interface Query {
   readonly orderBy: readonly SortOrder[];
   readonly limit: number | null;
 }
+
+/** A subquery inside an expression; the expression holds a placeholder column named SUBQUERY_PREFIX + n. */
+export type Subquery =
+  | { readonly kind: "exists"; readonly query: Query }
+  | { readonly kind: "in"; readonly query: Query; readonly value: Expr }
+  | { readonly kind: "scalar"; readonly query: Query };
+
+/** The placeholder's name: NUL first, so that no user column can be named so. */
+export const SUBQUERY_PREFIX = "\u0000subquery:";

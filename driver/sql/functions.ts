@@ -58,9 +58,9 @@ const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTI
 const isAggregate = (name: string): name is AggFn => AggFn.safeParse(name).success;
 
 /** `name(args)` (DISTINCT for count and sum) as the DataFrame API's node. */
-export function functionCall(written: string, args: readonly Expr[], distinct: boolean, at: IToken): Expr {
+export function functionCall(written: string, args: readonly Expr[], distinct: boolean, at: IToken, user?: (name: string, args: readonly Expr[]) => Expr | undefined): Expr {
   const lower = written.toLowerCase();
-  const node = resolveFunction(written, args, distinct, at);
+  const node = resolveFunction(written, args, distinct, at, user);
   // Spark names a call by the name it was called by (mean(x), not avg(x)).
   if (!SYNONYMS[lower] || node.kind === "alias") return node;
   const name = exprName(node);
@@ -68,7 +68,7 @@ export function functionCall(written: string, args: readonly Expr[], distinct: b
   return open < 0 ? node : alias(node, `${lower}${name.slice(open)}`);
 }
 
-function resolveFunction(written: string, args: readonly Expr[], distinct: boolean, at: IToken): Expr {
+function resolveFunction(written: string, args: readonly Expr[], distinct: boolean, at: IToken, user?: (name: string, args: readonly Expr[]) => Expr | undefined): Expr {
   const lower = written.toLowerCase();
   const name = SYNONYMS[lower] ?? lower;
   const where = `(line ${at.startLine}, position ${(at.startColumn ?? 1) - 1})`;
@@ -99,5 +99,7 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
     }
     return call(name, [...args]);
   }
+  const udf = user?.(written, args);
+  if (udf) return udf;
   throw new SqlFunctionError(`[UNRESOLVED_ROUTINE] Cannot resolve routine \`${written}\` on search path ${where}: sparkfn has no SQL function of that name yet. Use one of pyspark.sql.functions' names, or register a UDF.`);
 }

@@ -74,6 +74,7 @@ export const Preceding = keyword("PRECEDING");
 export const Following = keyword("FOLLOWING");
 export const Current = keyword("CURRENT");
 export const Row = keyword("ROW");
+export const Exists = keyword("EXISTS");
 
 /** A number: digits, a fraction or an exponent, and Spark's type suffix (L bigint, S smallint, Y tinyint, D double, F float, BD decimal). */
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:BD|bd|[LlSsYyDdFf])?(?![A-Za-z0-9_])/ });
@@ -107,7 +108,7 @@ const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\
 export const KEYWORDS = [
   And, Or, Not, Is, Null, True, False, In, Between, Like, ILike, RLike, Regexp, Case, When, Then, Else, End, Cast, TryCast, As, Distinct, From, Div, Date, Timestamp, Interval, Over,
   Select, Where, Group, By, Having, Order, Asc, Desc, Nulls, First, Last, Limit, Join, Inner, Left, Right, Full, Outer, Cross, Semi, Anti, On, Using, Union, All, Intersect, Except, With,
-  Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row,
+  Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row, Exists,
 ];
 
 export const ALL_TOKENS: TokenType[] = [

@@ -6,11 +6,11 @@
  * ORDER BY (over the select list's names, its ordinals, or the input's columns) and LIMIT;
  * set operations by position; CTEs as views visible to the query that follows them.
  */
-import { alias, column, containsAggregate, exprName, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
-import type { SortOrder } from "../../shared/plan/logical.ts";
+import { alias, binary, call, column, conjuncts, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { Column, SortOrderColumn } from "../api/column.ts";
 import type { DataFrame } from "../api/dataframe.ts";
-import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
+import { SUBQUERY_PREFIX, type Query, type QueryBody, type Relation, type SelectCore, type Subquery } from "./ast.ts";
 import { SqlFunctionError } from "./functions.ts";
 
 export interface SqlScope {
@@ -18,6 +18,15 @@ export interface SqlScope {
   table(name: string): DataFrame;
   /** One row and no columns (a SELECT without FROM). */
   oneRow(): DataFrame;
+  /** The subqueries the query's expressions hold placeholders of. */
+  readonly subqueries: ReadonlyMap<string, Subquery>;
+  /** A DataFrame of a plan the builder makes itself (a subquery's join). */
+  frame(plan: UnresolvedPlan): DataFrame;
+}
+
+/** A semi or anti join for a subquery: the condition reads the subquery's columns before the outer query's. */
+function subqueryJoin(scope: SqlScope, outer: DataFrame, inner: DataFrame, condition: Expr, how: string): DataFrame {
+  return scope.frame({ kind: "unresolvedJoin", left: outer.plan, right: inner.plan, how, on: condition, innerFirst: true });
 }
 
 const unaliased = (e: Expr): Expr => (e.kind === "alias" ? e.expr : e);
@@ -29,6 +38,8 @@ export function buildQuery(query: Query, outer: SqlScope): DataFrame {
   const scope: SqlScope = {
     table: (name) => views.get(name.toLowerCase()) ?? outer.table(name),
     oneRow: () => outer.oneRow(),
+    subqueries: outer.subqueries,
+    frame: (plan) => outer.frame(plan),
   };
   for (const cte of query.ctes) views.set(cte.name.toLowerCase(), buildQuery(cte.query, scope));
   let df = query.body.kind === "select" ? selectCore(query.body, scope, query.orderBy) : body(query.body, scope);
@@ -105,9 +116,13 @@ function overOutputs(e: Expr, items: readonly Expr[]): Expr {
   });
 }
 
-function selectCore(core: SelectCore, scope: SqlScope, orderBy: readonly SortOrder[]): DataFrame {
-  let df = core.from.length ? core.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)) : scope.oneRow();
+function selectCore(original: SelectCore, scope: SqlScope, orderBy: readonly SortOrder[]): DataFrame {
+  let df = original.from.length ? original.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)) : scope.oneRow();
+  const joined = withSubqueries(df, original, scope);
+  df = joined.df;
+  const core = joined.core;
   if (core.where) df = df.filter(new Column(core.where));
+  if (joined.dropAfterWhere.length) df = df.drop(...joined.dropAfterWhere);
   const items = core.items;
   const orders = orderBy.map((o) => byOrdinal(o, items));
   const aggregating = core.groupBy !== null || core.having !== null || items.some(containsAggregate);
@@ -160,3 +175,88 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   return core.distinct ? df.distinct() : df;
 }
 
+
+const isPlaceholder = (e: Expr): e is Extract<Expr, { kind: "column" }> => e.kind === "column" && e.name.startsWith(SUBQUERY_PREFIX);
+const holdsPlaceholder = (e: Expr): boolean => [...referencedColumns(e)].some((n) => n.startsWith(SUBQUERY_PREFIX));
+
+/** A subquery that is a plain SELECT ... FROM ... [WHERE ...]: its WHERE can become a join condition (correlated or not). */
+function plainSelect(q: Query): SelectCore | null {
+  const b = q.body;
+  if (q.ctes.length || q.orderBy.length || q.limit !== null || b.kind !== "select") return null;
+  if (b.distinct || b.groupBy !== null || b.having !== null || b.items.some(containsAggregate) || b.from.length === 0) return null;
+  return b;
+}
+
+let hiddenSubqueries = 0;
+
+/**
+ * The subqueries of a select core, as Spark's optimizer rewrites them: a WHERE conjunct
+ * EXISTS (q) / NOT EXISTS (q) is a semi / anti join with q's FROM on q's WHERE (which may read
+ * the outer query's columns: a correlated subquery), x IN (q) a semi join on x = q's column
+ * (and q's WHERE), x NOT IN (q) an anti join that also drops x when the comparison is null
+ * (NOT IN's null semantics); an uncorrelated scalar subquery, anywhere, is joined as its one
+ * row's value. What is left is the core with placeholders replaced.
+ */
+function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlScope): { df: DataFrame; core: SelectCore; dropAfterWhere: readonly string[] } {
+  const all = [core.where, core.having, ...core.items, ...(core.groupBy ?? [])].filter((e): e is Expr => e !== null);
+  if (!all.some(holdsPlaceholder)) return { df: input, core, dropAfterWhere: [] };
+  let df = input;
+  const kept: Expr[] = [];
+  for (const c of core.where ? conjuncts(core.where) : []) {
+    const negated = c.kind === "unary" && c.op === "not";
+    const inner = negated ? c.expr : c;
+    const sub = isPlaceholder(inner) ? scope.subqueries.get(inner.name) : undefined;
+    if (!sub || sub.kind === "scalar") {
+      kept.push(c);
+      continue;
+    }
+    const plain = plainSelect(sub.query);
+    const how = negated ? "left_anti" : "left_semi";
+    if (sub.kind === "exists") {
+      if (plain) {
+        const from = plain.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b));
+        df = subqueryJoin(scope, df, from, plain.where ?? literal(true), how);
+      } else df = subqueryJoin(scope, df, buildQuery(sub.query, scope), literal(true), how);
+      continue;
+    }
+    // x [NOT] IN (SELECT c ...): x (the outer query's) and c (the subquery's) under names of their own, compared.
+    const n = hiddenSubqueries++;
+    const [outerValue, innerValue] = [`__sql_in_outer_${n}`, `__sql_in_inner_${n}`];
+    const single = plain && plain.items.length === 1 && !(plain.items[0]!.kind === "column" && (plain.items[0] as { name: string }).name.endsWith("*")) ? plain : null;
+    const subquery = single
+      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), new Column(alias(single.items[0]!.kind === "alias" ? (single.items[0] as { expr: Expr }).expr : single.items[0]!, innerValue)))
+      : buildQuery(sub.query, scope).toDF(innerValue);
+    const matches = binary("eq", column(outerValue), column(innerValue));
+    // NOT IN: a row goes when any comparison is true or null (a null-aware anti join).
+    const test = negated ? call("coalesce", [matches, literal(true)]) : matches;
+    const withValue = df.select(new Column(column("*")), new Column(alias(sub.value, outerValue)));
+    df = subqueryJoin(scope, withValue, subquery, single?.where ? binary("and", test, single.where) : test, how).drop(outerValue);
+  }
+  // Uncorrelated scalar subqueries: one row each, joined beside every row.
+  const scalars = new Map<string, string>();
+  const replace = (e: Expr): Expr =>
+    transformExpr(e, (node) => {
+      if (!isPlaceholder(node)) return undefined;
+      const sub = scope.subqueries.get(node.name)!;
+      if (sub.kind !== "scalar") throw new SqlFunctionError("EXISTS and IN (SELECT ...) are supported as conditions of a WHERE clause joined by AND (not under OR, not in the select list) for now.");
+      let name = scalars.get(node.name);
+      if (!name) {
+        name = `__sql_scalar_${hiddenSubqueries++}`;
+        scalars.set(node.name, name);
+        df = df.crossJoin(buildQuery(sub.query, scope).toDF(name));
+      }
+      return column(name);
+    });
+  const where = kept.length ? kept.map(replace).reduce((a, b) => binary("and", a, b)) : null;
+  const whereOnly = [...scalars.values()];
+  const rest = {
+    ...core,
+    where,
+    having: core.having ? replace(core.having) : null,
+    items: core.items.map((i) => (holdsPlaceholder(i) ? (i.kind === "alias" ? alias(replace(i.expr), i.name) : alias(replace(i), exprName(i))) : i)),
+    groupBy: core.groupBy ? core.groupBy.map(replace) : null,
+  };
+  // A scalar only the WHERE reads goes once the WHERE has run, so that * does not show it.
+  const read = new Set([rest.having, ...rest.items, ...(rest.groupBy ?? [])].flatMap((e) => (e ? [...referencedColumns(e)] : [])));
+  return { df, core: rest, dropAfterWhere: whereOnly.filter((n) => !read.has(n)) };
+}

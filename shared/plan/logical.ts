@@ -99,8 +99,12 @@ export type UnresolvedPlan =
   | { readonly kind: "cacheMarker"; readonly input: UnresolvedPlan; readonly cacheId: number }
   /** df.union(other) (by position) or df.unionByName(other) (by column name). */
   | { readonly kind: "unresolvedUnion"; readonly inputs: readonly UnresolvedPlan[]; readonly byName: boolean }
-  /** df.join(other, on, how): `on` is column names (a using-join) or a condition. */
-  | { readonly kind: "unresolvedJoin"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly how: string; readonly on: readonly string[] | Expr | null }
+  /**
+   * df.join(other, on, how): `on` is column names (a using-join) or a condition. `innerFirst`
+   * (a SQL subquery's join): the condition's unqualified names reach the right side's columns
+   * first, as a subquery's own columns shadow the outer query's in Spark.
+   */
+  | { readonly kind: "unresolvedJoin"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly how: string; readonly on: readonly string[] | Expr | null; readonly innerFirst?: boolean }
   /** df.toDF(...names): every column renamed, by position. */
   | { readonly kind: "renameAll"; readonly input: UnresolvedPlan; readonly names: readonly string[] }
   /**

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { avg, coalesce, col, count, countDistinct, expr, lit, not, round, substring, sum, upper, when } from "../../../driver/index.ts";
-import { parseNamedExpression } from "../../../driver/sql/expression-parser.ts";
+import { parseNamedExpression } from "../../../driver/sql/parser.ts";
 
 const same = (text: string, column: { expr: unknown }) => expect(expr(text).expr, text).toEqual(column.expr);
 

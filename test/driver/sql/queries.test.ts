@@ -55,6 +55,13 @@ describe("spark.sql", () => {
     expect(() => df.createTempView("bad name")).toThrow(/INVALID_IDENTIFIER/);
   });
 
+  it("calls a UDF registered with spark.udf.register by name, in any case", async () => {
+    spark.udf.register("label", (k: string | null, v: number | null) => `${k}:${v === null ? "none" : Math.round(v)}`, "string");
+    const got = await spark.sql("SELECT id, LABEL(k, v) AS l FROM t WHERE id < 8 ORDER BY id").collect();
+    expect(got).toEqual(rows.filter((r) => r.id < 8).map((r) => ({ id: r.id, l: `${r.k}:${r.v === null ? "none" : Math.round(r.v)}` })));
+    expect(() => spark.sql("SELECT nosuch(k) FROM t")).toThrow(/UNRESOLVED_ROUTINE.*`nosuch`/);
+  });
+
   it("reports a syntax error with its line and a caret", () => {
     expect(() => spark.sql("SELECT k,\n  FROM t")).toThrow(/PARSE_SYNTAX_ERROR.*at or near 'FROM'.*\(line 2, pos 2\)\n\n== SQL ==\nSELECT k,\n  FROM t\n--\^\^\^/s);
   });

@@ -5,7 +5,8 @@
  * expressions and aliases, `*` and `t.*`, WHERE, every join form (ON, USING, comma joins,
  * table aliases, self-joins), GROUP BY (expressions, ordinals) with HAVING and ORDER BY over
  * aggregates the list lacks, DISTINCT, LIMIT, UNION/INTERSECT/EXCEPT (ALL and DISTINCT),
- * CTEs that read each other, subqueries in FROM, SELECT without FROM, and Spark's refusals.
+ * CTEs that read each other, subqueries in FROM, EXISTS / IN / NOT IN subqueries (correlated or
+ * not; NOT IN over a null) and scalar subqueries, SELECT without FROM, and Spark's refusals.
  */
 import { describe, expect, it } from "vitest";
 import type { Value } from "../../../shared/plan/types.ts";
@@ -56,6 +57,18 @@ const QUERIES: [string, boolean][] = [
   ["SELECT id FROM df WHERE category IN ('food', 'tech') AND cust NOT IN (3) ORDER BY id", true],
   ["select Category, SUM(Amount) total from DF group by CATEGORY order by total", true],
   ["SELECT id FROM df ORDER BY category, id DESC", true],
+  // subqueries: EXISTS and IN, correlated or not, NOT IN's null semantics, scalar subqueries
+  ["SELECT c.name FROM customers c WHERE EXISTS (SELECT * FROM df WHERE df.cust = c.cust AND df.amount > 8) ORDER BY c.name", true],
+  ["SELECT c.name FROM customers c WHERE NOT EXISTS (SELECT * FROM df WHERE df.cust = c.cust) ORDER BY c.name", true],
+  ["SELECT id FROM df WHERE cust IN (SELECT cust FROM customers WHERE tier = 'gold') ORDER BY id", true],
+  ["SELECT id FROM df WHERE cust NOT IN (SELECT cust FROM customers WHERE tier = 'gold') ORDER BY id", true],
+  ["SELECT id FROM df WHERE cust NOT IN (SELECT cust FROM df WHERE id > 4) ORDER BY id", true],
+  ["SELECT name FROM customers WHERE cust NOT IN (SELECT manager FROM emp) ORDER BY name", true],
+  ["SELECT id FROM df WHERE cust IN (SELECT max(cust) FROM customers) ORDER BY id", true],
+  ["SELECT id, amount FROM df WHERE amount > (SELECT avg(amount) FROM df) ORDER BY id", true],
+  ["SELECT id, amount - (SELECT min(amount) FROM df) AS above FROM df WHERE category = 'food' ORDER BY id", true],
+  ["SELECT * FROM df WHERE id < (SELECT count(*) FROM customers) ORDER BY id", true],
+  ["SELECT e.name FROM emp e WHERE EXISTS (SELECT * FROM emp r WHERE r.manager = e.id) AND e.id > 1", false],
   // refused as Spark refuses them
   ["SELECT * FROM nosuch", false],
   ["SELECT name FROM df JOIN customers ON df.cust = customers.cust JOIN emp ON emp.id = df.id", false],

@@ -1,25 +1,18 @@
 /**
- * Spark SQL expressions (`expr("amount * 2 > 10")`, `selectExpr`, string filters) parsed with
- * chevrotain into the expressions the DataFrame API builds, so that one analyzer checks both:
- * the same node for `col("a").plus(1)` and `"a + 1"`. Precedence is Spark's (SqlBaseParser's
- * booleanExpression and valueExpression): OR, AND, NOT, then predicates (BETWEEN, IN, LIKE,
- * RLIKE, IS [NOT] NULL) on a value, comparisons, `+ - ||`, `* / %`, unary signs. Function names
- * resolve through driver/sql/functions.ts. Syntax errors read as Spark's: PARSE_SYNTAX_ERROR,
- * the line and position, the query with a caret under the spot.
+ * Spark SQL's grammar for sparkfn (chevrotain, embedded actions): expressions with Spark's
+ * precedence (SqlBaseParser's booleanExpression and valueExpression: OR, AND, NOT, then
+ * predicates (BETWEEN, IN, LIKE, RLIKE, IS [NOT] NULL) on a value, comparisons, `+ - ||`,
+ * `* / %`, unary signs), each becoming the node the DataFrame API builds for it; and queries
+ * (ast.ts). Function names resolve through functions.ts.
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
-import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
+import { alias, binary, call, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
 import { parseTypeName } from "../../shared/plan/types.ts";
-import { UserError } from "../../shared/errors.ts";
+import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
 import { functionCall, numberLiteral, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
-import type { SortOrder } from "../../shared/plan/logical.ts";
-
-/** SQL text that does not parse: Spark's PARSE_SYNTAX_ERROR, with where and what was expected. */
-export class SqlParseError extends UserError {
-  override readonly name = "ParseException";
-}
+import { overWindow, subqueryPlaceholder, unsupported, userFunctions } from "./parse-state.ts";
 
 /** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
 const NON_RESERVED: TokenType[] = [
@@ -31,7 +24,7 @@ const COMPARISONS: [TokenType, Parameters<typeof binary>[0]][] = [
   [T.Eq, "eq"], [T.Ne, "ne"], [T.NullSafeEq, "eqNullSafe"], [T.Lt, "lt"], [T.Le, "le"], [T.Gt, "gt"], [T.Ge, "ge"],
 ];
 
-class ExpressionParser extends EmbeddedActionsParser {
+export class SqlGrammar extends EmbeddedActionsParser {
   constructor() {
     super(T.ALL_TOKENS, { maxLookahead: 3 });
     this.performSelfAnalysis();
@@ -252,6 +245,15 @@ class ExpressionParser extends EmbeddedActionsParser {
           return this.ACTION(() => unary("not", inner));
         },
       },
+      {
+        ALT: () => {
+          this.CONSUME(T.Exists);
+          this.CONSUME(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(T.RParen);
+          return this.ACTION(() => subqueryPlaceholder({ kind: "exists", query }));
+        },
+      },
       { ALT: () => this.SUBRULE(this.predicated) },
     ]),
   );
@@ -300,10 +302,25 @@ class ExpressionParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(T.In);
           this.CONSUME(T.LParen);
-          const values: Expr[] = [];
-          this.MANY_SEP({ SEP: T.Comma, DEF: () => values.push(this.SUBRULE(this.expression)) });
+          const result = this.OR3([
+            {
+              // x IN (SELECT ...): a subquery, joined by the query builder.
+              GATE: () => this.LA(1).tokenType === T.Select || this.LA(1).tokenType === T.With,
+              ALT: () => {
+                const query = this.SUBRULE(this.query);
+                return this.ACTION(() => subqueryPlaceholder({ kind: "in", query, value }));
+              },
+            },
+            {
+              ALT: () => {
+                const values: Expr[] = [];
+                this.MANY_SEP({ SEP: T.Comma, DEF: () => values.push(this.SUBRULE(this.expression)) });
+                return this.ACTION((): Expr => ({ kind: "in", expr: value, values }));
+              },
+            },
+          ]);
           this.CONSUME(T.RParen);
-          return this.ACTION((): Expr => ({ kind: "in", expr: value, values }));
+          return result;
         },
       },
       {
@@ -402,6 +419,16 @@ class ExpressionParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.caseExpression) },
       { ALT: () => this.SUBRULE(this.castExpression) },
       {
+        // (SELECT ...): a scalar subquery.
+        GATE: () => this.LA(2).tokenType === T.Select || this.LA(2).tokenType === T.With,
+        ALT: () => {
+          this.CONSUME2(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME2(T.RParen);
+          return this.ACTION(() => subqueryPlaceholder({ kind: "scalar", query }));
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(T.LParen);
           const inner = this.SUBRULE(this.expression);
@@ -472,7 +499,7 @@ class ExpressionParser extends EmbeddedActionsParser {
                 const close = this.CONSUME(T.RParen);
                 const spec = this.OPTION2(() => this.SUBRULE(this.windowSpec));
                 return this.ACTION(() => {
-                  const called = functionCall(first, args, distinct, close);
+                  const called = functionCall(first, args, distinct, close, userFunctions());
                   return spec === undefined ? called : overWindow(called, spec, close);
                 });
               },
@@ -559,69 +586,4 @@ class ExpressionParser extends EmbeddedActionsParser {
     const token = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
     return this.ACTION(() => (token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replaceAll("``", "`") : token.image));
   });
-}
-
-/** f(...) OVER (...): a window function or an aggregate over the window, as Column.over builds it. */
-function overWindow(called: Expr, spec: WindowSpec, at: IToken): Expr {
-  if (called.kind === "window") return { ...called, spec };
-  if (called.kind === "agg") return { kind: "window", fn: "aggregate", args: [called], spec };
-  throw new SqlParseError(`${exprName(called)} OVER (...) at line ${at.startLine}: only window functions (row_number, rank, lag, ...) and aggregates take OVER.`);
-}
-
-function unsupported(token: IToken, what: string, instead: string): SqlParseError {
-  return new SqlParseError(`${what} is not supported yet (at line ${token.startLine}, position ${(token.startColumn ?? 1) - 1}); ${instead}.`);
-}
-
-let parser: ExpressionParser | undefined;
-
-/** Spark's description of a syntax error: where, what was expected, and the text with a caret under the spot. */
-function syntaxError(text: string, token: IToken | undefined, expected: string): SqlParseError {
-  const line = token?.startLine ?? text.split("\n").length;
-  const column = (token?.startColumn ?? (text.split("\n").at(-1)!.length + 1)) - 1;
-  const near = token && token.image !== "" ? `'${token.image}'` : "end of input";
-  const lines = text.split("\n");
-  const caret = `${"-".repeat(column)}^^^`;
-  const shown = [...lines.slice(0, line), caret, ...lines.slice(line)].join("\n");
-  return new SqlParseError(`[PARSE_SYNTAX_ERROR] Syntax error at or near ${near}${expected ? `: ${expected}` : ""}. SQLSTATE: 42601 (line ${line}, pos ${column})\n\n== SQL ==\n${shown}`);
-}
-
-function parseWith<T>(text: string, rule: (p: ExpressionParser) => T): T {
-  parser ??= new ExpressionParser();
-  const lexed = T.SQL_LEXER.tokenize(text);
-  if (lexed.errors.length) {
-    const e = lexed.errors[0]!;
-    return (() => {
-      throw syntaxError(text, { image: text.slice(e.offset, e.offset + e.length), startLine: e.line ?? 1, startColumn: e.column ?? 1 } as IToken, "an unexpected character");
-    })();
-  }
-  const bad = lexed.tokens.find((t) => t.tokenType === T.Bitwise);
-  if (bad) throw unsupported(bad, `the bitwise operator ${bad.image}`, "use a function instead");
-  parser.input = lexed.tokens;
-  const result = rule(parser);
-  if (parser.errors.length) {
-    const e = parser.errors[0]!;
-    const token = e.token.tokenType?.name === "EOF" ? undefined : e.token;
-    const expected = /possible Token sequences|Expecting: one of these/i.test(e.message)
-      ? "expected an expression (a column, a literal, a function call, CASE, CAST or a parenthesized expression)"
-      : /Redundant input/i.test(e.message)
-        ? "expected the end of the expression (an operator, AND, OR, or AS and a name in a select list)"
-        : e.message.replace(/\s+/g, " ").replace(/^Expecting:? /i, "expected ").slice(0, 200);
-    throw syntaxError(text, token, expected);
-  }
-  return result;
-}
-
-/** One Spark SQL expression (expr(), filter("...")). */
-export function parseExpression(text: string): Expr {
-  return parseWith(text, (p) => p.expression());
-}
-
-/** One select-list item (selectExpr): an expression with an optional alias. */
-export function parseNamedExpression(text: string): Expr {
-  return parseWith(text, (p) => p.namedExpression());
-}
-
-/** One SQL query (spark.sql): its CTEs, set operations, ORDER BY and LIMIT. */
-export function parseQuery(text: string): Query {
-  return parseWith(text, (p) => p.statement());
 }
