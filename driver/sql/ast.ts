@@ -21,6 +21,8 @@ export interface SelectCore {
   /** GROUP BY expressions; a whole-number literal is an ordinal into the select list. */
   readonly groupBy: readonly Expr[] | null;
   readonly having: Expr | null;
+  /** Relations a BROADCAST(t) hint comment after SELECT names (BROADCASTJOIN and MAPJOIN too), lower case. */
+  readonly broadcast: readonly string[];
 }
 
 export type QueryBody = SelectCore | { readonly kind: "setOperation"; readonly op: "union" | "intersect" | "except"; readonly all: boolean; readonly left: QueryBody; readonly right: QueryBody } | { readonly kind: "nested"; readonly query: Query };

@@ -112,6 +112,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
 
   private readonly selectCore = this.RULE("selectCore", (): SelectCore => {
     this.CONSUME(T.Select);
+    const hint = this.OPTION6(() => this.CONSUME(T.Hint));
     const distinct = this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Distinct) }, { ALT: () => this.CONSUME(T.All) }]));
     const items: Expr[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.namedExpression)) });
@@ -129,7 +130,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
       return keys;
     });
     const having = this.OPTION5(() => (this.CONSUME(T.Having), this.SUBRULE3(this.expression)));
-    return this.ACTION(() => ({ kind: "select" as const, distinct: distinct?.tokenType === T.Distinct, items, from, where: where ?? null, groupBy: groupBy ?? null, having: having ?? null }));
+    return this.ACTION(() => ({ kind: "select" as const, distinct: distinct?.tokenType === T.Distinct, items, from, where: where ?? null, groupBy: groupBy ?? null, having: having ?? null, broadcast: hint ? broadcastHints(hint.image) : [] }));
   });
 
   private readonly sortItem = this.RULE("sortItem", (): SortOrder => {
@@ -586,4 +587,13 @@ export class SqlGrammar extends EmbeddedActionsParser {
     const token = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
     return this.ACTION(() => (token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replaceAll("``", "`") : token.image));
   });
+}
+
+/** The relations of a hint comment's BROADCAST(a, b) / BROADCASTJOIN / MAPJOIN; other hints (Spark's COALESCE, MERGE...) are ignored, as Spark ignores unknown ones. */
+function broadcastHints(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\b(?:BROADCAST|BROADCASTJOIN|MAPJOIN)\s*\(([^)]*)\)/gi)) {
+    for (const name of m[1]!.split(",")) if (name.trim()) out.push(name.trim().replace(/^`|`$/g, "").toLowerCase());
+  }
+  return out;
 }

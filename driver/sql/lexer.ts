@@ -104,6 +104,8 @@ export const Bitwise = createToken({ name: "Bitwise", pattern: /[&|^~]/ });
 const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /\s+/, group: Lexer.SKIPPED });
 const LineComment = createToken({ name: "LineComment", pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
 const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED });
+/** A hint comment (`/*+ BROADCAST(t) *\/`): a token of its own, read after SELECT. */
+export const Hint = createToken({ name: "Hint", pattern: /\/\*\+[\s\S]*?\*\// });
 
 export const KEYWORDS = [
   And, Or, Not, Is, Null, True, False, In, Between, Like, ILike, RLike, Regexp, Case, When, Then, Else, End, Cast, TryCast, As, Distinct, From, Div, Date, Timestamp, Interval, Over,
@@ -112,7 +114,7 @@ export const KEYWORDS = [
 ];
 
 export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, LineComment, BlockComment,
+  WhiteSpace, LineComment, Hint, BlockComment,
   NumberLiteral, StringLiteral, QuotedIdentifier,
   ...KEYWORDS,
   Identifier,

@@ -22,6 +22,8 @@ export interface SqlScope {
   readonly subqueries: ReadonlyMap<string, Subquery>;
   /** A DataFrame of a plan the builder makes itself (a subquery's join). */
   frame(plan: UnresolvedPlan): DataFrame;
+  /** Relations the enclosing SELECT's hint broadcasts (lower case). */
+  readonly broadcast?: ReadonlySet<string>;
 }
 
 /** A semi or anti join for a subquery: the condition reads the subquery's columns before the outer query's. */
@@ -77,7 +79,10 @@ function relation(r: Relation, scope: SqlScope): DataFrame {
   switch (r.kind) {
     case "table": {
       // A table's columns are qualified by its alias, else by its name (t.x), as in Spark.
-      return scope.table(r.name).alias(r.alias ?? r.name.split(".").at(-1)!);
+      const qualifier = r.alias ?? r.name.split(".").at(-1)!;
+      const df = scope.table(r.name).alias(qualifier);
+      // A BROADCAST(t) hint names the relation by its alias or its table name.
+      return scope.broadcast?.has(qualifier.toLowerCase()) || scope.broadcast?.has(r.name.toLowerCase()) ? df.hint("broadcast") : df;
     }
     case "subquery": {
       const df = buildQuery(r.query, scope);
@@ -117,7 +122,8 @@ function overOutputs(e: Expr, items: readonly Expr[]): Expr {
 }
 
 function selectCore(original: SelectCore, scope: SqlScope, orderBy: readonly SortOrder[]): DataFrame {
-  let df = original.from.length ? original.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)) : scope.oneRow();
+  const hinted: SqlScope = original.broadcast.length ? { ...scope, broadcast: new Set([...(scope.broadcast ?? []), ...original.broadcast]) } : scope;
+  let df = original.from.length ? original.from.map((r) => relation(r, hinted)).reduce((a, b) => a.crossJoin(b)) : scope.oneRow();
   const joined = withSubqueries(df, original, scope);
   df = joined.df;
   const core = joined.core;

@@ -62,6 +62,25 @@ describe("spark.sql", () => {
     expect(() => spark.sql("SELECT nosuch(k) FROM t")).toThrow(/UNRESOLVED_ROUTINE.*`nosuch`/);
   });
 
+  it("broadcasts the relation a BROADCAST hint names, with the same answer", async () => {
+    spark.createDataFrame([{ k: "a", label: "first" }, { k: "b", label: "second" }]).createOrReplaceTempView("labels");
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    const print = console.log;
+    console.log = () => undefined;
+    try {
+      const plain = "SELECT t.id, l.label FROM t JOIN labels l ON t.k = l.k ORDER BY t.id";
+      const hinted = "SELECT /*+ BROADCAST(l) */ t.id, l.label FROM t JOIN labels l ON t.k = l.k ORDER BY t.id";
+      expect(await spark.sql(plain).explain()).not.toMatch(/BroadcastHashJoin/);
+      expect(await spark.sql(hinted).explain()).toMatch(/BroadcastHashJoin/);
+      const want = rows.filter((r) => r.k !== "c").map((r) => ({ id: r.id, label: r.k === "a" ? "first" : "second" }));
+      expect(await spark.sql(hinted).collect()).toEqual(want);
+      expect(await spark.sql(plain).collect()).toEqual(want);
+    } finally {
+      console.log = print;
+      spark.conf.unset("spark.sql.autoBroadcastJoinThreshold");
+    }
+  });
+
   it("reports a syntax error with its line and a caret", () => {
     expect(() => spark.sql("SELECT k,\n  FROM t")).toThrow(/PARSE_SYNTAX_ERROR.*at or near 'FROM'.*\(line 2, pos 2\)\n\n== SQL ==\nSELECT k,\n  FROM t\n--\^\^\^/s);
   });

@@ -34,6 +34,7 @@ const QUERIES: [string, boolean][] = [
   ["SELECT count(*) AS n, sum(amount) / count(amount) AS mean FROM df", false],
   ["SELECT year(day) * 100 + month(day) AS ym, count(*) FROM df GROUP BY year(day) * 100 + month(day) ORDER BY ym", true],
   ["SELECT d.id, c.tier FROM df d JOIN customers c ON d.cust = c.cust ORDER BY d.id", true],
+  ["SELECT /*+ BROADCAST(c) */ d.id, c.tier FROM df d JOIN customers c ON d.cust = c.cust ORDER BY d.id", true],
   ["SELECT id, tier, name FROM df LEFT JOIN customers USING (cust) ORDER BY id", true],
   ["SELECT c.name, d.id FROM df AS d RIGHT OUTER JOIN customers AS c ON d.cust = c.cust ORDER BY c.name, d.id", true],
   ["SELECT c.name, d.id FROM df d FULL JOIN customers c ON d.cust = c.cust", false],
