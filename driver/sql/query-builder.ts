@@ -181,7 +181,6 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   return core.distinct ? df.distinct() : df;
 }
 
-
 const isPlaceholder = (e: Expr): e is Extract<Expr, { kind: "column" }> => e.kind === "column" && e.name.startsWith(SUBQUERY_PREFIX);
 const holdsPlaceholder = (e: Expr): boolean => [...referencedColumns(e)].some((n) => n.startsWith(SUBQUERY_PREFIX));
 
@@ -228,9 +227,10 @@ function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlScope): { 
     // x [NOT] IN (SELECT c ...): x (the outer query's) and c (the subquery's) under names of their own, compared.
     const n = hiddenSubqueries++;
     const [outerValue, innerValue] = [`__sql_in_outer_${n}`, `__sql_in_inner_${n}`];
-    const single = plain && plain.items.length === 1 && !(plain.items[0]!.kind === "column" && (plain.items[0] as { name: string }).name.endsWith("*")) ? plain : null;
+    const item = plain?.items.length === 1 ? unaliased(plain.items[0]!) : null;
+    const single = item && !(item.kind === "column" && item.name.endsWith("*")) ? plain : null;
     const subquery = single
-      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), new Column(alias(single.items[0]!.kind === "alias" ? (single.items[0] as { expr: Expr }).expr : single.items[0]!, innerValue)))
+      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), new Column(alias(item!, innerValue)))
       : buildQuery(sub.query, scope).toDF(innerValue);
     const matches = binary("eq", column(outerValue), column(innerValue));
     // NOT IN: a row goes when any comparison is true or null (a null-aware anti join).
