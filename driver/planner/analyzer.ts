@@ -21,7 +21,7 @@ import {
   type UnresolvedPlan,
 } from "../../shared/plan/logical.ts";
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
-import type { Schema, Value } from "../../shared/plan/types.ts";
+import { isNumeric, widerNumeric, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
 import { coerce } from "../../shared/plan/coercion.ts";
 import { projectWithWindows, refuseWindows } from "./windows.ts";
@@ -31,6 +31,7 @@ import { groupingSets } from "./grouping-sets.ts";
 import { pivot } from "./pivot.ts";
 import { unpivot } from "./unpivot.ts";
 import { summary } from "./summary.ts";
+import { scalarSubqueryJoin } from "./scalar-subquery.ts";
 import { ELEMENT_SCHEMA } from "../../shared/plan/physical.ts";
 import { aliased, joinedScope, qualifySelect, resolveInnerFirst, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
 
@@ -138,11 +139,11 @@ const RESOLVE: Resolvers = {
   },
   unresolvedUnion: async (p, r) => {
     const inputs = await Promise.all(p.inputs.map((i) => analyze(i, r)));
-    if (!p.byName) return union(inputs);
+    if (!p.byName) return union(widenColumns(inputs));
     // unionByName: reorder every later input's columns to the first one's names.
     const names = schemaOf(inputs[0]!).fields.map((f) => f.name);
     return union(
-      inputs.map((input, n) => {
+      widenColumns(inputs.map((input, n) => {
         if (n === 0) return input;
         const have = schemaOf(input).fields.map((f) => f.name);
         const missing = names.filter((x) => !have.includes(x));
@@ -151,7 +152,7 @@ const RESOLVE: Resolvers = {
           throw new AnalysisError(`unionByName: input ${n + 1} ${missing.length ? `lacks ${missing.join(", ")}` : ""}${missing.length && extra.length ? " and " : ""}${extra.length ? `has extra ${extra.join(", ")}` : ""}.`);
         }
         return project(input, names.map(column));
-      }),
+      })),
     );
   },
   unresolvedJoin: async (p, r) => {
@@ -168,6 +169,10 @@ const RESOLVE: Resolvers = {
     return conditionJoin(left, right, how, coerce(condition, both, { ansi: r.ansi ?? true }));
   },
   subqueryAlias: async (p, r) => aliased(await analyze(p.input, r), p.alias),
+  scalarSubquery: async (p, r) => {
+    const [outer, inner] = await Promise.all([analyze(p.outer, r), analyze(p.inner, r)]);
+    return scalarSubqueryJoin({ outer, inner, where: p.where, value: p.value, name: p.name, ansi: r.ansi ?? true });
+  },
   sampleRows: async (p, r) => {
     // Rows become objects for the sampler and rows of the same schema again (createDataFrame's path).
     const input = await analyze(p.input, r);
@@ -217,6 +222,27 @@ function usingJoin(left: LogicalPlan, right: LogicalPlan, how: ReturnType<typeof
   );
   const others = (fields: Schema["fields"]) => fields.filter((f) => !keys.includes(f.name)).map((f) => column(f.name));
   return project(joined, [...keyColumns, ...others(ls.fields), ...others(rs.fields)]);
+}
+
+/**
+ * The inputs of a union with each column cast to the type all inputs' columns widen to, as
+ * Spark's union does (int and double: double; a null column: the others' type); inputs that
+ * cannot unify are left for union() to refuse.
+ */
+export function widenColumns(inputs: readonly LogicalPlan[]): LogicalPlan[] {
+  const schemas = inputs.map(schemaOf);
+  const width = schemas[0]!.fields.length;
+  if (schemas.some((s) => s.fields.length !== width)) return [...inputs];
+  const targets = schemas[0]!.fields.map((_, i) => {
+    const types = [...new Set(schemas.map((s) => s.fields[i]!.type).filter((t): t is Exclude<DataType, "null" | "any"> => t !== "null" && t !== "any"))];
+    if (types.length === 1) return types[0];
+    return types.length > 1 && types.every(isNumeric) ? (types.reduce((a, b) => widerNumeric(a, b) as typeof a)) : undefined;
+  });
+  return inputs.map((input, n) => {
+    const fields = schemas[n]!.fields;
+    if (fields.every((f, i) => targets[i] === undefined || f.type === targets[i])) return input;
+    return project(input, fields.map((f, i) => (targets[i] === undefined || f.type === targets[i] ? column(f.name) : alias({ kind: "cast", expr: column(f.name), to: targets[i]! }, f.name))));
+  });
 }
 
 /** A condition's `left.a = right.b` conjuncts become hash keys; the rest is checked per pair. */

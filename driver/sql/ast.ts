@@ -6,8 +6,10 @@ import type { Expr } from "../../shared/plan/expr.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 
 export type Relation =
-  | { readonly kind: "table"; readonly name: string; readonly alias: string | null }
-  | { readonly kind: "subquery"; readonly query: Query; readonly alias: string | null }
+  | { readonly kind: "table"; readonly name: string; readonly alias: string | null; readonly columns: readonly string[] | null }
+  | { readonly kind: "subquery"; readonly query: Query; readonly alias: string | null; readonly columns: readonly string[] | null }
+  /** VALUES (1, 'a'), (2, 'b'): an inline table, its columns col1, col2... unless named. */
+  | { readonly kind: "values"; readonly rows: readonly (readonly Expr[])[]; readonly alias: string | null; readonly columns: readonly string[] | null }
   | { readonly kind: "join"; readonly left: Relation; readonly right: Relation; readonly how: string; readonly on: Expr | null; readonly using: readonly string[] | null };
 
 export interface SelectCore {
@@ -28,7 +30,8 @@ export interface SelectCore {
 export type QueryBody = SelectCore | { readonly kind: "setOperation"; readonly op: "union" | "intersect" | "except"; readonly all: boolean; readonly left: QueryBody; readonly right: QueryBody } | { readonly kind: "nested"; readonly query: Query };
 
 export interface Query {
-  readonly ctes: readonly { readonly name: string; readonly query: Query }[];
+  /** WITH name [(columns)] AS (query): columns rename the query's, in order. */
+  readonly ctes: readonly { readonly name: string; readonly query: Query; readonly columns: readonly string[] | null }[];
   readonly body: QueryBody;
   readonly orderBy: readonly SortOrder[];
   readonly limit: number | null;

@@ -91,6 +91,8 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
     }
     return { kind: "agg", fn: name, arg: args[0]!, ...(args.length > 1 ? { args: args.slice(1) } : {}) };
   }
+  // substring(s, pos) in SQL runs to the end of s, as substring(s, pos, 2147483647).
+  if (name === "substring" && args.length === 2) return call("substring", [args[0]!, args[1]!, literal(2147483647)]);
   if (isScalar(name)) {
     const [min, max] = SCALAR_FUNCTIONS[name];
     if (args.length < min || (max >= 0 && args.length > max)) {

@@ -6,18 +6,19 @@
  * (ast.ts). Function names resolve through functions.ts.
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
-import { alias, binary, call, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
+import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
 import { parseTypeName } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
 import { functionCall, numberLiteral, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
-import { overWindow, subqueryPlaceholder, unsupported, userFunctions } from "./parse-state.ts";
+import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
+import { exactNumber, extractField, foldExact, intervalArithmetic, intervalLiteral, negateExact, substringFrom } from "./literals.ts";
 
 /** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
 const NON_RESERVED: TokenType[] = [
   T.Identifier, T.QuotedIdentifier, T.Date, T.Timestamp, T.Interval, T.First, T.Last, T.Left, T.Right, T.Asc, T.Desc, T.Nulls, T.Semi, T.Anti, T.Full, T.Inner, T.Outer,
-  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row,
+  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row, T.For, T.Window, T.Filter,
 ];
 
 const COMPARISONS: [TokenType, Parameters<typeof binary>[0]][] = [
@@ -48,24 +49,25 @@ export class SqlGrammar extends EmbeddedActionsParser {
   readonly statement = this.RULE("statement", (): Query => this.SUBRULE(this.query));
 
   readonly query = this.RULE("query", (): Query => {
-    const ctes: { name: string; query: Query }[] = [];
+    const ctes: { name: string; query: Query; columns: readonly string[] | null }[] = [];
     this.OPTION(() => {
       this.CONSUME(T.With);
       this.AT_LEAST_ONE_SEP({
         SEP: T.Comma,
         DEF: () => {
           const name = this.SUBRULE(this.strictIdentifier);
+          const columns = this.OPTION5(() => this.SUBRULE(this.columnList));
           this.CONSUME(T.As);
           this.CONSUME(T.LParen);
           const query = this.SUBRULE(this.query);
           this.CONSUME(T.RParen);
-          this.ACTION(() => ctes.push({ name, query }));
+          this.ACTION(() => ctes.push({ name, query, columns: columns ?? null }));
         },
       });
     });
     let body = this.SUBRULE(this.queryTerm);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Union) }, { ALT: () => this.CONSUME(T.Except) }]);
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Union) }, { ALT: () => this.CONSUME(T.Except) }, { ALT: () => this.CONSUME(T.MinusKeyword) }]);
       const all = this.OPTION2(() => this.OR2([{ ALT: () => this.CONSUME(T.All) }, { ALT: () => this.CONSUME(T.Distinct) }]));
       const right = this.SUBRULE2(this.queryTerm);
       body = this.ACTION((): QueryBody => ({ kind: "setOperation", op: op.tokenType === T.Union ? "union" : "except", all: all?.tokenType === T.All, left: body, right }));
@@ -100,6 +102,13 @@ export class SqlGrammar extends EmbeddedActionsParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.selectCore) },
       {
+        // VALUES ... as a query: SELECT * FROM VALUES ...
+        ALT: () => {
+          const rows = this.SUBRULE(this.valuesRows);
+          return this.ACTION((): QueryBody => ({ kind: "select", distinct: false, items: [{ kind: "column", name: "*" }], from: [{ kind: "values", rows, alias: null, columns: null }], where: null, groupBy: null, having: null, broadcast: [] }));
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(T.LParen);
           const query = this.SUBRULE(this.query);
@@ -130,7 +139,28 @@ export class SqlGrammar extends EmbeddedActionsParser {
       return keys;
     });
     const having = this.OPTION5(() => (this.CONSUME(T.Having), this.SUBRULE3(this.expression)));
-    return this.ACTION(() => ({ kind: "select" as const, distinct: distinct?.tokenType === T.Distinct, items, from, where: where ?? null, groupBy: groupBy ?? null, having: having ?? null, broadcast: hint ? broadcastHints(hint.image) : [] }));
+    // WINDOW w AS (PARTITION BY ...), v AS (...): windows OVER w names.
+    const windows = new Map<string, WindowSpec>();
+    const at = this.OPTION7(() => {
+      const token = this.CONSUME(T.Window);
+      this.AT_LEAST_ONE_SEP4({
+        SEP: T.Comma,
+        DEF: () => {
+          const name = this.SUBRULE4(this.identifier);
+          this.CONSUME2(T.As);
+          const spec = this.SUBRULE(this.windowBody);
+          this.ACTION(() => windows.set(name.toLowerCase(), spec));
+        },
+      });
+      return token;
+    });
+    return this.ACTION(() => {
+      const named = (e: Expr) => withNamedWindows(e, windows, at);
+      return {
+        kind: "select" as const, distinct: distinct?.tokenType === T.Distinct, items: items.map(named), from, where: where ? named(where) : null,
+        groupBy: groupBy ?? null, having: having ? named(having) : null, broadcast: hint ? broadcastHints(hint.image) : [],
+      };
+    });
   });
 
   private readonly sortItem = this.RULE("sortItem", (): SortOrder => {
@@ -212,9 +242,45 @@ export class SqlGrammar extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: "subquery" as const, query }));
         },
       },
+      { ALT: () => ({ kind: "values" as const, rows: this.SUBRULE(this.valuesRows) }) },
     ]);
     const name = this.OPTION(() => (this.OPTION2(() => this.CONSUME(T.As)), this.SUBRULE3(this.strictIdentifier)));
-    return this.ACTION((): Relation => ({ ...relation, alias: name ?? null }) as Relation);
+    // `AS t (a, b)`: the relation's columns renamed, in order.
+    const columns = this.OPTION3(() => this.SUBRULE(this.columnList));
+    return this.ACTION((): Relation => ({ ...relation, alias: name ?? null, columns: columns ?? null }) as Relation);
+  });
+
+  /** VALUES (1, 'a'), (2, 'b') or VALUES 1, 2: rows of expressions (an inline table). */
+  private readonly valuesRows = this.RULE("valuesRows", (): Expr[][] => {
+    this.CONSUME(T.Values);
+    const rows: Expr[][] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () =>
+        this.OR([
+          {
+            GATE: () => this.LA(1).tokenType === T.LParen && this.LA(2).tokenType !== T.Select && this.LA(2).tokenType !== T.With,
+            ALT: () => {
+              this.CONSUME(T.LParen);
+              const row: Expr[] = [];
+              this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => row.push(this.SUBRULE(this.expression)) });
+              this.CONSUME(T.RParen);
+              this.ACTION(() => rows.push(row));
+            },
+          },
+          { ALT: () => rows.push([this.SUBRULE2(this.expression)]) },
+        ]),
+    });
+    return rows;
+  });
+
+  /** (a, b, c): names for a relation's or a CTE's columns. */
+  private readonly columnList = this.RULE("columnList", (): string[] => {
+    this.CONSUME(T.LParen);
+    const names: string[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => names.push(this.SUBRULE(this.identifier)) });
+    this.CONSUME(T.RParen);
+    return names;
   });
 
   readonly expression = this.RULE("expression", (): Expr => {
@@ -353,7 +419,11 @@ export class SqlGrammar extends EmbeddedActionsParser {
     this.MANY(() => {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Concat) }]);
       const right = this.SUBRULE2(this.multiplicative);
-      left = this.ACTION(() => (op.tokenType === T.Concat ? call("concat", [left, right]) : binary(op.tokenType === T.Plus ? "add" : "subtract", left, right)));
+      left = this.ACTION(() => {
+        if (op.tokenType === T.Concat) return call("concat", [left, right]);
+        const how = op.tokenType === T.Plus ? "add" : "subtract";
+        return intervalArithmetic(how, left, right) ?? foldExact(how, left, right) ?? binary(how, left, right);
+      });
     });
     return left;
   });
@@ -364,8 +434,10 @@ export class SqlGrammar extends EmbeddedActionsParser {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Percent) }, { ALT: () => this.CONSUME(T.Div) }]);
       const right = this.SUBRULE2(this.unaryExpression);
       left = this.ACTION(() => {
-        if (op.tokenType === T.Div) throw unsupported(op, "integer division (DIV)", "use floor(a / b)");
-        return binary(op.tokenType === T.Star ? "multiply" : op.tokenType === T.Slash ? "divide" : "mod", left, right);
+        // a DIV b: the quotient truncated toward zero, a bigint (Spark's IntegralDivide; DIVIDE_BY_ZERO in ANSI mode).
+        if (op.tokenType === T.Div) return alias({ kind: "cast", expr: binary("divide", left, right), to: "long" }, `(${exprName(left)} div ${exprName(right)})`);
+        if (op.tokenType === T.Star) return foldExact("multiply", left, right) ?? binary("multiply", left, right);
+        return binary(op.tokenType === T.Slash ? "divide" : "mod", left, right);
       });
     });
     return left;
@@ -381,7 +453,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
           return this.ACTION((): Expr => {
             if (inner.kind !== "literal" || typeof inner.value !== "number") return unary("negate", inner);
             // 2147483648 alone is a bigint; negated it is the smallest int.
-            return inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value };
+            return negateExact(inner, inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value });
           });
         },
       },
@@ -395,7 +467,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
       {
         ALT: () => {
           const token = this.CONSUME(T.NumberLiteral);
-          return this.ACTION(() => numberLiteral(token));
+          return this.ACTION(() => exactNumber(numberLiteral(token), token.image));
         },
       },
       {
@@ -415,6 +487,16 @@ export class SqlGrammar extends EmbeddedActionsParser {
           const kind = this.OR2([{ ALT: () => this.CONSUME(T.Date) }, { ALT: () => this.CONSUME(T.Timestamp) }]);
           const text = this.CONSUME2(T.StringLiteral);
           return this.ACTION((): Expr => ({ kind: "cast", expr: literal(stringValue(text)), to: kind.tokenType === T.Date ? "date" : "timestamp" }));
+        },
+      },
+      {
+        // INTERVAL '3' MONTH, INTERVAL 90 DAYS: read by date arithmetic (literals.ts).
+        GATE: () => this.LA(2).tokenType === T.StringLiteral || this.LA(2).tokenType === T.NumberLiteral,
+        ALT: () => {
+          const at = this.CONSUME(T.Interval);
+          const amount = this.OR3([{ ALT: () => this.CONSUME3(T.StringLiteral) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
+          const unit = this.SUBRULE(this.identifier);
+          return this.ACTION(() => intervalLiteral(at, amount.tokenType === T.StringLiteral ? stringValue(amount) : amount.image, unit));
         },
       },
       { ALT: () => this.SUBRULE(this.caseExpression) },
@@ -497,10 +579,27 @@ export class SqlGrammar extends EmbeddedActionsParser {
                 const distinct = this.OPTION(() => this.CONSUME(T.Distinct)) !== undefined;
                 const args: Expr[] = [];
                 this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+                // EXTRACT(field FROM d), SUBSTRING(s FROM pos [FOR len]).
+                const from = this.OPTION3(() => {
+                  const at = this.CONSUME(T.From);
+                  const value = this.SUBRULE2(this.expression);
+                  const length = this.OPTION4(() => (this.CONSUME(T.For), this.SUBRULE3(this.expression)));
+                  return { at, value, length };
+                });
                 const close = this.CONSUME(T.RParen);
+                // agg(...) FILTER (WHERE condition): the aggregate over the rows the condition keeps.
+                const only = this.OPTION5(() => {
+                  this.CONSUME(T.Filter);
+                  this.CONSUME2(T.LParen);
+                  this.CONSUME(T.Where);
+                  const condition = this.SUBRULE4(this.expression);
+                  this.CONSUME2(T.RParen);
+                  return condition;
+                });
                 const spec = this.OPTION2(() => this.SUBRULE(this.windowSpec));
                 return this.ACTION(() => {
-                  const called = functionCall(first, args, distinct, close, userFunctions());
+                  const plain = from ? fromForm(first, args, from) : functionCall(first, args, distinct, close, userFunctions());
+                  const called = only === undefined ? plain : filteredAggregate(plain, only, close);
                   return spec === undefined ? called : overWindow(called, spec, close);
                 });
               },
@@ -522,9 +621,22 @@ export class SqlGrammar extends EmbeddedActionsParser {
     ]),
   );
 
-  /** OVER ([PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]). */
+  /** OVER (spec), or OVER w: a window the select's WINDOW clause names. */
   private readonly windowSpec = this.RULE("windowSpec", (): WindowSpec => {
     this.CONSUME(T.Over);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.windowBody) },
+      {
+        ALT: () => {
+          const name = this.SUBRULE(this.identifier);
+          return this.ACTION(() => namedWindowReference(name));
+        },
+      },
+    ]);
+  });
+
+  /** ([PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]). */
+  private readonly windowBody = this.RULE("windowBody", (): WindowSpec => {
     this.CONSUME(T.LParen);
     const partitionBy: Expr[] = [];
     const orderBy: SortOrder[] = [];
@@ -587,6 +699,23 @@ export class SqlGrammar extends EmbeddedActionsParser {
     const token = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.QuotedIdentifier) }]);
     return this.ACTION(() => (token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replaceAll("``", "`") : token.image));
   });
+}
+
+/** agg(x) FILTER (WHERE c): agg(CASE WHEN c THEN x END), count(*) counting the rows c keeps; named as Spark names it. */
+function filteredAggregate(called: Expr, condition: Expr, at: IToken): Expr {
+  const agg = called.kind === "alias" ? called.expr : called;
+  if (agg.kind !== "agg") throw unsupported(at, `${exprName(called)} FILTER (...)`, "FILTER (WHERE ...) follows an aggregate function");
+  const only = (x: Expr): Expr => ({ kind: "caseWhen", branches: [{ when: condition, then: x }], otherwise: null });
+  const filtered: Expr = { ...agg, arg: only(agg.arg ?? literal(1)) };
+  return alias(filtered, `${exprName(called)} FILTER (WHERE ${exprName(condition)})`);
+}
+
+/** EXTRACT(field FROM d) and SUBSTRING(s FROM pos [FOR len]); FROM inside other calls is a syntax Spark lacks too. */
+function fromForm(name: string, args: readonly Expr[], from: { at: IToken; value: Expr; length: Expr | undefined }): Expr {
+  const lower = name.toLowerCase();
+  if (lower === "extract" && args.length === 1 && from.length === undefined) return extractField(from.at, args[0]!, from.value);
+  if ((lower === "substring" || lower === "substr") && args.length === 1) return substringFrom(args[0]!, from.value, from.length);
+  throw unsupported(from.at, `${name}(... FROM ...)`, "FROM inside a call is EXTRACT(field FROM d) or SUBSTRING(s FROM pos FOR len)");
 }
 
 /** The relations of a hint comment's BROADCAST(a, b) / BROADCASTJOIN / MAPJOIN; other hints (Spark's COALESCE, MERGE...) are ignored, as Spark ignores unknown ones. */

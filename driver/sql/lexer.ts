@@ -75,6 +75,12 @@ export const Following = keyword("FOLLOWING");
 export const Current = keyword("CURRENT");
 export const Row = keyword("ROW");
 export const Exists = keyword("EXISTS");
+export const For = keyword("FOR");
+export const Window = keyword("WINDOW");
+export const Filter = keyword("FILTER");
+export const Values = keyword("VALUES");
+/** MINUS: Spark's synonym of EXCEPT. */
+export const MinusKeyword = keyword("MINUS");
 
 /** A number: digits, a fraction or an exponent, and Spark's type suffix (L bigint, S smallint, Y tinyint, D double, F float, BD decimal). */
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:BD|bd|[LlSsYyDdFf])?(?![A-Za-z0-9_])/ });
@@ -110,7 +116,7 @@ export const Hint = createToken({ name: "Hint", pattern: /\/\*\+[\s\S]*?\*\// })
 export const KEYWORDS = [
   And, Or, Not, Is, Null, True, False, In, Between, Like, ILike, RLike, Regexp, Case, When, Then, Else, End, Cast, TryCast, As, Distinct, From, Div, Date, Timestamp, Interval, Over,
   Select, Where, Group, By, Having, Order, Asc, Desc, Nulls, First, Last, Limit, Join, Inner, Left, Right, Full, Outer, Cross, Semi, Anti, On, Using, Union, All, Intersect, Except, With,
-  Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row, Exists,
+  Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row, Exists, For, MinusKeyword, Window, Filter, Values,
 ];
 
 export const ALL_TOKENS: TokenType[] = [

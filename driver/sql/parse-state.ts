@@ -3,7 +3,7 @@
  * met (their placeholders stand in expressions), and the errors they raise.
  */
 import type { IToken } from "chevrotain";
-import { column, exprName, type Expr, type WindowSpec } from "../../shared/plan/expr.ts";
+import { column, exprName, transformExpr, type Expr, type WindowSpec } from "../../shared/plan/expr.ts";
 import { UserError } from "../../shared/errors.ts";
 import { SUBQUERY_PREFIX, type Subquery } from "./ast.ts";
 
@@ -55,4 +55,27 @@ export function overWindow(called: Expr, spec: WindowSpec, at: IToken): Expr {
 
 export function unsupported(token: IToken, what: string, instead: string): SqlParseError {
   return new SqlParseError(`${what} is not supported yet (at line ${token.startLine}, position ${(token.startColumn ?? 1) - 1}); ${instead}.`);
+}
+
+/** OVER w: a spec whose PARTITION BY holds only this marker until the WINDOW clause's spec replaces it. */
+const WINDOW_REFERENCE = "\u0000window:";
+
+export function namedWindowReference(name: string): WindowSpec {
+  return { partitionBy: [column(`${WINDOW_REFERENCE}${name}`)], orderBy: [], frame: null };
+}
+
+/** The select's expressions with OVER w replaced by the spec its WINDOW clause gives w. */
+export function withNamedWindows(e: Expr, windows: ReadonlyMap<string, WindowSpec>, at: IToken | undefined): Expr {
+  return transformExpr(e, (node) => {
+    if (node.kind !== "window" || !node.spec) return undefined;
+    const first = node.spec.partitionBy[0];
+    if (first?.kind !== "column" || !first.name.startsWith(WINDOW_REFERENCE)) return undefined;
+    const name = first.name.slice(WINDOW_REFERENCE.length);
+    const spec = windows.get(name.toLowerCase());
+    if (!spec) {
+      const where = at ? ` (the WINDOW clause is at line ${at.startLine})` : "";
+      throw new SqlParseError(`[MISSING_WINDOW_SPECIFICATION] Window specification ${name} is not defined in the WINDOW clause${where}: add \`WINDOW ${name} AS (PARTITION BY ... ORDER BY ...)\` after HAVING.`);
+    }
+    return { ...node, spec };
+  });
 }

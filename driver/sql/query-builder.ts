@@ -1,17 +1,20 @@
 /**
  * A parsed query (ast.ts) as DataFrame operations, the way Spark's analyzer places them: FROM
- * (joins; a comma list is a cross join, whose WHERE equalities the optimizer turns into join
- * keys), WHERE, GROUP BY with its aggregates (HAVING and ORDER BY may use aggregates the select
- * list lacks: they are computed as hidden columns and dropped), the select list, DISTINCT,
- * ORDER BY (over the select list's names, its ordinals, or the input's columns) and LIMIT;
- * set operations by position; CTEs as views visible to the query that follows them.
+ * (joins; a comma list is a cross join, which the optimizer orders and keys by the WHERE's
+ * equalities: optimizer/reorder-joins.ts), WHERE (its subqueries: subqueries.ts), GROUP BY
+ * with its aggregates (HAVING and ORDER BY may use aggregates the select list lacks: they are
+ * computed as hidden columns and dropped; window functions over them run after), the select
+ * list, DISTINCT, ORDER BY (over the select list's names, its ordinals, or the input's
+ * columns) and LIMIT; set operations by position; CTEs as views visible to the query that
+ * follows them; VALUES as one-row selects unioned.
  */
-import { alias, binary, call, column, conjuncts, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, column, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { Column, SortOrderColumn } from "../api/column.ts";
 import type { DataFrame } from "../api/dataframe.ts";
-import { SUBQUERY_PREFIX, type Query, type QueryBody, type Relation, type SelectCore, type Subquery } from "./ast.ts";
+import type { Query, QueryBody, Relation, SelectCore, Subquery } from "./ast.ts";
 import { SqlFunctionError } from "./functions.ts";
+import { withScalars, withSubqueries, type Joined } from "./subqueries.ts";
 
 export interface SqlScope {
   /** A view by name (CTEs first, then the session's temporary views). */
@@ -26,12 +29,7 @@ export interface SqlScope {
   readonly broadcast?: ReadonlySet<string>;
 }
 
-/** A semi or anti join for a subquery: the condition reads the subquery's columns before the outer query's. */
-function subqueryJoin(scope: SqlScope, outer: DataFrame, inner: DataFrame, condition: Expr, how: string): DataFrame {
-  return scope.frame({ kind: "unresolvedJoin", left: outer.plan, right: inner.plan, how, on: condition, innerFirst: true });
-}
-
-const unaliased = (e: Expr): Expr => (e.kind === "alias" ? e.expr : e);
+export const unaliased = (e: Expr): Expr => (e.kind === "alias" ? e.expr : e);
 const same = (a: Expr, b: Expr) => JSON.stringify(a) === JSON.stringify(b);
 const sortColumn = (o: SortOrder) => new SortOrderColumn(o.expr, o.ascending, o.nullsFirst);
 
@@ -43,7 +41,10 @@ export function buildQuery(query: Query, outer: SqlScope): DataFrame {
     subqueries: outer.subqueries,
     frame: (plan) => outer.frame(plan),
   };
-  for (const cte of query.ctes) views.set(cte.name.toLowerCase(), buildQuery(cte.query, scope));
+  for (const cte of query.ctes) {
+    const df = buildQuery(cte.query, scope);
+    views.set(cte.name.toLowerCase(), cte.columns ? df.toDF(...cte.columns) : df);
+  }
   let df = query.body.kind === "select" ? selectCore(query.body, scope, query.orderBy) : body(query.body, scope);
   if (query.body.kind !== "select" && query.orderBy.length) {
     // Over a set operation, ORDER BY reads its output: the first query's column names (or positions).
@@ -75,17 +76,28 @@ function body(b: QueryBody, scope: SqlScope): DataFrame {
   }
 }
 
-function relation(r: Relation, scope: SqlScope): DataFrame {
+export function relation(r: Relation, scope: SqlScope): DataFrame {
   switch (r.kind) {
     case "table": {
       // A table's columns are qualified by its alias, else by its name (t.x), as in Spark.
       const qualifier = r.alias ?? r.name.split(".").at(-1)!;
-      const df = scope.table(r.name).alias(qualifier);
+      const table = scope.table(r.name);
+      const df = (r.columns ? table.toDF(...r.columns) : table).alias(qualifier);
       // A BROADCAST(t) hint names the relation by its alias or its table name.
       return scope.broadcast?.has(qualifier.toLowerCase()) || scope.broadcast?.has(r.name.toLowerCase()) ? df.hint("broadcast") : df;
     }
     case "subquery": {
-      const df = buildQuery(r.query, scope);
+      const built = buildQuery(r.query, scope);
+      const df = r.columns ? built.toDF(...r.columns) : built;
+      return r.alias ? df.alias(r.alias) : df;
+    }
+    case "values": {
+      // One row each, unioned by position (the union widens their types, as Spark's inline tables do).
+      const width = r.rows[0]!.length;
+      if (r.rows.some((row) => row.length !== width)) throw new SqlFunctionError(`[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Inline table expected ${width} columns but found ${r.rows.find((row) => row.length !== width)!.length} columns in a row: give every VALUES row the same number of values.`);
+      const names = r.columns ?? r.rows[0]!.map((_, i) => `col${i + 1}`);
+      if (names.length !== width) throw new SqlFunctionError(`[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Inline table expected ${names.length} columns but found ${width}: name one column per value.`);
+      const df = r.rows.map((row) => scope.oneRow().select(...row.map((e, i) => new Column(alias(e, names[i]!))))).reduce((a, b) => a.union(b));
       return r.alias ? df.alias(r.alias) : df;
     }
     case "join": {
@@ -132,7 +144,7 @@ function selectCore(original: SelectCore, scope: SqlScope, orderBy: readonly Sor
   const items = core.items;
   const orders = orderBy.map((o) => byOrdinal(o, items));
   const aggregating = core.groupBy !== null || core.having !== null || items.some(containsAggregate);
-  if (aggregating) return aggregateCore(df, core, orders);
+  if (aggregating) return aggregateCore(df, core, orders, scope);
   const names = items.map(exprName);
   const starred = items.some((i) => i.kind === "column" && (i.name === "*" || i.name.endsWith(".*")));
   const sorts = orders.map((o) => ({ ...o, expr: overOutputs(o.expr, items) }));
@@ -140,12 +152,14 @@ function selectCore(original: SelectCore, scope: SqlScope, orderBy: readonly Sor
   const known = new Set(names.map((n) => n.toLowerCase()));
   const hidden = starred || core.distinct ? [] : [...new Set(sorts.flatMap((o) => [...referencedColumns(o.expr)]))].filter((n) => !known.has(n.toLowerCase()));
   df = df.select(...[...items, ...hidden.map(column)].map((e) => new Column(e)));
+  // `*` beside a subquery's value would show the columns its join added.
+  if (starred && joined.helpers.length) df = df.drop(...joined.helpers);
   if (core.distinct) df = df.distinct();
   if (sorts.length) df = df.orderBy(...sorts.map(sortColumn));
   return hidden.length ? df.select(...names.map((n) => new Column(column(n)))) : df;
 }
 
-function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly SortOrder[]): DataFrame {
+function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly SortOrder[], scope: SqlScope): DataFrame {
   const items = core.items;
   const keys = (core.groupBy ?? []).map((k) => {
     // GROUP BY 1: the first select item's expression.
@@ -154,115 +168,78 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
       if (!item) throw new SqlFunctionError(`[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position ${k.value} is not in select list (valid range is [1, ${items.length}]).`);
       return unaliased(item);
     }
+    // GROUP BY parity where the list has `qty % 2 AS parity`: the alias's expression (spark.sql.groupByAliases).
+    // A name that is both an input column and an alias of another expression groups by the alias here (Spark: the column).
+    if (k.kind === "column" && !k.name.includes(".")) {
+      const named = items.find((i) => i.kind === "alias" && i.name.toLowerCase() === k.name.toLowerCase());
+      if (named?.kind === "alias" && !(named.expr.kind === "column" && named.expr.name.toLowerCase() === k.name.toLowerCase()) && !containsAggregate(named.expr)) return named.expr;
+    }
     return k;
   });
   // Names are case-insensitive (GROUP BY CATEGORY keys select Category).
   const isKey = (e: Expr) => keys.some((k) => same(k, e) || (k.kind === "column" && e.kind === "column" && k.name.toLowerCase() === e.name.toLowerCase()));
   // Aggregates HAVING or ORDER BY use that no select item computes: hidden outputs.
   const hidden: Expr[] = [];
-  const withHidden = (e: Expr): Expr =>
-    transformExpr(overOutputs(e, items), (node) => {
-      if (node.kind !== "agg") return undefined;
-      const item = items.find((i) => same(unaliased(i), node));
-      if (item) return column(exprName(item));
-      const name = `__sql_aggregate_${hidden.length}`;
-      hidden.push(alias(node, name));
-      return column(name);
-    });
+  const hide = (node: Expr): Expr | undefined => {
+    if (node.kind !== "agg") return undefined;
+    const item = items.find((i) => same(unaliased(i), node));
+    if (item) return column(exprName(item));
+    const name = `__sql_aggregate_${hidden.length}`;
+    hidden.push(alias(node, name));
+    return column(name);
+  };
+  const withHidden = (e: Expr): Expr => transformExpr(overOutputs(e, items), hide);
   const having = core.having ? withHidden(core.having) : null;
   const sorts = orders.map((o) => ({ ...o, expr: withHidden(o.expr) }));
+  // Window functions run over the aggregate's rows (rank() OVER (ORDER BY sum(x))): their aggregates are hidden outputs.
+  const windowed = new Map(items.filter(holdsWindow).map((i) => [i, alias(overAggregates(unaliased(i), hide), exprName(i))] as const));
   // The aggregate outputs the keys itself; select items that are keys are read from there.
-  const computed = items.filter((i) => !isKey(i));
+  const computed = items.filter((i) => !isKey(i) && !windowed.has(i));
   const aggregates = [...computed, ...hidden].map((e) => new Column(e));
   let df = keys.length ? input.groupBy(...keys.map((k) => new Column(k))).agg(...aggregates) : input.agg(...aggregates);
-  if (having) df = df.filter(new Column(having));
-  if (sorts.length) df = df.orderBy(...sorts.map(sortColumn));
-  df = df.select(...items.map((i) => new Column(column(exprName(i)))));
+  if (having) {
+    // A scalar subquery in HAVING reads the aggregate's rows (TPC-H Q11).
+    const subqueries = new Map<string, Joined>();
+    const joined = withScalars(df, having, scope, subqueries);
+    df = joined.df.filter(new Column(joined.expr));
+    const added = [...subqueries.values()].flatMap((j) => j.columns);
+    if (added.length) df = df.drop(...added);
+  }
+  const output = items.map((i) => new Column(windowed.get(i) ?? column(exprName(i))));
+  if (windowed.size) {
+    // The windows first (they reorder rows), then ORDER BY, which may read hidden aggregates.
+    df = df.select(...output, ...hidden.map((h) => new Column(column(exprName(h)))));
+    if (sorts.length) df = df.orderBy(...sorts.map(sortColumn));
+    df = hidden.length ? df.select(...items.map((i) => new Column(column(exprName(i))))) : df;
+  } else {
+    if (sorts.length) df = df.orderBy(...sorts.map(sortColumn));
+    df = df.select(...output);
+  }
   return core.distinct ? df.distinct() : df;
 }
 
-const isPlaceholder = (e: Expr): e is Extract<Expr, { kind: "column" }> => e.kind === "column" && e.name.startsWith(SUBQUERY_PREFIX);
-const holdsPlaceholder = (e: Expr): boolean => [...referencedColumns(e)].some((n) => n.startsWith(SUBQUERY_PREFIX));
+const holdsWindow = (e: Expr): boolean => {
+  let found = false;
+  transformExpr(e, (n) => ((found ||= n.kind === "window"), undefined));
+  return found;
+};
 
-/** A subquery that is a plain SELECT ... FROM ... [WHERE ...]: its WHERE can become a join condition (correlated or not). */
-function plainSelect(q: Query): SelectCore | null {
-  const b = q.body;
-  if (q.ctes.length || q.orderBy.length || q.limit !== null || b.kind !== "select") return null;
-  if (b.distinct || b.groupBy !== null || b.having !== null || b.items.some(containsAggregate) || b.from.length === 0) return null;
-  return b;
-}
-
-let hiddenSubqueries = 0;
+const WINDOW_SLOT = "\u0000sql_window:";
 
 /**
- * The subqueries of a select core, as Spark's optimizer rewrites them: a WHERE conjunct
- * EXISTS (q) / NOT EXISTS (q) is a semi / anti join with q's FROM on q's WHERE (which may read
- * the outer query's columns: a correlated subquery), x IN (q) a semi join on x = q's column
- * (and q's WHERE), x NOT IN (q) an anti join that also drops x when the comparison is null
- * (NOT IN's null semantics); an uncorrelated scalar subquery, anywhere, is joined as its one
- * row's value. What is left is the core with placeholders replaced.
+ * A select item of an aggregating query that holds window functions, over the aggregate's
+ * output: every aggregate the query groups by (inside the window's arguments, PARTITION BY and
+ * ORDER BY, or outside the window) becomes `hide`'s column; a windowed aggregate's own
+ * function (the `sum` of `sum(sum(x)) OVER ()`) stays, over those columns.
  */
-function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlScope): { df: DataFrame; core: SelectCore; dropAfterWhere: readonly string[] } {
-  const all = [core.where, core.having, ...core.items, ...(core.groupBy ?? [])].filter((e): e is Expr => e !== null);
-  if (!all.some(holdsPlaceholder)) return { df: input, core, dropAfterWhere: [] };
-  let df = input;
-  const kept: Expr[] = [];
-  for (const c of core.where ? conjuncts(core.where) : []) {
-    const negated = c.kind === "unary" && c.op === "not";
-    const inner = negated ? c.expr : c;
-    const sub = isPlaceholder(inner) ? scope.subqueries.get(inner.name) : undefined;
-    if (!sub || sub.kind === "scalar") {
-      kept.push(c);
-      continue;
-    }
-    const plain = plainSelect(sub.query);
-    const how = negated ? "left_anti" : "left_semi";
-    if (sub.kind === "exists") {
-      if (plain) {
-        const from = plain.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b));
-        df = subqueryJoin(scope, df, from, plain.where ?? literal(true), how);
-      } else df = subqueryJoin(scope, df, buildQuery(sub.query, scope), literal(true), how);
-      continue;
-    }
-    // x [NOT] IN (SELECT c ...): x (the outer query's) and c (the subquery's) under names of their own, compared.
-    const n = hiddenSubqueries++;
-    const [outerValue, innerValue] = [`__sql_in_outer_${n}`, `__sql_in_inner_${n}`];
-    const item = plain?.items.length === 1 ? unaliased(plain.items[0]!) : null;
-    const single = item && !(item.kind === "column" && item.name.endsWith("*")) ? plain : null;
-    const subquery = single
-      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), new Column(alias(item!, innerValue)))
-      : buildQuery(sub.query, scope).toDF(innerValue);
-    const matches = binary("eq", column(outerValue), column(innerValue));
-    // NOT IN: a row goes when any comparison is true or null (a null-aware anti join).
-    const test = negated ? call("coalesce", [matches, literal(true)]) : matches;
-    const withValue = df.select(new Column(column("*")), new Column(alias(sub.value, outerValue)));
-    df = subqueryJoin(scope, withValue, subquery, single?.where ? binary("and", test, single.where) : test, how).drop(outerValue);
-  }
-  // Uncorrelated scalar subqueries: one row each, joined beside every row.
-  const scalars = new Map<string, string>();
-  const replace = (e: Expr): Expr =>
-    transformExpr(e, (node) => {
-      if (!isPlaceholder(node)) return undefined;
-      const sub = scope.subqueries.get(node.name)!;
-      if (sub.kind !== "scalar") throw new SqlFunctionError("EXISTS and IN (SELECT ...) are supported as conditions of a WHERE clause joined by AND (not under OR, not in the select list) for now.");
-      let name = scalars.get(node.name);
-      if (!name) {
-        name = `__sql_scalar_${hiddenSubqueries++}`;
-        scalars.set(node.name, name);
-        df = df.crossJoin(buildQuery(sub.query, scope).toDF(name));
-      }
-      return column(name);
-    });
-  const where = kept.length ? kept.map(replace).reduce((a, b) => binary("and", a, b)) : null;
-  const whereOnly = [...scalars.values()];
-  const rest = {
-    ...core,
-    where,
-    having: core.having ? replace(core.having) : null,
-    items: core.items.map((i) => (holdsPlaceholder(i) ? (i.kind === "alias" ? alias(replace(i.expr), i.name) : alias(replace(i), exprName(i))) : i)),
-    groupBy: core.groupBy ? core.groupBy.map(replace) : null,
-  };
-  // A scalar only the WHERE reads goes once the WHERE has run, so that * does not show it.
-  const read = new Set([rest.having, ...rest.items, ...(rest.groupBy ?? [])].flatMap((e) => (e ? [...referencedColumns(e)] : [])));
-  return { df, core: rest, dropAfterWhere: whereOnly.filter((n) => !read.has(n)) };
+function overAggregates(e: Expr, hide: (node: Expr) => Expr | undefined): Expr {
+  const windows: Extract<Expr, { kind: "window" }>[] = [];
+  const slotted = transformExpr(e, (n) => (n.kind === "window" ? (windows.push(n), column(`${WINDOW_SLOT}${windows.length - 1}`)) : undefined));
+  const lift = (x: Expr) => transformExpr(x, hide);
+  const lifted = windows.map((w): Expr => ({
+    ...w,
+    args: w.args.map((a) => (w.fn === "aggregate" && a.kind === "agg" ? { ...a, arg: a.arg && lift(a.arg), ...(a.args ? { args: a.args.map(lift) } : {}) } : lift(a))),
+    spec: w.spec && { ...w.spec, partitionBy: w.spec.partitionBy.map(lift), orderBy: w.spec.orderBy.map((o) => ({ ...o, expr: lift(o.expr) })) },
+  }));
+  return transformExpr(lift(slotted), (n) => (n.kind === "column" && n.name.startsWith(WINDOW_SLOT) ? lifted[Number(n.name.slice(WINDOW_SLOT.length))] : undefined));
 }

@@ -234,7 +234,8 @@ export function exprName(expr: Expr): string {
     case "caseWhen":
       return `CASE ${expr.branches.map((b) => `WHEN ${exprName(b.when)} THEN ${exprName(b.then)}`).join(" ")}${expr.otherwise ? ` ELSE ${exprName(expr.otherwise)}` : ""} END`;
     case "call":
-      return `${expr.fn}(${expr.args.map(exprName).join(", ")})`;
+      // Spark's pretty names for these two are upper case: FLOOR(x), CEIL(x).
+      return `${expr.fn === "floor" || expr.fn === "ceil" ? expr.fn.toUpperCase() : expr.fn}(${expr.args.map(exprName).join(", ")})`;
     case "rand":
       return `rand(${expr.seed})`;
     case "udf":

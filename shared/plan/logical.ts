@@ -130,6 +130,11 @@ export type UnresolvedPlan =
   | { readonly kind: "sampleRows"; readonly input: UnresolvedPlan; readonly sampler: ShippedFunction }
   /** df.alias(name): the same rows, their columns reachable as `name.column` (a self-join's sides). */
   | { readonly kind: "subqueryAlias"; readonly input: UnresolvedPlan; readonly alias: string }
+  /**
+   * A SQL aggregate scalar subquery (`(SELECT avg(y) FROM inner WHERE inner.k = outer.k)`):
+   * the outer rows with a column `name` holding its value for each (driver/planner/scalar-subquery.ts).
+   */
+  | { readonly kind: "scalarSubquery"; readonly outer: UnresolvedPlan; readonly inner: UnresolvedPlan; readonly where: Expr | null; readonly value: Expr; readonly name: string }
   /** A plan the analyzer has already checked (the analyzer's own rewrites build on it). */
   | { readonly kind: "analyzed"; readonly plan: LogicalPlan };
 

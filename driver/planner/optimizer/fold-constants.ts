@@ -8,13 +8,23 @@ import { typeOf } from "../../../shared/plan/resolve.ts";
 import { RUNTIME } from "../../../shared/plan/semantics.ts";
 import { castValue } from "../../../shared/plan/casts.ts";
 import { BadInputError } from "../../../shared/errors.ts";
+import { DATE_FUNCTIONS } from "../../../shared/plan/functions/dates.ts";
 import { isIntValue, type Scalar, type Value } from "../../../shared/plan/types.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
 const EMPTY = { fields: [] };
 
+/** A literal under the aliases SQL's folded literals and current_date() carry inside expressions. */
+const unwrap = (e: Expr): Expr => (e.kind === "alias" ? unwrap(e.expr) : e);
+
+/** Date arithmetic on literals (SQL's `date '1998-12-01' - interval '90' day`): folded so that a scan's filter compares with a date. */
+const DATE_ARITHMETIC = new Set(["date_add", "date_sub", "add_months"]);
+
 function evaluate(expr: Expr): Value | undefined {
-  const lit = (e: Expr) => (e.kind === "literal" ? e.value : undefined);
+  const lit = (e: Expr) => {
+    const u = unwrap(e);
+    return u.kind === "literal" ? u.value : undefined;
+  };
   switch (expr.kind) {
     case "binary": {
       const [l, r] = [lit(expr.left), lit(expr.right)];
@@ -33,10 +43,27 @@ function evaluate(expr: Expr): Value | undefined {
       if (v === undefined || (expr.op === "negate" && v === 0 && typeOf(expr.expr, EMPTY).type === "double")) return undefined;
       return (RUNTIME[expr.op] as (a: Value) => Value)(v);
     }
-    case "cast": {
-      if (expr.expr.kind !== "literal") return undefined;
+    case "call": {
+      if (!DATE_ARITHMETIC.has(expr.fn)) return undefined;
+      const args = expr.args.map(unwrap);
+      const types = args.map((a) => typeOf(a, EMPTY).type);
+      if (types[0] !== "date" || args.some((a) => a.kind !== "literal")) return undefined;
+      const values = args.map(lit);
+      if (values.some((v) => v === null)) return null;
       try {
-        return castValue(expr.expr.value, expr.expr.type, expr.to, expr.mode ?? "ansi");
+        const fn = DATE_FUNCTIONS[expr.fn as "date_add"];
+        return fn.kernel(types, values as Scalar[])(...(values as never[]));
+      } catch (error) {
+        // A date out of range fails when the query runs, as a cast does.
+        if (error instanceof BadInputError) return undefined;
+        throw error;
+      }
+    }
+    case "cast": {
+      const inner = unwrap(expr.expr);
+      if (inner.kind !== "literal") return undefined;
+      try {
+        return castValue(inner.value, inner.type, expr.to, expr.mode ?? "ansi");
       } catch (error) {
         // A value the cast cannot convert fails when the query runs, as in Spark, not while planning.
         if (error instanceof BadInputError) return undefined;
@@ -54,15 +81,23 @@ function fold(expr: Expr): Expr {
     case "binary":
       folded = { ...expr, left: fold(expr.left), right: fold(expr.right) };
       break;
+    case "alias": {
+      // Inside an expression a literal's alias names nothing (a projection's own name is kept by keepName).
+      const inner = fold(expr.expr);
+      return inner.kind === "literal" ? inner : { ...expr, expr: inner };
+    }
     case "unary":
     case "cast":
-    case "alias":
       folded = { ...expr, expr: fold(expr.expr) };
+      break;
+    case "call":
+      if (!DATE_ARITHMETIC.has(expr.fn)) return expr;
+      folded = { ...expr, args: expr.args.map(fold) };
       break;
     default:
       return expr;
   }
-  if (folded.kind === "alias" || !children(folded).every((c) => c.kind === "literal")) return folded;
+  if (!children(folded).every((c) => unwrap(c).kind === "literal")) return folded;
   const value = evaluate(folded);
   // Only scalars become literals (an array result stays an expression).
   if (value === undefined || Array.isArray(value)) return folded;
@@ -82,7 +117,8 @@ function foldNode(node: LogicalPlan): LogicalPlan | undefined {
 
 /** A folded projection keeps the column name the unfolded expression had. */
 function keepName(original: Expr, folded: Expr): Expr {
-  if (folded === original || original.kind === "alias") return folded;
+  if (folded === original) return folded;
+  if (original.kind === "alias") return folded.kind === "alias" ? folded : { kind: "alias", expr: folded, name: original.name };
   return folded.kind === "literal" ? { kind: "alias", expr: folded, name: exprName(original) } : folded;
 }
 

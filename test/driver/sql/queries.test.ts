@@ -84,4 +84,20 @@ describe("spark.sql", () => {
   it("reports a syntax error with its line and a caret", () => {
     expect(() => spark.sql("SELECT k,\n  FROM t")).toThrow(/PARSE_SYNTAX_ERROR.*at or near 'FROM'.*\(line 2, pos 2\)\n\n== SQL ==\nSELECT k,\n  FROM t\n--\^\^\^/s);
   });
+
+  it("reads VALUES, GROUP BY an alias, FILTER on an aggregate and a named window, as the same computation in JavaScript", async () => {
+    expect(await spark.sql("SELECT * FROM VALUES (1, 'x'), (2, null) AS pairs(n, s) ORDER BY n").collect()).toEqual([{ n: 1, s: "x" }, { n: 2, s: null }]);
+    expect(await spark.sql("VALUES 3, 1").columns()).toEqual(["col1"]);
+    const grouped = await spark.sql("SELECT id % 4 AS bucket, count(*) AS n, count(*) FILTER (WHERE v > 30) AS big FROM t GROUP BY bucket ORDER BY bucket").collect();
+    expect(grouped).toEqual([0, 1, 2, 3].map((bucket) => {
+      const members = rows.filter((r) => r.id % 4 === bucket);
+      return { bucket, n: members.length, big: members.filter((r) => r.v !== null && r.v > 30).length };
+    }));
+    const windowed = await spark.sql("SELECT id, sum(v) OVER w AS running FROM t WHERE id < 12 WINDOW w AS (PARTITION BY k ORDER BY id) ORDER BY id").collect();
+    expect(windowed).toEqual(rows.filter((r) => r.id < 12).map((r) => {
+      const before = rows.filter((o) => o.id < 12 && o.k === r.k && o.id <= r.id && o.v !== null);
+      return { id: r.id, running: before.length ? before.reduce((a, o) => a + o.v!, 0) : null };
+    }));
+    expect(() => spark.sql("SELECT sum(v) OVER w FROM t")).toThrow(/MISSING_WINDOW_SPECIFICATION.*Window specification w is not defined/);
+  });
 });
