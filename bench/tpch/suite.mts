@@ -42,6 +42,8 @@ export async function openEngines(dataDir: string, appName = "tpch"): Promise<Tp
     await duck.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet(${sqlString(`${tableDir(dataDir, t)}/*.parquet`)})`);
   }
   const table = (name: TpchTable): DataFrame => spark.read.parquet(tableDir(dataDir, name));
+  // spark.sql reads the same files through one temporary view per table.
+  for (const t of TPCH_TABLES) table(t).createOrReplaceTempView(t);
   return {
     spark,
     duck,
@@ -59,6 +61,14 @@ export async function sparkQuery(engines: TpchEngines, query: string): Promise<{
   const build = TPCH_QUERIES[query];
   if (!build) throw new Error(`unknown TPC-H query ${query}; known: ${QUERY_NAMES.join(", ")}`);
   const df = build(engines.spark, engines.table);
+  return { df, columns: await df.columns() };
+}
+
+/** The query's official SQL text through spark.sql, and its column names. */
+export async function sparkSqlQuery(engines: TpchEngines, query: string): Promise<{ df: DataFrame; columns: string[] }> {
+  const sql = TPCH_SQL[query];
+  if (!sql) throw new Error(`no SQL text for TPC-H query ${query}`);
+  const df = engines.spark.sql(sql);
   return { df, columns: await df.columns() };
 }
 

@@ -1,9 +1,9 @@
 /**
  * TPC-H as an engine test: `tpchgen-cli` (installed from PyPI into bench/.venv when missing)
  * generates SF 0.01 into a temporary directory, and each of the 22 DataFrame queries of
- * bench/tpch/queries.mts must give DuckDB's answer to the official SQL over the same files,
- * with the benchmark's comparison (bench/tpch/compare.mts). Skipped, with the reason, when
- * the generator cannot be installed (no python3 or no PyPI).
+ * bench/tpch/queries.mts, and each official SQL text of bench/tpch/sql.mts run through
+ * spark.sql, must give DuckDB's answer to that same SQL text over the same files, with the
+ * benchmark's comparison (bench/tpch/compare.mts).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerMismatch, type ExpectedAnswer } from "../../bench/tpch/compare.mts";
 import { ensureTpchgen, tpchData } from "../../bench/tpch/generate.mts";
 import { addDays, addMonths, addYears } from "../../bench/tpch/queries.mts";
-import { openEngines, QUERY_NAMES, runDuck, runSpark, sparkQuery, type TpchEngines } from "../../bench/tpch/suite.mts";
-import { geometricMean, tpchRatioName } from "../../bench/tpch.mts";
+import { openEngines, QUERY_NAMES, runDuck, runSpark, sparkQuery, sparkSqlQuery, type TpchEngines } from "../../bench/tpch/suite.mts";
+import { geometricMean, tpchRatioName, tpchSqlRatioName } from "../../bench/tpch.mts";
 
 describe("the comparison of answers", () => {
   const expected: ExpectedAnswer = {
@@ -48,10 +48,11 @@ describe("the comparison of answers", () => {
     expect(geometricMean([2, 8])).toBeCloseTo(4, 12);
     expect(tpchRatioName(1)).toBe("tpch_sf1_vs_duckdb");
     expect(tpchRatioName(0.01)).toBe("tpch_sf0.01_vs_duckdb");
+    expect(tpchSqlRatioName(1)).toBe("tpch_sql_sf1_vs_duckdb");
   });
 });
 
-describe("TPC-H SF 0.01: sparkfn's DataFrame queries give DuckDB's answers", () => {
+describe("TPC-H SF 0.01: sparkfn's DataFrame queries and spark.sql over the official text give DuckDB's answers", () => {
   let dir: string | undefined;
   let engines: TpchEngines | undefined;
 
@@ -75,5 +76,12 @@ describe("TPC-H SF 0.01: sparkfn's DataFrame queries give DuckDB's answers", () 
     expect(answerMismatch(query, actual, expected)).toBeUndefined();
     // Not a vacuous agreement: every query has rows at SF 0.01.
     expect(expected.rows.length).toBeGreaterThan(0);
+  });
+
+  it.for(QUERY_NAMES)("%s through spark.sql", async (query) => {
+    if (!engines) throw new Error("the TPC-H data or engines were not set up (see the error of beforeAll)");
+    const { df, columns } = await sparkSqlQuery(engines, query);
+    const [actual, expected] = [await runSpark(df, columns), await runDuck(engines, query)];
+    expect(answerMismatch(query, actual, expected)).toBeUndefined();
   });
 });
