@@ -337,6 +337,20 @@ class Oracle:
         slices = [data[i * n // p:(i + 1) * n // p] for i in range(p)]
         return self.spark.createDataFrame(self.spark.sparkContext.parallelize(slices, p).flatMap(lambda r: r), T.StructType(fields))
 
+    def tables(self, tables):
+        """The chain's tables as DataFrames, kept (cached in memory, slices as they were cut) while
+        requests send the same tables: a suite's chains then scan them in the JVM instead of
+        running the Python slicing again for every query."""
+        key = json.dumps(tables, sort_keys=True)
+        if getattr(self, "tables_key", None) != key:
+            for frame in getattr(self, "tables_frames", {}).values():
+                frame.unpersist()
+            frames = {name: self.sliced(t["schema"], t["rows"], t.get("partitions", 1)).cache() for name, t in tables.items()}
+            for frame in frames.values():
+                frame.count()
+            self.tables_key, self.tables_frames = key, frames
+        return self.tables_frames
+
     def argument(self, value, frames):
         if isinstance(value, dict):
             if "$df" in value:
@@ -359,7 +373,7 @@ class Oracle:
         """Calls DataFrame methods in turn (`na.fill` reaches df.na.fill) on the table `df`;
         `{"$df": name}` as an argument is another table. Answers the resulting DataFrame's
         columns and rows, or a plain value (isEmpty), or Spark's error."""
-        frames = {name: self.sliced(t["schema"], t["rows"], t.get("partitions", 1)) for name, t in request["tables"].items()}
+        frames = self.tables(request["tables"])
         for name, frame in frames.items():
             frame.createOrReplaceTempView(name)
         target = frames["df"]
