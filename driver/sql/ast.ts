@@ -22,6 +22,8 @@ export interface SelectCore {
   readonly where: Expr | null;
   /** GROUP BY expressions; a whole-number literal is an ordinal into the select list. */
   readonly groupBy: readonly Expr[] | null;
+  /** ROLLUP, CUBE or GROUPING SETS: the sets of keys aggregated by (indexes into groupBy); null: plain GROUP BY. */
+  readonly groupingSets: readonly (readonly number[])[] | null;
   readonly having: Expr | null;
   /** Relations a BROADCAST(t) hint comment after SELECT names (BROADCASTJOIN and MAPJOIN too), lower case. */
   readonly broadcast: readonly string[];

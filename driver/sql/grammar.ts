@@ -12,13 +12,15 @@ import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
 import { functionCall, numberLiteral, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
+import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
 import { exactNumber, extractField, foldExact, intervalArithmetic, intervalLiteral, negateExact, substringFrom } from "./literals.ts";
 
 /** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
 const NON_RESERVED: TokenType[] = [
   T.Identifier, T.QuotedIdentifier, T.Date, T.Timestamp, T.Interval, T.First, T.Last, T.Left, T.Right, T.Asc, T.Desc, T.Nulls, T.Semi, T.Anti, T.Full, T.Inner, T.Outer,
-  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row, T.For, T.Window, T.Filter,
+  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row, T.For, T.Window, T.Filter, T.Rollup, T.Cube,
+  T.Grouping, T.Sets,
 ];
 
 const COMPARISONS: [TokenType, Parameters<typeof binary>[0]][] = [
@@ -105,7 +107,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
         // VALUES ... as a query: SELECT * FROM VALUES ...
         ALT: () => {
           const rows = this.SUBRULE(this.valuesRows);
-          return this.ACTION((): QueryBody => ({ kind: "select", distinct: false, items: [{ kind: "column", name: "*" }], from: [{ kind: "values", rows, alias: null, columns: null }], where: null, groupBy: null, having: null, broadcast: [] }));
+          return this.ACTION((): QueryBody => ({ kind: "select", distinct: false, items: [{ kind: "column", name: "*" }], from: [{ kind: "values", rows, alias: null, columns: null }], where: null, groupBy: null, groupingSets: null, having: null, broadcast: [] }));
         },
       },
       {
@@ -131,13 +133,12 @@ export class SqlGrammar extends EmbeddedActionsParser {
       this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => from.push(this.SUBRULE(this.joinedRelation)) });
     });
     const where = this.OPTION3(() => (this.CONSUME(T.Where), this.SUBRULE(this.expression)));
-    const groupBy = this.OPTION4(() => {
+    const grouping = this.OPTION4(() => {
       this.CONSUME(T.Group);
       this.CONSUME(T.By);
-      const keys: Expr[] = [];
-      this.AT_LEAST_ONE_SEP3({ SEP: T.Comma, DEF: () => keys.push(this.SUBRULE2(this.expression)) });
-      return keys;
+      return this.SUBRULE(this.groupingClause);
     });
+    const groupBy = grouping?.keys;
     const having = this.OPTION5(() => (this.CONSUME(T.Having), this.SUBRULE3(this.expression)));
     // WINDOW w AS (PARTITION BY ...), v AS (...): windows OVER w names.
     const windows = new Map<string, WindowSpec>();
@@ -158,9 +159,72 @@ export class SqlGrammar extends EmbeddedActionsParser {
       const named = (e: Expr) => withNamedWindows(e, windows, at);
       return {
         kind: "select" as const, distinct: distinct?.tokenType === T.Distinct, items: items.map(named), from, where: where ? named(where) : null,
-        groupBy: groupBy ?? null, having: having ? named(having) : null, broadcast: hint ? broadcastHints(hint.image) : [],
+        groupBy: groupBy ?? null, groupingSets: grouping?.sets ?? null, having: having ? named(having) : null, broadcast: hint ? broadcastHints(hint.image) : [],
       };
     });
+  });
+
+  /**
+   * GROUP BY's keys: expressions (WITH ROLLUP / WITH CUBE after them), ROLLUP (...), CUBE (...)
+   * or GROUPING SETS ((a, b), a, ()); sets are indexes into the keys, in order of appearance.
+   */
+  private readonly groupingClause = this.RULE("groupingClause", (): { keys: Expr[]; sets: number[][] | null } =>
+    this.OR([
+      {
+        GATE: () => (this.LA(1).tokenType === T.Rollup || this.LA(1).tokenType === T.Cube) && this.LA(2).tokenType === T.LParen,
+        ALT: () => {
+          const kind = this.OR2([{ ALT: () => this.CONSUME(T.Rollup) }, { ALT: () => this.CONSUME(T.Cube) }]);
+          const keys = this.SUBRULE(this.expressionList);
+          return this.ACTION(() => ({ keys, sets: kind.tokenType === T.Rollup ? rollupSets(keys.length) : cubeSets(keys.length) }));
+        },
+      },
+      {
+        GATE: () => this.LA(1).tokenType === T.Grouping && this.LA(2).tokenType === T.Sets,
+        ALT: () => {
+          this.CONSUME(T.Grouping);
+          this.CONSUME(T.Sets);
+          this.CONSUME(T.LParen);
+          const sets: Expr[][] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () =>
+              this.OR3([
+                { GATE: () => this.LA(1).tokenType === T.LParen, ALT: () => sets.push(this.SUBRULE2(this.expressionList)) },
+                { ALT: () => sets.push([this.SUBRULE(this.expression)]) },
+              ]),
+          });
+          this.CONSUME(T.RParen);
+          return this.ACTION(() => {
+            const keys: Expr[] = [];
+            const index = (e: Expr) => {
+              const at = keys.findIndex((k) => exprName(k) === exprName(e));
+              return at >= 0 ? at : keys.push(e) - 1;
+            };
+            return { keys, sets: sets.map((set) => set.map(index)) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const keys: Expr[] = [];
+          this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => keys.push(this.SUBRULE2(this.expression)) });
+          const kind = this.OPTION(() => {
+            this.CONSUME(T.With);
+            return this.OR4([{ ALT: () => this.CONSUME2(T.Rollup) }, { ALT: () => this.CONSUME2(T.Cube) }]);
+          });
+          return this.ACTION(() => ({ keys, sets: kind === undefined ? null : kind.tokenType === T.Rollup ? rollupSets(keys.length) : cubeSets(keys.length) }));
+        },
+      },
+    ]),
+  );
+
+  /** (a, b, ...) or (). */
+  private readonly expressionList = this.RULE("expressionList", (): Expr[] => {
+    this.CONSUME(T.LParen);
+    const list: Expr[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => list.push(this.SUBRULE(this.expression)) });
+    this.CONSUME(T.RParen);
+    return list;
   });
 
   private readonly sortItem = this.RULE("sortItem", (): SortOrder => {

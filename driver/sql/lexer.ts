@@ -79,6 +79,10 @@ export const For = keyword("FOR");
 export const Window = keyword("WINDOW");
 export const Filter = keyword("FILTER");
 export const Values = keyword("VALUES");
+export const Rollup = keyword("ROLLUP");
+export const Cube = keyword("CUBE");
+export const Grouping = keyword("GROUPING");
+export const Sets = keyword("SETS");
 /** MINUS: Spark's synonym of EXCEPT. */
 export const MinusKeyword = keyword("MINUS");
 
@@ -116,7 +120,7 @@ export const Hint = createToken({ name: "Hint", pattern: /\/\*\+[\s\S]*?\*\// })
 export const KEYWORDS = [
   And, Or, Not, Is, Null, True, False, In, Between, Like, ILike, RLike, Regexp, Case, When, Then, Else, End, Cast, TryCast, As, Distinct, From, Div, Date, Timestamp, Interval, Over,
   Select, Where, Group, By, Having, Order, Asc, Desc, Nulls, First, Last, Limit, Join, Inner, Left, Right, Full, Outer, Cross, Semi, Anti, On, Using, Union, All, Intersect, Except, With,
-  Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row, Exists, For, MinusKeyword, Window, Filter, Values,
+  Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row, Exists, For, MinusKeyword, Window, Filter, Values, Rollup, Cube, Grouping, Sets,
 ];
 
 export const ALL_TOKENS: TokenType[] = [

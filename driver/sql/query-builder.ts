@@ -196,7 +196,13 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   // The aggregate outputs the keys itself; select items that are keys are read from there.
   const computed = items.filter((i) => !isKey(i) && !windowed.has(i));
   const aggregates = [...computed, ...hidden].map((e) => new Column(e));
-  let df = keys.length ? input.groupBy(...keys.map((k) => new Column(k))).agg(...aggregates) : input.agg(...aggregates);
+  const sets = core.groupingSets;
+  const keyColumns = keys.map((k) => new Column(k));
+  let df = sets
+    ? input.groupingSets(sets.map((set) => set.map((i) => keyColumns[i]!)), ...keyColumns).agg(...aggregates)
+    : keys.length
+      ? input.groupBy(...keyColumns).agg(...aggregates)
+      : input.agg(...aggregates);
   if (having) {
     // A scalar subquery in HAVING reads the aggregate's rows (TPC-H Q11).
     const subqueries = new Map<string, Joined>();
