@@ -34,7 +34,38 @@ function pushDown(node: LogicalPlan): LogicalPlan | undefined {
   return keep.length ? { kind: "filter", input: joined, condition: and(keep) } : joined;
 }
 
+/**
+ * A join condition's conjuncts that read one side only filter that side first, where that
+ * keeps the result: the right side's for inner, left, semi and anti joins (a right row that
+ * fails them can never match), the left side's for inner, right and semi joins. A subquery's
+ * own predicates (`x NOT IN (SELECT s_suppkey FROM supplier WHERE s_comment LIKE ...)`, TPC-H
+ * Q16) then cut the subquery's rows before the nested loop instead of inside it.
+ */
+function pushConditionDown(node: LogicalPlan): LogicalPlan | undefined {
+  if (node.kind !== "join" || !node.condition) return undefined;
+  const leftNames = new Set(schemaOf(node.left).fields.map((f) => f.name));
+  const rightNames = new Set(schemaOf(node.right).fields.map((f) => f.name));
+  const canLeft = node.how === "inner" || node.how === "right" || node.how === "semi";
+  const canRight = node.how === "inner" || node.how === "left" || node.how === "semi" || node.how === "anti";
+  const toLeft: Expr[] = [];
+  const toRight: Expr[] = [];
+  const keep: Expr[] = [];
+  for (const c of conjuncts(node.condition)) {
+    const refs = [...referencedColumns(c)];
+    if (canLeft && refs.length > 0 && refs.every((n) => leftNames.has(n) && !rightNames.has(n))) toLeft.push(c);
+    else if (canRight && refs.length > 0 && refs.every((n) => rightNames.has(n) && !leftNames.has(n))) toRight.push(c);
+    else keep.push(c);
+  }
+  if (toLeft.length === 0 && toRight.length === 0) return undefined;
+  return {
+    ...node,
+    left: toLeft.length ? { kind: "filter", input: node.left, condition: and(toLeft) } : node.left,
+    right: toRight.length ? { kind: "filter", input: node.right, condition: and(toRight) } : node.right,
+    condition: keep.length ? and(keep) : null,
+  };
+}
+
 export const pushFiltersBelowJoin: Rule = {
   name: "PushFiltersBelowJoin",
-  rewrite: (plan) => transformUp(plan, pushDown),
+  rewrite: (plan) => transformUp(plan, (node) => pushDown(node) ?? pushConditionDown(node)),
 };
