@@ -12,7 +12,7 @@
  * and one of the outer query's, joined by AND in the WHERE; any other predicate that reads the
  * outer query is refused, as Spark refuses it under an aggregate.
  */
-import { alias, binary, column, conjuncts, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, column, conjunction, conjuncts, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { aggregate, filter, join, project, schemaOf, type LogicalPlan } from "../../shared/plan/logical.ts";
 import { readableNames } from "../../shared/plan/names.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
@@ -33,7 +33,6 @@ export interface ScalarSubquery {
 }
 
 const COUNTS = new Set(["count", "countDistinct", "count_if", "approx_count_distinct"]);
-const and = (parts: readonly Expr[]) => parts.reduce((a, b) => binary("and", a, b));
 
 let keys = 0;
 
@@ -56,7 +55,7 @@ export function scalarSubqueryJoin(s: ScalarSubquery): LogicalPlan {
       pairs.push({ outer: o, inner: i });
     } else throw refused(c);
   }
-  const rows = innerOnly.length ? filter(inner, and(innerOnly)) : inner;
+  const rows = innerOnly.length ? filter(inner, conjunction(innerOnly)) : inner;
   const keyNames = pairs.map(() => `__sql_subquery_key_${keys++}`);
   const value = coerce(resolveReferences(s.value, scopeOf(rows)), schemaOf(rows), { ansi: s.ansi });
   // The value over no rows: counts are 0, other aggregates null.

@@ -8,7 +8,7 @@
  * columns) and LIMIT; set operations by position; CTEs as views visible to the query that
  * follows them; VALUES as one-row selects unioned.
  */
-import { alias, column, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, column, containsAggregate, containsWindow, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { Column, SortOrderColumn } from "../api/column.ts";
 import type { DataFrame } from "../api/dataframe.ts";
@@ -192,7 +192,7 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   const having = core.having ? withHidden(core.having) : null;
   const sorts = orders.map((o) => ({ ...o, expr: withHidden(o.expr) }));
   // Window functions run over the aggregate's rows (rank() OVER (ORDER BY sum(x))): their aggregates are hidden outputs.
-  const windowed = new Map(items.filter(holdsWindow).map((i) => [i, alias(overAggregates(unaliased(i), hide), exprName(i))] as const));
+  const windowed = new Map(items.filter(containsWindow).map((i) => [i, alias(overAggregates(unaliased(i), hide), exprName(i))] as const));
   // The aggregate outputs the keys itself; select items that are keys are read from there.
   const computed = items.filter((i) => !isKey(i) && !windowed.has(i));
   const aggregates = [...computed, ...hidden].map((e) => new Column(e));
@@ -223,12 +223,6 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   }
   return core.distinct ? df.distinct() : df;
 }
-
-const holdsWindow = (e: Expr): boolean => {
-  let found = false;
-  transformExpr(e, (n) => ((found ||= n.kind === "window"), undefined));
-  return found;
-};
 
 const WINDOW_SLOT = "\u0000sql_window:";
 

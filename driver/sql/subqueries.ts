@@ -5,7 +5,7 @@
  * aggregates, correlated or not), and EXISTS / IN under OR or in the select list, become
  * columns of joins that the rewritten expressions read.
  */
-import { alias, binary, call, column, conjuncts, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, binary, call, conjunction, column, conjuncts, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { Column } from "../api/column.ts";
 import type { DataFrame } from "../api/dataframe.ts";
 import { SUBQUERY_PREFIX, type Query, type SelectCore } from "./ast.ts";
@@ -46,7 +46,7 @@ export function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlSco
   // The WHERE's plain conjuncts filter first: the equalities of a comma join must meet its
   // cross join (optimizer/reorder-joins.ts) before a subquery's join stands between them.
   const plainParts = whereParts.filter((c) => !holdsPlaceholder(c));
-  let df = plainParts.length ? input.filter(new Column(plainParts.reduce((a, b) => binary("and", a, b)))) : input;
+  let df = plainParts.length ? input.filter(new Column(conjunction(plainParts))) : input;
   const kept: Expr[] = [];
   for (const c of whereParts.filter(holdsPlaceholder)) {
     const negated = c.kind === "unary" && c.op === "not";
@@ -86,7 +86,7 @@ export function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlSco
     df = joined.df;
     return joined.expr;
   };
-  const where = kept.length ? kept.map(replace).reduce((a, b) => binary("and", a, b)) : null;
+  const where = kept.length ? conjunction(kept.map(replace)) : null;
   const whereOnly = [...scalars.values()].flatMap((j) => j.columns);
   const rest = {
     ...core,

@@ -375,3 +375,9 @@ export function containsWindow(expr: Expr): boolean {
 export function conjuncts(expr: Expr): Expr[] {
   return expr.kind === "binary" && expr.op === "and" ? [...conjuncts(expr.left), ...conjuncts(expr.right)] : [expr];
 }
+
+/** The AND of one or more conditions (conjuncts' inverse): [a, b, c] → `(a AND b) AND c`. */
+export function conjunction(parts: readonly Expr[]): Expr {
+  if (parts.length === 0) throw new Error("conjunction of no conditions");
+  return parts.reduce((a, b) => binary("and", a, b));
+}

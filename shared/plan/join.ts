@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { AnalysisError } from "./resolve.ts";
-import { binary, conjuncts, referencedColumns, type Expr } from "./expr.ts";
+import { conjunction, conjuncts, referencedColumns, type Expr } from "./expr.ts";
 import type { Field, Schema } from "./types.ts";
 
 export const JoinType = z.enum(["inner", "left", "right", "full", "semi", "anti"]);
@@ -60,5 +60,5 @@ export function splitJoinCondition(leftNames: ReadonlySet<string>, rightNames: R
       rightKeys.push(c.left);
     } else rest.push(c);
   }
-  return { leftKeys, rightKeys, rest: rest.length === 0 ? null : rest.reduce((a, b) => binary("and", a, b)) };
+  return { leftKeys, rightKeys, rest: rest.length === 0 ? null : conjunction(rest) };
 }

@@ -6,12 +6,11 @@
  * (or a cross join) gives the join its equalities the same way. When one branch is all common
  * conjuncts, the OR is true whenever they hold, and only they are kept.
  */
-import { binary, conjuncts, type Expr } from "../../../shared/plan/expr.ts";
+import { binary, conjunction, conjuncts, type Expr } from "../../../shared/plan/expr.ts";
 import { splitJoinCondition } from "../../../shared/plan/join.ts";
 import { schemaOf, type LogicalPlan } from "../../../shared/plan/logical.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
-const and = (parts: readonly Expr[]) => parts.reduce((a, b) => binary("and", a, b));
 
 function disjuncts(e: Expr): Expr[] {
   return e.kind === "binary" && e.op === "or" ? [...disjuncts(e.left), ...disjuncts(e.right)] : [e];
@@ -25,8 +24,8 @@ function pullOut(or: Expr): Expr | undefined {
   const commonKeys = new Set(common.map(([k]) => k));
   const rests = keyed.map((m) => [...m.entries()].filter(([k]) => !commonKeys.has(k)).map(([, c]) => c));
   const parts = common.map(([, c]) => c);
-  if (rests.some((r) => r.length === 0)) return and(parts);
-  return and([...parts, rests.map(and).reduce((a, b) => binary("or", a, b))]);
+  if (rests.some((r) => r.length === 0)) return conjunction(parts);
+  return conjunction([...parts, rests.map(conjunction).reduce((a, b) => binary("or", a, b))]);
 }
 
 /** The condition with common conjuncts pulled out of each of its OR conjuncts (the same object when there are none). */
@@ -38,7 +37,7 @@ export function pullOutCommonConjuncts(condition: Expr): Expr {
     changed = true;
     return conjuncts(pulled);
   });
-  return changed ? and(parts) : condition;
+  return changed ? conjunction(parts) : condition;
 }
 
 /** A join condition's `left = right` conjuncts added to its keys; the rest stays the condition. */

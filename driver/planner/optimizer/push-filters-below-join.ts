@@ -3,11 +3,10 @@
  * side, where they cut rows before the shuffle. Only where it keeps the result the same:
  * an outer join's padded side must not be filtered before the join.
  */
-import { binary, conjuncts, referencedColumns, type Expr } from "../../../shared/plan/expr.ts";
+import { conjunction, conjuncts, referencedColumns, type Expr } from "../../../shared/plan/expr.ts";
 import { schemaOf, type LogicalPlan } from "../../../shared/plan/logical.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
-const and = (parts: readonly Expr[]) => parts.reduce((a, b) => binary("and", a, b));
 
 function pushDown(node: LogicalPlan): LogicalPlan | undefined {
   if (node.kind !== "filter" || node.input.kind !== "join") return undefined;
@@ -28,10 +27,10 @@ function pushDown(node: LogicalPlan): LogicalPlan | undefined {
   if (toLeft.length === 0 && toRight.length === 0) return undefined;
   const joined: LogicalPlan = {
     ...j,
-    left: toLeft.length ? { kind: "filter", input: j.left, condition: and(toLeft) } : j.left,
-    right: toRight.length ? { kind: "filter", input: j.right, condition: and(toRight) } : j.right,
+    left: toLeft.length ? { kind: "filter", input: j.left, condition: conjunction(toLeft) } : j.left,
+    right: toRight.length ? { kind: "filter", input: j.right, condition: conjunction(toRight) } : j.right,
   };
-  return keep.length ? { kind: "filter", input: joined, condition: and(keep) } : joined;
+  return keep.length ? { kind: "filter", input: joined, condition: conjunction(keep) } : joined;
 }
 
 /**
@@ -59,9 +58,9 @@ function pushConditionDown(node: LogicalPlan): LogicalPlan | undefined {
   if (toLeft.length === 0 && toRight.length === 0) return undefined;
   return {
     ...node,
-    left: toLeft.length ? { kind: "filter", input: node.left, condition: and(toLeft) } : node.left,
-    right: toRight.length ? { kind: "filter", input: node.right, condition: and(toRight) } : node.right,
-    condition: keep.length ? and(keep) : null,
+    left: toLeft.length ? { kind: "filter", input: node.left, condition: conjunction(toLeft) } : node.left,
+    right: toRight.length ? { kind: "filter", input: node.right, condition: conjunction(toRight) } : node.right,
+    condition: keep.length ? conjunction(keep) : null,
   };
 }
 

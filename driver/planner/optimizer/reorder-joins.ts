@@ -14,14 +14,13 @@
  * program's order is its author's); an order that leaves as many joins without keys as the
  * written one is not taken.
  */
-import { binary, column, conjuncts, referencedColumns, type Expr } from "../../../shared/plan/expr.ts";
+import { binary, column, conjunction, conjuncts, referencedColumns, type Expr } from "../../../shared/plan/expr.ts";
 import { splitJoinCondition } from "../../../shared/plan/join.ts";
 import { inputsOf, project, schemaOf, withInputs, type LogicalPlan } from "../../../shared/plan/logical.ts";
 import type { Rule } from "./rule.ts";
 
 type Join = Extract<LogicalPlan, { kind: "join" }>;
 
-const and = (parts: readonly Expr[]) => parts.reduce((a, b) => binary("and", a, b));
 const isInner = (p: LogicalPlan): p is Join => p.kind === "join" && p.how === "inner";
 
 interface Flat {
@@ -83,7 +82,7 @@ function reorder(root: LogicalPlan): LogicalPlan | undefined {
   const inputs = leaves.map((leaf, i) => {
     const own = conditions.filter((_, c) => reads[c]!.size === 1 && reads[c]!.has(i));
     conditions.forEach((_, c) => reads[c]!.size === 1 && reads[c]!.has(i) && used.add(c));
-    return own.length ? ({ kind: "filter", input: leaf, condition: and(own) } as LogicalPlan) : leaf;
+    return own.length ? ({ kind: "filter", input: leaf, condition: conjunction(own) } as LogicalPlan) : leaf;
   });
   let tree = inputs[order[0]!]!;
   const placed = new Set([order[0]!]);
@@ -94,14 +93,14 @@ function reorder(root: LogicalPlan): LogicalPlan | undefined {
     conditions.forEach((_, c) => now.includes(conditions[c]!) && used.add(c));
     const right = inputs[next]!;
     const names = (p: LogicalPlan) => new Set(schemaOf(p).fields.map((f) => f.name));
-    const split = now.length ? splitJoinCondition(names(tree), names(right), and(now)) : { leftKeys: [], rightKeys: [], rest: null };
+    const split = now.length ? splitJoinCondition(names(tree), names(right), conjunction(now)) : { leftKeys: [], rightKeys: [], rest: null };
     if (split.leftKeys.length === 0) keyless++;
     tree = { kind: "join", left: tree, right, how: "inner", leftKeys: split.leftKeys, rightKeys: split.rightKeys, condition: split.rest };
   }
   // Not better than what was written: keep it (and stop here on the next pass).
   if (keyless > 0 && keyless >= countKeyless(root)) return undefined;
   const left = conditions.filter((_, c) => !used.has(c));
-  if (left.length) tree = { kind: "filter", input: tree, condition: and(left) };
+  if (left.length) tree = { kind: "filter", input: tree, condition: conjunction(left) };
   return project(tree, schemaOf(root).fields.map((f) => column(f.name)));
 }
 
