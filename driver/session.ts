@@ -37,7 +37,9 @@ import { JobCancelledError } from "./errors.ts";
 import { rangeProblem } from "../shared/plan/range.ts";
 
 import { schemaOf } from "../shared/plan/logical.ts";
-import { parseDdlSchema, rowMismatch, type Row, type Schema, type Value } from "../shared/plan/types.ts";
+import { isDecimal, parseDdlSchema, rowMismatch, type Field, type Row, type Schema, type Value } from "../shared/plan/types.ts";
+import { literalOfBox } from "../shared/plan/decimal.ts";
+import { castLoose } from "../shared/plan/semantics.ts";
 import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri, localScratchTemplate } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject, type RowValue } from "./api/dataframe.ts";
@@ -333,10 +335,14 @@ export class SparkSession implements QueryExecution {
       }
       return resolved.fields.map((f) => rowValue((r as RowObject)[f.name] ?? null));
     });
+    const decimals = resolved.fields.flatMap((f, c) => (isDecimal(f.type) ? [c] : []));
+    if (decimals.length > 0) arrays.forEach((r, i) => decimals.forEach((c) => (r[c] = decimalValue(r[c]!, resolved.fields[c]!, i))));
     arrays.forEach((r, i) => {
       const bad = rowMismatch(resolved, r);
       if (bad) throw new Error(`createDataFrame: row ${i}: ${bad}. Convert the value, or declare the column's type to match.`);
     });
+    // The plan carries a decimal as its text (JSON has no bigint); the executor reads it back.
+    if (decimals.length > 0) arrays.forEach((r) => decimals.forEach((c) => (r[c] = literalOfBox(r[c]!, resolved.fields[c]!.type))));
     const numPartitions = Math.max(1, Math.min(this.defaultParallelism, arrays.length || 1));
     return new DataFrame({ kind: "localRelation", schema: resolved, rows: arrays, numPartitions }, this);
   }
@@ -705,6 +711,20 @@ export class SparkSession implements QueryExecution {
 /** What the session keeps of a task attempt once its job is over: no output, no rows. */
 type TaskRecord = Pick<TaskSuccess, "partition" | "attempt" | "metrics">;
 const taskRecord = ({ partition, attempt, metrics }: TaskRecord): TaskRecord => ({ partition, attempt, metrics });
+
+/**
+ * A decimal column's value as given (text such as "12.30", a number, or a bigint that is the
+ * unscaled value) as its unscaled bigint, HALF_UP to the column's scale; an error naming the
+ * row and field when it is not a number or has too many digits.
+ */
+function decimalValue(v: Value, field: Field, row: number): Value {
+  if (v === null || typeof v === "bigint") return v;
+  const d = castLoose(field.type)(typeof v === "number" || typeof v === "string" ? v : null);
+  if (d === null) {
+    throw new Error(`createDataFrame: row ${row}: field "${field.name}" (${field.type}) cannot hold ${JSON.stringify(v)}: give its value as text ("12.30") or a number with at most ${field.type.slice(8, -1).split(",")[0]} digits.`);
+  }
+  return d;
+}
 
 /** A value as rows carry it: a Date becomes a timestamp's microseconds (an invalid Date stays, to be refused by name). */
 function rowValue(v: RowValue | undefined): Value {

@@ -15,7 +15,7 @@ import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { DESCRIBE_STATISTICS } from "../planner/summary.ts";
 import { refuseAggregateInWithColumn } from "../../shared/plan/aggregate-expressions.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
-import { TYPE_NAMES, type Schema, type Value } from "../../shared/plan/types.ts";
+import { typeName, type Schema, type Value } from "../../shared/plan/types.ts";
 import { castValue } from "../../shared/plan/casts.ts";
 import { formatTable } from "../format/table.ts";
 import { Column, SortOrderColumn } from "./column.ts";
@@ -452,7 +452,7 @@ export class DataFrame {
 
   async printSchema(): Promise<string> {
     const schema = await this.schema();
-    const text = ["root", ...schema.fields.map((f) => ` |-- ${f.name}: ${TYPE_NAMES[f.type]} (nullable = ${f.nullable})`)].join("\n");
+    const text = ["root", ...schema.fields.map((f) => ` |-- ${f.name}: ${typeName(f.type)} (nullable = ${f.nullable})`)].join("\n");
     console.log(text);
     return text;
   }

@@ -1,8 +1,13 @@
-/** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates. */
+/** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates, decimals as text. */
 import { dateOfMicros } from "../../shared/plan/functions/timestamps.ts";
-import type { Schema, Value } from "../../shared/plan/types.ts";
+import { decimalText } from "../../shared/plan/decimal.ts";
+import { decimalOf, type Schema, type Value } from "../../shared/plan/types.ts";
 
-/** A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), the rest as rows carry them. */
+/**
+ * A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), a
+ * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), the
+ * rest as rows carry them.
+ */
 export type RowValue = Value | Date;
 export type RowObject = Record<string, RowValue>;
 
@@ -15,6 +20,8 @@ export type RowObject = Record<string, RowValue>;
 export function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
   const timestamps = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
   if (timestamps.length > 0) rows = rows.map((row) => withDates(row, timestamps) as Value[]);
+  const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
+  if (decimals.length > 0) rows = rows.map((row) => withDecimalText(row, decimals));
   const names = schema.fields.map((f) => f.name);
   if (names.includes("__proto__")) return rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
   const out: RowObject[] = new Array(rows.length);
@@ -35,3 +42,10 @@ function withDates(row: readonly Value[], columns: readonly number[]): RowValue[
   return out;
 }
 
+
+/** A row whose decimal columns (unscaled bigints) are their text. */
+function withDecimalText(row: readonly Value[], columns: readonly (readonly [number, number])[]): Value[] {
+  const out = row.slice();
+  for (const [c, scale] of columns) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
+  return out;
+}

@@ -161,6 +161,7 @@ function toAggCall(expr: Expr): AggCall {
     arg: inner.arg,
     ...(inner.args?.length ? { args: [...inner.args] } : {}),
     ...(inner.ignoreNulls !== undefined ? { ignoreNulls: inner.ignoreNulls } : {}),
+    ...(inner.legacy ? { legacy: true as const } : {}),
     name: exprName(expr),
   };
 }

@@ -15,6 +15,7 @@ import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./ad
 import { MapOutputs, withoutIndex } from "./map-outputs.ts";
 import { combinedSizes, stageInputs } from "./reduce-inputs.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
+import { encodeResultValues } from "../../shared/codecs/result-values.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
 import { runTasks, type AttemptEnd, type SpeculationOptions } from "./run-tasks.ts";
@@ -105,7 +106,8 @@ async function withRangeBounds(stage: PlannedStage, state: JobState, context: Jo
     return { keys: decodeResultValues(r.output.keys as Row[]), rows: r.output.rows };
   });
   const bounds = determineBounds(samples, partitioning.orders, partitioning.numPartitions);
-  return { ...plan, sink: { ...plan.sink, partitioning: { ...partitioning, bounds } } };
+  // The plan is JSON: bounds travel as result values do (NaN and decimals' bigints tagged).
+  return { ...plan, sink: { ...plan.sink, partitioning: { ...partitioning, bounds: encodeResultValues(bounds) } } };
 }
 
 /** Makes the stage's final plan (sampling range bounds if needed) and stores it once. */

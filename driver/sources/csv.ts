@@ -9,7 +9,7 @@
 import { DEFAULT_TIME_ZONE, timeZone } from "../../shared/plan/functions/time-zone.ts";
 import { parseTimestamp } from "../../shared/plan/functions/timestamps.ts";
 import { parseCsv } from "../../shared/codecs/csv.ts";
-import { CASTS } from "../../shared/plan/semantics.ts";
+import { castLoose } from "../../shared/plan/semantics.ts";
 import type { DataType, Schema } from "../../shared/plan/types.ts";
 
 const INFERENCE_ORDER: DataType[] = ["int", "long", "double", "boolean", "date", "timestamp"];
@@ -26,10 +26,10 @@ function isTimestampText(raw: string): boolean {
 }
 
 function fits(type: DataType, raw: string): boolean {
-  if (type === "int" || type === "long") return /^\s*[+-]?\d+\s*$/.test(raw) && CASTS[type](raw) !== null;
-  if (type === "double") return CASTS.double(raw) !== null;
+  if (type === "int" || type === "long") return /^\s*[+-]?\d+\s*$/.test(raw) && castLoose(type)(raw) !== null;
+  if (type === "double") return castLoose("double")(raw) !== null;
   if (type === "boolean") return /^\s*(true|false)\s*$/i.test(raw);
-  if (type === "date") return /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) && CASTS.date(raw) !== null;
+  if (type === "date") return /^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) && castLoose("date")(raw) !== null;
   if (type === "timestamp") return isTimestampText(raw);
   return true;
 }

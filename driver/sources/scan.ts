@@ -9,7 +9,8 @@ import { timestampParserOf } from "../../shared/plan/functions/timestamp-pattern
 import { DEFAULT_CORRUPT_COLUMN, isGzip, parseMode, type FileFormat } from "../../shared/plan/file-source.ts";
 import type { LogicalPlan } from "../../shared/plan/logical.ts";
 import type { DataType, Scalar, Schema } from "../../shared/plan/types.ts";
-import { CASTS } from "../../shared/plan/semantics.ts";
+import { castLoose } from "../../shared/plan/semantics.ts";
+import { literalOfBox } from "../../shared/plan/decimal.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 import { gunzipSync } from "node:zlib";
 import { inferCsvSchema } from "./csv.ts";
@@ -108,7 +109,7 @@ export async function resolveScan(
         const types = partitionColumns.map((c) => schema.fields.find((f) => f.name === c)!.type);
         // A timestamp folder value is its text in the scan's time zone (as written), read as Spark's cast reads it.
         const folderValue = (v: Scalar, type: DataType): Scalar =>
-          type === "timestamp" ? readTimestampText(String(v)) : (CASTS[type](String(v)) as Scalar);
+          type === "timestamp" ? readTimestampText(String(v)) : (literalOfBox(castLoose(type)(String(v)), type) as Scalar);
         return { uri: f.uri, size: f.size, partitionValues: f.partitionValues.map((v, i) => (v === null ? null : folderValue(v, types[i]!))) };
       }),
       schema,

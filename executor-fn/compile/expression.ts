@@ -10,7 +10,7 @@ import type { StringFn } from "../../shared/plan/functions/strings.ts";
 import type { HashingFn } from "../../shared/plan/functions/hashing.ts";
 import type { DateFn } from "../../shared/plan/functions/dates.ts";
 import type { TimestampFn } from "../../shared/plan/functions/timestamp-functions.ts";
-import type { DataType } from "../../shared/plan/types.ts";
+import { decimalOf, decimalType, type DataType, type TypeKind } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import type { ShippedFunction } from "../../shared/plan/function.ts";
 
@@ -36,7 +36,13 @@ export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | Dat
   element_at: "element_at", greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
   nullif: "nullif", isnan: "isnan", nanvl: "nanvl",
 };
-export const TYPES: Record<DataType, string> = {
+const TYPES: Record<Exclude<TypeKind, "decimal">, string> = {
   string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', timestamp: '"timestamp"', array: '"array"', null: '"null"', any: '"any"',
 };
+
+/** A type as generated code names it: a fixed string per kind, a decimal rebuilt from its two numbers (never the plan's text). */
+export function typeLiteral(t: DataType): string {
+  const d = decimalOf(t);
+  return d ? JSON.stringify(decimalType(d.precision, d.scale)) : TYPES[t as Exclude<TypeKind, "decimal">];
+}
 

@@ -8,10 +8,11 @@
  */
 import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
+import { roundTo, type Decimal } from "../../shared/plan/decimal.ts";
 import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
 import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
-import { isNumeric, type DataType } from "../../shared/plan/types.ts";
+import { decimalOf, isNumeric, type DataType } from "../../shared/plan/types.ts";
 import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
 import { isTimestampFn, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "../../shared/plan/functions/timestamp-functions.ts";
@@ -56,8 +57,32 @@ const isNum = (t: DataType) => isNumeric(t) || t === "null";
 
 type Call = ExprOf<"call">;
 
+/** abs, round, bround, floor and ceil of a decimal (coercion.ts casts a decimal to double for the other math functions). */
+function decimalMathCall(expr: Call, c: CallEmitter, from: Decimal): Slot {
+  const scaleArg = expr.args[1];
+  const digits = scaleArg?.kind === "literal" && typeof scaleArg.value === "number" ? scaleArg.value : 0;
+  const kernels: Record<string, (v: bigint) => bigint> = {
+    abs: (v) => (v < 0n ? -v : v),
+    round: (v) => roundTo(v, from.scale, digits, "HALF_UP"),
+    bround: (v) => roundTo(v, from.scale, digits, "HALF_EVEN"),
+    floor: (v) => roundTo(v, from.scale, 0, "FLOOR"),
+    ceil: (v) => roundTo(v, from.scale, 0, "CEILING"),
+  };
+  const kernel = kernels[expr.fn];
+  if (!kernel) throw new Error(`internal: ${expr.fn}() of a decimal should have been cast to double`);
+  const k = c.kernel(kernel as AnyKernel);
+  const arg = c.emit(expr.args[0]!);
+  const s = c.fresh();
+  // round(x, NULL) is null.
+  const nullScale = scaleArg?.kind === "literal" && scaleArg.value === null;
+  c.line(`${s.n} = ${arg.n}${nullScale ? " || true" : ""}; ${s.t} = ${s.n} ? 0 : K[${k}](${arg.t});`);
+  return s;
+}
+
 function mathCall(expr: Call, c: CallEmitter): Slot {
   const fn = expr.fn as keyof typeof MATH_FUNCTIONS;
+  const decimal = expr.args[0] ? decimalOf(c.type(expr.args[0])) : null;
+  if (decimal) return decimalMathCall(expr, c, decimal);
   const def = MATH_FUNCTIONS[fn];
   // round(x, scale): the scale is a literal (resolve.ts checks), baked into the kernel.
   const numbers = "scale" in def ? expr.args.slice(0, 1) : expr.args;

@@ -17,16 +17,17 @@
  */
 import { isTimestampCast, timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
 import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
-import { children, type Expr, type ExprKind, type ExprOf } from "../../shared/plan/expr.ts";
+import { children, exprName, type Expr, type ExprKind, type ExprOf } from "../../shared/plan/expr.ts";
 import { castKernel, isIdentityCast } from "../../shared/plan/casts.ts";
 import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
 import { RUNTIME, compareStrings } from "../../shared/plan/semantics.ts";
-import { fieldIndex, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
+import { decimalOf, fieldIndex, isDecimal, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
+import { arithmetic as decimalOp, literalBox, type Decimal, type DecimalOp } from "../../shared/plan/decimal.ts";
 import { seededRandom } from "../../shared/random.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
-import { BINARY, CALLS, TYPES, UNARY, type CompileContext } from "./expression.ts";
+import { BINARY, CALLS, typeLiteral, UNARY, type CompileContext } from "./expression.ts";
 import { emitCall, NUMERIC_COMPARISON, type AnyKernel, type CallEmitter, type Slot } from "./vector-calls.ts";
 
 
@@ -77,6 +78,20 @@ function arithmetic(expr: ExprOf<"binary">, type: DataType, l: Slot, r: Slot, s:
     return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${value}; if (${s.t} >= ${LONG_LIMIT} || ${s.t} < -${LONG_LIMIT}) $.overflow("long", "${op}");`];
   }
   return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${value};`];
+}
+
+/**
+ * Arithmetic with a decimal (coercion.ts has made both sides decimals): shared/plan/decimal.ts's
+ * exact bigint arithmetic as a kernel, with the operands' and the result's types baked in.
+ */
+function decimalArithmetic(expr: ExprOf<"binary">, lt: DataType, rt: DataType, type: DataType, l: Slot, r: Slot, s: Slot, e: Emitter): string[] {
+  const op = expr.op as DecimalOp;
+  const whole: Decimal = { precision: 1, scale: 0 }; // an untyped NULL operand: its value is never read
+  const [ld, rd, out] = [decimalOf(lt) ?? whole, decimalOf(rt) ?? whole, decimalOf(type)];
+  if (!out) throw new Error(`internal: ${exprName(expr)} mixes a decimal with ${lt === "double" || rt === "double" ? "a double" : "an integer"} that coercion should have cast`);
+  const ansi = expr.legacy !== true;
+  const k = e.kernels.push((a: bigint, b: bigint) => decimalOp(op, a, ld, b, rd, out, ansi)) - 1;
+  return [`${s.n} = ${l.n} || ${r.n}; if (!${s.n}) { ${s.t} = K[${k}](${l.t}, ${r.t}); ${s.n} = ${s.t} === null; }`];
 }
 
 /** What a kernel knows of one input column. */
@@ -135,7 +150,9 @@ const GENERATE: Generators = {
   },
   literal: (expr, e) => {
     const s = fresh(e);
-    e.lines.push(`${s.t} = ${JSON.stringify(expr.value)}; ${s.n} = ${expr.value === null};`);
+    // A decimal literal is its text in the plan and its unscaled bigint here (a BigInt literal: digits only).
+    const value = isDecimal(expr.type) && expr.value !== null ? `${String(literalBox(expr.value, expr.type) as bigint)}n` : JSON.stringify(expr.value);
+    e.lines.push(`${s.t} = ${value.startsWith("-") ? `(${value})` : value}; ${s.n} = ${expr.value === null};`);
     return s;
   },
   alias: (expr, e) => emit(expr.expr, e),
@@ -147,6 +164,10 @@ const GENERATE: Generators = {
     const s = fresh(e);
     const { op } = expr;
     const bothNum = isNum(lt) && isNum(rt);
+    if (bothNum && op in ARITHMETIC && (isDecimal(lt) || isDecimal(rt))) {
+      e.lines.push(...decimalArithmetic(expr, lt, rt, typeOf(expr, e.schema).type, l, r, s, e));
+      return s;
+    }
     // Timestamps compare as their microseconds (no arithmetic: that is interval arithmetic).
     const bothTimestamps = (lt === "timestamp" || lt === "null") && (rt === "timestamp" || rt === "null") && lt !== rt;
     if (bothNum && op in ARITHMETIC) {
@@ -195,6 +216,10 @@ const GENERATE: Generators = {
         e.lines.push(`${s.n} = false; ${s.t} = !${inner.n};`);
         return s;
       case "negate":
+        if (isDecimal(typeOf(expr.expr, e.schema).type)) {
+          e.lines.push(`${s.n} = ${inner.n}; ${s.t} = ${s.n} ? 0 : -${inner.t};`);
+          return s;
+        }
         if (isNum(typeOf(expr.expr, e.schema).type)) {
           // -(0.0) is -0.0 for a double, as in Java; ints have no -0.
           const zero = typeOf(expr.expr, e.schema).type === "double" ? "" : " + 0";
@@ -229,7 +254,7 @@ const GENERATE: Generators = {
       return s;
     }
     // A value of type any (a UDF's) is converted as a UDF result is.
-    if (from === "any") return fromBoxed(e, `$.cast(${boxed(inner)}, ${TYPES[expr.to]})`);
+    if (from === "any") return fromBoxed(e, `$.cast(${boxed(inner)}, ${typeLiteral(expr.to)})`);
     // Casts that change nothing (a type to itself, int or long to double or long), else the
     // kernel of the pair and mode (shared/plan/casts.ts), which fails or gives null as the mode says.
     if (isIdentityCast(from, expr.to)) return inner;
@@ -266,7 +291,7 @@ const GENERATE: Generators = {
   udf: (expr, e) => {
     const index = e.udfSeen++;
     const args = expr.args.map((a) => boxed(emit(a, e)));
-    return fromBoxed(e, `$.cast(U[${index}](${args.join(", ")}), ${TYPES[expr.returnType]})`);
+    return fromBoxed(e, `$.cast(U[${index}](${args.join(", ")}), ${typeLiteral(expr.returnType)})`);
   },
   agg: () => {
     throw new Error("An aggregate function cannot be evaluated per row; it belongs in groupBy().agg() or agg().");

@@ -44,13 +44,14 @@
  *   tagged value: u8 tag · 0 null · 1 false · 2 true · 3 f64 · 4 varint n (safe integer ≥ 0) ·
  *     5 varint n (the integer -n) · 6 varint byte length + UTF-8 · 7 varint count + UTF-16
  *     code units (lone surrogates) · 8 varint count + values (array) ·
- *     9 varint count + (key, value) pairs, keys as tagged strings (object).
+ *     9 varint count + (key, value) pairs, keys as tagged strings (object) ·
+ *     10 varint length + ASCII digits with an optional "-" (a bigint: a decimal's unscaled value).
  *   varint: LEB128, at most 8 bytes, values up to 2^53 - 1.
  *
  * Values round-trip deep-equal, more exactly than JSON: NaN, ±Infinity and -0 survive
  * everywhere (inside arrays too); "" and null stay distinct. Values JSON cannot carry either
  * are encoded as JSON.stringify would: undefined, functions and symbols become null (object
- * properties holding them are left out), toJSON() is honoured, bigint is refused.
+ * properties holding them are left out), toJSON() is honoured; bigints (decimals) are kept.
  *
  * Entry points. The codec reads and writes column vectors (shared/batch/vector.ts):
  * encodeVectorsBlock(columns, indexes, count) encodes rows indexes[0..count) of the vectors
@@ -172,7 +173,7 @@ const CODEC_NAMES: readonly BlockCodec[] = ["none", "deflate", "brotli"];
 const KIND = { NULL: 0, BOOL: 1, NUMBER: 2, FLOAT64: 3, STRING: 4, DICT: 5, TAGGED: 6 } as const;
 const FLAG_VALIDITY = 1;
 
-const TAG = { NULL: 0, FALSE: 1, TRUE: 2, F64: 3, UINT: 4, NEGINT: 5, STR: 6, STR16: 7, ARRAY: 8, OBJECT: 9 } as const;
+const TAG = { NULL: 0, FALSE: 1, TRUE: 2, F64: 3, UINT: 4, NEGINT: 5, STR: 6, STR16: 7, ARRAY: 8, OBJECT: 9, BIGINT: 10 } as const;
 const MAX_DEPTH = 1000;
 
 const MAX_SCALE = 6;
@@ -902,8 +903,9 @@ function encodeAnyVector(s: Scratch, v: Extract<Vector, { kind: "any" }>, rows: 
         if (x === null) continue;
         others++;
         break;
-      case "bigint":
-        throw new TypeError(`encodeBlock: cannot encode a bigint (row ${k}, column ${c})`);
+      case "bigint": // a decimal's unscaled value: tagged
+        others++;
+        break;
       default: // undefined, function, symbol
         continue;
     }
@@ -1031,8 +1033,14 @@ function writeTagged(w: ByteWriter, v: unknown, depth: number): void {
         return;
       }
       return writeTaggedObject(w, v, depth);
-    case "bigint":
-      throw new TypeError("encodeBlock: cannot encode a bigint");
+    case "bigint": {
+      // A decimal's unscaled value: its decimal digits (and sign), as ASCII.
+      const text = v.toString();
+      w.u8(TAG.BIGINT);
+      w.varint(text.length);
+      w.utf8(text, text.length);
+      return;
+    }
     default: // undefined, function, symbol
       return w.u8(TAG.NULL);
   }
@@ -1357,6 +1365,12 @@ function readTagged(r: ByteReader, depth: number, c: number): unknown {
     }
     case TAG.OBJECT:
       return readTaggedObject(r, depth, c);
+    case TAG.BIGINT: {
+      const size = r.varint("integer length");
+      const text = utf8Decoder.decode(r.take(size, "integer"));
+      if (!/^-?\d{1,200}$/.test(text)) throw new Malformed(`column ${c} holds a malformed big integer at offset ${r.pos - size}`);
+      return BigInt(text);
+    }
     default:
       throw new Malformed(`column ${c} has unknown value tag ${tag} at offset ${r.pos - 1}`);
   }

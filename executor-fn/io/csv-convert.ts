@@ -7,7 +7,7 @@
  *             an integer m < 2^53 and the value as m / 10^k (k <= 22), which is correctly
  *             rounded (both operands are exact doubles), so bit-identical to Number(text).
  *             Anything else (exponents, spaces, Infinity, long digit strings) is decoded and
- *             converted by CASTS, as before. int → i32, long and double → f64.
+ *             converted by castLoose, as before. int → i32, long and double → f64.
  *   strings   while the column's values repeat, a dictionary vector: the field's bytes are
  *             looked up in a per-reader ByteTable (a string is made once per distinct value,
  *             not per row) and each batch gets its own small dictionary of the values it
@@ -25,7 +25,7 @@ import type { ScanOptions } from "../../shared/plan/file-source.ts";
 import { BadInputError } from "../../shared/errors.ts";
 import { BATCH_ROWS } from "../../shared/batch/batch.ts";
 import { vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
-import { CASTS } from "../../shared/plan/semantics.ts";
+import { castLoose } from "../../shared/plan/semantics.ts";
 import type { Field, Value } from "../../shared/plan/types.ts";
 import { ByteTable } from "./byte-table.ts";
 import { exceedsLongRange } from "./scan-support.ts";
@@ -169,7 +169,7 @@ class NumberColumn implements ColumnBuilder {
     const { field } = this;
     const i = spans.base + r;
     const text = fieldText(spans.buf, spans.starts[i]!, spans.ends[i]!, inColumn(problems, r, field));
-    const value = text === "" ? null : (CASTS[field.type](text) as number | null);
+    const value = text === "" ? null : (castLoose(field.type)(text) as number | null);
     if (value === null) {
       this.setNull(r);
       if (text !== "") problems.fail(r, notValid(text, field));
@@ -207,7 +207,7 @@ class TextColumn implements ColumnBuilder {
     private readonly field: Field,
     options: ScanOptions,
   ) {
-    this.conversion = field.type === "timestamp" ? timestampConversion(options) : CASTS[field.type];
+    this.conversion = field.type === "timestamp" ? timestampConversion(options) : castLoose(field.type);
   }
 
   convert(spans: Spans, from: number, to: number, problems: Problems): void {

@@ -7,8 +7,8 @@
 import { timestampConversion } from "./csv-convert.ts";
 import { isTimestampValue } from "../../shared/plan/functions/timestamps.ts";
 import { BATCH_ROWS, batchFromRows, type BatchStream } from "../../shared/batch/batch.ts";
-import { CASTS } from "../../shared/plan/semantics.ts";
-import { isIntValue, type Field, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { castLoose } from "../../shared/plan/semantics.ts";
+import { isDecimal, isIntValue, type Field, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type FileStageSource } from "./scan-support.ts";
 import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
@@ -16,6 +16,8 @@ import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadO
 /** A JSON value as the field's type; undefined when it does not fit (a string where a number is due). */
 function convertJson(value: unknown, field: Field, readTimestamp: (text: string) => Value): Value | undefined {
   if (value === null || value === undefined) return null;
+  // A decimal from a JSON number or its text (JSON.parse has made the number a double: its shortest text is read).
+  if (isDecimal(field.type)) return typeof value === "number" || typeof value === "string" ? (castLoose(field.type)(value) ?? undefined) : undefined;
   switch (field.type) {
     case "int":
     case "long":
@@ -27,7 +29,7 @@ function convertJson(value: unknown, field: Field, readTimestamp: (text: string)
     case "string":
       return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     case "date":
-      return typeof value === "string" ? (CASTS.date(value) ?? undefined) : undefined;
+      return typeof value === "string" ? (castLoose("date")(value) ?? undefined) : undefined;
     case "timestamp":
       // Text in the scan's timestampFormat (or Spark's cast syntax); a number is seconds since the epoch, as Spark reads it.
       if (typeof value === "number") return Number.isFinite(value) && isTimestampValue(Math.trunc(value * 1e6)) ? Math.trunc(value * 1e6) + 0 : undefined;

@@ -4,19 +4,43 @@
  * statistics on, so sparkfn (and other engines) can skip row groups. Every column is optional
  * (nullable). Types: int → INT32, long → INT64, double → DOUBLE, boolean → BOOLEAN, string →
  * UTF8 string, date → INT32 DATE, timestamp → INT64 TIMESTAMP(MICROS, adjusted to UTC),
- * array<string> → a JSON column.
+ * array<string> → a JSON column, decimal(p, s) → DECIMAL(p, s) as Spark writes it (INT32 up to 9
+ * digits, INT64 up to 18, else a FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits).
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import type { Row, Schema } from "../../shared/plan/types.ts";
+import { decimalOf, type Row, type Schema } from "../../shared/plan/types.ts";
 import { TaskError } from "../task-error.ts";
 
 const ROW_GROUP_ROWS = 100_000;
 const DAY_MS = 86_400_000;
 
-type Element = { name: string; type?: string; converted_type?: string; logical_type?: { type: string }; repetition_type?: string; num_children?: number };
+type Element = {
+  name: string;
+  type?: string;
+  converted_type?: string;
+  logical_type?: { type: string; precision?: number; scale?: number };
+  repetition_type?: string;
+  num_children?: number;
+  precision?: number;
+  scale?: number;
+  type_length?: number;
+};
+
+/** The fewest bytes whose two's complement holds every p-digit number (Spark's Decimal.minBytesForPrecision). */
+function decimalBytes(precision: number): number {
+  let bytes = 1;
+  while (2n ** BigInt(8 * bytes - 1) < 10n ** BigInt(precision)) bytes++;
+  return bytes;
+}
 
 function element(name: string, type: Schema["fields"][number]["type"]): Element {
   const optional = { name, repetition_type: "OPTIONAL" };
+  const decimal = decimalOf(type);
+  if (decimal) {
+    const { precision, scale } = decimal;
+    const physical = precision <= 9 ? { type: "INT32" } : precision <= 18 ? { type: "INT64" } : { type: "FIXED_LEN_BYTE_ARRAY", type_length: decimalBytes(precision) };
+    return { ...optional, ...physical, converted_type: "DECIMAL", precision, scale, logical_type: { type: "DECIMAL", precision, scale } };
+  }
   switch (type) {
     case "int":
       return { ...optional, type: "INT32" };
@@ -38,6 +62,7 @@ function element(name: string, type: Schema["fields"][number]["type"]): Element 
     case "any":
       return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   }
+  throw new Error(`internal: no Parquet type for ${type}`);
 }
 
 function columnValues(rows: readonly Row[], i: number, type: Schema["fields"][number]["type"]): unknown[] {

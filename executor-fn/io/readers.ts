@@ -4,6 +4,7 @@
  * in chunks and build vectors directly; so does Parquet (parquet-reader.ts), by column chunk.
  * Bad records follow the scan's parse mode (see scan-support.ts).
  */
+import { literalBox } from "../../shared/plan/decimal.ts";
 import { denseBatch, type Batch, type BatchStream } from "../../shared/batch/batch.ts";
 import { constantVector, type Vector } from "../../shared/batch/vector.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
@@ -55,7 +56,7 @@ export async function* readFileSplit(
   // Where each output column comes from: the data batch's k-th column, or the folder's value.
   let k = 0;
   const from = fields.map((f): { data: number } | { type: DataType; value: Value } =>
-    isData(f.name) ? { data: k++ } : { type: f.type, value: values[partitionColumns.indexOf(f.name)] ?? null },
+    isData(f.name) ? { data: k++ } : { type: f.type, value: literalBox(values[partitionColumns.indexOf(f.name)] ?? null, f.type) as Value },
   );
   // Constant vectors are immutable: one per column and batch length serves every batch.
   const constants = new Map<string, Vector>();

@@ -7,7 +7,8 @@
  * (yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in the session time zone: "2024-03-07T12:34:56.500Z").
  */
 import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
-import type { Row, Schema, Value } from "../../shared/plan/types.ts";
+import { decimalOf, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { decimalText } from "../../shared/plan/decimal.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { TEMPORARY_OBJECT_TAG, writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { TaskError } from "../task-error.ts";
@@ -24,13 +25,15 @@ function csvField(value: Value): string {
 
 type Encoder = (rows: readonly Row[], schema: Schema, header: boolean, zone: TimeZone) => Uint8Array;
 
-/** The rows with their timestamp columns as text (CSV has no timestamp type). */
+/** The rows with their timestamp and decimal columns as text (CSV has no timestamp or decimal type). */
 function withTimestampText(rows: readonly Row[], schema: Schema, zone: TimeZone): readonly Row[] {
   const columns = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
-  if (columns.length === 0) return rows;
+  const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
+  if (columns.length === 0 && decimals.length === 0) return rows;
   return rows.map((row) => {
     const out = row.slice();
     for (const c of columns) if (typeof out[c] === "number") out[c] = timestampOutput(out[c] as number, zone);
+    for (const [c, scale] of decimals) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
     return out;
   });
 }

@@ -5,7 +5,8 @@
  *
  * Equality is Spark's grouping equality, whatever the physical vector: numbers by value with
  * -0 = 0 and NaN = NaN (an int from an i32 vector equals the same int from an f64 vector);
- * strings by value (a dict vector's entry equals the same str value); booleans; and any other
+ * strings by value (a dict vector's entry equals the same str value); booleans; decimals by
+ * their unscaled bigint (a key column has one type, so one scale); and any other
  * value (arrays, RDD elements) by its JSON text, so ["a", "b"] and ["a,b"] differ. Null equals
  * null for grouping; joins leave null keys out themselves.
  */
@@ -21,6 +22,8 @@ export function keyIdentity(v: unknown): number | string {
       return `s${v}`;
     case "boolean":
       return v ? "T" : "F";
+    case "bigint":
+      return `d${v}`; // a decimal's unscaled value (keys of one column share a scale)
     default:
       return v === null || v === undefined ? "N" : `j${JSON.stringify(v)}`;
   }
@@ -357,6 +360,8 @@ export function hashValue(v: unknown): number {
       return hashString(v);
     case "boolean":
       return v ? 0x51ed27 : 0x2b5a1;
+    case "bigint":
+      return hashString(`d${v}`);
     default:
       return v === null || v === undefined ? NULL_HASH : hashString(JSON.stringify(v));
   }

@@ -34,7 +34,7 @@ function callOf(expr: ExprOf<"window">, input: Schema): { call: WindowCall; args
       const agg = expr.args[0] as ExprOf<"agg">;
       const args = [...(agg.arg ? [agg.arg] : []), ...(agg.args ?? [])];
       const types = args.map((a) => typeOf(a, input).type);
-      const options = { ...(agg.ignoreNulls !== undefined ? { ignoreNulls: agg.ignoreNulls } : {}), ...(agg.args ? { args: agg.args } : {}) };
+      const options = { ...(agg.ignoreNulls !== undefined ? { ignoreNulls: agg.ignoreNulls } : {}), ...(agg.args ? { args: agg.args } : {}), ...(agg.legacy ? { legacy: true as const } : {}) };
       return { call: { fn: "aggregate", agg: { fn: agg.fn, options, types }, frame, n: 0, ignoreNulls }, args };
     }
     case "ntile":

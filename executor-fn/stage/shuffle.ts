@@ -3,6 +3,7 @@
  * back, each a checksummed binary block (block-codec.ts), located by the byte ranges the
  * task reports (the driver hands each reducer its ranges; empty partitions take no bytes).
  */
+import { decodeResultValues } from "../../shared/codecs/result-values.ts";
 import type { Partitioning } from "../../shared/plan/physical.ts";
 import type { Row, Schema } from "../../shared/plan/types.ts";
 import type { ShuffleBlock } from "../../shared/task.ts";
@@ -44,7 +45,8 @@ function router(partitioning: Partitioning, schema: Schema, context: CompileCont
     case "offset":
       return { numPartitions: partitioning.numPartitions, route: (batch, out) => out.fill(partitioning.offset + context.partition, 0, batch.count) };
     case "range": {
-      const { bounds, orders } = partitioning;
+      const { orders } = partitioning;
+      const bounds = partitioning.bounds === null ? null : decodeResultValues(partitioning.bounds);
       if (bounds === null) throw new TaskError("InvalidTask", "range partitioning without bounds: the driver samples the keys before this stage runs");
       const keysOf = compileVectorProjection(orders.map((o) => o.expr), schema, context);
       return {

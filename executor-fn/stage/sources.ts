@@ -1,7 +1,8 @@
 /** Reading one partition's input into rows (arrays in the source schema's order). */
 import { sourceSchema, type MapSlices, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
 import { readFileSplit, type FileReadCounters } from "../io/readers.ts";
-import type { Row } from "../../shared/plan/types.ts";
+import { isDecimal, type Row, type Value } from "../../shared/plan/types.ts";
+import { literalBox } from "../../shared/plan/decimal.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 import { rangeProblem } from "../../shared/plan/range.ts";
@@ -125,9 +126,13 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       if (source.kind !== "file") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read files`);
       for (const file of input.files) yield* readFileSplit(source, file, store, counters.files);
       return;
-    case "rows":
-      yield* batchStream(schema, [input.rows as Row[]]);
+    case "rows": {
+      // A decimal travels in the plan as its text (JSON has no bigint).
+      const decimals = schema.fields.flatMap((f, c) => (isDecimal(f.type) ? [c] : []));
+      const rows = decimals.length === 0 ? (input.rows as Row[]) : (input.rows as Row[]).map((r) => r.map((v, c) => (decimals.includes(c) ? (literalBox(v, schema.fields[c]!.type) as Value) : v)));
+      yield* batchStream(schema, [rows]);
       return;
+    }
     case "range": {
       const problem = rangeProblem(input.start, input.end, input.step);
       if (problem) throw new TaskError("BadInput", `the task's range input (start ${input.start}, end ${input.end}, step ${input.step}): ${problem}`);

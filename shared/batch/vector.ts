@@ -23,7 +23,7 @@
  * The layout follows Apache Arrow's where it can (typed value buffers, a dictionary with
  * int32 indices), so converting to Arrow arrays copies only validity (Arrow packs it to bits).
  */
-import type { DataType, Value } from "../plan/types.ts";
+import { typeKind, type DataType, type Value } from "../plan/types.ts";
 
 export type Nulls = Uint8Array | null;
 
@@ -57,7 +57,7 @@ export function valueAt(v: Vector, i: number): Value {
 
 /** How the values of one logical type are stored when a vector is built from values. */
 export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
-  switch (type) {
+  switch (typeKind(type)) {
     case "int":
     case "long":
     case "double":
@@ -68,6 +68,7 @@ export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
     case "string":
     case "date":
       return "str";
+    case "decimal": // bigints (an exact 64-bit vector for short decimals is a later step)
     case "array":
     case "null":
     case "any":
@@ -282,7 +283,8 @@ export function vectorBytes(v: Vector, length: number): number {
     for (let i = 0; i < length; i += step, n++) bytes += size(values[i]);
     return (bytes / n) * length;
   };
-  const textBytes = (x: unknown) => (typeof x === "string" ? 24 + x.length : x === null || x === undefined ? 8 : 8 + 16 + JSON.stringify(x).length * 2);
+  const textBytes = (x: unknown) =>
+    typeof x === "string" ? 24 + x.length : typeof x === "bigint" ? 8 + 32 : x === null || x === undefined ? 8 : 8 + 16 + JSON.stringify(x, (_k, y: unknown) => (typeof y === "bigint" ? 0 : y)).length * 2;
   switch (v.kind) {
     case "f64":
       return mask + 8 * length;

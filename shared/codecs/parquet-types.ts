@@ -78,5 +78,8 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
       return null;
     case "any":
       return (typeof value === "string" ? JSON.parse(value) : value) as Value;
+    default:
+      // A decimal column: sparkfnType reads Parquet decimals as doubles, so no Parquet column has this type yet.
+      throw new Error(`${where}: column "${column}" is ${type}, which sparkfn does not read from Parquet yet.`);
   }
 }

@@ -15,13 +15,18 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { INT_MAX, INT_MIN, type DataType, type Value } from "./types.ts";
+import { decimalOf, INT_MAX, INT_MIN, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { decimalText, decimalToDouble, doubleToDecimal, fitsPrecision, outOfRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
 export type CastMode = "ansi" | "legacy" | "try";
 
 /** A value that failed to convert (the rule's `failure` says how Spark names it). */
 const FAILED: unique symbol = Symbol("cast failed");
-type Converted = Value | typeof FAILED;
+/** A value too large for the target decimal: NUMERIC_VALUE_OUT_OF_RANGE naming `text` with ANSI on, null otherwise. */
+class OutOfRange {
+  constructor(readonly text: string) {}
+}
+type Converted = Value | typeof FAILED | OutOfRange;
 type Convert = (v: Exclude<Value, null>) => Converted;
 
 /** An allowed cast: its conversion in ANSI mode and in legacy mode (try is ANSI with failures as null). */
@@ -45,8 +50,8 @@ interface NotYet {
 }
 export type CastRule = { readonly kind: "identity" } | Conversion | Refusal | NotYet;
 
-/** The types a cast table row or column is keyed by: every DataType but null and any (handled before the table). */
-export type CastType = Exclude<DataType, "null" | "any">;
+/** The types a cast table row or column is keyed by: every type kind but null and any (handled before the table); decimals by their own rules (decimalRule). */
+export type CastType = Exclude<TypeKind, "null" | "any">;
 
 // ---- the conversions ---------------------------------------------------------------------
 
@@ -177,6 +182,88 @@ const DATE_TO_BOOLEAN = refuse("CAST_WITH_CONF_SUGGESTION", 'If you have to cast
 const NO_WAY = refuse("CAST_WITHOUT_SUGGESTION", "");
 const TIMESTAMP: NotYet = { kind: "notYet", reason: "casts to and from timestamp are not in sparkfn yet (they come with the timestamp type of issue 15)" };
 
+// ---- decimals (their rules depend on the precision and scale: decimalRule builds them) --------
+
+/** Placeholder in the table: decimalRule gives the rule for the actual types. */
+const DECIMAL_RULE: NotYet = { kind: "notYet", reason: "decimal rules are built by decimalRule" };
+
+/** An unscaled value checked against `to`: OutOfRange (with the value's text at `scale`) when it has too many digits. */
+const fitted = (v: bigint, scale: number, to: Decimal): Converted => {
+  const r = rescale(v, scale, to.scale);
+  return fitsPrecision(r, to.precision) ? r : new OutOfRange(decimalText(v, scale));
+};
+
+/** Java's String.trim (U+0000-U+0020) around a decimal's text, as Spark's Decimal.fromString. */
+const javaTrim = (s: string) => s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+
+function stringToDecimal(to: Decimal): Convert {
+  return (v) => {
+    const text = javaTrim(v as string);
+    const m = /^[+-]?(\d*)/.exec(text)!;
+    // Spark fails fast on more than 38 integer digits (Decimal.fromString).
+    const exact = parseDecimalText(text, Math.max(to.scale, (/\.(\d*)/.exec(text)?.[1]?.length ?? 0)));
+    if (exact === undefined) return FAILED;
+    if (m[1]!.replace(/^0+/, "").length > 38 && !/[eE]/.test(text)) return new OutOfRange(text);
+    const rounded = parseDecimalText(text, to.scale)!;
+    return fitsPrecision(rounded, to.precision) ? rounded : new OutOfRange(text);
+  };
+}
+
+/** An integral decimal value to int or long: truncated toward zero; ANSI fails outside [min, max], legacy keeps the low bits as Java's longValue/intValue. */
+const decimalToIntegral = (from: Decimal, bits: 32 | 64, wrap: boolean): Convert => (v) => {
+  const whole = (v as bigint) / pow10(from.scale);
+  const min = -(2n ** BigInt(bits - 1));
+  const max = 2n ** BigInt(bits - 1) - 1n;
+  if (whole >= min && whole <= max) return Number(whole) + 0;
+  return wrap ? Number(BigInt.asIntN(bits, BigInt.asIntN(64, whole))) + 0 : FAILED;
+};
+
+/** The rule for a cast from or to a decimal type (the table only marks those pairs). */
+function decimalRule(from: DataType, to: DataType): CastRule {
+  const f = decimalOf(from);
+  const t = decimalOf(to);
+  if (f && t) return exact((v) => fitted(v as bigint, f.scale, t));
+  if (t) {
+    switch (typeKind(from)) {
+      case "string":
+        return fromString(stringToDecimal(t));
+      case "int":
+      case "long":
+        return exact((v) => fitted(BigInt(v as number), 0, t));
+      case "double":
+        // NaN and ±Infinity have no decimal: malformed in ANSI mode, null otherwise.
+        return { kind: "convert", ...both((v) => (Number.isFinite(v as number) ? fitted(doubleToDecimal(v as number, Math.max(t.scale, 20)), Math.max(t.scale, 20), t) : FAILED)), failure: "CAST_INVALID_INPUT" };
+      case "boolean":
+        return exact((v) => (v ? pow10(t.scale) : 0n));
+      case "date":
+        return DATE_TO_NUMBER;
+      case "timestamp":
+        return TIMESTAMP;
+      default:
+        return NO_WAY;
+    }
+  }
+  const d = f!;
+  switch (typeKind(to)) {
+    case "string":
+      return exact((v) => decimalText(v as bigint, d.scale));
+    case "int":
+      return { kind: "convert", ansi: decimalToIntegral(d, 32, false), legacy: decimalToIntegral(d, 32, true), failure: "CAST_OVERFLOW" };
+    case "long":
+      return { kind: "convert", ansi: decimalToIntegral(d, 64, false), legacy: decimalToIntegral(d, 64, true), failure: "CAST_OVERFLOW" };
+    case "double":
+      return exact((v) => decimalToDouble(v as bigint, d.scale));
+    case "boolean":
+      return exact((v) => v !== 0n);
+    case "date":
+      return NUMBER_TO_DATE;
+    case "timestamp":
+      return TIMESTAMP;
+    default:
+      return NO_WAY;
+  }
+}
+
 /** Every (from, to) pair: rows are the source type, columns the target. */
 export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
   string: {
@@ -188,8 +275,9 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     date: fromString((v) => parseDate(v as string)),
     timestamp: TIMESTAMP,
     array: NO_WAY,
+    decimal: DECIMAL_RULE,
   },
-  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY },
+  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
   long: {
     string: toText.long,
     int: { kind: "convert", ansi: longToInt, legacy: wrapToInt, failure: "CAST_OVERFLOW" },
@@ -199,6 +287,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
     array: NO_WAY,
+    decimal: DECIMAL_RULE,
   },
   double: {
     string: toText.double,
@@ -209,17 +298,24 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
     array: NO_WAY,
+    decimal: DECIMAL_RULE,
   },
-  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY },
-  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY },
-  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP },
-  array: { string: toText.array, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: IDENTITY },
+  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
+  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
+  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP, decimal: TIMESTAMP },
+  array: { string: toText.array, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: IDENTITY, decimal: NO_WAY },
+  decimal: { string: DECIMAL_RULE, int: DECIMAL_RULE, long: DECIMAL_RULE, double: DECIMAL_RULE, boolean: DECIMAL_RULE, date: DECIMAL_RULE, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
 };
 
 // ---- names and errors ----------------------------------------------------------------------
 
-/** Spark's SQL names of types, as its cast messages write them. */
-export const SQL_TYPE_NAMES: Record<DataType, string> = {
+/** Spark's SQL name of a type, as its cast messages write it ("DECIMAL(10,2)"). */
+export function sqlTypeName(t: DataType): string {
+  const d = decimalOf(t);
+  return d ? `DECIMAL(${d.precision},${d.scale})` : SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal">];
+}
+
+const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal">, string> = {
   string: "STRING", int: "INT", long: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", array: "ARRAY<STRING>", null: "VOID", any: "ANY",
 };
 
@@ -234,8 +330,10 @@ export class CastError extends BadInputError {
   }
 }
 
-/** A value as Spark's cast messages show it: strings quoted, longs with L, doubles as Java prints them with D. */
+/** A value as Spark's cast messages show it: strings quoted, longs with L, doubles as Java prints them with D, decimals with BD. */
 function sqlLiteral(v: Exclude<Value, null>, from: DataType): string {
+  const d = decimalOf(from);
+  if (d) return `${decimalText(v as bigint, d.scale)}BD`;
   if (from === "long") return `${integralText(v as number)}L`;
   if (from === "double") {
     const x = v as number;
@@ -246,7 +344,7 @@ function sqlLiteral(v: Exclude<Value, null>, from: DataType): string {
 }
 
 function castFailure(v: Exclude<Value, null>, from: DataType, to: DataType, failure: Conversion["failure"]): CastError {
-  const what = `The value ${sqlLiteral(v, from)} of the type "${SQL_TYPE_NAMES[from]}" cannot be cast to "${SQL_TYPE_NAMES[to]}"`;
+  const what = `The value ${sqlLiteral(v, from)} of the type "${sqlTypeName(from)}" cannot be cast to "${sqlTypeName(to)}"`;
   return failure === "CAST_INVALID_INPUT"
     ? new CastError(failure, `${what} because it is malformed. Correct the value as per the syntax, or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead.`)
     : new CastError(failure, `${what} due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
@@ -255,11 +353,12 @@ function castFailure(v: Exclude<Value, null>, from: DataType, to: DataType, fail
 // ---- the entry points ----------------------------------------------------------------------
 
 /** The table's rule for a pair; null and any (values of no type or any type) are handled by the callers. */
-export function castRule(from: CastType, to: CastType): CastRule {
-  return CAST_RULES[from][to];
+export function castRule(from: DataType, to: DataType): CastRule {
+  const rule = CAST_RULES[typeKind(from) as CastType][typeKind(to) as CastType];
+  return rule === DECIMAL_RULE ? decimalRule(from, to) : rule;
 }
 
-const isCastType = (t: DataType): t is CastType => t !== "null" && t !== "any";
+const isCastType = (t: DataType): boolean => t !== "null" && t !== "any";
 
 /**
  * Why Spark refuses to cast `from` to `to` at analysis in `mode` (a sentence for an
@@ -267,12 +366,12 @@ const isCastType = (t: DataType): t is CastType => t !== "null" && t !== "any";
  */
 export function castRefusal(from: DataType, to: DataType, mode: CastMode, what: string): string | undefined {
   if (from === "null" || from === "any" || to === "any") return undefined;
-  if (to === "null") return `[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "${what}": cannot cast "${SQL_TYPE_NAMES[from]}" to "VOID".`;
-  const rule = castRule(from as CastType, to as CastType);
+  if (to === "null") return `[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "${what}": cannot cast "${sqlTypeName(from)}" to "VOID".`;
+  const rule = castRule(from, to);
   if (rule.kind === "notYet") return undefined; // timestamp casts: functions/timestamp-casts.ts checks them
   if (rule.kind !== "refused" || (mode === "legacy" && rule.legacy)) return undefined;
   const ansi = rule.condition === "CAST_WITH_CONF_SUGGESTION" ? " with ANSI mode on" : "";
-  return `[DATATYPE_MISMATCH.${rule.condition}] Cannot resolve "${what}" due to data type mismatch: cannot cast "${SQL_TYPE_NAMES[from]}" to "${SQL_TYPE_NAMES[to]}"${ansi}.${rule.suggestion ? ` ${rule.suggestion}` : ""}`;
+  return `[DATATYPE_MISMATCH.${rule.condition}] Cannot resolve "${what}" due to data type mismatch: cannot cast "${sqlTypeName(from)}" to "${sqlTypeName(to)}"${ansi}.${rule.suggestion ? ` ${rule.suggestion}` : ""}`;
 }
 
 /** Whether casting `from` to `to` changes no value (a type to itself, int or long to double or long). */
@@ -300,13 +399,13 @@ export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKe
       return identityKernel;
     case "notYet":
       return () => {
-        throw new BadInputError(`Cannot cast ${SQL_TYPE_NAMES[from]} to ${SQL_TYPE_NAMES[to]}: ${rule.reason}.`);
+        throw new BadInputError(`Cannot cast ${sqlTypeName(from)} to ${sqlTypeName(to)}: ${rule.reason}.`);
       };
     case "refused": {
       const legacy = rule.legacy;
-      if (mode === "legacy" && legacy) return (v) => (v === null ? null : (((r) => (r === FAILED ? null : r))(legacy(v))));
+      if (mode === "legacy" && legacy) return (v) => (v === null ? null : (((r) => (r === FAILED || r instanceof OutOfRange ? null : r))(legacy(v))));
       return () => {
-        throw new BadInputError(castRefusal(from, to, mode, `CAST(... AS ${SQL_TYPE_NAMES[to]})`) ?? `Cannot cast ${from} to ${to}.`);
+        throw new BadInputError(castRefusal(from, to, mode, `CAST(... AS ${sqlTypeName(to)})`) ?? `Cannot cast ${from} to ${to}.`);
       };
     }
     case "convert": {
@@ -316,13 +415,14 @@ export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKe
           if (v === null) return null;
           const r = convert(v);
           if (r === FAILED) throw castFailure(v, from, to, rule.failure);
+          if (r instanceof OutOfRange) throw outOfRange(r.text, decimalOf(to)!);
           return r;
         };
       }
       return (v) => {
         if (v === null) return null;
         const r = convert(v);
-        return r === FAILED ? null : r;
+        return r === FAILED || r instanceof OutOfRange ? null : r;
       };
     }
   }

@@ -15,11 +15,18 @@
  * string to the other side's type, and coalesce/CASE of strings with numbers or dates give a
  * string; the implicit casts are then legacy casts (null where a value does not convert).
  *
- * Only strings are cast: int, bigint and double already mix in sparkfn's numbers.
+ * Decimals (Spark's DecimalPrecision): beside an int or bigint in arithmetic or a comparison,
+ * the integer becomes a decimal (decimal(10,0), decimal(20,0), or for an integer literal the
+ * fewest digits that hold it); beside a double, the decimal becomes a double; two decimals of
+ * different types compared, or unified by coalesce, CASE, IN, greatest/least, widen to one
+ * decimal that holds both. Math functions other than abs, round, bround, floor and ceil, and
+ * aggregates other than sum, avg, min, max and the value-keeping ones, take decimals as doubles.
+ *
+ * Otherwise only strings are cast: int, bigint and double already mix in sparkfn's numbers.
  */
 import type { Expr, ExprOf } from "./expr.ts";
 import { typeOf } from "./resolve.ts";
-import { isNumeric, type DataType, type Schema } from "./types.ts";
+import { decimalOf, decimalType, isDecimal, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
 import { isMathFn } from "./functions/math.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 import { isStringFn, STRING_FUNCTIONS, type StringFunction } from "./functions/strings.ts";
@@ -38,6 +45,34 @@ const isIntegral = (t: DataType) => t === "int" || t === "long";
 function castTo(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
   if (from !== to && from === "string") return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
   return e;
+}
+
+/** An implicit cast of `e` (of type `from`) to `to`, in the session's mode; none when the types are equal. */
+function implicitCast(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
+  if (from === to || from === "null") return e;
+  return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
+}
+
+/** The decimal an integer becomes beside a decimal: a literal's fewest digits (Spark's DecimalType.fromLiteral), else decimal(10,0) or decimal(20,0). */
+function integralAsDecimal(e: Expr, t: "int" | "long"): DataType {
+  if (e.kind === "literal" && typeof e.value === "number") return decimalType(Math.max(String(Math.abs(e.value)).length, 1), 0);
+  return t === "int" ? "decimal(10,0)" : "decimal(20,0)";
+}
+
+/** Arithmetic with a decimal: an integer side becomes a decimal, a decimal beside a double a double. */
+function decimalOperands(left: Expr, l: DataType, right: Expr, r: DataType, o: CoercionOptions): [Expr, Expr] {
+  if (!isDecimal(l) && !isDecimal(r)) return [left, right];
+  if (l === "double" || r === "double") return [implicitCast(left, l, "double", o), implicitCast(right, r, "double", o)];
+  const lt = isIntegral(l) ? integralAsDecimal(left, l as "int" | "long") : l;
+  const rt = isIntegral(r) ? integralAsDecimal(right, r as "int" | "long") : r;
+  return [implicitCast(left, l, lt, o), implicitCast(right, r, rt, o)];
+}
+
+/** Values unified to one type when a decimal is among them (numbers only): each cast to the widest. */
+function unifyDecimals(exprs: readonly Expr[], types: readonly DataType[], o: CoercionOptions): Expr[] | undefined {
+  if (!types.some(isDecimal) || !types.every((t) => isNumeric(t) || t === "null")) return undefined;
+  const target = types.reduce<DataType>((a, b) => widerNumeric(a, b), "null");
+  return exprs.map((e, i) => implicitCast(e, types[i]!, target, o));
 }
 
 /** What a string beside `other` becomes in arithmetic: bigint beside an integer, double beside a double (legacy: double). */
@@ -77,6 +112,10 @@ function unify(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr 
 type Coercers = { [K in Expr["kind"]]: (expr: ExprOf<K>, schema: Schema, o: CoercionOptions) => Expr };
 
 const ARITHMETIC = new Set(["add", "subtract", "multiply", "divide", "mod"]);
+/** Math functions Spark types for decimals (the rest take doubles). */
+const DECIMAL_MATH = new Set(["abs", "round", "bround", "floor", "ceil"]);
+/** Aggregates of numbers that keep a decimal: sum and avg (exact). */
+const DECIMAL_AGGREGATES = new Set(["sum", "avg"]);
 const COMPARISON = new Set(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
 
 const COERCE: Coercers = {
@@ -99,10 +138,18 @@ const COERCE: Coercers = {
       if (l === "string" || r === "string") {
         const lt = l === "string" ? arithmeticTarget(r, o) : undefined;
         const rt = r === "string" ? arithmeticTarget(l, o) : undefined;
-        return { ...e, ...mode, left: lt ? castTo(left, l, lt, o) : left, right: rt ? castTo(right, r, rt, o) : right };
+        const [cl, cr] = [lt ? castTo(left, l, lt, o) : left, rt ? castTo(right, r, rt, o) : right];
+        const [dl, dr] = decimalOperands(cl, lt ?? l, cr, rt ?? r, o);
+        return { ...e, ...mode, left: dl, right: dr };
       }
-      return { ...e, ...mode, left, right };
+      const [dl, dr] = decimalOperands(left, l, right, r, o);
+      return { ...e, ...mode, left: dl, right: dr };
     } else if (COMPARISON.has(e.op)) {
+      if ((isDecimal(l) || isDecimal(r)) && l !== r && (isNumeric(l) || l === "null") && (isNumeric(r) || r === "null")) {
+        const [dl, dr] = decimalOperands(left, l, right, r, o);
+        const unified = unifyDecimals([dl, dr], [typeOf(dl, s).type, typeOf(dr, s).type], o);
+        return { ...e, left: unified?.[0] ?? dl, right: unified?.[1] ?? dr };
+      }
       if (l === "string" && r !== "string") return { ...e, left: castTo(left, l, comparisonTarget(r, o) ?? l, o), right };
       if (r === "string" && l !== "string") return { ...e, left, right: castTo(right, r, comparisonTarget(l, o) ?? r, o) };
       if (!o.ansi && isNumeric(l) && r === "boolean") return { ...e, left, right: { kind: "cast", expr: right, to: l, implicit: true, mode: "legacy" } };
@@ -124,6 +171,8 @@ const COERCE: Coercers = {
     const value = coerce(e.expr, s, o);
     const values = e.values.map((v) => coerce(v, s, o));
     const types = [value, ...values].map((x) => typeOf(x, s).type);
+    const decimals = unifyDecimals([value, ...values], types, o);
+    if (decimals) return { ...e, expr: decimals[0]!, values: decimals.slice(1) };
     // ANSI: as comparisons; legacy: as coalesce (numbers and strings meet as strings).
     const target = commonTarget(types, o, o.ansi);
     if (!target) return { ...e, expr: value, values };
@@ -134,6 +183,10 @@ const COERCE: Coercers = {
     const otherwise = e.otherwise ? coerce(e.otherwise, s, o) : null;
     const results = [...branches.map((b) => b.then), ...(otherwise ? [otherwise] : [])];
     const types = results.map((x) => typeOf(x, s).type);
+    const decimals = unifyDecimals(results, types, o);
+    if (decimals) {
+      return { ...e, branches: branches.map((b, i) => ({ when: b.when, then: decimals[i]! })), otherwise: otherwise ? decimals[decimals.length - 1]! : null };
+    }
     const target = commonTarget(types, o, false);
     if (!target) return { ...e, branches, otherwise };
     return {
@@ -149,11 +202,18 @@ const COERCE: Coercers = {
     switch (e.fn) {
       case "coalesce":
       case "nvl":
-      case "ifnull": {
+      case "ifnull":
+      case "greatest":
+      case "least": {
+        const decimals = unifyDecimals(args, types, o);
+        if (decimals) return { ...e, args: decimals };
+        if (e.fn === "greatest" || e.fn === "least") return { ...e, args };
         const target = commonTarget(types, o, false);
         return { ...e, args: target ? args.map((a, i) => unify(a, types[i]!, target, o)) : args };
       }
       case "nvl2": {
+        const decimals = unifyDecimals(args.slice(1), types.slice(1), o);
+        if (decimals) return { ...e, args: [args[0]!, ...decimals] };
         const target = commonTarget(types.slice(1), o, false);
         return { ...e, args: target ? args.map((a, i) => (i === 0 ? a : unify(a, types[i]!, target, o))) : args };
       }
@@ -213,7 +273,11 @@ const COERCE: Coercers = {
             }),
           };
         }
-        if (isMathFn(e.fn)) return { ...e, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : at(i, "double"))) };
+        if (isMathFn(e.fn)) {
+          // abs, round, bround, floor and ceil keep a decimal (Spark types them so); the others take it as a double.
+          const keepsDecimal = DECIMAL_MATH.has(e.fn);
+          return { ...e, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : isDecimal(types[i]!) && !keepsDecimal ? implicitCast(a, types[i]!, "double", o) : at(i, "double"))) };
+        }
         return { ...e, args };
     }
   },
@@ -224,9 +288,13 @@ const COERCE: Coercers = {
       const c = coerce(x, s, o);
       const want = def.args[i];
       const t = typeOf(c, s).type;
+      // sum and avg keep a decimal exact; the moments, percentiles and the rest take it as a double.
+      if ((want === "number" || want === "numberOrDate") && isDecimal(t) && !DECIMAL_AGGREGATES.has(e.fn)) return implicitCast(c, t, "double", o);
       return want === "number" ? castTo(c, t, "double", o) : want === "boolean" ? castTo(c, t, "boolean", o) : c;
     };
-    return { ...e, arg: e.arg ? fit(e.arg, 0) : null, ...(e.args ? { args: e.args.map((x, i) => fit(x, i + 1)) } : {}) };
+    // With ANSI off, a decimal sum past its precision is null rather than an error.
+    const legacy = !o.ansi && e.arg !== null && isDecimal(typeOf(e.arg, s).type) ? { legacy: true as const } : {};
+    return { ...e, ...legacy, arg: e.arg ? fit(e.arg, 0) : null, ...(e.args ? { args: e.args.map((x, i) => fit(x, i + 1)) } : {}) };
   },
   window: (e, s, o) => {
     const args = e.args.map((a) => coerce(a, s, o));

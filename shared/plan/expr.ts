@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { DataType, integralType, type Scalar } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
-import { SQL_TYPE_NAMES } from "./casts.ts";
+import { sqlTypeName } from "./casts.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
@@ -129,7 +129,7 @@ export type Expr =
    * max_by's ordering); `ignoreNulls` is first/last/any_value's option. Both absent in plans
    * written before them.
    */
-  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null; readonly args?: readonly Expr[]; readonly ignoreNulls?: boolean }
+  | { readonly kind: "agg"; readonly fn: AggFn; readonly arg: Expr | null; readonly args?: readonly Expr[]; readonly ignoreNulls?: boolean; readonly legacy?: true }
   /**
    * A window function (`fn`, over `args`) evaluated over `spec`; `spec: null` is a function not
    * yet given `.over(window)` (row_number()), which the analyzer refuses. Only select() and
@@ -159,7 +159,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
     z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
     z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
-    z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional() }).strict(),
+    z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), legacy: z.literal(true).optional() }).strict(),
     z
       .object({
         kind: z.literal("window"),
@@ -230,7 +230,7 @@ export function exprName(expr: Expr): string {
       return `(${exprName(expr.expr)} IN (${expr.values.map(exprName).join(", ")}))`;
     case "cast":
       if (expr.implicit) return exprName(expr.expr);
-      return `${expr.mode === "try" ? "TRY_CAST" : "CAST"}(${exprName(expr.expr)} AS ${SQL_TYPE_NAMES[expr.to]})`;
+      return `${expr.mode === "try" ? "TRY_CAST" : "CAST"}(${exprName(expr.expr)} AS ${sqlTypeName(expr.to)})`;
     case "caseWhen":
       return `CASE ${expr.branches.map((b) => `WHEN ${exprName(b.when)} THEN ${exprName(b.then)}`).join(" ")}${expr.otherwise ? ` ELSE ${exprName(expr.otherwise)}` : ""} END`;
     case "call":

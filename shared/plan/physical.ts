@@ -50,7 +50,7 @@ const SortOrderSchema = z.object({ expr: ExprSchema, ascending: z.boolean(), nul
  * ignoreNulls option (as the `agg` expression has them; absent in older plans) and output name.
  */
 export const AggCall = z
-  .object({ fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), name: z.string() })
+  .object({ fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), legacy: z.literal(true).optional(), name: z.string() })
   .strict();
 export type AggCall = z.infer<typeof AggCall>;
 
@@ -286,7 +286,7 @@ export function sourceSchema(source: StageSource): Schema {
 }
 
 function aggField(call: AggCall, input: Schema): Field {
-  const expr: Expr = { kind: "agg", fn: call.fn, arg: call.arg, args: call.args, ignoreNulls: call.ignoreNulls };
+  const expr: Expr = { kind: "agg", fn: call.fn, arg: call.arg, args: call.args, ignoreNulls: call.ignoreNulls, ...(call.legacy ? { legacy: true as const } : {}) };
   return { ...outputField(expr, input), name: call.name };
 }
 

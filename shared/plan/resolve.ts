@@ -5,7 +5,8 @@
 import { isTimestampFn, TIMESTAMP_ARG_HINTS, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "./functions/timestamp-functions.ts";
 import { isTimestampCast, timestampCastRefusal } from "./functions/timestamp-casts.ts";
 import { exprName, type Expr } from "./expr.ts";
-import { fieldIndex, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
+import { decimalOf, fieldIndex, integralDecimal, isDecimal, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
+import { arithmeticType, floorType, roundType, type DecimalOp } from "./decimal.ts";
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
 import { isStringFn, STRING_FUNCTIONS, type StringFn, type StringFunction } from "./functions/strings.ts";
@@ -14,7 +15,7 @@ import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, 
 import type { TaskErrorType } from "../task.ts";
 import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregates.ts";
 import { typeOfWindow } from "./window-functions.ts";
-import { castRefusal, SQL_TYPE_NAMES } from "./casts.ts";
+import { castRefusal, sqlTypeName } from "./casts.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
 export class AnalysisError extends UserError {
@@ -58,7 +59,7 @@ function requireComparable(expr: Expr, l: DataType, r: DataType): void {
   const loose = (t: DataType) => t === "null" || t === "any" || t === "timestamp";
   if (l === r || loose(l) || loose(r) || (isNumeric(l) && isNumeric(r))) return;
   throw new AnalysisError(
-    `[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("${SQL_TYPE_NAMES[l]}" and "${SQL_TYPE_NAMES[r]}"). Cast one side to the other's type.`,
+    `[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("${sqlTypeName(l)}" and "${sqlTypeName(r)}"). Cast one side to the other's type.`,
   );
 }
 
@@ -75,12 +76,18 @@ function commonType(types: readonly DataType[], context: Expr): DataType {
 
 /** A math function's arguments are numbers; round's optional scale is an integer literal. */
 function typeOfMath(expr: Extract<Expr, { kind: "call" }>, fn: MathFn, args: readonly Typed[]): Typed {
+  const decimal = args[0] ? decimalOf(args[0].type) : null;
+  if (decimal && (fn === "abs" || fn === "floor" || fn === "ceil")) return { type: fn === "abs" ? args[0]!.type : floorType(decimal), nullable: args[0]!.nullable };
   const def = MATH_FUNCTIONS[fn];
   const numbers = "scale" in def ? 1 : expr.args.length;
   for (let i = 0; i < numbers; i++) requireNumeric(expr.args[i]!, args[i]!, `${fn}()`);
   const scale = "scale" in def ? expr.args[1] : undefined;
   if (scale && !(scale.kind === "literal" && (scale.value === null || (scale.type === "int" && typeof scale.value === "number")))) {
     throw new AnalysisError(`${exprName(expr)}: the scale must be an integer literal (a number of decimal places), got ${exprName(scale)}.`);
+  }
+  if (decimal && (fn === "round" || fn === "bround")) {
+    const digits = scale?.kind === "literal" && typeof scale.value === "number" ? scale.value : 0;
+    return { type: roundType(decimal, digits), nullable: args.some((a) => a.nullable) || (scale?.kind === "literal" && scale.value === null) };
   }
   // Logarithms give null for x <= 0, round for a NULL scale: nullable whatever the arguments.
   const partial = fn === "log" || fn === "ln" || fn === "log10" || fn === "log2" || (scale?.kind === "literal" && scale.value === null);
@@ -218,13 +225,19 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
         case "subtract":
         case "multiply":
         case "mod":
-          requireNumeric(expr.left, l, exprName(expr));
-          requireNumeric(expr.right, r, exprName(expr));
-          // x % 0 is null in legacy mode (an error with ANSI on).
-          return { type: widerNumeric(l.type, r.type) === "null" ? "double" : widerNumeric(l.type, r.type), nullable: nullable || (expr.op === "mod" && expr.legacy === true) };
         case "divide":
           requireNumeric(expr.left, l, exprName(expr));
           requireNumeric(expr.right, r, exprName(expr));
+          if (isDecimal(l.type) || isDecimal(r.type)) return decimalArithmetic(expr.op, l.type, r.type, nullable || expr.legacy === true);
+      }
+      switch (expr.op) {
+        case "add":
+        case "subtract":
+        case "multiply":
+        case "mod":
+          // x % 0 is null in legacy mode (an error with ANSI on).
+          return { type: widerNumeric(l.type, r.type) === "null" ? "double" : widerNumeric(l.type, r.type), nullable: nullable || (expr.op === "mod" && expr.legacy === true) };
+        case "divide":
           // Spark: division is always fractional; x / 0 is DIVIDE_BY_ZERO with ANSI on, null in legacy mode.
           return { type: "double", nullable: nullable || expr.legacy === true };
         case "eqNullSafe":
@@ -301,6 +314,17 @@ function typeOfAgg(expr: Extract<Expr, { kind: "agg" }>, schema: Schema): Typed 
   const type = def.result(types);
   if (typeof type !== "string") throw new AnalysisError(`${name}: ${type.refused}.`);
   return { type, nullable: def.nullable };
+}
+
+/**
+ * Arithmetic with a decimal (coercion.ts has made the other side a decimal or both doubles):
+ * Spark's result type (decimal.ts); an integer side not yet coerced counts as its decimal.
+ * Nullable in legacy mode, where an overflow or a zero divisor is null.
+ */
+function decimalArithmetic(op: DecimalOp, l: DataType, r: DataType, nullable: boolean): Typed {
+  if (l === "double" || r === "double") return { type: "double", nullable };
+  const asDecimal = (t: DataType) => decimalOf(t) ?? decimalOf(t === "null" ? "decimal(1,0)" : integralDecimal(t as "int" | "long"))!;
+  return { type: arithmeticType(op, asDecimal(l), asDecimal(r)), nullable };
 }
 
 /** The output field an expression produces in a projection. */

@@ -8,7 +8,8 @@
  * try_cast and legacy, by Spark's (from, to) table); CASTS below only converts values of type
  * any (a UDF's result) to its declared type, giving null for a value that does not fit.
  */
-import { isIntValue, type DataType, type Value } from "./types.ts";
+import { decimalOf, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
 
 type V = Value;
@@ -149,8 +150,25 @@ function toNumber(v: V): number | null {
   return Number.isNaN(n) ? null : n;
 }
 
-export const CASTS: Record<DataType, (v: V) => V> = {
-  string: (v) => (v === null ? null : Array.isArray(v) ? `[${v.join(", ")}]` : String(v)),
+/** Text or a number as a decimal at the type's scale (HALF_UP); null when it is not a number or has too many digits. */
+function looseDecimal(precision: number, scale: number): (v: V) => V {
+  return (v) => {
+    if (v === null || typeof v === "boolean" || Array.isArray(v)) return null;
+    if (typeof v === "bigint") return fitsPrecision(v, precision) ? v : null;
+    if (typeof v === "number" && !Number.isFinite(v)) return null;
+    const d = parseDecimalText(String(v).trim(), scale);
+    return d !== undefined && fitsPrecision(d, precision) ? d : null;
+  };
+}
+
+/** The loose conversion of a text or any value to `type` (see CASTS): null where it does not fit. */
+export function castLoose(type: DataType): (v: V) => V {
+  const d = decimalOf(type);
+  return d ? looseDecimal(d.precision, d.scale) : CASTS[typeKind(type) as Exclude<TypeKind, "decimal">];
+}
+
+const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
+  string: (v) => (v === null ? null : Array.isArray(v) ? `[${(v as readonly string[]).join(", ")}]` : String(v)),
   int: (v) => {
     const n = toNumber(v);
     if (n === null || !Number.isFinite(n)) return null;
@@ -260,7 +278,7 @@ export const RUNTIME = {
     }
     return re.test(String(s));
   },
-  cast: (v: V, to: DataType) => CASTS[to](v),
+  cast: (v: V, to: DataType) => castLoose(to)(v),
   split,
   /** Spark's element_at(array, i): 1-based, negative counts from the end; null when out of range. */
   element_at: (a: V, i: V): V => {

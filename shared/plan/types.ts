@@ -1,6 +1,8 @@
 /**
- * Data types and schemas. Values at run time are plain JSON-able JavaScript values:
+ * Data types and schemas. Values at run time are plain JavaScript values:
  *   string → string, int/long/double → number (long is exact up to 2^53), boolean → boolean,
+ *   decimal(p, s) → bigint, the unscaled value (12.30 in decimal(5,2) is 1230n; the type holds
+ *   the scale: shared/plan/decimal.ts), shown to users as its plain text ("12.30"),
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
  *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts), array → string[]
  *   (array<string>, as split() makes), null → null; any → any JSON-able value (the elements of
@@ -8,8 +10,49 @@
  */
 import { z } from "zod";
 
-export const DataType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "array", "null", "any"]);
-export type DataType = z.infer<typeof DataType>;
+export const BaseType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "array", "null", "any"]);
+export type BaseType = z.infer<typeof BaseType>;
+
+/** Spark's decimal(p, s): p digits in all (1..38), s of them after the point (0..p). */
+export type DecimalType = `decimal(${number},${number})`;
+export type DataType = BaseType | DecimalType;
+
+/** The most digits a decimal holds (Spark's DecimalType.MAX_PRECISION). */
+export const MAX_PRECISION = 38;
+const DECIMAL_TYPE = /^decimal\((\d{1,2}),(\d{1,2})\)$/;
+
+/** A decimal type's precision and scale, or null for other types. */
+export function decimalOf(t: DataType): { readonly precision: number; readonly scale: number } | null {
+  if (t.charCodeAt(0) !== 100 /* d */ || t === "double" || t === "date") return null;
+  const m = DECIMAL_TYPE.exec(t);
+  return m ? { precision: Number(m[1]), scale: Number(m[2]) } : null;
+}
+
+export const isDecimal = (t: DataType): t is DecimalType => decimalOf(t) !== null;
+
+/** decimal(p, s), checked: Spark's DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION and INVALID_SCALE... as errors naming the type. */
+export function decimalType(precision: number, scale: number): DecimalType {
+  if (!Number.isInteger(precision) || precision < 1 || precision > MAX_PRECISION) {
+    throw new Error(`[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] decimal(${precision},${scale}): the precision must be between 1 and ${MAX_PRECISION}.`);
+  }
+  if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
+    throw new Error(`decimal(${precision},${scale}): the scale must be between 0 and the precision (${precision}).`);
+  }
+  return `decimal(${precision},${scale})`;
+}
+
+/** What code dispatches on: a base type, or "decimal" for every decimal(p, s). */
+export type TypeKind = BaseType | "decimal";
+export const typeKind = (t: DataType): TypeKind => (isDecimal(t) ? "decimal" : (t as BaseType));
+
+export const DataType: z.ZodType<DataType> = z.union([
+  BaseType,
+  z.custom<DecimalType>((v) => {
+    if (typeof v !== "string") return false;
+    const d = decimalOf(v as DataType);
+    return d !== null && d.precision >= 1 && d.precision <= MAX_PRECISION && d.scale <= d.precision;
+  }, "expected a type name"),
+]);
 
 export const Field = z.object({ name: z.string(), type: DataType, nullable: z.boolean() }).strict();
 export type Field = z.infer<typeof Field>;
@@ -17,8 +60,10 @@ export type Field = z.infer<typeof Field>;
 export const Schema = z.object({ fields: z.array(Field) }).strict();
 export type Schema = z.infer<typeof Schema>;
 
+/** A literal's value in a plan (JSON): a decimal literal is its text. */
 export type Scalar = string | number | boolean | null;
-export type Value = Scalar | readonly string[];
+/** A value at run time: a decimal is its unscaled bigint. */
+export type Value = Scalar | bigint | readonly string[];
 /** Rows travel between operators as arrays in schema order; users see objects. */
 export type Row = Value[];
 
@@ -39,20 +84,48 @@ export function integralType(n: number): "int" | "long" {
 export const NUMERIC_TYPES: readonly DataType[] = ["int", "long", "double"];
 
 export function isNumeric(type: DataType): boolean {
-  return NUMERIC_TYPES.includes(type);
+  return NUMERIC_TYPES.includes(type) || isDecimal(type);
 }
 
-/** The common type two numeric types widen to (int < long < double). */
+/** The decimal an integral type widens to (Spark's DecimalType.forType): int 10 digits, long 20. */
+export function integralDecimal(t: "int" | "long"): DecimalType {
+  return t === "int" ? "decimal(10,0)" : "decimal(20,0)";
+}
+
+/**
+ * The common type two numeric types widen to: int < long < double; a decimal with an integral
+ * type or another decimal widens to a decimal that holds both (Spark's widerDecimalType,
+ * capped at 38 digits); a decimal with a double is a double.
+ */
 export function widerNumeric(a: DataType, b: DataType): DataType {
+  const da = decimalOf(a);
+  const db = decimalOf(b);
+  if (da || db) {
+    if (a === "null") return b;
+    if (b === "null") return a;
+    if (a === "double" || b === "double") return "double";
+    const x = da ?? decimalOf(integralDecimal(a as "int" | "long"))!;
+    const y = db ?? decimalOf(integralDecimal(b as "int" | "long"))!;
+    const scale = Math.max(x.scale, y.scale);
+    const whole = Math.max(x.precision - x.scale, y.precision - y.scale);
+    return boundedDecimal(whole + scale, scale);
+  }
   const order = ["null", "int", "long", "double"];
   return order.indexOf(a) >= order.indexOf(b) ? a : b;
+}
+
+/** decimal(p, s) with p capped at 38 (Spark's DecimalType.bounded: the scale is capped too). */
+export function boundedDecimal(precision: number, scale: number): DecimalType {
+  return decimalType(Math.min(precision, MAX_PRECISION), Math.min(scale, MAX_PRECISION));
 }
 
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether a value fits a column of `type` (null aside), as Spark's verifySchema checks createDataFrame's rows. */
 export function fitsType(type: DataType, v: unknown): boolean {
-  switch (type) {
+  const decimal = decimalOf(type);
+  if (decimal) return typeof v === "bigint" && (v < 0n ? -v : v) < 10n ** BigInt(decimal.precision);
+  switch (type as BaseType) {
     case "string":
       return typeof v === "string";
     case "int":
@@ -86,7 +159,7 @@ export function rowMismatch(schema: Schema, row: readonly unknown[]): string | u
       if (!f.nullable) return `field "${f.name}" is not nullable, but the value is null`;
       continue;
     }
-    if (!fitsType(f.type, v)) return `field "${f.name}" (${TYPE_NAMES[f.type]}) cannot hold ${JSON.stringify(v)} (${Array.isArray(v) ? "an array" : `a ${typeof v}`})`;
+    if (!fitsType(f.type, v)) return `field "${f.name}" (${typeName(f.type)}) cannot hold ${typeof v === "bigint" ? `${v}n` : JSON.stringify(v)} (${Array.isArray(v) ? "an array" : `a ${typeof v}`})`;
   }
   return undefined;
 }
@@ -95,8 +168,12 @@ export function fieldIndex(schema: Schema, name: string): number {
   return schema.fields.findIndex((f) => f.name === name);
 }
 
-/** Spark's DDL names for types, as printSchema() shows them. */
-export const TYPE_NAMES: Record<DataType, string> = {
+/** Spark's DDL name for a type, as printSchema() shows it. */
+export function typeName(t: DataType): string {
+  return isDecimal(t) ? t : TYPE_NAMES[t as BaseType];
+}
+
+const TYPE_NAMES: Record<BaseType, string> = {
   string: "string",
   int: "integer",
   long: "long",
@@ -125,19 +202,25 @@ const DDL_ALIASES: Record<string, DataType> = {
   timestamp_ltz: "timestamp",
 };
 
-/** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `string`, ...). */
+const DECIMAL_DDL = /^(?:decimal|dec|numeric)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/;
+
+/** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `string`, `decimal(10,2)`, ...); `decimal` alone is decimal(10,0). */
 export function parseTypeName(name: string): DataType {
-  const type = DDL_ALIASES[name.trim().toLowerCase()];
+  const text = name.trim().toLowerCase();
+  const decimal = DECIMAL_DDL.exec(text);
+  if (decimal) return decimalType(decimal[1] === undefined ? 10 : Number(decimal[1]), decimal[2] === undefined ? 0 : Number(decimal[2]));
+  const type = DDL_ALIASES[text];
   if (!type) {
-    throw new Error(`Unknown data type "${name}": use one of ${Object.keys(DDL_ALIASES).join(", ")}.`);
+    throw new Error(`Unknown data type "${name}": use one of ${Object.keys(DDL_ALIASES).join(", ")}, decimal(p,s).`);
   }
   return type;
 }
 
 /** Parses a DDL schema string such as `"id INT, amount DOUBLE"` (all columns nullable). */
 export function parseDdlSchema(ddl: string): Schema {
-  const fields = ddl.split(",").map((part, i) => {
-    const match = /^\s*`?([^`\s]+)`?\s+(\w+)\s*(NOT\s+NULL)?\s*$/i.exec(part);
+  // Commas inside parentheses belong to a type (decimal(10,2)).
+  const fields = ddl.split(/,(?![^(]*\))/).map((part, i) => {
+    const match = /^\s*`?([^`\s]+)`?\s+(\w+(?:\s*\(\s*\d+\s*(?:,\s*\d+\s*)?\))?)\s*(NOT\s+NULL)?\s*$/i.exec(part);
     if (!match) {
       throw new Error(`Cannot read column ${i + 1} of the schema "${ddl}": expected "<name> <type>", got "${part.trim()}".`);
     }

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { col, SparkSession, unix_micros, type Column } from "sparkfn";
 import { TaskFailedError } from "../../driver/errors.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
-import { parseDdlSchema, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
+import { parseDdlSchema, type BaseType, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
 import { KNOWN_DIFFERENCES, type Disagreement } from "../spark/known-differences.ts";
 import { SparkFailure, SparkLong, SparkOracle, type SparkGroupedResult, type SparkResult, type SparkValue } from "./spark-oracle.ts";
 
@@ -48,10 +48,15 @@ export interface Report {
   readonly unexplained: Disagreement[];
 }
 
-/** Spark's names for sparkfn's types (DataType.simpleString). */
-export const SPARK_TYPE: Record<DataType, string> = {
+/** Spark's names for sparkfn's base types (DataType.simpleString). */
+const SPARK_BASE_TYPE: Record<BaseType, string> = {
   int: "int", long: "bigint", double: "double", string: "string", boolean: "boolean", date: "date", timestamp: "timestamp", array: "array<string>", null: "void", any: "any",
 };
+
+/** Spark's name of a sparkfn type (DataType.simpleString): `decimal(10,2)` for a decimal, as sparkfn writes it. */
+export function sparkTypeName(t: DataType): string {
+  return t.startsWith("decimal(") ? t : SPARK_BASE_TYPE[t as BaseType];
+}
 
 const ROW = "__row";
 
@@ -85,7 +90,7 @@ async function sparkfnResults(spark: SparkSession, fields: readonly Field[], row
     try {
       const typed = await df.select(check.column).schema();
       if (typed.fields[0]!.type === "timestamp") raw[raw.length - 1] = unix_micros(check.column);
-      results.push({ kind: "values", type: SPARK_TYPE[typed.fields[0]!.type], values: [] });
+      results.push({ kind: "values", type: sparkTypeName(typed.fields[0]!.type), values: [] });
     } catch (error) {
       if (!(error instanceof AnalysisError)) throw error;
       results.push({ kind: "refused", failure: new SparkFailure("AnalysisError", error.message) });
@@ -283,6 +288,8 @@ export interface GroupedOptions {
   readonly partitions: number;
   /** spark.sql.shuffle.partitions on both sides. */
   readonly shufflePartitions: number;
+  /** Session settings both sides run under (the oracle's for each request only), e.g. spark.sql.ansi.enabled = false. */
+  readonly conf?: Readonly<Record<string, string>>;
 }
 
 type SparkfnGrouped =
@@ -304,7 +311,7 @@ async function sparkfnGrouped(spark: SparkSession, fields: readonly Field[], tab
     try {
       const field = (await df.groupBy(...keys).agg(check.column).schema()).fields[n]!;
       types.push(field.type);
-      results.push({ kind: "groups", type: SPARK_TYPE[field.type], name: field.name, groups: [] });
+      results.push({ kind: "groups", type: sparkTypeName(field.type), name: field.name, groups: [] });
     } catch (error) {
       if (!(error instanceof AnalysisError)) throw error;
       types.push("null");
@@ -428,6 +435,7 @@ export function useGroupedDifferential(options: GroupedOptions): { agree(table: 
       .master("local[1]")
       .config("spark.default.parallelism", options.partitions)
       .config("spark.sql.shuffle.partitions", options.shufflePartitions);
+    for (const [key, value] of Object.entries(options.conf ?? {})) builder.config(key, value);
     [session, oracle] = await Promise.all([builder.getOrCreate(), SparkOracle.connect()]);
     session.sparkContext.setLogLevel("OFF");
   });

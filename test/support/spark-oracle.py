@@ -23,7 +23,8 @@ A grouped request (aggregates) names `aggs` instead of `exprs`:
 runs `SELECT <groupBy>, <agg> FROM t GROUP BY <groupBy>` (through df.groupBy(...).agg(expr(...)))
 over the rows in `partitions` slices (slice i holds rows [i*n/p, (i+1)*n/p), as Spark's
 ParallelCollectionRDD and sparkfn's createDataFrame cut them, so partial states merge), with
-`shufflePartitions` reduce partitions, and answers {"results": [one per aggregate]}, each
+`shufflePartitions` reduce partitions (and the session settings in an optional "conf": {...},
+as an expression request may carry them too), and answers {"results": [one per aggregate]}, each
 {"error": ...} (does not analyze), or
 {"type", "name", "groups": [[key values..., value], ...]} in no particular order, or
 {"type", "name", "failed": {"class", "message"}} when the query fails at run time (for
@@ -49,6 +50,7 @@ import decimal
 import json
 import math
 import os
+import re
 import socketserver
 import sys
 import threading
@@ -78,6 +80,18 @@ TYPES = {
     "null": T.NullType(),
 }
 
+DECIMAL_TYPE = re.compile(r"decimal\((\d+),(\d+)\)")
+
+
+def spark_type(name):
+    """The Spark type of a sparkfn type name: TYPES, or decimal(p,s)."""
+    if name in TYPES:
+        return TYPES[name]
+    m = DECIMAL_TYPE.fullmatch(name)
+    if m:
+        return T.DecimalType(int(m.group(1)), int(m.group(2)))
+    raise ValueError(f"unknown column type {name!r} (known: {', '.join(TYPES)}, decimal(p,s))")
+
 
 def decode(value, dtype):
     if isinstance(value, dict):
@@ -95,6 +109,9 @@ def decode(value, dtype):
         return (EPOCH + datetime.timedelta(microseconds=value)).replace(tzinfo=datetime.timezone.utc)
     if isinstance(dtype, T.DoubleType):
         return float(value)
+    if isinstance(dtype, T.DecimalType):
+        # Decimal text ("12.34", exact) or a JSON number (its shortest text, as JavaScript writes it).
+        return decimal.Decimal(value if isinstance(value, str) else repr(value))
     return value
 
 
@@ -112,7 +129,8 @@ def encode(value):
             return {"$double": "-0"}
         return value
     if isinstance(value, decimal.Decimal):
-        return {"$decimal": str(value)}
+        # Plain digits, as Java's BigDecimal.toPlainString writes Spark's decimals ("0.00", not str's "0E-2").
+        return {"$decimal": format(value, "f")}
     if isinstance(value, datetime.datetime):
         # Microseconds since the epoch (the datetime is the UTC wall clock: see TZ above).
         return {"$timestamp": (value.replace(tzinfo=None) - EPOCH) // datetime.timedelta(microseconds=1)}
@@ -173,9 +191,7 @@ class Oracle:
     def frame(self, schema, rows):
         fields = [T.StructField("__row", T.IntegerType(), False)]
         for f in schema:
-            if f["type"] not in TYPES:
-                raise ValueError(f"unknown column type {f['type']!r} (known: {', '.join(TYPES)})")
-            fields.append(T.StructField(f["name"], TYPES[f["type"]], True))
+            fields.append(T.StructField(f["name"], spark_type(f["type"]), True))
         struct = T.StructType(fields)
         data = [[i] + [decode(v, fields[c + 1].dataType) for c, v in enumerate(row)] for i, row in enumerate(rows)]
         return self.spark.createDataFrame(data, struct)
@@ -277,9 +293,7 @@ class Oracle:
         schema = request["schema"]
         fields = []
         for f in schema:
-            if f["type"] not in TYPES:
-                raise ValueError(f"unknown column type {f['type']!r} (known: {', '.join(TYPES)})")
-            fields.append(T.StructField(f["name"], TYPES[f["type"]], True))
+            fields.append(T.StructField(f["name"], spark_type(f["type"]), True))
         struct = T.StructType(fields)
         data = [[decode(v, fields[c].dataType) for c, v in enumerate(row)] for row in request["rows"]]
         # Slice i holds rows [i*n/p, (i+1)*n/p), as Spark's ParallelCollectionRDD (and sparkfn) cut
@@ -306,6 +320,17 @@ class Oracle:
             self.spark.conf.set("spark.sql.shuffle.partitions", "1")
         return results
 
+    def grouped_with_conf(self, request):
+        """A grouped request under its session settings ("conf", as evaluate's), for this request only."""
+        conf = request.get("conf") or {}
+        for key, value in conf.items():
+            self.spark.conf.set(key, value)
+        try:
+            return self.grouped(request)
+        finally:
+            for key in conf:
+                self.spark.conf.unset(key)
+
     def solve_grouped(self, df, keys, aggs, results):
         """All aggregates in one query; when it fails, halves of them until each failing one is alone."""
         if not aggs:
@@ -328,9 +353,7 @@ class Oracle:
         """A DataFrame of the rows cut into `partitions` slices as sc.parallelize (and sparkfn) cut them."""
         fields = []
         for f in schema:
-            if f["type"] not in TYPES:
-                raise ValueError(f"unknown column type {f['type']!r} (known: {', '.join(TYPES)})")
-            fields.append(T.StructField(f["name"], TYPES[f["type"]], True))
+            fields.append(T.StructField(f["name"], spark_type(f["type"]), True))
         data = [[decode(v, fields[c].dataType) for c, v in enumerate(row)] for row in rows]
         p = max(1, int(partitions))
         n = len(data)
@@ -407,7 +430,7 @@ class Oracle:
             if "chain" in request:
                 return self.chain(request)
             if "aggs" in request:
-                return {"results": self.grouped(request)}
+                return {"results": self.grouped_with_conf(request)}
             return {"results": self.evaluate(request)}
 
 

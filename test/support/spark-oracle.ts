@@ -2,7 +2,8 @@
  * Client of the Spark oracle (test/support/spark-oracle.py, started once per run by
  * test/setup/spark.ts): sends a table and Spark SQL expressions, gets Spark's result type,
  * column name and value per row, or Spark's error. Values come back as sparkfn holds them
- * (numbers, strings, booleans, dates as "YYYY-MM-DD", null); what JSON cannot carry is tagged
+ * (numbers, strings, booleans, dates as "YYYY-MM-DD", decimals as their plain text "12.30",
+ * null); what JSON cannot carry is tagged
  * on the wire and decoded here (NaN, ±Infinity, -0.0, longs beyond 2^53, errors).
  */
 import { connect, type Socket } from "node:net";
@@ -32,7 +33,7 @@ export class SparkLong {
   }
 }
 
-/** A value of a type sparkfn has not yet (decimal, timestamp, binary, map, struct), as tagged. */
+/** A value of a type sparkfn has not yet (binary, map, struct), as tagged. */
 export class SparkOther {
   constructor(
     readonly tag: string,
@@ -71,6 +72,9 @@ function decode(v: unknown): SparkValue {
     case "$long":
       return new SparkLong(inner as string);
     case "$date":
+      return inner as string;
+    case "$decimal":
+      // Plain digits with exactly the type's scale ("12.30", "-0.05", "100"), as sparkfn collects a decimal.
       return inner as string;
     case "$timestamp":
       // Microseconds since the epoch, as sparkfn holds a timestamp.
@@ -136,6 +140,8 @@ export interface GroupedRequest {
   readonly partitions: number;
   /** spark.sql.shuffle.partitions for the query. */
   readonly shufflePartitions: number;
+  /** Session settings for this request only (spark.sql.ansi.enabled = false for legacy overflow). */
+  readonly conf?: Readonly<Record<string, string>>;
 }
 
 interface WireGrouped {

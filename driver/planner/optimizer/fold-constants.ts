@@ -9,7 +9,8 @@ import { RUNTIME } from "../../../shared/plan/semantics.ts";
 import { castValue } from "../../../shared/plan/casts.ts";
 import { BadInputError } from "../../../shared/errors.ts";
 import { DATE_FUNCTIONS } from "../../../shared/plan/functions/dates.ts";
-import { isIntValue, type Scalar, type Value } from "../../../shared/plan/types.ts";
+import { decimalOf, isDecimal, isIntValue, type Scalar, type Value } from "../../../shared/plan/types.ts";
+import { arithmetic as decimalArithmetic, decimalParts, literalBox, literalOfBox, type DecimalOp } from "../../../shared/plan/decimal.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
 const EMPTY = { fields: [] };
@@ -19,16 +20,31 @@ const unwrap = (e: Expr): Expr => (e.kind === "alias" ? unwrap(e.expr) : e);
 
 /** Date arithmetic on literals (SQL's `date '1998-12-01' - interval '90' day`): folded so that a scan's filter compares with a date. */
 const DATE_ARITHMETIC = new Set(["date_add", "date_sub", "add_months"]);
+const ARITHMETIC = new Set(["add", "subtract", "multiply", "divide", "mod"]);
 
 function evaluate(expr: Expr): Value | undefined {
-  const lit = (e: Expr) => {
+  // A literal's value as the executors hold it (a decimal's text as its unscaled bigint).
+  const lit = (e: Expr): Value | undefined => {
     const u = unwrap(e);
-    return u.kind === "literal" ? u.value : undefined;
+    return u.kind === "literal" ? (literalBox(u.value, u.type) as Value) : undefined;
   };
   switch (expr.kind) {
     case "binary": {
       const [l, r] = [lit(expr.left), lit(expr.right)];
       if (l === undefined || r === undefined) return undefined;
+      const [lt, rt] = [typeOf(expr.left, EMPTY).type, typeOf(expr.right, EMPTY).type];
+      if (isDecimal(lt) || isDecimal(rt)) {
+        const out = decimalOf(typeOf(expr, EMPTY).type);
+        if (!ARITHMETIC.has(expr.op)) return (RUNTIME[expr.op] as (a: Value, b: Value) => Value)(l, r);
+        if (!out || l === null || r === null) return undefined;
+        // Exact, as the executors compute it; an overflow or a zero divisor is left to fail (or be null) at run time.
+        try {
+          return decimalArithmetic(expr.op as DecimalOp, l as bigint, decimalParts(lt), r as bigint, decimalParts(rt), out, expr.legacy !== true) ?? undefined;
+        } catch (error) {
+          if (error instanceof BadInputError) return undefined;
+          throw error;
+        }
+      }
       // x / 0, x % 0 and an int or long out of range are left to run time, where ANSI fails and legacy wraps or nulls.
       if ((expr.op === "divide" || expr.op === "mod") && r === 0) return undefined;
       const value = (RUNTIME[expr.op] as (a: Value, b: Value) => Value)(l, r);
@@ -41,6 +57,7 @@ function evaluate(expr: Expr): Value | undefined {
     case "unary": {
       const v = lit(expr.expr);
       if (v === undefined || (expr.op === "negate" && v === 0 && typeOf(expr.expr, EMPTY).type === "double")) return undefined;
+      if (expr.op === "negate" && typeof v === "bigint") return -v;
       return (RUNTIME[expr.op] as (a: Value) => Value)(v);
     }
     case "call": {
@@ -63,7 +80,7 @@ function evaluate(expr: Expr): Value | undefined {
       const inner = unwrap(expr.expr);
       if (inner.kind !== "literal") return undefined;
       try {
-        return castValue(inner.value, inner.type, expr.to, expr.mode ?? "ansi");
+        return castValue(literalBox(inner.value, inner.type) as Value, inner.type, expr.to, expr.mode ?? "ansi");
       } catch (error) {
         // A value the cast cannot convert fails when the query runs, as in Spark, not while planning.
         if (error instanceof BadInputError) return undefined;
@@ -101,7 +118,8 @@ function fold(expr: Expr): Expr {
   const value = evaluate(folded);
   // Only scalars become literals (an array result stays an expression).
   if (value === undefined || Array.isArray(value)) return folded;
-  return { kind: "literal", value: value as Scalar, type: typeOf(folded, EMPTY).type };
+  const type = typeOf(folded, EMPTY).type;
+  return { kind: "literal", value: literalOfBox(value, type) as Scalar, type };
 }
 
 function foldNode(node: LogicalPlan): LogicalPlan | undefined {

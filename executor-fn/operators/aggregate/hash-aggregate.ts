@@ -222,7 +222,7 @@ export async function* finalAggregateStream(
   const keyTypes = schema.fields.slice(0, numKeys).map((f) => f.type);
   const table = new AggTable(
     keyTypes,
-    aggregates.map((a, i) => aggState(a.fn, schema.fields[numKeys + i]!.type, a)),
+    aggregates.map((a, i) => aggState(a.fn, schema.fields[numKeys + i]!.type, a, true)),
   );
   let spill: SpillFolder | undefined;
   const runs: string[] = [];

@@ -50,6 +50,8 @@ export function sizeOf(value: unknown): number {
       return 16;
     case "string":
       return 16 + ((value.length + 7) & ~7); // header + one byte per char, 8-byte aligned
+    case "bigint":
+      return 16 + 8 * Math.ceil(value.toString(16).length / 16); // header + 64-bit digits
     case "object": {
       if (value === null) return 0;
       if (Array.isArray(value)) {

@@ -21,6 +21,7 @@ import { CollectListState, ExtremumByState, FirstLastState } from "./values.ts";
 import { ModeState, PercentileState } from "./frequencies.ts";
 import { DEFAULT_RSD, HllState } from "./hll.ts";
 import { ApproxPercentileState } from "./quantile-summaries.ts";
+import { DecimalAvgState, DecimalSumState, isDecimalType } from "./decimals.ts";
 
 export { sizeOf, type AggState } from "./state-support.ts";
 
@@ -29,6 +30,8 @@ export interface AggOptions {
   readonly ignoreNulls?: boolean;
   /** The arguments after the first: the literal parameters of percentile, approx_count_distinct... */
   readonly args?: readonly Expr[];
+  /** Arithmetic as with spark.sql.ansi.enabled = false: a decimal sum past its precision is null, not an error. */
+  readonly legacy?: true;
 }
 
 /** The value of literal parameter i (resolve.ts has checked it is one), or `fallback` when left out. */
@@ -41,13 +44,15 @@ function param(options: AggOptions, i: number, fallback: number): number {
  * The state of one aggregate; `type` is its (first) argument's type on the map side, or its
  * partial state's nominal type (the result's) on the reduce side.
  */
-export function aggState(fn: AggFn, type: DataType | undefined, options: AggOptions = {}): AggState {
-  const numeric = type !== undefined && (isNumeric(type) || type === "null");
+export function aggState(fn: AggFn, type: DataType | undefined, options: AggOptions = {}, reduceSide = false): AggState {
+  const decimal = isDecimalType(type);
+  const numeric = type !== undefined && (isNumeric(type) || type === "null") && !decimal;
   const ignoreNulls = options.ignoreNulls ?? false;
+  const ansi = options.legacy !== true;
   const STATES: Record<AggFn, () => AggState> = {
-    sum: () => new SumState(),
+    sum: () => (decimal ? new DecimalSumState(type!, reduceSide, ansi) : new SumState()),
     count: () => new CountState(),
-    avg: () => new AvgState(),
+    avg: () => (decimal ? new DecimalAvgState(type!, reduceSide, ansi) : new AvgState()),
     min: () => (numeric ? new NumericExtremeState(1) : new ValueExtremeState(1)),
     max: () => (numeric ? new NumericExtremeState(-1) : new ValueExtremeState(-1)),
     first: () => new FirstLastState("first", ignoreNulls),

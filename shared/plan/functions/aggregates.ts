@@ -17,7 +17,8 @@
  *     are literals, checked here as Spark checks them at analysis (`check`).
  */
 import type { DataType } from "../types.ts";
-import { isNumeric } from "../types.ts";
+import { decimalOf, isNumeric } from "../types.ts";
+import { avgType, sumType as decimalSumType } from "../decimal.ts";
 import type { AggFn, Expr } from "../expr.ts";
 import { hashable } from "./hashing.ts";
 
@@ -105,7 +106,16 @@ const approxPercentile = (fn: "percentile_approx" | "approx_percentile"): AggDef
 });
 
 const double = () => "double" as const;
-const sumType = (args: readonly DataType[]) => (args[0] === "double" ? "double" : "long");
+/** sum: a double of doubles, decimal(p + 10, s) of decimal(p, s), else a long. */
+const sumType = (args: readonly DataType[]): DataType => {
+  const d = decimalOf(args[0]!);
+  return d ? decimalSumType(d) : args[0] === "double" ? "double" : "long";
+};
+/** avg: decimal(p + 4, s + 4) of decimal(p, s), else a double. */
+const avgResult = (args: readonly DataType[]): DataType => {
+  const d = decimalOf(args[0]!);
+  return d ? avgType(d) : "double";
+};
 const same = (args: readonly DataType[]) => args[0]!;
 
 const moment: AggDef = { args: ["number"], result: double, nullable: true };
@@ -126,7 +136,7 @@ const collect: AggDef = {
 export const AGG_FUNCTIONS: Record<AggFn, AggDef> = {
   sum: { args: ["number"], result: sumType, nullable: true },
   count: { args: ["value"], result: () => "long", nullable: false },
-  avg: { args: ["number"], result: double, nullable: true },
+  avg: { args: ["number"], result: avgResult, nullable: true },
   min: { args: ["value"], result: same, nullable: true },
   max: { args: ["value"], result: same, nullable: true },
   countDistinct: { args: ["value"], result: () => "long", nullable: false },
@@ -151,7 +161,11 @@ export const AGG_FUNCTIONS: Record<AggFn, AggDef> = {
   some: boolean,
   max_by: by,
   min_by: by,
-  sum_distinct: { args: ["number"], result: sumType, nullable: true },
+  sum_distinct: {
+    args: ["number"],
+    result: (args) => (decimalOf(args[0]!) ? { refused: "sum(DISTINCT) of decimals is not in sparkfn yet; sum the distinct values with distinct() then sum(), or cast them to double" } : sumType(args)),
+    nullable: true,
+  },
   collect_list: collect,
   collect_set: collect,
   approx_count_distinct: approxCountDistinct,

@@ -350,9 +350,10 @@ describe("vector block arguments and errors", () => {
     expect(rowsOfBatch(decodeBlockToBatch(encodeVectorsBlock([v], Int32Array.from([2, 99]), 1), "x"))).toEqual([[3]]);
   });
 
-  it("refuses a bigint in an any vector", () => {
-    expect(() => encodeVectorsBlock([any([1, 2n])], null, 2)).toThrow(TypeError);
-    // ... unless the mask says the slot is null.
+  it("keeps bigints (decimals' unscaled values) exact in an any vector, beyond 2^64 and negative", () => {
+    const big = -(10n ** 37n) - 7n;
+    expect(rowsOfBatch(decodeBlockToBatch(encodeVectorsBlock([any([1230n, big, 0n])], null, 3), "x"))).toEqual([[1230n], [big], [0n]]);
+    // A masked slot is null whatever it holds.
     expect(rowsOfBatch(decodeBlockToBatch(encodeVectorsBlock([any([1, 2n], [1])], null, 2), "x"))).toEqual([[1], [null]]);
   });
 

@@ -95,6 +95,26 @@ describe("Parquet", () => {
     expect(got).toEqual(expected.map((r) => ({ id: Number(r.id), us: Number(r.us), ms: Number(r.ms), tz: Number(r.tz) })));
   });
 
+  it("writes decimals DuckDB reads as DECIMAL(p, s) with every digit (INT32, INT64 and FIXED_LEN_BYTE_ARRAY)", async () => {
+    // Values at each type's limits, negative, with trailing zeros, and null; given as text, the exact form.
+    const small = ["0.00", "-0.05", "12.30", "9999999.99", "-9999999.99", null];
+    const mid = ["123456789012.345678", "-0.000001", "0.000000", "999999999999.999999", null, "1.500000"];
+    const wide = ["12345678901234567890123456789012.123456", "-99999999999999999999999999999999.999999", "0.000001", null, "7.000000", "-1.250000"];
+    const rows = small.map((v, i) => [i, v, mid[i]!, wide[i]!]);
+    const out = path.join(dir, "decimals-written");
+    await spark.createDataFrame(rows, "id INT, small DECIMAL(9,2), mid DECIMAL(18,6), wide DECIMAL(38,6)").repartition(2).write.mode("overwrite").parquet(out);
+    const types = await duckRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}/*.parquet'))`);
+    expect(types).toEqual([
+      { column_name: "id", column_type: "INTEGER" },
+      { column_name: "small", column_type: "DECIMAL(9,2)" },
+      { column_name: "mid", column_type: "DECIMAL(18,6)" },
+      { column_name: "wide", column_type: "DECIMAL(38,6)" },
+    ]);
+    // DuckDB prints each value; its text must be ours, digit for digit.
+    const back = await duckRows(`SELECT id, small::VARCHAR AS small, mid::VARCHAR AS mid, wide::VARCHAR AS wide FROM read_parquet('${out}/*.parquet') ORDER BY id`);
+    expect(back.map((r) => [Number(r.id), r.small, r.mid, r.wide])).toEqual(rows);
+  });
+
   it("skips row groups a filter on a sorted column cannot match (task metrics)", async () => {
     const file = path.join(dir, "sorted.parquet");
     await duck.run(`COPY (SELECT i AS id, i % 10 AS k FROM range(0, 10000) t(i) ORDER BY id) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
