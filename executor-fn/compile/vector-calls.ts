@@ -8,7 +8,7 @@
  */
 import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
-import { roundTo, type Decimal } from "../../shared/plan/decimal.ts";
+import { DecimalArithmeticError, decimalText, roundTo, type Decimal } from "../../shared/plan/decimal.ts";
 import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
 import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
@@ -70,7 +70,19 @@ function decimalMathCall(expr: Call, c: CallEmitter, from: Decimal): Slot {
   };
   const kernel = kernels[expr.fn];
   if (!kernel) throw new Error(`internal: ${expr.fn}() of a decimal should have been cast to double`);
-  const k = c.kernel(kernel as AnyKernel);
+  // A rounding that carries past the result type's digits fails, with ANSI off too (as Spark's toPrecision).
+  const out = decimalOf(c.type(expr))!;
+  const limit = 10n ** BigInt(out.precision);
+  const mode = expr.fn === "bround" ? "half even" : expr.fn === "floor" ? "floor" : expr.fn === "ceil" ? "ceiling" : "half up";
+  const checked = (v: bigint) => {
+    const r = kernel(v);
+    if (r < limit && r > -limit) return r;
+    throw new DecimalArithmeticError(
+      "NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION",
+      `The ${decimalText(r, out.scale)} rounded ${mode} from ${decimalText(v, from.scale)} cannot be represented as Decimal(${out.precision}, ${out.scale}).`,
+    );
+  };
+  const k = c.kernel(checked as AnyKernel);
   const arg = c.emit(expr.args[0]!);
   const s = c.fresh();
   // round(x, NULL) is null.

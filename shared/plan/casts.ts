@@ -16,7 +16,7 @@
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
 import { decimalOf, INT_MAX, INT_MIN, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
-import { decimalText, decimalToDouble, doubleToDecimal, fitsPrecision, outOfRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
+import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
 export type CastMode = "ansi" | "legacy" | "try";
 
@@ -24,7 +24,11 @@ export type CastMode = "ansi" | "legacy" | "try";
 const FAILED: unique symbol = Symbol("cast failed");
 /** A value too large for the target decimal: NUMERIC_VALUE_OUT_OF_RANGE naming `text` with ANSI on, null otherwise. */
 class OutOfRange {
-  constructor(readonly text: string) {}
+  /** `unsupported`: text of more than 38 integral digits (NUMERIC_OUT_OF_SUPPORTED_RANGE, as Spark's Decimal.fromStringANSI). */
+  constructor(
+    readonly text: string,
+    readonly unsupported = false,
+  ) {}
 }
 type Converted = Value | typeof FAILED | OutOfRange;
 type Convert = (v: Exclude<Value, null>) => Converted;
@@ -196,18 +200,51 @@ const fitted = (v: bigint, scale: number, to: Decimal): Converted => {
 /** Java's String.trim (U+0000-U+0020) around a decimal's text, as Spark's Decimal.fromString. */
 const javaTrim = (s: string) => s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
 
+const NON_ASCII_DIGIT = /[^\u0000-\u007f]/u;
+const UNICODE_DIGIT = /\p{Nd}/u;
+/**
+ * Unicode decimal digits as ASCII ones, as Java's BigDecimal reads them (Character.digit):
+ * Unicode keeps every digit run in blocks of ten from a zero, so a digit's value is its distance
+ * from the start of its run, modulo 10.
+ */
+function asciiDigits(text: string): string {
+  if (!NON_ASCII_DIGIT.test(text)) return text;
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80 || !UNICODE_DIGIT.test(ch)) {
+      out += ch;
+      continue;
+    }
+    let start = cp;
+    while (UNICODE_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+    out += String((cp - start) % 10);
+  }
+  return out;
+}
+
+/** The integral digits of a decimal text (BigDecimal's precision - scale), or undefined when it is not a number. */
+function integralDigits(text: string): number | undefined {
+  const m = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m || (m[1] === "" && (m[2] ?? "") === "")) return undefined;
+  const digits = `${m[1]}${m[2] ?? ""}`.replace(/^0+/, "");
+  const scale = (m[2] ?? "").length - Number(m[3] ?? 0);
+  return digits.length === 0 ? 1 - scale : digits.length - scale;
+}
+
 function stringToDecimal(to: Decimal): Convert {
   return (v) => {
-    const text = javaTrim(v as string);
-    const m = /^[+-]?(\d*)/.exec(text)!;
-    // Spark fails fast on more than 38 integer digits (Decimal.fromString).
-    const exact = parseDecimalText(text, Math.max(to.scale, (/\.(\d*)/.exec(text)?.[1]?.length ?? 0)));
-    if (exact === undefined) return FAILED;
-    if (m[1]!.replace(/^0+/, "").length > 38 && !/[eE]/.test(text)) return new OutOfRange(text);
-    const rounded = parseDecimalText(text, to.scale)!;
+    const text = asciiDigits(javaTrim(v as string));
+    const whole = integralDigits(text);
+    if (whole === undefined) return FAILED;
+    // Spark fails fast on more than 38 integral digits (Decimal.fromStringANSI: NUMERIC_OUT_OF_SUPPORTED_RANGE).
+    if (whole > MAX_DIGITS) return new OutOfRange(v as string, true);
+    const rounded = parseDecimalText(text, to.scale);
+    if (rounded === undefined) return FAILED;
     return fitsPrecision(rounded, to.precision) ? rounded : new OutOfRange(text);
   };
 }
+const MAX_DIGITS = 38;
 
 /** An integral decimal value to int or long: truncated toward zero; ANSI fails outside [min, max], legacy keeps the low bits as Java's longValue/intValue. */
 const decimalToIntegral = (from: Decimal, bits: 32 | 64, wrap: boolean): Convert => (v) => {
@@ -231,8 +268,17 @@ function decimalRule(from: DataType, to: DataType): CastRule {
       case "long":
         return exact((v) => fitted(BigInt(v as number), 0, t));
       case "double":
-        // NaN and ±Infinity have no decimal: malformed in ANSI mode, null otherwise.
-        return { kind: "convert", ...both((v) => (Number.isFinite(v as number) ? fitted(doubleToDecimal(v as number, Math.max(t.scale, 20)), Math.max(t.scale, 20), t) : FAILED)), failure: "CAST_INVALID_INPUT" };
+        // NaN and ±Infinity have no decimal: null, with ANSI on too (as Spark's cast). The double's
+        // shortest text is rounded HALF_UP (Spark reads Double.toString's digits).
+        return {
+          kind: "convert",
+          ...both((v) => {
+            if (!Number.isFinite(v as number)) return null;
+            const r = doubleToDecimal(v as number, t.scale);
+            return fitsPrecision(r, t.precision) ? r : new OutOfRange(javaDoubleText(v as number));
+          }),
+          failure: "CAST_INVALID_INPUT",
+        };
       case "boolean":
         return exact((v) => (v ? pow10(t.scale) : 0n));
       case "date":
@@ -246,7 +292,8 @@ function decimalRule(from: DataType, to: DataType): CastRule {
   const d = f!;
   switch (typeKind(to)) {
     case "string":
-      return exact((v) => decimalText(v as bigint, d.scale));
+      // ANSI: the plain text; legacy: Java's BigDecimal.toString (0E-18), as Spark's casts.
+      return { kind: "convert", ansi: (v) => decimalText(v as bigint, d.scale), legacy: (v) => javaDecimalToString(v as bigint, d.scale), failure: "CAST_OVERFLOW" };
     case "int":
       return { kind: "convert", ansi: decimalToIntegral(d, 32, false), legacy: decimalToIntegral(d, 32, true), failure: "CAST_OVERFLOW" };
     case "long":
@@ -415,7 +462,7 @@ export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKe
           if (v === null) return null;
           const r = convert(v);
           if (r === FAILED) throw castFailure(v, from, to, rule.failure);
-          if (r instanceof OutOfRange) throw outOfRange(r.text, decimalOf(to)!);
+          if (r instanceof OutOfRange) throw r.unsupported ? outOfSupportedRange(r.text) : outOfRange(r.text, decimalOf(to)!);
           return r;
         };
       }

@@ -78,12 +78,15 @@ function unifyDecimals(exprs: readonly Expr[], types: readonly DataType[], o: Co
 /** What a string beside `other` becomes in arithmetic: bigint beside an integer, double beside a double (legacy: double). */
 function arithmeticTarget(other: DataType, o: CoercionOptions): DataType | undefined {
   if (!o.ansi) return isNumeric(other) || other === "string" ? "double" : undefined;
+  // Beside a decimal the string is a double (and so the decimal becomes one), in both modes.
+  if (isDecimal(other)) return "double";
   return isIntegral(other) ? "long" : other === "double" ? "double" : undefined;
 }
 
 /** What a string compared with `other` becomes (ANSI: bigint beside an integer; legacy: the other side's type). */
 function comparisonTarget(other: DataType, o: CoercionOptions): DataType | undefined {
   if (isIntegral(other)) return o.ansi ? "long" : other;
+  if (isDecimal(other)) return "double";
   if (other === "double" || other === "boolean" || other === "date") return other;
   return undefined;
 }
@@ -93,6 +96,8 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
   const known = [...new Set(types.filter((t) => t !== "null"))];
   if (!known.includes("string") || known.length < 2) return undefined;
   const others = known.filter((t) => t !== "string");
+  // Strings beside decimals are doubles (and the decimals too); legacy coalesce/CASE makes them all strings.
+  if (others.every(isNumeric) && others.some(isDecimal)) return o.ansi || forComparison ? "double" : "string";
   if (others.every(isNumeric)) {
     const target = others.includes("double") ? "double" : "long";
     if (o.ansi) return target;
@@ -105,7 +110,7 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
 /** Non-string values cast to string (legacy coalesce/CASE of strings with numbers or dates). */
 function unify(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
   if (from === to || from === "null") return e;
-  if (to === "string") return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
+  if (to === "string" || isDecimal(from)) return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
   return castTo(e, from, to, o);
 }
 
@@ -145,10 +150,17 @@ const COERCE: Coercers = {
       const [dl, dr] = decimalOperands(left, l, right, r, o);
       return { ...e, ...mode, left: dl, right: dr };
     } else if (COMPARISON.has(e.op)) {
-      if ((isDecimal(l) || isDecimal(r)) && l !== r && (isNumeric(l) || l === "null") && (isNumeric(r) || r === "null")) {
-        const [dl, dr] = decimalOperands(left, l, right, r, o);
-        const unified = unifyDecimals([dl, dr], [typeOf(dl, s).type, typeOf(dr, s).type], o);
-        return { ...e, left: unified?.[0] ?? dl, right: unified?.[1] ?? dr };
+      if (isDecimal(l) || isDecimal(r)) {
+        // A string beside the decimal is a double; an integer a decimal; two decimals widen to one.
+        const cl = l === "string" ? castTo(left, l, "double", o) : left;
+        const cr = r === "string" ? castTo(right, r, "double", o) : right;
+        const [tl, tr] = [typeOf(cl, s).type, typeOf(cr, s).type];
+        if (tl !== tr && (isNumeric(tl) || tl === "null") && (isNumeric(tr) || tr === "null")) {
+          const [dl, dr] = decimalOperands(cl, tl, cr, tr, o);
+          const unified = unifyDecimals([dl, dr], [typeOf(dl, s).type, typeOf(dr, s).type], o);
+          return { ...e, left: unified?.[0] ?? dl, right: unified?.[1] ?? dr };
+        }
+        return { ...e, left: cl, right: cr };
       }
       if (l === "string" && r !== "string") return { ...e, left: castTo(left, l, comparisonTarget(r, o) ?? l, o), right };
       if (r === "string" && l !== "string") return { ...e, left, right: castTo(right, r, comparisonTarget(l, o) ?? r, o) };

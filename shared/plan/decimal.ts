@@ -113,16 +113,26 @@ export const avgType = (d: Decimal): DecimalType => boundedDecimal(d.precision +
 export class DecimalArithmeticError extends BadInputError {
   override readonly name = "DecimalArithmeticError";
   constructor(
-    readonly errorClass: "NUMERIC_VALUE_OUT_OF_RANGE" | "DIVIDE_BY_ZERO",
+    readonly errorClass: "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION" | "NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION" | "NUMERIC_OUT_OF_SUPPORTED_RANGE" | "ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO",
     message: string,
   ) {
-    super(`[${errorClass === "NUMERIC_VALUE_OUT_OF_RANGE" ? "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION" : errorClass}] ${message}`);
+    super(`[${errorClass}] ${message}`);
   }
+}
+
+/** Text with more than 38 integral digits cast to a decimal (Spark's NUMERIC_OUT_OF_SUPPORTED_RANGE). */
+export function outOfSupportedRange(text: string): DecimalArithmeticError {
+  return new DecimalArithmeticError("NUMERIC_OUT_OF_SUPPORTED_RANGE", `The value ${text} cannot be interpreted as a numeric since it has more than 38 digits.`);
+}
+
+/** A sum (or avg's sum) of decimals past its buffer's precision, with ANSI on (Spark's words). */
+export function sumOverflow(fn: "sum" | "avg"): DecimalArithmeticError {
+  return new DecimalArithmeticError("ARITHMETIC_OVERFLOW", `Overflow in sum of decimals. Use 'try_${fn}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
 }
 
 export function outOfRange(text: string, d: Decimal): DecimalArithmeticError {
   return new DecimalArithmeticError(
-    "NUMERIC_VALUE_OUT_OF_RANGE",
+    "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
     ` ${text} cannot be represented as Decimal(${d.precision}, ${d.scale}). If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error, and return NULL instead.`,
   );
 }
@@ -189,6 +199,18 @@ export function decimalText(v: bigint, scale: number): string {
   const padded = digits.padStart(scale + 1, "0");
   const text = `${padded.slice(0, padded.length - scale)}.${padded.slice(padded.length - scale)}`;
   return negative ? `-${text}` : text;
+}
+
+/**
+ * Java's BigDecimal.toString: the plain text unless the value is tiny, then scientific
+ * ("0E-18", "5E-18", "1.23E-8"): with ANSI off, Spark casts a decimal to a string this way.
+ */
+export function javaDecimalToString(v: bigint, scale: number): string {
+  const digits = (v < 0n ? -v : v).toString();
+  const adjusted = digits.length - 1 - scale;
+  if (scale <= 0 || adjusted >= -6) return decimalText(v, scale);
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${v < 0n ? "-" : ""}${mantissa}E${adjusted}`;
 }
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;

@@ -94,8 +94,9 @@ export function integralDecimal(t: "int" | "long"): DecimalType {
 
 /**
  * The common type two numeric types widen to: int < long < double; a decimal with an integral
- * type or another decimal widens to a decimal that holds both (Spark's widerDecimalType,
- * capped at 38 digits); a decimal with a double is a double.
+ * type or another decimal widens to a decimal that holds both (Spark's widerDecimalType; past
+ * 38 digits it keeps the integral digits and drops fraction digits); a decimal with a double is
+ * a double.
  */
 export function widerNumeric(a: DataType, b: DataType): DataType {
   const da = decimalOf(a);
@@ -108,7 +109,9 @@ export function widerNumeric(a: DataType, b: DataType): DataType {
     const y = db ?? decimalOf(integralDecimal(b as "int" | "long"))!;
     const scale = Math.max(x.scale, y.scale);
     const whole = Math.max(x.precision - x.scale, y.precision - y.scale);
-    return boundedDecimal(whole + scale, scale);
+    // Past 38 digits the integral digits win and the scale shrinks (Spark's boundedPreferIntegralDigits).
+    const excess = Math.max(0, whole + scale - MAX_PRECISION);
+    return decimalType(Math.min(whole + scale, MAX_PRECISION), Math.max(0, scale - excess));
   }
   const order = ["null", "int", "long", "double"];
   return order.indexOf(a) >= order.indexOf(b) ? a : b;

@@ -1,30 +1,43 @@
 /**
  * sum and avg of decimals, exact: per group an unscaled bigint at the input's scale (no doubles
- * in between), as Spark's Sum and Average over DecimalType. sum(decimal(p, s)) is
- * decimal(p + 10, s); past that many digits it is NUMERIC_VALUE_OUT_OF_RANGE with ANSI on, null
- * with it off (Spark checks once, at the end). avg divides the sum by the count as Spark's
- * Average does (a decimal division, then a cast to decimal(p + 4, s + 4)).
- * Partial states: sum: the bigint or null · avg: [sum, count, precision, scale] (the reduce
- * side learns the input's type from its states).
+ * in between), as Spark's Sum and Average over DecimalType. Their buffer is decimal(p + 10, s)
+ * (38 digits at most); as in Spark, a running sum that passes it overflows for good (even if
+ * later values would bring it back): ARITHMETIC_OVERFLOW with ANSI on, null with it off. sum
+ * gives the buffer; avg divides it by the count to 38 places, HALF_UP, then rounds HALF_UP to
+ * decimal(p + 4, s + 4), NUMERIC_VALUE_OUT_OF_RANGE (or null) when that does not hold it.
+ * Partial states: sum: the bigint, null, or "overflow" · avg: [sum or "overflow", count,
+ * precision, scale] (the reduce side learns the input's type from its states).
  */
 import { valueAt, type Vector } from "../../../shared/batch/vector.ts";
-import { arithmetic, arithmeticType, avgType, checkOverflow, decimalParts, sumType, type Decimal } from "../../../shared/plan/decimal.ts";
+import { avgType, checkOverflow, decimalParts, divideHalfUp, pow10, rescale, sumOverflow, sumType, type Decimal } from "../../../shared/plan/decimal.ts";
 import { decimalOf, type DataType, type Value } from "../../../shared/plan/types.ts";
 import { anyVector, sizeOf, type AggState } from "./state-support.ts";
 
-/** A sum's value against its type: itself, or null / an error (ANSI) past its precision. */
-function checkedSum(sum: bigint, type: Decimal, ansi: boolean): bigint | null {
-  return checkOverflow(sum, type.scale, type, ansi);
+/** A running sum that has passed its buffer's precision (it stays so). */
+const OVERFLOW = "overflow";
+type Running = bigint | typeof OVERFLOW;
+
+/** a + b within `limit` (10^precision), else OVERFLOW; OVERFLOW stays. */
+function add(a: Running, b: Running, limit: bigint): Running {
+  if (a === OVERFLOW || b === OVERFLOW) return OVERFLOW;
+  const s = a + b;
+  return s < limit && s > -limit ? s : OVERFLOW;
+}
+
+/** An overflowed sum at the end: ARITHMETIC_OVERFLOW with ANSI on, null with it off. */
+function overflowed(fn: "sum" | "avg", ansi: boolean): null {
+  if (ansi) throw sumOverflow(fn);
+  return null;
 }
 
 export class DecimalSumState implements AggState {
   readonly fixedBytesPerGroup = 8;
-  private sums: (bigint | null)[] = [];
-  /** The sum's type: decimal(p + 10, s) of the input's decimal(p, s); the reduce side is given it. */
-  private readonly result: Decimal;
+  private sums: (Running | null)[] = [];
+  /** 10^p of the buffer decimal(p, s) (p + 10 digits of the input's p, at most 38; the reduce side is given it). */
+  private readonly limit: bigint;
   constructor(type: DataType, reduceSide: boolean, private readonly ansi: boolean) {
     const d = decimalParts(type);
-    this.result = reduceSide ? d : decimalParts(sumType(d));
+    this.limit = pow10((reduceSide ? d : decimalParts(sumType(d))).precision);
   }
   heapBytesAt(g: number): number {
     return sizeOf(this.sums[g]);
@@ -33,13 +46,13 @@ export class DecimalSumState implements AggState {
     while (this.sums.length < capacity) this.sums.push(null);
   }
   update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
-    const sums = this.sums;
+    const { sums, limit } = this;
     for (let k = 0; k < count; k++) {
-      const v = valueAt(arg, sel === null ? k : sel[k]!) as bigint | null;
+      const v = valueAt(arg, sel === null ? k : sel[k]!) as Running | null;
       if (v === null) continue;
       const g = ids[k]!;
       const s = sums[g]!;
-      sums[g] = s === null ? v : s + v;
+      sums[g] = s === null ? v : add(s, v, limit);
     }
   }
   merge(ids: Int32Array, states: Vector, count: number): void {
@@ -49,35 +62,36 @@ export class DecimalSumState implements AggState {
     return anyVector(this.sums.slice(0, n));
   }
   finish(n: number): Vector {
-    return anyVector(this.sums.slice(0, n).map((s) => (s === null ? null : checkedSum(s, this.result, this.ansi))));
+    return anyVector(this.sums.slice(0, n).map((s) => this.finishBoxed(s)));
   }
   stateAt(g: number): unknown {
     return this.sums[g]!;
   }
   mergeBoxed(a: unknown, b: unknown): unknown {
-    return a === null ? b : b === null ? a : (a as bigint) + (b as bigint);
+    return a === null ? b : b === null ? a : add(a as Running, b as Running, this.limit);
   }
   finishBoxed(state: unknown): Value {
-    return state === null ? null : checkedSum(state as bigint, this.result, this.ansi);
+    return state === OVERFLOW ? overflowed("sum", this.ansi) : (state as bigint | null);
   }
   clear(): void {
     this.sums = [];
   }
 }
 
-type AvgPartial = [sum: bigint, count: number, precision: number, scale: number];
-
-/** The count as Spark's Average divides by it: decimal(20,0). */
-const COUNT_TYPE: Decimal = { precision: 20, scale: 0 };
+type AvgPartial = [sum: Running, count: number, precision: number, scale: number];
 
 export class DecimalAvgState implements AggState {
   readonly fixedBytesPerGroup = 16;
-  private sums: bigint[] = [];
+  private sums: Running[] = [];
   private counts = new Float64Array(0);
   /** The input's type (the map side's argument; the reduce side reads it from the states it merges). */
   private input: Decimal | null;
   constructor(type: DataType, reduceSide: boolean, private readonly ansi: boolean) {
     this.input = reduceSide ? null : decimalParts(type);
+  }
+  /** 10^p of the sum's buffer, decimal(p + 10, s). */
+  private limit(): bigint {
+    return pow10(decimalParts(sumType(this.input ?? { precision: 1, scale: 0 })).precision);
   }
   heapBytesAt(g: number): number {
     return sizeOf(this.sums[g]);
@@ -92,11 +106,12 @@ export class DecimalAvgState implements AggState {
   }
   update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const { sums, counts } = this;
+    const limit = this.limit();
     for (let k = 0; k < count; k++) {
       const v = valueAt(arg, sel === null ? k : sel[k]!) as bigint | null;
       if (v === null) continue;
       const g = ids[k]!;
-      sums[g] = sums[g]! + v;
+      sums[g] = add(sums[g]!, v, limit);
       counts[g]!++;
     }
   }
@@ -105,7 +120,7 @@ export class DecimalAvgState implements AggState {
       const [s, c, p, sc] = valueAt(states, k) as unknown as AvgPartial;
       this.input ??= { precision: p, scale: sc };
       const g = ids[k]!;
-      this.sums[g] = this.sums[g]! + s;
+      this.sums[g] = add(this.sums[g]!, s, this.limit());
       this.counts[g]! += c;
     }
   }
@@ -118,15 +133,13 @@ export class DecimalAvgState implements AggState {
     for (let g = 0; g < n; g++) out[g] = this.partialAt(g) as unknown as Value;
     return anyVector(out);
   }
-  private average(sum: bigint, count: number, input: Decimal | null): Value {
+  private average(sum: Running, count: number, input: Decimal | null): Value {
     if (count === 0 || input === null) return null;
-    const sumDecimal = decimalParts(sumType(input));
-    const checked = checkedSum(sum, sumDecimal, this.ansi);
-    if (checked === null) return null;
-    // Spark's Average: sum / cast(count as decimal(20,0)), then cast to decimal(p + 4, s + 4).
-    const quotientType = decimalParts(arithmeticType("divide", sumDecimal, COUNT_TYPE));
-    const q = arithmetic("divide", checked, sumDecimal, BigInt(count), COUNT_TYPE, quotientType, this.ansi);
-    return q === null ? null : checkOverflow(q, quotientType.scale, decimalParts(avgType(input)), this.ansi);
+    if (sum === OVERFLOW) return overflowed("avg", this.ansi);
+    // The exact quotient to 38 places, HALF_UP (Spark's Decimal./), then to the result's scale.
+    const q = divideHalfUp(sum * pow10(MAX_SCALE - input.scale), BigInt(count));
+    const result = decimalParts(avgType(input));
+    return checkOverflow(rescale(q, MAX_SCALE, result.scale), result.scale, result, this.ansi);
   }
   finish(n: number): Vector {
     const out: Value[] = new Array(n);
@@ -138,16 +151,20 @@ export class DecimalAvgState implements AggState {
   }
   mergeBoxed(a: unknown, b: unknown): unknown {
     const [x, y] = [a as AvgPartial, b as AvgPartial];
-    return [x[0] + y[0], x[1] + y[1], x[2], x[3]];
+    const input = { precision: x[2], scale: x[3] };
+    return [add(x[0], y[0], pow10(decimalParts(sumType(input)).precision)), x[1] + y[1], x[2], x[3]];
   }
   finishBoxed(state: unknown): Value {
     const [s, c, p, sc] = state as AvgPartial;
-    return this.average(s, c, c === 0 ? this.input : { precision: p, scale: sc });
+    return this.average(s, c, { precision: p, scale: sc });
   }
   clear(): void {
     this.sums = [];
     this.counts = new Float64Array(0);
   }
 }
+
+/** Decimal./ divides to this many places before the result's rounding. */
+const MAX_SCALE = 38;
 
 export const isDecimalType = (t: DataType | undefined): boolean => t !== undefined && decimalOf(t) !== null;

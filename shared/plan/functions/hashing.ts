@@ -18,7 +18,7 @@
  * `sha2` takes 224, 256 (or 0), 384 or 512 bits, and gives null for any other length.
  */
 import { createHash } from "node:crypto";
-import type { DataType, Value } from "../types.ts";
+import { decimalOf, isDecimal, type DataType, type Value } from "../types.ts";
 import { daysOf } from "./calendar.ts";
 
 const C1 = 0xcc9e2d51;
@@ -61,9 +61,27 @@ function longWords(v: number): [low: number, high: number] {
   return [(v - high * 4294967296) | 0, high | 0];
 }
 
+/** A bigint's 64-bit two's-complement words (a decimal of at most 18 digits: Spark hashes its unscaled long). */
+function bigWords(v: bigint): [low: number, high: number] {
+  const u = BigInt.asUintN(64, v);
+  return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0];
+}
+
+/** BigInteger.toByteArray: the fewest big-endian two's-complement bytes (a wider decimal's unscaled value, as Spark hashes it). */
+function bigIntBytes(v: bigint): Uint8Array {
+  let bytes = 1;
+  while (v < -(1n << BigInt(8 * bytes - 1)) || v >= 1n << BigInt(8 * bytes - 1)) bytes++;
+  const u = BigInt.asUintN(8 * bytes, v);
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) out[bytes - 1 - i] = Number((u >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
 /** One value of a type, hashed with `seed` (null leaves the seed as it is). */
 function hashValue(v: Value, type: DataType, seed: number): number {
   if (v === null) return seed;
+  const decimal = decimalOf(type);
+  if (decimal) return decimal.precision <= 18 ? murmur3Long(...bigWords(v as bigint), seed) : murmur3Bytes(bigIntBytes(v as bigint), seed);
   switch (type) {
     case "int":
       return murmur3Int(v as number, seed);
@@ -97,7 +115,7 @@ export const HASH_SEED = 42;
 
 /** The types hash() and xxhash64() take; others are refused at analysis. */
 export function hashable(type: DataType): boolean {
-  return type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null" || type === "array";
+  return isDecimal(type) || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null" || type === "array";
 }
 
 // ---- XxHash64 (Spark's XXH64: the reference algorithm, words read little-endian) ----
@@ -276,6 +294,19 @@ export function xxhashInto(v: Value, type: DataType, sh: number, sl: number, out
   if (v === null) {
     out[0] = sh;
     out[1] = sl;
+    return;
+  }
+  const decimal = decimalOf(type);
+  if (decimal) {
+    if (decimal.precision <= 18) {
+      const [low, high] = bigWords(v as bigint);
+      xxhashLong(high >>> 0, low >>> 0, sh, sl);
+    } else {
+      const bytes = bigIntBytes(v as bigint);
+      xxhashBytes(bytes, new DataView(bytes.buffer), bytes.length, sh, sl);
+    }
+    out[0] = RH;
+    out[1] = RL;
     return;
   }
   switch (type) {
