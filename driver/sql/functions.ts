@@ -6,7 +6,8 @@
  */
 import type { IToken } from "chevrotain";
 import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, type Expr, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
-import { parseTypeName } from "../../shared/plan/types.ts";
+import { decimalOf, parseTypeName } from "../../shared/plan/types.ts";
+import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { UserError } from "../../shared/errors.ts";
 
 /** SQL text that names something Spark's SQL does not know, or calls it wrongly. */
@@ -23,13 +24,21 @@ const SYNONYMS: Readonly<Record<string, string>> = {
 /** Functions that are casts in Spark SQL: int(x), date(x)... */
 const CAST_FUNCTIONS = new Set(["int", "bigint", "smallint", "tinyint", "double", "float", "string", "boolean", "date", "timestamp"]);
 
-/** A number token as Spark types it: an integral int when it fits, else bigint; L bigint, D double; a fraction or exponent a double (Spark's decimal literal: no decimals in sparkfn yet). */
+/**
+ * A number token as Spark types it: an integral int when it fits, else bigint; L bigint, D
+ * double; a fraction (or BD) a decimal of exactly its digits (`0.06` is decimal(2,2), its value
+ * the text "0.06"); an exponent a double.
+ */
 export function numberLiteral(token: IToken): Expr {
   const text = token.image;
   const suffix = /(BD|bd|[LlSsYyDdFf])$/.exec(text)?.[1]?.toUpperCase();
   const digits = suffix ? text.slice(0, -suffix.length) : text;
   const value = Number(digits);
   if (suffix === "L") return { kind: "literal", value, type: "long" };
+  if ((suffix === "BD" || (suffix === undefined && digits.includes("."))) && !/[eE]/.test(digits)) {
+    const type = literalType(digits);
+    return { kind: "literal", value: decimalText(parseDecimalText(digits, decimalOf(type)!.scale)!, decimalOf(type)!.scale), type };
+  }
   if (suffix === "D" || suffix === "F" || suffix === "BD" || /[.eE]/.test(digits)) return { kind: "literal", value, type: "double" };
   if (suffix === "S" || suffix === "Y") return { kind: "literal", value, type: "int" };
   return literal(value);

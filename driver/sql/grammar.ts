@@ -7,14 +7,14 @@
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
-import { parseTypeName } from "../../shared/plan/types.ts";
+import { isDecimal, parseTypeName } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
 import { functionCall, numberLiteral, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
-import { exactNumber, extractField, foldExact, intervalArithmetic, intervalLiteral, negateExact, substringFrom } from "./literals.ts";
+import { extractField, intervalArithmetic, intervalLiteral, substringFrom } from "./literals.ts";
 
 /** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
 const NON_RESERVED: TokenType[] = [
@@ -486,7 +486,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
       left = this.ACTION(() => {
         if (op.tokenType === T.Concat) return call("concat", [left, right]);
         const how = op.tokenType === T.Plus ? "add" : "subtract";
-        return intervalArithmetic(how, left, right) ?? foldExact(how, left, right) ?? binary(how, left, right);
+        return intervalArithmetic(how, left, right) ?? binary(how, left, right);
       });
     });
     return left;
@@ -500,7 +500,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
       left = this.ACTION(() => {
         // a DIV b: the quotient truncated toward zero, a bigint (Spark's IntegralDivide; DIVIDE_BY_ZERO in ANSI mode).
         if (op.tokenType === T.Div) return alias({ kind: "cast", expr: binary("divide", left, right), to: "long" }, `(${exprName(left)} div ${exprName(right)})`);
-        if (op.tokenType === T.Star) return foldExact("multiply", left, right) ?? binary("multiply", left, right);
+        if (op.tokenType === T.Star) return binary("multiply", left, right);
         return binary(op.tokenType === T.Slash ? "divide" : "mod", left, right);
       });
     });
@@ -513,11 +513,14 @@ export class SqlGrammar extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(T.Minus);
           const inner = this.SUBRULE(this.unaryExpression);
-          // -5 is the literal -5 (so that -2147483648 is an int, as in Spark).
+          // -5 is the literal -5 (so that -2147483648 is an int, as in Spark); -0.5 the decimal -0.5.
           return this.ACTION((): Expr => {
+            if (inner.kind === "literal" && isDecimal(inner.type) && typeof inner.value === "string") {
+              return { ...inner, value: inner.value.startsWith("-") ? inner.value.slice(1) : /^[0.]+$/.test(inner.value) ? inner.value : `-${inner.value}` };
+            }
             if (inner.kind !== "literal" || typeof inner.value !== "number") return unary("negate", inner);
             // 2147483648 alone is a bigint; negated it is the smallest int.
-            return negateExact(inner, inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value });
+            return inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value };
           });
         },
       },
@@ -531,7 +534,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
       {
         ALT: () => {
           const token = this.CONSUME(T.NumberLiteral);
-          return this.ACTION(() => exactNumber(numberLiteral(token), token.image));
+          return this.ACTION(() => numberLiteral(token));
         },
       },
       {

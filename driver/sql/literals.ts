@@ -1,10 +1,6 @@
 /**
  * Literals whose meaning in Spark's SQL needs more than a value, for the grammar's actions:
  *
- * - Exact fractions. Spark reads `0.06` as decimal(2,2), so `0.06 + 0.01` is exactly 0.07
- *   (TPC-H Q6's bounds). sparkfn has no decimal type yet: a fractional literal is a double, and
- *   arithmetic between literals written as numbers (+, -, *) is folded here, exactly, on the
- *   decimal digits, into the double nearest the exact result, under the expression's name.
  * - Intervals. `INTERVAL '3' MONTH`, `INTERVAL 90 DAYS`, `INTERVAL '1' YEAR`: a value that only
  *   date arithmetic reads (`d + INTERVAL '1' MONTH` is add_months, `d - INTERVAL '90' DAY`
  *   date_add of -90), named as Spark names the result. Anywhere else an interval is refused
@@ -12,71 +8,9 @@
  * - EXTRACT(field FROM e): the field's function (year, month...), named as Spark names it.
  */
 import type { IToken } from "chevrotain";
-import { alias, binary, call, column, exprName, literal, type Expr, type ScalarFn } from "../../shared/plan/expr.ts";
+import { alias, call, column, exprName, literal, type Expr, type ScalarFn } from "../../shared/plan/expr.ts";
 import { INTERVAL_PREFIX } from "../../shared/plan/names.ts";
 import { unsupported } from "./parse-state.ts";
-
-// ---- exact fractions ----
-
-/** Literal nodes written as numbers, with their exact digits ("0.06", "-3"). */
-const EXACT = new WeakMap<Expr, string>();
-/** Of those, the ones whose digits hold a fraction (only these make folding worth it). */
-const FRACTIONAL = new WeakSet<Expr>();
-
-/** Marks a number literal as written (digits without a type suffix or exponent). */
-export function exactNumber(node: Expr, digits: string): Expr {
-  if (!/^(\d+\.?\d*|\.\d+)$/.test(digits)) return node;
-  EXACT.set(node, digits);
-  if (digits.includes(".")) FRACTIONAL.add(node);
-  return node;
-}
-
-/** A decimal text as a scaled integer. */
-function scaled(text: string): { units: bigint; scale: number } {
-  const negative = text.startsWith("-");
-  const body = negative ? text.slice(1) : text;
-  const [whole, fraction = ""] = body.split(".");
-  const units = BigInt(`${whole || "0"}${fraction}`);
-  return { units: negative ? -units : units, scale: fraction.length };
-}
-
-function decimalText(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
-  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-  return negative ? `-${text}` : text;
-}
-
-/** a op b for number literals where one holds a fraction: a double literal of the exact result (undefined: not foldable). */
-export function foldExact(op: "add" | "subtract" | "multiply", left: Expr, right: Expr): Expr | undefined {
-  const [a, b] = [EXACT.get(left), EXACT.get(right)];
-  if (a === undefined || b === undefined || !(FRACTIONAL.has(left) || FRACTIONAL.has(right))) return undefined;
-  const [x, y] = [scaled(a), scaled(b)];
-  let text: string;
-  if (op === "multiply") text = decimalText(x.units * y.units, x.scale + y.scale);
-  else {
-    const scale = Math.max(x.scale, y.scale);
-    const [u, v] = [x.units * 10n ** BigInt(scale - x.scale), y.units * 10n ** BigInt(scale - y.scale)];
-    text = decimalText(op === "add" ? u + v : u - v, scale);
-  }
-  const folded = exactNumber({ kind: "literal", value: Number(text), type: "double" }, text.replace(/^-/, ""));
-  if (text.startsWith("-")) EXACT.set(folded, text);
-  FRACTIONAL.add(folded);
-  // Spark's name for the unfolded expression, `(0.06 + 0.01)`.
-  const named = alias(folded, exprName(binary(op, left, right)));
-  EXACT.set(named, text);
-  FRACTIONAL.add(named);
-  return named;
-}
-
-/** -x for a number literal: the negated literal, still exact. */
-export function negateExact(inner: Expr, negated: Expr): Expr {
-  const digits = EXACT.get(inner);
-  if (digits === undefined) return negated;
-  EXACT.set(negated, digits.startsWith("-") ? digits.slice(1) : `-${digits}`);
-  if (FRACTIONAL.has(inner)) FRACTIONAL.add(negated);
-  return negated;
-}
 
 // ---- intervals ----
 

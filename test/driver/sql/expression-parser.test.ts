@@ -51,7 +51,8 @@ describe("SQL expression text", () => {
     expect(expr("2147483648").expr).toEqual({ kind: "literal", value: 2147483648, type: "long" });
     expect(expr("-2147483648").expr).toEqual({ kind: "literal", value: -2147483648, type: "int" });
     expect(expr("7L").expr).toEqual({ kind: "literal", value: 7, type: "long" });
-    expect(expr("1.5").expr).toEqual({ kind: "literal", value: 1.5, type: "double" });
+    expect(expr("1.5").expr).toEqual({ kind: "literal", value: "1.5", type: "decimal(2,1)" });
+    expect(expr("1.5e0").expr).toEqual({ kind: "literal", value: 1.5, type: "double" });
     expect(expr("'a' 'b'").expr).toEqual(lit("ab").expr);
     expect(expr("'it\\'s\\n'").expr).toEqual(lit("it's\n").expr);
     expect(expr("\"dq\"").expr).toEqual(lit("dq").expr);

@@ -1,6 +1,6 @@
 /**
  * SQL literals that need more than a value (driver/sql/literals.ts): arithmetic between
- * fractional literals is exact, as Spark's decimal literals are (checked against the same sums
+ * fractional literals is exact: they are decimals, as Spark's (checked against the same sums
  * on scaled integers); intervals are date arithmetic (checked against the calendar in plain
  * JavaScript), and refused anywhere else; EXTRACT and SUBSTRING ... FROM ... FOR are the
  * functions they name. Names are Spark's (the Spark differential corpus compares them too).
@@ -10,31 +10,45 @@ import { SparkSession } from "../../../driver/index.ts";
 import { parseExpression } from "../../../driver/sql/parser.ts";
 import { exprName, type Expr } from "../../../shared/plan/expr.ts";
 
-const value = (e: Expr): unknown => (e.kind === "alias" ? value(e.expr) : e.kind === "literal" ? e.value : undefined);
 
 describe("fractional literals", () => {
-  it("fold exactly where doubles would not, under the unfolded expression's name", () => {
-    // Each expected value is the sum or product of scaled integers, written out.
-    const cases: [string, number, string][] = [
-      ["0.06 + 0.01", 7 / 100, "(0.06 + 0.01)"],
-      [".06 - 0.01", 5 / 100, "(0.06 - 0.01)"],
-      ["0.1 * 3", 3 / 10, "(0.1 * 3)"],
-      ["1 - 0.95", 5 / 100, "(1 - 0.95)"],
-      ["-0.5 + 1", 5 / 10, "(-0.5 + 1)"],
-      ["0.1 + 0.2 + 0.3", 6 / 10, "((0.1 + 0.2) + 0.3)"],
+  it("are decimals of exactly their digits, as Spark's (an exponent or D makes a double)", () => {
+    const cases: [string, unknown, string][] = [
+      ["0.06", "0.06", "decimal(2,2)"],
+      [".06", "0.06", "decimal(2,2)"],
+      ["100.50", "100.50", "decimal(5,2)"],
+      ["-0.5", "-0.5", "decimal(1,1)"],
+      ["1.5BD", "1.5", "decimal(2,1)"],
+      ["1e3", 1000, "double"],
+      ["1.5D", 1.5, "double"],
     ];
-    expect(0.06 + 0.01).not.toBe(0.07); // what a double computation gives instead
-    for (const [text, want, name] of cases) {
+    for (const [text, want, type] of cases) {
       const e = parseExpression(text);
-      expect(value(e), text).toBe(want);
-      expect(exprName(e), text).toBe(name);
+      expect(e.kind === "literal" ? [e.value, e.type] : e, text).toEqual([want, type]);
     }
   });
 
-  it("leaves integer arithmetic and columns to the engine", () => {
-    expect(parseExpression("1 + 2").kind).toBe("binary");
-    expect(parseExpression("x + 0.5").kind).toBe("binary");
-    expect(parseExpression("1.5D + 0.5").kind).toBe("binary");
+  it("compute exactly where doubles would not, named as Spark names them", async () => {
+    const spark = await SparkSession.builder().appName("sql-fractions").master("local[1]").getOrCreate();
+    try {
+      // Each expected value is the sum or product of scaled integers, written out.
+      const cases: [string, string, string][] = [
+        ["0.06 + 0.01", "0.07", "(0.06 + 0.01)"],
+        [".06 - 0.01", "0.05", "(0.06 - 0.01)"],
+        ["0.1 * 3", "0.3", "(0.1 * 3)"],
+        ["1 - 0.95", "0.05", "(1 - 0.95)"],
+        ["-0.5 + 1", "0.5", "(-0.5 + 1)"],
+        ["0.1 + 0.2 + 0.3", "0.6", "((0.1 + 0.2) + 0.3)"],
+      ];
+      expect(0.06 + 0.01).not.toBe(0.07); // what a double computation gives instead
+      for (const [text, want, name] of cases) {
+        expect(exprName(parseExpression(text)), text).toBe(name);
+        const [row] = await spark.sql(`SELECT ${text}`).collect();
+        expect(row, text).toEqual({ [name]: want });
+      }
+    } finally {
+      await spark.stop();
+    }
   });
 });
 

@@ -451,6 +451,14 @@ const QUERIES: [string, boolean][] = [
   ["SELECT product, price * (1 - 0.1) AS discounted, price * (1 + rate) AS taxed FROM products ORDER BY product", true],
   ["SELECT CAST(0.06 + 0.01 AS DOUBLE) AS x", false],
   ["SELECT id FROM df WHERE amount > 0.5 + 0.25 ORDER BY id", true],
+  // decimals: literals of exactly their digits, casts, exact arithmetic and aggregates
+  ["SELECT 0.06 + 0.01 AS x", false],
+  ["SELECT 1.5 * 2.25 AS p, 10.00 / 3 AS q, 7.5 % 2 AS r, -0.5 AS n, 100.50 AS t", false],
+  ["SELECT product, CAST(price AS DECIMAL(10,2)) * stock AS value, CAST(rate AS DECIMAL(4,2)) + 1 AS factor FROM products ORDER BY product", true],
+  ["SELECT category, sum(CAST(price AS DECIMAL(10,2))) AS total, avg(CAST(price AS DECIMAL(10,2))) AS mean, max(CAST(rate AS DECIMAL(5,3))) AS top FROM products GROUP BY category ORDER BY category", true],
+  ["SELECT product FROM products WHERE CAST(price AS DECIMAL(10,2)) > 1.75 ORDER BY product", true],
+  ["SELECT round(CAST(price AS DECIMAL(10,3)) / 3, 2) AS third, floor(CAST(price AS DECIMAL(10,2))) AS f FROM products ORDER BY product", true],
+  ["SELECT CAST('12.345' AS DECIMAL(5,2)) AS a, CAST(1 AS DECIMAL(3,1)) + 0.05 AS b, 0.1 + 0.2 = 0.3 AS exact", false],
   // refused as Spark refuses them
   ["SELECT nosuch FROM df", false],
   ["SELECT * FROM nosuch_table", false],
@@ -501,7 +509,6 @@ interface KnownDifference {
 }
 
 const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
-  { sql: "SELECT 0.06 + 0.01 AS x", why: "no decimal type yet (issue 15): a fractional literal is a double; literal arithmetic folds exactly, so the value is Spark's 0.07", sparkfn: { types: ["double"] } },
   { sql: "SELECT count(DISTINCT product, cust) FROM df", why: "count(DISTINCT) of several columns needs a tuple key", sparkfn: { refuses: /count\(DISTINCT \.\.\.\) is not supported yet/ } },
   { sql: "SELECT id FROM df ORDER BY id LIMIT 3 OFFSET 2", why: "OFFSET needs an offset operator (df.offset) that sparkfn lacks", sparkfn: { refuses: /PARSE_SYNTAX_ERROR.*'OFFSET'/ } },
   { sql: "SELECT id FROM df WHERE (cust, product) IN (SELECT cust, product FROM df WHERE qty > 3) ORDER BY id", why: "row values (a, b) are not parsed; write EXISTS with both equalities", sparkfn: { refuses: /PARSE_SYNTAX_ERROR/ } },
