@@ -26,7 +26,8 @@ import { BadInputError } from "../../shared/errors.ts";
 import { BATCH_ROWS } from "../../shared/batch/batch.ts";
 import { vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { castLoose } from "../../shared/plan/semantics.ts";
-import type { Field, Value } from "../../shared/plan/types.ts";
+import { decimalOf, isDecimal, type Field, type Value } from "../../shared/plan/types.ts";
+import { fitsPrecision, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { ByteTable } from "./byte-table.ts";
 import { exceedsLongRange } from "./scan-support.ts";
 import { decodeUtf8 } from "./split-text.ts";
@@ -102,6 +103,41 @@ export function fastDecimal(buf: Uint8Array, s: number, e: number): number {
   // m >= 2^53 also catches a sum that rounded: rounding never brings it back below 2^53.
   if (i !== e || digits === 0 || m >= TWO_53 || k > 22) return NaN;
   const v = k === 0 ? m : m / POW10[k]!;
+  return negative ? -v : v;
+}
+
+/**
+ * [+-]digits[.digits] as a decimal's unscaled value at `scale` (exact: an integer below 2^53),
+ * or NaN when the text is anything else, has more fraction digits than the scale (rounding is
+ * the text conversion's), or too many digits.
+ */
+function fastUnscaled(buf: Uint8Array, s: number, e: number, scale: number): number {
+  let i = s;
+  let c = buf[i]!;
+  const negative = c === 45;
+  if (negative || c === 43) i++;
+  let m = 0;
+  const first = i;
+  for (; i < e; i++) {
+    c = buf[i]! - 48;
+    if (c < 0 || c > 9) break;
+    m = m * 10 + c;
+  }
+  let digits = i - first;
+  let k = 0;
+  if (i < e && buf[i] === 46) {
+    const point = ++i;
+    for (; i < e; i++) {
+      c = buf[i]! - 48;
+      if (c < 0 || c > 9) break;
+      m = m * 10 + c;
+    }
+    k = i - point;
+    digits += k;
+  }
+  if (i !== e || digits === 0 || k > scale || m >= TWO_53) return NaN;
+  const v = m * POW10[scale - k]!;
+  if (v >= TWO_53) return NaN;
   return negative ? -v : v;
 }
 
@@ -198,6 +234,56 @@ export function timestampConversion(options: ScanOptions): TextConversion {
       throw error;
     }
   };
+}
+
+/**
+ * A decimal column: plain digits parsed from the bytes into the unscaled bigint; other text as
+ * Spark's CSV reader takes it (new BigDecimal(text without its commas): "1,234.5" reads, " 7.5 "
+ * does not), HALF_UP to the scale, and malformed when it has too many digits.
+ */
+class DecimalColumn implements ColumnBuilder {
+  private values: Value[] = new Array(BATCH_ROWS);
+  private readonly conversion: TextConversion;
+  private readonly scale: number;
+  private readonly limit: number;
+  constructor(private readonly field: Field) {
+    const d = decimalOf(field.type)!;
+    this.scale = d.scale;
+    this.limit = 10 ** Math.min(d.precision, 16);
+    this.conversion = (text) => {
+      const v = parseDecimalText(text.replaceAll(",", ""), d.scale);
+      return v !== undefined && fitsPrecision(v, d.precision) ? v : null;
+    };
+  }
+
+  convert(spans: Spans, from: number, to: number, problems: Problems): void {
+    const { buf, starts, ends, base } = spans;
+    const { field, values, scale, limit } = this;
+    for (let r = from; r < to; r++) {
+      const s = starts[base + r]!;
+      const e = ends[base + r]!;
+      if (s < 0 || e === s) {
+        values[r] = null;
+        continue;
+      }
+      const v = e > s ? fastUnscaled(buf, s, e, scale) : NaN;
+      if (v === v && v < limit && v > -limit) {
+        values[r] = BigInt(v);
+        continue;
+      }
+      const text = fieldText(buf, s, e, inColumn(problems, r, field));
+      const value = text === "" ? null : this.conversion(text);
+      if (value === null && text !== "") problems.fail(r, notValid(text, field));
+      values[r] = value;
+    }
+  }
+
+  finish(n: number): Vector {
+    const { values } = this;
+    values.length = n;
+    this.values = new Array(BATCH_ROWS);
+    return vectorFromValues(this.field.type, values);
+  }
 }
 
 class TextColumn implements ColumnBuilder {
@@ -384,6 +470,7 @@ class StringColumn implements ColumnBuilder {
 }
 
 export function columnBuilder(field: Field, options: ScanOptions): ColumnBuilder {
+  if (isDecimal(field.type)) return new DecimalColumn(field);
   switch (field.type) {
     case "int":
     case "long":

@@ -47,6 +47,24 @@ export class DecimalSumState implements AggState {
   }
   update(ids: Int32Array, arg: Vector, count: number, sel: Int32Array | null = null): void {
     const { sums, limit } = this;
+    if (arg.kind === "any") {
+      // The common case, read directly: bigints (or "overflow" in partial states) under a null mask.
+      const { values, nulls } = arg;
+      const low = -limit;
+      for (let k = 0; k < count; k++) {
+        const i = sel === null ? k : sel[k]!;
+        if (nulls !== null && nulls[i] === 1) continue;
+        const v = values[i] as Running;
+        const g = ids[k]!;
+        const s = sums[g]!;
+        if (s === null) sums[g] = v;
+        else if (typeof s === "bigint" && typeof v === "bigint") {
+          const t = s + v;
+          sums[g] = t < limit && t > low ? t : OVERFLOW;
+        } else sums[g] = OVERFLOW;
+      }
+      return;
+    }
     for (let k = 0; k < count; k++) {
       const v = valueAt(arg, sel === null ? k : sel[k]!) as Running | null;
       if (v === null) continue;

@@ -4,7 +4,7 @@
  * BigInt arithmetic on the unscaled integers here, not from the engine's decimal module; Spark's
  * own answers for each operation are checked in test/spark/functions/decimals.test.ts.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +68,27 @@ describe("decimals on local[2]", () => {
       .sort((a, b) => (a.cents === null ? (b.cents === null ? a.id - b.id : 1) : b.cents === null ? -1 : a.cents > b.cents ? -1 : a.cents < b.cents ? 1 : a.id - b.id))
       .map((r) => ({ id: r.id, amount: r.cents === null ? null : text(r.cents) }));
     expect(got).toEqual(expected);
+  });
+
+  it("reads CSV decimals HALF_UP to the scale, and a malformed or too-wide one as a malformed record", async () => {
+    const file = path.join(dir, "amounts.csv");
+    await writeFile(file, 'id,amount\n1,12.345\n2,-0.005\n3,1e2\n4,12.3x\n5,123456789012\n6, 7.5 \n7,"1,234.5"\n8,+3\n9,.5\n');
+    const read = (mode: string) => spark.read.option("header", "true").option("mode", mode).schema("id INT, amount DECIMAL(12,2)").csv(file).orderBy("id");
+    // As PySpark 4.0.1 reads this file: HALF_UP to 2 places, exponents and commas read, spaces
+    // not trimmed (Java's BigDecimal), too many digits malformed; null in PERMISSIVE.
+    expect(await read("PERMISSIVE").collect()).toEqual([
+      { id: 1, amount: "12.35" },
+      { id: 2, amount: "-0.01" },
+      { id: 3, amount: "100.00" },
+      { id: 4, amount: null },
+      { id: 5, amount: null },
+      { id: 6, amount: null },
+      { id: 7, amount: "1234.50" },
+      { id: 8, amount: "3.00" },
+      { id: 9, amount: "0.50" },
+    ]);
+    expect((await read("DROPMALFORMED").collect()).map((r) => r.id)).toEqual([1, 2, 3, 7, 8, 9]);
+    await expect(read("FAILFAST").collect()).rejects.toThrow(/amounts\.csv:5: malformed record \("12\.3x" is not a valid decimal\(12,2\) for column "amount"\)/);
   });
 
   it("writes CSV and JSON that read back with the same digits", async () => {
