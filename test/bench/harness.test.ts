@@ -70,6 +70,7 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
     "timestamp_hour_vs_duckdb",
     "regex_vs_duckdb",
     "running_total_vs_duckdb",
+    "decimal_sum_vs_duckdb",
     "shuffle_bytes_vs_csv",
     "driver_cpu_ms_per_task",
     "makespan_vs_ideal",

@@ -12,9 +12,10 @@ import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
 import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import { reorderJoins } from "./reorder-joins.ts";
 import { pushFiltersThroughProject } from "./push-filters-through-project.ts";
+import { pushSemiJoinThroughJoin } from "./push-semi-join-through-join.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersThroughProject, reorderJoins, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns, removeNoopProjects];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersThroughProject, reorderJoins, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushSemiJoinThroughJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns, removeNoopProjects];
 
 const MAX_PASSES = 10;
 

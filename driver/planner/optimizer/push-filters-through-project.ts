@@ -8,8 +8,8 @@ import { column, transformExpr, type Expr } from "../../../shared/plan/expr.ts";
 import { transformUp, type Rule } from "./rule.ts";
 import type { LogicalPlan } from "../../../shared/plan/logical.ts";
 
-/** The input column an output column is, for a projection of columns and renamed columns. */
-function renames(exprs: readonly Expr[]): Map<string, string> | undefined {
+/** The input column an output column is, for a projection of columns and renamed columns (undefined for any other projection). */
+export function renames(exprs: readonly Expr[]): Map<string, string> | undefined {
   const map = new Map<string, string>();
   for (const e of exprs) {
     if (e.kind === "column") map.set(e.name, e.name);
