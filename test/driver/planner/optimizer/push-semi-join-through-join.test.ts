@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SparkSession } from "../../../../driver/index.ts";
 import { seededRandom } from "../../../../shared/random.ts";
+import { optimizedPlan } from "../../../support/optimized-plan.ts";
 
 let spark: SparkSession;
 const random = seededRandom(41);
@@ -25,16 +26,7 @@ afterAll(async () => {
   await spark?.stop();
 });
 
-async function optimized(sql: string): Promise<string> {
-  const print = console.log;
-  console.log = () => undefined;
-  try {
-    const text = await spark.sql(sql).explain();
-    return text.slice(text.indexOf("== Optimized Logical Plan =="), text.indexOf("== Physical Plan =="));
-  } finally {
-    console.log = print;
-  }
-}
+const optimized = (sql: string) => optimizedPlan(spark, sql);
 
 /** Orders whose items add up to more than 100 (Q18's subquery). */
 const big = new Set([...items.reduce((m, i) => m.set(i.l_order, (m.get(i.l_order) ?? 0) + i.l_qty), new Map<number, number>())].filter(([, q]) => q > 100).map(([o]) => o));

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SparkSession } from "../../../../driver/index.ts";
 import { seededRandom } from "../../../../shared/random.ts";
+import { optimizedPlan } from "../../../support/optimized-plan.ts";
 
 let spark: SparkSession;
 const random = seededRandom(23);
@@ -29,17 +30,7 @@ afterAll(async () => {
   await spark?.stop();
 });
 
-/** The optimized logical plan's text, without printing it. */
-async function optimized(sql: string): Promise<string> {
-  const print = console.log;
-  console.log = () => undefined;
-  try {
-    const text = await spark.sql(sql).explain();
-    return text.slice(text.indexOf("== Optimized Logical Plan =="), text.indexOf("== Physical Plan =="));
-  } finally {
-    console.log = print;
-  }
-}
+const optimized = (sql: string) => optimizedPlan(spark, sql);
 
 const QUERY = `SELECT r_name, sum(qty) AS total FROM sales, region, nation, supplier
   WHERE n_region = r_key AND s_nation = n_key AND supp = s_key AND qty > 2 GROUP BY r_name ORDER BY r_name`;
