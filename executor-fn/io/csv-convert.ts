@@ -72,11 +72,15 @@ const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 const MAX_LONG = Number.MAX_SAFE_INTEGER;
 
+/** The number of fraction digits the last scanDigits call read. */
+let scannedFraction = 0;
+
 /**
- * [+-]digits[.digits] as Number() reads it, or NaN when the text is anything else or has too
- * many digits (the caller then converts the decoded text).
+ * [+-]digits[.digits] read from the bytes as one signed integer of all its digits (below 2^53:
+ * exact), the fraction's length left in `scannedFraction`; NaN when the text is anything else or
+ * has too many digits (the caller then converts the decoded text).
  */
-export function fastDecimal(buf: Uint8Array, s: number, e: number): number {
+function scanDigits(buf: Uint8Array, s: number, e: number): number {
   let i = s;
   let c = buf[i]!;
   const negative = c === 45;
@@ -101,44 +105,28 @@ export function fastDecimal(buf: Uint8Array, s: number, e: number): number {
     digits += k;
   }
   // m >= 2^53 also catches a sum that rounded: rounding never brings it back below 2^53.
-  if (i !== e || digits === 0 || m >= TWO_53 || k > 22) return NaN;
-  const v = k === 0 ? m : m / POW10[k]!;
-  return negative ? -v : v;
+  if (i !== e || digits === 0 || m >= TWO_53) return NaN;
+  scannedFraction = k;
+  return negative ? -m : m;
+}
+
+/** [+-]digits[.digits] as Number() reads it (m / 10^k is correctly rounded), or NaN: see scanDigits. */
+export function fastDecimal(buf: Uint8Array, s: number, e: number): number {
+  const m = scanDigits(buf, s, e);
+  if (m !== m || scannedFraction > 22) return NaN;
+  return scannedFraction === 0 ? m : m / POW10[scannedFraction]!;
 }
 
 /**
  * [+-]digits[.digits] as a decimal's unscaled value at `scale` (exact: an integer below 2^53),
- * or NaN when the text is anything else, has more fraction digits than the scale (rounding is
- * the text conversion's), or too many digits.
+ * or NaN when scanDigits does not read it or it has more fraction digits than the scale
+ * (rounding is the text conversion's).
  */
 function fastUnscaled(buf: Uint8Array, s: number, e: number, scale: number): number {
-  let i = s;
-  let c = buf[i]!;
-  const negative = c === 45;
-  if (negative || c === 43) i++;
-  let m = 0;
-  const first = i;
-  for (; i < e; i++) {
-    c = buf[i]! - 48;
-    if (c < 0 || c > 9) break;
-    m = m * 10 + c;
-  }
-  let digits = i - first;
-  let k = 0;
-  if (i < e && buf[i] === 46) {
-    const point = ++i;
-    for (; i < e; i++) {
-      c = buf[i]! - 48;
-      if (c < 0 || c > 9) break;
-      m = m * 10 + c;
-    }
-    k = i - point;
-    digits += k;
-  }
-  if (i !== e || digits === 0 || k > scale || m >= TWO_53) return NaN;
-  const v = m * POW10[scale - k]!;
-  if (v >= TWO_53) return NaN;
-  return negative ? -v : v;
+  const m = scanDigits(buf, s, e);
+  if (m !== m || scannedFraction > scale) return NaN;
+  const v = m * POW10[scale - scannedFraction]!;
+  return v < TWO_53 && v > -TWO_53 ? v : NaN;
 }
 
 const notValid = (text: string, field: Field) => `"${text}" is not a valid ${field.type} for column "${field.name}"`;

@@ -32,6 +32,15 @@ export interface Check {
   readonly ulps?: number;
 }
 
+/** `a + b`, `a - b`, `a * b`, `a / b`, `a % b` of two columns, as SQL text and Column. */
+export const arithmeticChecks = (a: string, b: string): Check[] => [
+  { sql: `${a} + ${b}`, column: col(a).plus(col(b)) },
+  { sql: `${a} - ${b}`, column: col(a).minus(col(b)) },
+  { sql: `${a} * ${b}`, column: col(a).multiply(col(b)) },
+  { sql: `${a} / ${b}`, column: col(a).divide(col(b)) },
+  { sql: `${a} % ${b}`, column: col(a).mod(col(b)) },
+];
+
 export interface Table {
   /** DDL of the columns, as createDataFrame takes it ("i INT, d DOUBLE"). */
   readonly schema: string;

@@ -6,7 +6,7 @@
  */
 import { describe, it } from "vitest";
 import { col, lit, type Column } from "sparkfn";
-import { useDifferential, type Check } from "../../support/spark-differential.ts";
+import { arithmeticChecks, useDifferential, type Check } from "../../support/spark-differential.ts";
 
 const check = (sql: string, column: Column): Check => ({ sql, column });
 
@@ -24,13 +24,7 @@ const TABLE = {
   ],
 };
 
-const ops = (a: string, b: string): Check[] => [
-  check(`${a} + ${b}`, col(a).plus(col(b))),
-  check(`${a} - ${b}`, col(a).minus(col(b))),
-  check(`${a} * ${b}`, col(a).multiply(col(b))),
-  check(`${a} / ${b}`, col(a).divide(col(b))),
-  check(`${a} % ${b}`, col(a).mod(col(b))),
-];
+const ops = arithmeticChecks;
 
 const CHECKS: Check[] = [
   ...ops("i", "j"),

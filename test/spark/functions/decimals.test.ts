@@ -28,7 +28,7 @@
 import { describe, it } from "vitest";
 import { abs, approx_count_distinct, avg, bround, ceil, coalesce, col, count, floor, greatest, hash, least, lit, max, min, round, sum, xxhash64, type Column } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
-import { useDifferential, useGroupedDifferential, type AggCheck, type Check, type GroupedTable, type Table } from "../../support/spark-differential.ts";
+import { arithmeticChecks, useDifferential, useGroupedDifferential, type AggCheck, type Check, type GroupedTable, type Table } from "../../support/spark-differential.ts";
 
 const check = (sql: string, column: Column): Check => ({ sql, column });
 
@@ -61,13 +61,7 @@ const DEC: Table = {
   ],
 };
 
-const ops = (a: string, b: string): Check[] => [
-  check(`${a} + ${b}`, col(a).plus(col(b))),
-  check(`${a} - ${b}`, col(a).minus(col(b))),
-  check(`${a} * ${b}`, col(a).multiply(col(b))),
-  check(`${a} / ${b}`, col(a).divide(col(b))),
-  check(`${a} % ${b}`, col(a).mod(col(b))),
-];
+const ops = arithmeticChecks;
 
 /** + - * / % between decimals, with ints, bigints and doubles (columns and literals). */
 const arithmetic = (): Check[] => [
