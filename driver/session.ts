@@ -43,7 +43,7 @@ import { castLoose } from "../shared/plan/semantics.ts";
 import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri, localScratchTemplate } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { DataFrame, type QueryExecution, type RowObject, type RowValue } from "./api/dataframe.ts";
-import { microsOfDate } from "../shared/plan/functions/timestamps.ts";
+import { inferValueType, rowValueOf } from "./api/rows.ts";
 import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } from "./config.ts";
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
@@ -331,9 +331,9 @@ export class SparkSession implements QueryExecution {
     const arrays: Row[] = rows.map((r, i) => {
       if (Array.isArray(r)) {
         if (r.length !== resolved.fields.length) throw new Error(`createDataFrame: row ${i} has ${r.length} values, the schema has ${resolved.fields.length} columns.`);
-        return r.map(rowValue);
+        return r.map((v, c) => rowValueOf(resolved.fields[c]!.type, v));
       }
-      return resolved.fields.map((f) => rowValue((r as RowObject)[f.name] ?? null));
+      return resolved.fields.map((f) => rowValueOf(f.type, (r as RowObject)[f.name] ?? null));
     });
     const decimals = resolved.fields.flatMap((f, c) => (isDecimal(f.type) ? [c] : []));
     if (decimals.length > 0) arrays.forEach((r, i) => decimals.forEach((c) => (r[c] = decimalValue(r[c]!, resolved.fields[c]!, i))));
@@ -727,23 +727,13 @@ function decimalValue(v: Value, field: Field, row: number): Value {
 }
 
 /** A value as rows carry it: a Date becomes a timestamp's microseconds (an invalid Date stays, to be refused by name). */
-function rowValue(v: RowValue | undefined): Value {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? (String(v) as Value) : microsOfDate(v);
-  return v ?? null;
-}
-
 function inferSchema(rows: readonly (RowObject | RowValue[])[], names?: string[]): Schema {
   const first = rows[0];
   const columnNames = names ?? (first && !Array.isArray(first) ? Object.keys(first) : (first ?? []).map((_, i) => `_${i + 1}`));
   return {
     fields: columnNames.map((name, i) => {
-      const values = rows.map((r) => (Array.isArray(r) ? r[i] : (r as RowObject)[name])).filter((v) => v !== null && v !== undefined);
-      const kinds = new Set(values.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
-      const type = kinds.size === 0 ? "string" : kinds.has("array") ? "array" : kinds.has("string") ? "string" : kinds.has("timestamp") ? "timestamp" : kinds.has("double") ? "double" : kinds.has("long") ? "long" : "boolean";
-      if ((kinds.has("string") || kinds.has("array") || kinds.has("timestamp")) && kinds.size > 1) {
-        throw new Error(`createDataFrame: column "${name}" mixes ${[...kinds].join(" and ")} values; give a schema.`);
-      }
-      return { name, type, nullable: true };
+      const values = rows.map((r) => (Array.isArray(r) ? r[i] : (r as RowObject)[name]) ?? null);
+      return { name, type: inferValueType(values, `column "${name}"`), nullable: true };
     }),
   };
 }

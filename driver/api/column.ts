@@ -69,9 +69,28 @@ export class Column {
     return new Column({ kind: "cast", expr: this.expr, to: parseTypeName(type), mode: "try" });
   }
 
-  alias(name: string) { return new Column(alias(this.expr, name)); }
+  /**
+   * The column's name; a generator that gives several columns (posexplode, inline) takes one
+   * name per column: `posexplode("tags").alias("pos", "tag")`.
+   */
+  alias(name: string, ...more: string[]) {
+    if (more.length === 0) return new Column(alias(this.expr, name));
+    if (this.expr.kind !== "generator") throw new Error(`alias(): ${exprName(this.expr)} gives one column; give it one name (several names are for posexplode() and inline()).`);
+    return new Column({ ...this.expr, names: [name, ...more] });
+  }
   /** Same as alias. */
-  as(name: string) { return this.alias(name); }
+  as(name: string, ...more: string[]) { return this.alias(name, ...more); }
+
+  /** A struct's field: `col("user").getField("name")` (as col("user.name")). */
+  getField(name: string) {
+    if (typeof name !== "string" || name === "") throw new Error("getField() needs a field name.");
+    return new Column(call("get_field", [this.expr, literal(name)]));
+  }
+
+  /** An array's element at a 0-based index: `col("tags").getItem(0)`; out of bounds fails with ANSI on (use element_at or try_element_at for 1-based access). */
+  getItem(index: number | Column) {
+    return new Column(call("get_item", [this.expr, toExpr(index)]));
+  }
   name(name: string) { return this.alias(name); }
 
   /**

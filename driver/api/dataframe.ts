@@ -15,7 +15,7 @@ import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { DESCRIBE_STATISTICS } from "../planner/summary.ts";
 import { refuseAggregateInWithColumn } from "../../shared/plan/aggregate-expressions.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
-import { typeName, type Schema, type Value } from "../../shared/plan/types.ts";
+import { schemaTreeLines, typeName, type Schema, type Value } from "../../shared/plan/types.ts";
 import { castValue } from "../../shared/plan/casts.ts";
 import { formatTable } from "../format/table.ts";
 import { Column, SortOrderColumn } from "./column.ts";
@@ -426,8 +426,9 @@ export class DataFrame {
     const zone = this.session.sessionTimeZone();
     const cell = (v: Value, c: number) => {
       const type = schema.fields[c]!.type;
-      // As Spark prints a value: its cast to a string (a double 1 is "1.0", 1e21 "1.0E21").
-      const s = v === null ? "null" : type === "timestamp" ? timestampText(v as number, zone) : type === "double" ? String(castValue(v, "double", "string")) : String(v);
+      // As Spark prints a value: its cast to a string (a double 1 is "1.0", 1e21 "1.0E21", a decimal
+      // its plain digits, an array "[1, 2]", a struct "{1, a}").
+      const s = v === null ? "null" : type === "timestamp" ? timestampText(v as number, zone) : type === "string" || type === "any" ? String(v) : String(castValue(v, type, "string"));
       return truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s;
     };
     const text = formatTable(schema.fields.map((f) => f.name), rows.map((r) => r.map(cell)));
@@ -452,7 +453,7 @@ export class DataFrame {
 
   async printSchema(): Promise<string> {
     const schema = await this.schema();
-    const text = ["root", ...schema.fields.map((f) => ` |-- ${f.name}: ${typeName(f.type)} (nullable = ${f.nullable})`)].join("\n");
+    const text = ["root", ...schema.fields.flatMap((f) => [` |-- ${f.name}: ${typeName(f.type)} (nullable = ${f.nullable})`, ...schemaTreeLines(f.type, " |    ")])].join("\n");
     console.log(text);
     return text;
   }

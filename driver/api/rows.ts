@@ -1,14 +1,15 @@
 /** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates, decimals as text. */
-import { dateOfMicros } from "../../shared/plan/functions/timestamps.ts";
+import { dateOfMicros, microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
-import { decimalOf, type Schema, type Value } from "../../shared/plan/types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, isNested, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 
 /**
  * A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), a
- * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), the
+ * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), an
+ * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), the
  * rest as rows carry them.
  */
-export type RowValue = Value | Date;
+export type RowValue = Value | Date | readonly RowValue[] | { readonly [field: string]: RowValue };
 export type RowObject = Record<string, RowValue>;
 
 /**
@@ -22,6 +23,14 @@ export function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
   if (timestamps.length > 0) rows = rows.map((row) => withDates(row, timestamps) as Value[]);
   const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
   if (decimals.length > 0) rows = rows.map((row) => withDecimalText(row, decimals));
+  const nested = schema.fields.flatMap((f, i) => (isNested(f.type) ? [[i, f.type] as const] : []));
+  if (nested.length > 0) {
+    rows = rows.map((row) => {
+      const out = row.slice();
+      for (const [c, type] of nested) out[c] = userValue(type, out[c] ?? null) as Value;
+      return out;
+    });
+  }
   const names = schema.fields.map((f) => f.name);
   if (names.includes("__proto__")) return rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
   const out: RowObject[] = new Array(rows.length);
@@ -48,4 +57,76 @@ function withDecimalText(row: readonly Value[], columns: readonly (readonly [num
   const out = row.slice();
   for (const [c, scale] of columns) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
   return out;
+}
+
+/** A value of `type` as collect() gives it (see RowValue): nested values converted all the way down. */
+export function userValue(type: DataType, v: Value): RowValue {
+  if (v === null) return null;
+  switch (typeKind(type)) {
+    case "timestamp":
+      return typeof v === "number" ? dateOfMicros(v) : v;
+    case "decimal":
+      return typeof v === "bigint" ? decimalText(v, decimalOf(type)!.scale) : v;
+    case "array": {
+      const element = elementOf(type)!;
+      return (v as readonly Value[]).map((e) => userValue(element, e));
+    }
+    case "struct": {
+      const object: Record<string, RowValue> = {};
+      fieldsOf(type)!.forEach((f, i) => Object.defineProperty(object, f.name, { value: userValue(f.type, (v as readonly Value[])[i] ?? null), enumerable: true, writable: true, configurable: true }));
+      return object;
+    }
+    default:
+      return v;
+  }
+}
+
+/**
+ * A value a user gave createDataFrame for a column of `type` as rows carry it: a Date is
+ * microseconds, an object for a struct its fields' values in field order, nested values converted
+ * all the way down. What does not fit is left as it is, for the schema check to name.
+ */
+export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
+  if (v === undefined || v === null) return null;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? (String(v) as Value) : microsOfDate(v);
+  switch (typeKind(type)) {
+    case "array": {
+      if (!Array.isArray(v)) return v as Value;
+      const element = elementOf(type)!;
+      return (v as readonly RowValue[]).map((e) => rowValueOf(element, e));
+    }
+    case "struct": {
+      const fields = fieldsOf(type)!;
+      if (Array.isArray(v)) return v.length === fields.length ? v.map((e, i) => rowValueOf(fields[i]!.type, e)) : (v as Value);
+      if (typeof v !== "object") return v as Value;
+      const object = v as { readonly [field: string]: RowValue };
+      return fields.map((f) => rowValueOf(f.type, Object.hasOwn(object, f.name) ? object[f.name] : null));
+    }
+    default:
+      return v as Value;
+  }
+}
+
+/**
+ * The type createDataFrame infers for a column's values (nulls aside): numbers are long or
+ * double, Dates timestamps, arrays array<T> of their elements' type, plain objects structs of
+ * their keys in first-seen order; `what` names the column in the message when the values mix
+ * kinds that no one type holds.
+ */
+export function inferValueType(values: readonly RowValue[], what: string): DataType {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  const kinds = new Set(present.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
+  if (kinds.size === 0) return "string";
+  const numeric = [...kinds].every((k) => k === "long" || k === "double");
+  if (kinds.size > 1 && !numeric) throw new Error(`createDataFrame: ${what} mixes ${[...kinds].join(" and ")} values; give a schema.`);
+  if (numeric) return kinds.has("double") ? "double" : "long";
+  const kind = [...kinds][0]!;
+  if (kind === "array") return arrayType(inferValueType(present.flatMap((v) => v as readonly RowValue[]), `${what}'s elements`));
+  if (kind === "object") {
+    const names: string[] = [];
+    for (const v of present) for (const k of Object.keys(v as object)) if (!names.includes(k)) names.push(k);
+    return structType(names.map((name) => ({ name, type: inferValueType(present.map((v) => (v as Record<string, RowValue>)[name] ?? null), `${what}.${name}`) })));
+  }
+  if (kind === "string" || kind === "boolean" || kind === "timestamp") return kind;
+  throw new Error(`createDataFrame: ${what} holds ${kind} values, which no column type holds; give a schema.`);
 }

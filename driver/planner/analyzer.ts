@@ -25,6 +25,7 @@ import { isNumeric, widerNumeric, type DataType, type Schema, type Value } from 
 import type { FileFormat } from "../../shared/plan/file-source.ts";
 import { coerce } from "../../shared/plan/coercion.ts";
 import { projectWithWindows, refuseWindows } from "./windows.ts";
+import { extractGenerator } from "./generators.ts";
 import { dropNa, fillNa, replaceValues } from "./na-functions.ts";
 import { setOperation } from "./set-operations.ts";
 import { groupingSets } from "./grouping-sets.ts";
@@ -79,7 +80,8 @@ const RESOLVE: Resolvers = {
     const replaced = new Map(p.columns.map((c) => [c.name, c.expr]));
     const kept = schema.fields.map((f) => (replaced.has(f.name) ? { kind: "alias" as const, expr: replaced.get(f.name)!, name: f.name } : column(f.name)));
     const added = p.columns.filter((c) => !schema.fields.some((f) => f.name === c.name)).map((c) => ({ kind: "alias" as const, expr: c.expr, name: c.name }));
-    return projectWithWindows(input, coerced([...kept, ...added], input, r));
+    const generated = extractGenerator(input, coerced([...kept, ...added], input, r));
+    return projectWithWindows(generated.input, generated.exprs);
   },
   dropColumns: async (p, r) => {
     const input = await analyze(p.input, r);
@@ -98,7 +100,8 @@ const RESOLVE: Resolvers = {
   },
   project: async (p, r) => {
     const input = await analyze(p.input, r);
-    return qualifySelect(projectWithWindows(input, coerced(p.exprs, input, r)), input);
+    const generated = extractGenerator(input, coerced(p.exprs, input, r));
+    return qualifySelect(projectWithWindows(generated.input, generated.exprs), input);
   },
   filter: async (p, r) => {
     const input = await analyze(p.input, r);

@@ -2,7 +2,8 @@
  * Text renderings of plans: what `df.explain()` prints, and what the planner's snapshot
  * tests compare. One line per node, children indented below their parent.
  */
-import { exprName, type Expr } from "../../shared/plan/expr.ts";
+import { exprName, type Expr, type ExprOf } from "../../shared/plan/expr.ts";
+import { asGenerator } from "../../shared/plan/generators.ts";
 import { inputsOf, type LogicalPlan, type PlanKind, type PlanOf, type SortOrder } from "../../shared/plan/logical.ts";
 import type { Partitioning, StageOperator, StageSource } from "../../shared/plan/physical.ts";
 import type { PlannedStage, StageGraph } from "./physical-planner.ts";
@@ -12,6 +13,9 @@ const names = (list: readonly Expr[]) => list.map(exprName).join(", ");
 /** `rdd.map at job.ts:12`: where a user function came from. */
 const fnAt = (fn: ShippedFunction | null) => (fn ? ` ${fn.op}${fn.site ? ` at ${fn.site.file.split("/").at(-1)}:${fn.site.line}` : ""}` : "");
 const order = (o: SortOrder) => `${exprName(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`;
+
+/** Spark's `Generate explode(tags), [tag]`. */
+const generateLine = (g: ExprOf<"generator">) => `Generate ${exprName(g)}${g.outer ? " outer" : ""}${g.names ? `, [${g.names.join(", ")}]` : ""}`;
 
 type Lines = { [K in PlanKind]: (plan: PlanOf<K>) => string };
 const LOGICAL: Lines = {
@@ -33,6 +37,7 @@ const LOGICAL: Lines = {
   combineByKey: (p) => `CombineByKey ${p.numPartitions}${fnAt(p.combiner.mergeValue)}`,
   union: (p) => `Union (${p.inputs.length} inputs)`,
   window: (p) => `Window [${names(p.functions)}] [${names(p.partitionBy)}] [${p.orderBy.map(order).join(", ")}]`,
+  generate: (p) => generateLine(p.generator),
   join: (p) => `Join ${p.how} [${p.leftKeys.map((k, i) => `${exprName(k)} = ${exprName(p.rightKeys[i]!)}`).join(", ")}]${p.condition ? ` ${exprName(p.condition)}` : ""}`,
 };
 
@@ -76,6 +81,8 @@ function operator(op: StageOperator): string {
       return `CombineByKey(${op.merge === "values" ? "partial" : "final"})${fnAt(op.merge === "values" ? op.combiner.mergeValue : op.combiner.mergeCombiners)}`;
     case "window":
       return `Window [${op.functions.map((f) => f.name).join(", ")}] [${names(op.partitionBy)}] [${op.orderBy.map(order).join(", ")}]`;
+    case "generate":
+      return generateLine(asGenerator(op.generator));
     case "broadcastJoin": {
       const pairs = op.probeKeys.map((k, i) => (op.buildSide === "right" ? `${exprName(k)} = ${exprName(op.buildKeys[i]!)}` : `${exprName(op.buildKeys[i]!)} = ${exprName(k)}`));
       const kind = op.probeKeys.length ? "BroadcastHashJoin" : "BroadcastNestedLoopJoin";

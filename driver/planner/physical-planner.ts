@@ -245,6 +245,11 @@ const RULES: Rules = {
     pipeline.operators.push({ kind: "filter", condition: p.condition });
     return pipeline;
   },
+  generate: (p, b) => {
+    const pipeline = build(p.input, b);
+    pipeline.operators.push({ kind: "generate", generator: p.generator });
+    return pipeline;
+  },
   aggregate: (p, b) => {
     const pipeline = build(p.input, b);
     const aggregates = p.aggregates.map(toAggCall);

@@ -9,12 +9,12 @@
  * passes on the qualifiers of each input column it outputs under the same name, as Spark's
  * attributes keep theirs through filters, sorts, joins and plain selects.
  */
-import { alias, column, exprName, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, call, column, exprName, literal, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { inputsOf, project, schemaOf, type LogicalPlan } from "../../shared/plan/logical.ts";
 import { displayName, displayText, INTERVAL_PREFIX, isMarked, markedName, REGEX_COLUMN } from "../../shared/plan/names.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
 import { javaRegex } from "../../shared/plan/functions/regex.ts";
-import type { Field, Schema } from "../../shared/plan/types.ts";
+import { fieldsOf, type Field, type Schema } from "../../shared/plan/types.ts";
 
 type Qualifiers = ReadonlyMap<string, readonly string[]>;
 
@@ -110,7 +110,35 @@ export function resolveInnerFirst(expr: Expr, left: LogicalPlan, right: LogicalP
 
 /** An expression with its column names resolved to the columns they reach. */
 export function resolveReferences(expr: Expr, scope: Scope): Expr {
-  return transformExpr(expr, (e) => (e.kind === "column" ? column(resolveName(e.name, scope)) : undefined));
+  return transformExpr(expr, (e) => (e.kind === "column" ? columnOrField(e.name, scope) : undefined));
+}
+
+/**
+ * A name as a column, or as a path into a struct column (`user.address.city`: the column
+ * `user` or `t.user`, then its fields), as Spark resolves a dotted name that names no column.
+ * Field names match case-insensitively when no field matches exactly.
+ */
+function columnOrField(name: string, scope: Scope): Expr {
+  const resolved = resolveName(name, scope);
+  if (scope.fields.some((f) => f.name === resolved) || !name.includes(".") || name.startsWith("`")) return column(resolved);
+  const parts = name.split(".");
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const head = resolveName(parts.slice(0, k).join("."), scope);
+    const field = scope.fields.find((f) => f.name === head);
+    if (!field || fieldsOf(field.type) === null) continue;
+    let expr: Expr = column(head);
+    let type = field.type;
+    for (const part of parts.slice(k)) {
+      const fields = fieldsOf(type);
+      if (fields === null) throw new AnalysisError(`[INVALID_EXTRACT_BASE_FIELD_TYPE] Can't extract a value from ${quote(exprName(expr))}: it is ${type}, not a struct (in ${quote(name)}).`);
+      const found = fields.find((f) => f.name === part) ?? fields.find((f) => f.name.toLowerCase() === part.toLowerCase());
+      if (!found) throw new AnalysisError(`[FIELD_NOT_FOUND] No such struct field ${quote(part)} in ${fields.map((f) => quote(f.name)).join(", ")} (in ${quote(name)}).`);
+      expr = call("get_field", [expr, literal(found.name)]);
+      type = found.type;
+    }
+    return expr;
+  }
+  return column(resolved);
 }
 
 /**
@@ -129,6 +157,8 @@ export function resolveSelectList(exprs: readonly Expr[], scope: Scope): Expr[] 
       if (written !== actual && written.toLowerCase() === actual.toLowerCase()) return alias(r, written);
     }
     if (r.kind === "column" || r.kind === "alias") return r;
+    // col("user.name") is output as `name`, as Spark names a field it extracts by a dotted name.
+    if (e.kind === "column" && r.kind === "call" && r.fn === "get_field") return alias(r, String((r.args[1] as Extract<Expr, { kind: "literal" }>).value));
     const shown = displayText(exprName(r));
     return shown === exprName(r) ? r : alias(r, shown);
   });

@@ -30,6 +30,8 @@ const ESTIMATE: Estimators = {
   // A join's output can be far larger than its inputs: no estimate.
   join: () => undefined,
   window: (p) => estimateBytes(p.input),
+  // A generator's output may be many times its input: no estimate.
+  generate: () => undefined,
 };
 
 export function estimateBytes(plan: LogicalPlan): number | undefined {

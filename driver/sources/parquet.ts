@@ -25,7 +25,7 @@ async function fileSchema(store: ObjectStore, file: ObjectInfo): Promise<Field[]
     // A LIST of strings (three-level list: name / list / element).
     if (e.converted_type === "LIST" || e.logical_type?.type === "LIST") {
       const leaf = child.children[0]?.children[0]?.element ?? child.children[0]?.element;
-      if (leaf && (leaf.type === "BYTE_ARRAY" || leaf.converted_type === "UTF8")) return { name: e.name, type: "array", nullable: true };
+      if (leaf && (leaf.type === "BYTE_ARRAY" || leaf.converted_type === "UTF8")) return { name: e.name, type: "array<string>", nullable: true };
       throw new Error(`${file.uri}: column "${e.name}" is a list of ${leaf?.type ?? "groups"}; sparkfn reads lists of strings only.`);
     }
     if (child.children.length > 0) throw new Error(`${file.uri}: column "${e.name}" is a nested group, which sparkfn does not read.`);

@@ -5,7 +5,7 @@
  * (substr, ceiling, power, lcase...) map to the one sparkfn has.
  */
 import type { IToken } from "chevrotain";
-import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, type Expr, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
+import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
 import { decimalOf, parseTypeName } from "../../shared/plan/types.ts";
 import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { UserError } from "../../shared/errors.ts";
@@ -63,6 +63,12 @@ function windowFunction(fn: WindowFn, written: string, args: readonly Expr[], wh
   return { kind: "window", fn, args: full, spec: null };
 }
 
+/** The explode family by SQL name: the generator and whether it is the _outer form. */
+const GENERATORS: Readonly<Record<string, readonly [GeneratorFn, boolean]>> = {
+  explode: ["explode", false], explode_outer: ["explode", true], posexplode: ["posexplode", false], posexplode_outer: ["posexplode", true],
+  inline: ["inline", false], inline_outer: ["inline", true],
+};
+
 const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTIONS, name);
 const isAggregate = (name: string): name is AggFn => AggFn.safeParse(name).success;
 
@@ -90,6 +96,11 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
   }
   if (name === "count" && args.length === 1 && args[0]!.kind === "column" && args[0]!.name === "*") return { kind: "agg", fn: "count", arg: null };
   if (WINDOW_FUNCTIONS.has(name)) return windowFunction(name as WindowFn, written, args, where);
+  const generator = GENERATORS[name];
+  if (generator) {
+    if (args.length !== 1) throw new SqlFunctionError(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${written}\` requires 1 parameters but the actual number is ${args.length} ${where}.`);
+    return { kind: "generator", fn: generator[0], arg: args[0]!, outer: generator[1] };
+  }
   if (name === "first_value" || name === "last_value") return { kind: "agg", fn: name === "first_value" ? "first" : "last", arg: args[0]! };
   if (isAggregate(name)) {
     if (args.length === 0) throw new SqlFunctionError(`${written}() needs an argument ${where}.`);

@@ -619,9 +619,16 @@ export class SqlGrammar extends EmbeddedActionsParser {
     return this.ACTION((): Expr => ({ kind: "cast", expr: value, to: parseTypeName(typeName), ...(how.tokenType === T.TryCast ? { mode: "try" as const } : {}) }));
   });
 
-  /** A type name as DDL spells it (`int`, `bigint`, `date`, `decimal(10, 2)`). */
+  /** A type name as DDL spells it (`int`, `bigint`, `date`, `decimal(10, 2)`, `array<int>`, `struct<a: int, b: string>`): its text, for parseTypeName. */
   private readonly typeName = this.RULE("typeName", (): string => {
     const name = this.OR([{ ALT: () => this.CONSUME(T.Identifier).image }, { ALT: () => this.CONSUME(T.Date).image }, { ALT: () => this.CONSUME(T.Timestamp).image }]);
+    const parts = this.OPTION2(() => {
+      this.CONSUME(T.Lt);
+      const inner: string[] = [];
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => inner.push(this.SUBRULE(this.typeArgument)) });
+      this.CONSUME(T.Gt);
+      return `<${inner.join(",")}>`;
+    });
     const args = this.OPTION(() => {
       this.CONSUME(T.LParen);
       const values: string[] = [];
@@ -629,7 +636,17 @@ export class SqlGrammar extends EmbeddedActionsParser {
       this.CONSUME(T.RParen);
       return `(${values.join(",")})`;
     });
-    return `${name}${args ?? ""}`;
+    return `${name}${parts ?? ""}${args ?? ""}`;
+  });
+
+  /** Inside <>: a type (array<T>, map<K, V>), or a struct field `name: type` (the colon optional). */
+  private readonly typeArgument = this.RULE("typeArgument", (): string => {
+    const first = this.SUBRULE(this.typeName);
+    const type = this.OPTION(() => {
+      this.OPTION2(() => this.CONSUME(T.Colon));
+      return this.SUBRULE2(this.typeName);
+    });
+    return type === undefined ? first : `${first}:${type}`;
   });
 
   /** A column (`a`, `t.a`, `` `a b` ``), `*`, `t.*`, or a function call. */

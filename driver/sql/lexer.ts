@@ -98,6 +98,8 @@ export const Eq = createToken({ name: "Eq", pattern: /==?/ });
 export const Lt = createToken({ name: "Lt", pattern: /</ });
 export const Gt = createToken({ name: "Gt", pattern: />/ });
 export const Concat = createToken({ name: "Concat", pattern: /\|\|/ });
+/** Only in type names: STRUCT<a: INT>. */
+export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Plus = createToken({ name: "Plus", pattern: /\+/ });
 export const Minus = createToken({ name: "Minus", pattern: /-/ });
 export const Star = createToken({ name: "Star", pattern: /\*/ });
@@ -128,7 +130,7 @@ export const ALL_TOKENS: TokenType[] = [
   NumberLiteral, StringLiteral, QuotedIdentifier,
   ...KEYWORDS,
   Identifier,
-  NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise,
+  NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise, Colon,
 ];
 
 export const SQL_LEXER = new Lexer(ALL_TOKENS, { positionTracking: "full", ensureOptimizations: false });

@@ -10,6 +10,7 @@ import type { StringFn } from "../../shared/plan/functions/strings.ts";
 import type { HashingFn } from "../../shared/plan/functions/hashing.ts";
 import type { DateFn } from "../../shared/plan/functions/dates.ts";
 import type { TimestampFn } from "../../shared/plan/functions/timestamp-functions.ts";
+import type { ArrayFn } from "../../shared/plan/functions/arrays.ts";
 import { decimalOf, decimalType, type DataType, type TypeKind } from "../../shared/plan/types.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import type { ShippedFunction } from "../../shared/plan/function.ts";
@@ -30,19 +31,10 @@ export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
 };
 export const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 /** Helpers of the functions called with boxed values; math and string functions have kernels instead (shared/plan/functions/). */
-export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn | GroupingFn>, keyof typeof RUNTIME> = {
+export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn | ArrayFn | GroupingFn>, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
-  coalesce: "coalesce", split: "split", size: "size", like: "like",
-  element_at: "element_at", greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
+  coalesce: "coalesce", split: "split", like: "like",
+  greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
   nullif: "nullif", isnan: "isnan", nanvl: "nanvl",
 };
-const TYPES: Record<Exclude<TypeKind, "decimal">, string> = {
-  string: '"string"', int: '"int"', long: '"long"', double: '"double"', boolean: '"boolean"', date: '"date"', timestamp: '"timestamp"', array: '"array"', null: '"null"', any: '"any"',
-};
-
-/** A type as generated code names it: a fixed string per kind, a decimal rebuilt from its two numbers (never the plan's text). */
-export function typeLiteral(t: DataType): string {
-  const d = decimalOf(t);
-  return d ? JSON.stringify(decimalType(d.precision, d.scale)) : TYPES[t as Exclude<TypeKind, "decimal">];
-}
 

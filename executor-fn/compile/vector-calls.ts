@@ -10,6 +10,7 @@ import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
 import { DecimalArithmeticError, decimalText, roundTo, type Decimal } from "../../shared/plan/decimal.ts";
 import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
+import { ARRAY_FUNCTIONS, isArrayFn, type ArrayFn, type ArrayFunction } from "../../shared/plan/functions/arrays.ts";
 import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { decimalOf, isNumeric, type DataType } from "../../shared/plan/types.ts";
@@ -214,7 +215,20 @@ function firstNonNull(args: readonly Expr[], c: CallEmitter): Slot {
   return s;
 }
 
+/** An array or struct function: its kernel on the boxed values, null for a null argument unless the kernel takes nulls. */
+function arrayCall(expr: Call, c: CallEmitter): Slot {
+  const def: ArrayFunction = ARRAY_FUNCTIONS[expr.fn as ArrayFn];
+  const k = c.kernel(def.kernel(expr.args.map((a) => c.type(a)), expr.args, expr.legacy !== true));
+  const args = expr.args.map((a) => c.emit(a));
+  const s = c.fresh();
+  const call = `K[${k}](${args.map((a) => `(${a.n} ? null : ${a.t})`).join(", ")})`;
+  const anyNull = args.map((a) => a.n).join(" || ") || "false";
+  c.line(`${s.t} = ${def.takesNulls ? call : `${anyNull} ? null : ${call}`}; ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
 export function emitCall(expr: Call, c: CallEmitter): Slot | undefined {
+  if (isArrayFn(expr.fn)) return arrayCall(expr, c);
   if (isMathFn(expr.fn)) return mathCall(expr, c);
   if (isStringFn(expr.fn)) return stringCall(expr, c);
   if (isHashingFn(expr.fn)) return hashingCall(expr, c);

@@ -20,14 +20,14 @@ import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../../shared/plan/fu
 import { children, exprName, type Expr, type ExprKind, type ExprOf } from "../../shared/plan/expr.ts";
 import { castKernel, isIdentityCast } from "../../shared/plan/casts.ts";
 import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
-import { RUNTIME, compareStrings } from "../../shared/plan/semantics.ts";
+import { RUNTIME, castLoose, compareStrings } from "../../shared/plan/semantics.ts";
 import { decimalOf, fieldIndex, isDecimal, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
 import { arithmetic as decimalOp, literalBox, type Decimal, type DecimalOp } from "../../shared/plan/decimal.ts";
 import { seededRandom } from "../../shared/random.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
-import { BINARY, CALLS, typeLiteral, UNARY, type CompileContext } from "./expression.ts";
+import { BINARY, CALLS, UNARY, type CompileContext } from "./expression.ts";
 import { emitCall, NUMERIC_COMPARISON, type AnyKernel, type CallEmitter, type Slot } from "./vector-calls.ts";
 
 
@@ -254,7 +254,7 @@ const GENERATE: Generators = {
       return s;
     }
     // A value of type any (a UDF's) is converted as a UDF result is.
-    if (from === "any") return fromBoxed(e, `$.cast(${boxed(inner)}, ${typeLiteral(expr.to)})`);
+    if (from === "any") return fromBoxed(e, `K[${e.kernels.push(castLoose(expr.to)) - 1}](${boxed(inner)})`);
     // Casts that change nothing (a type to itself, int or long to double or long), else the
     // kernel of the pair and mode (shared/plan/casts.ts), which fails or gives null as the mode says.
     if (isIdentityCast(from, expr.to)) return inner;
@@ -291,10 +291,14 @@ const GENERATE: Generators = {
   udf: (expr, e) => {
     const index = e.udfSeen++;
     const args = expr.args.map((a) => boxed(emit(a, e)));
-    return fromBoxed(e, `$.cast(U[${index}](${args.join(", ")}), ${typeLiteral(expr.returnType)})`);
+    const k = e.kernels.push(castLoose(expr.returnType)) - 1;
+    return fromBoxed(e, `K[${k}](U[${index}](${args.join(", ")}))`);
   },
   agg: () => {
     throw new Error("An aggregate function cannot be evaluated per row; it belongs in groupBy().agg() or agg().");
+  },
+  generator: () => {
+    throw new Error("A generator (explode) cannot be evaluated per row; the analyzer moves it into a generate operator.");
   },
   window: () => {
     throw new Error("A window function cannot be evaluated per row; the analyzer moves it into a window operator.");

@@ -8,20 +8,21 @@ import { timestampConversion } from "./csv-convert.ts";
 import { isTimestampValue } from "../../shared/plan/functions/timestamps.ts";
 import { BATCH_ROWS, batchFromRows, type BatchStream } from "../../shared/batch/batch.ts";
 import { castLoose } from "../../shared/plan/semantics.ts";
-import { isDecimal, isIntValue, type Field, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { elementOf, fieldsOf, isIntValue, typeKind, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type FileStageSource } from "./scan-support.ts";
 import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
 
-/** A JSON value as the field's type; undefined when it does not fit (a string where a number is due). */
-function convertJson(value: unknown, field: Field, readTimestamp: (text: string) => Value): Value | undefined {
+/** A JSON value as a value of `type`; undefined when it does not fit (a string where a number is due). */
+function convertJson(value: unknown, type: DataType, readTimestamp: (text: string) => Value): Value | undefined {
   if (value === null || value === undefined) return null;
-  // A decimal from a JSON number or its text (JSON.parse has made the number a double: its shortest text is read).
-  if (isDecimal(field.type)) return typeof value === "number" || typeof value === "string" ? (castLoose(field.type)(value) ?? undefined) : undefined;
-  switch (field.type) {
+  switch (typeKind(type)) {
+    case "decimal":
+      // From a JSON number or its text (JSON.parse has made the number a double: its shortest text is read).
+      return typeof value === "number" || typeof value === "string" ? (castLoose(type)(value) ?? undefined) : undefined;
     case "int":
     case "long":
-      return (field.type === "long" ? typeof value === "number" && Number.isInteger(value) : isIntValue(value)) ? (value as number) : undefined;
+      return (type === "long" ? typeof value === "number" && Number.isInteger(value) : isIntValue(value)) ? (value as number) : undefined;
     case "double":
       return typeof value === "number" ? value : undefined;
     case "boolean":
@@ -34,8 +35,30 @@ function convertJson(value: unknown, field: Field, readTimestamp: (text: string)
       // Text in the scan's timestampFormat (or Spark's cast syntax); a number is seconds since the epoch, as Spark reads it.
       if (typeof value === "number") return Number.isFinite(value) && isTimestampValue(Math.trunc(value * 1e6)) ? Math.trunc(value * 1e6) + 0 : undefined;
       return typeof value === "string" ? (readTimestamp(value) ?? undefined) : undefined;
-    case "array":
-      return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
+    case "array": {
+      if (!Array.isArray(value)) return undefined;
+      const element = elementOf(type)!;
+      const out: Value[] = new Array(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const v = convertJson(value[i], element, readTimestamp);
+        if (v === undefined) return undefined;
+        out[i] = v;
+      }
+      return out;
+    }
+    case "struct": {
+      if (typeof value !== "object" || Array.isArray(value)) return undefined;
+      const fields = fieldsOf(type)!;
+      const object = value as Record<string, unknown>;
+      const out: Value[] = new Array(fields.length);
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const v = convertJson(Object.hasOwn(object, f.name) ? object[f.name] : null, f.type, readTimestamp);
+        if (v === undefined) return undefined;
+        out[i] = v;
+      }
+      return out;
+    }
     case "null":
       return null;
     case "any":
@@ -73,7 +96,7 @@ export async function* readJsonSplit(source: FileStageSource, file: FileSplit, s
         for (let c = 0; c < wanted.length; c++) {
           if (c === corruptIndex) continue;
           const field = wanted[c]!;
-          const value = convertJson(object[field.name], field, readTimestamp);
+          const value = convertJson(object[field.name], field.type, readTimestamp);
           if (value === undefined) problem ??= `${JSON.stringify(object[field.name])} is not a valid ${field.type} for field "${field.name}"`;
           else if (field.type === "long" && value !== null && !Number.isSafeInteger(value)) problem ??= exceedsLongRange(String(value), field);
           else row[c] = value;

@@ -8,7 +8,7 @@
  * digits, INT64 up to 18, else a FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits).
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { decimalOf, type Row, type Schema } from "../../shared/plan/types.ts";
+import { decimalOf, isNested, type Row, type Schema } from "../../shared/plan/types.ts";
 import { TaskError } from "../task-error.ts";
 
 const ROW_GROUP_ROWS = 100_000;
@@ -58,10 +58,11 @@ function element(name: string, type: Schema["fields"][number]["type"]): Element 
     case "timestamp":
       // Spark's own choice (spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS): an instant, adjusted to UTC.
       return { ...optional, type: "INT64", converted_type: "TIMESTAMP_MICROS", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" } as never };
-    case "array":
     case "any":
       return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   }
+  // Arrays and structs are JSON text until Parquet's LIST and group columns are written (issue 15).
+  if (isNested(type)) return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   throw new Error(`internal: no Parquet type for ${type}`);
 }
 
@@ -76,11 +77,10 @@ function columnValues(rows: readonly Row[], i: number, type: Schema["fields"][nu
         return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);
       case "timestamp":
         return BigInt(v as number);
-      case "array":
       case "any":
         return JSON.stringify(v);
       default:
-        return v;
+        return isNested(type) ? JSON.stringify(v) : v;
     }
   });
 }

@@ -8,6 +8,7 @@ import type { BatchStream } from "../../shared/batch/batch.ts";
 import { finalAggregate, partialAggregate } from "./aggregate.ts";
 import { broadcastJoin } from "./broadcast-join.ts";
 import { filter } from "./filter.ts";
+import { generate } from "./generate.ts";
 import { limit } from "./limit.ts";
 import type { Operator, OperatorContext, OperatorFactory } from "./operator.ts";
 import { project } from "./project.ts";
@@ -28,6 +29,7 @@ const OPERATORS: { [K in StageOperator["kind"]]: OperatorFactory<K> } = {
   combine,
   limit,
   window,
+  generate,
 };
 
 export function makeOperator(op: StageOperator, input: Schema, ctx: OperatorContext): Operator {

@@ -12,7 +12,7 @@
  */
 import { compareForSort, sameValue } from "../../shared/plan/semantics.ts";
 import type { AggFn, WindowFn, WindowFrame } from "../../shared/plan/expr.ts";
-import type { DataType, Value } from "../../shared/plan/types.ts";
+import { isNested, type DataType, type Value } from "../../shared/plan/types.ts";
 import { valueAt, vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { aggState, type AggOptions } from "./aggregate/states.ts";
 
@@ -268,7 +268,7 @@ function slidingEvaluator(fn: AggFn, type: DataType | undefined, values: readonl
       return fn === "sum" ? s : s / c;
     };
   }
-  if ((fn === "min" || fn === "max") && values && type !== "array" && type !== "any") {
+  if ((fn === "min" || fn === "max") && values && !isNested(type!) && type !== "any") {
     // A monotonic deque of candidate rows: values only improve towards the back.
     const sign = fn === "min" ? 1 : -1;
     const deque: number[] = [];

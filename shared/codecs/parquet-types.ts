@@ -65,7 +65,7 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
       return value instanceof Date ? dateOnly(value) : String(value);
     case "timestamp":
       return value instanceof Date ? value.getTime() * 1000 : Number(value);
-    case "array":
+    case "array<string>":
       if (Array.isArray(value)) return value.map((v) => String(v));
       if (typeof value === "string") return JSON.parse(value) as string[];
       return null;

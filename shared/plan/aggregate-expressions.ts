@@ -134,6 +134,8 @@ export function splitAggregates(groupBy: readonly Expr[], exprs: readonly Expr[]
         return { ...e, args: e.args.map((a) => rewrite(top, a)) };
       case "window":
         throw new AnalysisError(`${where}: the window function ${exprName(e)} cannot be part of an aggregation; compute it with select() or withColumn(), then aggregate its column.`);
+      case "generator":
+        throw new AnalysisError(`${where}: the generator ${exprName(e)} cannot be part of an aggregation; explode with select() or withColumn() first, then aggregate its column.`);
     }
   };
   const outputs = exprs.map((e) => {

@@ -15,7 +15,8 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { decimalOf, INT_MAX, INT_MIN, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, isNested, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { quoteFieldName } from "./type-syntax.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
 export type CastMode = "ansi" | "legacy" | "try";
@@ -172,7 +173,6 @@ const toText = {
   double: exact((v) => javaDoubleText(v as number)),
   boolean: exact((v) => (v ? "true" : "false")),
   date: IDENTITY,
-  array: exact((v) => `[${(v as readonly (string | null)[]).map((x) => (x === null ? "null" : x)).join(", ")}]`),
 };
 const toBoolean = exact((v) => v !== 0);
 const fromBoolean = exact((v) => (v ? 1 : 0));
@@ -311,6 +311,72 @@ function decimalRule(from: DataType, to: DataType): CastRule {
   }
 }
 
+// ---- arrays and structs (their rules depend on their elements' and fields' types: nestedRule builds them) ----
+
+/** Placeholder in the table: nestedRule gives the rule for the actual types. */
+const NESTED_RULE: NotYet = { kind: "notYet", reason: "nested rules are built by nestedRule" };
+
+/** Whether a type holds a timestamp anywhere (its text needs the session time zone, which these rules do not have). */
+const holdsTimestamp = (t: DataType): boolean => t === "timestamp" || (elementOf(t) !== null && holdsTimestamp(elementOf(t)!)) || (fieldsOf(t)?.some((f) => holdsTimestamp(f.type)) ?? false);
+
+/**
+ * An array or struct cast to a string, as Spark's ToStringBase: `[1, null, 3]`, `{1, a}`, nested
+ * values as their own casts to string (legacy's decimals as Java's toString), null as "null".
+ */
+function nestedText(t: DataType, mode: "ansi" | "legacy"): Convert {
+  const element = elementOf(t);
+  const parts = element !== null ? null : fieldsOf(t)!.map((f) => partText(f.type, mode));
+  const one = element !== null ? partText(element, mode) : null;
+  return (v) => {
+    const values = v as readonly Value[];
+    if (one) return `[${values.map(one).join(", ")}]`;
+    return `{${values.map((x, i) => parts![i]!(x)).join(", ")}}`;
+  };
+}
+
+function partText(t: DataType, mode: "ansi" | "legacy"): (v: Value) => string {
+  if (t === "null") return () => "null";
+  if (isNested(t)) {
+    const inner = nestedText(t, mode);
+    return (v) => (v === null ? "null" : (inner(v) as string));
+  }
+  const kernel = castKernel(t, "string", mode);
+  return (v) => (v === null ? "null" : (kernel(v) as string));
+}
+
+/** The rule for a cast from an array or struct (the table only marks those pairs): to a string, or element by element / field by field. */
+function nestedRule(from: DataType, to: DataType): CastRule {
+  if (to === "string") {
+    if (holdsTimestamp(from)) return { kind: "notYet", reason: "a nested value with timestamps cannot be cast to a string yet (the session time zone does not reach it); cast its timestamps first" };
+    return { kind: "convert", ansi: nestedText(from, "ansi"), legacy: nestedText(from, "legacy"), failure: "CAST_INVALID_INPUT" };
+  }
+  const [ef, et] = [elementOf(from), elementOf(to)];
+  if (ef !== null && et !== null) {
+    const inner = castRuleOrNull(ef, et);
+    if (inner === null || inner.kind === "refused") return NO_WAY;
+    if (inner.kind === "identity") return IDENTITY;
+    if (inner.kind === "notYet") return inner;
+    return { kind: "convert", ansi: mapped(castKernel(ef, et, "ansi")), legacy: mapped(castKernel(ef, et, "legacy")), failure: inner.failure };
+  }
+  const [ff, ft] = [fieldsOf(from), fieldsOf(to)];
+  if (ff !== null && ft !== null && ff.length === ft.length) {
+    const rules = ff.map((f, i) => castRuleOrNull(f.type, ft[i]!.type));
+    if (rules.some((r) => r === null || r.kind === "refused")) return NO_WAY;
+    const notYet = rules.find((r) => r!.kind === "notYet");
+    if (notYet) return notYet!;
+    if (rules.every((r) => r!.kind === "identity")) return IDENTITY;
+    const kernels = (mode: "ansi" | "legacy") => ff.map((f, i) => castKernel(f.type, ft[i]!.type, mode));
+    const [ansi, legacy] = [kernels("ansi"), kernels("legacy")];
+    return { kind: "convert", ansi: (v) => (v as readonly Value[]).map((x, i) => ansi[i]!(x)), legacy: (v) => (v as readonly Value[]).map((x, i) => legacy[i]!(x)), failure: "CAST_INVALID_INPUT" };
+  }
+  return NO_WAY;
+}
+
+const mapped = (kernel: CastKernel): Convert => (v) => (v as readonly Value[]).map(kernel);
+
+/** A pair's rule, or null when a side is null or any (which every cast takes: their values pass). */
+const castRuleOrNull = (from: DataType, to: DataType): CastRule | null => (from === "null" ? IDENTITY : !isCastType(from) || !isCastType(to) ? null : castRule(from, to));
+
 /** Every (from, to) pair: rows are the source type, columns the target. */
 export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
   string: {
@@ -322,9 +388,10 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     date: fromString((v) => parseDate(v as string)),
     timestamp: TIMESTAMP,
     array: NO_WAY,
+    struct: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
+  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
   long: {
     string: toText.long,
     int: { kind: "convert", ansi: longToInt, legacy: wrapToInt, failure: "CAST_OVERFLOW" },
@@ -334,6 +401,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
     array: NO_WAY,
+    struct: NO_WAY,
     decimal: DECIMAL_RULE,
   },
   double: {
@@ -345,13 +413,15 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
     array: NO_WAY,
+    struct: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
-  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
-  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP, decimal: TIMESTAMP },
-  array: { string: toText.array, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: IDENTITY, decimal: NO_WAY },
-  decimal: { string: DECIMAL_RULE, int: DECIMAL_RULE, long: DECIMAL_RULE, double: DECIMAL_RULE, boolean: DECIMAL_RULE, date: DECIMAL_RULE, timestamp: TIMESTAMP, array: NO_WAY, decimal: DECIMAL_RULE },
+  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
+  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
+  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP, struct: TIMESTAMP, decimal: TIMESTAMP },
+  array: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NESTED_RULE, struct: NO_WAY, decimal: NO_WAY },
+  struct: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NESTED_RULE, decimal: NO_WAY },
+  decimal: { string: DECIMAL_RULE, int: DECIMAL_RULE, long: DECIMAL_RULE, double: DECIMAL_RULE, boolean: DECIMAL_RULE, date: DECIMAL_RULE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
 };
 
 // ---- names and errors ----------------------------------------------------------------------
@@ -359,11 +429,16 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
 /** Spark's SQL name of a type, as its cast messages write it ("DECIMAL(10,2)"). */
 export function sqlTypeName(t: DataType): string {
   const d = decimalOf(t);
-  return d ? `DECIMAL(${d.precision},${d.scale})` : SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal">];
+  if (d) return `DECIMAL(${d.precision},${d.scale})`;
+  const element = elementOf(t);
+  if (element !== null) return `ARRAY<${sqlTypeName(element)}>`;
+  const fields = fieldsOf(t);
+  if (fields !== null) return `STRUCT<${fields.map((f) => `${quoteFieldName(f.name)}: ${sqlTypeName(f.type)}`).join(", ")}>`;
+  return SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal" | "array" | "struct">];
 }
 
-const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal">, string> = {
-  string: "STRING", int: "INT", long: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", array: "ARRAY<STRING>", null: "VOID", any: "ANY",
+const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct">, string> = {
+  string: "STRING", int: "INT", long: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
 };
 
 /** A value a cast could not convert (ANSI mode): Spark's error condition and message. */
@@ -402,7 +477,7 @@ function castFailure(v: Exclude<Value, null>, from: DataType, to: DataType, fail
 /** The table's rule for a pair; null and any (values of no type or any type) are handled by the callers. */
 export function castRule(from: DataType, to: DataType): CastRule {
   const rule = CAST_RULES[typeKind(from) as CastType][typeKind(to) as CastType];
-  return rule === DECIMAL_RULE ? decimalRule(from, to) : rule;
+  return rule === DECIMAL_RULE ? decimalRule(from, to) : rule === NESTED_RULE ? nestedRule(from, to) : rule;
 }
 
 const isCastType = (t: DataType): boolean => t !== "null" && t !== "any";
@@ -457,6 +532,16 @@ export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKe
     }
     case "convert": {
       const convert = mode === "legacy" ? rule.legacy : rule.ansi;
+      // try_cast of an array or struct: each element or field tried (one that does not convert is null), as Spark's.
+      if (mode === "try" && isNested(from) && to !== "string") {
+        const [ef, et, ff, ft] = [elementOf(from), elementOf(to), fieldsOf(from), fieldsOf(to)];
+        if (ef !== null && et !== null) {
+          const inner = castKernel(ef, et, "try");
+          return (v) => (v === null ? null : (v as readonly Value[]).map(inner));
+        }
+        const inner = ff!.map((f, i) => castKernel(f.type, ft![i]!.type, "try"));
+        return (v) => (v === null ? null : (v as readonly Value[]).map((x, i) => inner[i]!(x)));
+      }
       if (mode === "ansi") {
         return (v) => {
           if (v === null) return null;

@@ -212,6 +212,12 @@ const COERCE: Coercers = {
     const types = args.map((a) => typeOf(a, s).type);
     const at = (i: number, to: DataType) => castTo(args[i]!, types[i]!, to, o);
     switch (e.fn) {
+      // Their results depend on the mode: an index out of bounds fails with ANSI on; size(NULL) is -1 with it off.
+      case "element_at":
+      case "get_item":
+      case "size":
+        return { ...e, args, ...(o.ansi ? {} : { legacy: true as const }) };
+      case "array":
       case "coalesce":
       case "nvl":
       case "ifnull":
@@ -308,6 +314,7 @@ const COERCE: Coercers = {
     const legacy = !o.ansi && e.arg !== null && isDecimal(typeOf(e.arg, s).type) ? { legacy: true as const } : {};
     return { ...e, ...legacy, arg: e.arg ? fit(e.arg, 0) : null, ...(e.args ? { args: e.args.map((x, i) => fit(x, i + 1)) } : {}) };
   },
+  generator: (e, s, o) => ({ ...e, arg: coerce(e.arg, s, o) }),
   window: (e, s, o) => {
     const args = e.args.map((a) => coerce(a, s, o));
     // lag/lead: the default is cast to the value's type (Spark's implicit cast of its third input).

@@ -31,9 +31,11 @@ export const SCALAR_FUNCTIONS = {
   concat: [1, -1],
   coalesce: [1, -1],
   split: [2, 3],
-  size: [1, 1],
   like: [2, 2],
-  element_at: [2, 2],
+  // arrays and structs (shared/plan/functions/arrays.ts); get_field and get_item are col("s.a"), getField, getItem
+  array: [0, -1], struct: [1, -1], named_struct: [2, -1], get_field: [2, 2], get_item: [2, 2], element_at: [2, 2], try_element_at: [2, 2],
+  size: [1, 1], array_contains: [2, 2], sort_array: [1, 2], array_distinct: [1, 1], flatten: [1, 1], array_max: [1, 1], array_min: [1, 1],
+  array_position: [2, 2], array_remove: [2, 2], slice: [3, 3], array_join: [2, 3],
   // math (shared/plan/functions/math.ts)
   abs: [1, 1], round: [1, 2], bround: [1, 2], floor: [1, 1], ceil: [1, 1], sqrt: [1, 1], cbrt: [1, 1], pow: [2, 2], exp: [1, 1],
   log: [1, 2], ln: [1, 1], log10: [1, 1], log2: [1, 1], signum: [1, 1], pmod: [2, 2], hypot: [2, 2], degrees: [1, 1], radians: [1, 1],
@@ -77,6 +79,15 @@ export type AggFn = z.infer<typeof AggFn>;
  * Functions evaluated over a window (driver/api/window.ts): the ranking and offset functions,
  * nth_value, and "aggregate" (an aggregate function over a frame; args[0] is its `agg` node).
  */
+/**
+ * Generators (Spark's explode family): each input row gives as many output rows as its array
+ * has elements (explode: `col`; posexplode: `pos`, `col`; inline: an array of structs' fields),
+ * or, with `outer`, one row of nulls for a null or empty array. Only select() and withColumn()
+ * take them: the analyzer moves one into a logical `generate` node (driver/planner/generators.ts).
+ */
+export const GeneratorFn = z.enum(["explode", "posexplode", "inline"]);
+export type GeneratorFn = z.infer<typeof GeneratorFn>;
+
 export const WindowFn = z.enum(["row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "nth_value", "aggregate"]);
 export type WindowFn = z.infer<typeof WindowFn>;
 
@@ -120,7 +131,8 @@ export type Expr =
    */
   | { readonly kind: "cast"; readonly expr: Expr; readonly to: DataType; readonly mode?: "try" | "legacy"; readonly implicit?: true }
   | { readonly kind: "caseWhen"; readonly branches: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | null }
-  | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[] }
+  /** `legacy`: as with spark.sql.ansi.enabled = false, for the functions whose results depend on it (element_at, size, ...). */
+  | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[]; readonly legacy?: true }
   | { readonly kind: "rand"; readonly seed: number }
   /** A user-defined function (udf()) over its arguments' values; its result is cast to `returnType`. */
   | { readonly kind: "udf"; readonly name: string; readonly fn: ShippedFunction; readonly returnType: DataType; readonly args: readonly Expr[] }
@@ -135,7 +147,9 @@ export type Expr =
    * yet given `.over(window)` (row_number()), which the analyzer refuses. Only select() and
    * withColumn() take it: the analyzer moves it into a logical `window` node.
    */
-  | { readonly kind: "window"; readonly fn: WindowFn; readonly args: readonly Expr[]; readonly ignoreNulls?: boolean; readonly spec: WindowSpec | null };
+  | { readonly kind: "window"; readonly fn: WindowFn; readonly args: readonly Expr[]; readonly ignoreNulls?: boolean; readonly spec: WindowSpec | null }
+  /** A generator over `arg` (see GeneratorFn); `names`: its output columns' names as alias() gave them. */
+  | { readonly kind: "generator"; readonly fn: GeneratorFn; readonly arg: Expr; readonly outer: boolean; readonly names?: readonly string[] };
 
 export type ExprKind = Expr["kind"];
 export type ExprOf<K extends ExprKind> = Extract<Expr, { kind: K }>;
@@ -156,7 +170,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
         otherwise: ExprSchema.nullable(),
       })
       .strict(),
-    z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema) }).strict(),
+    z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema), legacy: z.literal(true).optional() }).strict(),
     z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
     z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), legacy: z.literal(true).optional() }).strict(),
@@ -176,6 +190,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
           .nullable(),
       })
       .strict(),
+    z.object({ kind: z.literal("generator"), fn: GeneratorFn, arg: ExprSchema, outer: z.boolean(), names: z.array(z.string().min(1)).optional() }).strict(),
   ]),
 );
 
@@ -234,6 +249,8 @@ export function exprName(expr: Expr): string {
     case "caseWhen":
       return `CASE ${expr.branches.map((b) => `WHEN ${exprName(b.when)} THEN ${exprName(b.then)}`).join(" ")}${expr.otherwise ? ` ELSE ${exprName(expr.otherwise)}` : ""} END`;
     case "call":
+      if (expr.fn === "get_field") return `${exprName(expr.args[0]!)}.${String((expr.args[1] as ExprOf<"literal">).value)}`;
+      if (expr.fn === "get_item") return `${exprName(expr.args[0]!)}[${exprName(expr.args[1]!)}]`;
       // Spark's pretty names for these two are upper case: FLOOR(x), CEIL(x).
       return `${expr.fn === "floor" || expr.fn === "ceil" ? expr.fn.toUpperCase() : expr.fn}(${expr.args.map(exprName).join(", ")})`;
     case "rand":
@@ -250,6 +267,8 @@ export function exprName(expr: Expr): string {
     }
     case "window":
       return windowName(expr);
+    case "generator":
+      return `${expr.fn}${expr.outer ? "_outer" : ""}(${exprName(expr.arg)})`;
   }
 }
 
@@ -306,6 +325,9 @@ export function transformExpr(expr: Expr, f: (node: Expr) => Expr | undefined): 
     case "agg":
       rebuilt = { ...expr, arg: expr.arg ? t(expr.arg) : null, ...(expr.args ? { args: expr.args.map(t) } : {}) };
       break;
+    case "generator":
+      rebuilt = { ...expr, arg: t(expr.arg) };
+      break;
     case "window":
       rebuilt = {
         ...expr,
@@ -353,6 +375,8 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
       if (expr.arg) visit(expr.arg);
       expr.args?.forEach(visit);
       return;
+    case "generator":
+      return visit(expr.arg);
     case "window":
       expr.args.forEach(visit);
       expr.spec?.partitionBy.forEach(visit);
@@ -364,6 +388,11 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
 /** An aggregate outside any window: `sum(x).over(w)` is computed by the window, not by a grouping. */
 export function containsAggregate(expr: Expr): boolean {
   return expr.kind === "agg" || (expr.kind !== "window" && children(expr).some(containsAggregate));
+}
+
+/** Whether a generator (explode, ...) appears in the expression. */
+export function containsGenerator(expr: Expr): boolean {
+  return expr.kind === "generator" || children(expr).some(containsGenerator);
 }
 
 /** Whether a window function appears in the expression. */

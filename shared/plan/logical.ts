@@ -6,7 +6,8 @@
  * versioned StagePlan of physical.ts.
  */
 import { AnalysisError, outputField, resolveColumn, typeOf } from "./resolve.ts";
-import { column, containsAggregate, exprName, referencedColumns, transformExpr, type Expr } from "./expr.ts";
+import { column, containsAggregate, exprName, referencedColumns, transformExpr, type Expr, type ExprOf } from "./expr.ts";
+import { generatedFields } from "./generators.ts";
 import { splitAggregates, type AggregateContext } from "./aggregate-expressions.ts";
 import { joinSchema, type JoinType } from "./join.ts";
 import type { Combiner, RddMode, ShuffleBlockRef } from "./physical.ts";
@@ -69,7 +70,9 @@ export type LogicalPlan =
    * The input's columns, then one per window function (aliased `window` expressions, all over
    * this PARTITION BY and ORDER BY; each with its own frame): driver/planner/windows.ts builds it.
    */
-  | { readonly kind: "window"; readonly input: LogicalPlan; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortOrder[]; readonly functions: readonly Expr[] };
+  | { readonly kind: "window"; readonly input: LogicalPlan; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortOrder[]; readonly functions: readonly Expr[] }
+  /** The input's columns, then the generator's (explode, ...): each input row repeated once per generated row (driver/planner/generators.ts builds it). */
+  | { readonly kind: "generate"; readonly input: LogicalPlan; readonly generator: ExprOf<"generator"> };
 
 /**
  * What the DataFrame API builds: the logical plan plus nodes that need the input's schema
@@ -170,6 +173,10 @@ const SCHEMA_OF: SchemaRules = {
     const input = schemaOf(p.input);
     return { fields: [...input.fields, ...p.functions.map((e) => outputField(e, input))] };
   },
+  generate: (p) => {
+    const input = schemaOf(p.input);
+    return { fields: [...input.fields, ...generatedFields(p.generator, input)] };
+  },
   union: (p) => {
     const schemas = p.inputs.map(schemaOf);
     return { fields: schemas[0]!.fields.map((f, i) => ({ ...f, nullable: schemas.some((s) => s.fields[i]!.nullable) })) };
@@ -213,6 +220,7 @@ const MAP_EXPRESSIONS: { [K in LogicalPlan["kind"]]: (p: Extract<LogicalPlan, { 
   combineByKey: (p) => p,
   join: (p, f) => ({ ...p, leftKeys: p.leftKeys.map(f), rightKeys: p.rightKeys.map(f), condition: p.condition === null ? null : f(p.condition) }),
   window: (p, f) => ({ ...p, partitionBy: p.partitionBy.map(f), orderBy: p.orderBy.map((o) => ({ ...o, expr: f(o.expr) })), functions: p.functions.map(f) }),
+  generate: (p, f) => ({ ...p, generator: { ...p.generator, arg: f(p.generator.arg) } }),
 };
 
 /** Every node of `plan` with its expressions rewritten bottom-up by `f` (undefined keeps a node). */
@@ -361,6 +369,9 @@ export function columnsReadBy(plan: LogicalPlan): Set<string> {
       break;
     case "window":
       [...plan.partitionBy, ...plan.orderBy.map((o) => o.expr), ...plan.functions].forEach(add);
+      break;
+    case "generate":
+      add(plan.generator.arg);
       break;
     default:
       break;

@@ -8,6 +8,7 @@ import { ExprSchema, AggFn, type Expr } from "./expr.ts";
 import { JoinType, joinSchema } from "./join.ts";
 import { FileFormat, ScanOptions } from "./file-source.ts";
 import { outputField } from "./resolve.ts";
+import { asGenerator, generatedFields } from "./generators.ts";
 import { Schema, type Field } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
 import { isPackedUint32 } from "../shuffle-index.ts";
@@ -135,6 +136,8 @@ export const StageOperator = z.discriminatedUnion("kind", [
       functions: z.array(z.object({ expr: ExprSchema, name: z.string() }).strict()),
     })
     .strict(),
+  /** Explode and its family: appends the generator's columns, each input row repeated per generated row (`generator` a `generator` expression). */
+  z.object({ kind: z.literal("generate"), generator: ExprSchema }).strict(),
 ]);
 export type StageOperator = z.infer<typeof StageOperator>;
 
@@ -313,6 +316,8 @@ export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
       return op.buildSide === "right" ? joinSchema(input, op.build.schema, op.how) : joinSchema(op.build.schema, input, op.how);
     case "window":
       return { fields: [...input.fields, ...op.functions.map((f) => ({ ...outputField(f.expr, input), name: f.name }))] };
+    case "generate":
+      return { fields: [...input.fields, ...generatedFields(asGenerator(op.generator), input)] };
   }
 }
 

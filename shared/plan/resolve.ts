@@ -15,6 +15,7 @@ import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, 
 import type { TaskErrorType } from "../task.ts";
 import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregates.ts";
 import { typeOfWindow } from "./window-functions.ts";
+import { ARRAY_FUNCTIONS, isArrayFn, type ArrayFunction } from "./functions/arrays.ts";
 import { castRefusal, sqlTypeName } from "./casts.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
@@ -99,7 +100,7 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
   const def: StringFunction = STRING_FUNCTIONS[fn];
   args.forEach((a, i) => {
     const want = def.args[Math.min(i, def.args.length - 1)]!;
-    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array"));
+    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>"));
     if (!fits) {
       const how = want === "int" ? "Use cast(\"int\") or a whole-number literal." : "Use cast(\"string\") to convert it.";
       const expected = want === "int" ? "an int" : want === "text" ? "a string or an array of strings" : "a string";
@@ -157,6 +158,11 @@ function typeOfTimestamp(expr: Extract<Expr, { kind: "call" }>, fn: TimestampFn,
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
+  if (isArrayFn(expr.fn)) {
+    const typed = (ARRAY_FUNCTIONS[expr.fn] as ArrayFunction).type(args, expr.args);
+    if (typeof typed === "string") throw new AnalysisError(typed);
+    return typed;
+  }
   if (isMathFn(expr.fn)) return typeOfMath(expr, expr.fn, args);
   if (isStringFn(expr.fn)) return typeOfString(expr, expr.fn, args);
   if (isHashingFn(expr.fn)) return typeOfHashing(expr, expr.fn, args);
@@ -194,12 +200,7 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "like":
       return { type: "boolean", nullable: anyNullable };
     case "split":
-      return { type: "array", nullable: anyNullable };
-    case "size":
-      if (args[0]!.type !== "array" && args[0]!.type !== "null") throw new AnalysisError(`size(): ${exprName(expr.args[0]!)} is ${args[0]!.type}, not an array.`);
-      return { type: "int", nullable: false };
-    case "element_at":
-      return { type: args[0]!.type === "array" ? "string" : "any", nullable: true };
+      return { type: "array<string>", nullable: anyNullable };
     case "grouping":
     case "grouping_id":
       throw new AnalysisError(`[UNSUPPORTED_GROUPING_EXPRESSION] ${exprName(expr)}: grouping() and grouping_id() can only be used in the agg() of rollup(), cube() or groupingSets().`);
@@ -289,6 +290,8 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       return typeOfAgg(expr, schema);
     case "window":
       return typeOfWindow(expr, schema);
+    case "generator":
+      throw new AnalysisError(`[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator ${exprName(expr)} is not allowed here: only as a column of select() or withColumn() (one per select), not nested in another expression.`);
   }
 }
 

@@ -43,8 +43,14 @@ export function compareStrings(a: string, b: string): number {
 export function compareValues(a: Exclude<V, null>, b: Exclude<V, null>): number {
   if (typeof a === "string" && typeof b === "string") return compareStrings(a, b);
   if (Array.isArray(a) && Array.isArray(b)) {
+    // Element by element (a null element first), then the shorter first, as Spark orders arrays and structs.
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const c = compareValues(a[i]!, b[i]!);
+      const [x, y] = [a[i] as V, b[i] as V];
+      if (x === null || y === null) {
+        if (x === y) continue;
+        return x === null ? -1 : 1;
+      }
+      const c = compareValues(x, y);
       if (c !== 0) return c;
     }
     return a.length - b.length;
@@ -192,6 +198,7 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   // Casts to and from timestamps are compiled from shared/plan/functions/timestamp-casts.ts (they need the session time zone).
   timestamp: (v) => (typeof v === "number" ? v : null),
   array: (v) => (Array.isArray(v) ? v : null),
+  struct: (v) => (Array.isArray(v) ? v : null),
   null: () => null,
   any: (v) => v,
 };
@@ -278,16 +285,7 @@ export const RUNTIME = {
     }
     return re.test(String(s));
   },
-  cast: (v: V, to: DataType) => castLoose(to)(v),
   split,
-  /** Spark's element_at(array, i): 1-based, negative counts from the end; null when out of range. */
-  element_at: (a: V, i: V): V => {
-    if (!Array.isArray(a) || typeof i !== "number" || i === 0) return null;
-    const v: unknown = a[i > 0 ? i - 1 : a.length + i];
-    return v === undefined ? null : (v as V);
-  },
-  /** Number of elements; -1 for null, as Spark by default. */
-  size: (a: V) => (Array.isArray(a) ? a.length : -1),
   /** greatest/least: nulls are skipped (null only when every value is); NaN is above every number; a tie keeps the first. */
   greatest: (...values: V[]) => extreme(values, 1),
   least: (...values: V[]) => extreme(values, -1),

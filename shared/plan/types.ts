@@ -4,18 +4,73 @@
  *   decimal(p, s) → bigint, the unscaled value (12.30 in decimal(5,2) is 1230n; the type holds
  *   the scale: shared/plan/decimal.ts), shown to users as its plain text ("12.30"),
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
- *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts), array → string[]
- *   (array<string>, as split() makes), null → null; any → any JSON-able value (the elements of
- *   an RDD, a UDF's declared "any" result), which only user functions look inside.
+ *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts),
+ *   array<T> → an array of T's values, struct<a:T,b:U> → an array of its fields' values in
+ *   field order (users see an object: driver/api/rows.ts), null → null; any → any JSON-able
+ *   value (the elements of an RDD, a UDF's declared "any" result), which only user functions
+ *   look inside.
+ *
+ * A type is its text: a base type's name, `decimal(p,s)`, `array<T>`, `struct<a:T,b:U>` (a
+ * field name that is not an identifier in backticks). Nested types are spelled canonically by
+ * arrayType() and structType(), so equal types are equal strings. Element and field
+ * nullability are not part of the type yet: every element and field may be null.
  */
 import { z } from "zod";
+import { quoteFieldName, readTypeSyntax, splitDdlColumns, TypeSyntaxError, type TypeSyntax } from "./type-syntax.ts";
 
-export const BaseType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "array", "null", "any"]);
+export const BaseType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "null", "any"]);
 export type BaseType = z.infer<typeof BaseType>;
 
 /** Spark's decimal(p, s): p digits in all (1..38), s of them after the point (0..p). */
 export type DecimalType = `decimal(${number},${number})`;
-export type DataType = BaseType | DecimalType;
+export type ArrayType = `array<${string}>`;
+export type StructType = `struct<${string}>`;
+export type DataType = BaseType | DecimalType | ArrayType | StructType;
+
+export interface StructField {
+  readonly name: string;
+  readonly type: DataType;
+}
+
+/** array<element>, canonically spelled. */
+export const arrayType = (element: DataType): ArrayType => `array<${element}>`;
+
+/** struct<...> of these fields, canonically spelled. */
+export const structType = (fields: readonly StructField[]): StructType => `struct<${fields.map((f) => `${quoteFieldName(f.name)}:${f.type}`).join(",")}>`;
+
+/** The element type of an array type, or null for other types. */
+export function elementOf(t: DataType): DataType | null {
+  if (!t.startsWith("array<")) return null;
+  const n = nestedOf(t);
+  return n?.kind === "array" ? n.element : null;
+}
+
+/** The fields of a struct type, or null for other types. */
+export function fieldsOf(t: DataType): readonly StructField[] | null {
+  if (!t.startsWith("struct<")) return null;
+  const n = nestedOf(t);
+  return n?.kind === "struct" ? n.fields : null;
+}
+
+type Nested = { readonly kind: "array"; readonly element: DataType } | { readonly kind: "struct"; readonly fields: readonly StructField[] };
+const NESTED = new Map<string, Nested | null>();
+
+/** A nested type read from its canonical text (memoized: a task asks for few types, many times). */
+function nestedOf(t: string): Nested | null {
+  let n = NESTED.get(t);
+  if (n === undefined) {
+    try {
+      const syntax = readTypeSyntax(t);
+      const type = fromSyntax(syntax, t);
+      n = type === t ? (syntax.kind === "array" ? { kind: "array", element: fromSyntax(syntax.element, t) } : syntax.kind === "struct" ? { kind: "struct", fields: syntax.fields.map((f) => ({ name: f.name, type: fromSyntax(f.type, t) })) } : null) : null;
+    } catch {
+      n = null;
+    }
+    if (NESTED.size > 10_000) NESTED.clear();
+    NESTED.set(t, n);
+  }
+  return n;
+}
 
 /** The most digits a decimal holds (Spark's DecimalType.MAX_PRECISION). */
 export const MAX_PRECISION = 38;
@@ -41,14 +96,19 @@ export function decimalType(precision: number, scale: number): DecimalType {
   return `decimal(${precision},${scale})`;
 }
 
-/** What code dispatches on: a base type, or "decimal" for every decimal(p, s). */
-export type TypeKind = BaseType | "decimal";
-export const typeKind = (t: DataType): TypeKind => (isDecimal(t) ? "decimal" : (t as BaseType));
+/** What code dispatches on: a base type, "decimal" for every decimal(p, s), "array" and "struct" for nested types. */
+export type TypeKind = BaseType | "decimal" | "array" | "struct";
+export const typeKind = (t: DataType): TypeKind =>
+  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : isDecimal(t) ? "decimal" : (t as BaseType);
+
+/** Whether a type holds other values (array, struct). */
+export const isNested = (t: DataType): t is ArrayType | StructType => t.startsWith("array<") || t.startsWith("struct<");
 
 export const DataType: z.ZodType<DataType> = z.union([
   BaseType,
-  z.custom<DecimalType>((v) => {
+  z.custom<DecimalType | ArrayType | StructType>((v) => {
     if (typeof v !== "string") return false;
+    if (isNested(v as DataType)) return nestedOf(v) !== null;
     const d = decimalOf(v as DataType);
     return d !== null && d.precision >= 1 && d.precision <= MAX_PRECISION && d.scale <= d.precision;
   }, "expected a type name"),
@@ -63,7 +123,7 @@ export type Schema = z.infer<typeof Schema>;
 /** A literal's value in a plan (JSON): a decimal literal is its text. */
 export type Scalar = string | number | boolean | null;
 /** A value at run time: a decimal is its unscaled bigint. */
-export type Value = Scalar | bigint | readonly string[];
+export type Value = Scalar | bigint | readonly Value[];
 /** Rows travel between operators as arrays in schema order; users see objects. */
 export type Row = Value[];
 
@@ -128,7 +188,9 @@ const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 export function fitsType(type: DataType, v: unknown): boolean {
   const decimal = decimalOf(type);
   if (decimal) return typeof v === "bigint" && (v < 0n ? -v : v) < 10n ** BigInt(decimal.precision);
-  switch (type as BaseType) {
+  switch (typeKind(type)) {
+    case "decimal":
+      return false;
     case "string":
       return typeof v === "string";
     case "int":
@@ -144,8 +206,14 @@ export function fitsType(type: DataType, v: unknown): boolean {
     case "timestamp":
       // From 0001-01-01T00:00:00Z to before 10000-01-01T00:00:00Z (MIN_MICROS, END_MICROS in functions/timestamps.ts)
       return Number.isInteger(v) && (v as number) >= -62135596800000000 && (v as number) < 253402300800000000;
-    case "array":
-      return Array.isArray(v) && v.every((s) => typeof s === "string");
+    case "array": {
+      const element = elementOf(type)!;
+      return Array.isArray(v) && v.every((e) => e === null || fitsType(element, e));
+    }
+    case "struct": {
+      const fields = fieldsOf(type)!;
+      return Array.isArray(v) && v.length === fields.length && fields.every((f, i) => v[i] === null || fitsType(f.type, v[i]));
+    }
     case "null":
       return v === null;
     case "any":
@@ -171,9 +239,28 @@ export function fieldIndex(schema: Schema, name: string): number {
   return schema.fields.findIndex((f) => f.name === name);
 }
 
-/** Spark's DDL name for a type, as printSchema() shows it. */
+/** Spark's name for a type, as printSchema() shows it on a column's line (a nested type's parts follow on lines of their own). */
 export function typeName(t: DataType): string {
-  return isDecimal(t) ? t : TYPE_NAMES[t as BaseType];
+  const kind = typeKind(t);
+  return kind === "decimal" ? t : kind === "array" || kind === "struct" ? kind : TYPE_NAMES[t as BaseType];
+}
+
+/** Spark's simpleString of a type, as show() and messages spell nested types: `array<int>`, `struct<a:bigint>`. */
+export function simpleTypeName(t: DataType): string {
+  const element = elementOf(t);
+  if (element !== null) return `array<${simpleTypeName(element)}>`;
+  const fields = fieldsOf(t);
+  if (fields !== null) return `struct<${fields.map((f) => `${f.name}:${simpleTypeName(f.type)}`).join(",")}>`;
+  return t === "long" ? "bigint" : t === "null" ? "void" : t;
+}
+
+/** printSchema()'s lines for a nested type's parts, each starting with `prefix` (` |    `), as Spark's StructType.treeString. */
+export function schemaTreeLines(t: DataType, prefix: string): string[] {
+  const element = elementOf(t);
+  if (element !== null) return [`${prefix}|-- element: ${typeName(element)} (containsNull = true)`, ...schemaTreeLines(element, `${prefix}|    `)];
+  const fields = fieldsOf(t);
+  if (fields === null) return [];
+  return fields.flatMap((f) => [`${prefix}|-- ${f.name}: ${typeName(f.type)} (nullable = true)`, ...schemaTreeLines(f.type, `${prefix}|    `)]);
 }
 
 const TYPE_NAMES: Record<BaseType, string> = {
@@ -184,7 +271,6 @@ const TYPE_NAMES: Record<BaseType, string> = {
   boolean: "boolean",
   date: "date",
   timestamp: "timestamp",
-  array: "array<string>",
   null: "void",
   any: "any",
 };
@@ -203,31 +289,42 @@ const DDL_ALIASES: Record<string, DataType> = {
   date: "date",
   timestamp: "timestamp",
   timestamp_ltz: "timestamp",
+  // The type of NULL (an empty array's elements): Spark's void; "null" is its name in sparkfn's canonical spellings.
+  void: "null",
+  null: "null",
 };
 
-const DECIMAL_DDL = /^(?:decimal|dec|numeric)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/;
-
-/** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `string`, `decimal(10,2)`, ...); `decimal` alone is decimal(10,0). */
-export function parseTypeName(name: string): DataType {
-  const text = name.trim().toLowerCase();
-  const decimal = DECIMAL_DDL.exec(text);
-  if (decimal) return decimalType(decimal[1] === undefined ? 10 : Number(decimal[1]), decimal[2] === undefined ? 0 : Number(decimal[2]));
-  const type = DDL_ALIASES[text];
-  if (!type) {
-    throw new Error(`Unknown data type "${name}": use one of ${Object.keys(DDL_ALIASES).join(", ")}, decimal(p,s).`);
+/** A type from its syntax tree; `text` is the whole type's text, for messages. */
+function fromSyntax(syntax: TypeSyntax, text: string): DataType {
+  switch (syntax.kind) {
+    case "name": {
+      const type = DDL_ALIASES[syntax.name];
+      if (!type) throw new TypeSyntaxError(`Unknown data type "${syntax.name}" in "${text}": use one of ${Object.keys(DDL_ALIASES).join(", ")}, decimal(p,s), array<T>, struct<name: T, ...>.`);
+      return type;
+    }
+    case "decimal":
+      return decimalType(syntax.precision ?? 10, syntax.scale ?? 0);
+    case "array":
+      return arrayType(fromSyntax(syntax.element, text));
+    case "struct":
+      return structType(syntax.fields.map((f) => ({ name: f.name, type: fromSyntax(f.type, text) })));
+    case "map":
+      throw new TypeSyntaxError(`"${text}": map types are not supported yet; use an array of structs (array<struct<key: K, value: V>>).`);
   }
-  return type;
 }
 
-/** Parses a DDL schema string such as `"id INT, amount DOUBLE"` (all columns nullable). */
+/** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `decimal(10,2)`, `array<string>`, `struct<a: int>`, ...); `decimal` alone is decimal(10,0). */
+export function parseTypeName(name: string): DataType {
+  return fromSyntax(readTypeSyntax(name), name.trim());
+}
+
+/** Parses a DDL schema string such as `"id INT, amount DOUBLE, tags ARRAY<STRING>"` (columns nullable unless NOT NULL). */
 export function parseDdlSchema(ddl: string): Schema {
-  // Commas inside parentheses belong to a type (decimal(10,2)).
-  const fields = ddl.split(/,(?![^(]*\))/).map((part, i) => {
-    const match = /^\s*`?([^`\s]+)`?\s+(\w+(?:\s*\(\s*\d+\s*(?:,\s*\d+\s*)?\))?)\s*(NOT\s+NULL)?\s*$/i.exec(part);
-    if (!match) {
-      throw new Error(`Cannot read column ${i + 1} of the schema "${ddl}": expected "<name> <type>", got "${part.trim()}".`);
+  const fields = splitDdlColumns(ddl).map((part, i) => {
+    if (part.name === "" || part.type === "") {
+      throw new Error(`Cannot read column ${i + 1} of the schema "${ddl}": expected "<name> <type>", got "${part.text.trim()}".`);
     }
-    return { name: match[1]!, type: parseTypeName(match[2]!), nullable: !match[3] };
+    return { name: part.name, type: parseTypeName(part.type), nullable: !part.notNull };
   });
   return { fields };
 }

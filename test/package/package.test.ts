@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 async function project(name: string, options: Parameters<typeof installProject>[2]): Promise<string> {
   const dir = path.join(work, name);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import { SparkSession, type DataFrame } from "sparkfn";
 import { parseDdlSchema, type Value } from "../../shared/plan/types.ts";
-import { sameValue, show, sparkTypeName } from "./spark-differential.ts";
+import { positional, sameValue, show, sparkTypeName } from "./spark-differential.ts";
 import { SparkOracle, type ChainStep, type ChainTable, type SparkValue } from "./spark-oracle.ts";
 
 export interface ChainCase {
@@ -74,7 +74,7 @@ export function useChainDifferential(appName: string, sources: Record<string, { 
       return { kind: "refused", message: (error as Error).message };
     }
     const rows = await df.collect();
-    return { kind: "frame", columns: schema.fields.map((f) => `${f.name}: ${sparkTypeName(f.type)}`), rows: rows.map((r) => schema.fields.map((f) => r[f.name] as Value)) };
+    return { kind: "frame", columns: schema.fields.map((f) => `${f.name}: ${sparkTypeName(f.type)}`), rows: rows.map((r) => schema.fields.map((f) => positional(r[f.name] ?? null))) };
   }
 
   async function sparkAnswer(steps: readonly ChainStep[]): Promise<ChainAnswer> {

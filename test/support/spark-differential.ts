@@ -17,9 +17,10 @@
  */
 import { afterAll, beforeAll, expect } from "vitest";
 import { col, SparkSession, unix_micros, type Column } from "sparkfn";
+import type { RowValue } from "../../driver/api/rows.ts";
 import { TaskFailedError } from "../../driver/errors.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
-import { parseDdlSchema, type BaseType, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
+import { parseDdlSchema, simpleTypeName, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
 import { KNOWN_DIFFERENCES, type Disagreement } from "../spark/known-differences.ts";
 import { SparkFailure, SparkLong, SparkOracle, type SparkGroupedResult, type SparkResult, type SparkValue } from "./spark-oracle.ts";
 
@@ -57,14 +58,9 @@ export interface Report {
   readonly unexplained: Disagreement[];
 }
 
-/** Spark's names for sparkfn's base types (DataType.simpleString). */
-const SPARK_BASE_TYPE: Record<BaseType, string> = {
-  int: "int", long: "bigint", double: "double", string: "string", boolean: "boolean", date: "date", timestamp: "timestamp", array: "array<string>", null: "void", any: "any",
-};
-
-/** Spark's name of a sparkfn type (DataType.simpleString): `decimal(10,2)` for a decimal, as sparkfn writes it. */
+/** Spark's name of a sparkfn type (DataType.simpleString): `decimal(10,2)`, `array<bigint>`, `struct<a:int>`. */
 export function sparkTypeName(t: DataType): string {
-  return t.startsWith("decimal(") ? t : SPARK_BASE_TYPE[t as BaseType];
+  return simpleTypeName(t);
 }
 
 const ROW = "__row";
@@ -77,9 +73,16 @@ function failureOf(error: unknown): SparkFailure {
   return new SparkFailure(/^\[([A-Z_.]+)\]/.exec(error.reason)?.[1] ?? `sparkfn ${error.type}`, error.reason);
 }
 
+/** A collected value as the oracle sends Spark's: a struct (collected as an object) as its field values in order, all the way down. */
+export function positional(v: RowValue): Value {
+  if (Array.isArray(v)) return v.map(positional);
+  if (v !== null && typeof v === "object" && !(v instanceof Date)) return Object.values(v).map(positional);
+  return v as Value;
+}
+
 async function collectColumn(df: ReturnType<SparkSession["createDataFrame"]>, column: Column): Promise<Value[]> {
   const rows = await df.select(col(ROW), column.alias("v")).collect();
-  return rows.sort((a, b) => (a[ROW] as number) - (b[ROW] as number)).map((r) => r.v as Value);
+  return rows.sort((a, b) => (a[ROW] as number) - (b[ROW] as number)).map((r) => positional(r.v as RowValue));
 }
 
 /**
@@ -110,7 +113,7 @@ async function sparkfnResults(spark: SparkSession, fields: readonly Field[], row
     try {
       const out = await df.select(col(ROW), ...js.map((j) => raw[j]!.alias(`e${j}`))).collect();
       out.sort((a, b) => (a[ROW] as number) - (b[ROW] as number));
-      for (const j of js) fill(j, out.map((r) => r[`e${j}`] as Value));
+      for (const j of js) fill(j, out.map((r) => positional(r[`e${j}`] as RowValue)));
       return;
     } catch (error) {
       failureOf(error);

@@ -90,6 +90,9 @@ def spark_type(name):
     m = DECIMAL_TYPE.fullmatch(name)
     if m:
         return T.DecimalType(int(m.group(1)), int(m.group(2)))
+    if name.startswith("array<") or name.startswith("struct<"):
+        # Nested types are DDL text (array<long>, struct<a:int,b:string>), which Spark's own parser reads.
+        return T._parse_datatype_string(name)
     raise ValueError(f"unknown column type {name!r} (known: {', '.join(TYPES)}, decimal(p,s))")
 
 
@@ -102,6 +105,11 @@ def decode(value, dtype):
         raise ValueError(f"unknown tagged input value {value!r}")
     if value is None:
         return None
+    if isinstance(dtype, T.ArrayType):
+        return [decode(v, dtype.elementType) for v in value]
+    if isinstance(dtype, T.StructType):
+        # A struct is its fields' values in order (sparkfn's struct values).
+        return tuple(decode(v, f.dataType) for v, f in zip(value, dtype.fields))
     if isinstance(dtype, T.DateType):
         return datetime.date.fromisoformat(value)
     if isinstance(dtype, T.TimestampType):

@@ -8,7 +8,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { inject } from "vitest";
-import type { Field, Value } from "../../shared/plan/types.ts";
+import { elementOf, fieldsOf, type Field, type Value } from "../../shared/plan/types.ts";
 
 /** Spark refused an expression or failed on a row: its error condition (class) and message. */
 export class SparkFailure {
@@ -56,6 +56,11 @@ const DOUBLES: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infini
 
 /** A row value on the wire: numbers JSON cannot hold exactly are tagged. */
 function encode(v: Value, type: Field["type"]): unknown {
+  if (Array.isArray(v)) {
+    const element = elementOf(type);
+    const fields = fieldsOf(type);
+    return v.map((x, i) => encode(x, element ?? fields?.[i]?.type ?? "any"));
+  }
   if (typeof v !== "number") return v;
   if (!Number.isFinite(v) || Object.is(v, -0)) return { $double: Object.is(v, -0) ? "-0" : String(v) };
   if (type === "long" && !Number.isSafeInteger(v)) return { $long: BigInt(v).toString() };
@@ -79,6 +84,9 @@ function decode(v: unknown): SparkValue {
     case "$timestamp":
       // Microseconds since the epoch, as sparkfn holds a timestamp.
       return inner as number;
+    case "$struct":
+      // A struct's field values in order, as sparkfn's struct values are.
+      return Object.values(inner as Record<string, unknown>).map(decode);
     case "$error": {
       const e = inner as { class: string; message: string };
       return new SparkFailure(e.class, e.message);

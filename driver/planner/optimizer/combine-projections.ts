@@ -34,6 +34,7 @@ function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
     case "agg":
       return { ...expr, arg: expr.arg ? substitute(expr.arg, by) : null, ...(expr.args ? { args: expr.args.map((a) => substitute(a, by)) } : {}) };
     case "window":
+    case "generator":
       return transformExpr(expr, (node) => (node.kind === "column" ? by.get(node.name) : undefined));
   }
 }

@@ -58,8 +58,9 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
       const pick = (names: string[]) => new Set(names.filter((n) => needed.has(n)));
       return { ...plan, left: prune(plan.left, pick(leftNames)), right: prune(plan.right, pick(rightNames)) };
     }
-    case "window": {
-      // The input keeps the columns the parent reads and those the window reads.
+    case "window":
+    case "generate": {
+      // The input keeps the columns the parent reads and those the window (or generator) reads.
       const inputNames = schemaOf(plan.input).fields.map((f) => f.name);
       const needed = new Set(required === null ? inputNames : inputNames.filter((n) => required.has(n)));
       columnsReadBy(plan).forEach((c) => needed.add(c));

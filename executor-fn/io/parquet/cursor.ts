@@ -362,7 +362,7 @@ export class ColumnCursor {
       rows = (columns.get(top.path.join(".")) as unknown[] | undefined) ?? [];
     }
     if (rows.length < this.rows) throw new Error(`the column chunk ends after ${rows.length} of ${this.rows} rows`);
-    const type = this.plan.type === "any" ? "any" : "array";
+    const type = this.plan.type === "any" ? "any" : "array<string>";
     const values = rows.slice(0, this.rows).map((r) => fromParquet(r, type, this.plan.name, this.where));
     this.piece = vectorPiece(toScanType(vectorFromValues(type, values), this.rows, { ...this.plan, natural: type }, this.where), this.rows);
     this.at = 0;

@@ -207,7 +207,7 @@ export function toScanType(v: Vector, n: number, plan: ColumnPlan, where: string
     return v;
   }
   if (TEXT.has(type) && TEXT.has(natural)) return v;
-  if (natural === "array" && type === "any") return v;
+  if (natural === "array<string>" && type === "any") return v;
   const out: Value[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = fromParquet(valueAt(v, i), type, plan.name, where);
   return vectorFromValues(type, out);

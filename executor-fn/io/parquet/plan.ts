@@ -129,7 +129,7 @@ export function planColumn(tree: SchemaTree, name: string, type: DataType, where
   }
   const nested = maxRep > 0 || path.length > 2;
   const { logical, natural, divisor, perMillis } = logicalOf(node.element);
-  return { name, type, schemaPath: path, element: node.element, maxDef, nested, logical, decimalDivisor: divisor, perMillis, natural: nested ? "array" : natural };
+  return { name, type, schemaPath: path, element: node.element, maxDef, nested, logical, decimalDivisor: divisor, perMillis, natural: nested ? "array<string>" : natural };
 }
 
 /** The byte range of a column chunk in the file. */

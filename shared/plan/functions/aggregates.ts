@@ -17,7 +17,7 @@
  *     are literals, checked here as Spark checks them at analysis (`check`).
  */
 import type { DataType } from "../types.ts";
-import { decimalOf, isNumeric } from "../types.ts";
+import { arrayType, decimalOf, elementOf, isNested, isNumeric } from "../types.ts";
 import { avgType, sumType as decimalSumType } from "../decimal.ts";
 import type { AggFn, Expr } from "../expr.ts";
 import { hashable } from "./hashing.ts";
@@ -60,8 +60,8 @@ const literalNumber = (e: Expr | undefined): number | null | undefined =>
 
 /** A percentage: a number literal in [0, 1], as Spark's percentile and percentile_approx check. */
 function fraction(fn: string, e: Expr | undefined, type: DataType | undefined): string | null {
-  if (type === "array") {
-    return `an array of percentages gives array<double>, and sparkfn's arrays hold strings until array<T> comes with the nested types of issue 15; call ${fn}() once per percentage`;
+  if (type !== undefined && elementOf(type) !== null) {
+    return `an array of percentages (which gives an array of results) is not supported yet; call ${fn}() once per percentage`;
   }
   const p = literalNumber(e);
   if (p === undefined) return `the percentage must be a number literal (lit(0.5)), as Spark requires a constant`;
@@ -123,13 +123,10 @@ const comoment: AggDef = { args: ["number", "number"], result: double, nullable:
 const boolean: AggDef = { args: ["boolean"], result: () => "boolean", nullable: true };
 const firstLike: AggDef = { args: ["value"], result: same, nullable: true, ignoreNulls: true };
 const by: AggDef = { args: ["value", "ordered"], result: same, nullable: true };
-/** sparkfn's one array type is array<string> (types.ts): other element types wait for array<T> of issue 15. */
+/** collect_list and collect_set: array<T> of the values' type T. */
 const collect: AggDef = {
   args: ["value"],
-  result: ([t]) =>
-    t === "string" || t === "null"
-      ? "array"
-      : { refused: `the values are ${t}, and sparkfn's arrays hold strings until array<T> comes with the nested types of issue 15; collect the values cast("string")` },
+  result: ([t]) => (t === "any" ? { refused: "the values are of type any (a UDF's); declare the UDF's return type" } : arrayType(t!)),
   nullable: false,
 };
 
@@ -137,8 +134,8 @@ export const AGG_FUNCTIONS: Record<AggFn, AggDef> = {
   sum: { args: ["number"], result: sumType, nullable: true },
   count: { args: ["value"], result: () => "long", nullable: false },
   avg: { args: ["number"], result: avgResult, nullable: true },
-  min: { args: ["value"], result: same, nullable: true },
-  max: { args: ["value"], result: same, nullable: true },
+  min: { args: ["ordered"], result: same, nullable: true },
+  max: { args: ["ordered"], result: same, nullable: true },
   countDistinct: { args: ["value"], result: () => "long", nullable: false },
   first: firstLike,
   last: firstLike,
@@ -203,7 +200,7 @@ export function fitsAggArg(kind: AggArg, type: DataType): boolean {
     case "boolean":
       return type === "boolean";
     case "ordered":
-      return type !== "any";
+      return type !== "any" && !isNested(type);
     case "numberOrDate":
       return isNumeric(type) || type === "date";
     case "value":

@@ -18,7 +18,7 @@
  * `sha2` takes 224, 256 (or 0), 384 or 512 bits, and gives null for any other length.
  */
 import { createHash } from "node:crypto";
-import { decimalOf, isDecimal, type DataType, type Value } from "../types.ts";
+import { decimalOf, elementOf, fieldsOf, isDecimal, type DataType, type Value } from "../types.ts";
 import { daysOf } from "./calendar.ts";
 
 const C1 = 0xcc9e2d51;
@@ -100,11 +100,21 @@ function hashValue(v: Value, type: DataType, seed: number): number {
     case "string":
       return murmur3Bytes(utf8.encode(v as string), seed);
     default: {
-      // Arrays (split()'s array<string> today): each element in order, as Spark's hash of an array.
-      if (Array.isArray(v)) return v.reduce<number>((h, x) => hashValue(x, typeof x === "number" ? "double" : "string", h), seed);
+      // An array: each element in order; a struct: each field in order (as Spark's hash of them).
+      const parts = partTypes(type, v);
+      if (parts) return (v as readonly Value[]).reduce<number>((h, x, i) => hashValue(x, parts(i), h), seed);
       throw new Error(`hash() of a ${type} value is not supported yet`);
     }
   }
+}
+
+/** The type of an array's elements or a struct's fields by position, or null when `type` is neither. */
+function partTypes(type: DataType, v: Value): ((i: number) => DataType) | null {
+  if (!Array.isArray(v)) return null;
+  const element = elementOf(type);
+  if (element !== null) return () => element;
+  const fields = fieldsOf(type);
+  return fields !== null ? (i) => fields[i]!.type : null;
 }
 
 /** The hash of one value of `type` given the hash so far (the kernel the vector compiler calls per argument). */
@@ -115,7 +125,11 @@ export const HASH_SEED = 42;
 
 /** The types hash() and xxhash64() take; others are refused at analysis. */
 export function hashable(type: DataType): boolean {
-  return isDecimal(type) || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null" || type === "array";
+  const element = elementOf(type);
+  if (element !== null) return hashable(element);
+  const fields = fieldsOf(type);
+  if (fields !== null) return fields.every((f) => hashable(f.type));
+  return isDecimal(type) || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null";
 }
 
 // ---- XxHash64 (Spark's XXH64: the reference algorithm, words read little-endian) ----
@@ -341,10 +355,11 @@ export function xxhashInto(v: Value, type: DataType, sh: number, sl: number, out
       break;
     }
     default: {
-      if (!Array.isArray(v)) throw new Error(`xxhash64() of a ${type} value is not supported yet`);
+      const parts = partTypes(type, v);
+      if (!parts) throw new Error(`xxhash64() of a ${type} value is not supported yet`);
       out[0] = sh;
-    out[1] = sl;
-      for (const x of v) xxhashInto(x, typeof x === "number" ? "double" : "string", out[0]!, out[1]!, out);
+      out[1] = sl;
+      (v as readonly Value[]).forEach((x, i) => xxhashInto(x, parts(i), out[0]!, out[1]!, out));
       return;
     }
   }

@@ -21,7 +21,7 @@ export interface StringFunction {
   /** The arguments' kinds, in order (how many may be given: SCALAR_FUNCTIONS in expr.ts); with `variadic`, the last kind repeats. */
   readonly args: readonly StringArg[];
   readonly variadic?: true;
-  readonly result: "string" | "int" | "boolean" | "array";
+  readonly result: "string" | "int" | "boolean" | "array<string>";
   /** The kernel sees nulls (else the compiler gives null for a null argument). */
   readonly takesNulls?: true;
   readonly kernel: StringKernel;
@@ -226,7 +226,7 @@ export const REGEX_FUNCTIONS = {
   regexp: { args: ["string", "string"], result: "boolean", kernel: rlike as StringKernel },
   regexp_replace: { args: ["string", "string", "string", "int"], result: "string", kernel: regexpReplace as StringKernel },
   regexp_extract: { args: ["string", "string", "int"], result: "string", kernel: regexpExtract as StringKernel },
-  regexp_extract_all: { args: ["string", "string", "int"], result: "array", kernel: regexpExtractAll as StringKernel },
+  regexp_extract_all: { args: ["string", "string", "int"], result: "array<string>", kernel: regexpExtractAll as StringKernel },
 } as const satisfies Record<string, StringFunction>;
 
 function concatWs(sep: string | null, ...parts: (string | readonly (string | null)[] | null)[]): string | null {

@@ -4,7 +4,7 @@
  * are Spark's PARSE_SYNTAX_ERROR with the line, the position and a caret.
  */
 import { describe, expect, it } from "vitest";
-import { avg, coalesce, col, count, countDistinct, expr, lit, not, round, substring, sum, upper, when } from "../../../driver/index.ts";
+import { array_contains, avg, coalesce, col, count, countDistinct, element_at, explode, expr, lit, not, posexplode_outer, round, substring, sum, upper, when } from "../../../driver/index.ts";
 import { parseNamedExpression } from "../../../driver/sql/parser.ts";
 
 const same = (text: string, column: { expr: unknown }) => expect(expr(text).expr, text).toEqual(column.expr);
@@ -23,6 +23,15 @@ describe("SQL expression text", () => {
     same("a <> 1", col("a").notEqual(1));
     // Unary minus binds tighter than %: (-a) % 3.
     expect(expr("-a % 3").expr).toEqual({ kind: "binary", op: "mod", left: { kind: "unary", op: "negate", expr: col("a").expr }, right: lit(3).expr });
+  });
+
+  it("reads nested types in CAST (>> closing two), array and struct functions, and generators", () => {
+    same("CAST(x AS ARRAY<INT>)", col("x").cast("array<int>"));
+    same("CAST(x AS STRUCT<a: BIGINT, b STRING, c: ARRAY<ARRAY<DECIMAL(10, 2)>>>)", col("x").cast("struct<a:bigint,b:string,c:array<array<decimal(10,2)>>>"));
+    same("element_at(tags, 1)", element_at("tags", 1));
+    same("explode(tags)", explode("tags"));
+    same("posexplode_outer(tags)", posexplode_outer("tags"));
+    same("array_contains(tags, 'a')", array_contains("tags", "a"));
   });
 
   it("reads predicates, CASE, CAST, functions and aggregates as their Column twins", () => {

@@ -113,7 +113,7 @@ describe("columnar Parquet reader", () => {
     const file = path.join(dir, `types-${name}.parquet`);
     await duck.run(ALL_TYPES(file, options));
     const schema = await schemaOf(file);
-    expect(schema.fields.map((f) => f.type)).toEqual(["long", "long", "int", "double", "double", "boolean", "date", "double", "double", "double", "string", "string", "timestamp", "array"]);
+    expect(schema.fields.map((f) => f.type)).toEqual(["long", "long", "int", "double", "double", "boolean", "date", "double", "double", "double", "string", "string", "timestamp", "array<string>"]);
     const got = await read(file, source(schema));
     const expected = (await duckRows(EXPECTED(file))).map((r) => ({
       ...r,
@@ -196,7 +196,7 @@ describe("columnar Parquet reader", () => {
         { name: "cat", type: "string", nullable: true },
         { name: "note", type: "string", nullable: true },
         { name: "day", type: "date", nullable: true },
-        { name: "tags", type: "array", nullable: true },
+        { name: "tags", type: "array<string>", nullable: true },
       ],
     };
     const cats = ["Books", "Toys", "Home", "Garden", ""];

@@ -64,7 +64,7 @@ describe("Parquet", () => {
     const got = byId(await spark.read.parquet(file).collect());
     expect(got.map((r) => ({ ...r, big: String(r.big) }))).toEqual(expected.map((r) => ({ ...r, id: Number(r.id), big: String(r.big), maybe: r.maybe === null ? null : Number(r.maybe) })));
     const schema = await spark.read.parquet(file).schema();
-    expect(schema.fields.map((f) => [f.name, f.type])).toEqual([["id", "long"], ["big", "long"], ["ratio", "double"], ["label", "string"], ["even", "boolean"], ["day", "date"], ["maybe", "long"], ["tags", "array"]]);
+    expect(schema.fields.map((f) => [f.name, f.type])).toEqual([["id", "long"], ["big", "long"], ["ratio", "double"], ["label", "string"], ["even", "boolean"], ["day", "date"], ["maybe", "long"], ["tags", "array<string>"]]);
   });
 
   it("writes timestamps DuckDB reads as instants (TIMESTAMP WITH TIME ZONE, microseconds) and reads DuckDB's of every unit back", async () => {

@@ -284,7 +284,7 @@ describe("value-picking states", () => {
   it("collect_list: the non-null values in order across splits; [] for none", () => {
     const list: Value[] = ["x", null, "y", "x", "z", null];
     for (let a = 0; a <= list.length; a++) {
-      const { vectors, boxed } = merged("collect_list", "string", "array", singles(list), [a]);
+      const { vectors, boxed } = merged("collect_list", "string", "array<string>", singles(list), [a]);
       expect(vectors).toStrictEqual(["x", "y", "x", "z"]);
       expect(boxed).toStrictEqual(["x", "y", "x", "z"]);
     }
@@ -296,7 +296,7 @@ describe("distinct states", () => {
   it("collect_set: distinct non-null values (strings; numbers as Spark's == : -0.0 equals 0.0, NaN never equals NaN)", () => {
     const strings = ["b", "a", null, "b", "c", "a"];
     for (let a = 0; a <= strings.length; a++) {
-      const { vectors, boxed } = merged("collect_set", "string", "array", singles(strings), [a]);
+      const { vectors, boxed } = merged("collect_set", "string", "array<string>", singles(strings), [a]);
       expect([...(vectors as string[])].sort()).toStrictEqual(["a", "b", "c"]);
       expect([...(boxed as string[])].sort()).toStrictEqual(["a", "b", "c"]);
     }

@@ -85,8 +85,8 @@ const ANSI: readonly Row[] = [
   [9007199254740992, "long", "string", "9007199254740992"],
   [1e21, "long", "string", "1000000000000000000000"],
   ["2024-02-29", "date", "string", "2024-02-29"],
-  [["a", "b"], "array", "string", "[a, b]"],
-  [[], "array", "string", "[]"],
+  [["a", "b"], "array<string>", "string", "[a, b]"],
+  [[], "array<string>", "string", "[]"],
   [null, "string", "int", null],
   [null, "double", "int", null],
 ];
@@ -177,8 +177,8 @@ describe("the pairs Spark refuses at analysis", () => {
     expect(refused("int", "date")).toMatch(/CAST_WITH_FUNC_SUGGESTION.*cannot cast "INT" to "DATE"/);
     expect(refused("date", "boolean")).toMatch(/CAST_WITH_CONF_SUGGESTION.*with ANSI mode on.*spark\.sql\.ansi\.enabled/);
     expect(refused("boolean", "date")).toMatch(/CAST_WITHOUT_SUGGESTION/);
-    expect(refused("array", "int")).toMatch(/cannot cast "ARRAY<STRING>" to "INT"/);
-    expect(refused("string", "array")).toMatch(/cannot cast "STRING" to "ARRAY<STRING>"/);
+    expect(refused("array<string>", "int")).toMatch(/cannot cast "ARRAY<STRING>" to "INT"/);
+    expect(refused("string", "array<string>")).toMatch(/cannot cast "STRING" to "ARRAY<STRING>"/);
   });
 
   it("allows dates to numbers and booleans with ANSI off, not with try_cast", () => {
