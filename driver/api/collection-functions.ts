@@ -41,9 +41,19 @@ export const slice = (c: ColumnOrName, start: number | Column, length: number | 
 export const array_join = (c: ColumnOrName, delimiter: string, nullReplacement?: string) =>
   fn("array_join", asColumn(c).expr, literal(delimiter), ...(nullReplacement === undefined ? [] : [literal(nullReplacement)]));
 
+/** A map from key, value pairs: `create_map(lit("a"), col("x"), lit("b"), col("y"))`; a null or repeated key fails, as Spark 4's default. */
+export const create_map = (...cs: ColumnOrName[]) => fn("map", ...columns(cs));
+/** A map from an array of keys and an array of values of one length. */
+export const map_from_arrays = (keys: ColumnOrName, values: ColumnOrName) => fn("map_from_arrays", asColumn(keys).expr, asColumn(values).expr);
+export const map_keys = (c: ColumnOrName) => fn("map_keys", asColumn(c).expr);
+export const map_values = (c: ColumnOrName) => fn("map_values", asColumn(c).expr);
+/** The entries as an array of structs (key, value). */
+export const map_entries = (c: ColumnOrName) => fn("map_entries", asColumn(c).expr);
+export const map_contains_key = (c: ColumnOrName, key: Column | Scalar) => fn("map_contains_key", asColumn(c).expr, value(key));
+
 const generator = (name: GeneratorFn, outer: boolean) => (c: ColumnOrName) => new Column({ kind: "generator", fn: name, arg: asColumn(c).expr, outer });
 
-/** A row per element of the array (column `col`); a null or empty array gives no row. */
+/** A row per element of the array (column `col`) or entry of the map (`key`, `value`); a null or empty one gives no row. */
 export const explode = generator("explode", false);
 /** As explode, but a null or empty array gives one row with null. */
 export const explode_outer = generator("explode", true);

@@ -1,15 +1,16 @@
 /** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates, decimals as text. */
 import { dateOfMicros, microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
-import { arrayType, decimalOf, elementOf, fieldsOf, isNested, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, isNested, mapOf, mapType, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 
 /**
  * A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), a
  * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), an
- * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), the
+ * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), a map's
+ * a Map (in the map's order), the
  * rest as rows carry them.
  */
-export type RowValue = Value | Date | readonly RowValue[] | { readonly [field: string]: RowValue };
+export type RowValue = Value | Date | readonly RowValue[] | { readonly [field: string]: RowValue } | ReadonlyMap<RowValue, RowValue>;
 export type RowObject = Record<string, RowValue>;
 
 /**
@@ -71,6 +72,11 @@ export function userValue(type: DataType, v: Value): RowValue {
       const element = elementOf(type)!;
       return (v as readonly Value[]).map((e) => userValue(element, e));
     }
+    case "map": {
+      const { key, value } = mapOf(type)!;
+      const [keys, values] = v as readonly [readonly Value[], readonly Value[]];
+      return new Map(keys.map((k, i) => [userValue(key, k), userValue(value, values[i] ?? null)]));
+    }
     case "struct": {
       const object: Record<string, RowValue> = {};
       fieldsOf(type)!.forEach((f, i) => Object.defineProperty(object, f.name, { value: userValue(f.type, (v as readonly Value[])[i] ?? null), enumerable: true, writable: true, configurable: true }));
@@ -95,6 +101,13 @@ export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
       const element = elementOf(type)!;
       return (v as readonly RowValue[]).map((e) => rowValueOf(element, e));
     }
+    case "map": {
+      // A Map, or an object whose keys are the map's (string) keys.
+      const { key, value } = mapOf(type)!;
+      const entries = v instanceof Map ? [...v.entries()] : typeof v === "object" && !Array.isArray(v) ? Object.entries(v as object) : null;
+      if (entries === null) return v as Value;
+      return [entries.map(([k]) => rowValueOf(key, k as RowValue)), entries.map(([, x]) => rowValueOf(value, x as RowValue))];
+    }
     case "struct": {
       const fields = fieldsOf(type)!;
       if (Array.isArray(v)) return v.length === fields.length ? v.map((e, i) => rowValueOf(fields[i]!.type, e)) : (v as Value);
@@ -115,13 +128,17 @@ export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
  */
 export function inferValueType(values: readonly RowValue[], what: string): DataType {
   const present = values.filter((v) => v !== null && v !== undefined);
-  const kinds = new Set(present.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
+  const kinds = new Set(present.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : v instanceof Map ? "map" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
   if (kinds.size === 0) return "string";
   const numeric = [...kinds].every((k) => k === "long" || k === "double");
   if (kinds.size > 1 && !numeric) throw new Error(`createDataFrame: ${what} mixes ${[...kinds].join(" and ")} values; give a schema.`);
   if (numeric) return kinds.has("double") ? "double" : "long";
   const kind = [...kinds][0]!;
   if (kind === "array") return arrayType(inferValueType(present.flatMap((v) => v as readonly RowValue[]), `${what}'s elements`));
+  if (kind === "map") {
+    const maps = present as readonly ReadonlyMap<RowValue, RowValue>[];
+    return mapType(inferValueType(maps.flatMap((m) => [...m.keys()]), `${what}'s keys`), inferValueType(maps.flatMap((m) => [...m.values()]), `${what}'s values`));
+  }
   if (kind === "object") {
     const names: string[] = [];
     for (const v of present) for (const k of Object.keys(v as object)) if (!names.includes(k)) names.push(k);

@@ -8,7 +8,7 @@ import { timestampConversion } from "./csv-convert.ts";
 import { isTimestampValue } from "../../shared/plan/functions/timestamps.ts";
 import { BATCH_ROWS, batchFromRows, type BatchStream } from "../../shared/batch/batch.ts";
 import { castLoose } from "../../shared/plan/semantics.ts";
-import { elementOf, fieldsOf, isIntValue, typeKind, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { elementOf, fieldsOf, isIntValue, mapOf, typeKind, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type FileStageSource } from "./scan-support.ts";
 import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
@@ -45,6 +45,20 @@ function convertJson(value: unknown, type: DataType, readTimestamp: (text: strin
         out[i] = v;
       }
       return out;
+    }
+    case "map": {
+      // A JSON object as a map of its keys (text, converted to the key type) to its values.
+      if (typeof value !== "object" || Array.isArray(value)) return undefined;
+      const { key, value: valueType } = mapOf(type)!;
+      const keys: Value[] = [];
+      const values: Value[] = [];
+      for (const [k, x] of Object.entries(value as Record<string, unknown>)) {
+        const [ck, cv] = [convertJson(k, key, readTimestamp), convertJson(x, valueType, readTimestamp)];
+        if (ck === undefined || ck === null || cv === undefined) return undefined;
+        keys.push(ck);
+        values.push(cv);
+      }
+      return [keys, values];
     }
     case "struct": {
       if (typeof value !== "object" || Array.isArray(value)) return undefined;

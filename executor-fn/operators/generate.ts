@@ -9,7 +9,8 @@ import { operatorOutputSchema } from "../../shared/plan/physical.ts";
 import { asGenerator, generatedRows } from "../../shared/plan/generators.ts";
 import { BATCH_ROWS, denseBatch, rowIndex, type Batch } from "../../shared/batch/batch.ts";
 import { gather, valueAt, vectorFromValues } from "../../shared/batch/vector.ts";
-import type { Value } from "../../shared/plan/types.ts";
+import { mapOf, type Value } from "../../shared/plan/types.ts";
+import { typeOf } from "../../shared/plan/resolve.ts";
 import { compileVectorProjection } from "../compile/vector-expression.ts";
 import type { OperatorFactory } from "./operator.ts";
 
@@ -19,6 +20,7 @@ export const generate: OperatorFactory<"generate"> = (op, input, ctx) => {
   const fields = outputSchema.fields.slice(input.fields.length);
   const width = fields.length;
   const evaluate = compileVectorProjection([gen.arg], input, ctx.compile);
+  const map = mapOf(typeOf(gen.arg, input).type) !== null;
   return {
     outputSchema,
     async *open(batches) {
@@ -37,7 +39,7 @@ export const generate: OperatorFactory<"generate"> = (op, input, ctx) => {
         };
         for (let k = 0; k < batch.count; k++) {
           const row = rowIndex(batch, k);
-          for (const generated of generatedRows(gen, valueAt(arg, k), width)) {
+          for (const generated of generatedRows(gen, valueAt(arg, k), width, map)) {
             rows[n] = row;
             for (let j = 0; j < width; j++) values[j]!.push(generated[j] ?? null);
             if (++n === BATCH_ROWS) yield flush(batch);

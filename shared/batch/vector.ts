@@ -71,6 +71,7 @@ export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
     case "decimal": // bigints (an exact 64-bit vector for short decimals is a later step)
     case "array":
     case "struct":
+    case "map":
     case "null":
     case "any":
       return "any";

@@ -15,7 +15,7 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, isNested, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, isNested, mapOf, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
 import { quoteFieldName } from "./type-syntax.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
@@ -317,13 +317,26 @@ function decimalRule(from: DataType, to: DataType): CastRule {
 const NESTED_RULE: NotYet = { kind: "notYet", reason: "nested rules are built by nestedRule" };
 
 /** Whether a type holds a timestamp anywhere (its text needs the session time zone, which these rules do not have). */
-const holdsTimestamp = (t: DataType): boolean => t === "timestamp" || (elementOf(t) !== null && holdsTimestamp(elementOf(t)!)) || (fieldsOf(t)?.some((f) => holdsTimestamp(f.type)) ?? false);
+const holdsTimestamp = (t: DataType): boolean =>
+  t === "timestamp" ||
+  (elementOf(t) !== null && holdsTimestamp(elementOf(t)!)) ||
+  (fieldsOf(t)?.some((f) => holdsTimestamp(f.type)) ?? false) ||
+  (mapOf(t) !== null && (holdsTimestamp(mapOf(t)!.key) || holdsTimestamp(mapOf(t)!.value)));
 
 /**
  * An array or struct cast to a string, as Spark's ToStringBase: `[1, null, 3]`, `{1, a}`, nested
  * values as their own casts to string (legacy's decimals as Java's toString), null as "null".
  */
 function nestedText(t: DataType, mode: "ansi" | "legacy"): Convert {
+  const map = mapOf(t);
+  if (map !== null) {
+    // {k1 -> v1, k2 -> null}, as Spark's ToStringBase writes a map.
+    const [key, value] = [partText(map.key, mode), partText(map.value, mode)];
+    return (v) => {
+      const [keys, values] = v as readonly [readonly Value[], readonly Value[]];
+      return `{${keys.map((k, i) => `${key(k)} -> ${value(values[i] ?? null)}`).join(", ")}}`;
+    };
+  }
   const element = elementOf(t);
   const parts = element !== null ? null : fieldsOf(t)!.map((f) => partText(f.type, mode));
   const one = element !== null ? partText(element, mode) : null;
@@ -358,6 +371,21 @@ function nestedRule(from: DataType, to: DataType): CastRule {
     if (inner.kind === "notYet") return inner;
     return { kind: "convert", ansi: mapped(castKernel(ef, et, "ansi")), legacy: mapped(castKernel(ef, et, "legacy")), failure: inner.failure };
   }
+  const [mf, mt] = [mapOf(from), mapOf(to)];
+  if (mf !== null && mt !== null) {
+    // Keys and values as an array<K> and an array<V> each, cast element by element.
+    const [keys, values] = [nestedRule(arrayType(mf.key), arrayType(mt.key)), nestedRule(arrayType(mf.value), arrayType(mt.value))];
+    if (keys.kind === "refused" || values.kind === "refused") return NO_WAY;
+    if (keys.kind === "notYet") return keys;
+    if (values.kind === "notYet") return values;
+    if (keys.kind === "identity" && values.kind === "identity") return IDENTITY;
+    const part = (rule: CastRule, mode: "ansi" | "legacy"): Convert => (rule.kind === "convert" ? rule[mode] : (v) => v);
+    const pair = (mode: "ansi" | "legacy"): Convert => (v) => {
+      const [k, x] = v as readonly [readonly Value[], readonly Value[]];
+      return [part(keys, mode)(k) as Value, part(values, mode)(x) as Value];
+    };
+    return { kind: "convert", ansi: pair("ansi"), legacy: pair("legacy"), failure: "CAST_INVALID_INPUT" };
+  }
   const [ff, ft] = [fieldsOf(from), fieldsOf(to)];
   if (ff !== null && ft !== null && ff.length === ft.length) {
     const rules = ff.map((f, i) => castRuleOrNull(f.type, ft[i]!.type));
@@ -389,9 +417,10 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     timestamp: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
+    map: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
+  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
   long: {
     string: toText.long,
     int: { kind: "convert", ansi: longToInt, legacy: wrapToInt, failure: "CAST_OVERFLOW" },
@@ -402,6 +431,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     timestamp: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
+    map: NO_WAY,
     decimal: DECIMAL_RULE,
   },
   double: {
@@ -414,14 +444,16 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     timestamp: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
+    map: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
-  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
-  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP, struct: TIMESTAMP, decimal: TIMESTAMP },
-  array: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NESTED_RULE, struct: NO_WAY, decimal: NO_WAY },
-  struct: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NESTED_RULE, decimal: NO_WAY },
-  decimal: { string: DECIMAL_RULE, int: DECIMAL_RULE, long: DECIMAL_RULE, double: DECIMAL_RULE, boolean: DECIMAL_RULE, date: DECIMAL_RULE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, decimal: DECIMAL_RULE },
+  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
+  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
+  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP, struct: TIMESTAMP, map: TIMESTAMP, decimal: TIMESTAMP },
+  array: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NESTED_RULE, struct: NO_WAY, map: NO_WAY, decimal: NO_WAY },
+  struct: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NESTED_RULE, map: NO_WAY, decimal: NO_WAY },
+  map: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NESTED_RULE, decimal: NO_WAY },
+  decimal: { string: DECIMAL_RULE, int: DECIMAL_RULE, long: DECIMAL_RULE, double: DECIMAL_RULE, boolean: DECIMAL_RULE, date: DECIMAL_RULE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
 };
 
 // ---- names and errors ----------------------------------------------------------------------
@@ -434,10 +466,12 @@ export function sqlTypeName(t: DataType): string {
   if (element !== null) return `ARRAY<${sqlTypeName(element)}>`;
   const fields = fieldsOf(t);
   if (fields !== null) return `STRUCT<${fields.map((f) => `${quoteFieldName(f.name)}: ${sqlTypeName(f.type)}`).join(", ")}>`;
-  return SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal" | "array" | "struct">];
+  const map = mapOf(t);
+  if (map !== null) return `MAP<${sqlTypeName(map.key)}, ${sqlTypeName(map.value)}>`;
+  return SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal" | "array" | "struct" | "map">];
 }
 
-const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct">, string> = {
+const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map">, string> = {
   string: "STRING", int: "INT", long: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
 };
 
@@ -534,10 +568,14 @@ export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKe
       const convert = mode === "legacy" ? rule.legacy : rule.ansi;
       // try_cast of an array or struct: each element or field tried (one that does not convert is null), as Spark's.
       if (mode === "try" && isNested(from) && to !== "string") {
-        const [ef, et, ff, ft] = [elementOf(from), elementOf(to), fieldsOf(from), fieldsOf(to)];
+        const [ef, et, ff, ft, mf, mt] = [elementOf(from), elementOf(to), fieldsOf(from), fieldsOf(to), mapOf(from), mapOf(to)];
         if (ef !== null && et !== null) {
           const inner = castKernel(ef, et, "try");
           return (v) => (v === null ? null : (v as readonly Value[]).map(inner));
+        }
+        if (mf !== null && mt !== null) {
+          const [keys, values] = [castKernel(arrayType(mf.key), arrayType(mt.key), "try"), castKernel(arrayType(mf.value), arrayType(mt.value), "try")];
+          return (v) => (v === null ? null : [keys((v as readonly Value[])[0]!), values((v as readonly Value[])[1]!)]);
         }
         const inner = ff!.map((f, i) => castKernel(f.type, ft![i]!.type, "try"));
         return (v) => (v === null ? null : (v as readonly Value[]).map((x, i) => inner[i]!(x)));

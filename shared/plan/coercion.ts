@@ -107,6 +107,14 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
   return undefined;
 }
 
+/** Values unified as coalesce's arguments are: decimals widened to one, strings beside numbers cast as the mode says. */
+function unifyList(args: readonly Expr[], types: readonly DataType[], o: CoercionOptions): Expr[] {
+  const decimals = unifyDecimals(args, types, o);
+  if (decimals) return decimals;
+  const target = commonTarget(types, o, false);
+  return target ? args.map((a, i) => unify(a, types[i]!, target, o)) : [...args];
+}
+
 /** Non-string values cast to string (legacy coalesce/CASE of strings with numbers or dates). */
 function unify(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
   if (from === to || from === "null") return e;
@@ -217,6 +225,12 @@ const COERCE: Coercers = {
       case "get_item":
       case "size":
         return { ...e, args, ...(o.ansi ? {} : { legacy: true as const }) };
+      case "map": {
+        // Keys unify among themselves, values among themselves (as coalesce's arguments).
+        const keys = unifyList(args.filter((_, i) => i % 2 === 0), types.filter((_, i) => i % 2 === 0), o);
+        const values = unifyList(args.filter((_, i) => i % 2 === 1), types.filter((_, i) => i % 2 === 1), o);
+        return { ...e, args: args.map((_, i) => (i % 2 === 0 ? keys[i / 2]! : values[(i - 1) / 2]!)) };
+      }
       case "array":
       case "coalesce":
       case "nvl":

@@ -36,6 +36,7 @@ export const SCALAR_FUNCTIONS = {
   array: [0, -1], struct: [1, -1], named_struct: [2, -1], get_field: [2, 2], get_item: [2, 2], element_at: [2, 2], try_element_at: [2, 2],
   size: [1, 1], array_contains: [2, 2], sort_array: [1, 2], array_distinct: [1, 1], flatten: [1, 1], array_max: [1, 1], array_min: [1, 1],
   array_position: [2, 2], array_remove: [2, 2], slice: [3, 3], array_join: [2, 3],
+  map: [0, -1], map_from_arrays: [2, 2], map_keys: [1, 1], map_values: [1, 1], map_entries: [1, 1], map_contains_key: [2, 2],
   // math (shared/plan/functions/math.ts)
   abs: [1, 1], round: [1, 2], bround: [1, 2], floor: [1, 1], ceil: [1, 1], sqrt: [1, 1], cbrt: [1, 1], pow: [2, 2], exp: [1, 1],
   log: [1, 2], ln: [1, 1], log10: [1, 1], log2: [1, 1], signum: [1, 1], pmod: [2, 2], hypot: [2, 2], degrees: [1, 1], radians: [1, 1],

@@ -6,14 +6,21 @@
  */
 import { exprName, type Expr, type ExprOf } from "./expr.ts";
 import { AnalysisError, typeOf } from "./resolve.ts";
-import { elementOf, fieldsOf, type DataType, type Field, type Schema, type Value } from "./types.ts";
+import { elementOf, fieldsOf, mapOf, type DataType, type Field, type Schema, type Value } from "./types.ts";
 
 /** The generator's output columns over an argument of `argType`, or why the argument is refused. */
 export function generatorFields(gen: ExprOf<"generator">, argType: DataType): readonly Field[] | string {
   const element = argType === "null" ? "null" : elementOf(argType);
+  const map = mapOf(argType);
   const name = exprName(gen);
-  if (element === null) return `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}": ${exprName(gen.arg)} is ${argType}, expected an array (maps are not supported yet).`;
   let fields: Field[];
+  if (map !== null && gen.fn !== "inline") {
+    // A map's entries: key and value (and pos), as Spark's explode and posexplode of a map.
+    fields = [{ name: "key", type: map.key, nullable: gen.outer }, { name: "value", type: map.value, nullable: true }];
+    if (gen.fn === "posexplode") fields.unshift({ name: "pos", type: "int", nullable: gen.outer });
+    return named(gen, fields, name);
+  }
+  if (element === null) return `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${name}": ${exprName(gen.arg)} is ${argType}, expected an array${gen.fn === "inline" ? " of structs" : " or a map"}.`;
   switch (gen.fn) {
     case "explode":
       fields = [{ name: "col", type: element, nullable: true }];
@@ -31,6 +38,11 @@ export function generatorFields(gen: ExprOf<"generator">, argType: DataType): re
       break;
     }
   }
+  return named(gen, fields, name);
+}
+
+/** The fields under the names alias() gave, when it gave them. */
+function named(gen: ExprOf<"generator">, fields: readonly Field[], name: string): readonly Field[] | string {
   if (gen.names === undefined) return fields;
   if (gen.names.length !== fields.length) {
     return `[UDTF_ALIAS_NUMBER_MISMATCH] ${name} gives ${fields.length} column(s) (${fields.map((f) => f.name).join(", ")}), but alias() names ${gen.names.length}: give one name per column.`;
@@ -43,7 +55,12 @@ export function generatorFields(gen: ExprOf<"generator">, argType: DataType): re
  * their positions; an inline struct's fields), none for a null or empty array, or one row of
  * nulls for those with `outer`.
  */
-export function generatedRows(gen: ExprOf<"generator">, value: Value, width: number): readonly (readonly Value[])[] {
+export function generatedRows(gen: ExprOf<"generator">, value: Value, width: number, map = false): readonly (readonly Value[])[] {
+  if (map) {
+    const [keys, values] = (value ?? [[], []]) as readonly [readonly Value[], readonly Value[]];
+    if (keys.length === 0) return gen.outer ? [new Array<Value>(width).fill(null)] : [];
+    return keys.map((k, i) => (gen.fn === "posexplode" ? [i, k, values[i] ?? null] : [k, values[i] ?? null]));
+  }
   const items = (value ?? []) as readonly Value[];
   if (items.length === 0) return gen.outer ? [new Array<Value>(width).fill(null)] : [];
   switch (gen.fn) {

@@ -199,6 +199,7 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   timestamp: (v) => (typeof v === "number" ? v : null),
   array: (v) => (Array.isArray(v) ? v : null),
   struct: (v) => (Array.isArray(v) ? v : null),
+  map: (v) => (Array.isArray(v) ? v : null),
   null: () => null,
   any: (v) => v,
 };

@@ -6,11 +6,12 @@
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
  *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts),
  *   array<T> → an array of T's values, struct<a:T,b:U> → an array of its fields' values in
- *   field order (users see an object: driver/api/rows.ts), null → null; any → any JSON-able
+ *   field order (users see an object: driver/api/rows.ts), map<K,V> → [keys, values], two
+ *   arrays of one length, as Spark's MapData (users see a Map), null → null; any → any JSON-able
  *   value (the elements of an RDD, a UDF's declared "any" result), which only user functions
  *   look inside.
  *
- * A type is its text: a base type's name, `decimal(p,s)`, `array<T>`, `struct<a:T,b:U>` (a
+ * A type is its text: a base type's name, `decimal(p,s)`, `array<T>`, `map<K,V>`, `struct<a:T,b:U>` (a
  * field name that is not an identifier in backticks). Nested types are spelled canonically by
  * arrayType() and structType(), so equal types are equal strings. Element and field
  * nullability are not part of the type yet: every element and field may be null.
@@ -25,7 +26,8 @@ export type BaseType = z.infer<typeof BaseType>;
 export type DecimalType = `decimal(${number},${number})`;
 export type ArrayType = `array<${string}>`;
 export type StructType = `struct<${string}>`;
-export type DataType = BaseType | DecimalType | ArrayType | StructType;
+export type MapType = `map<${string}>`;
+export type DataType = BaseType | DecimalType | ArrayType | StructType | MapType;
 
 export interface StructField {
   readonly name: string;
@@ -37,6 +39,16 @@ export const arrayType = (element: DataType): ArrayType => `array<${element}>`;
 
 /** struct<...> of these fields, canonically spelled. */
 export const structType = (fields: readonly StructField[]): StructType => `struct<${fields.map((f) => `${quoteFieldName(f.name)}:${f.type}`).join(",")}>`;
+
+/** map<key,value>, canonically spelled. */
+export const mapType = (key: DataType, value: DataType): MapType => `map<${key},${value}>`;
+
+/** The key and value types of a map type, or null for other types. */
+export function mapOf(t: DataType): { readonly key: DataType; readonly value: DataType } | null {
+  if (!t.startsWith("map<")) return null;
+  const n = nestedOf(t);
+  return n?.kind === "map" ? n : null;
+}
 
 /** The element type of an array type, or null for other types. */
 export function elementOf(t: DataType): DataType | null {
@@ -52,7 +64,10 @@ export function fieldsOf(t: DataType): readonly StructField[] | null {
   return n?.kind === "struct" ? n.fields : null;
 }
 
-type Nested = { readonly kind: "array"; readonly element: DataType } | { readonly kind: "struct"; readonly fields: readonly StructField[] };
+type Nested =
+  | { readonly kind: "array"; readonly element: DataType }
+  | { readonly kind: "struct"; readonly fields: readonly StructField[] }
+  | { readonly kind: "map"; readonly key: DataType; readonly value: DataType };
 const NESTED = new Map<string, Nested | null>();
 
 /** A nested type read from its canonical text (memoized: a task asks for few types, many times). */
@@ -62,7 +77,16 @@ function nestedOf(t: string): Nested | null {
     try {
       const syntax = readTypeSyntax(t);
       const type = fromSyntax(syntax, t);
-      n = type === t ? (syntax.kind === "array" ? { kind: "array", element: fromSyntax(syntax.element, t) } : syntax.kind === "struct" ? { kind: "struct", fields: syntax.fields.map((f) => ({ name: f.name, type: fromSyntax(f.type, t) })) } : null) : null;
+      n =
+        type !== t
+          ? null
+          : syntax.kind === "array"
+            ? { kind: "array", element: fromSyntax(syntax.element, t) }
+            : syntax.kind === "struct"
+              ? { kind: "struct", fields: syntax.fields.map((f) => ({ name: f.name, type: fromSyntax(f.type, t) })) }
+              : syntax.kind === "map"
+                ? { kind: "map", key: fromSyntax(syntax.key, t), value: fromSyntax(syntax.value, t) }
+                : null;
     } catch {
       n = null;
     }
@@ -96,17 +120,17 @@ export function decimalType(precision: number, scale: number): DecimalType {
   return `decimal(${precision},${scale})`;
 }
 
-/** What code dispatches on: a base type, "decimal" for every decimal(p, s), "array" and "struct" for nested types. */
-export type TypeKind = BaseType | "decimal" | "array" | "struct";
+/** What code dispatches on: a base type, "decimal" for every decimal(p, s), "array", "struct" and "map" for nested types. */
+export type TypeKind = BaseType | "decimal" | "array" | "struct" | "map";
 export const typeKind = (t: DataType): TypeKind =>
-  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : isDecimal(t) ? "decimal" : (t as BaseType);
+  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : t.startsWith("map<") ? "map" : isDecimal(t) ? "decimal" : (t as BaseType);
 
-/** Whether a type holds other values (array, struct). */
-export const isNested = (t: DataType): t is ArrayType | StructType => t.startsWith("array<") || t.startsWith("struct<");
+/** Whether a type holds other values (array, struct, map). */
+export const isNested = (t: DataType): t is ArrayType | StructType | MapType => t.startsWith("array<") || t.startsWith("struct<") || t.startsWith("map<");
 
 export const DataType: z.ZodType<DataType> = z.union([
   BaseType,
-  z.custom<DecimalType | ArrayType | StructType>((v) => {
+  z.custom<DecimalType | ArrayType | StructType | MapType>((v) => {
     if (typeof v !== "string") return false;
     if (isNested(v as DataType)) return nestedOf(v) !== null;
     const d = decimalOf(v as DataType);
@@ -214,6 +238,11 @@ export function fitsType(type: DataType, v: unknown): boolean {
       const fields = fieldsOf(type)!;
       return Array.isArray(v) && v.length === fields.length && fields.every((f, i) => v[i] === null || fitsType(f.type, v[i]));
     }
+    case "map": {
+      const { key, value } = mapOf(type)!;
+      if (!Array.isArray(v) || v.length !== 2 || !Array.isArray(v[0]) || !Array.isArray(v[1]) || v[0].length !== v[1].length) return false;
+      return v[0].every((k) => k !== null && fitsType(key, k)) && v[1].every((x) => x === null || fitsType(value, x));
+    }
     case "null":
       return v === null;
     case "any":
@@ -242,7 +271,7 @@ export function fieldIndex(schema: Schema, name: string): number {
 /** Spark's name for a type, as printSchema() shows it on a column's line (a nested type's parts follow on lines of their own). */
 export function typeName(t: DataType): string {
   const kind = typeKind(t);
-  return kind === "decimal" ? t : kind === "array" || kind === "struct" ? kind : TYPE_NAMES[t as BaseType];
+  return kind === "decimal" ? t : kind === "array" || kind === "struct" || kind === "map" ? kind : TYPE_NAMES[t as BaseType];
 }
 
 /** Spark's simpleString of a type, as show() and messages spell nested types: `array<int>`, `struct<a:bigint>`. */
@@ -251,6 +280,8 @@ export function simpleTypeName(t: DataType): string {
   if (element !== null) return `array<${simpleTypeName(element)}>`;
   const fields = fieldsOf(t);
   if (fields !== null) return `struct<${fields.map((f) => `${f.name}:${simpleTypeName(f.type)}`).join(",")}>`;
+  const map = mapOf(t);
+  if (map !== null) return `map<${simpleTypeName(map.key)},${simpleTypeName(map.value)}>`;
   return t === "long" ? "bigint" : t === "null" ? "void" : t;
 }
 
@@ -258,6 +289,15 @@ export function simpleTypeName(t: DataType): string {
 export function schemaTreeLines(t: DataType, prefix: string): string[] {
   const element = elementOf(t);
   if (element !== null) return [`${prefix}|-- element: ${typeName(element)} (containsNull = true)`, ...schemaTreeLines(element, `${prefix}|    `)];
+  const map = mapOf(t);
+  if (map !== null) {
+    return [
+      `${prefix}|-- key: ${typeName(map.key)}`,
+      ...schemaTreeLines(map.key, `${prefix}|    `),
+      `${prefix}|-- value: ${typeName(map.value)} (valueContainsNull = true)`,
+      ...schemaTreeLines(map.value, `${prefix}|    `),
+    ];
+  }
   const fields = fieldsOf(t);
   if (fields === null) return [];
   return fields.flatMap((f) => [`${prefix}|-- ${f.name}: ${typeName(f.type)} (nullable = true)`, ...schemaTreeLines(f.type, `${prefix}|    `)]);
@@ -309,7 +349,7 @@ function fromSyntax(syntax: TypeSyntax, text: string): DataType {
     case "struct":
       return structType(syntax.fields.map((f) => ({ name: f.name, type: fromSyntax(f.type, text) })));
     case "map":
-      throw new TypeSyntaxError(`"${text}": map types are not supported yet; use an array of structs (array<struct<key: K, value: V>>).`);
+      return mapType(fromSyntax(syntax.key, text), fromSyntax(syntax.value, text));
   }
 }
 

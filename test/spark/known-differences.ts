@@ -30,8 +30,6 @@ export interface KnownDifference {
   readonly explains: (d: Disagreement) => boolean;
 }
 
-const refusedBySparkfn = (d: Disagreement, message: RegExp) => d.what === "refused" && d.sparkfn instanceof SparkFailure && message.test(d.sparkfn.message) && typeof d.spark === "string";
-
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     reason:
@@ -48,11 +46,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "doubles as strings: Spark runs on Java 17, whose Double.toString sometimes prints more digits than the shortest that reads back (4.9E-324, 9.999999999999999E22 for 1.0E23; JDK-4511638, fixed in Java 19); sparkfn prints the shortest (shared/plan/casts.ts), the same double",
     explains: (d) =>
       d.what === "value" && typeof d.spark === "string" && typeof d.sparkfn === "string" && d.spark !== d.sparkfn && /AS STRING\)/.test(d.sql) && /E-?\d+$/.test(d.spark) && Number(d.spark) === Number(d.sparkfn),
-  },
-  {
-    reason:
-      "array element types: sparkfn's one array type is array<string> (shared/plan/types.ts), so collect_list/collect_set of numbers, booleans or dates are refused (collect the values cast to string) until array<T> comes with the nested types of issue 15; Spark gives array<int>, array<double>...",
-    explains: (d) => refusedBySparkfn(d, /^collect_(list|set)\(.*\): the values are \w+, and sparkfn's arrays hold strings/),
   },
   {
     reason:

@@ -70,12 +70,13 @@ type SparkfnResult = { readonly kind: "refused"; readonly failure: SparkFailure 
 /** A run-time failure of a sparkfn job as Spark would name it: `[CLASS] message`. */
 function failureOf(error: unknown): SparkFailure {
   if (!(error instanceof TaskFailedError)) throw error;
-  return new SparkFailure(/^\[([A-Z_.]+)\]/.exec(error.reason)?.[1] ?? `sparkfn ${error.type}`, error.reason);
+  return new SparkFailure(/^\[([A-Z0-9_.]+)\]/.exec(error.reason)?.[1] ?? `sparkfn ${error.type}`, error.reason);
 }
 
 /** A collected value as the oracle sends Spark's: a struct (collected as an object) as its field values in order, all the way down. */
 export function positional(v: RowValue): Value {
   if (Array.isArray(v)) return v.map(positional);
+  if (v instanceof Map) return [[...v.keys()].map(positional), [...v.values()].map(positional)];
   if (v !== null && typeof v === "object" && !(v instanceof Date)) return Object.values(v).map(positional);
   return v as Value;
 }

@@ -90,7 +90,7 @@ def spark_type(name):
     m = DECIMAL_TYPE.fullmatch(name)
     if m:
         return T.DecimalType(int(m.group(1)), int(m.group(2)))
-    if name.startswith("array<") or name.startswith("struct<"):
+    if name.startswith("array<") or name.startswith("struct<") or name.startswith("map<"):
         # Nested types are DDL text (array<long>, struct<a:int,b:string>), which Spark's own parser reads.
         return T._parse_datatype_string(name)
     raise ValueError(f"unknown column type {name!r} (known: {', '.join(TYPES)}, decimal(p,s))")
@@ -107,6 +107,9 @@ def decode(value, dtype):
         return None
     if isinstance(dtype, T.ArrayType):
         return [decode(v, dtype.elementType) for v in value]
+    if isinstance(dtype, T.MapType):
+        # A map is [keys, values] (sparkfn's map values), in order.
+        return {decode(k, dtype.keyType): decode(v, dtype.valueType) for k, v in zip(value[0], value[1])}
     if isinstance(dtype, T.StructType):
         # A struct is its fields' values in order (sparkfn's struct values).
         return tuple(decode(v, f.dataType) for v, f in zip(value, dtype.fields))

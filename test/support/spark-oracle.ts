@@ -8,7 +8,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { inject } from "vitest";
-import { elementOf, fieldsOf, type Field, type Value } from "../../shared/plan/types.ts";
+import { arrayType, elementOf, fieldsOf, mapOf, type Field, type Value } from "../../shared/plan/types.ts";
 
 /** Spark refused an expression or failed on a row: its error condition (class) and message. */
 export class SparkFailure {
@@ -59,6 +59,8 @@ function encode(v: Value, type: Field["type"]): unknown {
   if (Array.isArray(v)) {
     const element = elementOf(type);
     const fields = fieldsOf(type);
+    const map = mapOf(type);
+    if (map) return [encode(v[0]!, arrayType(map.key)), encode(v[1]!, arrayType(map.value))];
     return v.map((x, i) => encode(x, element ?? fields?.[i]?.type ?? "any"));
   }
   if (typeof v !== "number") return v;
@@ -84,6 +86,11 @@ function decode(v: unknown): SparkValue {
     case "$timestamp":
       // Microseconds since the epoch, as sparkfn holds a timestamp.
       return inner as number;
+    case "$map": {
+      // [keys, values], as sparkfn holds a map.
+      const pairs = inner as [unknown, unknown][];
+      return [pairs.map(([k]) => decode(k)), pairs.map(([, v]) => decode(v))];
+    }
     case "$struct":
       // A struct's field values in order, as sparkfn's struct values are.
       return Object.values(inner as Record<string, unknown>).map(decode);

@@ -1,10 +1,11 @@
 /**
- * Spark's functions over arrays and structs (`array`, `struct`, `named_struct`, field and item
- * access, `element_at`, `size`, `array_contains`, `sort_array`, `array_distinct`, `flatten`,
- * `array_max`, `array_min`, `array_position`, `array_remove`, `slice`, `array_join`): what each
- * takes, what type it gives, and the one definition of its values, as kernels over boxed values
- * (an array is a JavaScript array of its elements' values, a struct an array of its fields'
- * values: types.ts). The vector compiler calls a kernel only when every argument is non-null,
+ * Spark's functions over arrays, maps and structs (`array`, `struct`, `named_struct`, field and
+ * item access, `element_at`, `size`, `array_contains`, `sort_array`, `array_distinct`,
+ * `flatten`, `array_max`, `array_min`, `array_position`, `array_remove`, `slice`,
+ * `array_join`, `map`/`create_map`, `map_keys`, `map_values`, `map_entries`,
+ * `map_from_arrays`, `map_contains_key`): what each takes, what type it gives, and the one
+ * definition of its values, as kernels over boxed values (an array is a JavaScript array of
+ * its elements' values, a struct an array of its fields' values, a map [keys, values]: types.ts). The vector compiler calls a kernel only when every argument is non-null,
  * except for a function that `takesNulls`.
  *
  * Element equality and order are Spark's (shared/plan/semantics.ts): NaN equals NaN and sorts
@@ -13,7 +14,7 @@
 import { BadInputError } from "../../errors.ts";
 import { exprName, type Expr } from "../expr.ts";
 import { compareForSort, sameValue } from "../semantics.ts";
-import { arrayType, elementOf, fieldsOf, isNested, isNumeric, structType, widerNumeric, type DataType, type Value } from "../types.ts";
+import { arrayType, elementOf, fieldsOf, isNested, isNumeric, mapOf, mapType, structType, widerNumeric, type DataType, type Value } from "../types.ts";
 
 /** A function's result as resolve.ts sees it. */
 export interface ArrayTyped {
@@ -88,6 +89,44 @@ function structFieldName(e: Expr, i: number): string {
 /** The field name of get_field (a string literal: the analyzer builds the call). */
 const fieldName = (e: Expr | undefined): string | null => (e?.kind === "literal" && typeof e.value === "string" ? e.value : null);
 
+/** A map value's keys and values. */
+const entries = (m: Value) => m as readonly [readonly Value[], readonly Value[]];
+
+/** A map's value for `key` (Spark's key equality: NaN is NaN, -0.0 is 0.0), null when absent. */
+function lookup(m: Value, key: Value): Value {
+  const [keys, values] = entries(m);
+  for (let i = 0; i < keys.length; i++) if (sameValue(keys[i]!, key)) return values[i] ?? null;
+  return null;
+}
+
+/** Builds a map from parallel keys and values as Spark 4 does (spark.sql.mapKeyDedupPolicy = EXCEPTION): a null or repeated key fails. */
+function buildMap(keys: readonly Value[], values: readonly Value[]): Value {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === null) throw new BadInputError("[NULL_MAP_KEY] Cannot use null as map key.");
+    for (let j = 0; j < i; j++) {
+      if (sameValue(keys[j]!, k)) {
+        throw new BadInputError(
+          `[DUPLICATED_MAP_KEY] Duplicate map key ${typeof k === "string" ? k : JSON.stringify(k)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence (not supported by sparkfn yet).`,
+        );
+      }
+    }
+  }
+  return [keys as Value[], values as Value[]];
+}
+
+/** One type for several (coercion.ts has unified them): numbers widen; else all equal. */
+function unified(fn: string, types: readonly DataType[]): { readonly type: DataType } | { readonly refused: string } {
+  let out: DataType = "null";
+  for (const t of types) {
+    if (t === "null" || t === out) continue;
+    if (out === "null") out = t;
+    else if (isNumeric(out) && isNumeric(t)) out = widerNumeric(out, t);
+    else return { refused: `${fn}(): the values have different types (${[...new Set(types)].join(", ")}); cast them to one type.` };
+  }
+  return { type: out };
+}
+
 /** element_at's and get_item's index into `a` (0-based), or -1 when out of bounds. */
 const positionOf = (a: readonly Value[], i: number, oneBased: boolean): number => {
   if (!oneBased) return i >= 0 && i < a.length ? i : -1;
@@ -99,14 +138,8 @@ export const ARRAY_FUNCTIONS = {
   array: {
     // coercion.ts has unified the arguments' types (as coalesce's).
     type: (args) => {
-      const known = args.map((a) => a.type).filter((t) => t !== "null");
-      let element: DataType = "null";
-      for (const t of known) {
-        if (element === "null" || element === t) element = t;
-        else if (isNumeric(element) && isNumeric(t)) element = widerNumeric(element, t);
-        else return `array(): the elements have different types (${[...new Set(known)].join(", ")}); cast them to one type.`;
-      }
-      return { type: arrayType(element), nullable: false };
+      const element = unified("array", args.map((a) => a.type));
+      return "refused" in element ? element.refused : { type: arrayType(element.type), nullable: false };
     },
     kernel: () => (...xs) => xs,
     takesNulls: true,
@@ -145,14 +178,16 @@ export const ARRAY_FUNCTIONS = {
       return (s) => (s as readonly Value[])[at] ?? null;
     },
   },
-  /** a[i] (getItem): 0-based; out of bounds is INVALID_ARRAY_INDEX with ANSI on, null with it off. */
+  /** a[i] (getItem): 0-based; out of bounds is INVALID_ARRAY_INDEX with ANSI on, null with it off. m[k]: the key's value or null. */
   get_item: {
     type: (args, exprs) => {
+      if (mapOf(args[0]!.type)) return mapValueType("getItem", args, exprs);
       const a = elementArg("getItem", args, exprs);
       if ("refused" in a) return a.refused;
       return intArg("getItem", args, exprs, 1) ?? { type: a.element, nullable: true };
     },
-    kernel: (_types, _exprs, ansi) => (a, i) => {
+    kernel: (types, _exprs, ansi) => (a, i) => {
+      if (mapOf(types[0]!)) return lookup(a, i);
       const values = a as readonly Value[];
       const at = positionOf(values, i as number, false);
       if (at < 0 && ansi) {
@@ -164,20 +199,20 @@ export const ARRAY_FUNCTIONS = {
   /** element_at(a, i): 1-based, negative from the end; 0 always fails; out of bounds fails with ANSI on. */
   element_at: {
     type: (args, exprs) => elementAtType("element_at", args, exprs),
-    kernel: (_types, _exprs, ansi) => elementAt(ansi),
+    kernel: (types, _exprs, ansi) => (mapOf(types[0]!) ? lookup : elementAt(ansi)),
   },
   try_element_at: {
     type: (args, exprs) => elementAtType("try_element_at", args, exprs),
-    kernel: () => elementAt(false),
+    kernel: (types) => (mapOf(types[0]!) ? lookup : elementAt(false)),
   },
   /** size(a): the element count; size(NULL) is null with ANSI on and -1 with it off (spark.sql.legacy.sizeOfNull). */
   size: {
     type: (args, exprs) => {
       const t = args[0]!.type;
-      if (t !== "null" && elementOf(t) === null) return `size(): ${exprName(exprs[0]!)} is ${t}, not an array.`;
+      if (t !== "null" && elementOf(t) === null && mapOf(t) === null) return `size(): ${exprName(exprs[0]!)} is ${t}, not an array or a map.`;
       return { type: "int", nullable: args[0]!.nullable };
     },
-    kernel: (_types, _exprs, ansi) => (a) => (a === null ? (ansi ? null : -1) : (a as readonly Value[]).length),
+    kernel: (types, _exprs, ansi) => (a) => (a === null ? (ansi ? null : -1) : mapOf(types[0]!) ? entries(a)[0].length : (a as readonly Value[]).length),
     takesNulls: true,
   },
   /** array_contains(a, v): true if found; else null if the array holds a null; else false. */
@@ -304,7 +339,77 @@ export const ARRAY_FUNCTIONS = {
       return parts.join(delimiter as string);
     },
   },
+  /** map(k1, v1, k2, v2, ...) (create_map): keys of one type, values of one type; a null or repeated key fails. */
+  map: {
+    type: (args, exprs) => {
+      if (args.length % 2 !== 0) return `map() takes pairs of a key and a value, got ${args.length} argument(s).`;
+      const key = unified("map", args.filter((_, i) => i % 2 === 0).map((a) => a.type));
+      const value = unified("map", args.filter((_, i) => i % 2 === 1).map((a) => a.type));
+      if ("refused" in key) return key.refused;
+      if ("refused" in value) return value.refused;
+      if (mapOf(key.type)) return `map(): ${exprName(exprs[0]!)} is a map, which cannot be a map's key.`;
+      return { type: mapType(key.type, value.type), nullable: false };
+    },
+    kernel: () => (...xs) => buildMap(xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1)),
+    takesNulls: true,
+  },
+  /** map_from_arrays(keys, values): arrays of one length; a null or repeated key fails. */
+  map_from_arrays: {
+    type: (args, exprs) => {
+      const [k, v] = [elementArg("map_from_arrays", args, exprs, 0), elementArg("map_from_arrays", args, exprs, 1)];
+      if ("refused" in k) return k.refused;
+      if ("refused" in v) return v.refused;
+      return { type: mapType(k.element, v.element), nullable: anyNullable(args) };
+    },
+    kernel: () => (k, v) => {
+      const [keys, values] = [k as readonly Value[], v as readonly Value[]];
+      // Spark 4.0.1's own condition name and words.
+      if (keys.length !== values.length) throw new BadInputError("[_LEGACY_ERROR_TEMP_2128] The key array and value array of MapData must have the same length.");
+      return buildMap(keys, values);
+    },
+  },
+  map_keys: {
+    type: (args, exprs) => mapPart("map_keys", args, exprs, "key"),
+    kernel: () => (m) => entries(m)[0],
+  },
+  map_values: {
+    type: (args, exprs) => mapPart("map_values", args, exprs, "value"),
+    kernel: () => (m) => entries(m)[1],
+  },
+  /** map_entries(m): array<struct<key, value>> in the map's order. */
+  map_entries: {
+    type: (args, exprs) => {
+      const map = mapOf(args[0]!.type);
+      if (map === null) return `map_entries(): ${exprName(exprs[0]!)} is ${args[0]!.type}, expected a map.`;
+      return { type: arrayType(structType([{ name: "key", type: map.key }, { name: "value", type: map.value }])), nullable: args[0]!.nullable };
+    },
+    kernel: () => (m) => entries(m)[0].map((k, i) => [k, entries(m)[1][i] ?? null]),
+  },
+  map_contains_key: {
+    type: (args, exprs) => {
+      const typed = mapValueType("map_contains_key", args, exprs);
+      return typeof typed === "string" ? typed : { type: "boolean", nullable: anyNullable(args) };
+    },
+    kernel: () => (m, k) => entries(m)[0].some((x) => sameValue(x!, k)),
+  },
 } as const satisfies Record<string, ArrayFunction>;
+
+/** A map argument's key or value type as an array's (map_keys, map_values). */
+function mapPart(fn: string, args: readonly ArrayTyped[], exprs: readonly Expr[], part: "key" | "value"): ArrayTyped | string {
+  const map = mapOf(args[0]!.type);
+  if (map === null) return `${fn}(): ${exprName(exprs[0]!)} is ${args[0]!.type}, expected a map.`;
+  return { type: arrayType(map[part]), nullable: args[0]!.nullable };
+}
+
+/** m[k], element_at(m, k): the map's value type; the key of the map's key type (or both numbers). */
+function mapValueType(fn: string, args: readonly ArrayTyped[], exprs: readonly Expr[]): ArrayTyped | string {
+  const map = mapOf(args[0]!.type)!;
+  const t = args[1]!.type;
+  if (t !== "null" && t !== map.key && !(isNumeric(t) && isNumeric(map.key))) {
+    return `[DATATYPE_MISMATCH.MAP_FUNCTION_DIFF_TYPES] Cannot resolve "${fn}(${exprs.map(exprName).join(", ")})": the key ${exprName(exprs[1]!)} is ${t}, but the map's keys are ${map.key}. Cast the key.`;
+  }
+  return { type: map.value, nullable: true };
+}
 
 export type ArrayFn = keyof typeof ARRAY_FUNCTIONS;
 export const isArrayFn = (fn: string): fn is ArrayFn => Object.hasOwn(ARRAY_FUNCTIONS, fn);
@@ -329,6 +434,7 @@ const extreme = (sign: 1 | -1): Kernel => (a) => {
 };
 
 function elementAtType(fn: string, args: readonly ArrayTyped[], exprs: readonly Expr[]): ArrayTyped | string {
+  if (mapOf(args[0]!.type)) return mapValueType(fn, args, exprs);
   const a = elementArg(fn, args, exprs);
   if ("refused" in a) return a.refused;
   return intArg(fn, args, exprs, 1) ?? { type: a.element, nullable: true };

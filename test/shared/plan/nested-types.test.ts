@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { castValue, sqlTypeName } from "../../../shared/plan/casts.ts";
-import { arrayType, elementOf, fieldsOf, fitsType, parseDdlSchema, parseTypeName, schemaTreeLines, simpleTypeName, structType, typeKind, typeName, DataType } from "../../../shared/plan/types.ts";
+import { arrayType, elementOf, fieldsOf, fitsType, mapOf, mapType, parseDdlSchema, parseTypeName, schemaTreeLines, simpleTypeName, structType, typeKind, typeName, DataType } from "../../../shared/plan/types.ts";
 
 describe("nested types as text", () => {
   it("reads Spark's DDL (any case, spaces, colons optional) into one canonical spelling", () => {
@@ -17,6 +17,8 @@ describe("nested types as text", () => {
     expect(parseTypeName("struct<Name:string,tags:array<string>,amount:decimal(10,2)>")).toBe("struct<Name:string,tags:array<string>,amount:decimal(10,2)>");
     expect(parseTypeName("array<array<struct<x:double>>>")).toBe("array<array<struct<x:double>>>");
     expect(parseTypeName("struct<>")).toBe("struct<>");
+    expect(parseTypeName("MAP<STRING, ARRAY<INT>>")).toBe("map<string,array<int>>");
+    expect(mapOf("map<string,array<int>>")).toEqual({ kind: "map", key: "string", value: "array<int>" });
   });
 
   it("quotes field names that are not identifiers, and reads them back", () => {
@@ -29,7 +31,7 @@ describe("nested types as text", () => {
   it("refuses text that is not a type, naming the spot", () => {
     expect(() => parseTypeName("array<int")).toThrow(/expected ">" at character 10/);
     expect(() => parseTypeName("array<integr>")).toThrow(/Unknown data type "integr"/);
-    expect(() => parseTypeName("map<string,int>")).toThrow(/map types are not supported yet/);
+    expect(() => parseTypeName("map<string>")).toThrow(/expected ","/);
     expect(DataType.safeParse("array<nope>").success).toBe(false);
     expect(DataType.safeParse("struct<a:int").success).toBe(false);
   });
@@ -55,6 +57,9 @@ describe("nested types as text", () => {
       " |    |    |    |-- c: integer (nullable = true)",
     ]);
     expect(elementOf(arrayType("date"))).toBe("date");
+    const m = mapType("string", "struct<x:int>");
+    expect([typeName(m), simpleTypeName(m), sqlTypeName(m)]).toEqual(["map", "map<string,struct<x:int>>", "MAP<STRING, STRUCT<x: INT>>"]);
+    expect(schemaTreeLines(m, " |    ")).toEqual([" |    |-- key: string", " |    |-- value: struct (valueContainsNull = true)", " |    |    |-- x: integer (nullable = true)"]);
     expect(elementOf("string")).toBeNull();
   });
 
@@ -64,6 +69,9 @@ describe("nested types as text", () => {
     expect(fitsType("struct<a:int,b:string>", [1, null])).toBe(true);
     expect(fitsType("struct<a:int,b:string>", [1])).toBe(false);
     expect(fitsType("array<struct<a:int>>", [[1], null, [2]])).toBe(true);
+    expect(fitsType("map<string,int>", [["a", "b"], [1, null]])).toBe(true);
+    expect(fitsType("map<string,int>", [["a", null], [1, 2]])).toBe(false);
+    expect(fitsType("map<string,int>", [["a"], [1, 2]])).toBe(false);
   });
 });
 
@@ -74,6 +82,7 @@ describe("casts of arrays and structs", () => {
     expect(castValue([1, "a", null], "struct<a:int,b:string,c:string>", "string")).toBe("{1, a, null}");
     expect(castValue([[1], null, []], "array<array<int>>", "string")).toBe("[[1], null, []]");
     expect(castValue([150n, -5n], "array<decimal(5,2)>", "string")).toBe("[1.50, -0.05]");
+    expect(castValue([["a", "b"], [1, null]], "map<string,int>", "string")).toBe("{a -> 1, b -> null}");
   });
 
   it("element by element and field by field, failing (ANSI), nulling (legacy) or nulling the part (try)", () => {
@@ -83,5 +92,6 @@ describe("casts of arrays and structs", () => {
     expect(castValue(["1", "x"], "array<string>", "array<int>", "try")).toEqual([1, null]);
     expect(castValue([7, "8"], "struct<a:int,b:string>", "struct<a:string,b:long>")).toEqual(["7", 8]);
     expect(castValue([1, 2], "array<int>", "array<int>")).toEqual([1, 2]);
+    expect(castValue([["1", "2"], ["x", "3"]], "map<string,string>", "map<int,int>", "try")).toEqual([[1, 2], [null, 3]]);
   });
 });

@@ -9,6 +9,7 @@ import { describe, it } from "vitest";
 import {
   array, array_contains, array_distinct, array_join, array_max, array_min, array_position, array_remove, col, element_at, explode, explode_outer, flatten, hash, inline,
   inline_outer, lit, named_struct, posexplode, posexplode_outer, size, slice, sort_array, struct, try_element_at, xxhash64, type Column,
+  create_map, map_contains_key, map_entries, map_from_arrays, map_keys, map_values,
 } from "sparkfn";
 import { useDifferential, type Check } from "../../support/spark-differential.ts";
 import { chainCase, useChainDifferential } from "../../support/chain-differential.ts";
@@ -102,6 +103,53 @@ const HASHES: Check[] = [
   check("xxhash64(st, d)", xxhash64("st", "d")),
 ];
 
+/**
+ * Maps are [keys, values] as sparkfn holds them. PySpark builds an input map from a Python dict
+ * through a Java HashMap, which keeps no order: a map of several entries here has keys whose
+ * hash order is their order (a, b), so both sides start from the same map.
+ */
+const MAPS = {
+  schema: "m MAP<STRING, INT>, k STRING, ks ARRAY<STRING>, vs ARRAY<INT>",
+  rows: [
+    [[["a", "b"], [1, null]], "a", ["x", "y"], [1, 2]],
+    [[[], []], "b", [], []],
+    [null, null, null, null],
+    [[["😀"], [4]], "😀", ["p", "p"], [1, 2]],
+    [[["a", "b", "c"], [3, null, -4]], "c", ["é", "a"], [7, 8]],
+    [[["a"], [5]], "z", ["q", null], [1, 2]],
+    [[["x"], [-1]], "x", ["a"], [1, 2]],
+  ] as Value[][],
+};
+
+const MAP_CHECKS: Check[] = [
+  check("size(m)", size("m")),
+  check("map_keys(m)", map_keys("m")),
+  check("map_values(m)", map_values("m")),
+  check("map_entries(m)", map_entries("m")),
+  check("element_at(m, k)", element_at("m", col("k"))),
+  check("try_element_at(m, k)", try_element_at("m", col("k"))),
+  check("m[k]", col("m").getItem(col("k"))),
+  check("map_contains_key(m, k)", map_contains_key("m", col("k"))),
+  check("map_contains_key(m, 'a')", map_contains_key("m", "a")),
+  check("CAST(m AS STRING)", col("m").cast("string")),
+  check("CAST(m AS MAP<STRING, STRING>)", col("m").cast("map<string,string>")),
+  check("CAST(m AS MAP<STRING, BOOLEAN>)", col("m").cast("map<string,boolean>")),
+  check("map('x', 1, k, 2)", create_map(lit("x"), lit(1), col("k"), lit(2))),
+  check("map(k, size(m))", create_map(col("k"), size("m"))),
+  check("map_from_arrays(ks, vs)", map_from_arrays("ks", "vs")),
+  check("map(1, k)", create_map(lit(1), col("k"))),
+  check("hash(m)", hash("m")),
+];
+
+describe("map functions agree with Spark", () => {
+  for (const ansi of [true, false]) {
+    describe(ansi ? "with ANSI on (Spark 4's default)" : "with spark.sql.ansi.enabled = false", () => {
+      const spark = useDifferential(ansi ? undefined : { "spark.sql.ansi.enabled": "false" });
+      it("map, map_from_arrays (null and repeated keys fail), lookups, keys, values, entries, casts", () => spark.agree(MAPS, MAP_CHECKS));
+    });
+  }
+});
+
 describe("array and struct functions agree with Spark", () => {
   for (const ansi of [true, false]) {
     describe(ansi ? "with ANSI on (Spark 4's default)" : "with spark.sql.ansi.enabled = false", () => {
@@ -133,5 +181,15 @@ describe("the explode family agrees with Spark", () => {
       chainCase("explode then aggregate", (df) => df.select("id", explode("a").alias("e")).groupBy("e").count(), ["selectExpr", ["id", "explode(a) AS e"]], ["groupBy", ["e"]], ["count", []]),
       chainCase("two generators: every combination", (df) => df.select(explode("a").alias("x"), explode("s").alias("y")), ["selectExpr", ["explode(a) AS x", "explode(s) AS y"]]),
       chainCase("a generator nested in an expression is refused", (df) => df.select(size(array(explode("a")))), ["selectExpr", ["size(array(explode(a)))"]]),
+    ]));
+});
+
+describe("the explode family over maps agrees with Spark", () => {
+  const { agree } = useChainDifferential("spark-differential-maps", { df: { schema: `id INT, ${MAPS.schema}`, rows: MAPS.rows.map((r, i) => [i, ...r]) } });
+  it("explode and posexplode of a map give key and value (and pos)", () =>
+    agree([
+      chainCase("explode map", (df) => df.select("id", explode("m")), ["selectExpr", ["id", "explode(m)"]]),
+      chainCase("explode_outer map", (df) => df.select("id", explode_outer("m")), ["selectExpr", ["id", "explode_outer(m)"]]),
+      chainCase("posexplode map", (df) => df.select("id", posexplode("m").alias("p", "kk", "vv")), ["selectExpr", ["id", "posexplode(m) AS (p, kk, vv)"]]),
     ]));
 });
