@@ -87,8 +87,12 @@ export class Column {
     return new Column(call("get_field", [this.expr, literal(name)]));
   }
 
-  /** An array's element at a 0-based index: `col("tags").getItem(0)`; out of bounds fails with ANSI on (use element_at or try_element_at for 1-based access). */
-  getItem(index: number | Column) {
+  /**
+   * An array's element at a 0-based index, `col("tags").getItem(0)` (out of bounds fails with
+   * ANSI on; element_at and try_element_at count from 1), or a map's value for a key,
+   * `col("scores").getItem("math")` (null when absent).
+   */
+  getItem(index: number | string | Column) {
     return new Column(call("get_item", [this.expr, toExpr(index)]));
   }
   name(name: string) { return this.alias(name); }

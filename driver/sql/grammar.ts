@@ -525,9 +525,21 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       { ALT: () => (this.CONSUME(T.Plus), this.SUBRULE2(this.unaryExpression)) },
-      { ALT: () => this.SUBRULE(this.primary) },
+      { ALT: () => this.SUBRULE(this.subscripted) },
     ]),
   );
+
+  /** A primary with subscripts: `tags[0]` (an array's 0-based element), `m['k']` (a map's value), as getItem. */
+  private readonly subscripted = this.RULE("subscripted", (): Expr => {
+    let value = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.CONSUME(T.LBracket);
+      const index = this.SUBRULE(this.expression);
+      this.CONSUME(T.RBracket);
+      value = this.ACTION((): Expr => call("get_item", [value, index]));
+    });
+    return value;
+  });
 
   private readonly primary = this.RULE("primary", (): Expr =>
     this.OR([

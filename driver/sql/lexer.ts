@@ -98,6 +98,9 @@ export const Eq = createToken({ name: "Eq", pattern: /==?/ });
 export const Lt = createToken({ name: "Lt", pattern: /</ });
 export const Gt = createToken({ name: "Gt", pattern: />/ });
 export const Concat = createToken({ name: "Concat", pattern: /\|\|/ });
+/** Subscripts: a[0], m['key']. */
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/ });
+export const RBracket = createToken({ name: "RBracket", pattern: /\]/ });
 /** Only in type names: STRUCT<a: INT>. */
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Plus = createToken({ name: "Plus", pattern: /\+/ });
@@ -130,7 +133,7 @@ export const ALL_TOKENS: TokenType[] = [
   NumberLiteral, StringLiteral, QuotedIdentifier,
   ...KEYWORDS,
   Identifier,
-  NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise, Colon,
+  NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise, Colon, LBracket, RBracket,
 ];
 
 export const SQL_LEXER = new Lexer(ALL_TOKENS, { positionTracking: "full", ensureOptimizations: false });

@@ -32,6 +32,8 @@ describe("SQL expression text", () => {
     same("explode(tags)", explode("tags"));
     same("posexplode_outer(tags)", posexplode_outer("tags"));
     same("array_contains(tags, 'a')", array_contains("tags", "a"));
+    same("tags[0]", col("tags").getItem(0));
+    same("m['k'][i + 1]", col("m").getItem("k").getItem(col("i").plus(1)));
   });
 
   it("reads predicates, CASE, CAST, functions and aggregates as their Column twins", () => {
