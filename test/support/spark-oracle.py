@@ -40,7 +40,8 @@ over every table as a temporary view of its name; an RDD answers its elements as
 another table (with "alias": a, that table's df.alias(a)), {"$colRegex": pattern} for the table df's df.colRegex(pattern), {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
 {"$expr": "<Spark SQL>"} for a Column.
 
-All requests go through one lock: Spark runs one query at a time, whichever test worker asks.
+All requests go through one lock: Spark runs one request at a time, whichever test worker asks
+(the one-row queries of a request, which decide rows that fail, two at a time).
 The process ends when its standard input closes (the test run ended or died).
 """
 
@@ -55,6 +56,7 @@ import socketserver
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 # PySpark turns timestamps into naive datetimes in this process's local time zone (and back):
 # UTC here, so a naive datetime is the instant's UTC wall clock and converts exactly.
@@ -68,6 +70,12 @@ from pyspark.sql import types as T
 from pyspark.sql.functions import col, expr
 
 MAX_EXACT = 2**53
+
+# Row ids no table has (negative), added to a filter's list of row ids to take it past
+# spark.sql.optimizer.inSetConversionThreshold (10): the filter is then an InSet, whose set the
+# generated code references instead of inlining each literal, so the one-row queries of an
+# expression share one compiled class instead of compiling one per row.
+NO_ROWS = [-1 - k for k in range(11)]
 
 TYPES = {
     "int": T.IntegerType(),
@@ -147,6 +155,23 @@ def encode(value):
     return {"$unknown": repr(value)}
 
 
+class Rows:
+    """A request's rows as a DataFrame. createDataFrame over a Python list scans an RDD that a
+    Python worker serializes again for every query, most of a small query's time; a request
+    that runs more than one query (rows that fail, alone) checkpoints the rows into the JVM once
+    (localCheckpoint: still a Scan ExistingRDD of one partition, the same rows in the same
+    order) and runs the following queries over that."""
+
+    def __init__(self, df):
+        self.df = df
+        self.kept = False
+
+    def keep(self):
+        if not self.kept:
+            self.df, self.kept = self.df.localCheckpoint(), True
+        return self.df
+
+
 def error_of(exc):
     """Spark's error condition (class) and message; a Python-side failure has class PYTHON."""
     condition = None
@@ -187,6 +212,11 @@ class Oracle:
         )
         self.spark.sparkContext.setLogLevel("ERROR")
         self.lock = threading.Lock()
+        # The one-row queries of a request are independent: two run at once, so that one's planning
+        # and code generation on the driver (most of a small query's time) use the second core
+        # while the other runs. Each thread runs its queries in the one session (its settings).
+        session = self.spark._jsparkSession
+        self.pool = ThreadPoolExecutor(2, initializer=lambda: self.spark._jvm.SparkSession.setActiveSession(session))
 
     def frame(self, schema, rows):
         fields = [T.StructField("__row", T.IntegerType(), False)]
@@ -208,7 +238,8 @@ class Oracle:
                 self.spark.conf.unset(key)
 
     def evaluate_with(self, request):
-        df = self.frame(request["schema"], request["rows"])
+        table = Rows(self.frame(request["schema"], request["rows"]))
+        df = table.df
         n = len(request["rows"])
         results = [None] * len(request["exprs"])
         ok = []
@@ -228,57 +259,58 @@ class Oracle:
             texts = [f"unix_micros({t})" if j in timestamps else t for j, t in enumerate(request["exprs"])]
             hints = request.get("failing")
             if hints is None:
-                self.solve(df, [(j, texts[j]) for j in ok], n, results)
+                self.solve(table, [(j, texts[j]) for j in ok], n, results)
             else:
                 # The rows where the other engine failed, per expression: Spark decides each of them
                 # alone and the rest together, a query per such row instead of a bisection.
-                self.solve(df, [(j, texts[j]) for j in ok if not hints[j]], n, results)
+                if any(hints[j] for j in ok):
+                    table.keep()
+                self.solve(table, [(j, texts[j]) for j in ok if not hints[j]], n, results)
+                queries = []
                 for j in ok:
                     if hints[j]:
-                        self.solve_hinted(df, texts[j], hints[j], n, results[j])
+                        values = results[j]["values"] = [None] * n
+                        alone = set(hints[j])
+                        rest = [i for i in range(n) if i not in alone]
+                        if rest:
+                            queries.append((texts[j], rest, values))
+                        queries.extend((texts[j], [i], values) for i in hints[j])
+                # Each query fills its own rows' values.
+                list(self.pool.map(lambda q: self.bisect(table, *q), queries))
         return results
 
-    def solve_hinted(self, df, text, failing, n, result):
-        values = [None] * n
-        alone = set(failing)
-        rest = [i for i in range(n) if i not in alone]
-        if rest:
-            self.bisect(df, text, rest, values)
-        for i in failing:
-            self.bisect(df, text, [i], values)
-        result["values"] = values
-
-    def solve(self, df, exprs, n, results):
+    def solve(self, table, exprs, n, results):
         """Values of expressions in one query (none: nothing to do); when it fails, halves of them until each failing
         expression is alone, then halves of its rows (few queries: a failed one costs most)."""
         if not exprs:
             return
         try:
-            rows = df.selectExpr("__row", *[f"{text} AS `e{k}`" for k, (_, text) in enumerate(exprs)]).collect()
+            rows = table.df.selectExpr("__row", *[f"{text} AS `e{k}`" for k, (_, text) in enumerate(exprs)]).collect()
             rows.sort(key=lambda r: r[0])
             for k, (j, _) in enumerate(exprs):
                 results[j]["values"] = [encode(r[k + 1]) for r in rows]
             return
         except Exception as exc:  # noqa: BLE001 - some expression fails on some row: find which
             failure = exc
+        table.keep()
         if len(exprs) > 1:
             half = len(exprs) // 2
-            self.solve(df, exprs[:half], n, results)
-            self.solve(df, exprs[half:], n, results)
+            self.solve(table, exprs[:half], n, results)
+            self.solve(table, exprs[half:], n, results)
             return
         j, text = exprs[0]
         values = [None] * n
         if n == 1:
             values[0] = {"$error": error_of(failure)}
         else:
-            self.bisect(df, text, list(range(n // 2)), values)
-            self.bisect(df, text, list(range(n // 2, n)), values)
+            self.bisect(table, text, list(range(n // 2)), values)
+            self.bisect(table, text, list(range(n // 2, n)), values)
         results[j]["values"] = values
 
-    def bisect(self, df, text, ids, values):
+    def bisect(self, table, text, ids, values):
         """Values of one failing expression: halves of the rows until each error is on its own row."""
         try:
-            for r in df.where(col("__row").isin(ids)).select("__row", expr(text)).collect():
+            for r in table.keep().where(col("__row").isin(ids + NO_ROWS)).select("__row", expr(text)).collect():
                 values[r[0]] = encode(r[1])
             return
         except Exception as exc:  # noqa: BLE001
@@ -286,8 +318,8 @@ class Oracle:
                 values[ids[0]] = {"$error": error_of(exc)}
                 return
         half = len(ids) // 2
-        self.bisect(df, text, ids[:half], values)
-        self.bisect(df, text, ids[half:], values)
+        self.bisect(table, text, ids[:half], values)
+        self.bisect(table, text, ids[half:], values)
 
     def grouped(self, request):
         schema = request["schema"]
