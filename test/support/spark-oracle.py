@@ -40,8 +40,11 @@ over every table as a temporary view of its name; an RDD answers its elements as
 another table (with "alias": a, that table's df.alias(a)), {"$colRegex": pattern} for the table df's df.colRegex(pattern), {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
 {"$expr": "<Spark SQL>"} for a Column.
 
-All requests go through one lock: Spark runs one request at a time, whichever test worker asks
-(the one-row queries of a request, which decide rows that fail, two at a time).
+Requests on one connection are answered in order. Two SparkSessions of the one SparkContext
+(each with the settings below, its own temporary views and cached tables) answer requests of
+different connections side by side, each one request at a time; the test process opens one
+connection per session (spark-oracle.ts). The one-row queries of a request, which decide rows
+that fail, run two at a time.
 The process ends when its standard input closes (the test run ended or died).
 """
 
@@ -51,6 +54,7 @@ import decimal
 import json
 import math
 import os
+import queue
 import re
 import socketserver
 import sys
@@ -187,36 +191,60 @@ def error_of(exc):
     return {"class": condition or type(exc).__name__, "message": message[:2000]}
 
 
+# Every session's SQL settings (set again on each session, not only inherited).
+SQL_SETTINGS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.shuffle.partitions": "1",
+    "spark.sql.pyspark.jvmStacktrace.enabled": "false",
+    # Small queries: adaptive execution only adds planning time.
+    "spark.sql.adaptive.enabled": "false",
+    # Each expression answers as if queried alone: a batch must not share work between
+    # expressions Spark deems equal (it canonicalizes greatest(a, b) as greatest(b, a),
+    # which differ on -0.0 and 0.0).
+    "spark.sql.subexpressionElimination.enabled": "false",
+    # Evaluate projections in generated code over rows, as on real data, not folded into
+    # the local relation by the optimizer's interpreter.
+    "spark.sql.optimizer.excludedRules": "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation",
+}
+
+# Sessions answering at once: requests on different connections run side by side (the test
+# process opens one connection per session), each in a session of its own, whose settings and
+# temporary views are its own. Queries are mostly the driver's planning, single-threaded: the
+# second session uses the second core.
+SESSIONS = 2
+
+
+def start_spark():
+    builder = (
+        SparkSession.builder.master("local[1]")
+        .appName("sparkfn-oracle")
+        .config("spark.ui.enabled", "false")
+        .config("spark.default.parallelism", "1")
+        .config("spark.driver.memory", "1g")
+    )
+    for key, value in SQL_SETTINGS.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
 class Oracle:
-    def __init__(self):
-        self.spark = (
-            SparkSession.builder.master("local[1]")
-            .appName("sparkfn-oracle")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.shuffle.partitions", "1")
-            .config("spark.default.parallelism", "1")
-            .config("spark.driver.memory", "1g")
-            .config("spark.sql.pyspark.jvmStacktrace.enabled", "false")
-            # Small queries: adaptive execution only adds planning time.
-            .config("spark.sql.adaptive.enabled", "false")
-            # Each expression answers as if queried alone: a batch must not share work between
-            # expressions Spark deems equal (it canonicalizes greatest(a, b) as greatest(b, a),
-            # which differ on -0.0 and 0.0).
-            .config("spark.sql.subexpressionElimination.enabled", "false")
-            # Evaluate projections in generated code over rows, as on real data, not folded into
-            # the local relation by the optimizer's interpreter.
-            .config("spark.sql.optimizer.excludedRules", "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
-            .getOrCreate()
-        )
-        self.spark.sparkContext.setLogLevel("ERROR")
-        self.lock = threading.Lock()
+    """Answers requests in one SparkSession (of the one SparkContext), one request at a time."""
+
+    def __init__(self, spark):
+        self.spark = spark
+        for key, value in SQL_SETTINGS.items():
+            spark.conf.set(key, value)
         # The one-row queries of a request are independent: two run at once, so that one's planning
         # and code generation on the driver (most of a small query's time) use the second core
-        # while the other runs. Each thread runs its queries in the one session (its settings).
-        session = self.spark._jsparkSession
-        self.pool = ThreadPoolExecutor(2, initializer=lambda: self.spark._jvm.SparkSession.setActiveSession(session))
+        # while the other runs. Each thread runs its queries in this session (its settings).
+        self.pool = ThreadPoolExecutor(2, initializer=self.activate)
+
+    def activate(self):
+        """This session is the calling thread's (its JVM thread's) active session."""
+        self.spark._jvm.SparkSession.setActiveSession(self.spark._jsparkSession)
 
     def frame(self, schema, rows):
         fields = [T.StructField("__row", T.IntegerType(), False)]
@@ -458,24 +486,33 @@ class Oracle:
 
     def answer(self, line):
         request = json.loads(line)
-        with self.lock:
-            if "chain" in request:
-                return self.chain(request)
-            if "aggs" in request:
-                return {"results": self.grouped_with_conf(request)}
-            return {"results": self.evaluate(request)}
+        self.activate()
+        if "chain" in request:
+            return self.chain(request)
+        if "aggs" in request:
+            return {"results": self.grouped_with_conf(request)}
+        return {"results": self.evaluate(request)}
 
 
-def serve(oracle):
+def serve(spark):
+    # A request takes a free session and gives it back: one request at a time in each.
+    # Last in, first out: one request after another keep to one session (its cached tables).
+    free = queue.LifoQueue()
+    for k in range(SESSIONS):
+        free.put(Oracle(spark if k == 0 else spark.newSession()))
+
     class Handler(socketserver.StreamRequestHandler):
         def handle(self):
             for line in self.rfile:
                 if not line.strip():
                     continue
+                oracle = free.get()
                 try:
                     response = oracle.answer(line)
                 except Exception as exc:  # noqa: BLE001 - a bad request must not end the oracle
                     response = {"failure": error_of(exc)}
+                finally:
+                    free.put(oracle)
                 self.wfile.write((json.dumps(response, allow_nan=False) + "\n").encode("utf-8"))
                 self.wfile.flush()
 
@@ -490,8 +527,8 @@ def serve(oracle):
     for _ in sys.stdin:
         pass
     server.shutdown()
-    oracle.spark.stop()
+    spark.stop()
 
 
 if __name__ == "__main__":
-    serve(Oracle())
+    serve(start_spark())
