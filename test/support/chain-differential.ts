@@ -85,7 +85,10 @@ export function useChainDifferential(appName: string, sources: Record<string, { 
   }
 
   async function agree(cases: readonly ChainCase[]): Promise<void> {
-    for (const { name, sparkfn, spark: steps } of cases) {
+    // Spark's answers, all asked for at once (the oracle answers two at a time), awaited in turn.
+    const answers = cases.map(({ spark: steps }) => sparkAnswer(steps));
+    for (const answer of answers) answer.catch(() => undefined);
+    for (const [k, { name, sparkfn }] of cases.entries()) {
       // A call refused as it is made (PySpark's checks of arguments) is refused too.
       const built = (() => {
         try {
@@ -94,7 +97,7 @@ export function useChainDifferential(appName: string, sources: Record<string, { 
           return { kind: "refused" as const, message: (error as Error).message };
         }
       })();
-      const [expected, got] = await Promise.all([sparkAnswer(steps), "kind" in built ? built : sparkfnAnswer(built)]);
+      const [expected, got] = await Promise.all([answers[k]!, "kind" in built ? built : sparkfnAnswer(built)]);
       if (expected.kind === "refused" || got.kind === "refused") {
         // Both refuse (the messages are each engine's own), or the test names what differs.
         const said = (x: ChainAnswer) => (x.kind === "refused" ? `refused: ${x.message}` : `rows: ${x.rows.map(key).join("; ")}`);

@@ -40,7 +40,11 @@ over every table as a temporary view of its name; an RDD answers its elements as
 another table (with "alias": a, that table's df.alias(a)), {"$colRegex": pattern} for the table df's df.colRegex(pattern), {"$pairs": [[k, v], ...]} for a dict whose keys are not strings and
 {"$expr": "<Spark SQL>"} for a Column.
 
-All requests go through one lock: Spark runs one query at a time, whichever test worker asks.
+Requests on one connection are answered in order. Two SparkSessions of the one SparkContext
+(each with the settings below, its own temporary views and cached tables) answer requests of
+different connections side by side, each one request at a time; the test process opens one
+connection per session (spark-oracle.ts). The one-row queries of a request, which decide rows
+that fail, run two at a time.
 The process ends when its standard input closes (the test run ended or died).
 """
 
@@ -50,11 +54,13 @@ import decimal
 import json
 import math
 import os
+import queue
 import re
 import socketserver
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 # PySpark turns timestamps into naive datetimes in this process's local time zone (and back):
 # UTC here, so a naive datetime is the instant's UTC wall clock and converts exactly.
@@ -68,6 +74,12 @@ from pyspark.sql import types as T
 from pyspark.sql.functions import col, expr
 
 MAX_EXACT = 2**53
+
+# Row ids no table has (negative), added to a filter's list of row ids to take it past
+# spark.sql.optimizer.inSetConversionThreshold (10): the filter is then an InSet, whose set the
+# generated code references instead of inlining each literal, so the one-row queries of an
+# expression share one compiled class instead of compiling one per row.
+NO_ROWS = [-1 - k for k in range(11)]
 
 TYPES = {
     "int": T.IntegerType(),
@@ -158,6 +170,23 @@ def encode(value):
     return {"$unknown": repr(value)}
 
 
+class Rows:
+    """A request's rows as a DataFrame. createDataFrame over a Python list scans an RDD that a
+    Python worker serializes again for every query, most of a small query's time; a request
+    that runs more than one query (rows that fail, alone) checkpoints the rows into the JVM once
+    (localCheckpoint: still a Scan ExistingRDD of one partition, the same rows in the same
+    order) and runs the following queries over that."""
+
+    def __init__(self, df):
+        self.df = df
+        self.kept = False
+
+    def keep(self):
+        if not self.kept:
+            self.df, self.kept = self.df.localCheckpoint(), True
+        return self.df
+
+
 def error_of(exc):
     """Spark's error condition (class) and message; a Python-side failure has class PYTHON."""
     condition = None
@@ -173,31 +202,60 @@ def error_of(exc):
     return {"class": condition or type(exc).__name__, "message": message[:2000]}
 
 
+# Every session's SQL settings (set again on each session, not only inherited).
+SQL_SETTINGS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.shuffle.partitions": "1",
+    "spark.sql.pyspark.jvmStacktrace.enabled": "false",
+    # Small queries: adaptive execution only adds planning time.
+    "spark.sql.adaptive.enabled": "false",
+    # Each expression answers as if queried alone: a batch must not share work between
+    # expressions Spark deems equal (it canonicalizes greatest(a, b) as greatest(b, a),
+    # which differ on -0.0 and 0.0).
+    "spark.sql.subexpressionElimination.enabled": "false",
+    # Evaluate projections in generated code over rows, as on real data, not folded into
+    # the local relation by the optimizer's interpreter.
+    "spark.sql.optimizer.excludedRules": "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation",
+}
+
+# Sessions answering at once: requests on different connections run side by side (the test
+# process opens one connection per session), each in a session of its own, whose settings and
+# temporary views are its own. Queries are mostly the driver's planning, single-threaded: the
+# second session uses the second core.
+SESSIONS = 2
+
+
+def start_spark():
+    builder = (
+        SparkSession.builder.master("local[1]")
+        .appName("sparkfn-oracle")
+        .config("spark.ui.enabled", "false")
+        .config("spark.default.parallelism", "1")
+        .config("spark.driver.memory", "1g")
+    )
+    for key, value in SQL_SETTINGS.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
 class Oracle:
-    def __init__(self):
-        self.spark = (
-            SparkSession.builder.master("local[1]")
-            .appName("sparkfn-oracle")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.shuffle.partitions", "1")
-            .config("spark.default.parallelism", "1")
-            .config("spark.driver.memory", "1g")
-            .config("spark.sql.pyspark.jvmStacktrace.enabled", "false")
-            # Small queries: adaptive execution only adds planning time.
-            .config("spark.sql.adaptive.enabled", "false")
-            # Each expression answers as if queried alone: a batch must not share work between
-            # expressions Spark deems equal (it canonicalizes greatest(a, b) as greatest(b, a),
-            # which differ on -0.0 and 0.0).
-            .config("spark.sql.subexpressionElimination.enabled", "false")
-            # Evaluate projections in generated code over rows, as on real data, not folded into
-            # the local relation by the optimizer's interpreter.
-            .config("spark.sql.optimizer.excludedRules", "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
-            .getOrCreate()
-        )
-        self.spark.sparkContext.setLogLevel("ERROR")
-        self.lock = threading.Lock()
+    """Answers requests in one SparkSession (of the one SparkContext), one request at a time."""
+
+    def __init__(self, spark):
+        self.spark = spark
+        for key, value in SQL_SETTINGS.items():
+            spark.conf.set(key, value)
+        # The one-row queries of a request are independent: two run at once, so that one's planning
+        # and code generation on the driver (most of a small query's time) use the second core
+        # while the other runs. Each thread runs its queries in this session (its settings).
+        self.pool = ThreadPoolExecutor(2, initializer=self.activate)
+
+    def activate(self):
+        """This session is the calling thread's (its JVM thread's) active session."""
+        self.spark._jvm.SparkSession.setActiveSession(self.spark._jsparkSession)
 
     def frame(self, schema, rows):
         fields = [T.StructField("__row", T.IntegerType(), False)]
@@ -219,7 +277,8 @@ class Oracle:
                 self.spark.conf.unset(key)
 
     def evaluate_with(self, request):
-        df = self.frame(request["schema"], request["rows"])
+        table = Rows(self.frame(request["schema"], request["rows"]))
+        df = table.df
         n = len(request["rows"])
         results = [None] * len(request["exprs"])
         ok = []
@@ -239,57 +298,58 @@ class Oracle:
             texts = [f"unix_micros({t})" if j in timestamps else t for j, t in enumerate(request["exprs"])]
             hints = request.get("failing")
             if hints is None:
-                self.solve(df, [(j, texts[j]) for j in ok], n, results)
+                self.solve(table, [(j, texts[j]) for j in ok], n, results)
             else:
                 # The rows where the other engine failed, per expression: Spark decides each of them
                 # alone and the rest together, a query per such row instead of a bisection.
-                self.solve(df, [(j, texts[j]) for j in ok if not hints[j]], n, results)
+                if any(hints[j] for j in ok):
+                    table.keep()
+                self.solve(table, [(j, texts[j]) for j in ok if not hints[j]], n, results)
+                queries = []
                 for j in ok:
                     if hints[j]:
-                        self.solve_hinted(df, texts[j], hints[j], n, results[j])
+                        values = results[j]["values"] = [None] * n
+                        alone = set(hints[j])
+                        rest = [i for i in range(n) if i not in alone]
+                        if rest:
+                            queries.append((texts[j], rest, values))
+                        queries.extend((texts[j], [i], values) for i in hints[j])
+                # Each query fills its own rows' values.
+                list(self.pool.map(lambda q: self.bisect(table, *q), queries))
         return results
 
-    def solve_hinted(self, df, text, failing, n, result):
-        values = [None] * n
-        alone = set(failing)
-        rest = [i for i in range(n) if i not in alone]
-        if rest:
-            self.bisect(df, text, rest, values)
-        for i in failing:
-            self.bisect(df, text, [i], values)
-        result["values"] = values
-
-    def solve(self, df, exprs, n, results):
+    def solve(self, table, exprs, n, results):
         """Values of expressions in one query (none: nothing to do); when it fails, halves of them until each failing
         expression is alone, then halves of its rows (few queries: a failed one costs most)."""
         if not exprs:
             return
         try:
-            rows = df.selectExpr("__row", *[f"{text} AS `e{k}`" for k, (_, text) in enumerate(exprs)]).collect()
+            rows = table.df.selectExpr("__row", *[f"{text} AS `e{k}`" for k, (_, text) in enumerate(exprs)]).collect()
             rows.sort(key=lambda r: r[0])
             for k, (j, _) in enumerate(exprs):
                 results[j]["values"] = [encode(r[k + 1]) for r in rows]
             return
         except Exception as exc:  # noqa: BLE001 - some expression fails on some row: find which
             failure = exc
+        table.keep()
         if len(exprs) > 1:
             half = len(exprs) // 2
-            self.solve(df, exprs[:half], n, results)
-            self.solve(df, exprs[half:], n, results)
+            self.solve(table, exprs[:half], n, results)
+            self.solve(table, exprs[half:], n, results)
             return
         j, text = exprs[0]
         values = [None] * n
         if n == 1:
             values[0] = {"$error": error_of(failure)}
         else:
-            self.bisect(df, text, list(range(n // 2)), values)
-            self.bisect(df, text, list(range(n // 2, n)), values)
+            self.bisect(table, text, list(range(n // 2)), values)
+            self.bisect(table, text, list(range(n // 2, n)), values)
         results[j]["values"] = values
 
-    def bisect(self, df, text, ids, values):
+    def bisect(self, table, text, ids, values):
         """Values of one failing expression: halves of the rows until each error is on its own row."""
         try:
-            for r in df.where(col("__row").isin(ids)).select("__row", expr(text)).collect():
+            for r in table.keep().where(col("__row").isin(ids + NO_ROWS)).select("__row", expr(text)).collect():
                 values[r[0]] = encode(r[1])
             return
         except Exception as exc:  # noqa: BLE001
@@ -297,8 +357,8 @@ class Oracle:
                 values[ids[0]] = {"$error": error_of(exc)}
                 return
         half = len(ids) // 2
-        self.bisect(df, text, ids[:half], values)
-        self.bisect(df, text, ids[half:], values)
+        self.bisect(table, text, ids[:half], values)
+        self.bisect(table, text, ids[half:], values)
 
     def grouped(self, request):
         schema = request["schema"]
@@ -437,24 +497,33 @@ class Oracle:
 
     def answer(self, line):
         request = json.loads(line)
-        with self.lock:
-            if "chain" in request:
-                return self.chain(request)
-            if "aggs" in request:
-                return {"results": self.grouped_with_conf(request)}
-            return {"results": self.evaluate(request)}
+        self.activate()
+        if "chain" in request:
+            return self.chain(request)
+        if "aggs" in request:
+            return {"results": self.grouped_with_conf(request)}
+        return {"results": self.evaluate(request)}
 
 
-def serve(oracle):
+def serve(spark):
+    # A request takes a free session and gives it back: one request at a time in each.
+    # Last in, first out: one request after another keep to one session (its cached tables).
+    free = queue.LifoQueue()
+    for k in range(SESSIONS):
+        free.put(Oracle(spark if k == 0 else spark.newSession()))
+
     class Handler(socketserver.StreamRequestHandler):
         def handle(self):
             for line in self.rfile:
                 if not line.strip():
                     continue
+                oracle = free.get()
                 try:
                     response = oracle.answer(line)
                 except Exception as exc:  # noqa: BLE001 - a bad request must not end the oracle
                     response = {"failure": error_of(exc)}
+                finally:
+                    free.put(oracle)
                 self.wfile.write((json.dumps(response, allow_nan=False) + "\n").encode("utf-8"))
                 self.wfile.flush()
 
@@ -469,8 +538,8 @@ def serve(oracle):
     for _ in sys.stdin:
         pass
     server.shutdown()
-    oracle.spark.stop()
+    spark.stop()
 
 
 if __name__ == "__main__":
-    serve(Oracle())
+    serve(start_spark())

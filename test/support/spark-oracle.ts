@@ -174,12 +174,13 @@ interface WireResult {
   readonly values?: unknown[];
 }
 
-export class SparkOracle {
+/** One connection to the oracle: its answers come in the order of its requests. */
+class Connection {
   private buffer = "";
-  private readonly waiting: ((line: string) => void)[] = [];
-  private failure: Error | undefined;
+  readonly waiting: ((line: string) => void)[] = [];
+  failure: Error | undefined;
 
-  private constructor(private readonly socket: Socket) {
+  constructor(readonly socket: Socket) {
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => {
       this.buffer += chunk;
@@ -193,28 +194,44 @@ export class SparkOracle {
       this.failure = error;
     });
   }
+}
+
+/**
+ * Connections per client: the oracle answers requests of different connections side by side,
+ * in sessions of their own (spark-oracle.py's SESSIONS), so that requests made without waiting
+ * for each other (a prefetch of answers) keep both of the machine's cores busy.
+ */
+const CONNECTIONS = 2;
+
+export class SparkOracle {
+  private constructor(private readonly connections: readonly Connection[]) {}
 
   /** Connects to the run's oracle (the `spark` project's global setup provides its port). */
   static async connect(): Promise<SparkOracle> {
     const { port } = inject("sparkOracle");
-    const socket = connect({ host: "127.0.0.1", port });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("error", (error) => reject(new Error(`Cannot reach the Spark oracle on 127.0.0.1:${port} (started by test/setup/spark.ts; see test/.spark/oracle.log): ${error.message}`)));
-    });
-    return new SparkOracle(socket);
+    const open = async () => {
+      const socket = connect({ host: "127.0.0.1", port });
+      await new Promise<void>((resolve, reject) => {
+        socket.once("connect", resolve);
+        socket.once("error", (error) => reject(new Error(`Cannot reach the Spark oracle on 127.0.0.1:${port} (started by test/setup/spark.ts; see test/.spark/oracle.log): ${error.message}`)));
+      });
+      return new Connection(socket);
+    };
+    return new SparkOracle(await Promise.all(Array.from({ length: CONNECTIONS }, open)));
   }
 
+  /** Sent on the connection with the fewest requests waiting (the first while there is one at a time). */
   private request(body: unknown): Promise<Record<string, unknown>> {
-    if (this.failure) return Promise.reject(this.failure);
+    const connection = this.connections.reduce((a, b) => (b.waiting.length < a.waiting.length ? b : a));
+    if (connection.failure) return Promise.reject(connection.failure);
     return new Promise((resolve, reject) => {
-      this.waiting.push((line) => {
+      connection.waiting.push((line) => {
         const answer = JSON.parse(line) as Record<string, unknown>;
         const failure = answer.failure as { class: string; message: string } | undefined;
         if (failure) reject(new Error(`The Spark oracle could not answer: ${failure.class}: ${failure.message}`));
         else resolve(answer);
       });
-      this.socket.write(`${JSON.stringify(body)}\n`);
+      connection.socket.write(`${JSON.stringify(body)}\n`);
     });
   }
 
@@ -277,6 +294,6 @@ export class SparkOracle {
   }
 
   close(): void {
-    this.socket.end();
+    for (const connection of this.connections) connection.socket.end();
   }
 }
