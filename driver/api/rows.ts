@@ -1,14 +1,13 @@
 /** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates, decimals as text. */
 import { dateOfMicros, microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
-import { arrayType, decimalOf, elementOf, fieldsOf, isNested, mapOf, mapType, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, isDecimal, isNested, mapOf, mapType, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 
 /**
  * A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), a
  * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), an
  * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), a map's
- * a Map (in the map's order), the
- * rest as rows carry them.
+ * a Map (in the map's order), the rest as rows carry them.
  */
 export type RowValue = Value | Date | readonly RowValue[] | { readonly [field: string]: RowValue } | ReadonlyMap<RowValue, RowValue>;
 export type RowObject = Record<string, RowValue>;
@@ -20,15 +19,12 @@ export type RowObject = Record<string, RowValue>;
  * which defines it as an own property.
  */
 export function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
-  const timestamps = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
-  if (timestamps.length > 0) rows = rows.map((row) => withDates(row, timestamps) as Value[]);
-  const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
-  if (decimals.length > 0) rows = rows.map((row) => withDecimalText(row, decimals));
-  const nested = schema.fields.flatMap((f, i) => (isNested(f.type) ? [[i, f.type] as const] : []));
-  if (nested.length > 0) {
+  // Columns whose values users see converted (timestamps, decimals, nested values): one pass, one rule (userValue).
+  const converted = schema.fields.flatMap((f, i) => (f.type === "timestamp" || isDecimal(f.type) || isNested(f.type) ? [[i, f.type] as const] : []));
+  if (converted.length > 0) {
     rows = rows.map((row) => {
       const out = row.slice();
-      for (const [c, type] of nested) out[c] = userValue(type, out[c] ?? null) as Value;
+      for (const [c, type] of converted) out[c] = userValue(type, out[c] ?? null) as Value;
       return out;
     });
   }
@@ -42,21 +38,6 @@ export function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
     for (let i = 0; i < width; i++) object[names[i]!] = row[i] ?? null;
     out[r] = object;
   }
-  return out;
-}
-
-/** A row whose timestamp columns (microseconds) are Dates, as collect() gives them. */
-function withDates(row: readonly Value[], columns: readonly number[]): RowValue[] {
-  const out: RowValue[] = row.slice();
-  for (const c of columns) if (typeof out[c] === "number") out[c] = dateOfMicros(out[c] as number);
-  return out;
-}
-
-
-/** A row whose decimal columns (unscaled bigints) are their text. */
-function withDecimalText(row: readonly Value[], columns: readonly (readonly [number, number])[]): Value[] {
-  const out = row.slice();
-  for (const [c, scale] of columns) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
   return out;
 }
 

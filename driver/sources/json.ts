@@ -8,6 +8,9 @@
  */
 import { arrayType, elementOf, fieldsOf, integralType, structType, type DataType, type Schema, type StructField } from "../../shared/plan/types.ts";
 
+/** Struct fields in Spark's JSON order: by name. */
+const byName = (x: StructField, y: StructField) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+
 /** null: only nulls seen so far (a JSON null or an empty array's elements). */
 function typeOf(value: unknown): DataType | null {
   if (value === null || value === undefined) return null;
@@ -17,7 +20,7 @@ function typeOf(value: unknown): DataType | null {
   if (Array.isArray(value)) return arrayType(value.reduce<DataType | null>((t, v) => widen(t, typeOf(v)), null) ?? "null");
   if (typeof value === "object") {
     const fields = Object.entries(value as object).map(([name, v]): StructField => ({ name, type: typeOf(v) ?? "null" }));
-    return structType(fields.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)));
+    return structType(fields.sort(byName));
   }
   return "string";
 }
@@ -34,7 +37,7 @@ function widen(a: DataType | null, b: DataType | null): DataType | null {
   if (fa !== null && fb !== null) {
     const merged = new Map<string, DataType>(fa.map((f) => [f.name, f.type]));
     for (const f of fb) merged.set(f.name, widen(merged.get(f.name) ?? null, f.type) ?? "null");
-    return structType([...merged].map(([name, type]) => ({ name, type })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)));
+    return structType([...merged].map(([name, type]) => ({ name, type })).sort(byName));
   }
   return "string";
 }
