@@ -5,7 +5,7 @@
  * is an error naming both files.
  */
 import { parquetMetadataAsync, parquetSchema } from "hyparquet";
-import { sparkfnType } from "../../shared/codecs/parquet-types.ts";
+import { parquetType } from "../../shared/codecs/parquet-types.ts";
 import { objectAsyncBuffer } from "../../shared/storage/async-buffer.ts";
 import type { Field, Schema } from "../../shared/plan/types.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
@@ -20,17 +20,8 @@ async function fileSchema(store: ObjectStore, file: ObjectInfo): Promise<Field[]
   } catch (error) {
     throw new Error(`${file.uri} is not a readable Parquet file: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return tree.children.map((child) => {
-    const e = child.element;
-    // A LIST of strings (three-level list: name / list / element).
-    if (e.converted_type === "LIST" || e.logical_type?.type === "LIST") {
-      const leaf = child.children[0]?.children[0]?.element ?? child.children[0]?.element;
-      if (leaf && (leaf.type === "BYTE_ARRAY" || leaf.converted_type === "UTF8")) return { name: e.name, type: "array<string>", nullable: true };
-      throw new Error(`${file.uri}: column "${e.name}" is a list of ${leaf?.type ?? "groups"}; sparkfn reads lists of strings only.`);
-    }
-    if (child.children.length > 0) throw new Error(`${file.uri}: column "${e.name}" is a nested group, which sparkfn does not read.`);
-    return { name: e.name, type: sparkfnType({ name: e.name, type: e.type, convertedType: e.converted_type, logicalType: e.logical_type?.type }, file.uri), nullable: true };
-  });
+  // Lists, maps and structs map to array, map and struct types (shared/codecs/parquet-types.ts).
+  return tree.children.map((child) => ({ name: child.element.name, type: parquetType(child, file.uri), nullable: true }));
 }
 
 export async function parquetFileSchema(store: ObjectStore, files: readonly ObjectInfo[]): Promise<Schema> {

@@ -18,7 +18,8 @@ import type { Value } from "../../shared/plan/types.ts";
 import type { RangeReadable } from "../../shared/storage/async-buffer.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
-import { ColumnCursor } from "./parquet/cursor.ts";
+import { ColumnCursor, assembledCursor } from "./parquet/cursor.ts";
+import type { LeafChunk } from "./parquet/nested.ts";
 import { chunkRange, planColumn, type ColumnPlan } from "./parquet/plan.ts";
 import type { FileReadCounters, FileStageSource } from "./readers.ts";
 import type { FileSplit } from "./split-text.ts";
@@ -92,20 +93,28 @@ interface Request {
   bytes?: Promise<Uint8Array> | undefined;
 }
 
-/** A kept row group: its chunks for the output columns (undefined where the file lacks the column). */
+/** One column chunk of a kept row group, and the request that fetches it. */
+interface ChunkRead {
+  readonly chunk: ColumnChunk;
+  readonly start: number;
+  readonly end: number;
+  request: number;
+}
+
+/** A kept row group: for each output column, its leaves' chunks (undefined where the file lacks the column). */
 interface GroupRead {
   readonly index: number;
   readonly rows: number;
-  readonly chunks: readonly ({ chunk: ColumnChunk; start: number; end: number; request: number } | undefined)[];
+  readonly chunks: readonly (readonly ChunkRead[] | undefined)[];
 }
 
 /** Plans the requests for the kept row groups' chunks: in file order, merged when close. */
 function planRequests(groups: readonly GroupRead[]): Request[] {
   const ranges: { start: number; end: number; group: number; assign: (request: number) => void }[] = [];
   groups.forEach((g, gi) => {
-    g.chunks.forEach((c) => {
+    for (const c of g.chunks.flat()) {
       if (c) ranges.push({ start: c.start, end: c.end, group: gi, assign: (r) => (c.request = r) });
-    });
+    }
   });
   ranges.sort((a, b) => a.start - b.start);
   const requests: Request[] = [];
@@ -151,7 +160,7 @@ export async function* readParquetSplit(source: FileStageSource, file: FileSplit
   const fields = sourceSchema(source).fields;
   // A merged schema may name columns this file lacks: they read as null here.
   const plans: (ColumnPlan | undefined)[] = fields.map((f) => planColumn(tree, f.name, f.type, file.uri));
-  const leafPaths = plans.map((p) => p?.schemaPath.slice(1).map((s) => s.element.name).join("."));
+  const leafPaths = plans.map((p) => p?.leafPaths.map((path) => path.slice(1).map((s) => s.element.name).join(".")));
 
   // Which row groups to read; the statistics decide before anything is fetched, so that the
   // kept groups' chunks can be requested ahead of decoding.
@@ -163,14 +172,15 @@ export async function* readParquetSplit(source: FileStageSource, file: FileSplit
     keep[g] = source.filters.length === 0 || source.filters.every((f) => mayMatch(f, groupStats(metadata, g)));
     if (!keep[g] || rows === 0) continue;
     const byPath = new Map(group.columns.map((c) => [c.meta_data?.path_in_schema.join(".") ?? "", c]));
-    const chunks = leafPaths.map((path) => {
-      if (path === undefined) return undefined;
-      const chunk = byPath.get(path);
-      if (!chunk?.meta_data) throw new TaskError("BadInput", `${file.uri}: row group ${g} has no column chunk for "${path}"`);
-      const { start, end } = chunkRange(chunk);
-      if (!(start >= 0 && end <= file.size && start <= end)) throw new TaskError("BadInput", `${file.uri}: the chunk of column "${path}" in row group ${g} lies outside the file`);
-      return { chunk, start, end, request: -1 };
-    });
+    const chunks = leafPaths.map((paths) =>
+      paths?.map((path) => {
+        const chunk = byPath.get(path);
+        if (!chunk?.meta_data) throw new TaskError("BadInput", `${file.uri}: row group ${g} has no column chunk for "${path}"`);
+        const { start, end } = chunkRange(chunk);
+        if (!(start >= 0 && end <= file.size && start <= end)) throw new TaskError("BadInput", `${file.uri}: the chunk of column "${path}" in row group ${g} lies outside the file`);
+        return { chunk, start, end, request: -1 };
+      }),
+    );
     groups.push({ index: g, rows, chunks });
   }
   const requests = planRequests(groups);
@@ -214,19 +224,25 @@ export async function* readParquetSplit(source: FileStageSource, file: FileSplit
     const read = groups[next];
     if (read?.index !== g) continue;
     const gi = next++;
-    const needed = Math.max(-1, ...read.chunks.map((c) => c?.request ?? -1));
+    const needed = Math.max(-1, ...read.chunks.flat().map((c) => c?.request ?? -1));
     startRequests(needed);
-    const cursors: (ColumnCursor | undefined)[] = [];
+    const bytesOf = async (chunk: ChunkRead) => {
+      const request = requests[chunk.request]!;
+      return (await request.bytes!).subarray(chunk.start - request.start, chunk.end - request.start);
+    };
+    const cursors: ({ take(n: number): Vector } | undefined)[] = [];
     for (let c = 0; c < plans.length; c++) {
       const plan = plans[c];
-      const chunk = read.chunks[c];
-      if (plan === undefined || chunk === undefined) {
+      const chunks = read.chunks[c];
+      if (plan === undefined || chunks === undefined) {
         cursors.push(undefined);
-        continue;
+      } else if (plan.nested) {
+        const leaves: LeafChunk[] = [];
+        for (let l = 0; l < chunks.length; l++) leaves.push({ path: plan.leafPaths[l]!, bytes: await bytesOf(chunks[l]!), codec: chunks[l]!.chunk.meta_data!.codec });
+        cursors.push(assembledCursor(plan, leaves, read.rows, file.uri, g));
+      } else {
+        cursors.push(new ColumnCursor(await bytesOf(chunks[0]!), plan, chunks[0]!.chunk.meta_data!.codec, read.rows, file.uri, g));
       }
-      const request = requests[chunk.request]!;
-      const bytes = (await request.bytes!).subarray(chunk.start - request.start, chunk.end - request.start);
-      cursors.push(new ColumnCursor(bytes, plan, chunk.chunk.meta_data!.codec, read.rows, file.uri, g));
     }
     // The requests this group was the last to use can go (their bytes live on in the cursors).
     for (let r = 0; r < started; r++) {

@@ -4,11 +4,16 @@
  * statistics on, so sparkfn (and other engines) can skip row groups. Every column is optional
  * (nullable). Types: int → INT32, long → INT64, double → DOUBLE, boolean → BOOLEAN, string →
  * UTF8 string, date → INT32 DATE, timestamp → INT64 TIMESTAMP(MICROS, adjusted to UTC),
- * array<string> → a JSON column, decimal(p, s) → DECIMAL(p, s) as Spark writes it (INT32 up to 9
- * digits, INT64 up to 18, else a FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits).
+ * decimal(p, s) → DECIMAL(p, s) as Spark writes it (INT32 up to 9 digits, INT64 up to 18, else a
+ * FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits); and nested types in Spark's
+ * standard layout (spark.sql.parquet.writeLegacyFormat=false):
+ *
+ *   array<T>   optional group a (LIST) { repeated group list { optional T element } }
+ *   map<K, V>  optional group m (MAP) { repeated group key_value { required K key; optional V value } }
+ *   struct     optional group s { optional fields... }
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { decimalOf, isNested, type Row, type Schema } from "../../shared/plan/types.ts";
+import { decimalOf, elementOf, fieldsOf, mapOf, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import { TaskError } from "../task-error.ts";
 
 const ROW_GROUP_ROWS = 100_000;
@@ -33,63 +38,95 @@ function decimalBytes(precision: number): number {
   return bytes;
 }
 
-function element(name: string, type: Schema["fields"][number]["type"]): Element {
-  const optional = { name, repetition_type: "OPTIONAL" };
+/** The schema elements of one column (or part of one), in Parquet's depth-first order. */
+function elements(name: string, type: DataType, repetition: "OPTIONAL" | "REQUIRED" = "OPTIONAL"): Element[] {
+  const base = { name, repetition_type: repetition };
+  const element = elementOf(type);
+  if (element !== null) {
+    return [{ ...base, converted_type: "LIST", logical_type: { type: "LIST" }, num_children: 1 }, { name: "list", repetition_type: "REPEATED", num_children: 1 }, ...elements("element", element)];
+  }
+  const map = mapOf(type);
+  if (map !== null) {
+    return [
+      { ...base, converted_type: "MAP", logical_type: { type: "MAP" }, num_children: 1 },
+      { name: "key_value", repetition_type: "REPEATED", num_children: 2 },
+      ...elements("key", map.key, "REQUIRED"),
+      ...elements("value", map.value),
+    ];
+  }
+  const fields = fieldsOf(type);
+  if (fields !== null) return [{ ...base, num_children: fields.length }, ...fields.flatMap((f) => elements(f.name, f.type))];
+  return [{ ...leaf(type), ...base }];
+}
+
+function leaf(type: DataType): Omit<Element, "name"> {
   const decimal = decimalOf(type);
   if (decimal) {
     const { precision, scale } = decimal;
     const physical = precision <= 9 ? { type: "INT32" } : precision <= 18 ? { type: "INT64" } : { type: "FIXED_LEN_BYTE_ARRAY", type_length: decimalBytes(precision) };
-    return { ...optional, ...physical, converted_type: "DECIMAL", precision, scale, logical_type: { type: "DECIMAL", precision, scale } };
+    return { ...physical, converted_type: "DECIMAL", precision, scale, logical_type: { type: "DECIMAL", precision, scale } };
   }
   switch (type) {
     case "int":
-      return { ...optional, type: "INT32" };
+      return { type: "INT32" };
     case "long":
-      return { ...optional, type: "INT64" };
+      return { type: "INT64" };
     case "double":
-      return { ...optional, type: "DOUBLE" };
+      return { type: "DOUBLE" };
     case "boolean":
-      return { ...optional, type: "BOOLEAN" };
+      return { type: "BOOLEAN" };
     case "string":
     case "null":
-      return { ...optional, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
+      return { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
     case "date":
-      return { ...optional, type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } };
+      return { type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } };
     case "timestamp":
       // Spark's own choice (spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS): an instant, adjusted to UTC.
-      return { ...optional, type: "INT64", converted_type: "TIMESTAMP_MICROS", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" } as never };
+      return { type: "INT64", converted_type: "TIMESTAMP_MICROS", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" } as never };
     case "any":
-      return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
+      return { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   }
-  // Arrays and structs are JSON text until Parquet's LIST and group columns are written (issue 15).
-  if (isNested(type)) return { ...optional, type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   throw new Error(`internal: no Parquet type for ${type}`);
 }
 
-function columnValues(rows: readonly Row[], i: number, type: Schema["fields"][number]["type"]): unknown[] {
-  return rows.map((row) => {
-    const v = row[i];
-    if (v === null || v === undefined) return null;
-    switch (type) {
-      case "long":
-        return BigInt(v as number);
-      case "date":
-        return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);
-      case "timestamp":
-        return BigInt(v as number);
-      case "any":
-        return JSON.stringify(v);
-      default:
-        return isNested(type) ? JSON.stringify(v) : v;
-    }
-  });
+/**
+ * A value as hyparquet-writer takes it for `type`: longs and timestamps as bigints, dates as
+ * days, arrays as arrays, structs as objects keyed by field name, maps as [key, value] pairs.
+ */
+function toParquet(v: Value | undefined, type: DataType): unknown {
+  if (v === null || v === undefined) return null;
+  const element = elementOf(type);
+  if (element !== null) return (v as readonly Value[]).map((e) => toParquet(e, element));
+  const map = mapOf(type);
+  if (map !== null) {
+    const [keys, values] = v as readonly [readonly Value[], readonly Value[]];
+    return keys.map((k, i) => [toParquet(k, map.key), toParquet(values[i], map.value)]);
+  }
+  const fields = fieldsOf(type);
+  if (fields !== null) {
+    // No prototype: a field may be named "__proto__".
+    const out = Object.create(null) as Record<string, unknown>;
+    fields.forEach((f, i) => (out[f.name] = toParquet((v as readonly Value[])[i], f.type)));
+    return out;
+  }
+  switch (type) {
+    case "long":
+    case "timestamp":
+      return BigInt(v as number);
+    case "date":
+      return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);
+    case "any":
+      return JSON.stringify(v);
+    default:
+      return v;
+  }
 }
 
 export function writeParquetFile(rows: readonly Row[], schema: Schema): Uint8Array {
   try {
     const buffer = parquetWriteBuffer({
-      columnData: schema.fields.map((f, i) => ({ name: f.name, data: columnValues(rows, i, f.type) as never, nullable: true })),
-      schema: [{ name: "root", num_children: schema.fields.length }, ...schema.fields.map((f) => element(f.name, f.type))] as never,
+      columnData: schema.fields.map((f, i) => ({ name: f.name, data: rows.map((row) => toParquet(row[i], f.type)) as never, nullable: true })),
+      schema: [{ name: "root", num_children: schema.fields.length }, ...schema.fields.flatMap((f) => elements(f.name, f.type))] as never,
       rowGroupSize: ROW_GROUP_ROWS,
       codec: "SNAPPY",
     });

@@ -4,13 +4,16 @@
  *
  *   BOOLEAN → boolean · INT32 (and INT_8/16, UINT_8/16) → int · INT64 → long (exact to 2^53) ·
  *   FLOAT, DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string · INT32 DATE → date ·
- *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) · a LIST of strings → array ·
+ *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) ·
  *   JSON → string, or array when sparkfn wrote an array<string> column as JSON ·
- *   DECIMAL → double (the nearest double: exact to about 15 significant digits).
- *
- * Other types (structs, maps, lists of other types) are refused with the column's name.
+ *   DECIMAL → double by default (the nearest double: exact to about 15 significant digits), or
+ *   exactly decimal(p, s) when the scan's schema declares it (see `decimals` below) ·
+ *   a LIST → array<T> · a MAP → map<K, V> · any other group → struct<...>, with the backward-
+ *   compatibility rules of the Parquet spec's LogicalTypes.md for lists written by older tools
+ *   (two-level lists, `array` and `_tuple` groups, bare repeated fields).
  */
-import type { DataType, Value } from "../plan/types.ts";
+import type { SchemaTree } from "hyparquet";
+import { arrayType, decimalType, mapType, structType, type DataType, type Value } from "../plan/types.ts";
 
 /** The pieces of a Parquet schema element that decide its sparkfn type. */
 export interface ParquetLeaf {
@@ -25,7 +28,7 @@ export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
   if (logicalType === "DATE" || convertedType === "DATE") return "date";
   if (logicalType === "TIMESTAMP" || convertedType?.startsWith("TIMESTAMP") || type === "INT96") return "timestamp";
   if (logicalType === "JSON" || convertedType === "JSON") return "string";
-  // sparkfn has no decimal type: a DECIMAL reads as the nearest double (exact to about 15 digits).
+  // A DECIMAL reads as the nearest double unless the scan declares decimal(p, s) (see parquetType).
   if (convertedType === "DECIMAL" || logicalType === "DECIMAL") return "double";
   switch (type) {
     case "BOOLEAN":
@@ -81,5 +84,80 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
     default:
       // A decimal column: sparkfnType reads Parquet decimals as doubles, so no Parquet column has this type yet.
       throw new Error(`${where}: column "${column}" is ${type}, which sparkfn does not read from Parquet yet.`);
+  }
+}
+
+const isAnnotated = (node: SchemaTree, what: "LIST" | "MAP") =>
+  node.element.converted_type === what || node.element.logical_type?.type === what || (what === "MAP" && node.element.converted_type === "MAP_KEY_VALUE");
+
+/**
+ * A LIST group's element node, by the spec's rules: the repeated child is the element when it
+ * is a primitive, a group of several fields, or a one-field group named `array` or
+ * `<list>_tuple` (two-level lists of older writers); otherwise its one child is (three levels).
+ */
+export function listElement(list: SchemaTree, where: string): { repeated: SchemaTree; element: SchemaTree } {
+  const repeated = list.children[0];
+  if (list.children.length !== 1 || repeated?.element.repetition_type !== "REPEATED") {
+    throw new Error(`${where}: column "${list.path[0]}" is a LIST whose group "${list.path.join(".")}" does not hold one repeated field.`);
+  }
+  const name = repeated.element.name;
+  const twoLevel = repeated.children.length !== 1 || name === "array" || name === `${list.element.name}_tuple`;
+  return { repeated, element: twoLevel ? repeated : repeated.children[0]! };
+}
+
+/** A MAP group's repeated key_value group and its key and value nodes. */
+export function mapEntries(map: SchemaTree, where: string): { repeated: SchemaTree; key: SchemaTree; value: SchemaTree } {
+  const repeated = map.children[0];
+  const key = repeated?.children.find((c) => c.element.name === "key") ?? repeated?.children[0];
+  const value = repeated?.children.find((c) => c.element.name === "value") ?? repeated?.children[1];
+  if (map.children.length !== 1 || repeated?.element.repetition_type !== "REPEATED" || repeated.children.length !== 2 || !key || !value) {
+    throw new Error(`${where}: column "${map.path[0]}" is a MAP whose group "${map.path.join(".")}" does not hold one repeated key/value group.`);
+  }
+  return { repeated, key, value };
+}
+
+/** What kind of value a schema node holds, with the nodes that hold its parts. */
+export type ParquetShape =
+  | { readonly kind: "leaf" }
+  | { readonly kind: "list"; readonly repeated: SchemaTree; readonly element: SchemaTree }
+  | { readonly kind: "map"; readonly repeated: SchemaTree; readonly key: SchemaTree; readonly value: SchemaTree }
+  | { readonly kind: "struct" };
+
+export function parquetShape(node: SchemaTree, where: string): ParquetShape {
+  if (isAnnotated(node, "LIST")) return { kind: "list", ...listElement(node, where) };
+  if (isAnnotated(node, "MAP") && node.children.length > 0) return { kind: "map", ...mapEntries(node, where) };
+  return node.children.length > 0 ? { kind: "struct" } : { kind: "leaf" };
+}
+
+/**
+ * The sparkfn type of a schema node (a top-level column or a part of one). A repeated node
+ * outside a LIST or MAP (a bare repeated field) is an array of its values. `decimals`:
+ * "double" reads DECIMAL leaves as sparkfn's default does, "exact" as decimal(p, s).
+ */
+export function parquetType(node: SchemaTree, where: string, decimals: "double" | "exact" = "double"): DataType {
+  const type = parquetValueType(node, where, decimals);
+  return node.element.repetition_type === "REPEATED" ? arrayType(type) : type;
+}
+
+/** The type of one value of the node (one element, when the node is repeated). */
+export function parquetValueType(node: SchemaTree, where: string, decimals: "double" | "exact"): DataType {
+  const shape = parquetShape(node, where);
+  switch (shape.kind) {
+    case "list": {
+      const element = shape.element === shape.repeated ? parquetValueType(shape.repeated, where, decimals) : parquetType(shape.element, where, decimals);
+      return arrayType(element);
+    }
+    case "map":
+      return mapType(parquetType(shape.key, where, decimals), parquetType(shape.value, where, decimals));
+    case "struct":
+      return structType(node.children.map((c) => ({ name: c.element.name, type: parquetType(c, where, decimals) })));
+    case "leaf": {
+      const e = node.element;
+      if (decimals === "exact" && (e.converted_type === "DECIMAL" || e.logical_type?.type === "DECIMAL")) {
+        const lt = e.logical_type?.type === "DECIMAL" ? e.logical_type : undefined;
+        return decimalType(e.precision ?? lt?.precision ?? 38, e.scale ?? lt?.scale ?? 0);
+      }
+      return sparkfnType({ name: node.path.join("."), type: e.type, convertedType: e.converted_type, logicalType: e.logical_type?.type }, where);
+    }
   }
 }

@@ -23,15 +23,13 @@
  * dictionaries to vectors).
  */
 import type { CompressionCodec, PageHeader } from "hyparquet";
-import { assembleNested } from "hyparquet/src/assemble.js";
-import { parquetHeader, readColumn } from "hyparquet/src/column.js";
-import { DEFAULT_PARSERS } from "hyparquet/src/convert.js";
+import { parquetHeader } from "hyparquet/src/column.js";
 import { decompressPage } from "hyparquet/src/datapage.js";
-import { fromParquet } from "../../../shared/codecs/parquet-types.ts";
 import type { DataType, Value } from "../../../shared/plan/types.ts";
 import { valueAt, vectorFromValues, type Nulls, type Vector } from "../../../shared/batch/vector.ts";
 import { TaskError } from "../../task-error.ts";
 import { COMPRESSORS, type ColumnPlan } from "./plan.ts";
+import { assembleColumn, type LeafChunk } from "./nested.ts";
 import { UnsafeLong, readOtherValues, readPlainValues, type Compact } from "./values.ts";
 import { fromCodes, int64Dictionary, makeDictionary, spread, spreadPlain, toScanType, type Dictionary } from "./pages.ts";
 import { nullMask, readHybrid } from "./hybrid.ts";
@@ -221,7 +219,6 @@ export class ColumnCursor {
   }
 
   private nextPiece(): void {
-    if (this.plan.nested) return this.readNested();
     for (;;) {
       if (this.offset >= this.bytes.length) throw new Error(`the column chunk ends after ${this.rowsDecoded} of ${this.rows} rows`);
       const reader = { view: this.view, offset: this.offset };
@@ -336,36 +333,25 @@ export class ColumnCursor {
         return page(readOtherValues(this.plan, encoding, bytes, pos, end, count));
     }
   }
+}
 
-  /** A LIST column: the whole chunk, assembled into string arrays by hyparquet. */
-  private readNested(): void {
-    if (this.rowsDecoded > 0) throw new Error(`the column chunk ends after ${this.rowsDecoded} of ${this.rows} rows`);
-    const reader = { view: this.view, offset: 0 };
-    const { element, schemaPath } = this.plan;
-    const decoder = {
-      pathInSchema: schemaPath.slice(1).map((s) => s.element.name),
-      type: element.type!,
-      element,
-      schemaPath,
-      codec: this.codec,
-      parsers: DEFAULT_PARSERS,
-      compressors: COMPRESSORS,
-    };
-    const { data } = readColumn(reader, { groupStart: 0, selectStart: 0, selectEnd: this.rows, groupRows: this.rows }, decoder);
-    let rows: unknown[] = [];
-    for (const chunk of data) for (let i = 0; i < chunk.length; i++) rows.push(chunk[i]);
-    const top = schemaPath[1]!;
-    if (top.children.length > 0) {
-      // The list levels, as hyparquet's own reads assemble them.
-      const columns = new Map<string, unknown[]>([[decoder.pathInSchema.join("."), rows]]);
-      assembleNested(columns as never, top, DEFAULT_PARSERS);
-      rows = (columns.get(top.path.join(".")) as unknown[] | undefined) ?? [];
-    }
-    if (rows.length < this.rows) throw new Error(`the column chunk ends after ${rows.length} of ${this.rows} rows`);
-    const type = this.plan.type === "any" ? "any" : "array<string>";
-    const values = rows.slice(0, this.rows).map((r) => fromParquet(r, type, this.plan.name, this.where));
-    this.piece = vectorPiece(toScanType(vectorFromValues(type, values), this.rows, { ...this.plan, natural: type }, this.where), this.rows);
-    this.at = 0;
-    this.rowsDecoded = this.rows;
+/**
+ * A column read whole and assembled (parquet/nested.ts): its values built once for the row
+ * group, handed out as slices.
+ */
+export function assembledCursor(plan: ColumnPlan, leaves: readonly LeafChunk[], rows: number, where: string, group: number): { take(n: number): Vector } {
+  let vector: Vector;
+  try {
+    vector = vectorFromValues(plan.type, assembleColumn(plan.top, leaves, rows, plan.type, where));
+  } catch (error) {
+    throw chunkError(where, plan, group, error);
   }
+  let at = 0;
+  return {
+    take(n: number): Vector {
+      const v = sliceVector(vector, at, at + n, rows);
+      at += n;
+      return v;
+    },
+  };
 }

@@ -3,7 +3,7 @@ import * as zlib from "node:zlib";
 import type { ColumnChunk, Compressors, SchemaElement, SchemaTree } from "hyparquet";
 import { snappyUncompress } from "hyparquet/src/snappy.js";
 import { snappyUncompressor } from "hysnappy";
-import type { DataType } from "../../../shared/plan/types.ts";
+import { typeKind, type DataType } from "../../../shared/plan/types.ts";
 import { TaskError } from "../../task-error.ts";
 
 type Zstd = { zstdDecompressSync?: (input: Uint8Array) => Uint8Array };
@@ -62,7 +62,11 @@ export interface ColumnPlan {
   readonly schemaPath: SchemaTree[];
   readonly element: SchemaElement;
   readonly maxDef: number;
-  /** A LIST (or a repeated field): read through hyparquet's Dremel assembly. */
+  /** The column's node in the file's schema. */
+  readonly top: SchemaTree;
+  /** Root → leaf paths of every leaf under the column (one for a flat column). */
+  readonly leafPaths: readonly SchemaTree[][];
+  /** Read whole and assembled into values (parquet/nested.ts): groups, repeated fields, exact decimals. */
   readonly nested: boolean;
   readonly logical: Logical;
   /** Divide unscaled DECIMAL values by this. */
@@ -73,7 +77,7 @@ export interface ColumnPlan {
   readonly natural: DataType;
 }
 
-function logicalOf(element: SchemaElement): { logical: Logical; natural: DataType; divisor: number; perMillis: number } {
+export function logicalOf(element: SchemaElement): { logical: Logical; natural: DataType; divisor: number; perMillis: number } {
   const { type, converted_type: ct, logical_type: lt } = element;
   const out = (logical: Logical, natural: DataType, divisor = 1, perMillis = 1) => ({ logical, natural, divisor, perMillis });
   if (ct === "DECIMAL" || lt?.type === "DECIMAL") {
@@ -104,32 +108,30 @@ function logicalOf(element: SchemaElement): { logical: Logical; natural: DataTyp
   }
 }
 
+/** Root → leaf paths of every leaf under `node`, in file order. */
+function leafPathsUnder(node: SchemaTree, path: SchemaTree[]): SchemaTree[][] {
+  return node.children.length === 0 ? [path] : node.children.flatMap((c) => leafPathsUnder(c, [...path, c]));
+}
+
 /**
- * The plan for one top-level column of the file, or undefined when the file lacks it.
- * Throws for what sparkfn does not read (structs, maps), naming the column.
+ * The plan for one top-level column of the file, or undefined when the file lacks it. A
+ * group or repeated column, or one the scan reads as a decimal or a nested type, is read
+ * whole and assembled (parquet/nested.ts); a flat one is decoded page by page.
  */
 export function planColumn(tree: SchemaTree, name: string, type: DataType, where: string): ColumnPlan | undefined {
   const top = tree.children.find((c) => c.element.name === name);
   if (!top) return undefined;
-  const path: SchemaTree[] = [tree, top];
-  let node = top;
-  const isList = top.element.converted_type === "LIST" || top.element.logical_type?.type === "LIST";
-  if (top.children.length > 0 && !isList) throw new TaskError("BadInput", `${where}: column "${name}" is a nested group, which sparkfn does not read.`);
-  // A LIST: name / list (repeated) / element, or a two-level list; one leaf below.
-  while (node.children.length > 0) {
-    if (node.children.length !== 1) throw new TaskError("BadInput", `${where}: column "${name}" is a list of groups, which sparkfn does not read.`);
-    node = node.children[0]!;
-    path.push(node);
-  }
+  const leafPaths = leafPathsUnder(top, [tree, top]);
+  const path = leafPaths[0]!;
+  const node = path[path.length - 1]!;
   let maxDef = 0;
-  let maxRep = 0;
-  for (const n of path.slice(1)) {
-    if (n.element.repetition_type !== "REQUIRED") maxDef++;
-    if (n.element.repetition_type === "REPEATED") maxRep++;
-  }
-  const nested = maxRep > 0 || path.length > 2;
+  for (const n of path.slice(1)) if (n.element.repetition_type !== "REQUIRED") maxDef++;
   const { logical, natural, divisor, perMillis } = logicalOf(node.element);
-  return { name, type, schemaPath: path, element: node.element, maxDef, nested, logical, decimalDivisor: divisor, perMillis, natural: nested ? "array<string>" : natural };
+  const kind = typeKind(type);
+  const grouped = top.children.length > 0 || top.element.repetition_type === "REPEATED";
+  // A JSON leaf keeps its own conversions (sparkfn once wrote arrays as JSON text).
+  const nested = grouped || (logical !== "json" && (kind === "decimal" || kind === "array" || kind === "struct" || kind === "map"));
+  return { name, type, top, leafPaths, schemaPath: path, element: node.element, maxDef, nested, logical, decimalDivisor: divisor, perMillis, natural };
 }
 
 /** The byte range of a column chunk in the file. */

@@ -261,7 +261,7 @@ function int96Micros(bytes: Uint8Array, pos: number, count: number): Float64Arra
 }
 
 /** A timestamp as sparkfn holds it (a double of microseconds), or UnsafeLong when a double cannot hold it exactly. */
-function exactMicros(micros: bigint): number {
+export function exactMicros(micros: bigint): number {
   const n = Number(micros);
   if (BigInt(n) !== micros) throw new UnsafeTimestamp(micros);
   return n;
