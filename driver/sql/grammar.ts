@@ -10,7 +10,7 @@ import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFr
 import { isDecimal, parseTypeName } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
-import { functionCall, numberLiteral, stringValue } from "./functions.ts";
+import { functionCall, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
@@ -33,16 +33,23 @@ export class SqlGrammar extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** A select-list item: an expression and an optional alias (`x AS y`, `x y`), or `*` / `t.*`. */
+  /** A select-list item: an expression and an optional alias (`x AS y`, `x y`, a generator's `AS (a, b)`), or `*` / `t.*`. */
   readonly namedExpression = this.RULE("namedExpression", (): Expr => {
     const value = this.SUBRULE(this.expression);
     const name = this.OPTION(() =>
       this.OR([
         { ALT: () => (this.CONSUME(T.As), this.SUBRULE(this.identifier)) },
+        { ALT: () => (this.CONSUME2(T.As), this.SUBRULE(this.columnList)) },
         { ALT: () => this.SUBRULE(this.strictIdentifier) },
       ]),
     );
-    return this.ACTION(() => (name === undefined ? value : alias(value, name)));
+    return this.ACTION(() => {
+      if (name === undefined) return value;
+      if (typeof name === "string") return alias(value, name);
+      // `posexplode(a) AS (pos, v)`: one name per column the generator gives (Spark's multi-alias).
+      if (value.kind !== "generator") throw new SqlFunctionError(`[MULTI_ALIAS_WITHOUT_GENERATOR] Multi part aliasing (${name.join(", ")}) is not supported with ${exprName(value)} as it is not a generator function.`);
+      return { ...value, names: name };
+    });
   });
 
   // ---- queries ----

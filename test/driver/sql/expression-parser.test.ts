@@ -4,6 +4,7 @@
  * are Spark's PARSE_SYNTAX_ERROR with the line, the position and a caret.
  */
 import { describe, expect, it } from "vitest";
+import { parseNamedExpression } from "../../../driver/sql/parser.ts";
 import { array_contains, avg, coalesce, col, count, countDistinct, element_at, explode, expr, lit, not, posexplode_outer, round, substring, sum, upper, when } from "../../../driver/index.ts";
 import { parseNamedExpression } from "../../../driver/sql/parser.ts";
 
@@ -31,6 +32,9 @@ describe("SQL expression text", () => {
     same("element_at(tags, 1)", element_at("tags", 1));
     same("explode(tags)", explode("tags"));
     same("posexplode_outer(tags)", posexplode_outer("tags"));
+    // A generator's multi-alias, as Spark SQL writes it; other expressions take one name.
+    expect(parseNamedExpression("posexplode_outer(tags) AS (p, t)")).toEqual(posexplode_outer("tags").alias("p", "t").expr);
+    expect(() => parseNamedExpression("upper(s) AS (a, b)")).toThrow(/MULTI_ALIAS_WITHOUT_GENERATOR/);
     same("array_contains(tags, 'a')", array_contains("tags", "a"));
     same("tags[0]", col("tags").getItem(0));
     same("m['k'][i + 1]", col("m").getItem("k").getItem(col("i").plus(1)));

@@ -191,5 +191,7 @@ describe("the explode family over maps agrees with Spark", () => {
       chainCase("explode map", (df) => df.select("id", explode("m")), ["selectExpr", ["id", "explode(m)"]]),
       chainCase("explode_outer map", (df) => df.select("id", explode_outer("m")), ["selectExpr", ["id", "explode_outer(m)"]]),
       chainCase("posexplode map", (df) => df.select("id", posexplode("m").alias("p", "kk", "vv")), ["selectExpr", ["id", "posexplode(m) AS (p, kk, vv)"]]),
+      // SQL's multi-alias on both sides.
+      chainCase("posexplode map AS (...) in SQL", (df) => df.selectExpr("id", "posexplode(m) AS (p, kk, vv)"), ["selectExpr", ["id", "posexplode(m) AS (p, kk, vv)"]]),
     ]));
 });
