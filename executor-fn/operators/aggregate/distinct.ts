@@ -5,6 +5,7 @@
 import type { Value } from "../../../shared/plan/types.ts";
 import { valueAt, type Vector } from "../../../shared/batch/vector.ts";
 import { tupleIdentity } from "../keys.ts";
+import { sumOverflow } from "../../../shared/plan/decimal.ts";
 import { anyVector, sizeOf, type AggState } from "./state-support.ts";
 
 /** Distinct values keyed by their identity text (keys.ts), so equal arrays count once and NaN counts once. */
@@ -125,11 +126,25 @@ abstract class DistinctValuesState implements AggState {
  * that round may differ in the last bits (sums of integers are exact on both).
  */
 export class SumDistinctState extends DistinctValuesState {
-  constructor() {
+  /** `decimal`: the sum's buffer limit (10^precision of decimal(p + 10, s)) and the mode, for decimal values (bigints). */
+  constructor(private readonly decimal: { readonly limit: bigint; readonly ansi: boolean } | null = null) {
     super(false);
   }
   protected result(values: readonly Value[]): Value {
     if (values.length === 0) return null;
+    if (this.decimal !== null) {
+      // Exact, as sum() of decimals: a running sum past the buffer stays overflowed.
+      const { limit, ansi } = this.decimal;
+      let sum = 0n;
+      for (const v of values) {
+        sum += v as bigint;
+        if (sum >= limit || sum <= -limit) {
+          if (ansi) throw sumOverflow("sum");
+          return null;
+        }
+      }
+      return sum;
+    }
     let sum = 0;
     for (const v of values) sum += v as number;
     return sum;

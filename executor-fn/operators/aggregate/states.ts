@@ -12,6 +12,7 @@
  */
 import type { AggFn, Expr } from "../../../shared/plan/expr.ts";
 import { isNumeric, type DataType } from "../../../shared/plan/types.ts";
+import { decimalParts, pow10, sumType } from "../../../shared/plan/decimal.ts";
 import { AvgState, CountState, NumericExtremeState, SumState, ValueExtremeState } from "./basic.ts";
 import { CollectSetState, CountDistinctState, SumDistinctState } from "./distinct.ts";
 import { BoolState, CountIfState } from "./logical.ts";
@@ -77,7 +78,7 @@ export function aggState(fn: AggFn, type: DataType | undefined, options: AggOpti
     some: () => new BoolState(false),
     max_by: () => new ExtremumByState(1),
     min_by: () => new ExtremumByState(-1),
-    sum_distinct: () => new SumDistinctState(),
+    sum_distinct: () => new SumDistinctState(decimal ? { limit: pow10((reduceSide ? decimalParts(type!) : decimalParts(sumType(decimalParts(type!)))).precision), ansi } : null),
     collect_list: () => new CollectListState(),
     collect_set: () => new CollectSetState(),
     approx_count_distinct: () => new HllState(type ?? "null", param(options, 0, DEFAULT_RSD)),

@@ -109,7 +109,7 @@ const double = () => "double" as const;
 /** sum: a double of doubles, decimal(p + 10, s) of decimal(p, s), else a long. */
 const sumType = (args: readonly DataType[]): DataType => {
   const d = decimalOf(args[0]!);
-  return d ? decimalSumType(d) : args[0] === "double" ? "double" : "long";
+  return d ? decimalSumType(d) : args[0] === "double" || args[0] === "float" ? "double" : "long";
 };
 /** avg: decimal(p + 4, s + 4) of decimal(p, s), else a double. */
 const avgResult = (args: readonly DataType[]): DataType => {
@@ -160,7 +160,7 @@ export const AGG_FUNCTIONS: Record<AggFn, AggDef> = {
   min_by: by,
   sum_distinct: {
     args: ["number"],
-    result: (args) => (decimalOf(args[0]!) ? { refused: "sum(DISTINCT) of decimals is not in sparkfn yet; sum the distinct values with distinct() then sum(), or cast them to double" } : sumType(args)),
+    result: sumType,
     nullable: true,
   },
   collect_list: collect,

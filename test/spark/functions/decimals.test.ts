@@ -26,7 +26,7 @@
  * and of 38 nines an overflow error even with ANSI off (abs of a negative one too); `0 - x` is exact.
  */
 import { describe, it } from "vitest";
-import { abs, approx_count_distinct, avg, bround, ceil, coalesce, col, count, floor, greatest, hash, least, lit, max, min, round, sum, xxhash64, type Column } from "sparkfn";
+import { abs, approx_count_distinct, avg, bround, ceil, coalesce, col, count, floor, greatest, hash, least, lit, max, min, round, sum, sum_distinct, xxhash64, type Column } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
 import { arithmeticChecks, useDifferential, useGroupedDifferential, type AggCheck, type Check, type GroupedTable, type Table } from "../../support/spark-differential.ts";
 
@@ -437,6 +437,9 @@ const AGGREGATES = (): AggCheck[] => [
   agg("avg(x)", avg("x")),
   agg("min(x)", min("x")),
   agg("max(x)", max("x")),
+  // Exact over the distinct values, decimal(p + 10, s) as sum's.
+  agg("sum(DISTINCT a)", sum_distinct("a")),
+  agg("sum(DISTINCT x)", sum_distinct("x")),
   // HLL++ over Spark's xxhash64 of the decimal: the same registers, so the same estimate.
   agg("approx_count_distinct(a)", approx_count_distinct("a")),
   agg("approx_count_distinct(x)", approx_count_distinct("x")),
@@ -495,7 +498,7 @@ for (const [mode, conf] of [
     });
 
     it(`a sum of decimal(38,0) that overflows ${mode === "on" ? "fails with ARITHMETIC_OVERFLOW" : "is null"}, its avg too`, async () => {
-      await spark.agree(grouped(OVERFLOWING_SUM), [agg("sum(x)", sum("x")), agg("avg(x)", avg("x")), agg("sum(a)", sum("a"))]);
+      await spark.agree(grouped(OVERFLOWING_SUM), [agg("sum(x)", sum("x")), agg("avg(x)", avg("x")), agg("sum(a)", sum("a")), agg("sum(DISTINCT x)", sum_distinct("x"))]);
     });
 
     it("a running sum beyond 38 digits overflows though the total fits", async () => {
