@@ -96,6 +96,9 @@ export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
       const object = v as { readonly [field: string]: RowValue };
       return fields.map((f) => rowValueOf(f.type, Object.hasOwn(object, f.name) ? object[f.name] : null));
     }
+    case "float":
+      // A number in a float column is the nearest float, as PySpark stores a Python float there.
+      return typeof v === "number" ? Math.fround(v) : (v as Value);
     default:
       return v as Value;
   }

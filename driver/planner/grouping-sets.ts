@@ -34,7 +34,8 @@ export function groupingSets(input: LogicalPlan, p: GroupingSets): UnresolvedPla
       alias(
         transformExpr(a, (e) => {
           if (e.kind !== "call" || (e.fn !== "grouping" && e.fn !== "grouping_id")) return undefined;
-          if (e.fn === "grouping") return literal(present.has(keyIndex(e.args[0]!, exprName(e))) ? 0 : 1);
+          // grouping() is Spark's tinyint.
+          if (e.fn === "grouping") return { kind: "literal", value: present.has(keyIndex(e.args[0]!, exprName(e))) ? 0 : 1, type: "byte" };
           const of = e.args.length ? e.args.map((k) => keyIndex(k, exprName(e))) : p.keys.map((_, i) => i);
           const id = of.reduce((bits, i) => bits * 2 + (present.has(i) ? 0 : 1), 0);
           return { kind: "cast", expr: literal(id), to: "long" };

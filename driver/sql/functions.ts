@@ -6,7 +6,7 @@
  */
 import type { IToken } from "chevrotain";
 import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
-import { decimalOf, parseTypeName } from "../../shared/plan/types.ts";
+import { decimalOf, INTEGRAL_RANGES, parseTypeName } from "../../shared/plan/types.ts";
 import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { UserError } from "../../shared/errors.ts";
 
@@ -25,8 +25,8 @@ const SYNONYMS: Readonly<Record<string, string>> = {
 const CAST_FUNCTIONS = new Set(["int", "bigint", "smallint", "tinyint", "double", "float", "string", "boolean", "date", "timestamp"]);
 
 /**
- * A number token as Spark types it: an integral int when it fits, else bigint; L bigint, D
- * double; a fraction (or BD) a decimal of exactly its digits (`0.06` is decimal(2,2), its value
+ * A number token as Spark types it: an integral int when it fits, else bigint; L bigint, S
+ * smallint, Y tinyint (within their ranges), F float, D double; a fraction (or BD) a decimal of exactly its digits (`0.06` is decimal(2,2), its value
  * the text "0.06"); an exponent a double.
  */
 export function numberLiteral(token: IToken): Expr {
@@ -39,8 +39,16 @@ export function numberLiteral(token: IToken): Expr {
     const type = literalType(digits);
     return { kind: "literal", value: decimalText(parseDecimalText(digits, decimalOf(type)!.scale)!, decimalOf(type)!.scale), type };
   }
-  if (suffix === "D" || suffix === "F" || suffix === "BD" || /[.eE]/.test(digits)) return { kind: "literal", value, type: "double" };
-  if (suffix === "S" || suffix === "Y") return { kind: "literal", value, type: "int" };
+  if (suffix === "F") return { kind: "literal", value: Math.fround(value), type: "float" };
+  if (suffix === "D" || suffix === "BD" || /[.eE]/.test(digits)) return { kind: "literal", value, type: "double" };
+  if (suffix === "S" || suffix === "Y") {
+    const type = suffix === "S" ? "short" : "byte";
+    const [min, max] = INTEGRAL_RANGES[type];
+    if (!(value >= min && value <= max)) {
+      throw new SqlFunctionError(`[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal ${digits} is outside the valid range for ${type === "byte" ? "tinyint" : "smallint"} with minimum value of ${min} and maximum value of ${max}. Please adjust the value accordingly.`);
+    }
+    return { kind: "literal", value: value + 0, type };
+  }
   return literal(value);
 }
 

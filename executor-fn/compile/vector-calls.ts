@@ -101,7 +101,7 @@ function mathCall(expr: Call, c: CallEmitter): Slot {
   const numbers = "scale" in def ? expr.args.slice(0, 1) : expr.args;
   const scaleArg = "scale" in def ? expr.args[1] : undefined;
   const scale = scaleArg === undefined ? 0 : scaleArg.kind === "literal" && typeof scaleArg.value === "number" ? scaleArg.value : null;
-  const k = c.kernel(def.kernel(numbers.map((a) => c.type(a)), scale));
+  const k = c.kernel(def.kernel(numbers.map((a) => c.type(a)), scale, expr.legacy !== true));
   const args = numbers.map((a) => c.emit(a));
   const s = c.fresh();
   c.line(

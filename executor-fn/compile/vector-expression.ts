@@ -21,7 +21,7 @@ import { children, exprName, type Expr, type ExprKind, type ExprOf } from "../..
 import { castKernel, isIdentityCast } from "../../shared/plan/casts.ts";
 import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
 import { RUNTIME, castLoose, compareStrings } from "../../shared/plan/semantics.ts";
-import { decimalOf, fieldIndex, isDecimal, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
+import { decimalOf, fieldIndex, INTEGRAL_RANGES, isDecimal, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
 import { arithmetic as decimalOp, literalBox, type Decimal, type DecimalOp } from "../../shared/plan/decimal.ts";
 import { seededRandom } from "../../shared/random.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
@@ -65,10 +65,18 @@ function arithmetic(expr: ExprOf<"binary">, type: DataType, l: Slot, r: Slot, s:
   const op = expr.op as keyof typeof ARITHMETIC;
   const legacy = expr.legacy === true;
   const raw = ARITHMETIC[op](l.t, r.t);
-  const value = type === "double" ? raw : `${raw} + 0`;
+  // A float's arithmetic rounds each result to a float (computing in doubles first rounds correctly: a double holds every exact float sum and product to more than twice a float's precision).
+  const value = type === "double" ? raw : type === "float" ? `Math.fround(${raw})` : `${raw} + 0`;
   if (op === "divide" || op === "mod") {
     if (legacy) return [`${s.n} = ${l.n} || ${r.n} || ${r.t} === 0; ${s.t} = ${s.n} ? 0 : ${value};`];
     return [`${s.n} = ${l.n} || ${r.n}; if (!${s.n} && ${r.t} === 0) $.byZero(); ${s.t} = ${s.n} ? 0 : ${value};`];
+  }
+  if (type === "byte" || type === "short") {
+    // Legacy wraps as Java's (byte) and (short) do; ANSI fails naming the operands, as Spark's BINARY_ARITHMETIC_OVERFLOW.
+    const shift = type === "byte" ? 24 : 16;
+    if (legacy) return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ((${value}) << ${shift}) >> ${shift};`];
+    const [min, max] = INTEGRAL_RANGES[type];
+    return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${value}; if (${s.t} > ${max} || ${s.t} < ${min}) $.binaryOverflow(${l.t}, "${op}", ${r.t});`];
   }
   if (type === "int") {
     if (legacy) return [`${s.n} = ${l.n} || ${r.n}; ${s.t} = ${s.n} ? 0 : ${op === "multiply" ? `Math.imul(${l.t}, ${r.t})` : `(${value}) | 0`};`];
@@ -128,6 +136,15 @@ function fresh(e: Emitter): Slot {
 
 const boxed = (s: Slot) => `(${s.n} ? null : ${s.t})`;
 
+/** A slot's declaration line (fresh()), hoisted out of a block that evaluates an operand lazily. */
+const SLOT_DECLARATION = /^let t\d+, n\d+;$/;
+
+/** Whether evaluating `expr` can fail on a row: it holds an ANSI cast of a string (coercion.ts's implicit casts, or the user's). */
+function mayFail(expr: Expr, schema: Schema): boolean {
+  if (expr.kind === "cast" && expr.mode === undefined && typeOf(expr.expr, schema).type === "string") return true;
+  return children(expr).some((c) => mayFail(c, schema));
+}
+
 /** A boxed runtime value into a slot. */
 function fromBoxed(e: Emitter, code: string): Slot {
   const s = fresh(e);
@@ -160,9 +177,17 @@ const GENERATE: Generators = {
     const lt = typeOf(expr.left, e.schema).type;
     const rt = typeOf(expr.right, e.schema).type;
     const l = emit(expr.left, e);
+    const mark = e.lines.length;
     const r = emit(expr.right, e);
-    const s = fresh(e);
     const { op } = expr;
+    // Spark evaluates the right operand of a null-intolerant operator only where the left is
+    // not null: a right side that can fail (an ANSI cast of a string) must not fail there.
+    if ((op in ARITHMETIC || (op in NUMERIC_COMPARISON && op !== "eqNullSafe")) && mayFail(expr.right, e.schema)) {
+      const body = e.lines.splice(mark);
+      const declared = body.filter((line) => SLOT_DECLARATION.test(line));
+      e.lines.push(...declared, `if (!${l.n}) {`, ...body.filter((line) => !SLOT_DECLARATION.test(line)), `} else { ${r.n} = true; ${r.t} = 0; }`);
+    }
+    const s = fresh(e);
     const bothNum = isNum(lt) && isNum(rt);
     if (bothNum && op in ARITHMETIC && (isDecimal(lt) || isDecimal(rt))) {
       e.lines.push(...decimalArithmetic(expr, lt, rt, typeOf(expr, e.schema).type, l, r, s, e));
@@ -221,9 +246,15 @@ const GENERATE: Generators = {
           return s;
         }
         if (isNum(typeOf(expr.expr, e.schema).type)) {
-          // -(0.0) is -0.0 for a double, as in Java; ints have no -0.
-          const zero = typeOf(expr.expr, e.schema).type === "double" ? "" : " + 0";
+          // -(0.0) is -0.0 for a double or float, as in Java; ints have no -0.
+          const t = typeOf(expr.expr, e.schema).type;
+          const zero = t === "double" || t === "float" ? "" : " + 0";
           e.lines.push(`${s.n} = ${inner.n}; ${s.t} = ${s.n} ? 0 : -${inner.t}${zero};`);
+          if (t === "byte" || t === "short") {
+            // -(-128) does not fit a byte: ANSI fails ("byte overflow"), legacy wraps to -128.
+            const [min] = INTEGRAL_RANGES[t];
+            e.lines.push(expr.legacy === true ? `if (${s.t} === ${-min}) ${s.t} = ${min};` : `if (!${s.n} && ${s.t} === ${-min}) $.narrowOverflow("${t}");`);
+          }
           return s;
         }
         break;

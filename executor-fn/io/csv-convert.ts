@@ -26,7 +26,7 @@ import { BadInputError } from "../../shared/errors.ts";
 import { BATCH_ROWS } from "../../shared/batch/batch.ts";
 import { vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { castLoose } from "../../shared/plan/semantics.ts";
-import { decimalOf, isDecimal, type Field, type Value } from "../../shared/plan/types.ts";
+import { decimalOf, INTEGRAL_RANGES, isDecimal, type Field, type Value } from "../../shared/plan/types.ts";
 import { fitsPrecision, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { ByteTable } from "./byte-table.ts";
 import { exceedsLongRange } from "./scan-support.ts";
@@ -131,7 +131,7 @@ function fastUnscaled(buf: Uint8Array, s: number, e: number, scale: number): num
 
 const notValid = (text: string, field: Field) => `"${text}" is not a valid ${field.type} for column "${field.name}"`;
 
-/** int (i32), long or double (f64). */
+/** int (i32); byte, short, long, float or double (f64). */
 class NumberColumn implements ColumnBuilder {
   private ints: Int32Array | null = null;
   private doubles: Float64Array | null = null;
@@ -161,19 +161,23 @@ class NumberColumn implements ColumnBuilder {
   convert(spans: Spans, from: number, to: number, problems: Problems): void {
     const { buf, starts, ends, base } = spans;
     const doubles = this.doubles;
-    if (doubles !== null && this.field.type === "double") {
+    const type = this.field.type;
+    if (doubles !== null && (type === "double" || type === "float")) {
+      const round = type === "float";
       for (let r = from; r < to; r++) {
         const s = starts[base + r]!;
         const e = ends[base + r]!;
         if (s < 0 || e === s) this.setNull(r);
         else {
           const v = e > s ? fastDecimal(buf, s, e) : NaN;
-          if (v === v) doubles[r] = v;
+          if (v === v) doubles[r] = round ? Math.fround(v) : v;
           else this.slow(spans, r, problems);
         }
       }
       return;
     }
+    // byte and short: their own ranges; the rest as text through CASTS (slow) when out of range.
+    const [min, max] = type === "byte" || type === "short" ? INTEGRAL_RANGES[type] : [-MAX_LONG, MAX_LONG];
     for (let r = from; r < to; r++) {
       const s = starts[base + r]!;
       const e = ends[base + r]!;
@@ -182,7 +186,7 @@ class NumberColumn implements ColumnBuilder {
         const v = e > s ? Math.trunc(fastDecimal(buf, s, e)) : NaN;
         if (v !== v) this.slow(spans, r, problems);
         else if (this.ints !== null && v >= INT_MIN && v <= INT_MAX) this.ints[r] = v;
-        else if (doubles !== null && v >= -MAX_LONG && v <= MAX_LONG) doubles[r] = v;
+        else if (doubles !== null && v >= min && v <= max) doubles[r] = v;
         else this.slow(spans, r, problems);
       }
     }
@@ -206,7 +210,7 @@ class NumberColumn implements ColumnBuilder {
 }
 
 /** Types read through their text: boolean and date (CASTS), timestamps (the scan's reader), and whatever else a schema may hold. */
-const LOOSE_CONVERSION = new Set(["int", "long", "double", "boolean", "date", "timestamp"]);
+const LOOSE_CONVERSION = new Set(["byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp"]);
 
 /** A text's value of a type read through text; null when it does not fit. */
 type TextConversion = (text: string) => Value;
@@ -460,8 +464,11 @@ class StringColumn implements ColumnBuilder {
 export function columnBuilder(field: Field, options: ScanOptions): ColumnBuilder {
   if (isDecimal(field.type)) return new DecimalColumn(field);
   switch (field.type) {
+    case "byte":
+    case "short":
     case "int":
     case "long":
+    case "float":
     case "double":
       return new NumberColumn(field);
     case "string":

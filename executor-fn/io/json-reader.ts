@@ -8,7 +8,7 @@ import { timestampConversion } from "./csv-convert.ts";
 import { isTimestampValue } from "../../shared/plan/functions/timestamps.ts";
 import { BATCH_ROWS, batchFromRows, type BatchStream } from "../../shared/batch/batch.ts";
 import { castLoose } from "../../shared/plan/semantics.ts";
-import { elementOf, fieldsOf, isIntValue, mapOf, typeKind, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { elementOf, fieldsOf, fitsType, mapOf, typeKind, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type FileStageSource } from "./scan-support.ts";
 import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
@@ -20,9 +20,13 @@ function convertJson(value: unknown, type: DataType, readTimestamp: (text: strin
     case "decimal":
       // From a JSON number or its text (JSON.parse has made the number a double: its shortest text is read).
       return typeof value === "number" || typeof value === "string" ? (castLoose(type)(value) ?? undefined) : undefined;
+    case "byte":
+    case "short":
     case "int":
     case "long":
-      return (type === "long" ? typeof value === "number" && Number.isInteger(value) : isIntValue(value)) ? (value as number) : undefined;
+      return (type === "long" ? typeof value === "number" && Number.isInteger(value) : fitsType(type, value)) ? (value as number) : undefined;
+    case "float":
+      return typeof value === "number" ? Math.fround(value) : undefined;
     case "double":
       return typeof value === "number" ? value : undefined;
     case "boolean":

@@ -2,7 +2,8 @@
  * Parquet output with hyparquet-writer: one row group per 100,000 rows, snappy compression
  * (the library's built-in codec; zstd would need a compressor we would have to ship), column
  * statistics on, so sparkfn (and other engines) can skip row groups. Every column is optional
- * (nullable). Types: int → INT32, long → INT64, double → DOUBLE, boolean → BOOLEAN, string →
+ * (nullable). Types: byte → INT32 INT_8, short → INT32 INT_16 (as Spark writes them), int → INT32,
+ * long → INT64, float → FLOAT, double → DOUBLE, boolean → BOOLEAN, string →
  * UTF8 string, date → INT32 DATE, timestamp → INT64 TIMESTAMP(MICROS, adjusted to UTC),
  * decimal(p, s) → DECIMAL(p, s) as Spark writes it (INT32 up to 9 digits, INT64 up to 18, else a
  * FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits); and nested types in Spark's
@@ -67,6 +68,13 @@ function leaf(type: DataType): Omit<Element, "name"> {
     return { ...physical, converted_type: "DECIMAL", precision, scale, logical_type: { type: "DECIMAL", precision, scale } };
   }
   switch (type) {
+    // The converted type only: hyparquet-writer writes IntType's bit width as an i32 where Parquet's thrift has an i8, which readers refuse.
+    case "byte":
+      return { type: "INT32", converted_type: "INT_8" };
+    case "short":
+      return { type: "INT32", converted_type: "INT_16" };
+    case "float":
+      return { type: "FLOAT" };
     case "int":
       return { type: "INT32" };
     case "long":

@@ -12,7 +12,7 @@
  */
 import { compareForSort, sameValue } from "../../shared/plan/semantics.ts";
 import type { AggFn, WindowFn, WindowFrame } from "../../shared/plan/expr.ts";
-import { isNested, type DataType, type Value } from "../../shared/plan/types.ts";
+import { isIntegral, isNested, type DataType, type Value } from "../../shared/plan/types.ts";
 import { valueAt, vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { aggState, type AggOptions } from "./aggregate/states.ts";
 
@@ -237,7 +237,7 @@ function aggregateOverFrames(call: WindowCall, args: readonly (readonly Value[])
   return out;
 }
 
-const integral = (t: DataType | undefined) => t === "int" || t === "long";
+const integral = (t: DataType | undefined) => t !== undefined && isIntegral(t);
 
 /**
  * An O(1)-per-row evaluator of aggregate `fn` over frames [lo, hi) whose ends only move

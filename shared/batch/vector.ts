@@ -4,7 +4,8 @@
  * A vector's `kind` is its physical layout, independent of the column's logical type (an
  * int column may arrive as `i32` from a reader and as `f64` from arithmetic or a shuffle):
  *
- *   f64   Float64Array       double, long (safe integers only: see below), int, timestamp
+ *   f64   Float64Array       double, float (values Math.fround keeps), long (safe integers
+ *                            only: see below), int, short, byte, timestamp
  *                            (microseconds since the epoch: shared/plan/functions/timestamps.ts)
  *   i32   Int32Array         int values a reader or a decoder proved in range
  *   bool  Uint8Array         0 or 1 (one byte a value; blocks on the wire pack them to bits)
@@ -58,8 +59,11 @@ export function valueAt(v: Vector, i: number): Value {
 /** How the values of one logical type are stored when a vector is built from values. */
 export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
   switch (typeKind(type)) {
+    case "byte":
+    case "short":
     case "int":
     case "long":
+    case "float":
     case "double":
     case "timestamp":
       return "f64";

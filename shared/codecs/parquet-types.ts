@@ -2,8 +2,8 @@
  * How Parquet types map to sparkfn's (shared by the driver, which reads schemas from footers,
  * and the executor, which reads and writes files), and how values convert:
  *
- *   BOOLEAN → boolean · INT32 (and INT_8/16, UINT_8/16) → int · INT64 → long (exact to 2^53) ·
- *   FLOAT, DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string · INT32 DATE → date ·
+ *   BOOLEAN → boolean · INT32 INT_8 → byte · INT32 INT_16 → short · INT32 (and UINT_8/16) → int ·
+ *   INT64 → long (exact to 2^53) · FLOAT → float · DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string · INT32 DATE → date ·
  *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) ·
  *   JSON → string, or array when sparkfn wrote an array<string> column as JSON ·
  *   DECIMAL → double by default (the nearest double: exact to about 15 significant digits), or
@@ -21,6 +21,9 @@ export interface ParquetLeaf {
   readonly type?: string | undefined;
   readonly convertedType?: string | undefined;
   readonly logicalType?: string | undefined;
+  /** An INTEGER logical type's width and sign. */
+  readonly bitWidth?: number | undefined;
+  readonly isSigned?: boolean | undefined;
 }
 
 export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
@@ -34,10 +37,14 @@ export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
     case "BOOLEAN":
       return "boolean";
     case "INT32":
+      // Spark writes tinyint and smallint as INT_8 and INT_16 and reads them back as such.
+      if (convertedType === "INT_8" || (logicalType === "INTEGER" && leaf.bitWidth === 8 && leaf.isSigned !== false)) return "byte";
+      if (convertedType === "INT_16" || (logicalType === "INTEGER" && leaf.bitWidth === 16 && leaf.isSigned !== false)) return "short";
       return "int";
     case "INT64":
       return "long";
     case "FLOAT":
+      return "float";
     case "DOUBLE":
       return "double";
     case "BYTE_ARRAY":
@@ -61,6 +68,11 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
       return n;
     }
     case "double":
+      return Number(value);
+    case "float":
+      return Math.fround(Number(value));
+    case "byte":
+    case "short":
       return Number(value);
     case "boolean":
       return Boolean(value);
@@ -157,7 +169,8 @@ export function parquetValueType(node: SchemaTree, where: string, decimals: "dou
         const lt = e.logical_type?.type === "DECIMAL" ? e.logical_type : undefined;
         return decimalType(e.precision ?? lt?.precision ?? 38, e.scale ?? lt?.scale ?? 0);
       }
-      return sparkfnType({ name: node.path.join("."), type: e.type, convertedType: e.converted_type, logicalType: e.logical_type?.type }, where);
+      const integer = e.logical_type?.type === "INTEGER" ? e.logical_type : undefined;
+      return sparkfnType({ name: node.path.join("."), type: e.type, convertedType: e.converted_type, logicalType: e.logical_type?.type, bitWidth: integer?.bitWidth, isSigned: integer?.isSigned }, where);
     }
   }
 }

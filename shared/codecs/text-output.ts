@@ -26,9 +26,10 @@ function jsonValue(v: Value, type: DataType, zone: TimeZone): string {
   const decimal = decimalOf(type);
   if (decimal && typeof v === "bigint") return decimalText(v, decimal.scale);
   switch (type) {
+    case "float":
     case "double": {
       const n = v as number;
-      return Number.isFinite(n) ? String(castValue(n, "double", "string")) : JSON.stringify(String(castValue(n, "double", "string")));
+      return Number.isFinite(n) ? String(castValue(n, type, "string")) : JSON.stringify(String(castValue(n, type, "string")));
     }
     case "timestamp":
       return JSON.stringify(typeof v === "number" ? timestampOutput(v, zone) : String(v));

@@ -15,7 +15,7 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, isNested, mapOf, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, isNested, mapOf, typeKind, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
 import { quoteFieldName } from "./type-syntax.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
@@ -144,6 +144,138 @@ const LONG_MAX_D = 9223372036854775807; // 2^63 as a double: sparkfn's longs are
 const longToInt: Convert = (v) => ((v as number) >= INT_MIN && (v as number) <= INT_MAX ? v : FAILED);
 const wrapToInt: Convert = (v) => (Number.isSafeInteger(v) ? ((v as number) | 0) : Number(BigInt.asIntN(32, BigInt(v as number)))) + 0;
 
+/** Java's narrowing of an integer to `bits` bits (the low bits, as (byte) and (short) keep them). */
+const wrapBits = (bits: 8 | 16 | 32) => (n: number): number => (Number.isSafeInteger(n) ? bits === 32 ? n | 0 : (n << (32 - bits)) >> (32 - bits) : Number(BigInt.asIntN(bits, BigInt(n)))) + 0;
+const BITS: Record<NarrowIntegral, 8 | 16 | 32> = { byte: 8, short: 16, int: 32 };
+
+/** An integer to a narrower integral type: ANSI fails outside its range; legacy keeps the low bits. */
+const toNarrow = (t: NarrowIntegral): Conversion => {
+  const [min, max] = INTEGRAL_RANGES[t];
+  return { kind: "convert", ansi: (v) => ((v as number) >= min && (v as number) <= max ? v : FAILED), legacy: (v) => wrapBits(BITS[t])(v as number), failure: "CAST_OVERFLOW" };
+};
+/** A double or float to byte or short: ANSI fails outside the range; legacy is Java's (byte)(int)d (Scala's toByte). */
+const fractionalToNarrow = (t: "byte" | "short"): Conversion => {
+  const [min, max] = INTEGRAL_RANGES[t];
+  return { kind: "convert", ansi: doubleToIntegral(min, max), legacy: (v) => wrapBits(BITS[t])(saturate(INT_MIN, INT_MAX)(v) as number), failure: "CAST_OVERFLOW" };
+};
+/** A string to byte or short: as to int, within the type's range (legacy: a fraction is truncated, else null). */
+const stringToNarrow = (t: NarrowIntegral): Conversion => {
+  const [min, max] = INTEGRAL_RANGES[t];
+  return fromString((v) => parseIntegral(v as string, BigInt(min), BigInt(max), false), (v) => parseIntegral(v as string, BigInt(min), BigInt(max), true));
+};
+
+/** JDK 17's FloatingDecimal table: decimal digits below an integer's 2^p that carry no information. */
+const INSIGNIFICANT = [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 9, 10, 10, 10, 11, 11, 11, 12, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15, 15, 16, 16, 16, 17, 17, 17, 18, 18, 18, 19];
+
+/**
+ * Java's Float.toString as JDK 17 (Spark's Java) writes it: FloatingDecimal's digits, which are
+ * not always the shortest (JDK-4511638, fixed in Java 19): an integral float below 2^63 prints
+ * its integer with only the digits its last bits cannot tell apart rounded off (1.23456792E8);
+ * others take digits until the rest is within half a unit in the last place (a quarter at a
+ * power of two), two digits at least in E notation (1.4E-45), the last rounded half-even on a
+ * tie. Exact, in BigInt arithmetic.
+ */
+export function javaFloatText(x: number): string {
+  if (x !== x || !Number.isFinite(x) || x === 0) return javaDoubleText(x);
+  const sign = x < 0 ? "-" : "";
+  const [digits, decExp] = floatDigits(Math.abs(x));
+  return sign + javaLayout(digits, decExp);
+}
+
+/** A float's significand bits (an integer), its exponent (value = significand × 2^exponent) and the exponent of its leading bit. */
+function floatParts(v: number): { significand: bigint; exponent: number; leading: number; bits: number } {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, v);
+  const raw = view.getUint32(0);
+  const biased = (raw >>> 23) & 0xff;
+  const fraction = raw & 0x7fffff;
+  if (biased === 0) {
+    // A subnormal: its significant bits are those of the fraction.
+    const bits = 32 - Math.clz32(fraction);
+    return { significand: BigInt(fraction), exponent: -149, leading: -149 + bits - 1, bits };
+  }
+  return { significand: BigInt(fraction | 0x800000), exponent: biased - 150, leading: biased - 127, bits: 24 };
+}
+
+/** FloatingDecimal's digits of a positive finite float, and its decimal exponent (value = 0.digits × 10^decExp). */
+function floatDigits(v: number): [string, number] {
+  const { significand, exponent, leading, bits } = floatParts(v);
+  if (Number.isInteger(v) && leading <= 62) {
+    // The easy case: the integer itself, less the digits beyond the float's precision (rounded half up).
+    const insignificant = leading > bits ? (leading - bits - 1 > 1 && leading - bits - 1 < INSIGNIFICANT.length ? INSIGNIFICANT[leading - bits - 1]! : 0) : 0;
+    let n = BigInt(v);
+    let decExp = 0;
+    if (insignificant > 0) {
+      const pow = 10n ** BigInt(insignificant);
+      const residue = n % pow;
+      n /= pow;
+      decExp += insignificant;
+      if (residue >= pow / 2n) n += 1n;
+    }
+    const text = n.toString();
+    return [text.replace(/0+$/, "") || "0", decExp + text.length];
+  }
+  // value = significand × 2^exponent; half a unit in the last place is 2^(leading - bits), a quarter at a power of two.
+  const powerOfTwo = (significand & (significand - 1n)) === 0n;
+  const mExp = leading - bits - (powerOfTwo ? 1 : 0);
+  // The decimal exponent k: 10^k <= v < 10^(k+1).
+  let k = Math.floor(Math.log10(v));
+  const scale = (e: number) => (e >= 0 ? [2n ** BigInt(e), 1n] : [1n, 2n ** BigInt(-e)]) as [bigint, bigint];
+  const [vn, vd] = scale(exponent);
+  const [mn, md] = scale(mExp);
+  // b / s = v / 10^k, m / s = half-ulp / 10^k, over one denominator.
+  const fraction = (kk: number) => {
+    const tenNum = kk < 0 ? 10n ** BigInt(-kk) : 1n;
+    const tenDen = kk > 0 ? 10n ** BigInt(kk) : 1n;
+    const s = vd * md * tenDen;
+    return { b: significand * vn * md * tenNum, m: mn * vd * tenNum, s };
+  };
+  let { b, m, s } = fraction(k);
+  if (b >= 10n * s) ({ b, m, s } = fraction(++k));
+  if (b < s) ({ b, m, s } = fraction(--k));
+  let decExp = k + 1;
+  const tens = 10n * s;
+  let q = b / s;
+  b = 10n * (b % s);
+  m *= 10n;
+  let low = b < m;
+  let high = b + m > tens;
+  const out: number[] = [Number(q)];
+  // Java's E notation has a digit after the point: it takes a second digit whatever the first left.
+  if (decExp < -3 || decExp >= 8) low = high = false;
+  while (!low && !high) {
+    q = b / s;
+    b = 10n * (b % s);
+    m *= 10n;
+    low = b < m;
+    high = b + m > tens;
+    out.push(Number(q));
+  }
+  const lowDigitDifference = 2n * b - tens;
+  const up = high && (!low || lowDigitDifference > 0n || (lowDigitDifference === 0n && out[out.length - 1]! % 2 === 1));
+  if (up) {
+    let i = out.length - 1;
+    while (i >= 0 && out[i] === 9) out[i--] = 0;
+    if (i < 0) {
+      out.unshift(1);
+      out.pop();
+      decExp++;
+    } else out[i]!++;
+  }
+  return [out.join("").replace(/0+$/, "") || "0", decExp];
+}
+
+/** Double.toString's layout of digits and a decimal exponent (value = 0.digits × 10^decExp). */
+function javaLayout(digits: string, decExp: number): string {
+  if (decExp > 0 && decExp < 8) {
+    const whole = digits.slice(0, decExp).padEnd(decExp, "0");
+    const rest = digits.slice(decExp);
+    return `${whole}.${rest || "0"}`;
+  }
+  if (decExp <= 0 && decExp > -3) return `0.${"0".repeat(-decExp)}${digits}`;
+  return `${digits[0]}.${digits.slice(1) || "0"}E${decExp - 1}`;
+}
+
 /** Java's Double.toString: plain between 10^-3 and 10^7, else d.dddE±n; always a fraction digit; -0.0, NaN, Infinity. */
 export function javaDoubleText(x: number): string {
   if (x !== x) return "NaN";
@@ -166,8 +298,11 @@ const both = (f: Convert): Pick<Conversion, "ansi" | "legacy"> => ({ ansi: f, le
 const exact = (f: Convert): Conversion => ({ kind: "convert", ...both(f), failure: "CAST_OVERFLOW" });
 const fromString = (ansi: Convert, legacy: Convert = ansi): Conversion => ({ kind: "convert", ansi, legacy, failure: "CAST_INVALID_INPUT" });
 const IDENTITY = { kind: "identity" } as const;
+/** A number to float: the nearest float (Java's (float)), ±Infinity beyond its range, in every mode. */
+const toFloat = exact((v) => Math.fround(v as number));
 
 const toText = {
+  float: exact((v) => javaFloatText(v as number)),
   int: exact((v) => integralText(v as number)),
   long: exact((v) => integralText(v as number)),
   double: exact((v) => javaDoubleText(v as number)),
@@ -247,7 +382,7 @@ function stringToDecimal(to: Decimal): Convert {
 const MAX_DIGITS = 38;
 
 /** An integral decimal value to int or long: truncated toward zero; ANSI fails outside [min, max], legacy keeps the low bits as Java's longValue/intValue. */
-const decimalToIntegral = (from: Decimal, bits: 32 | 64, wrap: boolean): Convert => (v) => {
+const decimalToIntegral = (from: Decimal, bits: 8 | 16 | 32 | 64, wrap: boolean): Convert => (v) => {
   const whole = (v as bigint) / pow10(from.scale);
   const min = -(2n ** BigInt(bits - 1));
   const max = 2n ** BigInt(bits - 1) - 1n;
@@ -264,9 +399,12 @@ function decimalRule(from: DataType, to: DataType): CastRule {
     switch (typeKind(from)) {
       case "string":
         return fromString(stringToDecimal(t));
+      case "byte":
+      case "short":
       case "int":
       case "long":
         return exact((v) => fitted(BigInt(v as number), 0, t));
+      case "float":
       case "double":
         // NaN and ±Infinity have no decimal: null, with ANSI on too (as Spark's cast). The double's
         // shortest text is rounded HALF_UP (Spark reads Double.toString's digits).
@@ -294,10 +432,16 @@ function decimalRule(from: DataType, to: DataType): CastRule {
     case "string":
       // ANSI: the plain text; legacy: Java's BigDecimal.toString (0E-18), as Spark's casts.
       return { kind: "convert", ansi: (v) => decimalText(v as bigint, d.scale), legacy: (v) => javaDecimalToString(v as bigint, d.scale), failure: "CAST_OVERFLOW" };
+    case "byte":
+      return { kind: "convert", ansi: decimalToIntegral(d, 8, false), legacy: decimalToIntegral(d, 8, true), failure: "CAST_OVERFLOW" };
+    case "short":
+      return { kind: "convert", ansi: decimalToIntegral(d, 16, false), legacy: decimalToIntegral(d, 16, true), failure: "CAST_OVERFLOW" };
     case "int":
       return { kind: "convert", ansi: decimalToIntegral(d, 32, false), legacy: decimalToIntegral(d, 32, true), failure: "CAST_OVERFLOW" };
     case "long":
       return { kind: "convert", ansi: decimalToIntegral(d, 64, false), legacy: decimalToIntegral(d, 64, true), failure: "CAST_OVERFLOW" };
+    case "float":
+      return exact((v) => Math.fround(decimalToDouble(v as bigint, d.scale)));
     case "double":
       return exact((v) => decimalToDouble(v as bigint, d.scale));
     case "boolean":
@@ -406,11 +550,61 @@ const mapped = (kernel: CastKernel): Convert => (v) => (v as readonly Value[]).m
 const castRuleOrNull = (from: DataType, to: DataType): CastRule | null => (from === "null" ? IDENTITY : !isCastType(from) || !isCastType(to) ? null : castRule(from, to));
 
 /** Every (from, to) pair: rows are the source type, columns the target. */
+/** One rule for every target (a row's default, before its own entries). */
+function everyTarget(rule: CastRule): Record<CastType, CastRule> {
+  const kinds: readonly CastType[] = ["string", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "array", "struct", "map", "decimal"];
+  return Object.fromEntries(kinds.map((k) => [k, rule])) as Record<CastType, CastRule>;
+}
+
+const INTEGRAL_ORDER = ["byte", "short", "int", "long"] as const;
+
+/** An integral type's row: wider integral types and double take its values as they are; narrower ones check or wrap; float rounds (beyond 2^24). */
+function integralRow(from: (typeof INTEGRAL_ORDER)[number]): Record<CastType, CastRule> {
+  const rank = INTEGRAL_ORDER.indexOf(from);
+  const integral = (to: NarrowIntegral): CastRule => (INTEGRAL_ORDER.indexOf(to) >= rank ? IDENTITY : toNarrow(to));
+  return {
+    ...everyTarget(NO_WAY),
+    string: from === "long" ? toText.long : toText.int,
+    byte: integral("byte"),
+    short: integral("short"),
+    int: integral("int"),
+    long: IDENTITY,
+    // byte and short values are floats already; an int or long may not be.
+    float: rank <= 1 ? IDENTITY : toFloat,
+    double: IDENTITY,
+    boolean: toBoolean,
+    date: NUMBER_TO_DATE,
+    timestamp: TIMESTAMP,
+    decimal: DECIMAL_RULE,
+  };
+}
+
+/** A float's or double's row: a float is a double already; a double to float rounds. */
+function fractionalRow(from: "float" | "double"): Record<CastType, CastRule> {
+  return {
+    ...everyTarget(NO_WAY),
+    string: from === "float" ? toText.float : toText.double,
+    byte: fractionalToNarrow("byte"),
+    short: fractionalToNarrow("short"),
+    int: { kind: "convert", ansi: doubleToIntegral(INT_MIN, INT_MAX), legacy: saturate(INT_MIN, INT_MAX), failure: "CAST_OVERFLOW" },
+    long: { kind: "convert", ansi: doubleToIntegral(LONG_MIN_D, LONG_MAX_D), legacy: saturate(LONG_MIN_D, LONG_MAX_D), failure: "CAST_OVERFLOW" },
+    float: from === "float" ? IDENTITY : toFloat,
+    double: IDENTITY,
+    boolean: toBoolean,
+    date: NUMBER_TO_DATE,
+    timestamp: TIMESTAMP,
+    decimal: DECIMAL_RULE,
+  };
+}
+
 export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
   string: {
     string: IDENTITY,
-    int: fromString((v) => parseIntegral(v as string, BigInt(INT_MIN), BigInt(INT_MAX), false), (v) => parseIntegral(v as string, BigInt(INT_MIN), BigInt(INT_MAX), true)),
+    byte: stringToNarrow("byte"),
+    short: stringToNarrow("short"),
+    int: stringToNarrow("int"),
     long: fromString((v) => parseIntegral(v as string, LONG_MIN, LONG_MAX, false), (v) => parseIntegral(v as string, LONG_MIN, LONG_MAX, true)),
+    float: fromString((v) => ((d) => (typeof d === "number" ? Math.fround(d) : d))(parseDouble(v as string))),
     double: fromString((v) => parseDouble(v as string)),
     boolean: fromString((v) => parseBoolean(v as string)),
     date: fromString((v) => parseDate(v as string)),
@@ -420,40 +614,49 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     map: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  int: { string: toText.int, int: IDENTITY, long: IDENTITY, double: IDENTITY, boolean: toBoolean, date: NUMBER_TO_DATE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
-  long: {
-    string: toText.long,
-    int: { kind: "convert", ansi: longToInt, legacy: wrapToInt, failure: "CAST_OVERFLOW" },
-    long: IDENTITY,
-    double: IDENTITY,
-    boolean: toBoolean,
-    date: NUMBER_TO_DATE,
+  byte: integralRow("byte"),
+  short: integralRow("short"),
+  int: integralRow("int"),
+  long: integralRow("long"),
+  float: fractionalRow("float"),
+  double: fractionalRow("double"),
+  boolean: {
+    string: toText.boolean,
+    byte: fromBoolean,
+    short: fromBoolean,
+    int: fromBoolean,
+    long: fromBoolean,
+    float: fromBoolean,
+    double: fromBoolean,
+    boolean: IDENTITY,
+    date: NO_WAY,
     timestamp: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
     map: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  double: {
-    string: toText.double,
-    int: { kind: "convert", ansi: doubleToIntegral(INT_MIN, INT_MAX), legacy: saturate(INT_MIN, INT_MAX), failure: "CAST_OVERFLOW" },
-    long: { kind: "convert", ansi: doubleToIntegral(LONG_MIN_D, LONG_MAX_D), legacy: saturate(LONG_MIN_D, LONG_MAX_D), failure: "CAST_OVERFLOW" },
-    double: IDENTITY,
-    boolean: toBoolean,
-    date: NUMBER_TO_DATE,
+  date: {
+    string: toText.date,
+    byte: DATE_TO_NUMBER,
+    short: DATE_TO_NUMBER,
+    int: DATE_TO_NUMBER,
+    long: DATE_TO_NUMBER,
+    float: DATE_TO_NUMBER,
+    double: DATE_TO_NUMBER,
+    boolean: DATE_TO_BOOLEAN,
+    date: IDENTITY,
     timestamp: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
     map: NO_WAY,
     decimal: DECIMAL_RULE,
   },
-  boolean: { string: toText.boolean, int: fromBoolean, long: fromBoolean, double: fromBoolean, boolean: IDENTITY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
-  date: { string: toText.date, int: DATE_TO_NUMBER, long: DATE_TO_NUMBER, double: DATE_TO_NUMBER, boolean: DATE_TO_BOOLEAN, date: IDENTITY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
-  timestamp: { string: TIMESTAMP, int: TIMESTAMP, long: TIMESTAMP, double: TIMESTAMP, boolean: TIMESTAMP, date: TIMESTAMP, timestamp: IDENTITY, array: TIMESTAMP, struct: TIMESTAMP, map: TIMESTAMP, decimal: TIMESTAMP },
-  array: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NESTED_RULE, struct: NO_WAY, map: NO_WAY, decimal: NO_WAY },
-  struct: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NESTED_RULE, map: NO_WAY, decimal: NO_WAY },
-  map: { string: NESTED_RULE, int: NO_WAY, long: NO_WAY, double: NO_WAY, boolean: NO_WAY, date: NO_WAY, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NESTED_RULE, decimal: NO_WAY },
-  decimal: { string: DECIMAL_RULE, int: DECIMAL_RULE, long: DECIMAL_RULE, double: DECIMAL_RULE, boolean: DECIMAL_RULE, date: DECIMAL_RULE, timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, decimal: DECIMAL_RULE },
+  timestamp: { ...everyTarget(TIMESTAMP), timestamp: IDENTITY },
+  array: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, array: NESTED_RULE },
+  struct: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, struct: NESTED_RULE },
+  map: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, map: NESTED_RULE },
+  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY },
 };
 
 // ---- names and errors ----------------------------------------------------------------------
@@ -472,7 +675,7 @@ export function sqlTypeName(t: DataType): string {
 }
 
 const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map">, string> = {
-  string: "STRING", int: "INT", long: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
+  string: "STRING", byte: "TINYINT", short: "SMALLINT", int: "INT", long: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
 };
 
 /** A value a cast could not convert (ANSI mode): Spark's error condition and message. */
@@ -495,6 +698,9 @@ function sqlLiteral(v: Exclude<Value, null>, from: DataType): string {
     const x = v as number;
     return x !== x || !Number.isFinite(x) ? javaDoubleText(x) : `${javaDoubleText(x)}D`;
   }
+  // Spark writes a tinyint's and a smallint's value with S, a float's as Java prints it.
+  if (from === "byte" || from === "short") return `${String(v)}S`;
+  if (from === "float") return javaFloatText(v as number);
   if (from === "int") return String(v);
   return `'${String(v)}'`;
 }

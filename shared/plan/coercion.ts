@@ -26,7 +26,7 @@
  */
 import type { Expr, ExprOf } from "./expr.ts";
 import { typeOf } from "./resolve.ts";
-import { decimalOf, decimalType, isDecimal, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
+import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
 import { isMathFn } from "./functions/math.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 import { isStringFn, STRING_FUNCTIONS, type StringFunction } from "./functions/strings.ts";
@@ -38,8 +38,6 @@ export interface CoercionOptions {
 }
 
 const ANSI: CoercionOptions = { ansi: true };
-
-const isIntegral = (t: DataType) => t === "int" || t === "long";
 
 /** A string cast to `to`, in the session's mode; casts of anything else are left alone. */
 function castTo(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
@@ -53,23 +51,51 @@ function implicitCast(e: Expr, from: DataType, to: DataType, o: CoercionOptions)
   return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
 }
 
-/** The decimal an integer becomes beside a decimal: a literal's fewest digits (Spark's DecimalType.fromLiteral), else decimal(10,0) or decimal(20,0). */
-function integralAsDecimal(e: Expr, t: "int" | "long"): DataType {
+/** The decimal an integer becomes beside a decimal: a literal's fewest digits (Spark's DecimalType.fromLiteral), else its type's (decimal(3,0) for a byte ... decimal(20,0) for a long). */
+function integralAsDecimal(e: Expr, t: DataType): DataType {
   if (e.kind === "literal" && typeof e.value === "number") return decimalType(Math.max(String(Math.abs(e.value)).length, 1), 0);
-  return t === "int" ? "decimal(10,0)" : "decimal(20,0)";
+  return integralDecimal(t as "byte" | "short" | "int" | "long");
 }
 
-/** Arithmetic with a decimal: an integer side becomes a decimal, a decimal beside a double a double. */
+const isFractional = (t: DataType) => t === "double" || t === "float";
+
+/** Arithmetic with a decimal: an integer side becomes a decimal, a decimal beside a double or float a double. */
 function decimalOperands(left: Expr, l: DataType, right: Expr, r: DataType, o: CoercionOptions): [Expr, Expr] {
-  if (!isDecimal(l) && !isDecimal(r)) return [left, right];
-  if (l === "double" || r === "double") return [implicitCast(left, l, "double", o), implicitCast(right, r, "double", o)];
-  const lt = isIntegral(l) ? integralAsDecimal(left, l as "int" | "long") : l;
-  const rt = isIntegral(r) ? integralAsDecimal(right, r as "int" | "long") : r;
+  if (!isDecimal(l) && !isDecimal(r)) return floatOperands([left, right], [l, r], o) as [Expr, Expr] | undefined ?? [left, right];
+  if (isFractional(l) || isFractional(r)) return [implicitCast(left, l, "double", o), implicitCast(right, r, "double", o)];
+  const lt = isIntegral(l) ? integralAsDecimal(left, l) : l;
+  const rt = isIntegral(r) ? integralAsDecimal(right, r) : r;
   return [implicitCast(left, l, lt, o), implicitCast(right, r, rt, o)];
 }
 
-/** Values unified to one type when a decimal is among them (numbers only): each cast to the widest. */
+/**
+ * The type two non-decimal numbers meet at: Spark's widening (byte < short < int < long <
+ * float < double), except that with ANSI on a float beside an integer is a double, as Spark 4's
+ * AnsiTypeCoercion has it (a float cannot hold every int).
+ */
+function numberTarget(a: DataType, b: DataType, o: CoercionOptions): DataType {
+  if (a === "null") return b;
+  if (b === "null") return a;
+  if (o.ansi && ((a === "float" && isIntegral(b)) || (b === "float" && isIntegral(a)))) return "double";
+  return widerNumeric(a, b);
+}
+
+/**
+ * Numbers of different types with a float among them, cast to the type they meet at. Other
+ * numbers need no cast: an integer's value is the same double in every wider type, but one
+ * beside a float rounds to a float first (as Java's int-to-float does), and an ANSI float
+ * beside an integer is a double.
+ */
+function floatOperands(exprs: readonly Expr[], types: readonly DataType[], o: CoercionOptions): Expr[] | undefined {
+  if (!types.includes("float") || !types.every((t) => (isNumeric(t) && !isDecimal(t)) || t === "null")) return undefined;
+  const target = types.reduce<DataType>((a, b) => numberTarget(a, b, o), "null");
+  return exprs.map((e, i) => implicitCast(e, types[i]!, target, o));
+}
+
+/** Values unified to one type when a decimal or a float is among them (numbers only): each cast to the widest. */
 function unifyDecimals(exprs: readonly Expr[], types: readonly DataType[], o: CoercionOptions): Expr[] | undefined {
+  const floats = floatOperands(exprs, types, o);
+  if (floats) return floats;
   if (!types.some(isDecimal) || !types.every((t) => isNumeric(t) || t === "null")) return undefined;
   const target = types.reduce<DataType>((a, b) => widerNumeric(a, b), "null");
   return exprs.map((e, i) => implicitCast(e, types[i]!, target, o));
@@ -80,13 +106,14 @@ function arithmeticTarget(other: DataType, o: CoercionOptions): DataType | undef
   if (!o.ansi) return isNumeric(other) || other === "string" ? "double" : undefined;
   // Beside a decimal the string is a double (and so the decimal becomes one), in both modes.
   if (isDecimal(other)) return "double";
-  return isIntegral(other) ? "long" : other === "double" ? "double" : undefined;
+  return isIntegral(other) ? "long" : isFractional(other) ? "double" : undefined;
 }
 
 /** What a string compared with `other` becomes (ANSI: bigint beside an integer; legacy: the other side's type). */
 function comparisonTarget(other: DataType, o: CoercionOptions): DataType | undefined {
   if (isIntegral(other)) return o.ansi ? "long" : other;
   if (isDecimal(other)) return "double";
+  if (other === "float") return o.ansi ? "double" : other;
   if (other === "double" || other === "boolean" || other === "date") return other;
   return undefined;
 }
@@ -99,7 +126,7 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
   // Strings beside decimals are doubles (and the decimals too); legacy coalesce/CASE makes them all strings.
   if (others.every(isNumeric) && others.some(isDecimal)) return o.ansi || forComparison ? "double" : "string";
   if (others.every(isNumeric)) {
-    const target = others.includes("double") ? "double" : "long";
+    const target = others.some(isFractional) ? "double" : "long";
     if (o.ansi) return target;
     return forComparison ? (others.length === 1 ? others[0] : target) : "string";
   }
@@ -170,6 +197,8 @@ const COERCE: Coercers = {
         }
         return { ...e, left: cl, right: cr };
       }
+      const floats = floatOperands([left, right], [l, r], o);
+      if (floats) return { ...e, left: floats[0]!, right: floats[1]! };
       if (l === "string" && r !== "string") return { ...e, left: castTo(left, l, comparisonTarget(r, o) ?? l, o), right };
       if (r === "string" && l !== "string") return { ...e, left, right: castTo(right, r, comparisonTarget(l, o) ?? r, o) };
       if (!o.ansi && isNumeric(l) && r === "boolean") return { ...e, left, right: { kind: "cast", expr: right, to: l, implicit: true, mode: "legacy" } };
@@ -183,7 +212,7 @@ const COERCE: Coercers = {
   unary: (e, s, o) => {
     const inner = coerce(e.expr, s, o);
     const t = typeOf(inner, s).type;
-    if (e.op === "negate") return { ...e, expr: castTo(inner, t, "double", o) };
+    if (e.op === "negate") return { ...e, expr: castTo(inner, t, "double", o), ...(o.ansi ? {} : { legacy: true as const }) };
     if (e.op === "not" && o.ansi) return { ...e, expr: castTo(inner, t, "boolean", o) };
     return { ...e, expr: inner };
   },
@@ -308,7 +337,9 @@ const COERCE: Coercers = {
         if (isMathFn(e.fn)) {
           // abs, round, bround, floor and ceil keep a decimal (Spark types them so); the others take it as a double.
           const keepsDecimal = DECIMAL_MATH.has(e.fn);
-          return { ...e, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : isDecimal(types[i]!) && !keepsDecimal ? implicitCast(a, types[i]!, "double", o) : at(i, "double"))) };
+          // ANSI off: a tinyint's or smallint's abs or round out of range wraps.
+          const mode = o.ansi ? {} : { legacy: true as const };
+          return { ...e, ...mode, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : isDecimal(types[i]!) && !keepsDecimal ? implicitCast(a, types[i]!, "double", o) : at(i, "double"))) };
         }
         return { ...e, args };
     }

@@ -122,7 +122,8 @@ export type Expr =
    * absent: ANSI, as Spark 4 by default (DIVIDE_BY_ZERO, ARITHMETIC_OVERFLOW errors).
    */
   | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly legacy?: true }
-  | { readonly kind: "unary"; readonly op: UnaryOp; readonly expr: Expr }
+  /** `legacy`: negation as with spark.sql.ansi.enabled = false (a byte's or short's -MIN wraps). */
+  | { readonly kind: "unary"; readonly op: UnaryOp; readonly expr: Expr; readonly legacy?: true }
   | { readonly kind: "in"; readonly expr: Expr; readonly values: readonly Expr[] }
   /**
    * A cast (shared/plan/casts.ts). `mode`: absent is ANSI (Spark 4's default: a value that does
@@ -161,7 +162,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
     z.object({ kind: z.literal("literal"), value: z.union([z.string(), z.number(), z.boolean(), z.null()]), type: DataType }).strict(),
     z.object({ kind: z.literal("alias"), expr: ExprSchema, name: z.string() }).strict(),
     z.object({ kind: z.literal("binary"), op: BinaryOp, left: ExprSchema, right: ExprSchema, legacy: z.literal(true).optional() }).strict(),
-    z.object({ kind: z.literal("unary"), op: UnaryOp, expr: ExprSchema }).strict(),
+    z.object({ kind: z.literal("unary"), op: UnaryOp, expr: ExprSchema, legacy: z.literal(true).optional() }).strict(),
     z.object({ kind: z.literal("in"), expr: ExprSchema, values: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("cast"), expr: ExprSchema, to: DataType, mode: z.enum(["try", "legacy"]).optional(), implicit: z.literal(true).optional() }).strict(),
     z

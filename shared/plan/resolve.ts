@@ -196,7 +196,8 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "nanvl":
       requireNumeric(expr.args[0]!, args[0]!, "nanvl()");
       requireNumeric(expr.args[1]!, args[1]!, "nanvl()");
-      return { type: "double", nullable: anyNullable };
+      // Two floats stay a float, as Spark's NaNvl; anything else is a double.
+      return { type: args[0]!.type === "float" && args[1]!.type === "float" ? "float" : "double", nullable: anyNullable };
     case "like":
       return { type: "boolean", nullable: anyNullable };
     case "split":

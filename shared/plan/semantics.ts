@@ -8,7 +8,7 @@
  * try_cast and legacy, by Spark's (from, to) table); CASTS below only converts values of type
  * any (a UDF's result) to its declared type, giving null for a value that does not fit.
  */
-import { decimalOf, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { decimalOf, INTEGRAL_RANGES, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
 import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
 
@@ -173,6 +173,15 @@ export function castLoose(type: DataType): (v: V) => V {
   return d ? looseDecimal(d.precision, d.scale) : CASTS[typeKind(type) as Exclude<TypeKind, "decimal">];
 }
 
+/** A loose value as a byte or short: truncated, null outside the range. */
+function narrowLoose(v: V, t: "byte" | "short"): V {
+  const n = toNumber(v);
+  if (n === null || !Number.isFinite(n)) return null;
+  const x = Math.trunc(n) + 0;
+  const [min, max] = INTEGRAL_RANGES[t];
+  return x >= min && x <= max ? x : null;
+}
+
 const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   string: (v) => (v === null ? null : Array.isArray(v) ? `[${(v as readonly string[]).join(", ")}]` : String(v)),
   int: (v) => {
@@ -181,10 +190,13 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
     const t = Math.trunc(n);
     return isIntValue(t) ? t + 0 : null; // + 0: Math.trunc(-0.5) is -0, Spark's ints have no negative zero
   },
+  byte: (v) => narrowLoose(v, "byte"),
+  short: (v) => narrowLoose(v, "short"),
   long: (v) => {
     const n = toNumber(v);
     return n === null || !Number.isFinite(n) ? null : Math.trunc(n) + 0;
   },
+  float: (v) => ((n) => (n === null ? null : Math.fround(n)))(toNumber(v)),
   double: (v) => toNumber(v),
   boolean: (v) => {
     if (v === null || typeof v === "boolean") return v;
@@ -220,9 +232,22 @@ function overflow(type: "integer" | "long", op: string): never {
   );
 }
 
+/** A tinyint or smallint arithmetic result out of its range with ANSI on: Spark 4's BINARY_ARITHMETIC_OVERFLOW, naming the operands as Spark does (with an S). */
+function binaryOverflow(left: number, op: string, right: number): never {
+  const symbol = ({ add: "+", subtract: "-", multiply: "*" } as Record<string, string>)[op] ?? op;
+  throw new SparkArithmeticError("BINARY_ARITHMETIC_OVERFLOW", `${left}S ${symbol} ${right}S caused overflow. Use \`${TRY_FUNCTION[op] ?? "try_add"}\` to ignore overflow problem and return NULL.`);
+}
+
+/** A tinyint's or smallint's negation or abs out of range with ANSI on (Spark 4's words). */
+function narrowOverflow(type: "byte" | "short"): never {
+  throw new SparkArithmeticError("ARITHMETIC_OVERFLOW", `${type} overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
+}
+
 export const RUNTIME = {
   byZero,
   overflow,
+  binaryOverflow,
+  narrowOverflow,
   add: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) + (b as number))),
   subtract: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) - (b as number))),
   multiply: (a: V, b: V): N => (a === null || b === null ? null : z((a as number) * (b as number))),

@@ -1,6 +1,7 @@
 /**
  * Data types and schemas. Values at run time are plain JavaScript values:
- *   string → string, int/long/double → number (long is exact up to 2^53), boolean → boolean,
+ *   string → string, byte/short/int/long/float/double → number (long is exact up to 2^53; a
+ *   float is a double that Math.fround keeps: every float value is one), boolean → boolean,
  *   decimal(p, s) → bigint, the unscaled value (12.30 in decimal(5,2) is 1230n; the type holds
  *   the scale: shared/plan/decimal.ts), shown to users as its plain text ("12.30"),
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
@@ -19,7 +20,7 @@
 import { z } from "zod";
 import { quoteFieldName, readTypeSyntax, splitDdlColumns, TypeSyntaxError, type TypeSyntax } from "./type-syntax.ts";
 
-export const BaseType = z.enum(["string", "int", "long", "double", "boolean", "date", "timestamp", "null", "any"]);
+export const BaseType = z.enum(["string", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "null", "any"]);
 export type BaseType = z.infer<typeof BaseType>;
 
 /** Spark's decimal(p, s): p digits in all (1..38), s of them after the point (0..p). */
@@ -155,6 +156,15 @@ export type Row = Value[];
 export const INT_MIN = -2147483648;
 export const INT_MAX = 2147483647;
 
+/** The ranges of Spark's narrow integral types (tinyint, smallint), and int's. */
+export const INTEGRAL_RANGES = { byte: [-128, 127], short: [-32768, 32767], int: [INT_MIN, INT_MAX] } as const;
+
+/** Spark's integral types narrower than long. */
+export type NarrowIntegral = keyof typeof INTEGRAL_RANGES;
+export const isNarrowIntegral = (t: DataType): t is NarrowIntegral => t === "byte" || t === "short" || t === "int";
+/** Spark's integral types. */
+export const isIntegral = (t: DataType): t is NarrowIntegral | "long" => isNarrowIntegral(t) || t === "long";
+
 /** Whether n is an integer that an int column holds. */
 export function isIntValue(n: unknown): n is number {
   return typeof n === "number" && Number.isInteger(n) && n >= INT_MIN && n <= INT_MAX;
@@ -165,22 +175,22 @@ export function integralType(n: number): "int" | "long" {
   return isIntValue(n) ? "int" : "long";
 }
 
-export const NUMERIC_TYPES: readonly DataType[] = ["int", "long", "double"];
+export const NUMERIC_TYPES: readonly DataType[] = ["byte", "short", "int", "long", "float", "double"];
 
 export function isNumeric(type: DataType): boolean {
   return NUMERIC_TYPES.includes(type) || isDecimal(type);
 }
 
-/** The decimal an integral type widens to (Spark's DecimalType.forType): int 10 digits, long 20. */
-export function integralDecimal(t: "int" | "long"): DecimalType {
-  return t === "int" ? "decimal(10,0)" : "decimal(20,0)";
+/** The decimal an integral type widens to (Spark's DecimalType.forType): byte 3 digits, short 5, int 10, long 20. */
+export function integralDecimal(t: NarrowIntegral | "long"): DecimalType {
+  return ({ byte: "decimal(3,0)", short: "decimal(5,0)", int: "decimal(10,0)", long: "decimal(20,0)" } as const)[t];
 }
 
 /**
- * The common type two numeric types widen to: int < long < double; a decimal with an integral
- * type or another decimal widens to a decimal that holds both (Spark's widerDecimalType; past
- * 38 digits it keeps the integral digits and drops fraction digits); a decimal with a double is
- * a double.
+ * The common type two numeric types widen to: byte < short < int < long < float < double; a
+ * decimal with an integral type or another decimal widens to a decimal that holds both (Spark's
+ * widerDecimalType; past 38 digits it keeps the integral digits and drops fraction digits); a
+ * decimal with a float or a double is a double.
  */
 export function widerNumeric(a: DataType, b: DataType): DataType {
   const da = decimalOf(a);
@@ -188,16 +198,16 @@ export function widerNumeric(a: DataType, b: DataType): DataType {
   if (da || db) {
     if (a === "null") return b;
     if (b === "null") return a;
-    if (a === "double" || b === "double") return "double";
-    const x = da ?? decimalOf(integralDecimal(a as "int" | "long"))!;
-    const y = db ?? decimalOf(integralDecimal(b as "int" | "long"))!;
+    if (a === "double" || b === "double" || a === "float" || b === "float") return "double";
+    const x = da ?? decimalOf(integralDecimal(a as NarrowIntegral | "long"))!;
+    const y = db ?? decimalOf(integralDecimal(b as NarrowIntegral | "long"))!;
     const scale = Math.max(x.scale, y.scale);
     const whole = Math.max(x.precision - x.scale, y.precision - y.scale);
     // Past 38 digits the integral digits win and the scale shrinks (Spark's boundedPreferIntegralDigits).
     const excess = Math.max(0, whole + scale - MAX_PRECISION);
     return decimalType(Math.min(whole + scale, MAX_PRECISION), Math.max(0, scale - excess));
   }
-  const order = ["null", "int", "long", "double"];
+  const order = ["null", "byte", "short", "int", "long", "float", "double"];
   return order.indexOf(a) >= order.indexOf(b) ? a : b;
 }
 
@@ -217,10 +227,14 @@ export function fitsType(type: DataType, v: unknown): boolean {
       return false;
     case "string":
       return typeof v === "string";
+    case "byte":
+    case "short":
     case "int":
-      return isIntValue(v);
+      return Number.isInteger(v) && (v as number) >= INTEGRAL_RANGES[typeKind(type) as NarrowIntegral][0] && (v as number) <= INTEGRAL_RANGES[typeKind(type) as NarrowIntegral][1];
     case "long":
       return Number.isInteger(v);
+    case "float":
+      return typeof v === "number" && (v !== v || Math.fround(v) === v);
     case "double":
       return typeof v === "number";
     case "boolean":
@@ -282,7 +296,7 @@ export function simpleTypeName(t: DataType): string {
   if (fields !== null) return `struct<${fields.map((f) => `${f.name}:${simpleTypeName(f.type)}`).join(",")}>`;
   const map = mapOf(t);
   if (map !== null) return `map<${simpleTypeName(map.key)},${simpleTypeName(map.value)}>`;
-  return t === "long" ? "bigint" : t === "null" ? "void" : t;
+  return t === "long" ? "bigint" : t === "null" ? "void" : t === "byte" ? "tinyint" : t === "short" ? "smallint" : t;
 }
 
 /** printSchema()'s lines for a nested type's parts, each starting with `prefix` (` |    `), as Spark's StructType.treeString. */
@@ -305,6 +319,9 @@ export function schemaTreeLines(t: DataType, prefix: string): string[] {
 
 const TYPE_NAMES: Record<BaseType, string> = {
   string: "string",
+  byte: "byte",
+  short: "short",
+  float: "float",
   int: "integer",
   long: "long",
   double: "double",
@@ -323,7 +340,12 @@ const DDL_ALIASES: Record<string, DataType> = {
   bigint: "long",
   long: "long",
   double: "double",
-  float: "double",
+  float: "float",
+  real: "float",
+  tinyint: "byte",
+  byte: "byte",
+  smallint: "short",
+  short: "short",
   boolean: "boolean",
   bool: "boolean",
   date: "date",

@@ -82,7 +82,10 @@ MAX_EXACT = 2**53
 NO_ROWS = [-1 - k for k in range(11)]
 
 TYPES = {
+    "byte": T.ByteType(),
+    "short": T.ShortType(),
     "int": T.IntegerType(),
+    "float": T.FloatType(),
     "long": T.LongType(),
     "double": T.DoubleType(),
     "string": T.StringType(),
@@ -130,7 +133,7 @@ def decode(value, dtype):
     if isinstance(dtype, T.TimestampType):
         # Microseconds since the epoch (sparkfn's timestamp values), as an aware UTC datetime.
         return (EPOCH + datetime.timedelta(microseconds=value)).replace(tzinfo=datetime.timezone.utc)
-    if isinstance(dtype, T.DoubleType):
+    if isinstance(dtype, (T.DoubleType, T.FloatType)):
         return float(value)
     if isinstance(dtype, T.DecimalType):
         # Decimal text ("12.34", exact) or a JSON number (its shortest text, as JavaScript writes it).

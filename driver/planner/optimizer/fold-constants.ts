@@ -9,7 +9,7 @@ import { RUNTIME } from "../../../shared/plan/semantics.ts";
 import { castValue } from "../../../shared/plan/casts.ts";
 import { BadInputError } from "../../../shared/errors.ts";
 import { DATE_FUNCTIONS } from "../../../shared/plan/functions/dates.ts";
-import { decimalOf, isDecimal, isIntValue, type Scalar, type Value } from "../../../shared/plan/types.ts";
+import { decimalOf, fitsType, isDecimal, isNarrowIntegral, type Scalar, type Value } from "../../../shared/plan/types.ts";
 import { arithmetic as decimalArithmetic, decimalParts, literalBox, literalOfBox, type DecimalOp } from "../../../shared/plan/decimal.ts";
 import { transformUp, type Rule } from "./rule.ts";
 
@@ -49,14 +49,18 @@ function evaluate(expr: Expr): Value | undefined {
       if ((expr.op === "divide" || expr.op === "mod") && r === 0) return undefined;
       const value = (RUNTIME[expr.op] as (a: Value, b: Value) => Value)(l, r);
       const type = typeOf(expr, EMPTY).type;
-      if (typeof value === "number" && ((type === "int" && !isIntValue(value)) || (type === "long" && Math.abs(value) >= 2 ** 63))) return undefined;
+      if (typeof value === "number" && ((isNarrowIntegral(type) && !fitsType(type, value)) || (type === "long" && Math.abs(value) >= 2 ** 63))) return undefined;
       // A double zero keeps its sign at run time (-0.0 * 2 is -0.0, as in Java); the helpers here drop it (ints have no -0).
-      if (type === "double" && value === 0) return undefined;
-      return value;
+      if ((type === "double" || type === "float") && value === 0) return undefined;
+      // A float's result is rounded to a float, as the executors round it.
+      return type === "float" && typeof value === "number" ? Math.fround(value) : value;
     }
     case "unary": {
       const v = lit(expr.expr);
-      if (v === undefined || (expr.op === "negate" && v === 0 && typeOf(expr.expr, EMPTY).type === "double")) return undefined;
+      const inner = typeOf(expr.expr, EMPTY).type;
+      if (v === undefined || (expr.op === "negate" && v === 0 && (inner === "double" || inner === "float"))) return undefined;
+      // -(-128) of a byte is left to run time (ANSI fails, legacy wraps).
+      if (expr.op === "negate" && typeof v === "number" && isNarrowIntegral(inner) && !fitsType(inner, -v)) return undefined;
       if (expr.op === "negate" && typeof v === "bigint") return -v;
       return (RUNTIME[expr.op] as (a: Value) => Value)(v);
     }

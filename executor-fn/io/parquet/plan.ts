@@ -96,11 +96,14 @@ export function logicalOf(element: SchemaElement): { logical: Logical; natural: 
     case "BOOLEAN":
       return out("bool", "boolean");
     case "INT32":
-      return ct === "UINT_32" || (lt?.type === "INTEGER" && lt.bitWidth === 32 && !lt.isSigned) ? out("uint32", "long") : out("int32", "int");
+      if (ct === "UINT_32" || (lt?.type === "INTEGER" && lt.bitWidth === 32 && !lt.isSigned)) return out("uint32", "long");
+      if (ct === "INT_8" || (lt?.type === "INTEGER" && lt.bitWidth === 8 && lt.isSigned)) return out("int32", "byte");
+      if (ct === "INT_16" || (lt?.type === "INTEGER" && lt.bitWidth === 16 && lt.isSigned)) return out("int32", "short");
+      return out("int32", "int");
     case "INT64":
       return ct === "UINT_64" || (lt?.type === "INTEGER" && lt.bitWidth === 64 && !lt.isSigned) ? out("uint64", "long") : out("int64", "long");
     case "FLOAT":
-      return out("float", "double");
+      return out("float", "float");
     case "DOUBLE":
       return out("double", "double");
     default:

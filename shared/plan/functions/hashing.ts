@@ -77,14 +77,26 @@ function bigIntBytes(v: bigint): Uint8Array {
   return out;
 }
 
+const floatScratch = new Float32Array(1);
+const floatWord = new Int32Array(floatScratch.buffer);
+/** Java's floatToIntBits, with -0.0 hashed as 0.0 and every NaN as the canonical one, as Spark's hash of a float. */
+function floatBits(f: number): number {
+  floatScratch[0] = f !== f ? NaN : f === 0 ? 0 : f;
+  return floatWord[0]!;
+}
+
 /** One value of a type, hashed with `seed` (null leaves the seed as it is). */
 function hashValue(v: Value, type: DataType, seed: number): number {
   if (v === null) return seed;
   const decimal = decimalOf(type);
   if (decimal) return decimal.precision <= 18 ? murmur3Long(...bigWords(v as bigint), seed) : murmur3Bytes(bigIntBytes(v as bigint), seed);
   switch (type) {
+    case "byte":
+    case "short":
     case "int":
       return murmur3Int(v as number, seed);
+    case "float":
+      return murmur3Int(floatBits(v as number), seed);
     case "boolean":
       return murmur3Int(v ? 1 : 0, seed);
     case "long":
@@ -129,7 +141,7 @@ export function hashable(type: DataType): boolean {
   if (element !== null) return hashable(element);
   const fields = fieldsOf(type);
   if (fields !== null) return fields.every((f) => hashable(f.type));
-  return isDecimal(type) || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null";
+  return isDecimal(type) || type === "byte" || type === "short" || type === "float" || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null";
 }
 
 // ---- XxHash64 (Spark's XXH64: the reference algorithm, words read little-endian) ----
@@ -324,8 +336,13 @@ export function xxhashInto(v: Value, type: DataType, sh: number, sl: number, out
     return;
   }
   switch (type) {
+    case "byte":
+    case "short":
     case "int":
       xxhashInt(v as number, sh, sl);
+      break;
+    case "float":
+      xxhashInt(floatBits(v as number), sh, sl);
       break;
     case "boolean":
       xxhashInt(v ? 1 : 0, sh, sl);

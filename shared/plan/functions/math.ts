@@ -12,14 +12,14 @@
  * negative zero (the compiler adds 0, as for arithmetic; see semantics.ts).
  */
 import { BadInputError } from "../../errors.ts";
-import { INT_MAX, INT_MIN, type DataType } from "../types.ts";
+import { INT_MIN, INTEGRAL_RANGES, isNarrowIntegral, widerNumeric, type DataType } from "../types.ts";
 import { cbrt, hypot } from "./fdlibm.ts";
 
 /** A value ANSI mode refuses at run time; `errorClass` is Spark's error condition for it. */
 export class SparkArithmeticError extends BadInputError {
   override readonly name = "SparkArithmeticError";
   constructor(
-    readonly errorClass: "ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO",
+    readonly errorClass: "ARITHMETIC_OVERFLOW" | "BINARY_ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO",
     message: string,
   ) {
     super(`[${errorClass}] ${message}`);
@@ -39,8 +39,8 @@ export interface MathFunction {
   readonly result: MathResult;
   /** The last argument is an optional integer literal (round's scale), not a number column. */
   readonly scale?: true;
-  /** The kernel for the (numeric) argument types, and the scale literal where there is one. */
-  readonly kernel: (types: readonly DataType[], scale: number | null) => Kernel;
+  /** The kernel for the (numeric) argument types, the scale literal where there is one, and the mode (ANSI on: a byte's or short's overflow fails; off: it wraps). */
+  readonly kernel: (types: readonly DataType[], scale: number | null, ansi: boolean) => Kernel;
 }
 
 const TWO_63 = 2 ** 63;
@@ -50,6 +50,21 @@ function overflow(call: string, result: number, type: string): never {
 }
 
 const absInt = (x: number) => (x === INT_MIN ? overflow(`abs(${x})`, -x, "int") : Math.abs(x));
+
+/** abs of a byte or short: abs(MIN) does not fit, "byte overflow" with ANSI on as Spark says it; ANSI off keeps MIN (Java's wrap). */
+const absNarrow = (t: "byte" | "short", ansi: boolean): Kernel => {
+  const min = INTEGRAL_RANGES[t][0];
+  return (x) => {
+    if (x === min) {
+      if (ansi) throw new SparkArithmeticError("ARITHMETIC_OVERFLOW", `${t} overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
+      return min;
+    }
+    return Math.abs(x!);
+  };
+};
+
+/** Java's narrowing of an int to a byte or short (the low bits). */
+const wrapNarrow = (t: "byte" | "short", x: number) => (t === "byte" ? (x << 24) >> 24 : (x << 16) >> 16);
 
 /** Java's (long) of a double, as Spark's floor and ceil: NaN is 0, beyond the range saturates. */
 const toLong = (x: number) => (x !== x ? 0 : x >= TWO_63 ? TWO_63 : x <= -TWO_63 ? -TWO_63 : x);
@@ -115,12 +130,20 @@ function roundIntegral(x: number, scale: number, halfEven: boolean): number {
 
 function rounder(halfEven: boolean) {
   const name = halfEven ? "bround" : "round";
-  return ([type = "double"]: readonly DataType[], scale: number | null): Kernel => {
+  return ([type = "double"]: readonly DataType[], scale: number | null, ansi: boolean): Kernel => {
     if (scale === null) return () => null;
     if (type === "double" || type === "null") return (x) => roundDouble(x, scale, halfEven);
+    // A float rounds as its double value does (Spark's BigDecimal of f.toDouble), back to a float.
+    if (type === "float") return (x) => Math.fround(roundDouble(x, scale, halfEven));
     return (x) => {
       const r = roundIntegral(x, scale, halfEven);
-      if (type === "int" ? r > INT_MAX || r < INT_MIN : Math.abs(r) >= TWO_63) overflow(`${name}(${x}, ${scale})`, r, type);
+      if (isNarrowIntegral(type) && (r > INTEGRAL_RANGES[type][1] || r < INTEGRAL_RANGES[type][0])) {
+        if (type === "int") overflow(`${name}(${x}, ${scale})`, r, type);
+        // A byte or short out of range: Spark's "Overflow" with ANSI on, the low bits with it off.
+        if (!ansi) return wrapNarrow(type, r);
+        throw new SparkArithmeticError("ARITHMETIC_OVERFLOW", 'Overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.');
+      }
+      if (type === "long" && Math.abs(r) >= TWO_63) overflow(`${name}(${x}, ${scale})`, r, type);
       return r;
     };
   };
@@ -143,11 +166,11 @@ const ofDoubles = (f: (x: number, y: number) => number): MathFunction => ({ resu
 const logarithm = (f: (x: number) => number): Kernel => (x) => (x <= 0 ? null : f(x));
 
 export const MATH_FUNCTIONS = {
-  abs: { result: "same", kernel: ([t]) => (t === "int" ? absInt : Math.abs) },
+  abs: { result: "same", kernel: ([t], _scale, ansi) => (t === "int" ? absInt : t === "byte" || t === "short" ? absNarrow(t, ansi) : Math.abs) },
   round: { result: "same", scale: true, kernel: rounder(false) },
   bround: { result: "same", scale: true, kernel: rounder(true) },
-  floor: { result: "long", kernel: ([t]) => (t === "double" || t === "null" ? (x) => toLong(Math.floor(x)) : (x) => x) },
-  ceil: { result: "long", kernel: ([t]) => (t === "double" || t === "null" ? (x) => toLong(Math.ceil(x)) : (x) => x) },
+  floor: { result: "long", kernel: ([t]) => (t === "double" || t === "float" || t === "null" ? (x) => toLong(Math.floor(x)) : (x) => x) },
+  ceil: { result: "long", kernel: ([t]) => (t === "double" || t === "float" || t === "null" ? (x) => toLong(Math.ceil(x)) : (x) => x) },
   sqrt: ofDouble(Math.sqrt),
   cbrt: ofDouble(cbrt),
   pow: ofDoubles(Math.pow),
@@ -198,6 +221,6 @@ export function mathResultType(fn: MathFn, types: readonly DataType[]): DataType
     case "same":
       return known.length === types.length && types.length > 0 ? types[0]! : "double";
     case "wider":
-      return known.includes("double") || known.length === 0 ? "double" : known.includes("long") ? "long" : "int";
+      return known.length === 0 ? "double" : known.reduce<DataType>((a, b) => widerNumeric(a, b), known[0]!);
   }
 }

@@ -11,9 +11,9 @@
 import type { DataType } from "../types.ts";
 import { daysOf, SparkDateTimeError } from "./calendar.ts";
 import { checkedMicros, dateFromDays, daysOfTimestamp, MICROS_PER_SECOND, parseTimestamp, startOfDay, timestampText } from "./timestamps.ts";
-import { INT_MAX, INT_MIN } from "../types.ts";
+import { INT_MAX, INT_MIN, INTEGRAL_RANGES } from "../types.ts";
 import type { TimeZone } from "./time-zone.ts";
-import type { CastMode } from "../casts.ts";
+import { javaDoubleText, type CastMode } from "../casts.ts";
 import { BadInputError } from "../../errors.ts";
 
 export type TimestampCastKernel = (v: never) => string | number;
@@ -22,15 +22,28 @@ export type TimestampCastKernel = (v: never) => string | number;
 const TO_TIMESTAMP: Partial<Record<DataType, (zone: TimeZone) => TimestampCastKernel>> = {
   string: (zone) => ((s: string) => parseTimestamp(s, zone)) as TimestampCastKernel,
   date: (zone) => ((d: string) => startOfDay(daysOf(d), zone)) as TimestampCastKernel,
+  byte: () => secondsToTimestamp as TimestampCastKernel,
+  short: () => secondsToTimestamp as TimestampCastKernel,
   int: () => secondsToTimestamp as TimestampCastKernel,
   long: () => secondsToTimestamp as TimestampCastKernel,
-  double: () => ((d: number) => {
+  float: () => fractionalSeconds("FLOAT"),
+  double: () => fractionalSeconds("DOUBLE"),
+};
+
+/** Seconds since the epoch with a fraction (a double, or a float's double value) as a timestamp. */
+function fractionalSeconds(type: string): TimestampCastKernel {
+  return ((d: number) => {
     if (!Number.isFinite(d)) {
-      throw new SparkDateTimeError("CAST_INVALID_INPUT", `The value ${d} of the type "DOUBLE" cannot be cast to "TIMESTAMP" because it is malformed. Filter NaN and infinities out first, or use \`try_cast\` to return NULL instead.`);
+      throw new SparkDateTimeError("CAST_INVALID_INPUT", `The value ${d} of the type "${type}" cannot be cast to "TIMESTAMP" because it is malformed. Filter NaN and infinities out first, or use \`try_cast\` to return NULL instead.`);
+    }
+    // Spark multiplies by 10^6 in doubles and takes the long: beyond the long range that overflows, as it says.
+    const micros = d * MICROS_PER_SECOND;
+    if (Math.abs(micros) >= 2 ** 63) {
+      throw new SparkDateTimeError("CAST_OVERFLOW", `The value ${javaDoubleText(micros)}D of the type "DOUBLE" cannot be cast to "BIGINT" due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
     }
     return checkedMicros(Math.trunc(d * MICROS_PER_SECOND) + 0, () => `CAST(${d} AS TIMESTAMP)`);
-  }) as TimestampCastKernel,
-};
+  }) as TimestampCastKernel;
+}
 
 /** Seconds since the epoch (an int or a long) as a timestamp. */
 function secondsToTimestamp(seconds: number): number {
@@ -46,14 +59,25 @@ const FROM_TIMESTAMP: Partial<Record<DataType, (zone: TimeZone) => TimestampCast
   date: (zone) => ((us: number) => dateFromDays(daysOfTimestamp(us, zone))) as TimestampCastKernel,
   long: () => wholeSeconds as TimestampCastKernel,
   double: () => ((us: number) => us / MICROS_PER_SECOND) as TimestampCastKernel,
-  int: () => ((us: number) => {
+  float: () => ((us: number) => Math.fround(us / MICROS_PER_SECOND)) as TimestampCastKernel,
+  int: () => narrowSeconds("INT", INT_MIN, INT_MAX, (s) => `${s}L`),
+  short: (zone) => narrowSeconds("SMALLINT", ...INTEGRAL_RANGES.short, timestampLiteral(zone)),
+  byte: (zone) => narrowSeconds("TINYINT", ...INTEGRAL_RANGES.byte, timestampLiteral(zone)),
+};
+
+/** Spark names a timestamp that does not fit a tinyint or smallint by its text in the session zone (TIMESTAMP '1970-01-01 00:02:08'). */
+const timestampLiteral = (zone: TimeZone) => (_s: number, us: number) => `TIMESTAMP '${timestampText(us, zone)}'`;
+
+/** A timestamp's whole seconds in a narrower integral type: an overflow names the value as Spark does. */
+function narrowSeconds(type: string, min: number, max: number, shown: (seconds: number, us: number) => string): TimestampCastKernel {
+  return ((us: number) => {
     const s = wholeSeconds(us);
-    if (s < INT_MIN || s > INT_MAX) {
-      throw new SparkDateTimeError("CAST_OVERFLOW", `The value ${s}L of the type "TIMESTAMP" cannot be cast to "INT" due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
+    if (s < min || s > max) {
+      throw new SparkDateTimeError("CAST_OVERFLOW", `The value ${shown(s, us)} of the type "TIMESTAMP" cannot be cast to "${type}" due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
     }
     return s;
-  }) as TimestampCastKernel,
-};
+  }) as TimestampCastKernel;
+}
 
 /** Whether a cast involves a timestamp (and is therefore defined here). */
 export const isTimestampCast = (from: DataType, to: DataType): boolean => (from === "timestamp" || to === "timestamp") && from !== to;
@@ -66,7 +90,7 @@ export function timestampCastRefusal(from: DataType, to: DataType): string | und
   if (from === "null" || from === to) return undefined;
   const allowed = to === "timestamp" ? TO_TIMESTAMP[from] : FROM_TIMESTAMP[to];
   if (allowed) return undefined;
-  const upper = (t: DataType) => (t === "long" ? "BIGINT" : t === "int" ? "INT" : t.toUpperCase());
+  const upper = (t: DataType) => ({ long: "BIGINT", int: "INT", byte: "TINYINT", short: "SMALLINT" } as Partial<Record<DataType, string>>)[t] ?? t.toUpperCase();
   return `[DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION] cannot cast "${upper(from)}" to "${upper(to)}" with ANSI mode on.`;
 }
 

@@ -115,6 +115,23 @@ describe("Parquet", () => {
     expect(back.map((r) => [Number(r.id), r.small, r.mid, r.wide])).toEqual(rows);
   });
 
+  it("writes tinyint, smallint and float as INT_8, INT_16 and FLOAT, and reads DuckDB's back as those types", async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => [i, i % 9 === 0 ? null : (i % 256) - 128, (i * 113) % 65536 - 32768, i % 7 === 0 ? null : Math.fround(i / 3)]);
+    const out = path.join(dir, "small-types-written");
+    await spark.createDataFrame(rows, "id INT, b TINYINT, s SMALLINT, f FLOAT").repartition(2).write.mode("overwrite").parquet(out);
+    const types = await duckRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}/*.parquet'))`);
+    expect(types.map((t) => [t.column_name, t.column_type])).toEqual([["id", "INTEGER"], ["b", "TINYINT"], ["s", "SMALLINT"], ["f", "FLOAT"]]);
+    const back = await duckRows(`SELECT id, b, s, f::DOUBLE AS f FROM read_parquet('${out}/*.parquet') ORDER BY id`);
+    expect(back.map((r) => [r.id, r.b, r.s, r.f])).toEqual(rows);
+
+    const file = path.join(dir, "duck-small-types.parquet");
+    await duck.run(`COPY (SELECT i AS id, ((i % 256) - 128)::TINYINT AS b, ((i * 113) % 65536 - 32768)::SMALLINT AS s, (i / 3)::FLOAT AS f FROM range(0, 600) t(i)) TO '${file}' (FORMAT parquet)`);
+    const read = spark.read.parquet(file);
+    expect((await read.schema()).fields.map((f) => f.type)).toEqual(["long", "byte", "short", "float"]);
+    const expected = await duckRows(`SELECT id, b, s, f::DOUBLE AS f FROM read_parquet('${file}') ORDER BY id`);
+    expect((await read.orderBy("id").collect()).map((r) => [r.id, r.b, r.s, r.f])).toEqual(expected.map((r) => [Number(r.id), r.b, r.s, r.f]));
+  });
+
   it("skips row groups a filter on a sorted column cannot match (task metrics)", async () => {
     const file = path.join(dir, "sorted.parquet");
     await duck.run(`COPY (SELECT i AS id, i % 10 AS k FROM range(0, 10000) t(i) ORDER BY id) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);

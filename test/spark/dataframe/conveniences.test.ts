@@ -102,15 +102,15 @@ const RESHAPES: Case[] = [
   c("transform", (df) => df.transform((d, n: number) => d.filter(col("i").gt(n)), 1), ["filter", [{ $expr: "i > 1" }]]),
 ];
 
-/** grouping() is Spark's tinyint, which sparkfn does not have yet (an int): compared cast to int. */
+/** grouping() is Spark's tinyint; grouping_id() a bigint. */
 const GROUPINGS: Case[] = [
   c(
     "rollup",
-    (df) => df.rollup("s", "b").agg(sum("l"), count("*"), grouping("s").cast("int"), grouping_id()),
+    (df) => df.rollup("s", "b").agg(sum("l"), count("*"), grouping("s"), grouping_id()),
     ["rollup", ["s", "b"]],
-    ["agg", [{ $expr: "sum(l)" }, { $expr: "count(*)" }, { $expr: "cast(grouping(s) as int)" }, { $expr: "grouping_id()" }]],
+    ["agg", [{ $expr: "sum(l)" }, { $expr: "count(*)" }, { $expr: "grouping(s)" }, { $expr: "grouping_id()" }]],
   ),
-  c("cube", (df) => df.cube("s", "b").agg(max("d"), grouping("b").cast("int"), grouping_id("s", "b")), ["cube", ["s", "b"]], ["agg", [{ $expr: "max(d)" }, { $expr: "cast(grouping(b) as int)" }, { $expr: "grouping_id(s, b)" }]]),
+  c("cube", (df) => df.cube("s", "b").agg(max("d"), grouping("b"), grouping_id("s", "b")), ["cube", ["s", "b"]], ["agg", [{ $expr: "max(d)" }, { $expr: "grouping(b)" }, { $expr: "grouping_id(s, b)" }]]),
   c("cube of one key", (df) => df.cube("b").agg(count("*")), ["cube", ["b"]], ["agg", [{ $expr: "count(*)" }]]),
   c(
     "groupingSets",
