@@ -154,8 +154,8 @@ type Coercers = { [K in Expr["kind"]]: (expr: ExprOf<K>, schema: Schema, o: Coer
 const ARITHMETIC = new Set(["add", "subtract", "multiply", "divide", "mod"]);
 /** Math functions Spark types for decimals (the rest take doubles). */
 const DECIMAL_MATH = new Set(["abs", "round", "bround", "floor", "ceil"]);
-/** Aggregates of numbers that keep a decimal: sum and avg (exact). */
-const DECIMAL_AGGREGATES = new Set(["sum", "avg"]);
+/** Aggregates of numbers that keep a decimal: sum, sum(DISTINCT) and avg (exact). */
+const DECIMAL_AGGREGATES = new Set(["sum", "avg", "sum_distinct"]);
 const COMPARISON = new Set(["eq", "ne", "gt", "ge", "lt", "le", "eqNullSafe"]);
 
 const COERCE: Coercers = {
