@@ -11,11 +11,13 @@ import { pullOutCommonConjunctsRule } from "./pull-out-common-conjuncts.ts";
 import { pushFiltersIntoScan } from "./push-filters-into-scan.ts";
 import { pushLimitIntoRange } from "./push-limit-into-range.ts";
 import { reorderJoins } from "./reorder-joins.ts";
+import { eliminateOuterJoins } from "./eliminate-outer-joins.ts";
+import { reduceAggregateBySemiJoin } from "./reduce-aggregate-by-semi-join.ts";
 import { pushFiltersThroughProject } from "./push-filters-through-project.ts";
 import { pushSemiJoinThroughJoin } from "./push-semi-join-through-join.ts";
 import type { Rule } from "./rule.ts";
 
-export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersThroughProject, reorderJoins, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushSemiJoinThroughJoin, pushFiltersIntoScan, pushLimitIntoRange, pruneColumns, removeNoopProjects];
+export const RULES: readonly Rule[] = [foldConstants, combineFilters, pushFiltersThroughProject, eliminateOuterJoins, reorderJoins, combineProjections, pullOutCommonConjunctsRule, pushFiltersBelowJoin, pushSemiJoinThroughJoin, pushFiltersIntoScan, reduceAggregateBySemiJoin, pushLimitIntoRange, pruneColumns, removeNoopProjects];
 
 const MAX_PASSES = 10;
 

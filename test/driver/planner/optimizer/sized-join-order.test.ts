@@ -12,28 +12,12 @@ import { describe, expect, it } from "vitest";
 import { binary, column, literal, type Expr } from "../../../../shared/plan/expr.ts";
 import { filter, join, type LogicalPlan } from "../../../../shared/plan/logical.ts";
 import { explainLogical, explainStages } from "../../../../driver/planner/explain.ts";
+import { parquetTable } from "../../../support/parquet-table.ts";
 import { optimize } from "../../../../driver/planner/optimizer/index.ts";
 import { planStages } from "../../../../driver/planner/physical-planner.ts";
 import { estimateDistinct, estimateRows, selectivity } from "../../../../driver/planner/row-count.ts";
 
-/** A Parquet table of `rows` rows in files of `bytes` in all, its integer columns ranging over `ranges`. */
-function table(name: string, columns: string[], rows: number, bytes: number, ranges: Record<string, number> = {}): LogicalPlan {
-  return {
-    kind: "scan",
-    source: {
-      format: "parquet",
-      files: [{ uri: `s3://b/${name}/part-0.parquet`, size: bytes }],
-      schema: { fields: columns.map((c) => ({ name: c, type: "long" as const, nullable: true })) },
-      options: { header: false, mode: "PERMISSIVE", corruptColumn: null },
-      multiLine: false,
-      partitionColumns: [],
-      rowCount: rows,
-      distinctAtMost: ranges,
-    },
-    columns: null,
-    pushedFilters: [],
-  };
-}
+const table = parquetTable;
 
 const eq = (a: string, b: string): Expr => binary("eq", column(a), column(b));
 const inner = (l: LogicalPlan, r: LogicalPlan, on: Expr | null = null) => join(l, r, "inner", [], [], on);
