@@ -12,6 +12,7 @@
  * and one of the outer query's, joined by AND in the WHERE; any other predicate that reads the
  * outer query is refused, as Spark refuses it under an aggregate.
  */
+import { nullWhenNull } from "./optimizer/eliminate-outer-joins.ts";
 import { alias, column, conjunction, conjuncts, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { aggregate, filter, join, project, schemaOf, type LogicalPlan } from "../../shared/plan/logical.ts";
 import { readableNames } from "../../shared/plan/names.ts";
@@ -60,7 +61,9 @@ export function scalarSubqueryJoin(s: ScalarSubquery): LogicalPlan {
   const value = coerce(resolveReferences(s.value, scopeOf(rows)), schemaOf(rows), { ansi: s.ansi });
   // The value over no rows: counts are 0, other aggregates null.
   const empty = transformExpr(value, (e) => (e.kind === "agg" ? (COUNTS.has(e.fn) ? { kind: "literal", value: 0, type: "long" } : literal(null)) : undefined));
-  const needsEmpty = !(empty.kind === "literal" && empty.value === null) && pairs.length > 0;
+  // Null over no rows (an aggregate other than a count, or arithmetic on one): the left join's null is the answer.
+  const emptyIsNull = nullWhenNull(empty, (e) => e.kind === "literal" && e.value === null);
+  const needsEmpty = !emptyIsNull && pairs.length > 0;
   const matched = `__sql_subquery_rows_${keys++}`;
   const aggregates = [alias(value, s.name), ...(needsEmpty ? [alias({ kind: "agg", fn: "count", arg: null }, matched)] : [])];
   const grouped = aggregate(rows, pairs.map((p, n) => alias(p.inner, keyNames[n]!)), aggregates);

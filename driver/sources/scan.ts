@@ -17,7 +17,7 @@ import { inferCsvSchema } from "./csv.ts";
 import { inferJsonSchema } from "./json.ts";
 import { listInputFiles } from "./list-files.ts";
 import { discoverPartitions } from "./partitions.ts";
-import { parquetFileSchema } from "./parquet.ts";
+import { parquetFooters, type ParquetFooters } from "./parquet.ts";
 
 /** Schema inference reads at most this much of a file. */
 const SAMPLE_BYTES = 1 << 20;
@@ -30,17 +30,18 @@ async function sampleText(store: ObjectStore, file: ObjectInfo): Promise<string>
   return file.size > SAMPLE_BYTES ? text.slice(0, text.lastIndexOf("\n") + 1) : text;
 }
 
-type Infer = (store: ObjectStore, files: readonly ObjectInfo[], options: Readonly<Record<string, string>>) => Promise<Schema>;
+/** What reading the files told: their schema, and (Parquet footers) how many rows they hold. */
+type Infer = (store: ObjectStore, files: readonly ObjectInfo[], options: Readonly<Record<string, string>>) => Promise<ParquetFooters>;
 
 const INFER: Record<FileFormat, Infer> = {
-  csv: async (store, files, options) => inferCsvSchema(await sampleText(store, files[0]!), isTrue(options.header), isTrue(options.inferSchema)),
+  csv: async (store, files, options) => ({ schema: inferCsvSchema(await sampleText(store, files[0]!), isTrue(options.header), isTrue(options.inferSchema)) }),
   // JSON records vary from file to file (a partitioned dataset's first file may hold only whole
   // numbers of a double column): sample the start of up to 32 files.
-  json: async (store, files) => inferJsonSchema((await Promise.all(files.slice(0, 32).map((f) => sampleText(store, f)))).join("\n")),
+  json: async (store, files) => ({ schema: inferJsonSchema((await Promise.all(files.slice(0, 32).map((f) => sampleText(store, f)))).join("\n")) }),
   text: async (_store, _files, options) => ({
-    fields: [...(isTrue(options.wholetext) ? [{ name: "path", type: "string" as const, nullable: false }] : []), { name: "value", type: "string", nullable: true }],
+    schema: { fields: [...(isTrue(options.wholetext) ? [{ name: "path", type: "string" as const, nullable: false }] : []), { name: "value", type: "string", nullable: true }] },
   }),
-  parquet: (store, files) => parquetFileSchema(store, files),
+  parquet: (store, files) => parquetFooters(store, files),
 };
 
 /** The scan's timestampFormat and timeZone (the option, else the session's; checked here, so a bad one fails before any task). */
@@ -78,7 +79,8 @@ export async function resolveScan(
   if (files.length === 0 && !declared && format !== "text") {
     throw new Error(`The dataset at ${paths.join(", ")} has no files (it was written empty): give its schema to read it, e.g. .schema("id INT, name STRING").`);
   }
-  const dataSchema = declared ?? (await INFER[format](store, files, options));
+  const inferred = declared ? undefined : await INFER[format](store, files, options);
+  const dataSchema = declared ?? inferred!.schema;
   // Partition columns always come from the folders (a declared schema may name them to set their type).
   const partitionColumns = partitionFields.map((f) => f.name);
   const schema = {
@@ -123,6 +125,8 @@ export async function resolveScan(
       },
       // Whole-text files are read whole, as multi-line records are.
       multiLine: isTrue(options.multiLine) || (format === "text" && isTrue(options.wholetext)),
+      ...(inferred?.rowCount !== undefined ? { rowCount: inferred.rowCount } : {}),
+      ...(inferred?.distinctAtMost ? { distinctAtMost: inferred.distinctAtMost } : {}),
     },
     columns: null,
     pushedFilters: [],

@@ -91,6 +91,16 @@ export function functionCall(written: string, args: readonly Expr[], distinct: b
   return open < 0 ? node : alias(node, `${lower}${name.slice(open)}`);
 }
 
+/**
+ * count(DISTINCT a, b): Spark counts the distinct tuples with no null member, so the
+ * distinct values are struct(a, b), null when a member is; named as Spark names the column.
+ */
+function countDistinctTuples(args: readonly Expr[]): Expr {
+  const anyNull = args.map((a): Expr => ({ kind: "unary", op: "isNull", expr: a })).reduce((l, r) => ({ kind: "binary", op: "or", left: l, right: r }));
+  const tuple: Expr = { kind: "caseWhen", branches: [{ when: anyNull, then: literal(null) }], otherwise: call("struct", args) };
+  return alias({ kind: "agg", fn: "countDistinct", arg: tuple }, `count(DISTINCT ${args.map(exprName).join(", ")})`);
+}
+
 function resolveFunction(written: string, args: readonly Expr[], distinct: boolean, at: IToken, user?: (name: string, args: readonly Expr[]) => Expr | undefined): Expr {
   const lower = written.toLowerCase();
   const name = SYNONYMS[lower] ?? lower;
@@ -99,8 +109,9 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
   if (name === "if" && args.length === 3) return { kind: "caseWhen", branches: [{ when: args[0]!, then: args[1]! }], otherwise: args[2]! };
   if (distinct) {
     if (name === "count" && args.length === 1) return { kind: "agg", fn: "countDistinct", arg: args[0]! };
+    if (name === "count" && args.length > 1) return countDistinctTuples(args);
     if (name === "sum" && args.length === 1) return { kind: "agg", fn: "sum_distinct", arg: args[0]! };
-    throw new SqlFunctionError(`${written}(DISTINCT ...) is not supported yet ${where}; count(DISTINCT x) and sum(DISTINCT x) are.`);
+    throw new SqlFunctionError(`${written}(DISTINCT ...) is not supported yet ${where}; count(DISTINCT x, ...) and sum(DISTINCT x) are.`);
   }
   if (name === "count" && args.length === 1 && args[0]!.kind === "column" && args[0]!.name === "*") return { kind: "agg", fn: "count", arg: null };
   if (WINDOW_FUNCTIONS.has(name)) return windowFunction(name as WindowFn, written, args, where);

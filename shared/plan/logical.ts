@@ -36,6 +36,10 @@ export interface FileSource {
   readonly options: ScanOptions;
   /** CSV/JSON `multiLine`: records may span lines, so files are not split. */
   readonly multiLine: boolean;
+  /** Rows in all the files, when known at planning (Parquet footers): the optimizer's join order reads it. */
+  readonly rowCount?: number;
+  /** Per integer column, a bound on its distinct values (max - min + 1 from Parquet footers' statistics). */
+  readonly distinctAtMost?: Readonly<Record<string, number>>;
 }
 
 /** Where each partition of a cached DataFrame lies (byte ranges of stored blocks). */

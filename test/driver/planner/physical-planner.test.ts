@@ -173,8 +173,14 @@ describe("joins", () => {
 
   it("keeps a filter on the padded side of an outer join above the join", async () => {
     const { join } = await import("../../../shared/plan/logical.ts");
-    const plan = filter(join(scan, codes, "left", [column("category")], [column("code")], null), binary("eq", column("label"), literal("x")));
-    expect(explainLogical(optimize(plan)).split("\n")[0]).toBe("Filter (label = x)");
+    // label IS NULL keeps the padded rows: it must see them, above the join.
+    const plan = filter(join(scan, codes, "left", [column("category")], [column("code")], null), { kind: "unary", op: "isNull", expr: column("label") });
+    expect(explainLogical(optimize(plan)).split("\n").slice(0, 2)).toEqual(["Filter (label IS NULL)", "  +- Join left [category = code]"]);
+    // label = x rejects every padded row (null = x is null): the join is an inner one (Spark's EliminateOuterJoin), the filter on its right side.
+    const rejecting = filter(join(scan, codes, "left", [column("category")], [column("code")], null), binary("eq", column("label"), literal("x")));
+    const lines = explainLogical(optimize(rejecting)).split("\n").map((l) => l.trim());
+    expect(lines[0]).toBe("Join inner [category = code]");
+    expect(lines).toContain("+- Filter (label = x)");
   });
 });
 

@@ -4,7 +4,6 @@
  * are Spark's PARSE_SYNTAX_ERROR with the line, the position and a caret.
  */
 import { describe, expect, it } from "vitest";
-import { parseNamedExpression } from "../../../driver/sql/parser.ts";
 import { array_contains, avg, coalesce, col, count, countDistinct, element_at, explode, expr, lit, not, posexplode_outer, round, substring, sum, upper, when } from "../../../driver/index.ts";
 import { parseNamedExpression } from "../../../driver/sql/parser.ts";
 
