@@ -139,11 +139,17 @@ const boxed = (s: Slot) => `(${s.n} ? null : ${s.t})`;
 /** A slot's declaration line (fresh()), hoisted out of a block that evaluates an operand lazily. */
 const SLOT_DECLARATION = /^let t\d+, n\d+;$/;
 
-/** Whether evaluating `expr` can fail on a row: it holds an ANSI cast of a string (coercion.ts's implicit casts, or the user's). */
+/**
+ * Whether evaluating `expr` can fail on a row: it holds an ANSI cast of a string column
+ * (coercion.ts's implicit casts, or the user's). A cast of constants is not lazy in Spark
+ * either (its generated code evaluates constants whatever the row), so it fails on every row.
+ */
 function mayFail(expr: Expr, schema: Schema): boolean {
-  if (expr.kind === "cast" && expr.mode === undefined && typeOf(expr.expr, schema).type === "string") return true;
+  if (expr.kind === "cast" && expr.mode === undefined && typeOf(expr.expr, schema).type === "string" && readsColumn(expr.expr)) return true;
   return children(expr).some((c) => mayFail(c, schema));
 }
+
+const readsColumn = (expr: Expr): boolean => expr.kind === "column" || children(expr).some(readsColumn);
 
 /** A boxed runtime value into a slot. */
 function fromBoxed(e: Emitter, code: string): Slot {
