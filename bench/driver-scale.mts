@@ -28,7 +28,8 @@
  * Knobs (--set driver-scale.<key>=<value>): maps (9800; 1960 with --quick), reducers (200; 40),
  * concurrency (1000; 200),
  * minMs (50; 25), maxMs (200; 100), tail (0.05), tailMin (5), tailMax (10), scale (50; 100),
- * fanout (non-empty blocks per map output; all), blockBytes (size of each; 64 MiB / maps).
+ * fanout (non-empty blocks per map output; all), blockBytes (size of each; 64 MiB / maps),
+ * quantile (0), hedgeBudget (0.05, as the session's default).
  */
 import { DataFrame, type QueryExecution } from "../driver/api/dataframe.ts";
 import { DataFrameReader } from "../driver/api/reader.ts";
@@ -108,6 +109,8 @@ interface Shape {
   blockBytes: number;
   /** spark.speculation.quantile (sparkfn's default 0: the duration estimate decides; Spark's is 0.75). */
   quantile: number;
+  /** sparkfn.speculation.hedgeBudget (default 0.05: the 200 reducers start as two attempts each; 0: no hedging). */
+  hedgeBudget: number;
 }
 
 /** A task attempt's duration in ms: deterministic per (seed, stage, partition, attempt). */
@@ -286,7 +289,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     onStageCompleted: (stageId, results) => stageTasks.set(stageId, results.length),
     adaptive: { advisoryBytes: ADVISORY, coalesce: true, skewJoin: true, skewFactor: 5, skewThresholdBytes: 256 * MiB },
     ...(speculation
-      ? { speculation: { multiplier: 1.5, quantile: shape.quantile, cap: 0.1, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale) } }
+      ? { speculation: { multiplier: 1.5, quantile: shape.quantile, cap: 0.1, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale), hedgeBudget: shape.hedgeBudget } }
       : {}),
   };
   const cpu0 = process.cpuUsage();
@@ -368,6 +371,7 @@ export const driverScale: Benchmark = {
       fanout: 0,
       blockBytes: ctx.setting("blockBytes", 0),
       quantile: ctx.setting("quantile", 0),
+      hedgeBudget: ctx.setting("hedgeBudget", 0.05),
     };
     shape.fanout = Math.min(shape.reducers, ctx.setting("fanout", shape.reducers));
     ctx.info("shape", shape);
