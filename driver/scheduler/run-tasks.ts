@@ -15,7 +15,7 @@
  * abandoned. Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
  *
  * Hedging (with speculation on): a stage of no more tasks than `hedgeCopies` (a budget the DAG
- * scheduler gives it) that fits twice in the free slots starts every task as two attempts at
+ * scheduler gives it) that fits twice in maxConcurrency starts every task as two attempts at
  * once. A stage of one wave cannot end before its slowest task, and nothing tells a straggler
  * from a normal task until it has run past the normal ones (no progress reports): a copy made
  * then ends a copy's duration later. Two attempts from the start end at the faster one's time.
