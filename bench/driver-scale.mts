@@ -28,7 +28,8 @@
  * Knobs (--set driver-scale.<key>=<value>): maps (9800; 1960 with --quick), reducers (200; 40),
  * concurrency (1000; 200),
  * minMs (50; 25), maxMs (200; 100), tail (0.05), tailMin (5), tailMax (10), scale (50; 100),
- * fanout (non-empty blocks per map output; all), blockBytes (size of each; 64 MiB / maps).
+ * fanout (non-empty blocks per map output; all), blockBytes (size of each; 64 MiB / maps),
+ * quantile (0), hedgeBudget (0, as the session's default).
  */
 import { DataFrame, type QueryExecution } from "../driver/api/dataframe.ts";
 import { DataFrameReader } from "../driver/api/reader.ts";
@@ -108,6 +109,8 @@ interface Shape {
   blockBytes: number;
   /** spark.speculation.quantile (sparkfn's default 0: the duration estimate decides; Spark's is 0.75). */
   quantile: number;
+  /** sparkfn.speculation.hedgeBudget (default 0, as the session's: no hedging; 0.05 starts the 200 reducers as two attempts each). */
+  hedgeBudget: number;
 }
 
 /** A task attempt's duration in ms: deterministic per (seed, stage, partition, attempt). */
@@ -124,6 +127,8 @@ interface Counters {
   attempts: number;
   /** Map task attempts launched: each writes its object when it ends, even one the driver abandoned (an invocation cannot be cancelled). */
   mapAttempts: number;
+  /** Ranged GETs of every reducer attempt launched, abandoned ones too (an invocation cannot be cancelled: it reads its input all the same). */
+  launchedReducerGets: number;
   /** The largest task payload of the reduce stage (Lambda takes at most 6 MB). */
   maxReducerPayloadBytes: number;
   /** Ranged GETs that payload asks for (block references, or map-object slices). */
@@ -157,7 +162,7 @@ const tablesOf = (input: PartitionInput): number => readsOf(input).reduce((n, r)
  * validation of the answer.
  */
 class SimulatedInvoker implements TaskInvoker {
-  readonly counters: Counters = { attempts: 0, mapAttempts: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
+  readonly counters: Counters = { attempts: 0, mapAttempts: 0, launchedReducerGets: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
   private readonly indexJson: string;
   private readonly metricsJson = JSON.stringify(METRICS);
 
@@ -180,9 +185,13 @@ class SimulatedInvoker implements TaskInvoker {
     this.counters.attempts++;
     this.counters.payloadBytes += payload.byteLength;
     if (task.stageId === this.mapStageId) this.counters.mapAttempts++;
-    else if (payload.byteLength > this.counters.maxReducerPayloadBytes) {
-      this.counters.maxReducerPayloadBytes = payload.byteLength;
-      this.counters.maxReducerBlocks = rangesOf(task.input);
+    else {
+      const ranges = rangesOf(task.input);
+      this.counters.launchedReducerGets += ranges;
+      if (payload.byteLength > this.counters.maxReducerPayloadBytes) {
+        this.counters.maxReducerPayloadBytes = payload.byteLength;
+        this.counters.maxReducerBlocks = ranges;
+      }
     }
     const ms = durationOf(this.shape, this.seed, task.stageId, task.partition, task.attempt);
     const abandoned = await new Promise<boolean>((resolve) => {
@@ -286,7 +295,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     onStageCompleted: (stageId, results) => stageTasks.set(stageId, results.length),
     adaptive: { advisoryBytes: ADVISORY, coalesce: true, skewJoin: true, skewFactor: 5, skewThresholdBytes: 256 * MiB },
     ...(speculation
-      ? { speculation: { multiplier: 1.5, quantile: shape.quantile, cap: 0.1, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale) } }
+      ? { speculation: { multiplier: 1.5, quantile: shape.quantile, cap: 0.1, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale), hedgeBudget: shape.hedgeBudget } }
       : {}),
   };
   const cpu0 = process.cpuUsage();
@@ -368,6 +377,7 @@ export const driverScale: Benchmark = {
       fanout: 0,
       blockBytes: ctx.setting("blockBytes", 0),
       quantile: ctx.setting("quantile", 0),
+      hedgeBudget: ctx.setting("hedgeBudget", 0),
     };
     shape.fanout = Math.min(shape.reducers, ctx.setting("fanout", shape.reducers));
     ctx.info("shape", shape);
@@ -446,6 +456,9 @@ export const driverScale: Benchmark = {
       cleanupDeletes: Math.ceil(objects / 1000),
       // Every speculative map attempt writes its object too, when it ends.
       speculativeExtraPuts: on.map((o) => o.counters.mapAttempts - maps),
+      // Every speculative or hedged reducer attempt reads its whole input, even when it loses.
+      speculativeExtraRangedGets: on.map((o) => o.counters.launchedReducerGets - first.counters.rangedGets),
+      speculativeExtraUsd: on.map((o) => Number(((o.counters.mapAttempts - maps) * 0.005e-3 + (o.counters.launchedReducerGets - first.counters.rangedGets) * 0.0004e-3).toFixed(2))),
       usdAtS3StandardPrices: Number(((objects + first.storePuts) * 0.005e-3 + (first.counters.rangedGets + first.counters.tableGets) * 0.0004e-3 + Math.ceil(objects / 1000) * 0.005e-3).toFixed(2)),
     });
   },

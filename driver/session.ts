@@ -577,6 +577,7 @@ export class SparkSession implements QueryExecution {
               multiplier: Number(this.conf.get("spark.speculation.multiplier", "1.5")),
               quantile: Number(this.conf.get("spark.speculation.quantile", "0")),
               cap: Number(this.conf.get("sparkfn.speculation.cap", "0.1")),
+              hedgeBudget: Number(this.conf.get("sparkfn.speculation.hedgeBudget", "0")),
               minTaskRuntimeMs: parseDuration(this.conf.get("spark.speculation.minTaskRuntime", "100ms")!),
               intervalMs: parseDuration(this.conf.get("spark.speculation.interval", "100ms")!),
             },

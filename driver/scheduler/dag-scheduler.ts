@@ -224,6 +224,8 @@ interface RunOptions {
   readonly onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
   /** A map stage's outputs: each success is recorded there (by partition), and kept without its packed index. */
   readonly outputs?: MapOutputs;
+  /** Up-front copies the stage may make (hedging: run-tasks.ts). */
+  readonly hedgeCopies?: number;
 }
 
 /** Runs tasks of one stage, reporting the stage and every attempt to the event log. */
@@ -251,6 +253,7 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
       ...(context.taskTimeoutMs ? { taskTimeoutMs: context.taskTimeoutMs } : {}),
       ...(context.faultFor ? { faultFor: context.faultFor } : {}),
       ...(context.speculation ? { speculation: context.speculation } : {}),
+      ...(options.hedgeCopies ? { hedgeCopies: options.hedgeCopies } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       onLaunch: (task, speculative) => {
         context.onTaskLaunch?.(task);
@@ -308,7 +311,18 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
   return parts.flat();
 }
 
-/** Runs every stage but the result stage, in dependency order. */
+/**
+ * The hedging budget of a stage (sparkfn.speculation.hedgeBudget): a share of the tasks the
+ * job's finished stages ran, so copies made up front stay a small part of the job's invocations.
+ */
+function hedgeCopiesOf(state: JobState, context: JobContext): number {
+  const budget = context.speculation?.hedgeBudget ?? 0;
+  if (budget <= 0) return 0;
+  let tasks = 0;
+  for (const results of state.results.values()) tasks += results.length;
+  return Math.floor(budget * tasks);
+}
+
 /**
  * Runs every stage but the result stage, each as soon as the stages it reads are done: the
  * two sides of a join run at the same time (the job's invoker bounds the tasks in flight).
@@ -325,7 +339,7 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<JobSt
         await prepareStage(stage, state, context);
         const tasks = await tasksOf(stage, state, context);
         const outputs = new MapOutputs(stage.plan.stageId, tasks.length);
-        const results = await run(tasks, context, { stage, onFetchFailed: fetchRecovery(stage, state, context), outputs });
+        const results = await run(tasks, context, { stage, onFetchFailed: fetchRecovery(stage, state, context), outputs, hedgeCopies: hedgeCopiesOf(state, context) });
         context.onStageCompleted?.(stage.plan.stageId, results);
         state.finished.set(stage.plan.stageId, outputs);
         state.results.set(stage.plan.stageId, results);
@@ -352,7 +366,7 @@ export async function runJobOutputs(graph: StageGraph, context: JobContext): Pro
   const resultStage = resultStageOf(graph);
   const guard = new ResultSizeGuard(context.maxResultBytes);
   const recover = fetchRecovery(resultStage, state, context);
-  const results = await run(await tasksOf(resultStage, state, context), context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover });
+  const results = await run(await tasksOf(resultStage, state, context), context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover, hedgeCopies: hedgeCopiesOf(state, context) });
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }

@@ -2,7 +2,11 @@
  * What the driver keeps of a map stage's outputs (Spark's MapOutputTracker): per map, its
  * object's URI and attempt, and per (map, reduce partition) the block's byte offset and row
  * count in typed arrays (M × R numbers, no object per block), decoded once from each task's
- * packed index. From it come adaptive execution's sizes and each reducer's input: the map
+ * packed index. The arrays are partition-major: each map's answer is scattered into them as it
+ * arrives, while the stage still runs, so that at the stage barrier a reducer's slices are
+ * read sequentially (one read of R strided values per map as it ends, instead of M strided
+ * reads per reducer after the last map: 1.96 M cache misses on the critical path at
+ * 9,800 × 200). From it come adaptive execution's sizes and each reducer's input: the map
  * objects' URIs once per stage (a map-output table, inline when small, else stored once per
  * version) and, per map, one byte range covering the reducer's adjacent partitions.
  */
@@ -29,9 +33,9 @@ export interface TableStorage {
 export class MapOutputs implements MapSizeTable {
   readonly uris: string[];
   readonly attempts: Uint32Array;
-  /** Map m's block r spans [offsets[m × (R + 1) + r], offsets[m × (R + 1) + r + 1]). */
+  /** Map m's block r spans [offsets[r × M + m], offsets[(r + 1) × M + m]). */
   private offsets = new Float64Array(0);
-  /** Rows of map m's block r at m × R + r. */
+  /** Rows of map m's block r at r × M + m. */
   private rows = new Uint32Array(0);
   private partitionCount = -1;
   /** Bumped when a map output is replaced (a recomputed map): the table is stored again. */
@@ -65,20 +69,21 @@ export class MapOutputs implements MapSizeTable {
     const R = out.partitions;
     if (this.partitionCount < 0) {
       this.partitionCount = R;
-      this.offsets = new Float64Array(this.maps * (R + 1));
-      this.rows = new Uint32Array(this.maps * R);
+      this.offsets = new Float64Array((R + 1) * this.maps);
+      this.rows = new Uint32Array(R * this.maps);
     } else if (R !== this.partitionCount) {
       throw new InternalError(`map ${map} of stage ${this.stageId} wrote ${R} reduce partitions, the others ${this.partitionCount}`);
     }
     const values = unpackUint32(out.index, mapIndexValues(R));
-    const base = map * (R + 1);
+    const M = this.maps;
+    const { offsets, rows } = this;
     let offset = 0;
     for (let r = 0; r < R; r++) {
-      this.offsets[base + r] = offset;
+      offsets[r * M + map] = offset;
       offset += values[r]!;
+      rows[r * M + map] = values[R + r]!;
     }
-    this.offsets[base + R] = offset;
-    this.rows.set(values.subarray(R), map * R);
+    offsets[R * M + map] = offset;
     if (this.uris[map] !== "" && this.uris[map] !== out.uri) this.version++;
     this.uris[map] = out.uri;
     this.attempts[map] = result.attempt;
@@ -86,8 +91,7 @@ export class MapOutputs implements MapSizeTable {
 
   /** Bytes of reduce partition r in map m's output. */
   size(map: number, r: number): number {
-    const i = map * (this.partitionCount + 1) + r;
-    return this.offsets[i + 1]! - this.offsets[i]!;
+    return this.offsets[(r + 1) * this.maps + map]! - this.offsets[r * this.maps + map]!;
   }
 
   /** Bytes of each reduce partition across all maps. */
@@ -95,9 +99,12 @@ export class MapOutputs implements MapSizeTable {
     const totals = new Array<number>(partitions).fill(0);
     const R = this.partitions;
     const n = Math.min(partitions, R);
-    for (let m = 0; m < this.maps; m++) {
-      const base = m * (R + 1);
-      for (let r = 0; r < n; r++) totals[r]! += this.offsets[base + r + 1]! - this.offsets[base + r]!;
+    const M = this.maps;
+    // Each partition's total is the sum of its column's ends minus its column's starts.
+    for (let r = 0; r < n; r++) {
+      let total = 0;
+      for (let i = r * M, end = i + M; i < end; i++) total += this.offsets[i + M]! - this.offsets[i]!;
+      totals[r] = total;
     }
     return totals;
   }
@@ -112,8 +119,8 @@ export class MapOutputs implements MapSizeTable {
     const out: ShuffleBlockRef[] = [];
     if (r >= this.partitions) return out;
     const each = (m: number) => {
-      const rows = this.rows[m * this.partitionCount + r]!;
-      if (rows > 0) out.push({ uri: this.uris[m]!, offset: this.offsets[m * (this.partitionCount + 1) + r]!, length: this.size(m, r), rows });
+      const rows = this.rows[r * this.maps + m]!;
+      if (rows > 0) out.push({ uri: this.uris[m]!, offset: this.offsets[r * this.maps + m]!, length: this.size(m, r), rows });
     };
     if (maps) maps.forEach(each);
     else for (let m = 0; m < this.maps; m++) each(m);
@@ -175,25 +182,39 @@ export class MapOutputs implements MapSizeTable {
       values[at + 4] = rows;
       at += SLICE_VALUES;
     };
-    if (from < to) {
+    const M = this.maps;
+    if (to === from + 1 && !maps) {
+      // One partition of every map (the reducers of a wide shuffle): a block is never cut, and
+      // its column of the table is read in order.
+      const starts = from * M;
+      for (let m = 0; m < M; m++) {
+        const rows = rowsOf[starts + m]!;
+        if (rows === 0) continue;
+        const offset = offsets[starts + m]!;
+        values[at] = m;
+        values[at + 1] = offset >>> 0;
+        values[at + 2] = Math.floor(offset / 2 ** 32);
+        values[at + 3] = offsets[starts + M + m]! - offset;
+        values[at + 4] = rows;
+        at += SLICE_VALUES;
+      }
+    } else if (from < to) {
       for (let i = 0; i < count; i++) {
         const m = maps ? maps[i]! : i;
-        const base = m * (R + 1);
-        const rowBase = m * R;
-        let start = offsets[base + from]!;
+        let start = offsets[from * M + m]!;
         let rows = 0;
         for (let r = from; r < to; r++) {
-          const blockRows = rowsOf[rowBase + r]!;
+          const blockRows = rowsOf[r * M + m]!;
           // A range past 4 GiB or 2^32 rows is cut at a block boundary (never in practice).
-          if (rows > 0 && (offsets[base + r + 1]! - start > MAX_BLOCK_BYTES || rows + blockRows > MAX_BLOCK_BYTES)) {
-            const cut = offsets[base + r]!;
+          if (rows > 0 && (offsets[(r + 1) * M + m]! - start > MAX_BLOCK_BYTES || rows + blockRows > MAX_BLOCK_BYTES)) {
+            const cut = offsets[r * M + m]!;
             push(m, start, cut - start, rows);
             start = cut;
             rows = 0;
           }
           rows += blockRows;
         }
-        if (rows > 0) push(m, start, offsets[base + to]! - start, rows);
+        if (rows > 0) push(m, start, offsets[to * M + m]! - start, rows);
       }
     }
     return { slices: at / SLICE_VALUES, values: values.subarray(0, at) };

@@ -13,6 +13,12 @@
  * started (a straggler's copy shortens the stage; one more waiting task does not), at most
  * `cap` x maxConcurrency at once; the first attempt to succeed wins and the other is
  * abandoned. Attempts write attempt-scoped outputs, so the loser cannot disturb the winner.
+ *
+ * Hedging (with speculation on): a stage of no more tasks than `hedgeCopies` (a budget the DAG
+ * scheduler gives it) that fits twice in maxConcurrency starts every task as two attempts at
+ * once. A stage of one wave cannot end before its slowest task, and nothing tells a straggler
+ * from a normal task until it has run past the normal ones (no progress reports): a copy made
+ * then ends a copy's duration later. Two attempts from the start end at the faster one's time.
  */
 import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
@@ -46,6 +52,8 @@ export interface RunTasksOptions {
   onFetchFailed?: (task: StageTask, missing: readonly string[]) => Promise<StageTask>;
   /** Launch speculative copies of slow tasks (off by default, as in Spark). */
   speculation?: SpeculationOptions;
+  /** Most up-front copies this stage may make (hedging, with speculation on; default 0: none). */
+  hedgeCopies?: number;
   /** Cancels the stage: no new attempts are launched once it is aborted; running ones finish. */
   signal?: AbortSignal;
   /** Sees each attempt as it is launched (monitoring, the event log). */
@@ -70,6 +78,11 @@ export interface SpeculationOptions {
   readonly minTaskRuntimeMs: number;
   /** spark.speculation.interval: how often to look for slow tasks. */
   readonly intervalMs: number;
+  /**
+   * sparkfn.speculation.hedgeBudget: up-front copies a job may make for a stage (see hedging
+   * above), as a share of the tasks of the job's stages before it; default 0: none.
+   */
+  readonly hedgeBudget?: number;
 }
 
 /** How one attempt ended, for the event log. */
@@ -277,6 +290,7 @@ export async function runTasks(
     return index;
   };
   const spec = options.speculation;
+  const hedged = spec !== undefined && tasks.length <= (options.hedgeCopies ?? 0) && 2 * tasks.length <= options.maxConcurrency;
   const cap = spec ? Math.max(1, Math.ceil((spec.cap ?? 0.1) * options.maxConcurrency)) : 0;
   const monitor = spec
     ? setInterval(() => {
@@ -314,7 +328,13 @@ export async function runTasks(
       }
       if (next >= tasks.length) return;
       const index = next++;
-      await runOne(tasks[index]!, index);
+      // The original first (attempt numbers in launch order), then its hedge, both running.
+      const original = runOne(tasks[index]!, index);
+      if (hedged) {
+        copiesOf[index]!++;
+        copies.push(speculate(index));
+      }
+      await original;
     }
   };
   try {

@@ -798,6 +798,36 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         spark.conf.unset("spark.speculation");
       });
 
+      it("starts a one-wave reduce stage as two attempts per task within sparkfn.speculation.hedgeBudget, with the same answers", async () => {
+        const events: SparkfnEvent[] = [];
+        spark.addListener({ onEvent: (e) => events.push(e) });
+        const grouped = () => spark.range(0, 1000, 1, 4).groupBy(col("id").mod(5).alias("k")).agg(sum("id").alias("s")).collect();
+        try {
+          const rows = await withFaults([], grouped, { "spark.speculation": "true", "sparkfn.speculation.hedgeBudget": "1" });
+          expect([...rows].sort((a, b) => (a.k as number) - (b.k as number))).toEqual(expected);
+        } finally {
+          spark.conf.unset("spark.speculation");
+          spark.conf.unset("sparkfn.speculation.hedgeBudget");
+        }
+        const jobId = events.find((e) => e.event === "JobStart")!.jobId;
+        const mine = events.filter((e) => "jobId" in e && e.jobId === jobId);
+        const starts = mine.flatMap((e) => (e.event === "TaskStart" ? [e] : []));
+        // The map stage is the job's first: no budget, so no copy at its start (speculation may
+        // still copy a slow map task, which it does only once some task of the stage has ended).
+        const firstMapEnd = mine.findIndex((e) => e.event === "TaskEnd" && e.stageId === 0);
+        const early = mine.slice(0, firstMapEnd).flatMap((e) => (e.event === "TaskStart" && e.stageId === 0 ? [[e.attempt, e.speculative]] : []));
+        expect(early.length).toBeGreaterThan(0);
+        for (const start of early) expect(start).toEqual([0, false]);
+        // The reduce stage (fewer tasks than the 4 before it): each task as its original and a hedge.
+        const reducers = starts.filter((e) => e.stageId === 1);
+        const partitions = [...new Set(reducers.map((e) => e.partition))];
+        expect(partitions.length).toBeGreaterThan(0);
+        for (const p of partitions) {
+          const mine = reducers.filter((e) => e.partition === p).map((e) => [e.attempt, e.speculative]);
+          expect(mine.slice(0, 2)).toEqual([[0, false], [1, true]]);
+        }
+      });
+
       it("reads reducers' slices from slice files (sparkfn.shuffle.inlineIndexMaxBytes=0) with the same answers, through a lost map output and a speculative copy", async () => {
         const store: ObjectStore = isS3Uri(spark.scratchUri) ? new S3ObjectStore() : new LocalObjectStore();
         const sliceFiles = async () => (await store.list(spark.scratchUri)).filter((o) => o.uri.includes("/inputs/slices-stage-")).length;

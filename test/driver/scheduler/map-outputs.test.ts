@@ -94,6 +94,9 @@ describe("MapOutputs", () => {
       [2, offsetOf(2, 1), 6 + 0 + 8, 5],
     ]);
     expect(decoded(outputs.slices(objects, 1, 2))).toEqual([[2, 5, 6, 2]]);
+    // One partition of every map (a wide shuffle's reducer): one block per map with rows there.
+    expect(decoded(outputs.slices(objects, 3, 4))).toEqual([[0, 40, 40, 4], [1, 0, 7, 2], [2, 11, 8, 3]]);
+    expect(decoded(outputs.slices(objects, 0, 1))).toEqual([[0, 0, 10, 1], [2, 0, 5, 1]]);
     // A skew split reads some maps only.
     expect(decoded(outputs.slices(objects, 3, 4, [1, 2]))).toEqual([[1, 0, 7, 2], [2, 11, 8, 3]]);
     // An empty range, or one past the maps' partitions, reads nothing.

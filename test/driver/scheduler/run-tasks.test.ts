@@ -276,6 +276,25 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     expect(two.peakCopies).toBe(2);
   });
 
+  it("starts every task of a stage within its hedging budget as two attempts, and the faster one wins", async () => {
+    // Partition 2's first attempt would take 10 s; every other attempt 20 ms.
+    const slow = (p: number, attempt: number) => (p === 2 && attempt === 0 ? 10_000 : 20);
+    const hedged = new TimedInvoker(slow);
+    const results = await runTasks(many.slice(0, 8), hedged, { maxConcurrency: 16, maxFailures: 4, speculation: { ...speculation, minTaskRuntimeMs: 60_000 }, hedgeCopies: 8 });
+    // No speculation could copy partition 2 (minTaskRuntime 60 s): its hedge won.
+    expect(results.map((r) => r.attempt)).toEqual([0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(hedged.launches.filter(([, a]) => a === 1).map(([p]) => p).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Each hedge is launched right after its original, before the next original.
+    expect(hedged.launches.slice(0, 4)).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    // Outside the budget (more tasks than it allows), or without room for two attempts each: no hedges.
+    for (const options of [{ maxConcurrency: 16, hedgeCopies: 7 }, { maxConcurrency: 15, hedgeCopies: 8 }]) {
+      const plain = new TimedInvoker((_, attempt) => (attempt === 0 ? 20 : 10_000));
+      const plainResults = await runTasks(many.slice(0, 8), plain, { ...options, maxFailures: 4, speculation: { ...speculation, minTaskRuntimeMs: 60_000 } });
+      expect(plainResults.map((r) => r.attempt)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(plain.launches.length).toBe(8);
+    }
+  });
+
   it("keeps at most cap x maxConcurrency copies in flight, however many tasks are slow", async () => {
     // Half the tasks straggle; copies take 60 ms each.
     const invoker = new TimedInvoker((p, attempt) => (attempt > 0 ? 60 : p % 2 === 0 ? 2_000 : 5));
