@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installProject, packTarball, ROOT } from "../support/offline-install.ts";
+import { installProject, ROOT } from "../support/offline-install.ts";
+import { packedTarball } from "../support/packed-tarball.ts";
 import { expectedExampleLines, projectEnv, scaffoldProject } from "../support/scaffolded-project.ts";
 
 const run = promisify(execFile);
@@ -30,7 +31,7 @@ let tarball: string;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "sparkfn-package-"));
-  tarball = await packTarball(work);
+  tarball = await packedTarball();
 }, 180_000);
 
 // Six projects' node_modules: more than the default 10 s to delete on a busy machine.
