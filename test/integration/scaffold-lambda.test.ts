@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { endpointHealthy } from "../../driver/local/endpoint.ts";
-import { packTarball } from "../support/offline-install.ts";
+import { packedTarball } from "../support/packed-tarball.ts";
 import { expectedExampleLines, projectEnv, scaffoldProject } from "../support/scaffolded-project.ts";
 
 const run = promisify(execFile);
@@ -38,7 +38,7 @@ afterAll(async () => {
 }, 180_000);
 
 it("deploys with `sparkfn deploy --local` and runs its example job on master lambda", async () => {
-  const tarball = await packTarball(work);
+  const tarball = await packedTarball();
   const scaffolded = await scaffoldProject(work, tarball, "lambda-app", ["typescript", "@types/node", "aws-cdk", "aws-cdk-local", "aws-cdk-lib", "constructs"]);
   app = scaffolded.app;
   const env = projectEnv({ SPARKFN_STACK_NAME: STACK });

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installProject, packTarball, ROOT } from "../support/offline-install.ts";
-import { expectedExampleLines, projectEnv, scaffoldProject } from "../support/scaffolded-project.ts";
+import { installProject, ROOT } from "../support/offline-install.ts";
+import { packedTarball } from "../support/packed-tarball.ts";
+import { expectedExampleLines, HOST_PROJECT, projectEnv, scaffoldProject } from "../support/scaffolded-project.ts";
 
 const run = promisify(execFile);
 const node = (cwd: string, args: string[]) => run(process.execPath, args, { cwd, maxBuffer: 16 << 20, env: { ...process.env, NODE_OPTIONS: "" } });
@@ -30,10 +31,10 @@ let tarball: string;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "sparkfn-package-"));
-  tarball = await packTarball(work);
+  tarball = await packedTarball();
 }, 180_000);
 
-// Six projects' node_modules: more than the default 10 s to delete on a busy machine.
+// Five projects' node_modules: more than the default 10 s to delete on a busy machine.
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 }, 120_000);
@@ -47,6 +48,12 @@ async function project(name: string, options: Parameters<typeof installProject>[
 
 /** The project of the tsc tests, installed once for both (the same package.json and lock). */
 let tscProject: Promise<string> | undefined;
+/**
+ * An ES module project with sparkfn alone, installed once: the ES module test's project and
+ * the one `sparkfn init` runs in are the same package.json and lock.
+ */
+let esmProject: Promise<string> | undefined;
+const esm = () => (esmProject ??= project("esm", HOST_PROJECT));
 
 describe("the packed tarball", () => {
   it("holds compiled JavaScript and declarations, no TypeScript source or tests", async () => {
@@ -64,7 +71,7 @@ describe("the packed tarball", () => {
   });
 
   it("runs in an ES module project: .mjs with plain node, .ts with tsx through `sparkfn submit`, and --version", async () => {
-    const dir = await project("esm", { fields: { type: "module" } });
+    const dir = await esm();
     await writeFile(path.join(dir, "job.mjs"), JOB);
     expect(lastJson((await node(dir, ["job.mjs"])).stdout)).toEqual(expected);
 
@@ -197,7 +204,7 @@ export const jobs: JobRegistry = { "user-job-5e1f": async (spark) => ({ n: (awai
 describe("a project made by `sparkfn init`", () => {
   it("is written by `npx sparkfn init`, and passes its own npm test, type check and run against the installed package", async () => {
     // The development packages its test and type check use.
-    const { app, host, initOutput, manifest, files } = await scaffoldProject(work, tarball, "my-app", ["typescript", "@types/node", "vitest", "aws-cdk-lib", "constructs"]);
+    const { app, host, initOutput, manifest, files } = await scaffoldProject(work, tarball, "my-app", ["typescript", "@types/node", "vitest", "aws-cdk-lib", "constructs"], await esm());
     expect(initOutput).toContain("sparkfn init: created my-app");
     expect(files).toEqual([".gitignore", "README.md", "cdk.json", "data/sales.csv", "infra/app.ts", "jobs/example.ts", "jobs/index.ts", "jobs/main.ts", "package.json", "test/example.test.ts", "tsconfig.json"]);
     const { version } = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { version: string };
@@ -209,8 +216,9 @@ describe("a project made by `sparkfn init`", () => {
     expect(again).toContain(`${app} is not empty`);
 
     const npm = (args: string[]) => run("npm", args, { cwd: app, env: projectEnv(), maxBuffer: 16 << 20 });
-    expect((await npm(["test"])).stdout).toMatch(/Tests\s+1 passed \(1\)/);
-    await npm(["run", "typecheck"]);
+    // Its test and its type check only read the project: side by side, the one waits less on the other.
+    const [tested] = await Promise.all([npm(["test"]), npm(["run", "typecheck"])]);
+    expect(tested.stdout).toMatch(/Tests\s+1 passed \(1\)/);
     const ran = await npm(["run", "--silent", "run", "--", "--conf", "spark.eventLog.enabled=false", "--conf", "spark.ui.showConsoleProgress=false"]);
     expect(ran.stdout.trim().split("\n")).toEqual(expectedExampleLines(await readFile(path.join(app, "data", "sales.csv"), "utf8")));
   }, 300_000);

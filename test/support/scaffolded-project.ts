@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { installProject } from "./offline-install.ts";
+import { installProject, type ProjectOptions } from "./offline-install.ts";
 
 const run = promisify(execFile);
 
@@ -37,15 +37,22 @@ export interface Scaffolded {
   readonly files: readonly string[];
 }
 
+/** The options of the project `sparkfn init` runs in: sparkfn alone, in an ES module project. */
+export const HOST_PROJECT: ProjectOptions = { fields: { type: "module" } };
+
 /**
- * Runs `npx sparkfn init <work>/<name>` in a fresh project of `work`, then installs the new
- * project offline: sparkfn from the tarball (not the registry) and `devPackages` at this
- * repository's versions, with the name, type and scripts `init` wrote.
+ * Runs `npx sparkfn init <work>/<name>` in a project with sparkfn installed, then installs the
+ * new project offline: sparkfn from the tarball (not the registry) and `devPackages` at this
+ * repository's versions, with the name, type and scripts `init` wrote. `host`: a project
+ * installed with HOST_PROJECT's options to run `init` in (a caller with one already saves an
+ * install); by default a fresh one in `work`.
  */
-export async function scaffoldProject(work: string, tarball: string, name: string, devPackages: readonly string[]): Promise<Scaffolded> {
-  const host = path.join(work, `${name}-host`);
-  await mkdir(host, { recursive: true });
-  await installProject(host, tarball, { fields: { type: "module" } });
+export async function scaffoldProject(work: string, tarball: string, name: string, devPackages: readonly string[], host?: string): Promise<Scaffolded> {
+  if (!host) {
+    host = path.join(work, `${name}-host`);
+    await mkdir(host, { recursive: true });
+    await installProject(host, tarball, HOST_PROJECT);
+  }
   const app = path.join(work, name);
   const { stdout } = await run("npx", ["--no-install", "sparkfn", "init", app], { cwd: host, env: projectEnv(), maxBuffer: 16 << 20 });
   const manifest = JSON.parse(await readFile(path.join(app, "package.json"), "utf8")) as ProjectManifest;
