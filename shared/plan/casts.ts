@@ -15,7 +15,7 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, isNested, mapOf, typeKind, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
 import { quoteFieldName } from "./type-syntax.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
@@ -142,21 +142,18 @@ const LONG_MAX_D = 9223372036854775807; // 2^63 as a double: sparkfn's longs are
 
 /** A long to an int: ANSI fails outside the int range; legacy keeps the low 32 bits, as Java's (int). */
 const longToInt: Convert = (v) => ((v as number) >= INT_MIN && (v as number) <= INT_MAX ? v : FAILED);
-const wrapToInt: Convert = (v) => (Number.isSafeInteger(v) ? ((v as number) | 0) : Number(BigInt.asIntN(32, BigInt(v as number)))) + 0;
+const wrapToInt: Convert = (v) => wrapIntegral("int", v as number);
 
-/** Java's narrowing of an integer to `bits` bits (the low bits, as (byte) and (short) keep them). */
-const wrapBits = (bits: 8 | 16 | 32) => (n: number): number => (Number.isSafeInteger(n) ? bits === 32 ? n | 0 : (n << (32 - bits)) >> (32 - bits) : Number(BigInt.asIntN(bits, BigInt(n)))) + 0;
-const BITS: Record<NarrowIntegral, 8 | 16 | 32> = { byte: 8, short: 16, int: 32 };
 
 /** An integer to a narrower integral type: ANSI fails outside its range; legacy keeps the low bits. */
 const toNarrow = (t: NarrowIntegral): Conversion => {
   const [min, max] = INTEGRAL_RANGES[t];
-  return { kind: "convert", ansi: (v) => ((v as number) >= min && (v as number) <= max ? v : FAILED), legacy: (v) => wrapBits(BITS[t])(v as number), failure: "CAST_OVERFLOW" };
+  return { kind: "convert", ansi: (v) => ((v as number) >= min && (v as number) <= max ? v : FAILED), legacy: (v) => wrapIntegral(t, v as number), failure: "CAST_OVERFLOW" };
 };
 /** A double or float to byte or short: ANSI fails outside the range; legacy is Java's (byte)(int)d (Scala's toByte). */
 const fractionalToNarrow = (t: "byte" | "short"): Conversion => {
   const [min, max] = INTEGRAL_RANGES[t];
-  return { kind: "convert", ansi: doubleToIntegral(min, max), legacy: (v) => wrapBits(BITS[t])(saturate(INT_MIN, INT_MAX)(v) as number), failure: "CAST_OVERFLOW" };
+  return { kind: "convert", ansi: doubleToIntegral(min, max), legacy: (v) => wrapIntegral(t, saturate(INT_MIN, INT_MAX)(v) as number), failure: "CAST_OVERFLOW" };
 };
 /** A string to byte or short: as to int, within the type's range (legacy: a fraction is truncated, else null). */
 const stringToNarrow = (t: NarrowIntegral): Conversion => {

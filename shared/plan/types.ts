@@ -159,6 +159,13 @@ export const INT_MAX = 2147483647;
 /** The ranges of Spark's narrow integral types (tinyint, smallint), and int's. */
 export const INTEGRAL_RANGES = { byte: [-128, 127], short: [-32768, 32767], int: [INT_MIN, INT_MAX] } as const;
 
+/** Java's narrowing of an integer to a byte, short or int: its low bits, as (byte), (short) and (int) keep them (legacy casts and arithmetic). */
+export function wrapIntegral(t: NarrowIntegral, n: number): number {
+  const bits = t === "byte" ? 8 : t === "short" ? 16 : 32;
+  if (!Number.isSafeInteger(n)) return Number(BigInt.asIntN(bits, BigInt(n))) + 0;
+  return (bits === 32 ? n | 0 : (n << (32 - bits)) >> (32 - bits)) + 0;
+}
+
 /** Spark's integral types narrower than long. */
 export type NarrowIntegral = keyof typeof INTEGRAL_RANGES;
 export const isNarrowIntegral = (t: DataType): t is NarrowIntegral => t === "byte" || t === "short" || t === "int";

@@ -12,7 +12,7 @@
  * negative zero (the compiler adds 0, as for arithmetic; see semantics.ts).
  */
 import { BadInputError } from "../../errors.ts";
-import { INT_MIN, INTEGRAL_RANGES, isNarrowIntegral, widerNumeric, type DataType } from "../types.ts";
+import { INT_MIN, INTEGRAL_RANGES, isNarrowIntegral, widerNumeric, wrapIntegral, type DataType } from "../types.ts";
 import { cbrt, hypot } from "./fdlibm.ts";
 
 /** A value ANSI mode refuses at run time; `errorClass` is Spark's error condition for it. */
@@ -63,8 +63,6 @@ const absNarrow = (t: "byte" | "short", ansi: boolean): Kernel => {
   };
 };
 
-/** Java's narrowing of an int to a byte or short (the low bits). */
-const wrapNarrow = (t: "byte" | "short", x: number) => (t === "byte" ? (x << 24) >> 24 : (x << 16) >> 16);
 
 /** Java's (long) of a double, as Spark's floor and ceil: NaN is 0, beyond the range saturates. */
 const toLong = (x: number) => (x !== x ? 0 : x >= TWO_63 ? TWO_63 : x <= -TWO_63 ? -TWO_63 : x);
@@ -140,7 +138,7 @@ function rounder(halfEven: boolean) {
       if (isNarrowIntegral(type) && (r > INTEGRAL_RANGES[type][1] || r < INTEGRAL_RANGES[type][0])) {
         if (type === "int") overflow(`${name}(${x}, ${scale})`, r, type);
         // A byte or short out of range: Spark's "Overflow" with ANSI on, the low bits with it off.
-        if (!ansi) return wrapNarrow(type, r);
+        if (!ansi) return wrapIntegral(type, r);
         throw new SparkArithmeticError("ARITHMETIC_OVERFLOW", 'Overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.');
       }
       if (type === "long" && Math.abs(r) >= TWO_63) overflow(`${name}(${x}, ${scale})`, r, type);
