@@ -5,7 +5,8 @@
  * (substr, ceiling, power, lcase...) map to the one sparkfn has.
  */
 import type { IToken } from "chevrotain";
-import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
+import { higherOrderCall, isHigherOrderFn } from "../../shared/plan/functions/higher-order.ts";
+import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, transformExpr, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
 import { decimalOf, INTEGRAL_RANGES, parseTypeName } from "../../shared/plan/types.ts";
 import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { UserError } from "../../shared/errors.ts";
@@ -138,9 +139,27 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
       const expected = min === max ? `${min}` : max < 0 ? `at least ${min}` : `${min} to ${max}`;
       throw new SqlFunctionError(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${written}\` requires ${expected} parameters but the actual number is ${args.length} ${where}.`);
     }
-    return call(name, [...args]);
+    return isHigherOrderFn(name) ? higherOrderCall(name, args) : call(name, [...args]);
   }
   const udf = user?.(written, args);
   if (udf) return udf;
   throw new SqlFunctionError(`[UNRESOLVED_ROUTINE] Cannot resolve routine \`${written}\` on search path ${where}: sparkfn has no SQL function of that name yet. Use one of pyspark.sql.functions' names, or register a UDF.`);
+}
+
+/**
+ * `params -> body`: the body's references to a parameter (`x`, or `x.field` of a struct
+ * element) become the lambda's variables. SQL binds them by name, innermost lambda first
+ * (an inner lambda has bound its own before this one is built) and before any column: a
+ * parameter hides a column of the same name, as in Spark.
+ */
+export function lambdaFunction(params: readonly string[], body: Expr): Expr {
+  const byName = new Map(params.map((p) => [p.toLowerCase(), p]));
+  const bound = transformExpr(body, (e) => {
+    if (e.kind !== "column") return undefined;
+    const [head, ...fields] = e.name.split(".");
+    const param = byName.get(head!.toLowerCase());
+    if (param === undefined) return undefined;
+    return fields.reduce<Expr>((value, field) => call("get_field", [value, literal(field)]), { kind: "lambdaVar", name: param });
+  });
+  return { kind: "lambda", params, body: bound };
 }

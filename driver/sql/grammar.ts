@@ -10,7 +10,7 @@ import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFr
 import { isDecimal, parseTypeName } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
-import { functionCall, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
+import { functionCall, lambdaFunction, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
@@ -375,7 +375,10 @@ export class SqlGrammar extends EmbeddedActionsParser {
   });
 
   private readonly notExpression = this.RULE("notExpression", (): Expr =>
-    this.OR([
+    this.OR({
+      // EXISTS (SELECT ...) is a subquery; exists(array, x -> ...) the higher-order function (primary).
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
       {
         ALT: () => {
           this.OR2([{ ALT: () => this.CONSUME(T.Not) }, { ALT: () => this.CONSUME(T.Bang) }]);
@@ -384,6 +387,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       {
+        GATE: () => this.LA(3).tokenType === T.Select || this.LA(3).tokenType === T.With || this.LA(3).tokenType === T.LParen,
         ALT: () => {
           this.CONSUME(T.Exists);
           this.CONSUME(T.LParen);
@@ -393,7 +397,8 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.predicated) },
-    ]),
+      ],
+    }),
   );
 
   /** A value and its predicate, if any: [NOT] BETWEEN, [NOT] IN, [NOT] LIKE/RLIKE, IS [NOT] NULL/TRUE/FALSE. */
@@ -605,6 +610,17 @@ export class SqlGrammar extends EmbeddedActionsParser {
           return inner;
         },
       },
+      {
+        // exists(array, x -> ...): EXISTS is reserved, so the higher-order function has its own alternative.
+        ALT: () => {
+          this.CONSUME(T.Exists);
+          this.CONSUME3(T.LParen);
+          const args: Expr[] = [];
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.argument)) });
+          const close = this.CONSUME3(T.RParen);
+          return this.ACTION(() => functionCall("exists", args, false, close, userFunctions()));
+        },
+      },
       { ALT: () => this.SUBRULE(this.reference) },
     ]),
   );
@@ -681,7 +697,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
                 this.CONSUME(T.LParen);
                 const distinct = this.OPTION(() => this.CONSUME(T.Distinct)) !== undefined;
                 const args: Expr[] = [];
-                this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+                this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.argument)) });
                 // EXTRACT(field FROM d), SUBSTRING(s FROM pos [FOR len]).
                 const from = this.OPTION3(() => {
                   const at = this.CONSUME(T.From);
@@ -723,6 +739,47 @@ export class SqlGrammar extends EmbeddedActionsParser {
       },
     ]),
   );
+
+  /** A function's argument: a value, or a lambda function (`x -> x + 1`, `(acc, x) -> acc + x`) for a higher-order function. */
+  private readonly argument = this.RULE("argument", (): Expr =>
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: () => this.lambdaAhead(), ALT: () => this.SUBRULE(this.lambdaFunction) },
+        { ALT: () => this.SUBRULE(this.expression) },
+      ],
+    }),
+  );
+
+  /** Whether the next tokens are a lambda's parameters and arrow: `x ->` or `(x, y) ->`. */
+  private lambdaAhead(): boolean {
+    const isName = (k: number) => NON_RESERVED.includes(this.LA(k).tokenType);
+    if (isName(1)) return this.LA(2).tokenType === T.Arrow;
+    if (this.LA(1).tokenType !== T.LParen) return false;
+    for (let k = 2; ; k += 2) {
+      if (!isName(k)) return false;
+      const next = this.LA(k + 1).tokenType;
+      if (next === T.RParen) return this.LA(k + 2).tokenType === T.Arrow;
+      if (next !== T.Comma) return false;
+    }
+  }
+
+  private readonly lambdaFunction = this.RULE("lambdaFunction", (): Expr => {
+    const params: string[] = [];
+    this.OR([
+      { ALT: () => params.push(this.SUBRULE(this.identifier)) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => params.push(this.SUBRULE2(this.identifier)) });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+    this.CONSUME(T.Arrow);
+    const body = this.SUBRULE(this.expression);
+    return this.ACTION(() => lambdaFunction(params, body));
+  });
 
   /** OVER (spec), or OVER w: a window the select's WINDOW clause names. */
   private readonly windowSpec = this.RULE("windowSpec", (): WindowSpec => {

@@ -104,6 +104,8 @@ export const RBracket = createToken({ name: "RBracket", pattern: /\]/ });
 /** Only in type names: STRUCT<a: INT>. */
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Plus = createToken({ name: "Plus", pattern: /\+/ });
+/** `x -> x + 1`: a lambda function's arrow (before Minus, which would take its `-`). */
+export const Arrow = createToken({ name: "Arrow", pattern: /->/ });
 export const Minus = createToken({ name: "Minus", pattern: /-/ });
 export const Star = createToken({ name: "Star", pattern: /\*/ });
 export const Slash = createToken({ name: "Slash", pattern: /\// });
@@ -133,7 +135,7 @@ export const ALL_TOKENS: TokenType[] = [
   NumberLiteral, StringLiteral, QuotedIdentifier,
   ...KEYWORDS,
   Identifier,
-  NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise, Colon, LBracket, RBracket,
+  NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Arrow, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise, Colon, LBracket, RBracket,
 ];
 
 export const SQL_LEXER = new Lexer(ALL_TOKENS, { positionTracking: "full", ensureOptimizations: false });

@@ -28,7 +28,9 @@ import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
 import { BINARY, CALLS, UNARY, type CompileContext } from "./expression.ts";
-import { emitCall, NUMERIC_COMPARISON, type AnyKernel, type CallEmitter, type Slot } from "./vector-calls.ts";
+import { emitCall, NUMERIC_COMPARISON, type AnyKernel, type Slot } from "./vector-calls.ts";
+import { emitHigherOrder, type LambdaEmitter } from "./vector-lambdas.ts";
+import { isHigherOrderFn } from "../../shared/plan/functions/higher-order.ts";
 
 
 /**
@@ -124,6 +126,8 @@ interface Emitter {
   /** Per emission, the rand()/udf() nodes met so far (matches the shared state's order). */
   randSeen: number;
   udfSeen: number;
+  /** Lambda variables in scope (lower-case name → the locals bound to it, innermost last). */
+  readonly lambdas: Map<string, string[]>;
 }
 
 const isNum = (t: DataType) => isNumeric(t) || t === "null";
@@ -149,7 +153,7 @@ function mayFail(expr: Expr, schema: Schema): boolean {
   return children(expr).some((c) => mayFail(c, schema));
 }
 
-const readsColumn = (expr: Expr): boolean => expr.kind === "column" || children(expr).some(readsColumn);
+const readsColumn = (expr: Expr): boolean => expr.kind === "column" || expr.kind === "lambdaVar" || children(expr).some(readsColumn);
 
 /** A boxed runtime value into a slot. */
 function fromBoxed(e: Emitter, code: string): Slot {
@@ -319,7 +323,7 @@ const GENERATE: Generators = {
     branch(0);
     return s;
   },
-  call: (expr, e) => emitCall(expr, callEmitter(e)) ?? fromBoxed(e, `$.${CALLS[expr.fn as keyof typeof CALLS]}(${expr.args.map((a) => boxed(emit(a, e))).join(", ")})`),
+  call: (expr, e) => (isHigherOrderFn(expr.fn) ? emitHigherOrder(expr, callEmitter(e)) : emitCall(expr, callEmitter(e))) ?? fromBoxed(e, `$.${CALLS[expr.fn as keyof typeof CALLS]}(${expr.args.map((a) => boxed(emit(a, e))).join(", ")})`),
   rand: (_expr, e) => {
     const s = fresh(e);
     e.lines.push(`${s.t} = R[${e.randSeen++}](); ${s.n} = false;`);
@@ -340,10 +344,30 @@ const GENERATE: Generators = {
   window: () => {
     throw new Error("A window function cannot be evaluated per row; the analyzer moves it into a window operator.");
   },
+  lambda: () => {
+    throw new Error("A lambda function is evaluated by its higher-order function (vector-lambdas.ts), not on its own.");
+  },
+  lambdaVar: (expr, e) => {
+    // The local the innermost enclosing lambda bound it to (a boxed element, index or accumulator).
+    const local = e.lambdas.get(expr.name.toLowerCase())?.at(-1);
+    if (local === undefined) throw new Error(`The lambda variable ${JSON.stringify(expr.name)} is not bound by an enclosing lambda function.`);
+    const s = fresh(e);
+    e.lines.push(`${s.n} = ${local} === null; ${s.t} = ${s.n} ? 0 : ${local};`);
+    return s;
+  },
 };
 
-function callEmitter(e: Emitter): CallEmitter {
+function callEmitter(e: Emitter): LambdaEmitter {
   return {
+    unique: () => e.next++,
+    bind: (name, local) => {
+      const key = name.toLowerCase();
+      e.lambdas.set(key, [...(e.lambdas.get(key) ?? []), local]);
+    },
+    unbind: (name) => {
+      const key = name.toLowerCase();
+      e.lambdas.set(key, (e.lambdas.get(key) ?? []).slice(0, -1));
+    },
     emit: (x) => emit(x, e),
     fresh: () => fresh(e),
     line: (code) => e.lines.push(code),
@@ -426,7 +450,7 @@ function vectorCode(storage: Storage, j: number): string {
 }
 
 function newEmitter(schema: Schema, shapes: readonly ColumnShape[], zone: TimeZone): Emitter {
-  return { schema, shapes, zone, lines: [], columns: new Set(), randoms: [], udfs: [], kernels: [], next: 0, randSeen: 0, udfSeen: 0 };
+  return { schema, shapes, zone, lines: [], columns: new Set(), randoms: [], udfs: [], kernels: [], next: 0, randSeen: 0, udfSeen: 0, lambdas: new Map() };
 }
 
 /**

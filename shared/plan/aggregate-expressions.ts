@@ -112,7 +112,10 @@ export function splitAggregates(groupBy: readonly Expr[], exprs: readonly Expr[]
         throw notGrouped(where, top, e.name, groupBy);
       case "literal":
       case "rand":
+      case "lambdaVar":
         return e;
+      case "lambda":
+        return { ...e, body: rewrite(top, e.body) };
       // An inner alias names nothing in the output (the outer expression keeps its own name).
       case "alias":
         return rewrite(top, e.expr);

@@ -24,7 +24,8 @@
  *
  * Otherwise only strings are cast: int, bigint and double already mix in sparkfn's numbers.
  */
-import type { Expr, ExprOf } from "./expr.ts";
+import { mapChildren, type Expr, type ExprOf } from "./expr.ts";
+import { checkLambdaPositions, isHigherOrderFn, lambdaBindings, type LambdaTyped } from "./functions/higher-order.ts";
 import { typeOf } from "./resolve.ts";
 import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
 import { isMathFn } from "./functions/math.ts";
@@ -245,6 +246,7 @@ const COERCE: Coercers = {
     };
   },
   call: (e, s, o) => {
+    if (isHigherOrderFn(e.fn)) return coerceHigherOrder(e, s, o);
     const args = e.args.map((a) => coerce(a, s, o));
     const types = args.map((a) => typeOf(a, s).type);
     const at = (i: number, to: DataType) => castTo(args[i]!, types[i]!, to, o);
@@ -360,6 +362,9 @@ const COERCE: Coercers = {
     return { ...e, ...legacy, arg: e.arg ? fit(e.arg, 0) : null, ...(e.args ? { args: e.args.map((x, i) => fit(x, i + 1)) } : {}) };
   },
   generator: (e, s, o) => ({ ...e, arg: coerce(e.arg, s, o) }),
+  // A lambda is coerced with its higher-order call, which binds its variables first (coerceHigherOrder).
+  lambda: (e, s, o) => ({ ...e, body: coerce(e.body, s, o) }),
+  lambdaVar: (e) => e,
   window: (e, s, o) => {
     const args = e.args.map((a) => coerce(a, s, o));
     // lag/lead: the default is cast to the value's type (Spark's implicit cast of its third input).
@@ -370,6 +375,39 @@ const COERCE: Coercers = {
     return { ...e, args };
   },
 };
+
+/**
+ * A higher-order call: its value arguments coerced, then each lambda's variables stamped with
+ * the types the function binds them to (functions/higher-order.ts) and its body coerced with
+ * them. Left to right, so aggregate's finish sees the zero's type.
+ */
+function coerceHigherOrder(e: ExprOf<"call">, s: Schema, o: CoercionOptions): Expr {
+  checkLambdaPositions(e);
+  const args = e.args.map((a) => (a.kind === "lambda" ? a : coerce(a, s, o)));
+  const typed = args.map((a) => (a.kind === "lambda" ? null : typeOf(a, s)));
+  const call = { ...e, args };
+  const bound = args.map((a, i) => {
+    if (a.kind !== "lambda") return a;
+    const bindings = lambdaBindings(call, i, typed);
+    const vars = new Map(a.params.map((p, j) => [p.toLowerCase(), bindings[j]!]));
+    return { ...a, body: coerce(stampLambdaVars(a.body, vars), s, o) };
+  });
+  return { ...e, args: bound };
+}
+
+/** `e` with the variables `vars` names given their types, except where an inner lambda declares a variable of the same name. */
+function stampLambdaVars(e: Expr, vars: ReadonlyMap<string, LambdaTyped>): Expr {
+  if (e.kind === "lambdaVar") {
+    const t = vars.get(e.name.toLowerCase());
+    return t ? { ...e, type: t.type, nullable: t.nullable } : e;
+  }
+  if (e.kind === "lambda") {
+    const inner = new Map(vars);
+    e.params.forEach((p) => inner.delete(p.toLowerCase()));
+    return { ...e, body: stampLambdaVars(e.body, inner) };
+  }
+  return mapChildren(e, (c) => stampLambdaVars(c, vars));
+}
 
 /**
  * `expr` with Spark's implicit casts inserted (over `schema`) and every cast in the session's

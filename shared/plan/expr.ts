@@ -59,6 +59,9 @@ export const SCALAR_FUNCTIONS = {
   second: [1, 1], date_trunc: [2, 2], unix_timestamp: [0, 2], from_unixtime: [1, 2], from_utc_timestamp: [2, 2], to_utc_timestamp: [2, 2],
   make_timestamp: [6, 7], timestamp_seconds: [1, 1], timestamp_millis: [1, 1], timestamp_micros: [1, 1], unix_seconds: [1, 1], unix_millis: [1, 1],
   unix_micros: [1, 1],
+  // higher-order functions over arrays and maps, with lambda arguments (shared/plan/functions/higher-order.ts)
+  transform: [2, 2], filter: [2, 2], aggregate: [3, 4], reduce: [3, 4], exists: [2, 2], forall: [2, 2], zip_with: [3, 3],
+  map_filter: [2, 2], transform_keys: [2, 2], transform_values: [2, 2], array_sort: [1, 2],
   // grouping sets: replaced by the analyzer in rollup/cube/groupingSets aggregations (driver/planner/grouping-sets.ts), refused elsewhere
   grouping: [1, 1], grouping_id: [0, -1],
 } as const satisfies Record<string, readonly [number, number]>;
@@ -151,7 +154,18 @@ export type Expr =
    */
   | { readonly kind: "window"; readonly fn: WindowFn; readonly args: readonly Expr[]; readonly ignoreNulls?: boolean; readonly spec: WindowSpec | null }
   /** A generator over `arg` (see GeneratorFn); `names`: its output columns' names as alias() gave them. */
-  | { readonly kind: "generator"; readonly fn: GeneratorFn; readonly arg: Expr; readonly outer: boolean; readonly names?: readonly string[] };
+  | { readonly kind: "generator"; readonly fn: GeneratorFn; readonly arg: Expr; readonly outer: boolean; readonly names?: readonly string[] }
+  /**
+   * A lambda function, an argument of a higher-order function (`transform(a, x -> x + 1)`):
+   * `params` name the variables `body` reads as lambdaVar nodes.
+   */
+  | { readonly kind: "lambda"; readonly params: readonly string[]; readonly body: Expr }
+  /**
+   * A lambda's variable, bound by the innermost enclosing lambda with a parameter of its name.
+   * `type` and `nullable` are stamped by the analyzer (coercion.ts) from the higher-order
+   * function's arguments (an array's element type, ...); absent before analysis.
+   */
+  | { readonly kind: "lambdaVar"; readonly name: string; readonly type?: DataType; readonly nullable?: boolean };
 
 export type ExprKind = Expr["kind"];
 export type ExprOf<K extends ExprKind> = Extract<Expr, { kind: K }>;
@@ -193,6 +207,8 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
       })
       .strict(),
     z.object({ kind: z.literal("generator"), fn: GeneratorFn, arg: ExprSchema, outer: z.boolean(), names: z.array(z.string().min(1)).optional() }).strict(),
+    z.object({ kind: z.literal("lambda"), params: z.array(z.string().min(1)).min(1).max(3), body: ExprSchema }).strict(),
+    z.object({ kind: z.literal("lambdaVar"), name: z.string().min(1), type: DataType.optional(), nullable: z.boolean().optional() }).strict(),
   ]),
 );
 
@@ -271,6 +287,11 @@ export function exprName(expr: Expr): string {
       return windowName(expr);
     case "generator":
       return `${expr.fn}${expr.outer ? "_outer" : ""}(${exprName(expr.arg)})`;
+    // Spark 4 names neither by the user's names: `transform(a, lambdafunction((namedlambdavariable() + 1), namedlambdavariable()))`.
+    case "lambda":
+      return `lambdafunction(${[exprName(expr.body), ...expr.params.map(() => "namedlambdavariable()")].join(", ")})`;
+    case "lambdaVar":
+      return "namedlambdavariable()";
   }
 }
 
@@ -298,47 +319,44 @@ export function referencedColumns(expr: Expr, into: Set<string> = new Set()): Se
 
 /** A copy of `expr` with every node rewritten bottom-up by `f` (undefined keeps a node); unchanged subtrees are shared. */
 export function transformExpr(expr: Expr, f: (node: Expr) => Expr | undefined): Expr {
-  const t = (e: Expr) => transformExpr(e, f);
-  let rebuilt: Expr;
+  const rebuilt = mapChildren(expr, (e) => transformExpr(e, f));
+  return f(rebuilt) ?? rebuilt;
+}
+
+/** A copy of `expr` with each direct child replaced by `t(child)`. */
+export function mapChildren(expr: Expr, t: (child: Expr) => Expr): Expr {
   switch (expr.kind) {
     case "column":
     case "literal":
     case "rand":
-      rebuilt = expr;
-      break;
+    case "lambdaVar":
+      return expr;
+    case "lambda":
+      return { ...expr, body: t(expr.body) };
     case "alias":
     case "unary":
     case "cast":
-      rebuilt = { ...expr, expr: t(expr.expr) } as Expr;
-      break;
+      return { ...expr, expr: t(expr.expr) } as Expr;
     case "binary":
-      rebuilt = { ...expr, left: t(expr.left), right: t(expr.right) };
-      break;
+      return { ...expr, left: t(expr.left), right: t(expr.right) };
     case "in":
-      rebuilt = { ...expr, expr: t(expr.expr), values: expr.values.map(t) };
-      break;
+      return { ...expr, expr: t(expr.expr), values: expr.values.map(t) };
     case "caseWhen":
-      rebuilt = { ...expr, branches: expr.branches.map((b) => ({ when: t(b.when), then: t(b.then) })), ...(expr.otherwise ? { otherwise: t(expr.otherwise) } : {}) };
-      break;
+      return { ...expr, branches: expr.branches.map((b) => ({ when: t(b.when), then: t(b.then) })), ...(expr.otherwise ? { otherwise: t(expr.otherwise) } : {}) };
     case "call":
     case "udf":
-      rebuilt = { ...expr, args: expr.args.map(t) } as Expr;
-      break;
+      return { ...expr, args: expr.args.map(t) } as Expr;
     case "agg":
-      rebuilt = { ...expr, arg: expr.arg ? t(expr.arg) : null, ...(expr.args ? { args: expr.args.map(t) } : {}) };
-      break;
+      return { ...expr, arg: expr.arg ? t(expr.arg) : null, ...(expr.args ? { args: expr.args.map(t) } : {}) };
     case "generator":
-      rebuilt = { ...expr, arg: t(expr.arg) };
-      break;
+      return { ...expr, arg: t(expr.arg) };
     case "window":
-      rebuilt = {
+      return {
         ...expr,
         args: expr.args.map(t),
         spec: expr.spec && { ...expr.spec, partitionBy: expr.spec.partitionBy.map(t), orderBy: expr.spec.orderBy.map((o) => ({ ...o, expr: t(o.expr) })) },
       };
-      break;
   }
-  return f(rebuilt) ?? rebuilt;
 }
 
 export function children(expr: Expr): Expr[] {
@@ -352,7 +370,10 @@ function visitChildren(expr: Expr, visit: (child: Expr) => void): void {
     case "column":
     case "literal":
     case "rand":
+    case "lambdaVar":
       return;
+    case "lambda":
+      return visit(expr.body);
     case "alias":
     case "unary":
     case "cast":

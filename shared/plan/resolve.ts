@@ -17,6 +17,7 @@ import { AGG_FUNCTIONS, aggArgMismatch, fitsAggArg } from "./functions/aggregate
 import { typeOfWindow } from "./window-functions.ts";
 import { ARRAY_FUNCTIONS, isArrayFn, type ArrayFunction } from "./functions/arrays.ts";
 import { castRefusal, sqlTypeName } from "./casts.ts";
+import { higherOrderType, isHigherOrderFn } from "./functions/higher-order.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
 export class AnalysisError extends UserError {
@@ -156,6 +157,8 @@ function typeOfTimestamp(expr: Extract<Expr, { kind: "call" }>, fn: TimestampFn,
 }
 
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {
+  // A lambda's type is its body's, its variables bound by the analyzer (higher-order.ts).
+  if (isHigherOrderFn(expr.fn)) return higherOrderType(expr, expr.args.map((a) => typeOf(a.kind === "lambda" ? a.body : a, schema)));
   const args = expr.args.map((a) => typeOf(a, schema));
   const anyNullable = args.some((a) => a.nullable);
   if (isArrayFn(expr.fn)) {
@@ -291,6 +294,13 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       return typeOfAgg(expr, schema);
     case "window":
       return typeOfWindow(expr, schema);
+    case "lambda":
+      throw new AnalysisError(`[INVALID_LAMBDA_FUNCTION_CALL] ${exprName(expr)}: a lambda function is an argument of a higher-order function (transform, filter, aggregate, exists, ...), not a value.`);
+    case "lambdaVar":
+      if (expr.type === undefined) {
+        throw new AnalysisError(`[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] The lambda variable ${expr.name} is used outside the lambda function that declares it.`);
+      }
+      return { type: expr.type, nullable: expr.nullable ?? true };
     case "generator":
       throw new AnalysisError(`[UNSUPPORTED_GENERATOR.OUTSIDE_SELECT] The generator ${exprName(expr)} is not allowed here: only as a column of select() or withColumn() (one per select), not nested in another expression.`);
   }

@@ -11,6 +11,7 @@
 import { decimalOf, INTEGRAL_RANGES, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
 import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
+import { BadInputError } from "../errors.ts";
 
 type V = Value;
 type N = number | null;
@@ -243,8 +244,17 @@ function narrowOverflow(type: "byte" | "short"): never {
   throw new SparkArithmeticError("ARITHMETIC_OVERFLOW", `${type} overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
 }
 
+/** array_sort's comparator gave null (Spark 4's COMPARATOR_RETURNS_NULL). */
+function comparatorNull(left: V, right: V): never {
+  const text = (v: V) => (v === null ? "NULL" : typeof v === "string" ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? String(x) : x)));
+  throw new BadInputError(
+    `[COMPARATOR_RETURNS_NULL] The comparator has returned a NULL for a comparison between ${text(left)} and ${text(right)}. It should return a positive integer for "greater than", 0 for "equal" and a negative integer for "less than".`,
+  );
+}
+
 export const RUNTIME = {
   byZero,
+  comparatorNull,
   overflow,
   binaryOverflow,
   narrowOverflow,

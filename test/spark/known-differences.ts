@@ -93,6 +93,19 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     explains: (d) => d.what === "value" && d.sparkfn instanceof SparkFailure && d.sparkfn.errorClass === "UNSUPPORTED_DATETIME_PATTERN",
   },
 
+  {
+    reason:
+      "array_sort's comparator returning null when one of the two elements it compares is null: Spark means to fail with [COMPARATOR_RETURNS_NULL] but builds that message with the null element's toString() and fails with a NullPointerException instead (no error class); sparkfn fails with COMPARATOR_RETURNS_NULL, naming the two elements",
+    explains: (d) =>
+      d.what === "value" &&
+      /^array_sort\(/.test(d.sql) &&
+      d.spark instanceof SparkFailure &&
+      d.spark.errorClass === "Py4JJavaError" &&
+      d.spark.message.includes("java.lang.NullPointerException") &&
+      d.sparkfn instanceof SparkFailure &&
+      d.sparkfn.errorClass === "COMPARATOR_RETURNS_NULL" &&
+      /comparison between NULL and|and NULL\./.test(d.sparkfn.message),
+  },
 ];
 
 /** Whether a Java pattern, written as a Spark SQL literal's body, matches the empty string. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   avg, broadcast, coalesce, col, concat, count, countDistinct, length, lit, lower, max, min, month, not, nullif, rand, size, split, SparkSession, substring, sum,
   to_date, trim, upper, when, year, lag, ntile, Window, type Column, type RowObject,
+  transform as transformArray, filter as filterArray, aggregate as aggregateArray, exists as existsArray,
 } from "sparkfn";
 import { seededRandom } from "../../shared/random.ts";
 import { SparkfnEvent } from "../../driver/monitoring/events.ts";
@@ -651,6 +652,11 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         ["split", split("s", "\\s+"), N((r) => (r.s === null ? null : r.s.split(/\s+/)))],
         // size(NULL) is null with ANSI on (Spark 4's default; -1 with it off).
         ["size", size(split("s", "")), N((r) => (r.s === null ? null : r.s === "" ? 1 : [...r.s].length))],
+        // Lambdas: built on the driver, their bodies evaluated inline by the executors.
+        ["transform", transformArray(split("s", " "), (w) => length(w)), N((r) => (r.s === null ? null : r.s.split(" ").map((w) => [...w].length)))],
+        ["filter", filterArray(split("s", " "), (w, i) => i.gt(0).and(length(w).gt(0))), N((r) => (r.s === null ? null : r.s.split(" ").filter((w, i) => i > 0 && w.length > 0)))],
+        ["aggregate", aggregateArray(split("s", " "), lit(0), (acc, w) => acc.plus(length(w)).plus(col("m"))), N((r) => (r.s === null ? null : r.m === null ? null : r.s.split(" ").reduce((acc, w) => acc + [...w].length + r.m!, 0)))],
+        ["exists", existsArray(split("s", " "), (w) => w.equalTo("SQL")), N((r) => (r.s === null ? null : r.s.split(" ").includes("SQL")))],
       ];
       const rows = await df.select(col("n").alias("key"), ...cases.map(([name, c]) => c.alias(name))).collect();
       expect(rows.length).toBe(input.length);

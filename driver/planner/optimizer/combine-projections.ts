@@ -13,7 +13,10 @@ function substitute(expr: Expr, by: ReadonlyMap<string, Expr>): Expr {
       return by.get(expr.name) ?? expr;
     case "literal":
     case "rand":
+    case "lambdaVar":
       return expr;
+    case "lambda":
+      return { ...expr, body: substitute(expr.body, by) };
     case "alias":
     case "unary":
     case "cast":

@@ -100,7 +100,7 @@ function lookup(m: Value, key: Value): Value {
 }
 
 /** Builds a map from parallel keys and values as Spark 4 does (spark.sql.mapKeyDedupPolicy = EXCEPTION): a null or repeated key fails. */
-function buildMap(keys: readonly Value[], values: readonly Value[]): Value {
+export function buildMap(keys: readonly Value[], values: readonly Value[]): Value {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     if (k === null) throw new BadInputError("[NULL_MAP_KEY] Cannot use null as map key.");

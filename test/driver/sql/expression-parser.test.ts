@@ -25,6 +25,27 @@ describe("SQL expression text", () => {
     expect(expr("-a % 3").expr).toEqual({ kind: "binary", op: "mod", left: { kind: "unary", op: "negate", expr: col("a").expr }, right: lit(3).expr });
   });
 
+  it("reads lambda functions: parameters bound by name, innermost first, before columns; exists() beside EXISTS (subquery)", () => {
+    const v = (name: string) => ({ kind: "lambdaVar", name });
+    expect(expr("transform(a, x -> x + 1)").expr).toEqual({ kind: "call", fn: "transform", args: [col("a").expr, { kind: "lambda", params: ["x"], body: { kind: "binary", op: "add", left: v("x"), right: lit(1).expr } }] });
+    // `X` is the parameter x (names are case-insensitive), `b` stays a column, `s.f` a field of the element.
+    expect(expr("filter(a, (x, i) -> X > b AND s.f = i)").expr).toEqual({
+      kind: "call", fn: "filter",
+      args: [col("a").expr, { kind: "lambda", params: ["x", "i"], body: { kind: "binary", op: "and", left: { kind: "binary", op: "gt", left: v("x"), right: col("b").expr }, right: { kind: "binary", op: "eq", left: col("s.f").expr, right: v("i") } } }],
+    });
+    expect(expr("transform(a, s -> s.f.g)").expr).toMatchObject({ args: [col("a").expr, { body: { kind: "call", fn: "get_field", args: [{ kind: "call", fn: "get_field", args: [v("s"), lit("f").expr] }, lit("g").expr] } }] });
+    // The inner x is the inner lambda's; y reads the outer one's.
+    const nested = expr("transform(a, x -> transform(x, x -> x + 1))").expr as { args: [unknown, { body: { args: [unknown, { params: string[]; body: unknown }] } }] };
+    expect(nested.args[1].body.args[0]).toEqual(v("x"));
+    expect(nested.args[1].body.args[1].body).toEqual({ kind: "binary", op: "add", left: v("x"), right: lit(1).expr });
+    // aggregate without a finish gets Spark's identity finish.
+    const folded = expr("aggregate(a, 0, (acc, x) -> acc + x)").expr as { args: { kind: string; params?: string[]; body?: unknown }[] };
+    expect(folded.args).toHaveLength(4);
+    expect(folded.args[3]!.body).toEqual(v(folded.args[3]!.params![0]!));
+    expect(expr("exists(a, x -> x > 1)").expr).toMatchObject({ kind: "call", fn: "exists" });
+    expect(() => expr("transform(a, x -> )")).toThrow(/PARSE_SYNTAX_ERROR/);
+  });
+
   it("reads nested types in CAST (>> closing two), array and struct functions, and generators", () => {
     same("CAST(x AS ARRAY<INT>)", col("x").cast("array<int>"));
     same("CAST(x AS STRUCT<a: BIGINT, b STRING, c: ARRAY<ARRAY<DECIMAL(10, 2)>>>)", col("x").cast("struct<a:bigint,b:string,c:array<array<decimal(10,2)>>>"));
