@@ -35,11 +35,11 @@ describe("SQL expression text", () => {
     });
     expect(expr("transform(a, s -> s.f.g)").expr).toMatchObject({ args: [col("a").expr, { body: { kind: "call", fn: "get_field", args: [{ kind: "call", fn: "get_field", args: [v("s"), lit("f").expr] }, lit("g").expr] } }] });
     // The inner x is the inner lambda's; y reads the outer one's.
-    const nested = expr("transform(a, x -> transform(x, x -> x + 1))").expr as { args: [unknown, { body: { args: [unknown, { params: string[]; body: unknown }] } }] };
+    const nested = expr("transform(a, x -> transform(x, x -> x + 1))").expr as unknown as { args: [unknown, { body: { args: [unknown, { params: string[]; body: unknown }] } }] };
     expect(nested.args[1].body.args[0]).toEqual(v("x"));
     expect(nested.args[1].body.args[1].body).toEqual({ kind: "binary", op: "add", left: v("x"), right: lit(1).expr });
     // aggregate without a finish gets Spark's identity finish.
-    const folded = expr("aggregate(a, 0, (acc, x) -> acc + x)").expr as { args: { kind: string; params?: string[]; body?: unknown }[] };
+    const folded = expr("aggregate(a, 0, (acc, x) -> acc + x)").expr as unknown as { args: { kind: string; params?: string[]; body?: unknown }[] };
     expect(folded.args).toHaveLength(4);
     expect(folded.args[3]!.body).toEqual(v(folded.args[3]!.params![0]!));
     expect(expr("exists(a, x -> x > 1)").expr).toMatchObject({ kind: "call", fn: "exists" });
