@@ -7,11 +7,35 @@
  * -0 = 0 and NaN = NaN (an int from an i32 vector equals the same int from an f64 vector);
  * strings by value (a dict vector's entry equals the same str value); booleans; decimals by
  * their unscaled bigint (a key column has one type, so one scale); and any other
- * value (arrays, RDD elements) by its JSON text, so ["a", "b"] and ["a,b"] differ. Null equals
+ * value (arrays, RDD elements) by its JSON text (nestedKeyText), so ["a", "b"] and ["a,b"]
+ * differ, [NaN] and [null] too. Null equals
  * null for grouping; joins leave null keys out themselves.
  */
 import type { Value } from "../../shared/plan/types.ts";
 import { valueAt, type Vector } from "../../shared/batch/vector.ts";
+
+/**
+ * The text of a nested key value (an array, a struct, an RDD element): JSON, except that NaN
+ * and the infinities are told apart from null (JSON writes all three as null) and a decimal's
+ * bigint is written as its digits. -0 is written 0, so it equals 0, as Spark's grouping has it.
+ */
+export function nestedKeyText(v: unknown): string {
+  return JSON.stringify(v, (_key, x: unknown) =>
+    typeof x === "bigint" ? { d: String(x) } : typeof x === "number" && !Number.isFinite(x) ? { n: String(x) } : x,
+  );
+}
+
+/**
+ * A grouping key's value as the group shows it: -0.0 as 0.0, at any depth, as Spark's
+ * NormalizeFloatingNumbers makes the keys it groups by (the other values are kept as they are).
+ */
+export function normalizedKey(v: Value): Value {
+  if (typeof v === "number") return v === 0 ? 0 : v;
+  if (Array.isArray(v) && hasNegativeZero(v)) return v.map((x: Value) => normalizedKey(x));
+  return v;
+}
+
+const hasNegativeZero = (v: Value): boolean => (typeof v === "number" ? Object.is(v, -0) : Array.isArray(v) && v.some((x: Value) => hasNegativeZero(x)));
 
 /** A key value's identity: numbers as themselves (Map keys compare with SameValueZero), else a typed text. */
 export function keyIdentity(v: unknown): number | string {
@@ -25,7 +49,7 @@ export function keyIdentity(v: unknown): number | string {
     case "bigint":
       return `d${v}`; // a decimal's unscaled value (keys of one column share a scale)
     default:
-      return v === null || v === undefined ? "N" : `j${JSON.stringify(v)}`;
+      return v === null || v === undefined ? "N" : `j${nestedKeyText(v)}`;
   }
 }
 
@@ -363,7 +387,7 @@ export function hashValue(v: unknown): number {
     case "bigint":
       return hashString(`d${v}`);
     default:
-      return v === null || v === undefined ? NULL_HASH : hashString(JSON.stringify(v));
+      return v === null || v === undefined ? NULL_HASH : hashString(nestedKeyText(v));
   }
 }
 

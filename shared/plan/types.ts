@@ -127,6 +127,9 @@ export const typeKind = (t: DataType): TypeKind =>
   t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : t.startsWith("map<") ? "map" : isDecimal(t) ? "decimal" : (t as BaseType);
 
 /** Whether a type holds other values (array, struct, map). */
+/** Whether Spark orders values of the type (min, max, ORDER BY): not any, and no map at any depth (arrays and structs order part by part). */
+export const isOrderable = (t: DataType): boolean => t !== "any" && !t.includes("map<");
+
 export const isNested = (t: DataType): t is ArrayType | StructType | MapType => t.startsWith("array<") || t.startsWith("struct<") || t.startsWith("map<");
 
 export const DataType: z.ZodType<DataType> = z.union([

@@ -23,7 +23,7 @@ import { compileLiveProjection } from "../../compile/vector-expression.ts";
 import type { CompileContext } from "../../compile/expression.ts";
 import type { MemoryContext } from "../../stage/memory.ts";
 import { SpillFolder } from "../../stage/spill.ts";
-import { GroupIds, tupleIdentity } from "../keys.ts";
+import { GroupIds, normalizedKey, tupleIdentity } from "../keys.ts";
 import { aggState, sizeOf, type AggState } from "./states.ts";
 
 /*
@@ -75,7 +75,7 @@ class AggTable {
       (k) => {
         for (let c = 0; c < keys.length; c++) {
           const sel = sels?.[c] ?? null;
-          this.keyValues[c]!.push(valueAt(keys[c]!, sel === null ? k : sel[k]!));
+          this.keyValues[c]!.push(normalizedKey(valueAt(keys[c]!, sel === null ? k : sel[k]!)));
         }
       },
       sels,

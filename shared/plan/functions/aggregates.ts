@@ -17,7 +17,7 @@
  *     are literals, checked here as Spark checks them at analysis (`check`).
  */
 import type { DataType } from "../types.ts";
-import { arrayType, decimalOf, elementOf, isNested, isNumeric } from "../types.ts";
+import { arrayType, decimalOf, elementOf, isNested, isNumeric, isOrderable } from "../types.ts";
 import { avgType, sumType as decimalSumType } from "../decimal.ts";
 import type { AggFn, Expr } from "../expr.ts";
 import { hashable } from "./hashing.ts";
@@ -200,7 +200,7 @@ export function fitsAggArg(kind: AggArg, type: DataType): boolean {
     case "boolean":
       return type === "boolean";
     case "ordered":
-      return type !== "any" && !isNested(type);
+      return isOrderable(type);
     case "numberOrDate":
       return isNumeric(type) || type === "date";
     case "value":
@@ -211,7 +211,7 @@ export function fitsAggArg(kind: AggArg, type: DataType): boolean {
 const EXPECTED: Record<AggArg, string> = {
   number: "a number. Use cast() to convert it",
   boolean: "a boolean. Compare it to get one (col(\"x\") > 0)",
-  ordered: "a value that orders (numbers, strings, dates, booleans); cast it first",
+  ordered: "a value that orders (numbers, strings, dates, booleans, arrays and structs of them; not maps); cast it first",
   numberOrDate: "a number or a date. Use cast() to convert it",
   value: "a value",
 };

@@ -7,7 +7,7 @@
  * structs field by field.
  */
 import { describe, expect, it } from "vitest";
-import { col, count, countDistinct, expr, max, min, row_number, struct, Window } from "sparkfn";
+import { col, count, countDistinct, expr, max, min, row_number, struct, Window, type DataFrame } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
 import { chainCase as c, expectSameRows, useChainDifferential } from "../../support/chain-differential.ts";
 import { otherTable } from "../../support/spark-oracle.ts";
@@ -64,22 +64,23 @@ const JOINS = [
   c("semi join on arrays", (df, t) => df.join(t.other!, col("a").equalTo(col("b")), "left_semi").select("id"), ["join", [otherTable("other"), { $expr: "a = b" }, "left_semi"]], ["select", ["id"]]),
 ];
 
-/** Sorts: the rows' order must be Spark's (ties broken by id). */
-const ORDERS: [string, (df: import("sparkfn").DataFrame) => import("sparkfn").DataFrame, string][] = [
-  ["orderBy an array ascending (nulls first)", (df) => df.orderBy("a", "id").select("id", "a"), "a, id"],
-  ["orderBy an array descending (nulls last)", (df) => df.orderBy(col("a").desc(), "id").select("id", "a"), "a DESC, id"],
-  ["orderBy an array of doubles", (df) => df.orderBy("d", "id").select("id", "d"), "d, id"],
-  ["orderBy a struct ascending, nulls last", (df) => df.orderBy(col("s").asc_nulls_last(), "id").select("id", "s"), "s ASC NULLS LAST, id"],
-  ["orderBy a struct descending", (df) => df.orderBy(col("s").desc(), "id").select("id", "s"), "s DESC, id"],
+/** Sorts: the rows' order must be Spark's (ties broken by id); Spark's side as PySpark's orderBy(cols, ascending=[...]). */
+type Order = [name: string, sparkfn: (df: DataFrame) => DataFrame, spark: readonly { readonly $expr: string }[], ascending: readonly boolean[], shown: string];
+const ORDERS: Order[] = [
+  ["orderBy an array ascending (nulls first)", (df) => df.orderBy("a", "id"), [{ $expr: "a" }], [true], "a"],
+  ["orderBy an array descending (nulls last)", (df) => df.orderBy(col("a").desc(), "id"), [{ $expr: "a" }], [false], "a"],
+  ["orderBy an array of doubles", (df) => df.orderBy("d", "id"), [{ $expr: "d" }], [true], "d"],
+  ["orderBy a struct, nulls last", (df) => df.orderBy(col("s").isNull(), "s", "id"), [{ $expr: "s IS NULL" }, { $expr: "s" }], [true, true], "s"],
+  ["orderBy a struct descending", (df) => df.orderBy(col("s").desc(), "id"), [{ $expr: "s" }], [false], "s"],
 ];
 
 describe("arrays and structs as keys agree with Spark", () => {
   it("groupBy, distinct, countDistinct, min/max, comparisons and window partitions", () => d.agree(GROUPING));
   it("inner, left, null-safe and semi joins on array and struct keys", () => d.agree(JOINS));
   it("orderBy arrays and structs, ascending and descending, in Spark's order", async () => {
-    for (const [name, sparkfn, order] of ORDERS) {
-      const column = order.split(",")[0]!.split(" ")[0]!;
-      const [expected, got] = await Promise.all([d.sparkAnswer([["orderBy", [{ $expr: order.split(", ")[0]! }, "id"]], ["select", ["id", column]]]), d.sparkfnAnswer(sparkfn(d.frames.df!))]);
+    for (const [name, sparkfn, keys, ascending, shown] of ORDERS) {
+      const steps = [["orderBy", [...keys, "id"], { ascending: [...ascending, true] }], ["select", ["id", shown]]] as const;
+      const [expected, got] = await Promise.all([d.sparkAnswer(steps as never), d.sparkfnAnswer(sparkfn(d.frames.df!).select("id", shown))]);
       if (expected.kind !== "frame" || got.kind !== "frame") throw new Error(`${name}: a side refused (Spark ${expected.kind}, sparkfn ${got.kind})`);
       expect(got.columns, name).toEqual(expected.columns);
       expectSameRows(expected.rows, got.rows, true, name);
