@@ -86,7 +86,7 @@ function operator(op: StageOperator): string {
     case "broadcastJoin": {
       const pairs = op.probeKeys.map((k, i) => (op.buildSide === "right" ? `${exprName(k)} = ${exprName(op.buildKeys[i]!)}` : `${exprName(op.buildKeys[i]!)} = ${exprName(k)}`));
       const kind = op.probeKeys.length ? "BroadcastHashJoin" : "BroadcastNestedLoopJoin";
-      return `${kind} ${op.how} Build${op.buildSide === "right" ? "Right" : "Left"} [${pairs.join(", ")}]${op.condition ? ` ${exprName(op.condition)}` : ""} broadcast=${op.build.shuffleId}`;
+      return `${kind} ${op.how} Build${op.buildSide === "right" ? "Right" : "Left"} [${pairs.join(", ")}]${op.condition ? ` ${exprName(op.condition)}` : ""}${op.nullAware ? " null-aware" : ""} broadcast=${op.build.shuffleId}`;
     }
   }
 }

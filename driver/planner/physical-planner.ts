@@ -24,6 +24,7 @@ import { estimateBytes, hasBroadcastHint } from "./statistics.ts";
 import { DEFAULT_FILE_SPLITS, planFilePartitions, type FileSplitOptions } from "./file-splits.ts";
 import { splittable } from "../../shared/plan/file-source.ts";
 import { mayMatch } from "./partition-pruning.ts";
+import { nullAwareAntiKeys } from "./null-aware-anti-join.ts";
 import { InternalError } from "../../shared/errors.ts";
 import { DEFAULT_TIME_ZONE } from "../../shared/plan/functions/time-zone.ts";
 
@@ -316,14 +317,17 @@ const RULES: Rules = {
       // and the other side's pipeline goes on, each task joining against all of it.
       const buildWritten = b.writeShuffle(build(side === "right" ? p.right : p.left, b), { kind: "single" });
       const probe = build(side === "right" ? p.left : p.right, b);
+      // NOT IN's anti join hashes on its one comparison, the build side deciding the nulls.
+      const notIn = side === "right" ? nullAwareAntiKeys(p) : null;
       probe.operators.push({
         kind: "broadcastJoin",
         how: p.how,
         buildSide: side,
         build: { shuffleId: buildWritten.shuffleId, schema: buildWritten.schema },
-        probeKeys: [...(side === "right" ? p.leftKeys : p.rightKeys)],
-        buildKeys: [...(side === "right" ? p.rightKeys : p.leftKeys)],
-        condition: p.condition,
+        probeKeys: notIn ? [notIn.leftKey] : [...(side === "right" ? p.leftKeys : p.rightKeys)],
+        buildKeys: notIn ? [notIn.rightKey] : [...(side === "right" ? p.rightKeys : p.leftKeys)],
+        condition: notIn ? null : p.condition,
+        ...(notIn ? { nullAware: true as const } : {}),
       });
       probe.broadcasts = [...(probe.broadcasts ?? []), { shuffleId: buildWritten.shuffleId, stageId: buildWritten.stageId }];
       return probe;

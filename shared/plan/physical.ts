@@ -122,6 +122,12 @@ export const StageOperator = z.discriminatedUnion("kind", [
       probeKeys: z.array(ExprSchema),
       buildKeys: z.array(ExprSchema),
       condition: ExprSchema.nullable(),
+      /**
+       * An anti join with NOT IN's nulls (driver/planner/null-aware-anti-join.ts): an empty
+       * build side keeps every probe row, a null build key keeps none, and a null probe key
+       * stays only when the build side is empty.
+       */
+      nullAware: z.literal(true).optional(),
     })
     .strict(),
   /**
