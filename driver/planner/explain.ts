@@ -30,6 +30,7 @@ const LOGICAL: Lines = {
   aggregate: (p) => `Aggregate [${names(p.groupBy)}] [${names(p.aggregates)}]`,
   sort: (p) => `Sort [${p.orders.map(order).join(", ")}]`,
   limit: (p) => `Limit ${p.n}`,
+  offset: (p) => `Offset ${p.n}`,
   repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
   coalesce: (p) => `Coalesce ${p.numPartitions}`,
   hint: (p) => `ResolvedHint (strategy=${p.hint})`,
@@ -75,6 +76,8 @@ function operator(op: StageOperator): string {
       return `Sort [${op.orders.map(order).join(", ")}]`;
     case "limit":
       return `Limit ${op.n}`;
+    case "offset":
+      return `Offset ${op.n}`;
     case "mapPartitions":
       return `MapPartitions ${op.mode}${fnAt(op.fn)}`;
     case "combine":

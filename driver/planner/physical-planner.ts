@@ -293,6 +293,13 @@ const RULES: Rules = {
     reduce.operators.push({ kind: "limit", n: p.n });
     return reduce;
   },
+  offset: (p, b) => {
+    // The rows after the first n of the whole input, in its partitions' order: one partition skips them.
+    const pipeline = build(p.input, b);
+    const single = pipeline.numPartitions <= 1 ? pipeline : b.exchange(pipeline, { kind: "single" });
+    single.operators.push({ kind: "offset", n: p.n });
+    return single;
+  },
   hint: (p, b) => build(p.input, b),
   mapPartitions: (p, b) => {
     const pipeline = build(p.input, b);

@@ -20,10 +20,13 @@ function subqueryJoin(scope: SqlScope, outer: DataFrame, inner: DataFrame, condi
 const isPlaceholder = (e: Expr): e is Extract<Expr, { kind: "column" }> => e.kind === "column" && e.name.startsWith(SUBQUERY_PREFIX);
 export const holdsPlaceholder = (e: Expr): boolean => [...referencedColumns(e)].some((n) => n.startsWith(SUBQUERY_PREFIX));
 
+/** A query with a WITH, ORDER BY, LIMIT or OFFSET of its own: built whole, never taken apart into a join. */
+const organized = (q: Query) => q.ctes.length > 0 || q.orderBy.length > 0 || q.limit !== null || q.offset !== null;
+
 /** A subquery that is a plain SELECT ... FROM ... [WHERE ...]: its WHERE can become a join condition (correlated or not). */
 function plainSelect(q: Query): SelectCore | null {
   const b = q.body;
-  if (q.ctes.length || q.orderBy.length || q.limit !== null || b.kind !== "select") return null;
+  if (organized(q) || b.kind !== "select") return null;
   if (b.distinct || b.groupBy !== null || b.having !== null || b.items.some(containsAggregate) || b.from.length === 0) return null;
   // A WHERE with subqueries of its own: the subquery is built whole (uncorrelated).
   return b.where && holdsPlaceholder(b.where) ? null : b;
@@ -108,7 +111,7 @@ const NEGATED = ":not";
 /** An aggregate-only subquery (`SELECT avg(y) FROM ... [WHERE ...]`): correlated or not, it becomes a join the analyzer builds. */
 function aggregateScalar(q: Query): (SelectCore & { readonly items: readonly [Expr] }) | null {
   const b = q.body;
-  if (q.ctes.length || q.orderBy.length || q.limit !== null || b.kind !== "select") return null;
+  if (organized(q) || b.kind !== "select") return null;
   if (b.distinct || b.groupBy !== null || b.having !== null || b.from.length === 0 || b.items.length !== 1 || !containsAggregate(b.items[0]!)) return null;
   if (b.where && holdsPlaceholder(b.where)) return null;
   return b as SelectCore & { readonly items: readonly [Expr] };

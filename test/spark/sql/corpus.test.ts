@@ -7,7 +7,7 @@
  * refused by sparkfn too. One test per statement, so that every disagreement shows at once.
  *
  * The corpus: select lists, WHERE and three-valued logic, every join type, USING and comma
- * joins over three and four tables, GROUP BY / HAVING / ORDER BY / LIMIT / DISTINCT, set
+ * joins over three and four tables, GROUP BY / HAVING / ORDER BY / LIMIT / OFFSET / DISTINCT, set
  * operations, CTEs and subqueries in FROM, IN lists, IN / NOT IN / EXISTS subqueries (with
  * Spark's null semantics and over the empty view), scalar subqueries uncorrelated and
  * correlated (with the count-of-nothing case), nested subqueries as in TPC-H Q20, CASE, CAST
@@ -229,6 +229,17 @@ const QUERIES: [string, boolean][] = [
   ["SELECT count(*) FROM (SELECT * FROM df LIMIT 5) t", false],
   ["SELECT name FROM customers ORDER BY name LIMIT 100", true],
   ["SELECT * FROM empty_orders LIMIT 3", false],
+  // OFFSET: after ORDER BY, before LIMIT takes its rows
+  ["SELECT id FROM df ORDER BY id LIMIT 3 OFFSET 2", true],
+  ["SELECT id FROM df ORDER BY id OFFSET 9", true],
+  ["SELECT id FROM df ORDER BY id LIMIT 2 OFFSET 20", true],
+  ["SELECT id FROM df ORDER BY id OFFSET 0", true],
+  ["SELECT * FROM (SELECT id FROM df ORDER BY id DESC LIMIT 4 OFFSET 1) t ORDER BY id", true],
+  ["SELECT count(*) AS n FROM (SELECT * FROM df ORDER BY id OFFSET 5) t", false],
+  ["SELECT cust, count(*) AS n FROM df GROUP BY cust ORDER BY n DESC, cust NULLS FIRST LIMIT 2 OFFSET 1", true],
+  ["SELECT name FROM customers UNION SELECT name FROM emp ORDER BY name LIMIT 3 OFFSET 3", true],
+  ["SELECT id FROM df ORDER BY id OFFSET 2 LIMIT 3", false],
+  ["SELECT id AS offset FROM df ORDER BY offset OFFSET 10", true],
   // DISTINCT
   ["SELECT DISTINCT product FROM df", false],
   ["SELECT DISTINCT product, qty FROM df", false],
@@ -513,7 +524,6 @@ interface KnownDifference {
 }
 
 const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
-  { sql: "SELECT id FROM df ORDER BY id LIMIT 3 OFFSET 2", why: "OFFSET needs an offset operator (df.offset) that sparkfn lacks", sparkfn: { refuses: /PARSE_SYNTAX_ERROR.*'OFFSET'/ } },
   { sql: "SELECT id FROM df WHERE (cust, product) IN (SELECT cust, product FROM df WHERE qty > 3) ORDER BY id", why: "row values (a, b) are not parsed; write EXISTS with both equalities", sparkfn: { refuses: /PARSE_SYNTAX_ERROR/ } },
   {
     sql: "SELECT name FROM customers c WHERE credit > (SELECT avg(amount) FROM df d WHERE d.cust > c.cust)",
