@@ -603,11 +603,16 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       {
+        // (e) or a row value (a, b): a struct of its values, as Spark's row constructor.
         ALT: () => {
           this.CONSUME(T.LParen);
-          const inner = this.SUBRULE(this.expression);
+          const values = [this.SUBRULE(this.expression)];
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            values.push(this.SUBRULE2(this.expression));
+          });
           this.CONSUME(T.RParen);
-          return inner;
+          return this.ACTION(() => (values.length === 1 ? values[0]! : call("struct", values)));
         },
       },
       { ALT: () => this.SUBRULE(this.reference) },

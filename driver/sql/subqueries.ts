@@ -7,6 +7,7 @@
  */
 import { alias, binary, call, conjunction, column, conjuncts, containsAggregate, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { Column } from "../api/column.ts";
+import { AnalysisError } from "../../shared/plan/resolve.ts";
 import type { DataFrame } from "../api/dataframe.ts";
 import { SUBQUERY_PREFIX, type Query, type SelectCore } from "./ast.ts";
 import { buildQuery, relation, unaliased, type SqlScope } from "./query-builder.ts";
@@ -33,6 +34,17 @@ function plainSelect(q: Query): SelectCore | null {
 }
 
 let hiddenSubqueries = 0;
+
+/** The values a row value `(x, y)` IN compares (the parser's struct of them), or the one value x. */
+const rowValues = (value: Expr): readonly Expr[] => (value.kind === "call" && value.fn === "struct" && value.args.length > 1 ? value.args : [value]);
+
+/** Spark's refusal of an IN whose values and subquery columns differ in number. */
+function lengthMismatch(values: readonly Expr[], columns: readonly Expr[]): AnalysisError {
+  const list = (es: readonly Expr[]) => `(length: ${es.length}): [${es.map(exprName).join(", ")}]`;
+  return new AnalysisError(
+    `[DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH] The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery. Left hand side columns${list(values)}, right hand side columns${list(columns)}.`,
+  );
+}
 
 /**
  * The subqueries of a select core, as Spark's optimizer rewrites them: a WHERE conjunct
@@ -68,19 +80,26 @@ export function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlSco
       } else df = subqueryJoin(scope, df, buildQuery(sub.query, scope), literal(true), how);
       continue;
     }
-    // x [NOT] IN (SELECT c ...): x (the outer query's) and c (the subquery's) under names of their own, compared.
+    // x [NOT] IN (SELECT c ...), or a row value (x, y) IN (SELECT c, d ...): each outer value
+    // (the outer query's) and each column of the subquery under names of their own, compared.
     const n = hiddenSubqueries++;
-    const [outerValue, innerValue] = [`__sql_in_outer_${n}`, `__sql_in_inner_${n}`];
-    const item = plain?.items.length === 1 ? unaliased(plain.items[0]!) : null;
-    const single = item && !(item.kind === "column" && item.name.endsWith("*")) ? plain : null;
+    const values = rowValues(sub.value);
+    const named = (prefix: string) => values.map((_, i) => `${prefix}${n}${i ? `_${i}` : ""}`);
+    const [outerValues, innerValues] = [named("__sql_in_outer_"), named("__sql_in_inner_")];
+    const items = plain?.items.map(unaliased) ?? [];
+    const star = items.some((i) => i.kind === "column" && i.name.endsWith("*"));
+    if (plain && !star && items.length !== values.length) throw lengthMismatch(values, items);
+    const single = plain && !star ? plain : null;
     const subquery = single
-      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), new Column(alias(item!, innerValue)))
-      : buildQuery(sub.query, scope).toDF(innerValue);
-    const matches = binary("eq", column(outerValue), column(innerValue));
-    // NOT IN: a row goes when any comparison is true or null (a null-aware anti join).
-    const test = negated ? call("coalesce", [matches, literal(true)]) : matches;
-    const withValue = df.select(new Column(column("*")), new Column(alias(sub.value, outerValue)));
-    df = subqueryJoin(scope, withValue, subquery, single?.where ? binary("and", test, single.where) : test, how).drop(outerValue);
+      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), ...items.map((item, i) => new Column(alias(item, innerValues[i]!))))
+      : buildQuery(sub.query, scope).toDF(...innerValues);
+    // NOT IN: a row goes when any comparison is true or null (a null-aware anti join), column by column as Spark's rewrite.
+    const tests = outerValues.map((o, i) => {
+      const matches = binary("eq", column(o), column(innerValues[i]!));
+      return negated ? call("coalesce", [matches, literal(true)]) : matches;
+    });
+    const withValue = df.select(new Column(column("*")), ...values.map((v, i) => new Column(alias(v, outerValues[i]!))));
+    df = subqueryJoin(scope, withValue, subquery, conjunction(single?.where ? [...tests, single.where] : tests), how).drop(...outerValues);
   }
   // Scalar subqueries, and EXISTS / IN under OR or in the select list: each joined as columns of its own.
   const scalars = new Map<string, Joined>();

@@ -318,6 +318,17 @@ const QUERIES: [string, boolean][] = [
   ["SELECT d.id FROM df d WHERE d.product IN (SELECT p.product FROM products p WHERE p.stock > d.qty) ORDER BY d.id", true],
   ["SELECT id FROM df WHERE cust IN (SELECT cust FROM customers WHERE tier = 'silver') OR qty > 4 ORDER BY id", true],
   ["SELECT product FROM products WHERE product NOT IN (SELECT product FROM df WHERE product IS NOT NULL) ORDER BY product", true],
+  // correlated NOT IN (not the null-aware hash join: the subquery's rows differ per outer row)
+  ["SELECT d.id FROM df d WHERE d.product NOT IN (SELECT p.product FROM products p WHERE p.stock > d.qty) ORDER BY d.id", true],
+  ["SELECT e.name FROM emp e WHERE e.salary NOT IN (SELECT f.salary FROM emp f WHERE f.dept = e.dept AND f.id <> e.id) ORDER BY e.name", true],
+  // row values (a, b) IN / NOT IN (SELECT c, d ...): compared column by column, NOT IN with its nulls
+  ["SELECT id FROM df WHERE (cust, product) IN (SELECT cust, product FROM df WHERE qty > 3) ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, product) NOT IN (SELECT cust, product FROM df WHERE qty > 3) ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, product) NOT IN (SELECT cust, product FROM df WHERE qty > 3 AND cust IS NOT NULL) ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, note) NOT IN (SELECT cust, note FROM empty_orders) ORDER BY id", true],
+  ["SELECT c.name FROM customers c WHERE (c.cust, c.name) IN (SELECT id, name FROM emp) ORDER BY c.name", true],
+  ["SELECT id FROM df WHERE (cust, id) IN (SELECT cust, max(id) FROM df GROUP BY cust) ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, product) IN (SELECT cust FROM customers)", false],
   ["SELECT product FROM products WHERE product NOT IN (SELECT product FROM df)", false],
   // EXISTS / NOT EXISTS, correlated and not, over the empty view
   ["SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM df d WHERE d.cust = c.cust) ORDER BY c.name", true],
@@ -524,7 +535,6 @@ interface KnownDifference {
 }
 
 const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
-  { sql: "SELECT id FROM df WHERE (cust, product) IN (SELECT cust, product FROM df WHERE qty > 3) ORDER BY id", why: "row values (a, b) are not parsed; write EXISTS with both equalities", sparkfn: { refuses: /PARSE_SYNTAX_ERROR/ } },
   {
     sql: "SELECT name FROM customers c WHERE credit > (SELECT avg(amount) FROM df d WHERE d.cust > c.cust)",
     why: "a scalar subquery correlated by a predicate other than an equality needs a join per outer row; sparkfn decorrelates equalities only",
