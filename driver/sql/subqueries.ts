@@ -177,8 +177,13 @@ function scalarColumn(input: DataFrame, query: Query, scope: SqlScope): { df: Da
     const from = agg.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b));
     return { df: scope.frame({ kind: "scalarSubquery", outer: input.plan, inner: from.plan, where: agg.where, value: unaliased(agg.items[0]), name }), expr: column(name), columns: [name] };
   }
-  // Its one row beside every row; no row: null (a left join keeps the outer rows).
-  return { df: input.join(buildQuery(query, scope).toDF(name), undefined, "left"), expr: column(name), columns: [name] };
+  // Its one row beside every row: the subquery's value and row count as one row (null over no
+  // rows), and more than one row fails the query when the value is read, as Spark's check.
+  const rows = `${name}_rows`;
+  const value = buildQuery(query, scope).toDF(name).agg(new Column(alias({ kind: "agg", fn: "first", arg: column(name) }, name)), new Column(alias({ kind: "agg", fn: "count", arg: null }, rows)));
+  const tooMany = call("raise_error", [literal("More than one row returned by a subquery used as an expression. SQLSTATE: 21000"), literal("SCALAR_SUBQUERY_TOO_MANY_ROWS")]);
+  const checked: Expr = { kind: "caseWhen", branches: [{ when: binary("gt", column(rows), literal(1)), then: tooMany }], otherwise: column(name) };
+  return { df: input.crossJoin(value), expr: checked, columns: [name, rows] };
 }
 
 /**

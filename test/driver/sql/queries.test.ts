@@ -104,6 +104,17 @@ describe("spark.sql", () => {
     }
   });
 
+  it("fails a query whose scalar subquery has more than one row, in Spark's words; one row is its value, none null", async () => {
+    await expect(spark.sql("SELECT id, (SELECT id FROM t WHERE id < 2) AS first FROM t").collect()).rejects.toThrow(
+      /\[SCALAR_SUBQUERY_TOO_MANY_ROWS\] More than one row returned by a subquery used as an expression\. SQLSTATE: 21000/,
+    );
+    expect(await spark.sql("SELECT id, (SELECT k FROM t WHERE id = 4) AS k4, (SELECT k FROM t WHERE id < 0) AS none FROM t WHERE id < 2 ORDER BY id").collect()).toEqual([
+      { id: 0, k4: "b", none: null },
+      { id: 1, k4: "b", none: null },
+    ]);
+    await expect(spark.sql("SELECT raise_error('boom')").collect()).rejects.toThrow(/\[USER_RAISED_EXCEPTION\] boom SQLSTATE: P0001/);
+  });
+
   it("reports a syntax error with its line and a caret", () => {
     expect(() => spark.sql("SELECT k,\n  FROM t")).toThrow(/PARSE_SYNTAX_ERROR.*at or near 'FROM'.*\(line 2, pos 2\)\n\n== SQL ==\nSELECT k,\n  FROM t\n--\^\^\^/s);
   });
