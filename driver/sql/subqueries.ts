@@ -29,8 +29,24 @@ function plainSelect(q: Query): SelectCore | null {
   const b = q.body;
   if (organized(q) || b.kind !== "select") return null;
   if (b.distinct || b.groupBy !== null || b.having !== null || b.items.some(containsAggregate) || b.from.length === 0) return null;
-  // A WHERE with subqueries of its own: the subquery is built whole (uncorrelated).
-  return b.where && holdsPlaceholder(b.where) ? null : b;
+  return b;
+}
+
+/**
+ * A plain subquery's rows and the WHERE left to join them on: its FROM, through the subqueries
+ * of its own WHERE (a nested EXISTS or IN, joined to the FROM as this module joins any), and
+ * the rest of its WHERE, which may read the outer query's columns (a correlated subquery).
+ */
+function plainRows(plain: SelectCore, scope: SqlScope): { readonly rows: DataFrame; readonly where: Expr | null } {
+  const from = plain.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b));
+  const parts = plain.where ? conjuncts(plain.where) : [];
+  const nested = parts.filter(holdsPlaceholder);
+  const rest = parts.filter((c) => !holdsPlaceholder(c));
+  const where = rest.length ? conjunction(rest) : null;
+  if (!nested.length) return { rows: from, where };
+  const own = withSubqueries(from, { ...plain, where: conjunction(nested), items: [column("*")], groupBy: null }, scope);
+  const rows = own.core.where ? own.df.filter(new Column(own.core.where)).drop(...own.dropAfterWhere) : own.df;
+  return { rows, where };
 }
 
 let hiddenSubqueries = 0;
@@ -75,8 +91,8 @@ export function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlSco
     const how = negated ? "left_anti" : "left_semi";
     if (sub.kind === "exists") {
       if (plain) {
-        const from = plain.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b));
-        df = subqueryJoin(scope, df, from, plain.where ?? literal(true), how);
+        const { rows, where } = plainRows(plain, scope);
+        df = subqueryJoin(scope, df, rows, where ?? literal(true), how);
       } else df = subqueryJoin(scope, df, buildQuery(sub.query, scope), literal(true), how);
       continue;
     }
@@ -89,9 +105,9 @@ export function withSubqueries(input: DataFrame, core: SelectCore, scope: SqlSco
     const items = plain?.items.map(unaliased) ?? [];
     const star = items.some((i) => i.kind === "column" && i.name.endsWith("*"));
     if (plain && !star && items.length !== values.length) throw lengthMismatch(values, items);
-    const single = plain && !star ? plain : null;
+    const single = plain && !star ? plainRows(plain, scope) : null;
     const subquery = single
-      ? single.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).select(new Column(column("*")), ...items.map((item, i) => new Column(alias(item, innerValues[i]!))))
+      ? single.rows.select(new Column(column("*")), ...items.map((item, i) => new Column(alias(item, innerValues[i]!))))
       : buildQuery(sub.query, scope).toDF(...innerValues);
     // NOT IN: a row goes when any comparison is true or null (a null-aware anti join), column by column as Spark's rewrite.
     const tests = outerValues.map((o, i) => {
@@ -194,9 +210,10 @@ function scalarColumn(input: DataFrame, query: Query, scope: SqlScope): { df: Da
 function existsValue(input: DataFrame, query: Query, scope: SqlScope): { df: DataFrame } & Joined {
   const name = `${SCALAR_PREFIX}${hiddenSubqueries++}`;
   const plain = plainSelect(query);
+  const own = plain && plainRows(plain, scope);
   const rows: Expr = { kind: "agg", fn: "count", arg: null };
-  const df = plain
-    ? scope.frame({ kind: "scalarSubquery", outer: input.plan, inner: plain.from.map((r) => relation(r, scope)).reduce((a, b) => a.crossJoin(b)).plan, where: plain.where, value: rows, name })
+  const df = own
+    ? scope.frame({ kind: "scalarSubquery", outer: input.plan, inner: own.rows.plan, where: own.where, value: rows, name })
     : input.crossJoin(buildQuery(query, scope).agg(new Column(alias(rows, name))));
   return { df, expr: binary("gt", column(name), literal(0)), columns: [name] };
 }
