@@ -227,11 +227,23 @@ function existsValue(input: DataFrame, query: Query, scope: SqlScope): { df: Dat
 function inValue(input: DataFrame, value: Expr, query: Query, scope: SqlScope, negated: boolean): { df: DataFrame } & Joined {
   const n = hiddenSubqueries++;
   const [v, matched, rows, nulls] = [`__sql_in_value_${n}`, `__sql_in_matched_${n}`, `__sql_in_rows_${n}`, `__sql_in_nulls_${n}`];
-  const inner = buildQuery(query, scope).toDF(v);
-  const values = inner.distinct().select(new Column(column(v)), new Column(alias(literal(true), matched)));
-  const joined = input.join(values, new Column(binary("eq", value, column(v))), "left");
+  // A row value (x, y) IN (SELECT c, d ...): true where some row equals it at every place.
+  const outer = rowValues(value);
+  const names = outer.map((_, i) => `${v}${i ? `_${i}` : ""}`);
+  const inner = buildQuery(query, scope).toDF(...names);
+  if (negated && outer.length > 1) {
+    // NOT IN with a row value: true where no row's comparison is true or null, each row's null
+    // its own (Spark's existence join on `cond OR isnull(cond)`): a count of those rows, 0 or not,
+    // through the scalar subquery's join on the outer values' domain.
+    const unknownOrEqual = conjunction(outer.map((x, i) => call("coalesce", [binary("eq", column(names[i]!), x), literal(true)])));
+    const count = `${SCALAR_PREFIX}${n}`;
+    const df = scope.frame({ kind: "scalarSubquery", outer: input.plan, inner: inner.plan, where: unknownOrEqual, value: { kind: "agg", fn: "count", arg: null }, name: count });
+    return { df, expr: binary("eq", column(count), literal(0)), columns: [count] };
+  }
+  const values = inner.distinct().select(...names.map((name) => new Column(column(name))), new Column(alias(literal(true), matched)));
+  const joined = input.join(values, new Column(conjunction(outer.map((x, i) => binary("eq", x, column(names[i]!))))), "left");
   const found: Expr = { kind: "unary", op: "isNotNull", expr: column(matched) };
-  if (!negated) return { df: joined, expr: found, columns: [v, matched] };
+  if (!negated) return { df: joined, expr: found, columns: [...names, matched] };
   const stats = inner.agg(new Column(alias({ kind: "agg", fn: "count", arg: null }, rows)), new Column(alias({ kind: "agg", fn: "count_if", arg: { kind: "unary", op: "isNull", expr: column(v) } }, nulls)));
   const unknown = binary("and", binary("gt", column(rows), literal(0)), binary("or", { kind: "unary", op: "isNull", expr: value }, binary("gt", column(nulls), literal(0))));
   return { df: joined.crossJoin(stats), expr: { kind: "unary", op: "not", expr: binary("or", found, unknown) }, columns: [v, matched, rows, nulls] };

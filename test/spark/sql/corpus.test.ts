@@ -348,6 +348,12 @@ const QUERIES: [string, boolean][] = [
   ["SELECT c.name FROM customers c WHERE (c.cust, c.name) IN (SELECT id, name FROM emp) ORDER BY c.name", true],
   ["SELECT id FROM df WHERE (cust, id) IN (SELECT cust, max(id) FROM df GROUP BY cust) ORDER BY id", true],
   ["SELECT id FROM df WHERE (cust, product) IN (SELECT cust FROM customers)", false],
+  ["SELECT id, (cust, product) IN (SELECT cust, product FROM df WHERE qty > 3) AS hit FROM df ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, product) IN (SELECT cust, product FROM df WHERE qty > 3) OR id = 1 ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, product) IN ((1, 'apple'), (2, 'pear')) ORDER BY id", true],
+  ["SELECT id, (cust, product) NOT IN (SELECT cust, product FROM df WHERE qty > 3) AS miss FROM df ORDER BY id", true],
+  ["SELECT id, (cust, note) NOT IN (SELECT cust, note FROM df WHERE id > 8) AS miss FROM df ORDER BY id", true],
+  ["SELECT id FROM df WHERE (cust, product) NOT IN (SELECT cust, product FROM df WHERE qty > 3) OR id = 6 ORDER BY id", true],
   ["SELECT product FROM products WHERE product NOT IN (SELECT product FROM df)", false],
   // EXISTS / NOT EXISTS, correlated and not, over the empty view
   ["SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM df d WHERE d.cust = c.cust) ORDER BY c.name", true],
