@@ -13,17 +13,6 @@ import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
 import { BadInputError } from "../errors.ts";
 
-/** The error raise_error() throws, in Spark's words: `[CLASS] message`. */
-export class RaisedError extends BadInputError {
-  override readonly name = "SparkRuntimeException";
-  constructor(
-    readonly errorClass: string,
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
-}
-
 type V = Value;
 type N = number | null;
 
@@ -348,3 +337,14 @@ function extreme(values: readonly V[], sign: 1 | -1): V {
   return best;
 }
 export type Runtime = typeof RUNTIME;
+
+/** The error raise_error() throws, in Spark's words: `[CLASS] message`. */
+export class RaisedError extends BadInputError {
+  override readonly name = "SparkRuntimeException";
+  constructor(
+    readonly errorClass: string,
+    message: string,
+  ) {
+    super(`[${errorClass}] ${message}`);
+  }
+}
