@@ -223,6 +223,11 @@ export class DataFrame {
     return this.with({ kind: "limit", input: this.plan, n });
   }
 
+  /** The rows after the first n (Spark's Dataset.offset). */
+  offset(n: number): DataFrame {
+    return this.with({ kind: "offset", input: this.plan, n });
+  }
+
   distinct(): DataFrame {
     return this.with({ kind: "distinct", input: this.plan });
   }

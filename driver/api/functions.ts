@@ -306,6 +306,8 @@ export const nullif = (col1: ColumnOrName, col2: ColumnOrName) => fn("nullif", a
 export const isnan = unaryMath("isnan");
 /** col2 if col1 is NaN, else col1. */
 export const nanvl = (col1: ColumnOrName, col2: ColumnOrName) => fn("nanvl", asColumn(col1).expr, asColumn(col2).expr);
+/** Fails the query when evaluated, with Spark's USER_RAISED_EXCEPTION and this message (a string is the message itself, as PySpark's). */
+export const raise_error = (errMsg: Column | string) => fn("raise_error", errMsg instanceof Column ? errMsg.expr : literal(errMsg));
 
 /** A uniformly distributed double in [0, 1); each partition draws from seed + partition index. */
 export function rand(seed?: number): Column {

@@ -12,6 +12,7 @@ import {
   filter,
   join,
   limit,
+  offset,
   union,
   project,
   repartition,
@@ -121,6 +122,7 @@ const RESOLVE: Resolvers = {
     return sort(input, p.orders.map((o) => ({ ...o, expr: resolveReferences(o.expr, scope) })), p.numPartitions);
   },
   limit: async (p, r) => limit(await analyze(p.input, r), p.n),
+  offset: async (p, r) => offset(await analyze(p.input, r), p.n),
   repartition: async (p, r) => {
     const input = await analyze(p.input, r);
     const scope = scopeOf(input);

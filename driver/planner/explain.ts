@@ -30,6 +30,7 @@ const LOGICAL: Lines = {
   aggregate: (p) => `Aggregate [${names(p.groupBy)}] [${names(p.aggregates)}]`,
   sort: (p) => `Sort [${p.orders.map(order).join(", ")}]`,
   limit: (p) => `Limit ${p.n}`,
+  offset: (p) => `Offset ${p.n}`,
   repartition: (p) => `Repartition ${p.numPartitions}${p.exprs.length ? ` by [${names(p.exprs)}]` : ""}`,
   coalesce: (p) => `Coalesce ${p.numPartitions}`,
   hint: (p) => `ResolvedHint (strategy=${p.hint})`,
@@ -75,6 +76,8 @@ function operator(op: StageOperator): string {
       return `Sort [${op.orders.map(order).join(", ")}]`;
     case "limit":
       return `Limit ${op.n}`;
+    case "offset":
+      return `Offset ${op.n}`;
     case "mapPartitions":
       return `MapPartitions ${op.mode}${fnAt(op.fn)}`;
     case "combine":
@@ -86,7 +89,7 @@ function operator(op: StageOperator): string {
     case "broadcastJoin": {
       const pairs = op.probeKeys.map((k, i) => (op.buildSide === "right" ? `${exprName(k)} = ${exprName(op.buildKeys[i]!)}` : `${exprName(op.buildKeys[i]!)} = ${exprName(k)}`));
       const kind = op.probeKeys.length ? "BroadcastHashJoin" : "BroadcastNestedLoopJoin";
-      return `${kind} ${op.how} Build${op.buildSide === "right" ? "Right" : "Left"} [${pairs.join(", ")}]${op.condition ? ` ${exprName(op.condition)}` : ""} broadcast=${op.build.shuffleId}`;
+      return `${kind} ${op.how} Build${op.buildSide === "right" ? "Right" : "Left"} [${pairs.join(", ")}]${op.condition ? ` ${exprName(op.condition)}` : ""}${op.nullAware ? " null-aware" : ""} broadcast=${op.build.shuffleId}`;
     }
   }
 }

@@ -24,6 +24,7 @@ import { estimateBytes, hasBroadcastHint } from "./statistics.ts";
 import { DEFAULT_FILE_SPLITS, planFilePartitions, type FileSplitOptions } from "./file-splits.ts";
 import { splittable } from "../../shared/plan/file-source.ts";
 import { mayMatch } from "./partition-pruning.ts";
+import { nullAwareAntiKeys } from "./null-aware-anti-join.ts";
 import { InternalError } from "../../shared/errors.ts";
 import { DEFAULT_TIME_ZONE } from "../../shared/plan/functions/time-zone.ts";
 
@@ -188,6 +189,23 @@ function broadcastSide(p: PlanOf<"join">, options: PlannerOptions): "left" | "ri
   return left !== undefined ? "left" : undefined;
 }
 
+/**
+ * The rows after the first n of the whole input, in its partitions' order: one partition skips
+ * them. Under a limit, each partition first keeps limit + n rows (Spark's LocalLimit below
+ * GlobalLimitAndOffset): no more can reach the limit.
+ */
+function offsetPipeline(p: PlanOf<"offset">, b: Builder, limit?: number): Pipeline {
+  const pipeline = build(p.input, b);
+  if (pipeline.numPartitions <= 1) {
+    pipeline.operators.push({ kind: "offset", n: p.n });
+    return pipeline;
+  }
+  if (limit !== undefined) pipeline.operators.push({ kind: "limit", n: limit + p.n });
+  const single = b.exchange(pipeline, { kind: "single" });
+  single.operators.push({ kind: "offset", n: p.n });
+  return single;
+}
+
 type Rules = { [K in PlanKind]: (plan: PlanOf<K>, b: Builder) => Pipeline };
 
 const RULES: Rules = {
@@ -284,7 +302,7 @@ const RULES: Rules = {
     return reduce;
   },
   limit: (p, b) => {
-    const pipeline = build(p.input, b);
+    const pipeline = p.input.kind === "offset" ? offsetPipeline(p.input, b, p.n) : build(p.input, b);
     pipeline.operators.push({ kind: "limit", n: p.n });
     // Partitions that already have one or zero inputs need no exchange.
     if (pipeline.numPartitions <= 1) return pipeline;
@@ -292,6 +310,7 @@ const RULES: Rules = {
     reduce.operators.push({ kind: "limit", n: p.n });
     return reduce;
   },
+  offset: (p, b) => offsetPipeline(p, b),
   hint: (p, b) => build(p.input, b),
   mapPartitions: (p, b) => {
     const pipeline = build(p.input, b);
@@ -316,14 +335,17 @@ const RULES: Rules = {
       // and the other side's pipeline goes on, each task joining against all of it.
       const buildWritten = b.writeShuffle(build(side === "right" ? p.right : p.left, b), { kind: "single" });
       const probe = build(side === "right" ? p.left : p.right, b);
+      // NOT IN's anti join hashes on its one comparison, the build side deciding the nulls.
+      const notIn = side === "right" ? nullAwareAntiKeys(p) : null;
       probe.operators.push({
         kind: "broadcastJoin",
         how: p.how,
         buildSide: side,
         build: { shuffleId: buildWritten.shuffleId, schema: buildWritten.schema },
-        probeKeys: [...(side === "right" ? p.leftKeys : p.rightKeys)],
-        buildKeys: [...(side === "right" ? p.rightKeys : p.leftKeys)],
-        condition: p.condition,
+        probeKeys: notIn ? [notIn.leftKey] : [...(side === "right" ? p.leftKeys : p.rightKeys)],
+        buildKeys: notIn ? [notIn.rightKey] : [...(side === "right" ? p.rightKeys : p.leftKeys)],
+        condition: notIn ? null : p.condition,
+        ...(notIn ? { nullAware: true as const } : {}),
       });
       probe.broadcasts = [...(probe.broadcasts ?? []), { shuffleId: buildWritten.shuffleId, stageId: buildWritten.stageId }];
       return probe;
@@ -417,7 +439,7 @@ export function planStages(plan: LogicalPlan, options: PlannerOptions): StageGra
   const builder = new Builder(options);
   if (plan.kind === "limit" && options.incrementalLimit !== false) {
     // No exchange for a final limit: each partition stops at n rows, the driver takes the first n.
-    const pipeline = build(plan.input, builder);
+    const pipeline = plan.input.kind === "offset" ? offsetPipeline(plan.input, builder, plan.n) : build(plan.input, builder);
     pipeline.operators.push({ kind: "limit", n: plan.n });
     const result = builder.finish(pipeline);
     return { stages: builder.stages, resultStageId: result.plan.stageId, schema: schemaOf(plan), collectLimit: plan.n };

@@ -74,6 +74,10 @@ const ESTIMATE: Estimators = {
     const rows = estimateRows(p.input);
     return rows === undefined ? p.n : Math.min(rows, p.n);
   },
+  offset: (p) => {
+    const rows = estimateRows(p.input);
+    return rows === undefined ? undefined : Math.max(0, rows - p.n);
+  },
   repartition: (p) => estimateRows(p.input),
   coalesce: (p) => estimateRows(p.input),
   hint: (p) => estimateRows(p.input),
@@ -114,6 +118,7 @@ export function estimateDistinct(plan: LogicalPlan, name: string): number | unde
     case "filter":
     case "sort":
     case "limit":
+    case "offset":
     case "hint":
     case "repartition":
     case "coalesce":

@@ -20,6 +20,7 @@ const ESTIMATE: Estimators = {
   aggregate: (p) => estimateBytes(p.input),
   sort: (p) => estimateBytes(p.input),
   limit: (p) => estimateBytes(p.input),
+  offset: (p) => estimateBytes(p.input),
   repartition: (p) => estimateBytes(p.input),
   coalesce: (p) => estimateBytes(p.input),
   hint: (p) => estimateBytes(p.input),

@@ -37,6 +37,8 @@ export interface Query {
   readonly body: QueryBody;
   readonly orderBy: readonly SortOrder[];
   readonly limit: number | null;
+  /** OFFSET n: the rows after the first n, before LIMIT takes its rows (as in Spark). */
+  readonly offset: number | null;
 }
 
 /** A subquery inside an expression; the expression holds a placeholder column named SUBQUERY_PREFIX + n. */

@@ -19,7 +19,7 @@ import { extractField, intervalArithmetic, intervalLiteral, substringFrom } from
 /** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
 const NON_RESERVED: TokenType[] = [
   T.Identifier, T.QuotedIdentifier, T.Date, T.Timestamp, T.Interval, T.First, T.Last, T.Left, T.Right, T.Asc, T.Desc, T.Nulls, T.Semi, T.Anti, T.Full, T.Inner, T.Outer,
-  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row, T.For, T.Window, T.Filter, T.Rollup, T.Cube,
+  T.Cross, T.Partition, T.Rows, T.Range, T.Unbounded, T.Preceding, T.Following, T.Current, T.Row, T.For, T.Window, T.Filter, T.Offset, T.Rollup, T.Cube,
   T.Grouping, T.Sets,
 ];
 
@@ -92,7 +92,12 @@ export class SqlGrammar extends EmbeddedActionsParser {
       const n = this.CONSUME(T.NumberLiteral);
       return this.ACTION(() => Number(n.image));
     });
-    return this.ACTION(() => ({ ctes, body, orderBy, limit: limit ?? null }));
+    const offset = this.OPTION6(() => {
+      this.CONSUME(T.Offset);
+      const n = this.CONSUME2(T.NumberLiteral);
+      return this.ACTION(() => Number(n.image));
+    });
+    return this.ACTION(() => ({ ctes, body, orderBy, limit: limit ?? null, offset: offset ?? null }));
   });
 
   /** INTERSECT binds tighter than UNION and EXCEPT, as in Spark. */
@@ -603,11 +608,16 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       {
+        // (e) or a row value (a, b): a struct of its values, as Spark's row constructor.
         ALT: () => {
           this.CONSUME(T.LParen);
-          const inner = this.SUBRULE(this.expression);
+          const values = [this.SUBRULE(this.expression)];
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            values.push(this.SUBRULE2(this.expression));
+          });
           this.CONSUME(T.RParen);
-          return inner;
+          return this.ACTION(() => (values.length === 1 ? values[0]! : call("struct", values)));
         },
       },
       {

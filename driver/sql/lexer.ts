@@ -50,6 +50,7 @@ export const Nulls = keyword("NULLS");
 export const First = keyword("FIRST");
 export const Last = keyword("LAST");
 export const Limit = keyword("LIMIT");
+export const Offset = keyword("OFFSET");
 export const Join = keyword("JOIN");
 export const Inner = keyword("INNER");
 export const Left = keyword("LEFT");
@@ -126,7 +127,7 @@ export const Hint = createToken({ name: "Hint", pattern: /\/\*\+[\s\S]*?\*\// })
 
 export const KEYWORDS = [
   And, Or, Not, Is, Null, True, False, In, Between, Like, ILike, RLike, Regexp, Case, When, Then, Else, End, Cast, TryCast, As, Distinct, From, Div, Date, Timestamp, Interval, Over,
-  Select, Where, Group, By, Having, Order, Asc, Desc, Nulls, First, Last, Limit, Join, Inner, Left, Right, Full, Outer, Cross, Semi, Anti, On, Using, Union, All, Intersect, Except, With,
+  Select, Where, Group, By, Having, Order, Asc, Desc, Nulls, First, Last, Limit, Offset, Join, Inner, Left, Right, Full, Outer, Cross, Semi, Anti, On, Using, Union, All, Intersect, Except, With,
   Partition, Rows, Range, Unbounded, Preceding, Following, Current, Row, Exists, For, MinusKeyword, Window, Filter, Values, Rollup, Cube, Grouping, Sets,
 ];
 

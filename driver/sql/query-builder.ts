@@ -51,6 +51,7 @@ export function buildQuery(query: Query, outer: SqlScope): DataFrame {
     const items = firstItems(query.body);
     df = df.orderBy(...query.orderBy.map((o) => sortColumn(byOrdinal(o, items))));
   }
+  if (query.offset !== null) df = df.offset(query.offset);
   return query.limit === null ? df : df.limit(query.limit);
 }
 

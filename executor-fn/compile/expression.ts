@@ -36,6 +36,6 @@ export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | Dat
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
   coalesce: "coalesce", split: "split", like: "like",
   greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",
-  nullif: "nullif", isnan: "isnan", nanvl: "nanvl",
+  nullif: "nullif", isnan: "isnan", nanvl: "nanvl", raise_error: "raise_error",
 };
 

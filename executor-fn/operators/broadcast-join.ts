@@ -9,7 +9,7 @@ export const broadcastJoin: OperatorFactory<"broadcastJoin"> = (op, input, ctx) 
   async *open(batches) {
     const build = concatBatches(await ctx.broadcast(op.build.shuffleId), op.build.schema.fields.length);
     const table = new HashJoinTable(
-      { how: op.how, buildSide: op.buildSide, probeSchema: input, buildSchema: op.build.schema, probeKeys: op.probeKeys, buildKeys: op.buildKeys, condition: op.condition },
+      { how: op.how, buildSide: op.buildSide, probeSchema: input, buildSchema: op.build.schema, probeKeys: op.probeKeys, buildKeys: op.buildKeys, condition: op.condition, nullAware: op.nullAware === true },
       build,
       ctx.compile,
     );

@@ -5,7 +5,8 @@
  * two index arrays, the residual condition is evaluated once over the candidates gathered as
  * a batch, and the output columns are gathered by index: no joined row objects. With no keys
  * every pair is a candidate (a nested-loop join). Null keys never match, as in SQL; outer
- * joins pad the unmatched side with nulls.
+ * joins pad the unmatched side with nulls. A null-aware anti join (NOT IN) keeps every probe
+ * row when the build side is empty, none when a build key is null, and no null probe key.
  *
  * Shuffled joins build on the right side of one co-partitioned partition; broadcast joins
  * build on the broadcast side (right for inner/left/semi/anti, left for inner/right).
@@ -28,6 +29,8 @@ export interface JoinSpec {
   readonly probeKeys: readonly Expr[];
   readonly buildKeys: readonly Expr[];
   readonly condition: Expr | null;
+  /** NOT IN's anti join (broadcast only: the whole build side decides the nulls). */
+  readonly nullAware?: boolean;
 }
 
 /** Candidate pairs gathered before the residual condition runs over them. */
@@ -96,6 +99,8 @@ export class HashJoinTable {
   /** Build rows that matched, when an outer join must emit the others at the end. */
   private readonly buildMatched: Uint8Array | undefined;
   private readonly keepUnmatchedProbe: boolean;
+  /** A null-aware anti join's answer for every probe row, when the build side alone decides it. */
+  private readonly nullAwareAll: "keep" | "drop" | undefined;
   readonly outputSchema: Schema;
 
   constructor(
@@ -127,11 +132,16 @@ export class HashJoinTable {
     const next = this.start.slice(0, groups);
     this.rows = new Int32Array(this.start[groups]!);
     for (let i = 0; i < n; i++) if (skip === null || skip[i] === 0) this.rows[next[group[i]!]!++] = i;
+    this.nullAwareAll = !spec.nullAware ? undefined : n === 0 ? "keep" : skip !== null && skip.includes(1) ? "drop" : undefined;
   }
 
   /** Joined batches for a batch of probe rows (semi/anti: the probe rows kept). */
   *probe(input: Batch): Generator<Batch> {
-    if (input.count === 0) return;
+    if (input.count === 0 || this.nullAwareAll === "drop") return;
+    if (this.nullAwareAll === "keep") {
+      yield input;
+      return;
+    }
     const batch = compact(input);
     const count = batch.count;
     const keys = this.probeKey(batch);
@@ -139,6 +149,8 @@ export class HashJoinTable {
     this.ids.lookup(keys, count, ids);
     const skip = this.spec.probeKeys.length > 0 ? nullKeyRows(keys, count) : null;
     const matched = new Uint8Array(count);
+    // NOT IN: a null x compared with a non-empty build side is unknown, and the row goes.
+    if (this.spec.nullAware && skip !== null) matched.set(skip);
     const pairs = new Pairs();
     const { how } = this.spec;
     const emitsPairs = how !== "semi" && how !== "anti";

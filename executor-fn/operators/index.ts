@@ -10,6 +10,7 @@ import { broadcastJoin } from "./broadcast-join.ts";
 import { filter } from "./filter.ts";
 import { generate } from "./generate.ts";
 import { limit } from "./limit.ts";
+import { offset } from "./offset.ts";
 import type { Operator, OperatorContext, OperatorFactory } from "./operator.ts";
 import { project } from "./project.ts";
 import { combine, mapPartitions } from "./rdd.ts";
@@ -28,6 +29,7 @@ const OPERATORS: { [K in StageOperator["kind"]]: OperatorFactory<K> } = {
   mapPartitions,
   combine,
   limit,
+  offset,
   window,
   generate,
 };

@@ -54,6 +54,15 @@ export function headOf(batch: Batch, n: number): Batch {
   return selectedBatch(batch, selection, n);
 }
 
+/** The live rows of a batch after the first `skip` of them (offset). */
+export function tailOf(batch: Batch, skip: number): Batch {
+  if (skip <= 0) return batch;
+  const count = Math.max(0, batch.count - skip);
+  const selection = new Int32Array(count);
+  for (let k = 0; k < count; k++) selection[k] = rowIndex(batch, skip + k);
+  return selectedBatch(batch, selection, count);
+}
+
 export function batchFromRows(schema: Schema, rows: readonly Row[]): Batch {
   const n = rows.length;
   const columns = schema.fields.map((f, c) => {

@@ -43,6 +43,8 @@ export const SCALAR_FUNCTIONS = {
   sin: [1, 1], cos: [1, 1], tan: [1, 1], asin: [1, 1], acos: [1, 1], atan: [1, 1], atan2: [2, 2], sinh: [1, 1], cosh: [1, 1], tanh: [1, 1],
   // comparison and null handling
   greatest: [2, -1], least: [2, -1], nvl: [2, 2], ifnull: [2, 2], nvl2: [3, 3], nullif: [2, 2], isnan: [1, 1], nanvl: [2, 2],
+  // raise_error(message): fails the query when evaluated (shared/plan/semantics.ts); a second argument names the error class
+  raise_error: [1, 2],
   // strings (shared/plan/functions/strings.ts)
   lpad: [3, 3], rpad: [3, 3], ltrim: [1, 1], rtrim: [1, 1], instr: [2, 2], locate: [2, 3], reverse: [1, 1], repeat: [2, 2], initcap: [1, 1],
   left: [2, 2], right: [2, 2], ascii: [1, 1], translate: [3, 3], substring_index: [3, 3], overlay: [3, 4], levenshtein: [2, 3], soundex: [1, 1],

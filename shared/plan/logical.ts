@@ -57,6 +57,8 @@ export type LogicalPlan =
   /** `numPartitions`: an RDD sort's fixed count (else spark.sql.shuffle.partitions, adaptive). */
   | { readonly kind: "sort"; readonly input: LogicalPlan; readonly orders: readonly SortOrder[]; readonly numPartitions?: number }
   | { readonly kind: "limit"; readonly input: LogicalPlan; readonly n: number }
+  /** df.offset(n), SQL's OFFSET: the rows after the first n (Spark's Offset). */
+  | { readonly kind: "offset"; readonly input: LogicalPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: LogicalPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
   /** Fewer partitions without a shuffle: neighbouring partitions' inputs are read by one task. */
   | { readonly kind: "coalesce"; readonly input: LogicalPlan; readonly numPartitions: number }
@@ -96,6 +98,7 @@ export type UnresolvedPlan =
   | { readonly kind: "aggregate"; readonly input: UnresolvedPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
   | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[]; readonly numPartitions?: number }
   | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
+  | { readonly kind: "offset"; readonly input: UnresolvedPlan; readonly n: number }
   | { readonly kind: "repartition"; readonly input: UnresolvedPlan; readonly numPartitions: number; readonly exprs: readonly Expr[] }
   | { readonly kind: "coalesce"; readonly input: UnresolvedPlan; readonly numPartitions: number }
   | { readonly kind: "hint"; readonly input: UnresolvedPlan; readonly hint: "broadcast" }
@@ -167,6 +170,7 @@ const SCHEMA_OF: SchemaRules = {
   },
   sort: (p) => schemaOf(p.input),
   limit: (p) => schemaOf(p.input),
+  offset: (p) => schemaOf(p.input),
   repartition: (p) => schemaOf(p.input),
   coalesce: (p) => schemaOf(p.input),
   hint: (p) => schemaOf(p.input),
@@ -216,6 +220,7 @@ const MAP_EXPRESSIONS: { [K in LogicalPlan["kind"]]: (p: Extract<LogicalPlan, { 
   aggregate: (p, f) => ({ ...p, groupBy: p.groupBy.map(f), aggregates: p.aggregates.map(f) }),
   sort: (p, f) => ({ ...p, orders: p.orders.map((o) => ({ ...o, expr: f(o.expr) })) }),
   limit: (p) => p,
+  offset: (p) => p,
   repartition: (p, f) => ({ ...p, exprs: p.exprs.map(f) }),
   coalesce: (p) => p,
   union: (p) => p,
@@ -285,6 +290,11 @@ export function sort(input: LogicalPlan, orders: readonly SortOrder[], numPartit
 export function limit(input: LogicalPlan, n: number): LogicalPlan {
   if (!Number.isInteger(n) || n < 0) throw new AnalysisError(`limit(${n}): expected a whole number of at least 0.`);
   return { kind: "limit", input, n };
+}
+
+export function offset(input: LogicalPlan, n: number): LogicalPlan {
+  if (!Number.isInteger(n) || n < 0) throw new AnalysisError(`offset(${n}): expected a whole number of at least 0.`);
+  return { kind: "offset", input, n };
 }
 
 export function repartition(input: LogicalPlan, numPartitions: number, exprs: readonly Expr[]): LogicalPlan {

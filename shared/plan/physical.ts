@@ -105,6 +105,8 @@ export const StageOperator = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("finalAggregate"), keys: z.array(z.string()), aggregates: z.array(AggCall) }).strict(),
   z.object({ kind: z.literal("sort"), orders: z.array(SortOrderSchema) }).strict(),
   z.object({ kind: z.literal("limit"), n: Int }).strict(),
+  /** Skips the first n live rows (one partition: the whole input's first n). */
+  z.object({ kind: z.literal("offset"), n: Int }).strict(),
   /** An RDD operation over the partition's elements; `schema` is its output (one `value` column, or a DataFrame's for toRows). */
   z.object({ kind: z.literal("mapPartitions"), mode: RddMode, fn: ShippedFunction.nullable(), zero: Zero, schema: Schema }).strict(),
   /** combineByKey: map side merges values per key ("values"), reduce side merges partial results ("combiners"). */
@@ -122,6 +124,12 @@ export const StageOperator = z.discriminatedUnion("kind", [
       probeKeys: z.array(ExprSchema),
       buildKeys: z.array(ExprSchema),
       condition: ExprSchema.nullable(),
+      /**
+       * An anti join with NOT IN's nulls (driver/planner/null-aware-anti-join.ts): an empty
+       * build side keeps every probe row, a null build key keeps none, and a null probe key
+       * stays only when the build side is empty.
+       */
+      nullAware: z.literal(true).optional(),
     })
     .strict(),
   /**
@@ -299,6 +307,7 @@ export function operatorOutputSchema(input: Schema, op: StageOperator): Schema {
     case "filter":
     case "sort":
     case "limit":
+    case "offset":
       return input;
     case "project":
       return { fields: op.exprs.map((e) => outputField(e, input)) };

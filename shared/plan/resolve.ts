@@ -193,6 +193,12 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "nullif":
       commonType([args[0]!.type, args[1]!.type], expr); // the two must be comparable
       return { type: args[0]!.type, nullable: true };
+    case "raise_error":
+      args.forEach((a, i) => {
+        if (a.type !== "string") throw new AnalysisError(`raise_error(): argument ${i + 1} (${exprName(expr.args[i]!)}) is ${a.type}, expected a string.`);
+      });
+      // Never a value: Spark's NullType, which any other branch's type absorbs.
+      return { type: "null", nullable: true };
     case "isnan":
       requireNumeric(expr.args[0]!, args[0]!, "isnan()");
       return { type: "boolean", nullable: false };

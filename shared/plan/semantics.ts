@@ -328,6 +328,11 @@ export const RUNTIME = {
   /** nvl2(a, b, c): b when a is not null, else c. */
   nvl2: (a: V, b: V, c: V) => (a === null ? c : b),
   /** nullif(a, b): null when a = b (NaN equals NaN), else a. */
+  /** raise_error(message): Spark's USER_RAISED_EXCEPTION; with an error class (an engine check), that class's message. */
+  raise_error: (message: V, errorClass?: V): never => {
+    if (errorClass === undefined || errorClass === null) throw new RaisedError("USER_RAISED_EXCEPTION", `${String(message)} SQLSTATE: P0001`);
+    throw new RaisedError(String(errorClass), String(message));
+  },
   nullif: (a: V, b: V) => (a !== null && b !== null && sameValue(a, b) ? null : a),
   /** isnan(null) is false, not null. */
   isnan: (a: V) => typeof a === "number" && a !== a,
@@ -341,3 +346,14 @@ function extreme(values: readonly V[], sign: 1 | -1): V {
   return best;
 }
 export type Runtime = typeof RUNTIME;
+
+/** The error raise_error() throws, in Spark's words: `[CLASS] message`. */
+export class RaisedError extends BadInputError {
+  override readonly name = "SparkRuntimeException";
+  constructor(
+    readonly errorClass: string,
+    message: string,
+  ) {
+    super(`[${errorClass}] ${message}`);
+  }
+}

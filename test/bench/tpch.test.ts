@@ -95,7 +95,8 @@ describe("TPC-H SF 0.01: sparkfn's DataFrame queries and spark.sql over the offi
       const physical = text.slice(text.indexOf("== Physical Plan =="));
       // Indentation aside: projections between them may differ (a program names intermediate columns).
       const optimized = text.slice(text.indexOf("== Optimized Logical Plan =="), text.indexOf("== Physical Plan ==")).split("\n").map((l) => l.trim());
-      return { optimized, joins: physical.split("\n").filter((l) => /HashJoin/.test(l)).map((l) => l.trim().replace(/ \[.*$/, "")) };
+      const lines = physical.split("\n").map((l) => l.trim());
+      return { optimized, physical: lines, joins: lines.filter((l) => /HashJoin/.test(l)).map((l) => l.replace(/ \[.*$/, "")) };
     } finally {
       console.log = print;
     }
@@ -132,6 +133,22 @@ describe("TPC-H SF 0.01: sparkfn's DataFrame queries and spark.sql over the offi
     expect(shape(api.optimized).filter((l) => l.startsWith("Join")).length).toBeGreaterThan(1);
     expect(shape(sql.optimized)).toEqual(shape(api.optimized));
     expect(sql.joins).toEqual(api.joins);
+  });
+
+  /**
+   * Q16's NOT IN (SELECT s_suppkey ...) keeps NOT IN's null rules, so its logical anti join
+   * has a condition where the program's has a key (the program knows s_suppkey is never null);
+   * planned, both are the same broadcast hash join on one key, the SQL text's null-aware
+   * (Spark's BroadcastHashJoin with isNullAwareAntiJoin), not a nested loop. (The inner join
+   * of part and partsupp broadcasts part in both, on the side each wrote it.)
+   */
+  it("q16: the SQL text's NOT IN plans as the program's anti join does, a broadcast hash join", async () => {
+    const [api, sql] = await both("q16");
+    const anti = (lines: string[]) => lines.filter((l) => / anti /.test(l));
+    expect(anti(api.physical)).toEqual([expect.stringMatching(/^\+- BroadcastHashJoin anti BuildRight \[ps_suppkey = s_suppkey\] broadcast=/)]);
+    expect(anti(sql.physical)).toEqual([expect.stringMatching(/^\+- BroadcastHashJoin anti BuildRight \[__sql_in_outer_\d+ = __sql_in_inner_\d+\] null-aware broadcast=/)]);
+    expect(sql.physical.filter((l) => /NestedLoop/.test(l))).toEqual([]);
+    expect(sql.joins).toHaveLength(api.joins.length);
   });
 
   it.for(QUERY_NAMES)("%s through spark.sql", async (query) => {

@@ -743,6 +743,17 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect((await df.filter(col("id").mod(400).equalTo(0)).limit(3).collect()).map((r) => r.id)).toEqual([0, 400, 800]);
     });
 
+    it("skips the first n rows with offset, over every partition in order, before a limit takes its rows", async () => {
+      const df = spark.range(0, 1600, 1, 16).withColumn("next", col("id").plus(1));
+      const ids = (rows: Record<string, unknown>[]) => rows.map((r) => r.id);
+      const upTo = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+      expect(ids(await df.offset(1595).collect())).toEqual(upTo(1595, 1600));
+      expect(ids(await df.orderBy(col("id").desc()).offset(3).limit(4).collect())).toEqual([1596, 1595, 1594, 1593]);
+      expect(ids(await df.filter(col("id").mod(400).equalTo(0)).offset(1).collect())).toEqual([400, 800, 1200]);
+      expect(await df.offset(2000).collect()).toEqual([]);
+      expect((await df.offset(0).collect()).length).toBe(1600);
+    });
+
     describe("injected faults", () => {
       const job = () => spark.range(0, 1000, 1, 4).groupBy(col("id").mod(5).alias("k")).agg(sum("id").alias("s")).orderBy("k").collect();
       const expected = Array.from({ length: 5 }, (_, k) => ({ k, s: Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 5 === k).reduce((a, b) => a + b, 0) }));

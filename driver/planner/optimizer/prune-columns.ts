@@ -70,6 +70,7 @@ function prune(plan: LogicalPlan, required: Set<string> | null): LogicalPlan {
     case "filter":
     case "sort":
     case "limit":
+    case "offset":
     case "coalesce":
     case "hint":
     case "repartition": {

@@ -82,6 +82,22 @@ describe("physical planning of the seed example", () => {
     expect(inner.stages.length).toBe(2);
     expect(inner.collectLimit).toBeUndefined();
   });
+
+  it("skips an offset's rows in one partition, each partition keeping limit + offset rows first under a limit", () => {
+    const range: LogicalPlan = { kind: "range", start: 0, end: 10, step: 1, numPartitions: 3 };
+    const exchanged = (top: string[]) => [...top, "Stage 0 (shuffle map, 3 tasks)", "  Exchange SinglePartition shuffle=0"];
+    expect(explainStages(planStages({ kind: "offset", input: range, n: 2 }, { shufflePartitions: 4 }))).toBe(
+      [...exchanged(["Stage 1 (result, 1 task) <- Stage 0", "  Offset 2", "    +- ShuffleRead shuffle=0"]), "    +- Range"].join("\n"),
+    );
+    expect(explainStages(planStages({ kind: "limit", input: { kind: "offset", input: range, n: 2 }, n: 3 }, { shufflePartitions: 4 }))).toBe(
+      [
+        "CollectLimit 3 (partitions are tried a few at a time)",
+        ...exchanged(["Stage 1 (result, 1 task) <- Stage 0", "  Limit 3", "    +- Offset 2", "      +- ShuffleRead shuffle=0"]),
+        "    +- Limit 5",
+        "      +- Range",
+      ].join("\n"),
+    );
+  });
 });
 
 describe("sorting", () => {

@@ -81,6 +81,40 @@ describe("spark.sql", () => {
     }
   });
 
+  it("plans NOT IN (SELECT ...) as a null-aware broadcast hash join, a nested loop when nothing may be broadcast, with NOT IN's answers", async () => {
+    spark.createDataFrame([{ n: 3 }, { n: 4 }, { n: 40 }], "n INT").createOrReplaceTempView("some");
+    spark.createDataFrame([{ n: 3 }, { n: null }], "n INT").createOrReplaceTempView("with_null");
+    spark.createDataFrame([], "n INT").createOrReplaceTempView("none");
+    // NOT IN by its definition: the row stays when every comparison with a value is false (none true, none null).
+    const values = { some: [3, 4, 40], with_null: [3, null], none: [] as (number | null)[] };
+    const notIn = (vs: (number | null)[]) => rows.filter((r) => vs.every((n) => r.v !== null && n !== null && r.v !== n)).map((r) => ({ id: r.id }));
+    const query = (view: string) => `SELECT id FROM t WHERE v NOT IN (SELECT n FROM ${view}) ORDER BY id`;
+    const print = console.log;
+    console.log = () => undefined;
+    try {
+      expect(await spark.sql(query("some")).explain()).toMatch(/BroadcastHashJoin anti BuildRight \[__sql_in_outer_\d+ = __sql_in_inner_\d+\] null-aware/);
+      for (const view of ["some", "with_null", "none"] as const) expect(await spark.sql(query(view)).collect(), view).toEqual(notIn(values[view]));
+      expect(notIn(values.none)).toHaveLength(rows.length);
+      spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1");
+      expect(await spark.sql(query("some")).explain()).toMatch(/NestedLoopJoin anti \[\] coalesce/);
+      for (const view of ["some", "with_null", "none"] as const) expect(await spark.sql(query(view)).collect(), view).toEqual(notIn(values[view]));
+    } finally {
+      console.log = print;
+      spark.conf.unset("spark.sql.autoBroadcastJoinThreshold");
+    }
+  });
+
+  it("fails a query whose scalar subquery has more than one row, in Spark's words; one row is its value, none null", async () => {
+    await expect(spark.sql("SELECT id, (SELECT id FROM t WHERE id < 2) AS first FROM t").collect()).rejects.toThrow(
+      /\[SCALAR_SUBQUERY_TOO_MANY_ROWS\] More than one row returned by a subquery used as an expression\. SQLSTATE: 21000/,
+    );
+    expect(await spark.sql("SELECT id, (SELECT k FROM t WHERE id = 4) AS k4, (SELECT k FROM t WHERE id < 0) AS none FROM t WHERE id < 2 ORDER BY id").collect()).toEqual([
+      { id: 0, k4: "b", none: null },
+      { id: 1, k4: "b", none: null },
+    ]);
+    await expect(spark.sql("SELECT raise_error('boom')").collect()).rejects.toThrow(/\[USER_RAISED_EXCEPTION\] boom SQLSTATE: P0001/);
+  });
+
   it("reports a syntax error with its line and a caret", () => {
     expect(() => spark.sql("SELECT k,\n  FROM t")).toThrow(/PARSE_SYNTAX_ERROR.*at or near 'FROM'.*\(line 2, pos 2\)\n\n== SQL ==\nSELECT k,\n  FROM t\n--\^\^\^/s);
   });
