@@ -15,8 +15,9 @@ export function col(name: string): Column {
   return new Column(column(name));
 }
 
-/** A literal column; a Date is a timestamp literal (Spark's lit(datetime)). */
-export function lit(value: Scalar | Date): Column {
+/** A literal column; a Date is a timestamp literal (Spark's lit(datetime)), a Uint8Array a binary one (lit(bytearray)). */
+export function lit(value: Scalar | Date | Uint8Array): Column {
+  if (value instanceof Uint8Array) return new Column(toExpr(value));
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new Error("lit(date): the Date is invalid (NaN); give a valid Date.");
     return new Column({ kind: "literal", value: microsOfDate(value), type: "timestamp" });

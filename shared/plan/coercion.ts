@@ -114,7 +114,7 @@ function comparisonTarget(other: DataType, o: CoercionOptions): DataType | undef
   if (isIntegral(other)) return o.ansi ? "long" : other;
   if (isDecimal(other)) return "double";
   if (other === "float") return o.ansi ? "double" : other;
-  if (other === "double" || other === "boolean" || other === "date") return other;
+  if (other === "double" || other === "boolean" || other === "date" || other === "binary") return other;
   return undefined;
 }
 
@@ -130,6 +130,8 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
     if (o.ansi) return target;
     return forComparison ? (others.length === 1 ? others[0] : target) : "string";
   }
+  // Strings beside binary values are their UTF-8 bytes with ANSI on; legacy Spark refuses the mix (resolve.ts).
+  if (others.length === 1 && others[0] === "binary") return o.ansi ? "binary" : undefined;
   if (others.length === 1 && (others[0] === "boolean" || others[0] === "date")) return o.ansi || forComparison ? others[0] : others[0] === "date" ? "string" : undefined;
   return undefined;
 }

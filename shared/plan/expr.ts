@@ -7,6 +7,7 @@ import { z } from "zod";
 import { DataType, integralType, type Scalar } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
 import { sqlTypeName } from "./casts.ts";
+import { hexOf } from "./binary.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
@@ -233,7 +234,7 @@ export function exprName(expr: Expr): string {
     case "alias":
       return expr.name;
     case "literal":
-      return expr.value === null ? "NULL" : String(expr.value);
+      return expr.value === null ? "NULL" : expr.type === "binary" ? `X'${hexOf(String(expr.value))}'` : String(expr.value);
     case "binary": {
       const symbol: Record<BinaryOp, string> = {
         add: "+", subtract: "-", multiply: "*", divide: "/", mod: "%", eq: "=", ne: "!=", gt: ">", ge: ">=",

@@ -120,8 +120,8 @@ function typeOfHashing(expr: Extract<Expr, { kind: "call" }>, fn: HashingFn, arg
     return { type: fn === "hash" ? "int" : "long", nullable: false };
   }
   const [s, bits] = args;
-  if (s!.type !== "string" && s!.type !== "null") {
-    throw new AnalysisError(`${fn}(): argument 1 (${exprName(expr.args[0]!)}) is ${s!.type}, expected a string (Spark hashes its UTF-8 bytes). Use cast("string") to convert it.`);
+  if (s!.type !== "string" && s!.type !== "binary" && s!.type !== "null") {
+    throw new AnalysisError(`${fn}(): argument 1 (${exprName(expr.args[0]!)}) is ${s!.type}, expected a binary or a string (Spark hashes its UTF-8 bytes). Use cast("string") to convert it.`);
   }
   if (fn === "sha2" && bits!.type !== "int" && bits!.type !== "null") {
     throw new AnalysisError(`sha2(): argument 2 (${exprName(expr.args[1]!)}) is ${bits!.type}, expected an int bit length (224, 256, 384 or 512).`);
@@ -262,8 +262,14 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       if (expr.op === "not") requireBoolean(expr.expr, inner.type, exprName(expr));
       return { type: expr.op === "not" ? "boolean" : inner.type, nullable: inner.nullable };
     }
-    case "in":
+    case "in": {
+      const types = [expr.expr, ...expr.values].map((v) => typeOf(v, schema).type);
+      // Binary values beside strings (left so by coercion.ts with ANSI off), as Spark's In refuses them.
+      if (types.includes("binary") && types.includes("string")) {
+        throw new AnalysisError(`[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: Input to \`in\` should all be the same type, but it's [${types.map((t) => `"${sqlTypeName(t)}"`).join(", ")}].`);
+      }
       return { type: "boolean", nullable: typeOf(expr.expr, schema).nullable || expr.values.some((v) => typeOf(v, schema).nullable) };
+    }
     case "cast": {
       const from = typeOf(expr.expr, schema).type;
       if (isTimestampCast(from, expr.to)) {

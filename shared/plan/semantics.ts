@@ -11,6 +11,7 @@
 import { decimalOf, INTEGRAL_RANGES, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
 import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
+import { utf8Bytes } from "./binary.ts";
 
 type V = Value;
 type N = number | null;
@@ -212,6 +213,8 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   array: (v) => (Array.isArray(v) ? v : null),
   struct: (v) => (Array.isArray(v) ? v : null),
   map: (v) => (Array.isArray(v) ? v : null),
+  // A text's UTF-8 bytes (a CSV or JSON field read into a binary column).
+  binary: (v) => (typeof v === "string" ? utf8Bytes(v) : null),
   null: () => null,
   any: (v) => v,
 };
