@@ -301,9 +301,12 @@ const COERCE: Coercers = {
       case "upper":
       case "lower":
       case "trim":
-      case "length":
-        // Their values as text (Spark's formatting of doubles, not JavaScript's).
-        return { ...e, args: args.map((a, i) => (isNumeric(types[i]!) || types[i] === "boolean" || types[i] === "date" ? unify(a, types[i]!, "string", o) : a)) };
+      case "length": {
+        // Their values as text (Spark's formatting of doubles, not JavaScript's); binary values stay bytes in
+        // length() and in a concat of binary values only, and are read as UTF-8 text elsewhere.
+        const bytes = e.fn === "length" || (e.fn === "concat" && types.every((t) => t === "binary"));
+        return { ...e, args: args.map((a, i) => (isNumeric(types[i]!) || types[i] === "boolean" || types[i] === "date" || (types[i] === "binary" && !bytes) ? unify(a, types[i]!, "string", o) : a)) };
+      }
       case "isnan":
       case "nanvl":
         return { ...e, args: args.map((_, i) => at(i, "double")) };
@@ -317,7 +320,10 @@ const COERCE: Coercers = {
               const want = def.args[Math.min(i, def.args.length - 1)]!;
               const t = types[i]!;
               if (want === "int") return castTo(a, t, "int", o);
-              return (isNumeric(t) || t === "boolean" || t === "date") ? unify(a, t, "string", o) : a;
+              // Bytes where bytes are taken: a string is its UTF-8 bytes (hex takes a long too, and any number as one).
+              if (want === "binary" || want === "binaryOrLong") return want === "binaryOrLong" && isNumeric(t) ? implicitCast(a, t, "long", o) : castTo(a, t, "binary", o);
+              // A binary value where a string is taken is read as UTF-8, as Spark's implicit cast.
+              return (isNumeric(t) || t === "boolean" || t === "date" || t === "binary") ? unify(a, t, "string", o) : a;
             }),
           };
         }

@@ -100,7 +100,12 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
   const def: StringFunction = STRING_FUNCTIONS[fn];
   args.forEach((a, i) => {
     const want = def.args[Math.min(i, def.args.length - 1)]!;
-    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>"));
+    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>")) || (want === "binaryOrLong" && (a.type === "binary" || a.type === "long"));
+    if (!fits && (want === "binary" || want === "binaryOrLong")) {
+      const ordinal = ["first", "second", "third"][i] ?? `${i + 1}th`;
+      const wanted = want === "binary" ? `"BINARY"` : `("BIGINT" or "BINARY" or "STRING")`;
+      throw new AnalysisError(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprName(expr)}" due to data type mismatch: The ${ordinal} parameter requires the ${wanted} type, however "${exprName(expr.args[i]!)}" has the type "${sqlTypeName(a.type)}".`);
+    }
     if (!fits) {
       const how = want === "int" ? "Use cast(\"int\") or a whole-number literal." : "Use cast(\"string\") to convert it.";
       const expected = want === "int" ? "an int" : want === "text" ? "a string or an array of strings" : "a string";
@@ -172,9 +177,12 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "upper":
     case "lower":
     case "trim":
-    case "substring":
-    case "concat":
       return { type: "string", nullable: anyNullable };
+    case "substring":
+      // Bytes of a binary value (coercion.ts leaves it, and a concat of binary values only, as bytes).
+      return { type: args[0]!.type === "binary" ? "binary" : "string", nullable: anyNullable };
+    case "concat":
+      return { type: args.length > 0 && args.every((a) => a.type === "binary") ? "binary" : "string", nullable: anyNullable };
     case "length":
       return { type: "int", nullable: anyNullable };
     case "coalesce":

@@ -12,16 +12,21 @@
 import { BadInputError } from "../../errors.ts";
 import { RUNTIME } from "../semantics.ts";
 import { regexpExtract, regexpExtractAll, regexpReplace, rlike } from "./regex.ts";
+import { BINARY_FUNCTIONS } from "./binary-functions.ts";
 
-/** An argument's kind: a string, an int (a position, a length or a count), or `text`: a string or an array of strings. */
-export type StringArg = "string" | "int" | "text";
+/**
+ * An argument's kind: a string, an int (a position, a length or a count), `text`: a string or an
+ * array of strings, `binary`: bytes (a string is cast to its UTF-8 bytes), `binaryOrLong`: bytes
+ * or a long (an integer is cast to one: hex).
+ */
+export type StringArg = "string" | "int" | "text" | "binary" | "binaryOrLong";
 export type StringKernel = (...xs: (string | number | readonly string[] | null)[]) => string | number | boolean | readonly string[] | null;
 
 export interface StringFunction {
   /** The arguments' kinds, in order (how many may be given: SCALAR_FUNCTIONS in expr.ts); with `variadic`, the last kind repeats. */
   readonly args: readonly StringArg[];
   readonly variadic?: true;
-  readonly result: "string" | "int" | "boolean" | "array<string>";
+  readonly result: "string" | "int" | "boolean" | "array<string>" | "binary";
   /** The kernel sees nulls (else the compiler gives null for a null argument). */
   readonly takesNulls?: true;
   readonly kernel: StringKernel;
@@ -215,8 +220,6 @@ export const CORE_STRING_FUNCTIONS = {
   soundex: str(soundex),
   /** concat_ws(sep, ...): the non-null strings (arrays' elements too) joined by sep; null only for a null sep. */
   concat_ws: { args: ["string", "text"], variadic: true, result: "string", takesNulls: true, kernel: concatWs as StringKernel },
-  /** base64 of the string's UTF-8 bytes (Spark casts a string to binary), as MIME: lines of 76 characters ended by CRLF (Spark 4's default, spark.sql.chunkBase64String.enabled). */
-  base64: str((s) => Buffer.from(s, "utf8").toString("base64").replace(/.{76}(?=.)/g, "$&\r\n")),
 } as const satisfies Record<string, StringFunction>;
 
 /** The regular-expression functions (Java's syntax, translated in ./regex.ts), typed and compiled as the string functions are. */
@@ -240,8 +243,8 @@ function concatWs(sep: string | null, ...parts: (string | readonly (string | nul
   return kept.join(sep);
 }
 
-/** Every function typed and compiled as a string function: the core ones and the regular expressions. */
-export const STRING_FUNCTIONS = { ...CORE_STRING_FUNCTIONS, ...REGEX_FUNCTIONS } as const;
+/** Every function typed and compiled as a string function: the core ones, the regular expressions and the binary ones. */
+export const STRING_FUNCTIONS = { ...CORE_STRING_FUNCTIONS, ...REGEX_FUNCTIONS, ...BINARY_FUNCTIONS } as const;
 
 export type StringFn = keyof typeof STRING_FUNCTIONS;
 

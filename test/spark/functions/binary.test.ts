@@ -8,7 +8,7 @@
  * as base64 and the harness tags sparkfn's Uint8Arrays the same way (spark-differential.ts).
  */
 import { describe, it } from "vitest";
-import { col, count, expr, lit, max, min, type Column } from "sparkfn";
+import { base64, col, count, decode, encode, expr, hex, lit, max, min, octet_length, unbase64, unhex, type Column } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
 import { useDifferential, useGroupedDifferential, type AggCheck, type Check } from "../../support/spark-differential.ts";
 
@@ -51,6 +51,27 @@ const COMPARISONS: Check[] = [
 
 const HASHING: Check[] = "hash(b)|xxhash64(b)|hash(b, c)|xxhash64(b, t)|hash(array(b))|md5(b)|sha1(b)|sha2(b, 256)|sha2(b, 512)|crc32(b)".split("|").map(sql);
 
+const FUNCTIONS: Check[] = [
+  ..."hex(b)|hex(t)|hex(i)|hex(l)|hex(y)|hex(d)|hex(CAST(d AS FLOAT))|hex(CAST(d AS DECIMAL(10,2)))|unhex(t)|unhex(hex(b))|unhex('A1B')|unhex('')|base64(b)|base64(t)|base64(i)|unbase64(base64(b))|unbase64(base64(t))|unbase64('YW Jj')|unbase64('YWJ')|unbase64('YWJjZA')|unbase64('!!')|unbase64('')|length(b)|octet_length(b)|octet_length(t)|bit_length(b)|bit_length(t)|char_length(b)|concat(b, c)|concat(b, t)|concat(b, c, b)|concat(b, NULL)|substring(b, 2)|substring(b, 2, 1)|substring(b, -2, 5)|substring(b, 0, 2)|substr(b, 5)|upper(b)|lower(b)|trim(b)|ascii(b)"
+    .split("|")
+    .map(sql),
+  ..."encode(t, 'UTF-8')|encode(t, 'UTF-16')|encode(t, 'UTF-16LE')|encode(t, 'UTF-16BE')|encode(t, 'UTF-32')|encode(t, 'ISO-8859-1')|encode(t, 'US-ASCII')|encode(t, 'latin9')|encode(t, NULL)|encode(b, 'utf-8')"
+    .split("|")
+    .map(sql),
+  ..."decode(b, 'UTF-8')|decode(b, 'ISO-8859-1')|decode(b, 'US-ASCII')|decode(b, 'UTF-16')|decode(b, 'UTF-16BE')|decode(b, 'UTF-16LE')|decode(b, 'UTF-32')|decode(encode(t, 'UTF-16'), 'UTF-16')|decode(encode(t, 'UTF-16LE'), 'utf-16le')|decode(encode(t, 'UTF-32'), 'UTF-32')|decode(t, 'UTF-8')|decode(b, 'foo')"
+    .split("|")
+    .map(sql),
+  sql("b || c"),
+  // The DataFrame API's spellings.
+  check("hex(b)", hex("b")),
+  check("unhex(t)", unhex("t")),
+  check("base64(b)", base64("b")),
+  check("unbase64(base64(b))", unbase64(base64("b"))),
+  check("encode(t, 'UTF-16LE')", encode("t", "UTF-16LE")),
+  check("decode(b, 'ISO-8859-1')", decode("b", "ISO-8859-1")),
+  check("octet_length(t)", octet_length("t")),
+];
+
 for (const [mode, conf] of [
   ["on", undefined],
   ["off", { "spark.sql.ansi.enabled": "false" }],
@@ -68,6 +89,10 @@ for (const [mode, conf] of [
 
     it("comparisons (unsigned bytewise), IN, coalesce, greatest, least, CASE", async () => {
       await spark.agree(TABLE, COMPARISONS);
+    });
+
+    it("hex, unhex, base64, unbase64, lengths, concat, substring, encode and decode", async () => {
+      await spark.agree(TABLE, FUNCTIONS);
     });
 
     it("hash, xxhash64 and the digests of binary", async () => {
