@@ -11,6 +11,8 @@ import { describe, it } from "vitest";
 import { base64, col, count, decode, encode, expr, hex, lit, max, min, octet_length, unbase64, unhex, type Column } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
 import { useDifferential, useGroupedDifferential, type AggCheck, type Check } from "../../support/spark-differential.ts";
+import { chainCase, expectSameRows, useChainDifferential } from "../../support/chain-differential.ts";
+import { otherTable } from "../../support/spark-oracle.ts";
 
 /** Bytes from hexadecimal digits, as a user gives a binary value. */
 const bytes = (hex: string): Value => Uint8Array.from(Buffer.from(hex, "hex")) as unknown as Value;
@@ -116,6 +118,30 @@ describe("grouping by a binary column and aggregating binary values agree with S
       agg("min(v)", min("v")),
       agg("max(v)", max("v")),
       agg("count(n)", count("n")),
+    ]);
+  });
+});
+
+const KEYS: Value[][] = ["41", "FF", "", "C3A9", "00", "4142"].map((h, k) => [bytes(h), `k${k}`]);
+
+describe("ordering, distinct and joins on binary columns agree with Spark", () => {
+  const d = useChainDifferential("spark-binary", { df: TABLE, other: { schema: "k BINARY, name STRING", rows: KEYS } });
+
+  it("orders by a binary column as unsigned bytes (ascending nulls first, descending nulls last)", async () => {
+    for (const [sparkfn, sql] of [
+      [d.frames.df!.select("b", "i").orderBy("b", "i"), "SELECT b, i FROM df ORDER BY b, i"],
+      [d.frames.df!.select("b", "i").orderBy(col("b").desc(), col("i")), "SELECT b, i FROM df ORDER BY b DESC, i"],
+    ] as const) {
+      const [expected, got] = await Promise.all([d.sparkAnswer([["$sql", [sql], {}]]), d.sparkfnAnswer(sparkfn)]);
+      if (expected.kind !== "frame" || got.kind !== "frame") throw new Error(`${sql}: Spark ${expected.kind}, sparkfn ${got.kind}`);
+      expectSameRows(expected.rows, got.rows, true, sql);
+    }
+  });
+
+  it("distinct values and an equi-join on a binary key", async () => {
+    await d.agree([
+      chainCase("distinct binary values", (df) => df.select("b").distinct(), ["select", ["b"], {}], ["distinct", [], {}]),
+      chainCase("join on a binary key", (df, t) => df.join(t.other!, col("b").equalTo(col("k"))).select("i", "name"), ["join", [otherTable("other"), { $expr: "b = k" }], {}], ["select", ["i", "name"], {}]),
     ]);
   });
 });
