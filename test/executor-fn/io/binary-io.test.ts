@@ -1,7 +1,7 @@
 /**
  * Binary columns through the text formats on local[1]: what the CSV and JSON writers and
  * toJSON() print, compared with what PySpark 4.0.1 wrote for the same rows (CSV: the bytes as
- * show() prints them, `[0A FF]`; JSON: base64, as Jackson's writeBinary).
+ * show() prints them, `[0A FF]`; JSON: base64, as Jackson's writeBinary, read back as bytes).
  */
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,5 +39,8 @@ describe("binary columns in CSV and JSON output", () => {
     await rows().write.mode("overwrite").json(path.join(dir, "json"));
     expect(await written(path.join(dir, "json"), ".json")).toBe('{"i":1,"b":"Cv8="}\n{"i":2}\n{"i":3,"b":""}\n');
     expect(await rows().toJSON().collect()).toEqual(['{"i":1,"b":"Cv8="}', '{"i":2}', '{"i":3,"b":""}']);
+    // Read back with the schema declared, as Spark reads base64 into binary (PySpark: [b'\n\xff', None, b'']).
+    const back = await spark.read.schema("i INT, b BINARY").json(path.join(dir, "json")).orderBy("i").collect();
+    expect(back.map((r) => r.b)).toEqual([Uint8Array.from([0x0a, 0xff]), null, new Uint8Array(0)]);
   });
 });
