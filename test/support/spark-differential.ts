@@ -340,7 +340,7 @@ async function sparkfnGrouped(spark: SparkSession, fields: readonly Field[], tab
     for (const j of js) {
       const r = results[j] as Extract<SparkfnGrouped, { kind: "groups" }>;
       // Binary keys and values (Uint8Arrays) as the oracle tags Spark's.
-      const tagged = (v: RowValue) => (v instanceof Uint8Array ? binaryOf(v) : (v as SparkValue));
+      const tagged = (v: RowValue): SparkValue => (v instanceof Uint8Array ? binaryOf(v) : Array.isArray(v) ? v.map(tagged) : (v as SparkValue));
       r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => tagged(row[k]!)), value: tagged(row[`a${j}`]!) }));
     }
   };

@@ -8,7 +8,7 @@
  * as base64 and the harness tags sparkfn's Uint8Arrays the same way (spark-differential.ts).
  */
 import { describe, it } from "vitest";
-import { base64, col, count, decode, encode, expr, hex, lit, max, min, octet_length, unbase64, unhex, type Column } from "sparkfn";
+import { base64, col, collect_list, count, countDistinct, decode, encode, expr, hex, lit, max, min, octet_length, unbase64, unhex, type Column } from "sparkfn";
 import type { Value } from "../../../shared/plan/types.ts";
 import { useDifferential, useGroupedDifferential, type AggCheck, type Check } from "../../support/spark-differential.ts";
 import { chainCase, expectSameRows, useChainDifferential } from "../../support/chain-differential.ts";
@@ -112,12 +112,15 @@ const GROUP_ROWS: Value[][] = Array.from({ length: 30 }, (_, k) => {
 
 describe("grouping by a binary column and aggregating binary values agree with Spark (3 input partitions, 2 shuffle partitions)", () => {
   const spark = useGroupedDifferential({ partitions: 3, shufflePartitions: 2 });
-  it("count, min and max (unsigned bytewise) per binary key", async () => {
+  it("count, count(DISTINCT), min and max (unsigned bytewise), max of hex and collect_list per binary key", async () => {
     await spark.agree({ schema: "g BINARY, v BINARY, n INT", rows: GROUP_ROWS, groupBy: ["g"] }, [
       agg("count(v)", count("v")),
       agg("min(v)", min("v")),
       agg("max(v)", max("v")),
       agg("count(n)", count("n")),
+      agg("count(DISTINCT v)", countDistinct("v")),
+      agg("max(hex(v))", max(hex("v"))),
+      { sql: "collect_list(v)", column: collect_list("v"), unordered: true },
     ]);
   });
 });
