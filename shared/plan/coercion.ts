@@ -29,7 +29,7 @@ import { typeOf } from "./resolve.ts";
 import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
 import { isMathFn } from "./functions/math.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
-import { isStringFn, STRING_FUNCTIONS, type StringFunction } from "./functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS, worksOnBytes, type StringFunction } from "./functions/strings.ts";
 import { DATE_FUNCTIONS, isDateFn, type DateFunction } from "./functions/dates.ts";
 
 export interface CoercionOptions {
@@ -314,6 +314,7 @@ const COERCE: Coercers = {
         if (isStringFn(e.fn)) {
           // A number, boolean or date where a string is wanted is its text; a string where an int is wanted, an int.
           const def: StringFunction = STRING_FUNCTIONS[e.fn];
+          const onBytes = worksOnBytes(def, types);
           return {
             ...e,
             args: args.map((a, i) => {
@@ -323,7 +324,7 @@ const COERCE: Coercers = {
               // Bytes where bytes are taken: a string is its UTF-8 bytes (hex takes a long too, and any number as one).
               if (want === "binary" || want === "binaryOrLong") return want === "binaryOrLong" && isNumeric(t) ? implicitCast(a, t, "long", o) : castTo(a, t, "binary", o);
               // A binary value where a string is taken is read as UTF-8, as Spark's implicit cast.
-              return (isNumeric(t) || t === "boolean" || t === "date" || t === "binary") ? unify(a, t, "string", o) : a;
+              return (isNumeric(t) || t === "boolean" || t === "date" || (t === "binary" && !onBytes)) ? unify(a, t, "string", o) : a;
             }),
           };
         }

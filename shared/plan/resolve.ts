@@ -9,7 +9,7 @@ import { decimalOf, fieldIndex, integralDecimal, isDecimal, isNumeric, widerNume
 import { arithmeticType, floorType, roundType, type DecimalOp } from "./decimal.ts";
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
-import { isStringFn, STRING_FUNCTIONS, type StringFn, type StringFunction } from "./functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS, worksOnBytes, type StringFn, type StringFunction } from "./functions/strings.ts";
 import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./functions/hashing.ts";
 import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, type DateFunction } from "./functions/dates.ts";
 import type { TaskErrorType } from "../task.ts";
@@ -98,9 +98,10 @@ function typeOfMath(expr: Extract<Expr, { kind: "call" }>, fn: MathFn, args: rea
 /** A string function's arguments are strings and ints (positions, lengths, counts), as Spark's; no implicit casts yet. */
 function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args: readonly Typed[]): Typed {
   const def: StringFunction = STRING_FUNCTIONS[fn];
+  const onBytes = worksOnBytes(def, args.map((a) => a.type));
   args.forEach((a, i) => {
     const want = def.args[Math.min(i, def.args.length - 1)]!;
-    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>")) || (want === "binaryOrLong" && (a.type === "binary" || a.type === "long"));
+    const fits = (onBytes && a.type === "binary") || a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>")) || (want === "binaryOrLong" && (a.type === "binary" || a.type === "long"));
     if (!fits && (want === "binary" || want === "binaryOrLong")) {
       const ordinal = ["first", "second", "third"][i] ?? `${i + 1}th`;
       const wanted = want === "binary" ? `"BINARY"` : `("BIGINT" or "BINARY" or "STRING")`;
@@ -113,7 +114,7 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
     }
   });
   // locate gives 0 (not null) for a NULL position, but null for a null string; concat_ws is null only for a null separator.
-  return { type: def.result, nullable: fn === "concat_ws" ? args[0]!.nullable : args.some((a) => a.nullable) };
+  return { type: onBytes ? "binary" : def.result, nullable: fn === "concat_ws" ? args[0]!.nullable : args.some((a) => a.nullable) };
 }
 
 /** hash() and xxhash64() take values of most types and are never null; the digests take a string (sha2 an int bit length too). */

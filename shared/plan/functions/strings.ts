@@ -29,6 +29,8 @@ export interface StringFunction {
   readonly result: "string" | "int" | "boolean" | "array<string>" | "binary";
   /** The kernel sees nulls (else the compiler gives null for a null argument). */
   readonly takesNulls?: true;
+  /** With every string argument binary, it works on the bytes and gives bytes (Spark's lpad, rpad and left of binary). */
+  readonly bytes?: true;
   readonly kernel: StringKernel;
 }
 
@@ -190,8 +192,8 @@ const str = (f: (s: string) => string | number, result: "string" | "int" = "stri
 
 /** The everyday string functions (test/spark/functions/strings.test.ts covers each). */
 export const CORE_STRING_FUNCTIONS = {
-  lpad: { args: ["string", "int", "string"], result: "string", kernel: pad(true) as StringKernel },
-  rpad: { args: ["string", "int", "string"], result: "string", kernel: pad(false) as StringKernel },
+  lpad: { args: ["string", "int", "string"], result: "string", bytes: true, kernel: pad(true) as StringKernel },
+  rpad: { args: ["string", "int", "string"], result: "string", bytes: true, kernel: pad(false) as StringKernel },
   /** Spaces (U+0020) only, as trim. */
   ltrim: str((s) => s.replace(/^ +/, "")),
   rtrim: str((s) => s.replace(/ +$/, "")),
@@ -208,7 +210,7 @@ export const CORE_STRING_FUNCTIONS = {
   repeat: { args: ["string", "int"], result: "string", kernel: repeat as StringKernel },
   initcap: str(initcap),
   /** left(str, len): the first len code points ("" for len <= 0). */
-  left: { args: ["string", "int"], result: "string", kernel: ((s: string, n: number) => (n <= 0 ? "" : substringSQL(s, 1, n))) as StringKernel },
+  left: { args: ["string", "int"], result: "string", bytes: true, kernel: ((s: string, n: number) => (n <= 0 ? "" : substringSQL(s, 1, n))) as StringKernel },
   /** right(str, len): the last len code points ("" for len <= 0). */
   right: { args: ["string", "int"], result: "string", kernel: ((s: string, n: number) => (n <= 0 ? "" : substringSQL(s, -n, 2147483647))) as StringKernel },
   /** The first code point's number, 0 for "". */
@@ -247,6 +249,14 @@ function concatWs(sep: string | null, ...parts: (string | readonly (string | nul
 export const STRING_FUNCTIONS = { ...CORE_STRING_FUNCTIONS, ...REGEX_FUNCTIONS, ...BINARY_FUNCTIONS } as const;
 
 export type StringFn = keyof typeof STRING_FUNCTIONS;
+
+/**
+ * Whether a call works on bytes: the function has a binary form and every argument of kind
+ * string is binary (the kernels count code points, which for byte strings are the bytes).
+ */
+export function worksOnBytes(def: StringFunction, types: readonly string[]): boolean {
+  return def.bytes === true && types.every((t, i) => def.args[Math.min(i, def.args.length - 1)] !== "string" || t === "binary");
+}
 
 export function isStringFn(fn: string): fn is StringFn {
   return Object.hasOwn(STRING_FUNCTIONS, fn);

@@ -54,7 +54,7 @@ const COMPARISONS: Check[] = [
 const HASHING: Check[] = "hash(b)|xxhash64(b)|hash(b, c)|xxhash64(b, t)|hash(array(b))|md5(b)|sha1(b)|sha2(b, 256)|sha2(b, 512)|crc32(b)".split("|").map(sql);
 
 const FUNCTIONS: Check[] = [
-  ..."hex(b)|hex(t)|hex(i)|hex(l)|hex(y)|hex(d)|hex(CAST(d AS FLOAT))|hex(CAST(d AS DECIMAL(10,2)))|unhex(t)|unhex(hex(b))|unhex('A1B')|unhex('')|base64(b)|base64(t)|base64(i)|unbase64(base64(b))|unbase64(base64(t))|unbase64('YW Jj')|unbase64('YWJ')|unbase64('YWJjZA')|unbase64('!!')|unbase64('')|length(b)|octet_length(b)|octet_length(t)|bit_length(b)|bit_length(t)|char_length(b)|concat(b, c)|concat(b, t)|concat(b, c, b)|concat(b, NULL)|substring(b, 2)|substring(b, 2, 1)|substring(b, -2, 5)|substring(b, 0, 2)|substr(b, 5)|upper(b)|lower(b)|trim(b)|ascii(b)"
+  ..."hex(b)|hex(t)|hex(i)|hex(l)|hex(y)|hex(d)|hex(CAST(d AS FLOAT))|hex(CAST(d AS DECIMAL(10,2)))|unhex(t)|unhex(hex(b))|unhex('A1B')|unhex('')|base64(b)|base64(t)|base64(i)|unbase64(base64(b))|unbase64(base64(t))|unbase64('YW Jj')|unbase64('YWJ')|unbase64('YWJjZA')|unbase64('!!')|unbase64('')|length(b)|octet_length(b)|octet_length(t)|bit_length(b)|bit_length(t)|char_length(b)|concat(b, c)|concat(b, t)|concat(b, c, b)|concat(b, NULL)|substring(b, 2)|substring(b, 2, 1)|substring(b, -2, 5)|substring(b, 0, 2)|substr(b, 5)|upper(b)|lower(b)|trim(b)|ascii(b)|lpad(b, 5, c)|rpad(b, 3, X'00')|lpad(b, 4, t)|lpad(t, 4, b)|left(b, 2)|left(b, -1)|left(b, i)|right(X'414243', 2)|reverse(X'41C3A9')|instr(b, X'42')"
     .split("|")
     .map(sql),
   ..."encode(t, 'UTF-8')|encode(t, 'UTF-16')|encode(t, 'UTF-16LE')|encode(t, 'UTF-16BE')|encode(t, 'UTF-32')|encode(t, 'ISO-8859-1')|encode(t, 'US-ASCII')|encode(t, 'latin9')|encode(t, NULL)|encode(b, 'utf-8')"
