@@ -5,11 +5,13 @@
 import { alias, binary, call, exprName, literal, unary, type BinaryOp, type Expr, type WindowSpec } from "../../shared/plan/expr.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import { parseTypeName, type DataType, type Scalar } from "../../shared/plan/types.ts";
+import { byteString } from "../../shared/plan/binary.ts";
 
-export type ColumnLike = Column | Scalar;
+export type ColumnLike = Column | Scalar | Uint8Array;
 
-/** Values become literals; Columns stay as they are. */
+/** Values become literals (a Uint8Array a binary one: its byte string, shared/plan/binary.ts); Columns stay as they are. */
 export function toExpr(value: ColumnLike): Expr {
+  if (value instanceof Uint8Array) return { kind: "literal", value: byteString(value), type: "binary" };
   return value instanceof Column ? value.expr : literal(value);
 }
 

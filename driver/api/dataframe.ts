@@ -18,6 +18,7 @@ import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { schemaTreeLines, typeName, type Schema, type Value } from "../../shared/plan/types.ts";
 import { castValue } from "../../shared/plan/casts.ts";
 import { formatTable } from "../format/table.ts";
+import { showBinary } from "../../shared/plan/binary.ts";
 import { Column, SortOrderColumn } from "./column.ts";
 import { asColumn, count as countFn, type ColumnOrName } from "./functions.ts";
 import { GroupedData } from "./grouped-data.ts";
@@ -432,8 +433,8 @@ export class DataFrame {
     const cell = (v: Value, c: number) => {
       const type = schema.fields[c]!.type;
       // As Spark prints a value: its cast to a string (a double 1 is "1.0", 1e21 "1.0E21", a decimal
-      // its plain digits, an array "[1, 2]", a struct "{1, a}").
-      const s = v === null ? "null" : type === "timestamp" ? timestampText(v as number, zone) : type === "string" || type === "any" ? String(v) : String(castValue(v, type, "string"));
+      // its plain digits, an array "[1, 2]", a struct "{1, a}", a binary its bytes in hex "[0A 1B]").
+      const s = v === null ? "null" : type === "binary" ? showBinary(v as string) : type === "timestamp" ? timestampText(v as number, zone) : type === "string" || type === "any" ? String(v) : String(castValue(v, type, "string"));
       return truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s;
     };
     const text = formatTable(schema.fields.map((f) => f.name), rows.map((r) => r.map(cell)));

@@ -15,8 +15,9 @@ export function col(name: string): Column {
   return new Column(column(name));
 }
 
-/** A literal column; a Date is a timestamp literal (Spark's lit(datetime)). */
-export function lit(value: Scalar | Date): Column {
+/** A literal column; a Date is a timestamp literal (Spark's lit(datetime)), a Uint8Array a binary one (lit(bytearray)). */
+export function lit(value: Scalar | Date | Uint8Array): Column {
+  if (value instanceof Uint8Array) return new Column(toExpr(value));
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new Error("lit(date): the Date is invalid (NaN); give a valid Date.");
     return new Column({ kind: "literal", value: microsOfDate(value), type: "timestamp" });
@@ -190,8 +191,25 @@ export const regexp_extract = (c: ColumnOrName, pattern: string, idx = 1) => fn(
 export const regexp_extract_all = (c: ColumnOrName, pattern: string | Column, idx = 1) => fn("regexp_extract_all", asColumn(c).expr, patternOf(pattern), intOrColumn(idx));
 /** The non-null strings (and arrays' elements) joined by `sep`. */
 export const concat_ws = (sep: string, ...cols: ColumnOrName[]) => fn("concat_ws", literal(sep), ...cols.map((c) => asColumn(c).expr));
-/** Base64 of the string's UTF-8 bytes. */
+
+// ---- binary (Spark's semantics: shared/plan/functions/binary-functions.ts; a string is its UTF-8 bytes) ----
+
+/** Base64 of the bytes, as Spark writes it (lines of 76 characters ended by CRLF). */
 export const base64 = unaryString("base64");
+/** The bytes a base64 text spells (Java's MIME decoder: other characters are skipped). */
+export const unbase64 = unaryString("unbase64");
+/** The hex digits of a long (two's complement) or of the bytes (two a byte, upper case). */
+export const hex = unaryString("hex");
+/** The bytes hex digits spell; null when a character is not a hex digit. */
+export const unhex = unaryString("unhex");
+/** The string's bytes in a charset (UTF-8, US-ASCII, ISO-8859-1, UTF-16, UTF-16BE, UTF-16LE, UTF-32). */
+export const encode = (c: ColumnOrName, charset: string) => fn("encode", asColumn(c).expr, literal(charset));
+/** The bytes read in a charset, as a string. */
+export const decode = (c: ColumnOrName, charset: string) => fn("decode", asColumn(c).expr, literal(charset));
+/** The number of bytes (a string's UTF-8 bytes). */
+export const octet_length = unaryString("octet_length");
+/** The number of bits (8 a byte). */
+export const bit_length = unaryString("bit_length");
 
 // ---- hashing (Spark's semantics: shared/plan/functions/hashing.ts) ----
 
@@ -199,13 +217,13 @@ export const base64 = unaryString("base64");
 export const hash = (...cols: ColumnOrName[]) => fn("hash", ...cols.map((c) => asColumn(c).expr));
 /** Spark's XxHash64 (seed 42) of the columns' values, as a long (the nearest double beyond 2^53); never null. */
 export const xxhash64 = (...cols: ColumnOrName[]) => fn("xxhash64", ...cols.map((c) => asColumn(c).expr));
-/** The MD5 digest of a string's UTF-8 bytes, as 32 hex digits. */
+/** The MD5 digest of the bytes (a string's UTF-8 bytes), as 32 hex digits. */
 export const md5 = unaryString("md5");
-/** The SHA-1 digest of a string's UTF-8 bytes, as 40 hex digits. */
+/** The SHA-1 digest of the bytes (a string's UTF-8 bytes), as 40 hex digits. */
 export const sha1 = unaryString("sha1");
-/** The SHA-2 digest (numBits 224, 256, 384 or 512; 0 means 256) of a string's UTF-8 bytes, as hex; null for other lengths. */
+/** The SHA-2 digest (numBits 224, 256, 384 or 512; 0 means 256) of the bytes (a string's UTF-8 bytes), as hex; null for other lengths. */
 export const sha2 = (c: ColumnOrName, numBits: number) => fn("sha2", asColumn(c).expr, literal(numBits));
-/** The CRC-32 of a string's UTF-8 bytes, as a long. */
+/** The CRC-32 of the bytes (a string's UTF-8 bytes), as a long. */
 export const crc32 = unaryString("crc32");
 
 // ---- dates (Spark's semantics, proleptic Gregorian, UTC: shared/plan/functions/dates.ts) ----

@@ -1,15 +1,16 @@
 /** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates, decimals as text. */
 import { dateOfMicros, microsOfDate } from "../../shared/plan/functions/timestamps.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
+import { byteString, bytesOf } from "../../shared/plan/binary.ts";
 import { arrayType, decimalOf, elementOf, fieldsOf, isDecimal, isNested, mapOf, mapType, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 
 /**
  * A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), a
  * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), an
  * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), a map's
- * a Map (in the map's order), the rest as rows carry them.
+ * a Map (in the map's order), a binary's a Uint8Array (PySpark's bytearray), the rest as rows carry them.
  */
-export type RowValue = Value | Date | readonly RowValue[] | { readonly [field: string]: RowValue } | ReadonlyMap<RowValue, RowValue>;
+export type RowValue = Value | Date | Uint8Array | readonly RowValue[] | { readonly [field: string]: RowValue } | ReadonlyMap<RowValue, RowValue>;
 export type RowObject = Record<string, RowValue>;
 
 /**
@@ -20,7 +21,7 @@ export type RowObject = Record<string, RowValue>;
  */
 export function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
   // Columns whose values users see converted (timestamps, decimals, nested values): one pass, one rule (userValue).
-  const converted = schema.fields.flatMap((f, i) => (f.type === "timestamp" || isDecimal(f.type) || isNested(f.type) ? [[i, f.type] as const] : []));
+  const converted = schema.fields.flatMap((f, i) => (f.type === "timestamp" || f.type === "binary" || isDecimal(f.type) || isNested(f.type) ? [[i, f.type] as const] : []));
   if (converted.length > 0) {
     rows = rows.map((row) => {
       const out = row.slice();
@@ -47,6 +48,8 @@ export function userValue(type: DataType, v: Value): RowValue {
   switch (typeKind(type)) {
     case "timestamp":
       return typeof v === "number" ? dateOfMicros(v) : v;
+    case "binary":
+      return typeof v === "string" ? bytesOf(v) : v;
     case "decimal":
       return typeof v === "bigint" ? decimalText(v, decimalOf(type)!.scale) : v;
     case "array": {
@@ -76,6 +79,7 @@ export function userValue(type: DataType, v: Value): RowValue {
 export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
   if (v === undefined || v === null) return null;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? (String(v) as Value) : microsOfDate(v);
+  if (v instanceof Uint8Array) return byteString(v);
   switch (typeKind(type)) {
     case "array": {
       if (!Array.isArray(v)) return v as Value;
@@ -112,7 +116,7 @@ export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
  */
 export function inferValueType(values: readonly RowValue[], what: string): DataType {
   const present = values.filter((v) => v !== null && v !== undefined);
-  const kinds = new Set(present.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : v instanceof Map ? "map" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
+  const kinds = new Set(present.map((v) => (Array.isArray(v) ? "array" : v instanceof Date ? "timestamp" : v instanceof Uint8Array ? "binary" : v instanceof Map ? "map" : typeof v === "number" ? (Number.isInteger(v) ? "long" : "double") : typeof v)));
   if (kinds.size === 0) return "string";
   const numeric = [...kinds].every((k) => k === "long" || k === "double");
   if (kinds.size > 1 && !numeric) throw new Error(`createDataFrame: ${what} mixes ${[...kinds].join(" and ")} values; give a schema.`);
@@ -128,6 +132,6 @@ export function inferValueType(values: readonly RowValue[], what: string): DataT
     for (const v of present) for (const k of Object.keys(v as object)) if (!names.includes(k)) names.push(k);
     return structType(names.map((name) => ({ name, type: inferValueType(present.map((v) => (v as Record<string, RowValue>)[name] ?? null), `${what}.${name}`) })));
   }
-  if (kind === "string" || kind === "boolean" || kind === "timestamp") return kind;
+  if (kind === "string" || kind === "boolean" || kind === "timestamp" || kind === "binary") return kind;
   throw new Error(`createDataFrame: ${what} holds ${kind} values, which no column type holds; give a schema.`);
 }

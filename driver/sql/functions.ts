@@ -9,6 +9,7 @@ import { higherOrderCall, isHigherOrderFn } from "../../shared/plan/functions/hi
 import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, transformExpr, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
 import { decimalOf, INTEGRAL_RANGES, parseTypeName } from "../../shared/plan/types.ts";
 import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
+import { bytesOfHex } from "../../shared/plan/binary.ts";
 import { UserError } from "../../shared/errors.ts";
 
 /** SQL text that names something Spark's SQL does not know, or calls it wrongly. */
@@ -51,6 +52,14 @@ export function numberLiteral(token: IToken): Expr {
     return { kind: "literal", value: value + 0, type };
   }
   return literal(value);
+}
+
+/** X'0A1B': its bytes (an odd count of digits has a leading 0, as Spark's), a byte string of type binary (shared/plan/binary.ts). */
+export function binaryLiteral(token: IToken): Expr {
+  const digits = token.image.slice(2, -1);
+  const bytes = bytesOfHex(digits);
+  if (bytes === null) throw new SqlFunctionError(`[INVALID_TYPED_LITERAL] The value of the typed literal "X" is invalid: '${digits}'.`);
+  return { kind: "literal", value: bytes, type: "binary" };
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { n: "\n", t: "\t", r: "\r", b: "\b", "0": "\0", Z: "\u001a", "%": "\\%", _: "\\_" };

@@ -10,7 +10,7 @@ import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFr
 import { isDecimal, parseTypeName } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
-import { functionCall, lambdaFunction, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
+import { binaryLiteral, functionCall, lambdaFunction, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
 import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
@@ -572,6 +572,12 @@ export class SqlGrammar extends EmbeddedActionsParser {
           const parts: IToken[] = [];
           this.AT_LEAST_ONE(() => parts.push(this.CONSUME(T.StringLiteral)));
           return this.ACTION(() => literal(parts.map(stringValue).join("")));
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(T.BinaryLiteral);
+          return this.ACTION(() => binaryLiteral(token));
         },
       },
       { ALT: () => (this.CONSUME(T.Null), this.ACTION(() => literal(null))) },

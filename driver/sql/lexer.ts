@@ -89,6 +89,8 @@ export const MinusKeyword = keyword("MINUS");
 
 /** A number: digits, a fraction or an exponent, and Spark's type suffix (L bigint, S smallint, Y tinyint, D double, F float, BD decimal). */
 export const NumberLiteral = createToken({ name: "NumberLiteral", pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:BD|bd|[LlSsYyDdFf])?(?![A-Za-z0-9_])/ });
+/** X'0A1B': a binary literal, its bytes in hexadecimal (Spark's). */
+export const BinaryLiteral = createToken({ name: "BinaryLiteral", pattern: /[xX]'[^']*'/ });
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/ });
 
 export const NullSafeEq = createToken({ name: "NullSafeEq", pattern: /<=>/ });
@@ -133,7 +135,7 @@ export const KEYWORDS = [
 
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace, LineComment, Hint, BlockComment,
-  NumberLiteral, StringLiteral, QuotedIdentifier,
+  NumberLiteral, BinaryLiteral, StringLiteral, QuotedIdentifier,
   ...KEYWORDS,
   Identifier,
   NullSafeEq, Le, Ge, Ne, Concat, Eq, Lt, Gt, Plus, Arrow, Minus, Star, Slash, Percent, Bang, LParen, RParen, Comma, Dot, Bitwise, Colon, LBracket, RBracket,

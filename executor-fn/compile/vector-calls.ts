@@ -11,7 +11,8 @@ import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functio
 import { DecimalArithmeticError, decimalText, roundTo, type Decimal } from "../../shared/plan/decimal.ts";
 import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
 import { ARRAY_FUNCTIONS, isArrayFn, type ArrayFn, type ArrayFunction } from "../../shared/plan/functions/arrays.ts";
-import { DIGEST_FUNCTIONS, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
+import { bytesOf } from "../../shared/plan/binary.ts";
+import { DIGEST_FUNCTIONS, type DigestKernel, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { decimalOf, isNumeric, type DataType } from "../../shared/plan/types.ts";
 import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
@@ -143,7 +144,9 @@ function hashingCall(expr: Call, c: CallEmitter): Slot {
     c.line(`${s.t} = K[${c.kernel(xxhashResult)}](${s.t});`);
     return s;
   }
-  const k = c.kernel(DIGEST_FUNCTIONS[expr.fn as keyof typeof DIGEST_FUNCTIONS].kernel);
+  const digest: DigestKernel = DIGEST_FUNCTIONS[expr.fn as keyof typeof DIGEST_FUNCTIONS].kernel;
+  // A binary value is hashed as its bytes, a string as its UTF-8 bytes.
+  const k = c.kernel(c.type(expr.args[0]!) === "binary" ? (b: string, bits: number) => digest(bytesOf(b), bits) : digest);
   const args = expr.args.map((a) => c.emit(a));
   const anyNull = args.map((a) => a.n).join(" || ");
   c.line(`${s.t} = ${anyNull} ? null : K[${k}](${args.map((a) => a.t).join(", ")}); ${s.n} = ${s.t} === null;`);

@@ -35,6 +35,9 @@ function convertJson(value: unknown, type: DataType, readTimestamp: (text: strin
       return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     case "date":
       return typeof value === "string" ? (castLoose("date")(value) ?? undefined) : undefined;
+    case "binary":
+      // Base64 text, padded (Jackson's getBinaryValue, as Spark reads it); other text does not fit.
+      return typeof value === "string" && value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value) ? Buffer.from(value, "base64").toString("latin1") : undefined;
     case "timestamp":
       // Text in the scan's timestampFormat (or Spark's cast syntax); a number is seconds since the epoch, as Spark reads it.
       if (typeof value === "number") return Number.isFinite(value) && isTimestampValue(Math.trunc(value * 1e6)) ? Math.trunc(value * 1e6) + 0 : undefined;

@@ -15,6 +15,7 @@
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { decimalOf, elementOf, fieldsOf, mapOf, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { bytesOf } from "../../shared/plan/binary.ts";
 import { TaskError } from "../task-error.ts";
 
 const ROW_GROUP_ROWS = 100_000;
@@ -83,6 +84,9 @@ function leaf(type: DataType): Omit<Element, "name"> {
       return { type: "DOUBLE" };
     case "boolean":
       return { type: "BOOLEAN" };
+    case "binary":
+      // Bytes, with no annotation (Spark's BinaryType).
+      return { type: "BYTE_ARRAY" };
     case "string":
     case "null":
       return { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } };
@@ -125,6 +129,8 @@ function toParquet(v: Value | undefined, type: DataType): unknown {
       return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);
     case "any":
       return JSON.stringify(v);
+    case "binary":
+      return bytesOf(v as string);
     default:
       return v;
   }

@@ -16,6 +16,7 @@ import { writeParquetFile } from "./parquet-writer.ts";
 import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { timestampText } from "../../shared/plan/functions/timestamps.ts";
 import { jsonLine, timestampOutput } from "../../shared/codecs/text-output.ts";
+import { showBinary } from "../../shared/plan/binary.ts";
 
 function csvField(value: Value): string {
   if (value === null) return "";
@@ -25,14 +26,16 @@ function csvField(value: Value): string {
 
 type Encoder = (rows: readonly Row[], schema: Schema, header: boolean, zone: TimeZone) => Uint8Array;
 
-/** The rows with their timestamp and decimal columns as text (CSV has no timestamp or decimal type). */
+/** The rows with their timestamp, decimal and binary columns as text (CSV has no such types; Spark writes binary as [0A FF]). */
 function withTimestampText(rows: readonly Row[], schema: Schema, zone: TimeZone): readonly Row[] {
   const columns = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
   const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
-  if (columns.length === 0 && decimals.length === 0) return rows;
+  const binaries = schema.fields.flatMap((f, i) => (f.type === "binary" ? [i] : []));
+  if (columns.length === 0 && decimals.length === 0 && binaries.length === 0) return rows;
   return rows.map((row) => {
     const out = row.slice();
     for (const c of columns) if (typeof out[c] === "number") out[c] = timestampOutput(out[c] as number, zone);
+    for (const c of binaries) if (typeof out[c] === "string") out[c] = showBinary(out[c] as string);
     for (const [c, scale] of decimals) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
     return out;
   });

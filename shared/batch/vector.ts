@@ -9,7 +9,8 @@
  *                            (microseconds since the epoch: shared/plan/functions/timestamps.ts)
  *   i32   Int32Array         int values a reader or a decoder proved in range
  *   bool  Uint8Array         0 or 1 (one byte a value; blocks on the wire pack them to bits)
- *   str   string[]           strings without a dictionary (and dates, "YYYY-MM-DD")
+ *   str   string[]           strings without a dictionary (and dates, "YYYY-MM-DD", and
+ *                            binary values as byte strings: shared/plan/binary.ts)
  *   dict  Int32Array codes   into `dict` (Parquet dictionary pages, low-cardinality CSV
  *                            columns, DICT shuffle blocks)
  *   any   Value[]            arrays, RDD elements, aggregation states: whatever is not scalar
@@ -70,6 +71,7 @@ export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
     case "boolean":
       return "bool";
     case "string":
+    case "binary": // byte strings (shared/plan/binary.ts)
     case "date":
       return "str";
     case "decimal": // bigints (an exact 64-bit vector for short decimals is a later step)

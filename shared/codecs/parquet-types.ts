@@ -3,7 +3,8 @@
  * and the executor, which reads and writes files), and how values convert:
  *
  *   BOOLEAN → boolean · INT32 INT_8 → byte · INT32 INT_16 → short · INT32 (and UINT_8/16) → int ·
- *   INT64 → long (exact to 2^53) · FLOAT → float · DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string · INT32 DATE → date ·
+ *   INT64 → long (exact to 2^53) · FLOAT → float · DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string ·
+ *   BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY without a text annotation → binary (as Spark reads them) · INT32 DATE → date ·
  *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) ·
  *   JSON → string, or array when sparkfn wrote an array<string> column as JSON ·
  *   DECIMAL → double by default (the nearest double: exact to about 15 significant digits), or
@@ -13,6 +14,7 @@
  *   (two-level lists, `array` and `_tuple` groups, bare repeated fields).
  */
 import type { SchemaTree } from "hyparquet";
+import { byteString, utf8Bytes } from "../plan/binary.ts";
 import { arrayType, decimalType, mapType, structType, type DataType, type Value } from "../plan/types.ts";
 
 /** The pieces of a Parquet schema element that decide its sparkfn type. */
@@ -49,7 +51,8 @@ export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
       return "double";
     case "BYTE_ARRAY":
     case "FIXED_LEN_BYTE_ARRAY":
-      return "string";
+      // Text only when annotated so (a UUID, which Spark does not read, as its text); bytes otherwise, as Spark.
+      return convertedType === "UTF8" || convertedType === "ENUM" || logicalType === "STRING" || logicalType === "ENUM" || logicalType === "UUID" ? "string" : "binary";
     default:
       throw new Error(`${where}: column "${leaf.name}" has the Parquet type ${type ?? "(group)"}, which sparkfn does not read.`);
   }
@@ -89,6 +92,8 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
       if (value instanceof Uint8Array) return new TextDecoder().decode(value);
       if (typeof value === "object") return JSON.stringify(value);
       return String(value);
+    case "binary":
+      return value instanceof Uint8Array ? byteString(value) : typeof value === "string" ? utf8Bytes(value) : null;
     case "null":
       return null;
     case "any":

@@ -2,8 +2,8 @@
  * Rows as Spark writes them in text formats: the timestamp text of CSV and JSON output, and
  * a JSON line (the JSON writer's records, df.toJSON()'s strings). Spark's JSON generator
  * leaves null fields out, writes doubles as Java prints them (1.0, 1.0E21) and quotes the
- * non-finite ones ("NaN", "Infinity"), writes dates and timestamps as text, and keeps longs
- * exact.
+ * non-finite ones ("NaN", "Infinity"), writes dates and timestamps as text, binary values in
+ * base64, and keeps longs exact.
  */
 import { castValue } from "../plan/casts.ts";
 import { formatterOf } from "../plan/functions/date-patterns.ts";
@@ -33,6 +33,9 @@ function jsonValue(v: Value, type: DataType, zone: TimeZone): string {
     }
     case "timestamp":
       return JSON.stringify(typeof v === "number" ? timestampOutput(v, zone) : String(v));
+    case "binary":
+      // Its bytes in base64, as Jackson's writeBinary (Spark's JSON writer).
+      return JSON.stringify(Buffer.from(v as string, "latin1").toString("base64"));
     default:
       return JSON.stringify(v);
   }

@@ -17,6 +17,7 @@ import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
 import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
 import { quoteFieldName } from "./type-syntax.ts";
+import { integralBytes, utf8Bytes, utf8Text } from "./binary.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
 
 export type CastMode = "ansi" | "legacy" | "try";
@@ -57,6 +58,10 @@ export type CastRule = { readonly kind: "identity" } | Conversion | Refusal | No
 
 /** The types a cast table row or column is keyed by: every type kind but null and any (handled before the table); decimals by their own rules (decimalRule). */
 export type CastType = Exclude<TypeKind, "null" | "any">;
+
+const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map">, string> = {
+  string: "STRING", binary: "BINARY", byte: "TINYINT", short: "SMALLINT", int: "INT", long: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
+};
 
 // ---- the conversions ---------------------------------------------------------------------
 
@@ -316,6 +321,12 @@ const DATE_TO_NUMBER = refuse("CAST_WITH_FUNC_SUGGESTION", 'To convert values fr
 const NUMBER_TO_DATE = refuse("CAST_WITH_FUNC_SUGGESTION", "To convert a number of days since 1970-01-01 to a date, use the function DATE_FROM_UNIX_DATE instead.");
 const DATE_TO_BOOLEAN = refuse("CAST_WITH_CONF_SUGGESTION", 'If you have to cast "DATE" to "BOOLEAN", you can set "spark.sql.ansi.enabled" as \'false\'.', alwaysNull);
 const NO_WAY = refuse("CAST_WITHOUT_SUGGESTION", "");
+/** An integral value to binary: its big-endian bytes (1, 2, 4 or 8) with ANSI off; refused with it on, as Spark 4. */
+const integralToBinary = (from: (typeof INTEGRAL_ORDER)[number]): Refusal => {
+  const name = SQL_TYPE_NAMES[from];
+  const width = ({ byte: 1, short: 2, int: 4, long: 8 } as const)[from];
+  return refuse("CAST_WITH_CONF_SUGGESTION", `If you have to cast "${name}" to "BINARY", you can set "spark.sql.ansi.enabled" as 'false'.`, (v) => integralBytes(v as number, width));
+};
 const TIMESTAMP: NotYet = { kind: "notYet", reason: "casts to and from timestamp are not in sparkfn yet (they come with the timestamp type of issue 15)" };
 
 // ---- decimals (their rules depend on the precision and scale: decimalRule builds them) --------
@@ -549,7 +560,7 @@ const castRuleOrNull = (from: DataType, to: DataType): CastRule | null => (from 
 /** Every (from, to) pair: rows are the source type, columns the target. */
 /** One rule for every target (a row's default, before its own entries). */
 function everyTarget(rule: CastRule): Record<CastType, CastRule> {
-  const kinds: readonly CastType[] = ["string", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "array", "struct", "map", "decimal"];
+  const kinds: readonly CastType[] = ["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "array", "struct", "map", "decimal"];
   return Object.fromEntries(kinds.map((k) => [k, rule])) as Record<CastType, CastRule>;
 }
 
@@ -573,6 +584,7 @@ function integralRow(from: (typeof INTEGRAL_ORDER)[number]): Record<CastType, Ca
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
     decimal: DECIMAL_RULE,
+    binary: integralToBinary(from),
   };
 }
 
@@ -610,7 +622,11 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     struct: NO_WAY,
     map: NO_WAY,
     decimal: DECIMAL_RULE,
+    // Its UTF-8 bytes.
+    binary: exact((v) => utf8Bytes(v as string)),
   },
+  // Its bytes read as UTF-8 (a malformed sequence is U+FFFD); to nothing else.
+  binary: { ...everyTarget(NO_WAY), string: exact((v) => utf8Text(v as string)), binary: IDENTITY },
   byte: integralRow("byte"),
   short: integralRow("short"),
   int: integralRow("int"),
@@ -632,6 +648,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     struct: NO_WAY,
     map: NO_WAY,
     decimal: DECIMAL_RULE,
+    binary: NO_WAY,
   },
   date: {
     string: toText.date,
@@ -648,12 +665,13 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     struct: NO_WAY,
     map: NO_WAY,
     decimal: DECIMAL_RULE,
+    binary: NO_WAY,
   },
-  timestamp: { ...everyTarget(TIMESTAMP), timestamp: IDENTITY },
+  timestamp: { ...everyTarget(TIMESTAMP), timestamp: IDENTITY, binary: NO_WAY },
   array: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, array: NESTED_RULE },
   struct: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, struct: NESTED_RULE },
   map: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, map: NESTED_RULE },
-  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY },
+  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, binary: NO_WAY },
 };
 
 // ---- names and errors ----------------------------------------------------------------------
@@ -671,9 +689,6 @@ export function sqlTypeName(t: DataType): string {
   return SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal" | "array" | "struct" | "map">];
 }
 
-const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map">, string> = {
-  string: "STRING", byte: "TINYINT", short: "SMALLINT", int: "INT", long: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
-};
 
 /** A value a cast could not convert (ANSI mode): Spark's error condition and message. */
 export class CastError extends BadInputError {

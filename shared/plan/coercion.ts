@@ -30,7 +30,7 @@ import { typeOf } from "./resolve.ts";
 import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
 import { isMathFn } from "./functions/math.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
-import { isStringFn, STRING_FUNCTIONS, type StringFunction } from "./functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS, worksOnBytes, type StringFunction } from "./functions/strings.ts";
 import { DATE_FUNCTIONS, isDateFn, type DateFunction } from "./functions/dates.ts";
 
 export interface CoercionOptions {
@@ -115,7 +115,7 @@ function comparisonTarget(other: DataType, o: CoercionOptions): DataType | undef
   if (isIntegral(other)) return o.ansi ? "long" : other;
   if (isDecimal(other)) return "double";
   if (other === "float") return o.ansi ? "double" : other;
-  if (other === "double" || other === "boolean" || other === "date") return other;
+  if (other === "double" || other === "boolean" || other === "date" || other === "binary") return other;
   return undefined;
 }
 
@@ -131,6 +131,8 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
     if (o.ansi) return target;
     return forComparison ? (others.length === 1 ? others[0] : target) : "string";
   }
+  // Strings beside binary values are their UTF-8 bytes with ANSI on; legacy Spark refuses the mix (resolve.ts).
+  if (others.length === 1 && others[0] === "binary") return o.ansi ? "binary" : undefined;
   if (others.length === 1 && (others[0] === "boolean" || others[0] === "date")) return o.ansi || forComparison ? others[0] : others[0] === "date" ? "string" : undefined;
   return undefined;
 }
@@ -301,9 +303,12 @@ const COERCE: Coercers = {
       case "upper":
       case "lower":
       case "trim":
-      case "length":
-        // Their values as text (Spark's formatting of doubles, not JavaScript's).
-        return { ...e, args: args.map((a, i) => (isNumeric(types[i]!) || types[i] === "boolean" || types[i] === "date" ? unify(a, types[i]!, "string", o) : a)) };
+      case "length": {
+        // Their values as text (Spark's formatting of doubles, not JavaScript's); binary values stay bytes in
+        // length() and in a concat of binary values only, and are read as UTF-8 text elsewhere.
+        const bytes = e.fn === "length" || (e.fn === "concat" && types.every((t) => t === "binary"));
+        return { ...e, args: args.map((a, i) => (isNumeric(types[i]!) || types[i] === "boolean" || types[i] === "date" || (types[i] === "binary" && !bytes) ? unify(a, types[i]!, "string", o) : a)) };
+      }
       case "isnan":
       case "nanvl":
         return { ...e, args: args.map((_, i) => at(i, "double")) };
@@ -311,13 +316,17 @@ const COERCE: Coercers = {
         if (isStringFn(e.fn)) {
           // A number, boolean or date where a string is wanted is its text; a string where an int is wanted, an int.
           const def: StringFunction = STRING_FUNCTIONS[e.fn];
+          const onBytes = worksOnBytes(def, types);
           return {
             ...e,
             args: args.map((a, i) => {
               const want = def.args[Math.min(i, def.args.length - 1)]!;
               const t = types[i]!;
               if (want === "int") return castTo(a, t, "int", o);
-              return (isNumeric(t) || t === "boolean" || t === "date") ? unify(a, t, "string", o) : a;
+              // Bytes where bytes are taken: a string is its UTF-8 bytes (hex takes a long too, and any number as one).
+              if (want === "binary" || want === "binaryOrLong") return want === "binaryOrLong" && isNumeric(t) ? implicitCast(a, t, "long", o) : castTo(a, t, "binary", o);
+              // A binary value where a string is taken is read as UTF-8, as Spark's implicit cast.
+              return (isNumeric(t) || t === "boolean" || t === "date" || (t === "binary" && !onBytes)) ? unify(a, t, "string", o) : a;
             }),
           };
         }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { DataType, integralType, type Scalar } from "./types.ts";
 import { ShippedFunction } from "./function.ts";
 import { sqlTypeName } from "./casts.ts";
+import { hexOf } from "./binary.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 
 export const ArithmeticOp = z.enum(["add", "subtract", "multiply", "divide", "mod"]);
@@ -49,7 +50,9 @@ export const SCALAR_FUNCTIONS = {
   lpad: [3, 3], rpad: [3, 3], ltrim: [1, 1], rtrim: [1, 1], instr: [2, 2], locate: [2, 3], reverse: [1, 1], repeat: [2, 2], initcap: [1, 1],
   left: [2, 2], right: [2, 2], ascii: [1, 1], translate: [3, 3], substring_index: [3, 3], overlay: [3, 4], levenshtein: [2, 3], soundex: [1, 1],
   // regular expressions and more strings (shared/plan/functions/regex.ts, strings.ts)
-  rlike: [2, 2], regexp_like: [2, 2], regexp: [2, 2], regexp_replace: [3, 4], regexp_extract: [2, 3], regexp_extract_all: [2, 3], concat_ws: [1, -1], base64: [1, 1],
+  rlike: [2, 2], regexp_like: [2, 2], regexp: [2, 2], regexp_replace: [3, 4], regexp_extract: [2, 3], regexp_extract_all: [2, 3], concat_ws: [1, -1],
+  // binary (shared/plan/functions/binary-functions.ts)
+  base64: [1, 1], unbase64: [1, 1], hex: [1, 1], unhex: [1, 1], encode: [2, 2], decode: [2, 2], octet_length: [1, 1], bit_length: [1, 1],
   // hashing (shared/plan/functions/hashing.ts)
   hash: [1, -1], xxhash64: [1, -1], md5: [1, 1], sha1: [1, 1], sha: [1, 1], sha2: [2, 2], crc32: [1, 1],
   // dates (shared/plan/functions/dates.ts)
@@ -251,7 +254,7 @@ export function exprName(expr: Expr): string {
     case "alias":
       return expr.name;
     case "literal":
-      return expr.value === null ? "NULL" : String(expr.value);
+      return expr.value === null ? "NULL" : expr.type === "binary" ? `X'${hexOf(String(expr.value))}'` : String(expr.value);
     case "binary": {
       const symbol: Record<BinaryOp, string> = {
         add: "+", subtract: "-", multiply: "*", divide: "/", mod: "%", eq: "=", ne: "!=", gt: ">", ge: ">=",

@@ -9,7 +9,7 @@ import { decimalOf, fieldIndex, integralDecimal, isDecimal, isNumeric, widerNume
 import { arithmeticType, floorType, roundType, type DecimalOp } from "./decimal.ts";
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
-import { isStringFn, STRING_FUNCTIONS, type StringFn, type StringFunction } from "./functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS, worksOnBytes, type StringFn, type StringFunction } from "./functions/strings.ts";
 import { DIGEST_FUNCTIONS, hashable, isHashingFn, type HashingFn } from "./functions/hashing.ts";
 import { DATE_ARG_HINTS, DATE_ARG_TYPES, DATE_FUNCTIONS, isDateFn, type DateFn, type DateFunction } from "./functions/dates.ts";
 import type { TaskErrorType } from "../task.ts";
@@ -99,9 +99,15 @@ function typeOfMath(expr: Extract<Expr, { kind: "call" }>, fn: MathFn, args: rea
 /** A string function's arguments are strings and ints (positions, lengths, counts), as Spark's; no implicit casts yet. */
 function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args: readonly Typed[]): Typed {
   const def: StringFunction = STRING_FUNCTIONS[fn];
+  const onBytes = worksOnBytes(def, args.map((a) => a.type));
   args.forEach((a, i) => {
     const want = def.args[Math.min(i, def.args.length - 1)]!;
-    const fits = a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>"));
+    const fits = (onBytes && a.type === "binary") || a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>")) || (want === "binaryOrLong" && (a.type === "binary" || a.type === "long"));
+    if (!fits && (want === "binary" || want === "binaryOrLong")) {
+      const ordinal = ["first", "second", "third"][i] ?? `${i + 1}th`;
+      const wanted = want === "binary" ? `"BINARY"` : `("BIGINT" or "BINARY" or "STRING")`;
+      throw new AnalysisError(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprName(expr)}" due to data type mismatch: The ${ordinal} parameter requires the ${wanted} type, however "${exprName(expr.args[i]!)}" has the type "${sqlTypeName(a.type)}".`);
+    }
     if (!fits) {
       const how = want === "int" ? "Use cast(\"int\") or a whole-number literal." : "Use cast(\"string\") to convert it.";
       const expected = want === "int" ? "an int" : want === "text" ? "a string or an array of strings" : "a string";
@@ -109,7 +115,7 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
     }
   });
   // locate gives 0 (not null) for a NULL position, but null for a null string; concat_ws is null only for a null separator.
-  return { type: def.result, nullable: fn === "concat_ws" ? args[0]!.nullable : args.some((a) => a.nullable) };
+  return { type: onBytes ? "binary" : def.result, nullable: fn === "concat_ws" ? args[0]!.nullable : args.some((a) => a.nullable) };
 }
 
 /** hash() and xxhash64() take values of most types and are never null; the digests take a string (sha2 an int bit length too). */
@@ -121,8 +127,8 @@ function typeOfHashing(expr: Extract<Expr, { kind: "call" }>, fn: HashingFn, arg
     return { type: fn === "hash" ? "int" : "long", nullable: false };
   }
   const [s, bits] = args;
-  if (s!.type !== "string" && s!.type !== "null") {
-    throw new AnalysisError(`${fn}(): argument 1 (${exprName(expr.args[0]!)}) is ${s!.type}, expected a string (Spark hashes its UTF-8 bytes). Use cast("string") to convert it.`);
+  if (s!.type !== "string" && s!.type !== "binary" && s!.type !== "null") {
+    throw new AnalysisError(`${fn}(): argument 1 (${exprName(expr.args[0]!)}) is ${s!.type}, expected a binary or a string (Spark hashes its UTF-8 bytes). Use cast("string") to convert it.`);
   }
   if (fn === "sha2" && bits!.type !== "int" && bits!.type !== "null") {
     throw new AnalysisError(`sha2(): argument 2 (${exprName(expr.args[1]!)}) is ${bits!.type}, expected an int bit length (224, 256, 384 or 512).`);
@@ -175,9 +181,12 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
     case "upper":
     case "lower":
     case "trim":
-    case "substring":
-    case "concat":
       return { type: "string", nullable: anyNullable };
+    case "substring":
+      // Bytes of a binary value (coercion.ts leaves it, and a concat of binary values only, as bytes).
+      return { type: args[0]!.type === "binary" ? "binary" : "string", nullable: anyNullable };
+    case "concat":
+      return { type: args.length > 0 && args.every((a) => a.type === "binary") ? "binary" : "string", nullable: anyNullable };
     case "length":
       return { type: "int", nullable: anyNullable };
     case "coalesce":
@@ -271,8 +280,14 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
       if (expr.op === "not") requireBoolean(expr.expr, inner.type, exprName(expr));
       return { type: expr.op === "not" ? "boolean" : inner.type, nullable: inner.nullable };
     }
-    case "in":
+    case "in": {
+      const types = [expr.expr, ...expr.values].map((v) => typeOf(v, schema).type);
+      // Binary values beside strings (left so by coercion.ts with ANSI off), as Spark's In refuses them.
+      if (types.includes("binary") && types.includes("string")) {
+        throw new AnalysisError(`[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: Input to \`in\` should all be the same type, but it's [${types.map((t) => `"${sqlTypeName(t)}"`).join(", ")}].`);
+      }
       return { type: "boolean", nullable: typeOf(expr.expr, schema).nullable || expr.values.some((v) => typeOf(v, schema).nullable) };
+    }
     case "cast": {
       const from = typeOf(expr.expr, schema).type;
       if (isTimestampCast(from, expr.to)) {

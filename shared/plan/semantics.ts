@@ -12,6 +12,7 @@ import { decimalOf, INTEGRAL_RANGES, isIntValue, typeKind, type DataType, type T
 import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
 import { BadInputError } from "../errors.ts";
+import { utf8Bytes } from "./binary.ts";
 
 type V = Value;
 type N = number | null;
@@ -213,6 +214,8 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   array: (v) => (Array.isArray(v) ? v : null),
   struct: (v) => (Array.isArray(v) ? v : null),
   map: (v) => (Array.isArray(v) ? v : null),
+  // A text's UTF-8 bytes (a CSV or JSON field read into a binary column).
+  binary: (v) => (typeof v === "string" ? utf8Bytes(v) : null),
   null: () => null,
   any: (v) => v,
 };

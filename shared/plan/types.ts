@@ -1,6 +1,7 @@
 /**
  * Data types and schemas. Values at run time are plain JavaScript values:
- *   string → string, byte/short/int/long/float/double → number (long is exact up to 2^53; a
+ *   string → string, binary → a byte string, one character (0..255) a byte (users see a
+ *   Uint8Array: shared/plan/binary.ts), byte/short/int/long/float/double → number (long is exact up to 2^53; a
  *   float is a double that Math.fround keeps: every float value is one), boolean → boolean,
  *   decimal(p, s) → bigint, the unscaled value (12.30 in decimal(5,2) is 1230n; the type holds
  *   the scale: shared/plan/decimal.ts), shown to users as its plain text ("12.30"),
@@ -19,8 +20,9 @@
  */
 import { z } from "zod";
 import { quoteFieldName, readTypeSyntax, splitDdlColumns, TypeSyntaxError, type TypeSyntax } from "./type-syntax.ts";
+import { isByteString } from "./binary.ts";
 
-export const BaseType = z.enum(["string", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "null", "any"]);
+export const BaseType = z.enum(["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "null", "any"]);
 export type BaseType = z.infer<typeof BaseType>;
 
 /** Spark's decimal(p, s): p digits in all (1..38), s of them after the point (0..p). */
@@ -237,6 +239,8 @@ export function fitsType(type: DataType, v: unknown): boolean {
       return false;
     case "string":
       return typeof v === "string";
+    case "binary":
+      return isByteString(v);
     case "byte":
     case "short":
     case "int":
@@ -329,6 +333,7 @@ export function schemaTreeLines(t: DataType, prefix: string): string[] {
 
 const TYPE_NAMES: Record<BaseType, string> = {
   string: "string",
+  binary: "binary",
   byte: "byte",
   short: "short",
   float: "float",
@@ -345,6 +350,7 @@ const TYPE_NAMES: Record<BaseType, string> = {
 const DDL_ALIASES: Record<string, DataType> = {
   string: "string",
   varchar: "string",
+  binary: "binary",
   int: "int",
   integer: "int",
   bigint: "long",

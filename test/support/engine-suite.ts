@@ -700,6 +700,19 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(await df.take(5)).toHaveLength(3);
     });
 
+    it("collects binary values as Uint8Arrays and shows them as Spark 4.0.1's show() prints them", async () => {
+      const values = [Uint8Array.from([0x0a, 0x1b]), new Uint8Array(0), null, new Uint8Array(12).fill(0xff)];
+      const df = spark.createDataFrame(values.map((b, i) => ({ i, b })), "i INT, b BINARY");
+      const rows = await df.orderBy("i").collect();
+      expect(rows.map((r) => r.b)).toEqual(values);
+      expect(rows[0]!.b).toBeInstanceOf(Uint8Array);
+      // Spark's df.show() of the same rows (PySpark 4.0.1; its NULL row left out here: Spark 4 prints NULL where
+      // sparkfn's show() still prints null, for every type).
+      const shown = df.where("b IS NOT NULL").orderBy("i").select("b");
+      expect(await shown.show()).toBe(["+--------------------+", "|                   b|", "+--------------------+", "|             [0A 1B]|", "|                  []|", "|[FF FF FF FF FF F...|", "+--------------------+"].join("\n"));
+      expect(await spark.createDataFrame([{ b: Uint8Array.from([0x41]) }]).schema()).toEqual({ fields: [{ name: "b", type: "binary", nullable: true }] });
+    });
+
     it("takes spark.conf.set into account for the next query", async () => {
       const grouped = spark.range(0, 100).groupBy(col("id").mod(3).alias("k")).count();
       spark.conf.set("spark.sql.shuffle.partitions", 5);

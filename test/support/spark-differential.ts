@@ -22,7 +22,7 @@ import { TaskFailedError } from "../../driver/errors.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
 import { parseDdlSchema, simpleTypeName, type DataType, type Field, type Value } from "../../shared/plan/types.ts";
 import { KNOWN_DIFFERENCES, type Disagreement } from "../spark/known-differences.ts";
-import { SparkFailure, SparkLong, SparkOracle, type SparkGroupedResult, type SparkResult, type SparkValue } from "./spark-oracle.ts";
+import { binaryOf, SparkFailure, SparkLong, SparkOracle, SparkOther, type SparkGroupedResult, type SparkResult, type SparkValue } from "./spark-oracle.ts";
 
 export interface Check {
   /** The call as Spark SQL text (a sparkfn double literal is `2.5D` in SQL, where `2.5` is a decimal). */
@@ -75,6 +75,8 @@ function failureOf(error: unknown): SparkFailure {
 
 /** A collected value as the oracle sends Spark's: a struct (collected as an object) as its field values in order, all the way down. */
 export function positional(v: RowValue): Value {
+  // A binary value as the oracle tags Spark's (compared by sameValue).
+  if (v instanceof Uint8Array) return binaryOf(v) as unknown as Value;
   if (Array.isArray(v)) return v.map(positional);
   if (v instanceof Map) return [[...v.keys()].map(positional), [...v.values()].map(positional)];
   if (v !== null && typeof v === "object" && !(v instanceof Date)) return Object.values(v).map(positional);
@@ -169,6 +171,7 @@ export function sameValue(spark: SparkValue, sparkfn: SparkValue, ulps = 0): boo
   }
   if (typeof spark === "number" && typeof sparkfn === "number") return Object.is(spark, sparkfn) || (ulps > 0 && withinUlps(spark, sparkfn, ulps));
   if (Array.isArray(spark) && Array.isArray(sparkfn)) return spark.length === sparkfn.length && spark.every((v, i) => sameValue(v, sparkfn[i], ulps));
+  if (spark instanceof SparkOther) return spark.equals(sparkfn);
   return spark === sparkfn;
 }
 
@@ -336,7 +339,9 @@ async function sparkfnGrouped(spark: SparkSession, fields: readonly Field[], tab
     const rows = await aggregated.select(...keyColumns, ...js.map((j) => asRaw(`a${j}`, types[j]!))).collect();
     for (const j of js) {
       const r = results[j] as Extract<SparkfnGrouped, { kind: "groups" }>;
-      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => row[k] as SparkValue), value: row[`a${j}`] as SparkValue }));
+      // Binary keys and values (Uint8Arrays) as the oracle tags Spark's.
+      const tagged = (v: RowValue): SparkValue => (v instanceof Uint8Array ? binaryOf(v) : Array.isArray(v) ? v.map(tagged) : (v as SparkValue));
+      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => tagged(row[k]!)), value: tagged(row[`a${j}`]!) }));
     }
   };
   const ok = checks.flatMap((_, j) => (results[j]!.kind === "groups" ? [j] : []));

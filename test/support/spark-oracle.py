@@ -15,7 +15,7 @@ where a value is JSON, or tagged when JSON cannot hold it: {"$double": "NaN" | "
 "-Infinity" | "-0"}, {"$long": "<digits>"} beyond 2^53, {"$decimal": "<text>"}, {"$date": ...},
 {"$timestamp": <microseconds since the epoch>}, {"$binary": <base64>}, {"$map": [[k, v], ...]}, {"$struct": {...}}, or
 {"$error": {"class": ..., "message": ...}} when Spark failed on that row. Input values may use
-the $double and $long tags. A request Spark cannot take at all answers {"failure": {...}}.
+the $double, $long and $binary tags. A request Spark cannot take at all answers {"failure": {...}}.
 
 A grouped request (aggregates) names `aggs` instead of `exprs`:
                      {"schema": [...], "rows": [...], "groupBy": ["g"] or [], "aggs": ["stddev(d)", ...],
@@ -93,6 +93,7 @@ TYPES = {
     "date": T.DateType(),
     "timestamp": T.TimestampType(),
     "null": T.NullType(),
+    "binary": T.BinaryType(),
 }
 
 DECIMAL_TYPE = re.compile(r"decimal\((\d+),(\d+)\)")
@@ -117,6 +118,8 @@ def decode(value, dtype):
             return float(value["$double"].replace("Infinity", "inf"))
         if "$long" in value:
             return int(value["$long"])
+        if "$binary" in value:
+            return bytearray(base64.b64decode(value["$binary"]))
         raise ValueError(f"unknown tagged input value {value!r}")
     if value is None:
         return None

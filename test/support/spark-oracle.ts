@@ -33,7 +33,7 @@ export class SparkLong {
   }
 }
 
-/** A value of a type sparkfn has not yet (binary, map, struct), as tagged. */
+/** A value of a type without a plain JSON form (binary as base64), as tagged. */
 export class SparkOther {
   constructor(
     readonly tag: string,
@@ -42,7 +42,13 @@ export class SparkOther {
   toString(): string {
     return `${this.tag}:${JSON.stringify(this.value)}`;
   }
+  equals(other: unknown): boolean {
+    return other instanceof SparkOther && other.tag === this.tag && JSON.stringify(other.value) === JSON.stringify(this.value);
+  }
 }
+
+/** A collected binary value (a Uint8Array) as the oracle tags Spark's: base64. */
+export const binaryOf = (bytes: Uint8Array): SparkOther => new SparkOther("$binary", Buffer.from(bytes).toString("base64"));
 
 export type SparkValue = Value | SparkLong | SparkFailure | SparkOther | readonly SparkValue[];
 
@@ -63,6 +69,9 @@ function encode(v: Value, type: Field["type"]): unknown {
     if (map) return [encode(v[0]!, arrayType(map.key)), encode(v[1]!, arrayType(map.value))];
     return v.map((x, i) => encode(x, element ?? fields?.[i]?.type ?? "any"));
   }
+  // A binary value (a Uint8Array as users give it, or a byte string as rows carry it) as the oracle reads it.
+  if (v instanceof Uint8Array) return { $binary: Buffer.from(v).toString("base64") };
+  if (type === "binary" && typeof v === "string") return { $binary: Buffer.from(v, "latin1").toString("base64") };
   if (typeof v !== "number") return v;
   if (!Number.isFinite(v) || Object.is(v, -0)) return { $double: Object.is(v, -0) ? "-0" : String(v) };
   if (type === "long" && !Number.isSafeInteger(v)) return { $long: BigInt(v).toString() };

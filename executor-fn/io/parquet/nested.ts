@@ -118,6 +118,9 @@ function leafConverter(element: SchemaElement): (raw: unknown) => Value {
     case "string":
     case "json":
       return (raw) => text.decode(bytesOf(raw));
+    case "binary":
+      // A byte string (shared/plan/binary.ts).
+      return (raw) => Buffer.from(bytesOf(raw)).toString("latin1");
   }
 }
 

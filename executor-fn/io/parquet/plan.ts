@@ -50,6 +50,7 @@ type Logical =
   | "timestamp"
   | "int96"
   | "string"
+  | "binary"
   | "json"
   | "uuid";
 
@@ -106,6 +107,10 @@ export function logicalOf(element: SchemaElement): { logical: Logical; natural: 
       return out("float", "float");
     case "DOUBLE":
       return out("double", "double");
+    case "BYTE_ARRAY":
+    case "FIXED_LEN_BYTE_ARRAY":
+      // Bytes unless annotated as text (shared/codecs/parquet-types.ts says the same).
+      return ct === "UTF8" || ct === "ENUM" || lt?.type === "STRING" || lt?.type === "ENUM" ? out("string", "string") : out("binary", "binary");
     default:
       return out("string", "string");
   }

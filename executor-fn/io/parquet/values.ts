@@ -214,6 +214,9 @@ function fromByteValues(plan: ColumnPlan, values: readonly Uint8Array[]): Compac
       return { kind: "f64", values: Float64Array.from(values, float16) };
     case "uuid":
       return { kind: "str", values: values.map(uuid) };
+    case "binary":
+      // Byte strings (shared/plan/binary.ts).
+      return { kind: "str", values: values.map((b) => asBuffer(b).toString("latin1")) };
     default:
       return { kind: "str", values: values.map((b) => utf8.decode(b)) };
   }

@@ -20,6 +20,7 @@
 import { createHash } from "node:crypto";
 import { decimalOf, elementOf, fieldsOf, isDecimal, type DataType, type Value } from "../types.ts";
 import { daysOf } from "./calendar.ts";
+import { bytesOf } from "../binary.ts";
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
@@ -111,6 +112,8 @@ function hashValue(v: Value, type: DataType, seed: number): number {
       return murmur3Int(daysOf(v as string), seed);
     case "string":
       return murmur3Bytes(utf8.encode(v as string), seed);
+    case "binary":
+      return murmur3Bytes(bytesOf(v as string), seed);
     default: {
       // An array: each element in order; a struct: each field in order (as Spark's hash of them).
       const parts = partTypes(type, v);
@@ -141,7 +144,7 @@ export function hashable(type: DataType): boolean {
   if (element !== null) return hashable(element);
   const fields = fieldsOf(type);
   if (fields !== null) return fields.every((f) => hashable(f.type));
-  return isDecimal(type) || type === "byte" || type === "short" || type === "float" || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "date" || type === "timestamp" || type === "null";
+  return isDecimal(type) || type === "byte" || type === "short" || type === "float" || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "binary" || type === "date" || type === "timestamp" || type === "null";
 }
 
 // ---- XxHash64 (Spark's XXH64: the reference algorithm, words read little-endian) ----
@@ -371,6 +374,11 @@ export function xxhashInto(v: Value, type: DataType, sh: number, sl: number, out
       xxhashBytes(scratchBytes, scratchView, utf8.encodeInto(text, scratchBytes).written, sh, sl);
       break;
     }
+    case "binary": {
+      const bytes = bytesOf(v as string);
+      xxhashBytes(bytes, new DataView(bytes.buffer), bytes.length, sh, sl);
+      break;
+    }
     default: {
       const parts = partTypes(type, v);
       if (!parts) throw new Error(`xxhash64() of a ${type} value is not supported yet`);
@@ -401,7 +409,10 @@ export const xxhasherOf = (type: DataType) => (v: Value, seed: bigint): bigint =
 /** xxhash64's result as a sparkfn long: the signed 64-bit hash, as the nearest double beyond 2^53. */
 export const xxhashResult = (h: bigint): number => Number(BigInt.asIntN(64, h));
 
-const hex = (algorithm: string) => (s: string) => createHash(algorithm).update(s, "utf8").digest("hex");
+/** The text's UTF-8 bytes, or the bytes themselves (a binary value's: shared/plan/binary.ts). */
+const bytesIn = (s: string | Uint8Array): Uint8Array => (typeof s === "string" ? utf8.encode(s) : s);
+
+const hex = (algorithm: string) => (s: string | Uint8Array) => createHash(algorithm).update(bytesIn(s)).digest("hex");
 
 const CRC_TABLE = (() => {
   const table = new Int32Array(256);
@@ -413,9 +424,9 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 (IEEE 802.3, as java.util.zip.CRC32) of the string's UTF-8 bytes, as an unsigned number. */
-export function crc32(s: string): number {
-  const bytes = utf8.encode(s);
+/** CRC-32 (IEEE 802.3, as java.util.zip.CRC32) of the string's UTF-8 bytes (or of the bytes), as an unsigned number. */
+export function crc32(s: string | Uint8Array): number {
+  const bytes = bytesIn(s);
   let c = -1;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
@@ -423,7 +434,7 @@ export function crc32(s: string): number {
 
 const SHA2 = new Map([[0, "sha256"], [224, "sha224"], [256, "sha256"], [384, "sha384"], [512, "sha512"]]);
 
-/** The digest functions: a string in, a string (hex) or a long (crc32) out; null in, null out. */
+/** The digest functions: a string (its UTF-8 bytes) or bytes in, a string (hex) or a long (crc32) out; null in, null out. */
 export const DIGEST_FUNCTIONS = {
   md5: { result: "string", kernel: hex("md5") },
   sha1: { result: "string", kernel: hex("sha1") },
@@ -431,9 +442,9 @@ export const DIGEST_FUNCTIONS = {
   /** sha2(s, bits): null for a bit length Spark does not know. */
   sha2: {
     result: "string",
-    kernel: (s: string, bits: number): string | null => {
+    kernel: (s: string | Uint8Array, bits: number): string | null => {
       const algorithm = SHA2.get(bits);
-      return algorithm === undefined ? null : createHash(algorithm).update(s, "utf8").digest("hex");
+      return algorithm === undefined ? null : createHash(algorithm).update(bytesIn(s)).digest("hex");
     },
   },
   crc32: { result: "long", kernel: crc32 },
@@ -441,7 +452,7 @@ export const DIGEST_FUNCTIONS = {
 
 export type DigestFn = keyof typeof DIGEST_FUNCTIONS;
 export type HashingFn = DigestFn | "hash" | "xxhash64";
-export type DigestKernel = (s: string, bits: number) => string | number | null;
+export type DigestKernel = (s: string | Uint8Array, bits: number) => string | number | null;
 
 export function isHashingFn(fn: string): fn is HashingFn {
   return fn === "hash" || fn === "xxhash64" || Object.hasOwn(DIGEST_FUNCTIONS, fn);

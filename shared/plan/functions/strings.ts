@@ -12,18 +12,25 @@
 import { BadInputError } from "../../errors.ts";
 import { RUNTIME } from "../semantics.ts";
 import { regexpExtract, regexpExtractAll, regexpReplace, rlike } from "./regex.ts";
+import { BINARY_FUNCTIONS } from "./binary-functions.ts";
 
-/** An argument's kind: a string, an int (a position, a length or a count), or `text`: a string or an array of strings. */
-export type StringArg = "string" | "int" | "text";
+/**
+ * An argument's kind: a string, an int (a position, a length or a count), `text`: a string or an
+ * array of strings, `binary`: bytes (a string is cast to its UTF-8 bytes), `binaryOrLong`: bytes
+ * or a long (an integer is cast to one: hex).
+ */
+export type StringArg = "string" | "int" | "text" | "binary" | "binaryOrLong";
 export type StringKernel = (...xs: (string | number | readonly string[] | null)[]) => string | number | boolean | readonly string[] | null;
 
 export interface StringFunction {
   /** The arguments' kinds, in order (how many may be given: SCALAR_FUNCTIONS in expr.ts); with `variadic`, the last kind repeats. */
   readonly args: readonly StringArg[];
   readonly variadic?: true;
-  readonly result: "string" | "int" | "boolean" | "array<string>";
+  readonly result: "string" | "int" | "boolean" | "array<string>" | "binary";
   /** The kernel sees nulls (else the compiler gives null for a null argument). */
   readonly takesNulls?: true;
+  /** With every string argument binary, it works on the bytes and gives bytes (Spark's lpad, rpad and left of binary). */
+  readonly bytes?: true;
   readonly kernel: StringKernel;
 }
 
@@ -185,8 +192,8 @@ const str = (f: (s: string) => string | number, result: "string" | "int" = "stri
 
 /** The everyday string functions (test/spark/functions/strings.test.ts covers each). */
 export const CORE_STRING_FUNCTIONS = {
-  lpad: { args: ["string", "int", "string"], result: "string", kernel: pad(true) as StringKernel },
-  rpad: { args: ["string", "int", "string"], result: "string", kernel: pad(false) as StringKernel },
+  lpad: { args: ["string", "int", "string"], result: "string", bytes: true, kernel: pad(true) as StringKernel },
+  rpad: { args: ["string", "int", "string"], result: "string", bytes: true, kernel: pad(false) as StringKernel },
   /** Spaces (U+0020) only, as trim. */
   ltrim: str((s) => s.replace(/^ +/, "")),
   rtrim: str((s) => s.replace(/ +$/, "")),
@@ -203,7 +210,7 @@ export const CORE_STRING_FUNCTIONS = {
   repeat: { args: ["string", "int"], result: "string", kernel: repeat as StringKernel },
   initcap: str(initcap),
   /** left(str, len): the first len code points ("" for len <= 0). */
-  left: { args: ["string", "int"], result: "string", kernel: ((s: string, n: number) => (n <= 0 ? "" : substringSQL(s, 1, n))) as StringKernel },
+  left: { args: ["string", "int"], result: "string", bytes: true, kernel: ((s: string, n: number) => (n <= 0 ? "" : substringSQL(s, 1, n))) as StringKernel },
   /** right(str, len): the last len code points ("" for len <= 0). */
   right: { args: ["string", "int"], result: "string", kernel: ((s: string, n: number) => (n <= 0 ? "" : substringSQL(s, -n, 2147483647))) as StringKernel },
   /** The first code point's number, 0 for "". */
@@ -215,8 +222,6 @@ export const CORE_STRING_FUNCTIONS = {
   soundex: str(soundex),
   /** concat_ws(sep, ...): the non-null strings (arrays' elements too) joined by sep; null only for a null sep. */
   concat_ws: { args: ["string", "text"], variadic: true, result: "string", takesNulls: true, kernel: concatWs as StringKernel },
-  /** base64 of the string's UTF-8 bytes (Spark casts a string to binary), as MIME: lines of 76 characters ended by CRLF (Spark 4's default, spark.sql.chunkBase64String.enabled). */
-  base64: str((s) => Buffer.from(s, "utf8").toString("base64").replace(/.{76}(?=.)/g, "$&\r\n")),
 } as const satisfies Record<string, StringFunction>;
 
 /** The regular-expression functions (Java's syntax, translated in ./regex.ts), typed and compiled as the string functions are. */
@@ -240,10 +245,18 @@ function concatWs(sep: string | null, ...parts: (string | readonly (string | nul
   return kept.join(sep);
 }
 
-/** Every function typed and compiled as a string function: the core ones and the regular expressions. */
-export const STRING_FUNCTIONS = { ...CORE_STRING_FUNCTIONS, ...REGEX_FUNCTIONS } as const;
+/** Every function typed and compiled as a string function: the core ones, the regular expressions and the binary ones. */
+export const STRING_FUNCTIONS = { ...CORE_STRING_FUNCTIONS, ...REGEX_FUNCTIONS, ...BINARY_FUNCTIONS } as const;
 
 export type StringFn = keyof typeof STRING_FUNCTIONS;
+
+/**
+ * Whether a call works on bytes: the function has a binary form and every argument of kind
+ * string is binary (the kernels count code points, which for byte strings are the bytes).
+ */
+export function worksOnBytes(def: StringFunction, types: readonly string[]): boolean {
+  return def.bytes === true && types.every((t, i) => def.args[Math.min(i, def.args.length - 1)] !== "string" || t === "binary");
+}
 
 export function isStringFn(fn: string): fn is StringFn {
   return Object.hasOwn(STRING_FUNCTIONS, fn);

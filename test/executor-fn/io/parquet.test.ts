@@ -132,6 +132,29 @@ describe("Parquet", () => {
     expect((await read.orderBy("id").collect()).map((r) => [r.id, r.b, r.s, r.f])).toEqual(expected.map((r) => [Number(r.id), r.b, r.s, r.f]));
   });
 
+  it("writes binary as BYTE_ARRAY without annotation (DuckDB reads BLOB) and reads DuckDB's BLOBs back as binary, strings as strings", async () => {
+    const hexes = ["", "00", "FF", "C3A9", "C3", "0A1B2C", "E282", "41424344"];
+    const rows = Array.from({ length: 600 }, (_, i) => [i, i % 11 === 0 ? null : Uint8Array.from(Buffer.from(hexes[i % hexes.length]!, "hex"))]);
+    const out = path.join(dir, "binary-written");
+    await spark.createDataFrame(rows, "id INT, b BINARY").repartition(2).write.mode("overwrite").parquet(out);
+    const types = await duckRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}/*.parquet'))`);
+    expect(types.map((t) => [t.column_name, t.column_type])).toEqual([["id", "INTEGER"], ["b", "BLOB"]]);
+    const back = await duckRows(`SELECT id, hex(b) AS h FROM read_parquet('${out}/*.parquet') ORDER BY id`);
+    expect(back.map((r) => [r.id, r.h])).toEqual(rows.map(([id, b]) => [id, b === null ? null : Buffer.from(b as Uint8Array).toString("hex").toUpperCase()]));
+
+    // DuckDB's BLOBs (dictionary-encoded: few distinct values), a list of them, and a VARCHAR beside them.
+    const file = path.join(dir, "duck-binary.parquet");
+    await duck.run(
+      `COPY (SELECT i AS id, CASE WHEN i % 13 = 0 THEN NULL ELSE unhex(['', '00', 'FF', 'C3A9', 'C3', '0A1B2C', 'E282'][i % 7 + 1]) END AS b, [unhex('FF01'), NULL, unhex('')] AS l, 'é' || i AS s FROM range(0, 600) t(i)) TO '${file}' (FORMAT parquet)`,
+    );
+    const read = spark.read.parquet(file);
+    expect((await read.schema()).fields.map((f) => f.type)).toEqual(["long", "binary", "array<binary>", "string"]);
+    const expected = await duckRows(`SELECT id, hex(b) AS h, [hex(x) for x in l] AS l, s FROM read_parquet('${file}') ORDER BY id`);
+    const hexOf = (b: unknown) => (b === null ? null : Buffer.from(b as Uint8Array).toString("hex").toUpperCase());
+    const got = (await read.orderBy("id").collect()).map((r) => [r.id, hexOf(r.b), (r.l as unknown[]).map(hexOf), r.s]);
+    expect(got).toEqual(expected.map((r) => [Number(r.id), r.h, r.l, r.s]));
+  });
+
   it("skips row groups a filter on a sorted column cannot match (task metrics)", async () => {
     const file = path.join(dir, "sorted.parquet");
     await duck.run(`COPY (SELECT i AS id, i % 10 AS k FROM range(0, 10000) t(i) ORDER BY id) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
