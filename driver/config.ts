@@ -9,6 +9,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.sql.shuffle.partitions": "reduce partitions of a shuffle (default 200 on lambda, 2 x N on local[N])",
   "spark.sql.session.timeZone": "the time zone timestamps are read, shown and cut into days in: a region (Europe/Paris) or an offset (+08:00); default UTC",
   "spark.sql.ansi.enabled": "ANSI mode (default true, as Spark 4): a cast fails on a value it cannot convert, and implicit coercion follows ANSI rules; false gives Spark's legacy casts (null, wrap-around)",
+  "spark.sql.mapKeyDedupPolicy": "a repeated key in map(), map_from_arrays() or transform_keys(): EXCEPTION (default, as Spark 4) fails; LAST_WIN keeps the last value",
   "spark.default.parallelism": "partitions of createDataFrame/range (default N on local[N], 8 on lambda)",
   "spark.driver.maxResultSize": "cap on results pulled to the driver",
   "spark.task.maxFailures": "attempts per task (default 4)",

@@ -385,6 +385,13 @@ export class SparkSession implements QueryExecution {
     return value === "true";
   }
 
+  /** spark.sql.mapKeyDedupPolicy: EXCEPTION (default, as Spark) or LAST_WIN. */
+  get mapKeyLastWin(): boolean {
+    const value = (this.conf.get("spark.sql.mapKeyDedupPolicy") ?? "EXCEPTION").trim().toUpperCase();
+    if (value !== "EXCEPTION" && value !== "LAST_WIN") throw new IllegalArgumentError(`spark.sql.mapKeyDedupPolicy must be EXCEPTION or LAST_WIN, got "${value}".`);
+    return value === "LAST_WIN";
+  }
+
   private async analyzed(plan: UnresolvedPlan): Promise<LogicalPlan> {
     this.assertRunning();
     if (this.broadcastUploads.size) {
@@ -396,6 +403,7 @@ export class SparkSession implements QueryExecution {
       resolveScan: (format, paths, options, schema) => this.resolveScan(format, paths, options, schema),
       cached: (cacheId) => this.cacheManager.get(cacheId),
       ansi: this.ansiEnabled,
+      mapKeyLastWin: this.mapKeyLastWin,
       run: async (query) => (await this.execute(query)).rows,
     });
     return withUserNames(analyzed);

@@ -24,7 +24,7 @@ import {
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
 import { isNumeric, widerNumeric, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
-import { coerce } from "../../shared/plan/coercion.ts";
+import { coerce, type CoercionOptions } from "../../shared/plan/coercion.ts";
 import { projectWithWindows, refuseWindows } from "./windows.ts";
 import { extractGenerator } from "./generators.ts";
 import { dropNa, fillNa, replaceValues } from "./na-functions.ts";
@@ -42,6 +42,8 @@ export interface ScanResolver {
   resolveScan(format: FileFormat, paths: readonly string[], options: Readonly<Record<string, string>>, schema: Schema | null): Promise<Extract<LogicalPlan, { kind: "scan" }>>;
   /** spark.sql.ansi.enabled (absent: true): the mode of casts and of implicit coercion. */
   readonly ansi?: boolean;
+  /** spark.sql.mapKeyDedupPolicy = LAST_WIN (absent: EXCEPTION): a repeated map key keeps its last value. */
+  readonly mapKeyLastWin?: boolean;
   /** The materialized relation of a cached subtree, if it has been materialized. */
   cached(cacheId: number): Extract<LogicalPlan, { kind: "cachedRelation" }> | undefined;
   /** Runs a query at analysis (a pivot's distinct values, as Spark's pivot() does); absent: pivots need their values given. */
@@ -50,6 +52,9 @@ export interface ScanResolver {
 
 type Kind = UnresolvedPlan["kind"];
 type Resolvers = { [K in Kind]: (plan: Extract<UnresolvedPlan, { kind: K }>, r: ScanResolver) => Promise<LogicalPlan> };
+
+/** The session's settings implicit coercion stamps on expressions (shared/plan/coercion.ts). */
+const coercionOf = (r: ScanResolver): CoercionOptions => ({ ansi: r.ansi ?? true, ...(r.mapKeyLastWin ? { mapKeyLastWin: true } : {}) });
 
 const allColumns = (schema: Schema) => schema.fields.map((f) => column(f.name));
 
@@ -63,7 +68,7 @@ const coerced = (exprs: readonly Expr[], input: LogicalPlan, r: ScanResolver, ou
   const scope = scopeOf(input);
   const resolved = outputs ? resolveSelectList(exprs, scope) : exprs.map((e) => resolveReferences(e, scope));
   return resolved.map((e) => {
-    const c = coerce(e, schema, { ansi: r.ansi ?? true });
+    const c = coerce(e, schema, coercionOf(r));
     return !outputs || c.kind === "alias" || exprName(c) === exprName(e) ? c : alias(c, exprName(e));
   });
 };
@@ -171,12 +176,12 @@ const RESOLVE: Resolvers = {
     // A string key beside a number, boolean or date is cast as in a comparison (shared/plan/coercion.ts).
     const condition = p.innerFirst ? resolveInnerFirst(p.on as Expr, left, right) : resolveReferences(p.on as Expr, joinedScope(left, right));
     const both = { fields: [...schemaOf(left).fields, ...schemaOf(right).fields] };
-    return conditionJoin(left, right, how, coerce(condition, both, { ansi: r.ansi ?? true }));
+    return conditionJoin(left, right, how, coerce(condition, both, coercionOf(r)));
   },
   subqueryAlias: async (p, r) => aliased(await analyze(p.input, r), p.alias),
   scalarSubquery: async (p, r) => {
     const [outer, inner] = await Promise.all([analyze(p.outer, r), analyze(p.inner, r)]);
-    return scalarSubqueryJoin({ outer, inner, where: p.where, value: p.value, name: p.name, ansi: r.ansi ?? true });
+    return scalarSubqueryJoin({ outer, inner, where: p.where, value: p.value, name: p.name, coercion: coercionOf(r) });
   },
   sampleRows: async (p, r) => {
     // Rows become objects for the sampler and rows of the same schema again (createDataFrame's path).

@@ -18,7 +18,7 @@
 import { nullWhenNull } from "./optimizer/eliminate-outer-joins.ts";
 import { alias, binary, column, conjunction, conjuncts, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { aggregate, filter, join, project, schemaOf, type LogicalPlan } from "../../shared/plan/logical.ts";
-import { coerce } from "../../shared/plan/coercion.ts";
+import { coerce, type CoercionOptions } from "../../shared/plan/coercion.ts";
 import { splitJoinCondition } from "../../shared/plan/join.ts";
 import { resolveInnerFirst, resolveReferences, scopeOf, separateSharedNames } from "./references.ts";
 
@@ -32,7 +32,8 @@ export interface ScalarSubquery {
   readonly value: Expr;
   /** The output column that holds the value. */
   readonly name: string;
-  readonly ansi: boolean;
+  /** The session's coercion settings (ANSI, map key policy). */
+  readonly coercion: CoercionOptions;
 }
 
 const COUNTS = new Set(["count", "countDistinct", "count_if", "approx_count_distinct"]);
@@ -50,7 +51,7 @@ export function scalarSubqueryJoin(s: ScalarSubquery): LogicalPlan {
   const pairs: { outer: Expr; inner: Expr }[] = [];
   const correlated: Expr[] = [];
   let byDomain = false;
-  const condition = s.where ? coerce(resolveInnerFirst(s.where, outer, inner), both, { ansi: s.ansi }) : null;
+  const condition = s.where ? coerce(resolveInnerFirst(s.where, outer, inner), both, s.coercion) : null;
   for (const c of condition ? conjuncts(condition) : []) {
     if (!reads(c, outerNames)) {
       innerOnly.push(c);
@@ -68,7 +69,7 @@ export function scalarSubqueryJoin(s: ScalarSubquery): LogicalPlan {
   }
   const rows = innerOnly.length ? filter(inner, conjunction(innerOnly)) : inner;
   const keyNames = pairs.map(() => `__sql_subquery_key_${keys++}`);
-  const value = coerce(resolveReferences(s.value, scopeOf(rows)), schemaOf(rows), { ansi: s.ansi });
+  const value = coerce(resolveReferences(s.value, scopeOf(rows)), schemaOf(rows), s.coercion);
   // The value over no rows: counts are 0, other aggregates null.
   const empty = transformExpr(value, (e) => (e.kind === "agg" ? (COUNTS.has(e.fn) ? { kind: "literal", value: 0, type: "long" } : literal(null)) : undefined));
   // Null over no rows (an aggregate other than a count, or arithmetic on one): the left join's null is the answer.
@@ -80,7 +81,7 @@ export function scalarSubqueryJoin(s: ScalarSubquery): LogicalPlan {
     ? domainJoin(outer, rows, correlated, outerNames, aggregates)
     : join(outer, aggregate(rows, pairs.map((p, n) => alias(p.inner, keyNames[n]!)), aggregates), pairs.length ? "left" : "inner", pairs.map((p) => p.outer), keyNames.map((n) => column(n)), null);
   const result: Expr = needsEmpty
-    ? alias(coerce({ kind: "caseWhen", branches: [{ when: { kind: "unary", op: "isNull", expr: column(matched) }, then: empty }], otherwise: column(s.name) }, schemaOf(joined), { ansi: s.ansi }), s.name)
+    ? alias(coerce({ kind: "caseWhen", branches: [{ when: { kind: "unary", op: "isNull", expr: column(matched) }, then: empty }], otherwise: column(s.name) }, schemaOf(joined), s.coercion), s.name)
     : column(s.name);
   return project(joined, [...outerFields.map((f) => column(f.name)), result]);
 }

@@ -221,7 +221,7 @@ function firstNonNull(args: readonly Expr[], c: CallEmitter): Slot {
 /** An array or struct function: its kernel on the boxed values, null for a null argument unless the kernel takes nulls. */
 function arrayCall(expr: Call, c: CallEmitter): Slot {
   const def: ArrayFunction = ARRAY_FUNCTIONS[expr.fn as ArrayFn];
-  const k = c.kernel(def.kernel(expr.args.map((a) => c.type(a)), expr.args, expr.legacy !== true));
+  const k = c.kernel(def.kernel(expr.args.map((a) => c.type(a)), expr.args, expr.legacy !== true, expr.mapKeyLastWin === true));
   const args = expr.args.map((a) => c.emit(a));
   const s = c.fresh();
   const call = `K[${k}](${args.map((a) => `(${a.n} ? null : ${a.t})`).join(", ")})`;

@@ -150,7 +150,8 @@ function overEntries(call: Call, c: LambdaEmitter, what: "keep" | "keys" | "valu
   else if (what === "values") c.line(`X${id}.push(L${id}); Y${id}.push(${boxed(v)}); }`);
   else c.line(`X${id}.push(${boxed(v)}); Y${id}.push(M${id}); }`);
   // New keys must be non-null and distinct (buildMap fails as Spark 4 does).
-  const k = what === "keys" ? c.kernel(buildMap as AnyKernel) : -1;
+  const lastWin = call.mapKeyLastWin === true;
+  const k = what === "keys" ? c.kernel(((keys: Value[], values: Value[]) => buildMap(keys, values, lastWin)) as AnyKernel) : -1;
   c.line(what === "keys" ? `${s.t} = K[${k}](X${id}, Y${id}); }` : `${s.t} = [X${id}, Y${id}]; }`);
   return s;
 }

@@ -36,6 +36,8 @@ import { DATE_FUNCTIONS, isDateFn, type DateFunction } from "./functions/dates.t
 export interface CoercionOptions {
   /** spark.sql.ansi.enabled (default true). */
   readonly ansi: boolean;
+  /** spark.sql.mapKeyDedupPolicy = LAST_WIN (default EXCEPTION): stamped on the calls that build maps. */
+  readonly mapKeyLastWin?: boolean;
 }
 
 const ANSI: CoercionOptions = { ansi: true };
@@ -262,8 +264,10 @@ const COERCE: Coercers = {
         // Keys unify among themselves, values among themselves (as coalesce's arguments).
         const keys = unifyList(args.filter((_, i) => i % 2 === 0), types.filter((_, i) => i % 2 === 0), o);
         const values = unifyList(args.filter((_, i) => i % 2 === 1), types.filter((_, i) => i % 2 === 1), o);
-        return { ...e, args: args.map((_, i) => (i % 2 === 0 ? keys[i / 2]! : values[(i - 1) / 2]!)) };
+        return { ...e, ...lastWin(o), args: args.map((_, i) => (i % 2 === 0 ? keys[i / 2]! : values[(i - 1) / 2]!)) };
       }
+      case "map_from_arrays":
+        return { ...e, ...lastWin(o), args };
       case "array":
       case "coalesce":
       case "nvl":
@@ -385,6 +389,9 @@ const COERCE: Coercers = {
   },
 };
 
+/** The flag of the calls that build maps under spark.sql.mapKeyDedupPolicy = LAST_WIN. */
+const lastWin = (o: CoercionOptions) => (o.mapKeyLastWin ? { mapKeyLastWin: true as const } : {});
+
 /**
  * A higher-order call: its value arguments coerced, then each lambda's variables stamped with
  * the types the function binds them to (functions/higher-order.ts) and its body coerced with
@@ -401,7 +408,7 @@ function coerceHigherOrder(e: ExprOf<"call">, s: Schema, o: CoercionOptions): Ex
     const vars = new Map(a.params.map((p, j) => [p.toLowerCase(), bindings[j]!]));
     return { ...a, body: coerce(stampLambdaVars(a.body, vars), s, o) };
   });
-  return { ...e, args: bound };
+  return { ...e, ...(e.fn === "transform_keys" ? lastWin(o) : {}), args: bound };
 }
 
 /** `e` with the variables `vars` names given their types, except where an inner lambda declares a variable of the same name. */

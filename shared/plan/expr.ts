@@ -141,8 +141,11 @@ export type Expr =
    */
   | { readonly kind: "cast"; readonly expr: Expr; readonly to: DataType; readonly mode?: "try" | "legacy"; readonly implicit?: true }
   | { readonly kind: "caseWhen"; readonly branches: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise: Expr | null }
-  /** `legacy`: as with spark.sql.ansi.enabled = false, for the functions whose results depend on it (element_at, size, ...). */
-  | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[]; readonly legacy?: true }
+  /**
+   * `legacy`: as with spark.sql.ansi.enabled = false, for the functions whose results depend on it (element_at, size, ...).
+   * `mapKeyLastWin`: spark.sql.mapKeyDedupPolicy = LAST_WIN, for the functions that build maps (a repeated key keeps its last value).
+   */
+  | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[]; readonly legacy?: true; readonly mapKeyLastWin?: true }
   | { readonly kind: "rand"; readonly seed: number }
   /** A user-defined function (udf()) over its arguments' values; its result is cast to `returnType`. */
   | { readonly kind: "udf"; readonly name: string; readonly fn: ShippedFunction; readonly returnType: DataType; readonly args: readonly Expr[] }
@@ -191,7 +194,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
         otherwise: ExprSchema.nullable(),
       })
       .strict(),
-    z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema), legacy: z.literal(true).optional() }).strict(),
+    z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema), legacy: z.literal(true).optional(), mapKeyLastWin: z.literal(true).optional() }).strict(),
     z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
     z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), legacy: z.literal(true).optional() }).strict(),

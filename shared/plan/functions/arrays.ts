@@ -27,8 +27,8 @@ type Kernel = (...xs: Value[]) => Value;
 export interface ArrayFunction {
   /** The result's type from the arguments' (exprs: literal parameters, names), or why the arguments are refused. */
   readonly type: (args: readonly ArrayTyped[], exprs: readonly Expr[]) => ArrayTyped | string;
-  /** The kernel for these argument types; `ansi`: Spark 4's default mode (an index out of bounds fails). */
-  readonly kernel: (types: readonly DataType[], exprs: readonly Expr[], ansi: boolean) => Kernel;
+  /** The kernel for these argument types; `ansi`: Spark 4's default mode (an index out of bounds fails); `lastWin`: spark.sql.mapKeyDedupPolicy = LAST_WIN. */
+  readonly kernel: (types: readonly DataType[], exprs: readonly Expr[], ansi: boolean, lastWin: boolean) => Kernel;
   /** The kernel sees null arguments (else the compiler gives null for one). */
   readonly takesNulls?: true;
 }
@@ -99,20 +99,33 @@ function lookup(m: Value, key: Value): Value {
   return null;
 }
 
-/** Builds a map from parallel keys and values as Spark 4 does (spark.sql.mapKeyDedupPolicy = EXCEPTION): a null or repeated key fails. */
-export function buildMap(keys: readonly Value[], values: readonly Value[]): Value {
+/**
+ * Builds a map from parallel keys and values as Spark 4 does: a null key fails; a repeated key
+ * fails (spark.sql.mapKeyDedupPolicy = EXCEPTION, the default) or, with `lastWin` (LAST_WIN),
+ * gives its last value, at the place the key first had.
+ */
+export function buildMap(keys: readonly Value[], values: readonly Value[], lastWin = false): Value {
+  let outKeys: Value[] | null = null;
+  let outValues: Value[] | null = null;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     if (k === null) throw new BadInputError("[NULL_MAP_KEY] Cannot use null as map key.");
-    for (let j = 0; j < i; j++) {
-      if (sameValue(keys[j]!, k)) {
-        throw new BadInputError(
-          `[DUPLICATED_MAP_KEY] Duplicate map key ${typeof k === "string" ? k : JSON.stringify(k)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence (not supported by sparkfn yet).`,
-        );
-      }
+    const seen = (outKeys ?? keys.slice(0, i)).findIndex((x) => sameValue(x, k));
+    if (seen >= 0 && !lastWin) {
+      throw new BadInputError(
+        `[DUPLICATED_MAP_KEY] Duplicate map key ${typeof k === "string" ? k : JSON.stringify(k)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence.`,
+      );
+    }
+    if (seen >= 0) {
+      outKeys ??= keys.slice(0, i);
+      outValues ??= values.slice(0, i);
+      outValues[seen] = values[i] ?? null;
+    } else if (outKeys) {
+      outKeys.push(k);
+      outValues!.push(values[i] ?? null);
     }
   }
-  return [keys as Value[], values as Value[]];
+  return [(outKeys ?? keys) as Value[], (outValues ?? values) as Value[]];
 }
 
 /** One type for several (coercion.ts has unified them): numbers widen; else all equal. */
@@ -350,7 +363,7 @@ export const ARRAY_FUNCTIONS = {
       if (mapOf(key.type)) return `map(): ${exprName(exprs[0]!)} is a map, which cannot be a map's key.`;
       return { type: mapType(key.type, value.type), nullable: false };
     },
-    kernel: () => (...xs) => buildMap(xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1)),
+    kernel: (_types, _exprs, _ansi, lastWin) => (...xs) => buildMap(xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1), lastWin),
     takesNulls: true,
   },
   /** map_from_arrays(keys, values): arrays of one length; a null or repeated key fails. */
@@ -361,11 +374,11 @@ export const ARRAY_FUNCTIONS = {
       if ("refused" in v) return v.refused;
       return { type: mapType(k.element, v.element), nullable: anyNullable(args) };
     },
-    kernel: () => (k, v) => {
+    kernel: (_types, _exprs, _ansi, lastWin) => (k, v) => {
       const [keys, values] = [k as readonly Value[], v as readonly Value[]];
       // Spark 4.0.1's own condition name and words.
       if (keys.length !== values.length) throw new BadInputError("[_LEGACY_ERROR_TEMP_2128] The key array and value array of MapData must have the same length.");
-      return buildMap(keys, values);
+      return buildMap(keys, values, lastWin);
     },
   },
   map_keys: {

@@ -9,7 +9,7 @@ import { describe, it } from "vitest";
 import {
   array, array_contains, array_distinct, array_join, array_max, array_min, array_position, array_remove, col, element_at, explode, explode_outer, flatten, hash, inline,
   inline_outer, lit, named_struct, posexplode, posexplode_outer, size, slice, sort_array, struct, try_element_at, xxhash64, type Column,
-  create_map, map_contains_key, map_entries, map_from_arrays, map_keys, map_values,
+  create_map, map_contains_key, map_entries, map_from_arrays, map_keys, map_values, transform_keys,
 } from "sparkfn";
 import { useDifferential, type Check } from "../../support/spark-differential.ts";
 import { chainCase, useChainDifferential } from "../../support/chain-differential.ts";
@@ -148,6 +148,20 @@ describe("map functions agree with Spark", () => {
       it("map, map_from_arrays (null and repeated keys fail), lookups, keys, values, entries, casts", () => spark.agree(MAPS, MAP_CHECKS));
     });
   }
+});
+
+/** With LAST_WIN a repeated key keeps its last value at its first place; map_entries shows that order (collected maps go through a HashMap). */
+const LAST_WIN_CHECKS: Check[] = [
+  check("map_entries(map('x', 1, k, 2))", map_entries(create_map(lit("x"), lit(1), col("k"), lit(2)))),
+  check("map_entries(map(k, 1, 'a', 2, k, 3))", map_entries(create_map(col("k"), lit(1), lit("a"), lit(2), col("k"), lit(3)))),
+  check("map_entries(map_from_arrays(ks, vs))", map_entries(map_from_arrays("ks", "vs"))),
+  check("map_entries(transform_keys(m, (key, v) -> 'same'))", map_entries(transform_keys("m", () => lit("same")))),
+  check("map_from_arrays(array(k, NULL), vs)", map_from_arrays(array(col("k"), lit(null)), "vs")),
+];
+
+describe("maps built with spark.sql.mapKeyDedupPolicy = LAST_WIN agree with Spark", () => {
+  const spark = useDifferential({ "spark.sql.mapKeyDedupPolicy": "LAST_WIN" });
+  it("a repeated key keeps its last value; a null key still fails", () => spark.agree(MAPS, LAST_WIN_CHECKS));
 });
 
 describe("array and struct functions agree with Spark", () => {
