@@ -37,8 +37,8 @@ import { JobCancelledError } from "./errors.ts";
 import { rangeProblem } from "../shared/plan/range.ts";
 
 import { schemaOf } from "../shared/plan/logical.ts";
-import { isDecimal, parseDdlSchema, rowMismatch, type Field, type Row, type Schema, type Value } from "../shared/plan/types.ts";
-import { literalOfBox } from "../shared/plan/decimal.ts";
+import { parseDdlSchema, rowMismatch, type DataType, type Field, type Row, type Schema, type Value } from "../shared/plan/types.ts";
+import { holdsDecimal, mapDecimals, planValue } from "../shared/plan/decimal.ts";
 import { castLoose } from "../shared/plan/semantics.ts";
 import { APP_ID_PREFIX, appScratchUri, broadcastUri, cacheScratchUri, jobScratchUri, localScratchTemplate } from "../shared/storage/keys.ts";
 import type { ObjectStore } from "../shared/storage/object-store.ts";
@@ -335,14 +335,14 @@ export class SparkSession implements QueryExecution {
       }
       return resolved.fields.map((f) => rowValueOf(f.type, (r as RowObject)[f.name] ?? null));
     });
-    const decimals = resolved.fields.flatMap((f, c) => (isDecimal(f.type) ? [c] : []));
-    if (decimals.length > 0) arrays.forEach((r, i) => decimals.forEach((c) => (r[c] = decimalValue(r[c]!, resolved.fields[c]!, i))));
+    const decimals = resolved.fields.flatMap((f, c) => (holdsDecimal(f.type) ? [c] : []));
+    if (decimals.length > 0) arrays.forEach((r, i) => decimals.forEach((c) => (r[c] = mapDecimals(r[c]!, resolved.fields[c]!.type, (v, t) => decimalValue(v as Value, resolved.fields[c]!, t, i)) as Value)));
     arrays.forEach((r, i) => {
       const bad = rowMismatch(resolved, r);
       if (bad) throw new Error(`createDataFrame: row ${i}: ${bad}. Convert the value, or declare the column's type to match.`);
     });
     // The plan carries a decimal as its text (JSON has no bigint); the executor reads it back.
-    if (decimals.length > 0) arrays.forEach((r) => decimals.forEach((c) => (r[c] = literalOfBox(r[c]!, resolved.fields[c]!.type))));
+    if (decimals.length > 0) arrays.forEach((r) => decimals.forEach((c) => (r[c] = planValue(r[c]!, resolved.fields[c]!.type) as Value)));
     const numPartitions = Math.max(1, Math.min(this.defaultParallelism, arrays.length || 1));
     return new DataFrame({ kind: "localRelation", schema: resolved, rows: arrays, numPartitions }, this);
   }
@@ -726,11 +726,12 @@ const taskRecord = ({ partition, attempt, metrics }: TaskRecord): TaskRecord => 
  * unscaled value) as its unscaled bigint, HALF_UP to the column's scale; an error naming the
  * row and field when it is not a number or has too many digits.
  */
-function decimalValue(v: Value, field: Field, row: number): Value {
+function decimalValue(v: Value, field: Field, type: DataType, row: number): Value {
   if (v === null || typeof v === "bigint") return v;
-  const d = castLoose(field.type)(typeof v === "number" || typeof v === "string" ? v : null);
+  const d = castLoose(type)(typeof v === "number" || typeof v === "string" ? v : null);
   if (d === null) {
-    throw new Error(`createDataFrame: row ${row}: field "${field.name}" (${field.type}) cannot hold ${JSON.stringify(v)}: give its value as text ("12.30") or a number with at most ${field.type.slice(8, -1).split(",")[0]} digits.`);
+    const where = type === field.type ? `field "${field.name}" (${type})` : `a ${type} in field "${field.name}" (${field.type})`;
+    throw new Error(`createDataFrame: row ${row}: ${where} cannot hold ${JSON.stringify(v)}: give its value as text ("12.30") or a number with at most ${type.slice(8, -1).split(",")[0]} digits.`);
   }
   return d;
 }

@@ -1,8 +1,8 @@
 /** Reading one partition's input into rows (arrays in the source schema's order). */
 import { sourceSchema, type MapSlices, type PartitionInput, type ShuffleBlockRef, type StageSource } from "../../shared/plan/physical.ts";
 import { readFileSplit, type FileReadCounters } from "../io/readers.ts";
-import { isDecimal, type Row, type Value } from "../../shared/plan/types.ts";
-import { literalBox } from "../../shared/plan/decimal.ts";
+import type { Row, Value } from "../../shared/plan/types.ts";
+import { boxedValue, holdsDecimal } from "../../shared/plan/decimal.ts";
 import { ObjectNotFoundError, type ObjectStore } from "../../shared/storage/object-store.ts";
 import { TaskError } from "../task-error.ts";
 import { rangeProblem } from "../../shared/plan/range.ts";
@@ -128,8 +128,8 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       return;
     case "rows": {
       // A decimal travels in the plan as its text (JSON has no bigint).
-      const decimals = schema.fields.flatMap((f, c) => (isDecimal(f.type) ? [c] : []));
-      const rows = decimals.length === 0 ? (input.rows as Row[]) : (input.rows as Row[]).map((r) => r.map((v, c) => (decimals.includes(c) ? (literalBox(v, schema.fields[c]!.type) as Value) : v)));
+      const decimals = schema.fields.flatMap((f, c) => (holdsDecimal(f.type) ? [c] : []));
+      const rows = decimals.length === 0 ? (input.rows as Row[]) : (input.rows as Row[]).map((r) => r.map((v, c) => (decimals.includes(c) ? (boxedValue(v, schema.fields[c]!.type) as Value) : v)));
       yield* batchStream(schema, [rows]);
       return;
     }

@@ -11,7 +11,7 @@
  * driver's constant folding hold the bigint (`literalBox`, `literalOfBox`).
  */
 import { BadInputError } from "../errors.ts";
-import { boundedDecimal, decimalOf, decimalType, MAX_PRECISION, type DataType, type DecimalType } from "./types.ts";
+import { boundedDecimal, decimalOf, decimalType, elementOf, fieldsOf, mapOf, MAX_PRECISION, type DataType, type DecimalType } from "./types.ts";
 
 export interface Decimal {
   readonly precision: number;
@@ -258,6 +258,31 @@ export function literalOfBox<T>(value: T, type: DataType): T | string {
   const d = decimalOf(type);
   return d && typeof value === "bigint" ? decimalText(value, d.scale) : value;
 }
+
+/** Whether values of the type hold decimals, at the top or nested in arrays, structs and maps. */
+export const holdsDecimal = (t: DataType): boolean => t.includes("decimal(");
+
+/**
+ * A value of type `t` with `f` applied to each decimal in it (and only those), at any depth of
+ * arrays, structs ([field values]) and maps ([keys, values]); nulls are kept.
+ */
+export function mapDecimals(value: unknown, t: DataType, f: (v: unknown, type: DataType) => unknown): unknown {
+  if (value === null || value === undefined || !holdsDecimal(t)) return value;
+  if (decimalOf(t)) return f(value, t);
+  if (!Array.isArray(value)) return value;
+  const element = elementOf(t);
+  if (element !== null) return value.map((e) => mapDecimals(e, element, f));
+  const fields = fieldsOf(t);
+  if (fields !== null) return value.map((v, i) => (fields[i] ? mapDecimals(v, fields[i].type, f) : v));
+  const m = mapOf(t);
+  if (m !== null && value.length === 2) return [mapDecimals(value[0], `array<${m.key}>` as DataType, f), mapDecimals(value[1], `array<${m.value}>` as DataType, f)];
+  return value;
+}
+
+/** A value as a plan carries it (decimals as their text, at any depth) back to its boxed form (unscaled bigints). */
+export const boxedValue = (value: unknown, t: DataType): unknown => mapDecimals(value, t, literalBox);
+/** A boxed value as a plan carries it: its decimals, at any depth, as their text (JSON has no bigint). */
+export const planValue = (value: unknown, t: DataType): unknown => mapDecimals(value, t, literalOfBox);
 
 /** The decimal type that holds a fractional literal's text exactly (Spark: 0.06 is decimal(2,2), 1.50 decimal(3,2)). */
 export function literalType(text: string): DecimalType {

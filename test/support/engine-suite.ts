@@ -673,6 +673,16 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
       expect(new Set(r.map((x) => x.r)).size).toBeGreaterThan(190);
     });
 
+    it("takes decimals nested in arrays and structs from createDataFrame, exactly", async () => {
+      const cents = [[125, 250, null], [1, 99999]];
+      const text = (c: number) => `${Math.trunc(c / 100)}.${String(c % 100).padStart(2, "0")}`;
+      const df = spark.createDataFrame(cents.map((row, i) => [row.map((c) => (c === null ? null : text(c))), { id: i, price: text(row[0]!) }]), "a ARRAY<DECIMAL(7,2)>, s STRUCT<id: INT, price: DECIMAL(7,2)>");
+      const rows = await df.orderBy(col("s.id")).select(transformArray("a", (x) => x.multiply(2)).alias("doubled"), col("s.price").alias("price")).collect();
+      expect(rows).toEqual(cents.map((row) => ({ doubled: row.map((c) => (c === null ? null : text(2 * c))), price: text(row[0]!) })));
+      // A value with more digits than the type holds is refused, naming the row and field.
+      expect(() => spark.createDataFrame([[["123456.78"]]], "a ARRAY<DECIMAL(7,2)>")).toThrow(/row 0: a decimal\(7,2\) in field "a"/);
+    });
+
     it("groups, counts distinct and sorts by array values", async () => {
       const df = spark.createDataFrame([{ s: "a b" }, { s: "b a" }, { s: "a  b" }, { s: "c" }]).withColumn("parts", split("s", "\\s+"));
       const groups = await df.groupBy("parts").agg(count("*").alias("n")).orderBy("parts").collect();
