@@ -45,9 +45,9 @@ const boxed = (s: Slot) => `(${s.n} ? null : ${s.t})`;
  * lets `inside` emit the body, and closes it. The array is `A<id>`; the whole runs only when
  * the array is not null (`s` is null otherwise), so no lambda runs for a null array.
  */
-function overElements(c: LambdaEmitter, array: Slot, s: Slot, before: string, inside: (id: number) => void, after: (id: number) => string): void {
+function overElements(c: LambdaEmitter, array: Slot, s: Slot, before: (id: number) => string, inside: (id: number) => void, after: (id: number) => string): void {
   const id = c.unique();
-  c.line(`${s.n} = ${array.n}; ${s.t} = null; if (!${s.n}) { const A${id} = ${array.t}; ${before.replaceAll("#", String(id))}`);
+  c.line(`${s.n} = ${array.n}; ${s.t} = null; if (!${s.n}) { const A${id} = ${array.t}; ${before(id)}`);
   c.line(`for (let J${id} = 0; J${id} < A${id}.length; J${id}++) { const L${id} = A${id}[J${id}];`);
   inside(id);
   c.line(`} ${after(id)} }`);
@@ -59,7 +59,7 @@ const EMIT: Record<HigherOrderFn, Emit> = {
   transform: (call, c) => {
     const array = c.emit(call.args[0]!);
     const s = c.fresh();
-    overElements(c, array, s, "const W# = new Array(A#.length);", (id) => {
+    overElements(c, array, s, (id) => `const W${id} = new Array(A${id}.length);`, (id) => {
       const v = body(c, lambdaOf(call, 1), [`L${id}`, `J${id}`]);
       c.line(`W${id}[J${id}] = ${boxed(v)};`);
     }, (id) => `${s.t} = W${id};`);
@@ -68,7 +68,7 @@ const EMIT: Record<HigherOrderFn, Emit> = {
   filter: (call, c) => {
     const array = c.emit(call.args[0]!);
     const s = c.fresh();
-    overElements(c, array, s, "const W# = [];", (id) => {
+    overElements(c, array, s, (id) => `const W${id} = [];`, (id) => {
       const v = body(c, lambdaOf(call, 1), [`L${id}`, `J${id}`]);
       c.line(`if (!${v.n} && ${v.t} === true) W${id}.push(L${id});`);
     }, (id) => `${s.t} = W${id};`);
@@ -115,7 +115,7 @@ function decide(call: Call, c: LambdaEmitter, exists: boolean): Slot {
   const array = c.emit(call.args[0]!);
   const s = c.fresh();
   const [hit, miss] = exists ? ["true", "false"] : ["false", "true"];
-  overElements(c, array, s, `let U# = false; ${s.t} = ${miss};`, (id) => {
+  overElements(c, array, s, (id) => `let U${id} = false; ${s.t} = ${miss};`, (id) => {
     const v = body(c, lambdaOf(call, 1), [`L${id}`]);
     c.line(`if (${v.n}) U${id} = true; else if (${v.t} === ${hit}) { ${s.t} = ${hit}; break; }`);
   }, (id) => `if (${s.t} === ${miss} && U${id}) ${s.n} = true;`);

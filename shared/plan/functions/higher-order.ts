@@ -116,8 +116,7 @@ export function lambdaBindings(call: Call, i: number, args: readonly (LambdaType
 /** Which arguments are lambdas (the others are values); a lambda elsewhere, or a value where a lambda belongs, is refused. */
 export function checkLambdaPositions(call: Call): void {
   const fn = call.fn as HigherOrderFn;
-  const lambdas: readonly number[] =
-    fn === "aggregate" || fn === "reduce" ? [2, 3] : fn === "zip_with" ? [2] : fn === "array_sort" ? [1] : [1];
+  const lambdas: readonly number[] = fn === "aggregate" || fn === "reduce" ? [2, 3] : fn === "zip_with" ? [2] : [1];
   call.args.forEach((a, i) => {
     const wanted = lambdas.includes(i);
     if (wanted && a.kind !== "lambda") {
@@ -128,8 +127,6 @@ export function checkLambdaPositions(call: Call): void {
     }
   });
 }
-
-const sameType = (a: DataType, b: DataType) => a === b;
 
 /** The call's type from its arguments' (`args[i]` of a lambda is its body's type, with its variables bound). */
 export function higherOrderType(call: Call, args: readonly LambdaTyped[]): LambdaTyped {
@@ -168,7 +165,7 @@ export function higherOrderType(call: Call, args: readonly LambdaTyped[]): Lambd
     case "reduce": {
       elementArg(call, 0, args[0]!);
       // The merge must give the zero's type (Spark casts nothing here: 0 beside doubles needs 0D).
-      if (!sameType(args[2]!.type, args[1]!.type) && args[2]!.type !== "null") throw unexpected(call, 2, sqlTypeName(args[1]!.type).toUpperCase(), args[2]!.type);
+      if (args[2]!.type !== args[1]!.type && args[2]!.type !== "null") throw unexpected(call, 2, sqlTypeName(args[1]!.type).toUpperCase(), args[2]!.type);
       return { type: args[3] ? args[3].type : args[1]!.type, nullable: true };
     }
     case "zip_with":
