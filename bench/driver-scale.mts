@@ -42,10 +42,11 @@ import { planStages, type StageGraph } from "../driver/planner/physical-planner.
 import { runJobOutputs, type JobContext } from "../driver/scheduler/dag-scheduler.ts";
 import type { EventBody } from "../driver/monitoring/events.ts";
 import { seededRandom } from "../shared/random.ts";
-import { shuffleObjectUri } from "../shared/storage/keys.ts";
+import { combinedObjectUri, shuffleObjectUri } from "../shared/storage/keys.ts";
 import { emptyCounts, type ObjectInfo, type ObjectStore } from "../shared/storage/object-store.ts";
 import { describeIssues, emptyTaskMetrics, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../shared/task.ts";
 import { packMapIndex } from "../shared/shuffle-index.ts";
+import { DEFAULT_COMBINE } from "../driver/scheduler/combine.ts";
 import type { MapSlices, PartitionInput } from "../shared/plan/physical.ts";
 import type { BenchContext, Benchmark } from "./harness.mts";
 import { TRANSACTIONS_SCHEMA } from "./data.mts";
@@ -111,6 +112,10 @@ interface Shape {
   quantile: number;
   /** sparkfn.speculation.hedgeBudget (default 0, as the session's: no hedging; 0.05 starts the 200 reducers as two attempts each). */
   hedgeBudget: number;
+  /** sparkfn.shuffle.combine.threshold (the session's default; 0: never combine). */
+  combineThreshold: number;
+  /** sparkfn.shuffle.combine.groupBytes (the session's default). */
+  combineGroupBytes: number;
 }
 
 /** A task attempt's duration in ms: deterministic per (seed, stage, partition, attempt). */
@@ -123,8 +128,17 @@ function durationOf(shape: Shape, seed: number, stageId: number, partition: numb
 
 const METRICS = emptyTaskMetrics();
 
+/** The stage key of combiners' durations (durationOf): apart from every real stage's. */
+const COMBINER_STAGE = 1_000;
+
 interface Counters {
   attempts: number;
+  /** Combiner attempts launched (each reads its maps' objects whole, one GET each, and writes one object). */
+  combinerAttempts: number;
+  /** GETs of the combiners that finished first (one per map object of their group). */
+  combinerGets: number;
+  /** Combined objects written (first finishers). */
+  combinerPuts: number;
   /** Map task attempts launched: each writes its object when it ends, even one the driver abandoned (an invocation cannot be cancelled). */
   mapAttempts: number;
   /** Ranged GETs of every reducer attempt launched, abandoned ones too (an invocation cannot be cancelled: it reads its input all the same). */
@@ -149,11 +163,13 @@ const readsOf = (input: PartitionInput): readonly MapSlices[] =>
 function rangesOf(input: PartitionInput): number {
   if (input.kind === "shuffle") return input.blocks.length;
   if (input.kind === "join") return input.left.length + input.right.length;
+  if (input.kind === "combine") return input.count;
   return readsOf(input).reduce((n, r) => n + r.slices, 0);
 }
 
 /** Stored map-output tables and slice-file ranges a reducer's input names (each one GET). */
-const tablesOf = (input: PartitionInput): number => readsOf(input).reduce((n, r) => n + (r.objects.kind === "stored" ? 1 : 0) + (typeof r.index === "string" ? 0 : 1), 0);
+const tablesOf = (input: PartitionInput): number =>
+  input.kind === "combine" ? (input.objects.kind === "stored" ? 1 : 0) + (typeof input.index === "string" ? 0 : 1) : readsOf(input).reduce((n, r) => n + (r.objects.kind === "stored" ? 1 : 0) + (typeof r.index === "string" ? 0 : 1), 0);
 
 /**
  * The simulated executor function. Answers are built as text by cheap concatenation of
@@ -162,9 +178,11 @@ const tablesOf = (input: PartitionInput): number => readsOf(input).reduce((n, r)
  * validation of the answer.
  */
 class SimulatedInvoker implements TaskInvoker {
-  readonly counters: Counters = { attempts: 0, mapAttempts: 0, launchedReducerGets: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
+  readonly counters: Counters = { attempts: 0, combinerAttempts: 0, combinerGets: 0, combinerPuts: 0, mapAttempts: 0, launchedReducerGets: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
   private readonly indexJson: string;
   private readonly metricsJson = JSON.stringify(METRICS);
+  private readonly lengths: number[];
+  private readonly rows: number[];
 
   constructor(
     private readonly shape: Shape,
@@ -178,13 +196,17 @@ class SimulatedInvoker implements TaskInvoker {
     const lengths = Array.from({ length: shape.reducers }, (_, r) => (nonEmpty.has(r) ? blockBytes : 0));
     const rows = lengths.map((length) => (length ? Math.ceil(blockBytes / 20) : 0));
     this.indexJson = `"partitions":${shape.reducers},"index":${JSON.stringify(packMapIndex(lengths, rows))}`;
+    this.lengths = lengths;
+    this.rows = rows;
   }
 
   async invoke(task: StageTask, signal?: AbortSignal): Promise<TaskResult> {
     const payload = new TextEncoder().encode(JSON.stringify(task));
     this.counters.attempts++;
     this.counters.payloadBytes += payload.byteLength;
-    if (task.stageId === this.mapStageId) this.counters.mapAttempts++;
+    const combiner = task.input.kind === "combine";
+    if (combiner) this.counters.combinerAttempts++;
+    else if (task.stageId === this.mapStageId) this.counters.mapAttempts++;
     else {
       const ranges = rangesOf(task.input);
       this.counters.launchedReducerGets += ranges;
@@ -193,7 +215,8 @@ class SimulatedInvoker implements TaskInvoker {
         this.counters.maxReducerBlocks = ranges;
       }
     }
-    const ms = durationOf(this.shape, this.seed, task.stageId, task.partition, task.attempt);
+    // A combiner draws its duration as any task does (its own, not its group's first map's).
+    const ms = durationOf(this.shape, this.seed, combiner ? COMBINER_STAGE : task.stageId, task.partition, task.attempt);
     const abandoned = await new Promise<boolean>((resolve) => {
       if (signal?.aborted) return resolve(true);
       const timer = setTimeout(() => resolve(false), ms);
@@ -209,7 +232,14 @@ class SimulatedInvoker implements TaskInvoker {
     }
     let text: string;
     const head = `{"status":"ok","version":${TASK_PROTOCOL_VERSION},"stageId":${task.stageId},"partition":${task.partition},"attempt":${task.attempt},"metrics":${this.metricsJson},"output":`;
-    if (task.stageId === this.mapStageId) {
+    if (task.input.kind === "combine") {
+      const n = task.input.count;
+      this.counters.combinerGets += n;
+      this.counters.combinerPuts++;
+      const uri = combinedObjectUri(task.scratch, 0, task.stageId, task.partition, task.attempt);
+      const index = packMapIndex(this.lengths.map((l) => l * n), this.rows.map((r) => r * n));
+      text = `${head}{"kind":"shuffle","uri":${JSON.stringify(uri)},"partitions":${this.shape.reducers},"index":${JSON.stringify(index)}}}`;
+    } else if (task.stageId === this.mapStageId) {
       this.counters.mapPuts++;
       const uri = shuffleObjectUri(task.scratch, 0, task.stageId, task.partition, task.attempt);
       text = `${head}{"kind":"shuffle","uri":${JSON.stringify(uri)},${this.indexJson}}}`;
@@ -262,6 +292,8 @@ interface RunOutcome {
   tasks: number;
   counters: Counters;
   storePuts: number;
+  /** Combiner tasks (0 when the shuffle was not combined). */
+  combiners: number;
   /** Bytes the driver wrote (stage plans, map-output tables, slice files). */
   storeBytes: number;
   stages: number[];
@@ -277,6 +309,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
   const store = new MemoryStore();
   const taskEnds: EventBody[] = [];
   const stageTasks = new Map<number, number>();
+  const combiners = new Map<number, number>();
   const context: JobContext = {
     appId: "bench-driver",
     jobId: 0,
@@ -292,7 +325,9 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
       const stamped = { time: Date.now(), ...event };
       if (stamped.event === "TaskEnd") taskEnds.push(stamped);
     },
-    onStageCompleted: (stageId, results) => stageTasks.set(stageId, results.length),
+    // A combined stage reports twice: its maps, then its combiners.
+    onStageCompleted: (stageId, results) => (stageTasks.has(stageId) ? combiners.set(stageId, results.length) : stageTasks.set(stageId, results.length)),
+    ...(shape.combineThreshold > 0 ? { combine: { threshold: shape.combineThreshold, groupBytes: shape.combineGroupBytes } } : {}),
     adaptive: { advisoryBytes: ADVISORY, coalesce: true, skewJoin: true, skewFactor: 5, skewThresholdBytes: 256 * MiB },
     ...(speculation
       ? { speculation: { multiplier: 1.5, quantile: shape.quantile, cap: 0.1, minTaskRuntimeMs: 100 / shape.scale, intervalMs: Math.max(1, 100 / shape.scale), hedgeBudget: shape.hedgeBudget } }
@@ -316,13 +351,27 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     }
     idealWork += work;
     barrierBoundMs += Math.max(work / shape.concurrency, longest);
+    // Its combiners, a wave of their own between the maps and the reducers.
+    const groups = combiners.get(s.plan.stageId) ?? 0;
+    if (groups > 0) {
+      let combineWork = 0;
+      let combineLongest = 0;
+      for (let g = 0; g < groups; g++) {
+        const d = durationOf(shape, seed, COMBINER_STAGE, g, 0);
+        combineWork += d;
+        combineLongest = Math.max(combineLongest, d);
+      }
+      idealWork += combineWork;
+      barrierBoundMs += Math.max(combineWork / shape.concurrency, combineLongest);
+    }
   });
   return {
     makespanMs,
     idealMs: idealWork / shape.concurrency,
     barrierBoundMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    tasks: stages.reduce((a, b) => a + b, 0),
+    tasks: stages.reduce((a, b) => a + b, 0) + [...combiners.values()].reduce((a, b) => a + b, 0),
+    combiners: [...combiners.values()].reduce((a, b) => a + b, 0),
     counters: simulated.counters,
     storePuts: store.counts.put,
     storeBytes: store.bytesPut,
@@ -348,6 +397,44 @@ async function baselineCpuMs(shape: Shape, seed: number, stages: readonly { stag
   return (cpu.user + cpu.system) / 1000;
 }
 
+/** S3 Standard request prices (us-east-1): PUT, COPY, POST, LIST per request; GET per request. */
+const PUT_USD = 0.005e-3;
+const GET_USD = 0.0004e-3;
+
+/**
+ * The shuffle's S3 requests of one run, first attempts only: one PUT per map task (all reduce
+ * partitions in one object; the index travels in the task's answer), per combiner its maps'
+ * objects read whole (one GET each) and one PUT, one ranged GET per object a reducer reads (all
+ * of its adjacent reduce partitions there; counted from the reducers' task inputs), one GET of
+ * each stored map-output table and slice-file range a task names, the driver's PUTs (stage
+ * plans, map-output tables, slice files), and at the end (spark.stop) ListObjectsV2 pages of
+ * 1,000 and DeleteObjects batches of 1,000 over the shuffle objects (LIST priced as a PUT, DELETE free).
+ */
+function shuffleRequests(run: RunOutcome) {
+  const c = run.counters;
+  const objects = c.mapPuts + c.combinerPuts;
+  const cleanup = Math.ceil(objects / 1000);
+  // ListObjectsV2 is priced as a PUT; DeleteObjects is free.
+  const puts = objects + run.storePuts + cleanup;
+  const gets = c.combinerGets + c.rangedGets + c.tableGets;
+  return {
+    mapTasks: run.stages[0]!,
+    combiners: run.combiners,
+    shufflePuts: objects,
+    combinerGets: c.combinerGets,
+    rangedGets: c.rangedGets,
+    maxRangedGetsPerReducer: c.maxReducerBlocks,
+    tableGets: c.tableGets,
+    driverPuts: run.storePuts,
+    driverBytesPut: run.storeBytes,
+    cleanupLists: cleanup,
+    cleanupDeletes: cleanup,
+    puts,
+    gets,
+    usdAtS3StandardPrices: Number((puts * PUT_USD + gets * GET_USD).toFixed(3)),
+  };
+}
+
 export const driverScale: Benchmark = {
   name: "driver-scale",
   title: "Driver at scale, simulated invoker",
@@ -355,6 +442,8 @@ export const driverScale: Benchmark = {
     { name: "driver_cpu_ms_per_task", target: "<= 0.5" },
     { name: "makespan_vs_ideal" },
     { name: "makespan_vs_ideal_speculation", target: "<= 1.2" },
+    { name: "makespan_vs_ideal_speculation_not_combined", target: "<= 1.2" },
+    { name: "s3_request_cost_not_combined_vs_combined", target: ">= 10" },
   ],
   async run(ctx: BenchContext) {
     // Full: 10,000 tasks = 9,800 map tasks + 200 reducers (spark.sql.shuffle.partitions'
@@ -378,6 +467,8 @@ export const driverScale: Benchmark = {
       blockBytes: ctx.setting("blockBytes", 0),
       quantile: ctx.setting("quantile", 0),
       hedgeBudget: ctx.setting("hedgeBudget", 0),
+      combineThreshold: ctx.setting("combineThreshold", DEFAULT_COMBINE.threshold),
+      combineGroupBytes: ctx.setting("combineGroupBytes", DEFAULT_COMBINE.groupBytes),
     };
     shape.fanout = Math.min(shape.reducers, ctx.setting("fanout", shape.reducers));
     ctx.info("shape", shape);
@@ -393,25 +484,40 @@ export const driverScale: Benchmark = {
     let base: number | undefined;
     const off: RunOutcome[] = [];
     const on: RunOutcome[] = [];
+    // The same runs with the shuffle read as the maps wrote it (sparkfn.shuffle.combine.threshold=0), when the default combines it.
+    const plainOff: RunOutcome[] = [];
+    const plainOn: RunOutcome[] = [];
     const cpuPerTask: number[] = [];
     const runs = ctx.options.runs;
     const total = ctx.options.warmup + runs;
+    const plain: Shape = { ...shape, combineThreshold: 0 };
     for (let i = 0; i < total; i++) {
       seed++;
       // Speculation off and on with the same durations, one after the other.
       const a = await simulate(shape, seed, false);
       // Warm-up runs (speculation off) warm the code both variants share.
       const b = i < ctx.options.warmup ? undefined : await simulate(shape, seed, true);
+      const combined = a.combiners > 0;
+      const c = b && combined ? await simulate(plain, seed, false) : undefined;
+      const d = b && combined ? await simulate(plain, seed, true) : undefined;
       // The timers' own CPU, measured once (about 1-2% of the driver's).
       base ??= await baselineCpuMs(shape, seed, graph.stages.map((s, k) => ({ stageId: s.plan.stageId, tasks: a.stages[k]! })));
-      ctx.log(`run ${i + 1}/${total}${b ? "" : " (warm-up)"}: ${a.tasks} tasks, makespan ${a.makespanMs.toFixed(0)} ms${b ? ` (speculation ${b.makespanMs.toFixed(0)} ms)` : ""}, ideal ${a.idealMs.toFixed(0)} ms, driver CPU ${a.cpuMs.toFixed(0)} ms - timers ${base.toFixed(0)} ms`);
+      const uncombined = c && d ? `; not combined: ${c.makespanMs.toFixed(0)} ms (speculation ${d.makespanMs.toFixed(0)} ms), ideal ${c.idealMs.toFixed(0)} ms` : "";
+      ctx.log(
+        `run ${i + 1}/${total}${b ? "" : " (warm-up)"}: ${a.tasks} tasks${combined ? ` (${a.combiners} combiners)` : ""}, makespan ${a.makespanMs.toFixed(0)} ms${b ? ` (speculation ${b.makespanMs.toFixed(0)} ms)` : ""}, ideal ${a.idealMs.toFixed(0)} ms, driver CPU ${a.cpuMs.toFixed(0)} ms - timers ${base.toFixed(0)} ms${uncombined}`,
+      );
       if (!b) continue;
       off.push(a);
       on.push(b);
+      if (c && d) {
+        plainOff.push(c);
+        plainOn.push(d);
+      }
       cpuPerTask.push(Math.max(0, a.cpuMs - base) / a.tasks);
     }
     const first = off[0]!;
     ctx.info("timersCpuMs", base);
+    ctx.info("combiners", first.combiners);
     ctx.record("makespan, speculation off", "ms", off.map((o) => o.makespanMs));
     ctx.record("makespan, speculation on", "ms", on.map((o) => o.makespanMs));
     ctx.record("ideal (Σ task time / concurrency)", "ms", off.map((o) => o.idealMs));
@@ -422,7 +528,13 @@ export const driverScale: Benchmark = {
     ctx.record("driver CPU per task, speculation on (gross)", "ms", on.map((o) => o.cpuMs / o.tasks));
     ctx.ratio("driver_cpu_ms_per_task", cpu.median, "<= 0.5");
     ctx.ratio("makespan_vs_ideal", vsIdeal.median);
-    ctx.ratio("makespan_vs_ideal_speculation", vsIdealSpec.median, "<= 1.2", `${shape.tail * 100}% straggler tail`);
+    ctx.ratio("makespan_vs_ideal_speculation", vsIdealSpec.median, "<= 1.2", `${shape.tail * 100}% straggler tail${first.combiners > 0 ? `; with ${first.combiners} combiners` : ""}`);
+    if (plainOn.length > 0) {
+      ctx.record("makespan, not combined, speculation off", "ms", plainOff.map((o) => o.makespanMs));
+      ctx.record("makespan, not combined, speculation on", "ms", plainOn.map((o) => o.makespanMs));
+      const plainSpec = ctx.record("makespan / ideal, not combined, speculation on", "ratio", plainOn.map((o) => o.makespanMs / o.idealMs));
+      ctx.ratio("makespan_vs_ideal_speculation_not_combined", plainSpec.median, "<= 1.2", "sparkfn.shuffle.combine.threshold=0: reducers read every map object");
+    }
     ctx.info("tasks", first.tasks);
     // The process's peak resident memory so far (this benchmark alone with --only driver-scale).
     ctx.info("peakRssMB", Math.round(process.resourceUsage().maxRSS / 1024));
@@ -436,30 +548,27 @@ export const driverScale: Benchmark = {
       ctx.log(`warning: a reduce task's payload is ${(first.counters.maxReducerPayloadBytes / 2 ** 20).toFixed(1)} MiB, over Lambda's 6 MB request limit`);
     }
     ctx.info("payloadBytesPerBlockRef", Math.round(first.counters.maxReducerPayloadBytes / Math.max(1, first.counters.maxReducerBlocks)));
-    // S3 requests of the shuffle at this scale (speculation off; attempts add their own).
-    const maps = first.stages[0]!;
-    const objects = first.counters.mapPuts;
-    ctx.info("requests", {
-      what:
-        "shuffle only, speculation off: one PUT per map task attempt (all reduce partitions in one object; the index travels in the task's answer, no index object), " +
-        "one ranged GET per map object a reducer reads (all of its adjacent reduce partitions there; counted from the reducers' task inputs), " +
-        "one GET of the stored map-output table per reducer and one ranged GET of its slice file's range (a reducer's slice list past 8 KiB), the driver's PUTs (2 stage plans, 1 map-output table, slice files of about 8 MiB), " +
-        "and at the end (spark.stop) ListObjectsV2 pages of 1,000 and DeleteObjects batches of 1,000 over the shuffle objects",
-      mapTasks: maps,
-      shufflePuts: objects,
-      rangedGets: first.counters.rangedGets,
-      maxRangedGetsPerReducer: first.counters.maxReducerBlocks,
-      tableGets: first.counters.tableGets,
-      driverPuts: first.storePuts,
-      driverBytesPut: first.storeBytes,
-      cleanupLists: Math.ceil(objects / 1000),
-      cleanupDeletes: Math.ceil(objects / 1000),
+    // S3 requests of the shuffle at this scale (speculation off; attempts add their own), as run and not combined.
+    const requests = shuffleRequests(first);
+    ctx.info("requests", requests);
+    if (plainOff.length > 0) {
+      const before = shuffleRequests(plainOff[0]!);
+      ctx.info("requestsNotCombined", before);
+      ctx.log(
+        `S3 requests of the shuffle: ${before.gets.toLocaleString("en-US")} GETs and ${before.puts.toLocaleString("en-US")} PUTs ($${before.usdAtS3StandardPrices}) read as written; ` +
+          `${requests.gets.toLocaleString("en-US")} GETs and ${requests.puts.toLocaleString("en-US")} PUTs ($${requests.usdAtS3StandardPrices}) with ${first.combiners} combiners: ${(before.usdAtS3StandardPrices / requests.usdAtS3StandardPrices).toFixed(1)}x lower`,
+      );
+      ctx.ratio("s3_request_cost_not_combined_vs_combined", before.usdAtS3StandardPrices / requests.usdAtS3StandardPrices, ">= 10");
+    }
+    const spec = (o: RunOutcome, maps: number) => ({
       // Every speculative map attempt writes its object too, when it ends.
-      speculativeExtraPuts: on.map((o) => o.counters.mapAttempts - maps),
+      puts: o.counters.mapAttempts - maps,
       // Every speculative or hedged reducer attempt reads its whole input, even when it loses.
-      speculativeExtraRangedGets: on.map((o) => o.counters.launchedReducerGets - first.counters.rangedGets),
-      speculativeExtraUsd: on.map((o) => Number(((o.counters.mapAttempts - maps) * 0.005e-3 + (o.counters.launchedReducerGets - first.counters.rangedGets) * 0.0004e-3).toFixed(2))),
-      usdAtS3StandardPrices: Number(((objects + first.storePuts) * 0.005e-3 + (first.counters.rangedGets + first.counters.tableGets) * 0.0004e-3 + Math.ceil(objects / 1000) * 0.005e-3).toFixed(2)),
+      gets: o.counters.launchedReducerGets - first.counters.rangedGets,
     });
+    const maps = first.stages[0]!;
+    ctx.info("speculativeExtraPuts", on.map((o) => spec(o, maps).puts));
+    ctx.info("speculativeExtraRangedGets", on.map((o) => spec(o, maps).gets));
+    ctx.info("speculativeExtraUsd", on.map((o) => Number((spec(o, maps).puts * PUT_USD + spec(o, maps).gets * GET_USD).toFixed(2))));
   },
 };

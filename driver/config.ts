@@ -41,6 +41,8 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "sparkfn.result.inlineMaxBytes": "result rows above this size are stored by the task and fetched (default 1m; Lambda responses hold 6 MB)",
   "sparkfn.executor.memoryBudget": "memory a task's aggregation may hold before spilling (default: 60% of the function's memory less 64 MiB)",
   "sparkfn.shuffle.inlineIndexMaxBytes": "a reducer's list of map-object slices above this size goes to a slice file the driver writes once per stage, and the task payload names its range (default 8k: payloads stop growing with the number of maps)",
+  "sparkfn.shuffle.combine.threshold": "a map stage whose maps × reduce partitions reaches this is combined before it is read (a two-level exchange: combiners merge groups of map objects, so reducers issue one ranged GET per group instead of one per map); 0 turns it off (default 1000000)",
+  "sparkfn.shuffle.combine.groupBytes": "bytes of map objects one combiner reads and writes again (default 128m; it holds twice this in memory)",
   "spark.shuffle.compress": "compress shuffle blocks with brotli (default true on lambda, where every byte goes through S3; false on local[N], where blocks stay on local disk and compressing costs more CPU than it saves)",
 };
 

@@ -4,6 +4,7 @@
  *
  *   const spark = await SparkSession.builder().appName("demo").master("local[2]").getOrCreate();
  */
+import { DEFAULT_COMBINE, type CombineOptions } from "./scheduler/combine.ts";
 import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../shared/plan/functions/time-zone.ts";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -535,6 +536,13 @@ export class SparkSession implements QueryExecution {
     };
   }
 
+  /** The two-level exchange's settings (sparkfn.shuffle.combine.*). */
+  private combineOptions(): CombineOptions {
+    const threshold = this.conf.getInt("sparkfn.shuffle.combine.threshold", DEFAULT_COMBINE.threshold);
+    if (threshold < 0) throw new Error(`sparkfn.shuffle.combine.threshold is ${threshold}: use 0 (never combine) or a count of maps × reduce partitions`);
+    return { threshold, groupBytes: parseSize(this.conf.get("sparkfn.shuffle.combine.groupBytes") ?? DEFAULT_COMBINE.groupBytes) };
+  }
+
   /** A job's context, and `sealJob` to call when the job is over. */
   private jobContext(): JobContext & { sealJob(): void } {
     const stages: { stageId: number; tasks: readonly TaskRecord[] }[] = [];
@@ -558,6 +566,7 @@ export class SparkSession implements QueryExecution {
       ...(memoryBudget ? { memoryBudgetBytes: parseSize(memoryBudget) } : {}),
       shuffleCompress,
       ...(inlineIndex !== undefined ? { inlineIndexMaxBytes: parseSize(inlineIndex) } : {}),
+      combine: this.combineOptions(),
       ...(faultFor ? { faultFor } : {}),
       appId: this.appId,
       store: this.backend.store,

@@ -7,6 +7,7 @@ import type { ObjectStore } from "../shared/storage/object-store.ts";
 import { runStageTask, storeResultRows } from "./stage/run-stage.ts";
 import { loadStoredInput } from "./stage/load-plan.ts";
 import { sliceUris, withMapTables } from "./stage/map-slices.ts";
+import { runCombineTask } from "./stage/combine.ts";
 import { unpackUint32 } from "../shared/shuffle-index.ts";
 import { TaskError } from "./task-error.ts";
 import { taskFailureError } from "../shared/errors.ts";
@@ -92,7 +93,7 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       options.checkUri?.(task.input.uri, "input");
       task = { ...task, input: await loadStoredInput(task.input, store) };
     }
-    if (task.input.kind === "mapSlices" || task.input.kind === "joinSlices") {
+    if (task.input.kind === "mapSlices" || task.input.kind === "joinSlices" || task.input.kind === "combine") {
       const check = options.checkUri;
       task = { ...task, input: await withMapTables(task.input, store, check ? (uri) => check(uri, "map-output table") : undefined) };
     }
@@ -104,10 +105,14 @@ export async function execute(event: unknown, options: ExecuteOptions): Promise<
       if (task.input.kind === "join") [...task.input.left, ...task.input.right].forEach((b) => options.checkUri!(b.uri, "shuffle input"));
       if (task.input.kind === "mapSlices") sliceUris(task.input.reads).forEach((uri) => options.checkUri!(uri, "shuffle input"));
       if (task.input.kind === "joinSlices") sliceUris([...task.input.left, ...task.input.right]).forEach((uri) => options.checkUri!(uri, "shuffle input"));
+      if (task.input.kind === "combine" && task.input.objects.kind === "inline") {
+        task.input.objects.uris.slice(task.input.from, task.input.from + task.input.count).forEach((uri) => options.checkUri!(uri, "shuffle input"));
+      }
       task.broadcast?.forEach((b) => b.blocks.forEach((block) => options.checkUri!(block.uri, "broadcast input")));
     }
     logTask("INFO", "task started", task, { input: task.input.kind });
-    const result = await runStageTask(task, store);
+    const input = task.input;
+    const result = input.kind === "combine" ? await runCombineTask(task, input, store) : await runStageTask(task, store);
     logTask("INFO", "task finished", task, { durationMs: Math.round(result.metrics.durationMs), recordsIn: result.metrics.recordsIn, recordsOut: result.metrics.recordsOut, coldStart: result.metrics.coldStart });
     if (task.fault === "failAfterRun") {
       return failure(new TaskError("Internal", "injected fault: the task ran, then its answer was lost"), ids);

@@ -12,6 +12,10 @@ import { TaskErrorType, TaskMetrics } from "../../shared/task.ts";
 export const EVENT_LOG_VERSION = 1;
 
 const Int = z.number().int().nonnegative();
+/** Which pass of a stage ran (see StageSubmitted). */
+export const StagePass = z.enum(["run", "sample", "recompute", "combine", "recombine"]);
+export type StagePass = z.infer<typeof StagePass>;
+
 const base = { v: z.literal(EVENT_LOG_VERSION), time: z.number() };
 
 export const SparkfnEvent = z.discriminatedUnion("event", [
@@ -34,7 +38,8 @@ export const SparkfnEvent = z.discriminatedUnion("event", [
     .strict(),
   /**
    * A stage's tasks are about to run. `pass` is "sample" for the key-sampling pass of a range
-   * partitioned stage, "recompute" for map tasks rerun after a fetch failure.
+   * partitioned stage, "recompute" for map tasks rerun after a fetch failure, "combine" for a
+   * map stage's combiners (a two-level exchange) and "recombine" for combiners rerun.
    */
   z
     .object({
@@ -42,13 +47,13 @@ export const SparkfnEvent = z.discriminatedUnion("event", [
       event: z.literal("StageSubmitted"),
       jobId: Int,
       stageId: Int,
-      pass: z.enum(["run", "sample", "recompute"]),
+      pass: StagePass,
       numTasks: Int,
       parentStageIds: z.array(Int),
       plan: z.string(),
     })
     .strict(),
-  z.object({ ...base, event: z.literal("StageCompleted"), jobId: Int, stageId: Int, pass: z.enum(["run", "sample", "recompute"]), result: z.enum(["succeeded", "failed"]), error: z.string().optional() }).strict(),
+  z.object({ ...base, event: z.literal("StageCompleted"), jobId: Int, stageId: Int, pass: StagePass, result: z.enum(["succeeded", "failed"]), error: z.string().optional() }).strict(),
   z.object({ ...base, event: z.literal("TaskStart"), jobId: Int, stageId: Int, partition: Int, attempt: Int, speculative: z.boolean() }).strict(),
   /**
    * How an attempt ended: `success` (the task's result), `failed` (an error; `willRetry` says

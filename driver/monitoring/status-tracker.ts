@@ -3,12 +3,12 @@
  * serverless analogue of getExecutorMemoryStatus(): executors are invocations, so it reports
  * how many run now and at most, and the largest peak memory a task reported.
  */
-import type { EventListener, SparkfnEvent } from "./events.ts";
+import type { EventListener, SparkfnEvent, StagePass } from "./events.ts";
 
 export interface StageStatus {
   readonly jobId: number;
   readonly stageId: number;
-  readonly pass: "run" | "sample" | "recompute";
+  readonly pass: StagePass;
   readonly numTasks: number;
   readonly numActiveTasks: number;
   readonly numCompletedTasks: number;

@@ -31,6 +31,8 @@ function merge(group: readonly PartitionInput[]): PartitionInput {
       };
     case "stored":
       throw new InternalError("inputs are stored only when a task is invoked, after planning");
+    case "combine":
+      throw new InternalError("a combiner's input is made for one task of a two-level exchange, never for a stage's partitions");
     case "range": {
       // range() splits are contiguous, so neighbours form one range.
       const last = group[group.length - 1]!;

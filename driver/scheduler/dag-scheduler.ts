@@ -15,12 +15,13 @@ import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./ad
 import { MapOutputs, withoutIndex } from "./map-outputs.ts";
 import { combinedSizes, stageInputs } from "./reduce-inputs.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
+import { combineGroups, combineInputs, type CombineGroup, type CombineOptions } from "./combine.ts";
 import { encodeResultValues } from "../../shared/codecs/result-values.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
 import { runTasks, type AttemptEnd, type SpeculationOptions } from "./run-tasks.ts";
 import { explainStage } from "../planner/explain.ts";
-import type { EventBody } from "../monitoring/events.ts";
+import type { EventBody, StagePass } from "../monitoring/events.ts";
 import { decodeResultValues } from "../../shared/codecs/result-values.ts";
 import { InternalError } from "../../shared/errors.ts";
 
@@ -61,8 +62,10 @@ export interface JobContext {
   readonly speculation?: SpeculationOptions;
   /** Adaptive execution (spark.sql.adaptive.*); undefined when disabled. */
   readonly adaptive?: AdaptiveOptions;
-  /** Called with every finished stage's task results (metrics, event log). */
+  /** Called with every finished stage's task results (metrics, event log); a stage's combiners report as one more call. */
   readonly onStageCompleted?: (stageId: number, results: readonly TaskSuccess[]) => void;
+  /** The two-level exchange (sparkfn.shuffle.combine.*); undefined: never. */
+  readonly combine?: CombineOptions;
 }
 
 type PlannedStage = StageGraph["stages"][number];
@@ -70,7 +73,10 @@ type PlannedStage = StageGraph["stages"][number];
 /** What a running job knows: finished map stages' outputs and each stage's stored plan. */
 interface JobState {
   readonly graph: StageGraph;
+  /** What each finished map stage's readers read: its map outputs, or its combiners' outputs. */
   readonly finished: Map<number, MapOutputs>;
+  /** Map stages whose outputs were combined: the maps' own outputs, and the groups each combiner merged. */
+  readonly combined: Map<number, { readonly maps: MapOutputs; readonly groups: readonly CombineGroup[]; results?: TaskSuccess[] }>;
   /** Finished map stages' task results (as reported to onStageCompleted; a recomputed map replaces its entry). */
   readonly results: Map<number, TaskSuccess[]>;
   /** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
@@ -143,9 +149,9 @@ async function stageInputsOf(stage: PlannedStage, state: JobState, context: JobC
   return stage.coalesceTo !== undefined ? coalesceInputs(all, stage.coalesceTo) : all;
 }
 
-function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: StageTask["stage"], context: JobContext, state: JobState): StageTask[] {
-  // A broadcast join's build side: every block of the build stage's single reduce partition.
-  const broadcast = stage.broadcasts?.map((b) => ({ shuffleId: b.shuffleId, blocks: state.finished.get(b.stageId)!.blocks(0) }));
+function taskList(stage: PlannedStage, inputs: readonly PartitionInput[], ref: StageTask["stage"], context: JobContext, state: JobState, combiners = false): StageTask[] {
+  // A broadcast join's build side: every block of the build stage's single reduce partition (combiners read none).
+  const broadcast = combiners ? undefined : stage.broadcasts?.map((b) => ({ shuffleId: b.shuffleId, blocks: state.finished.get(b.stageId)!.blocks(0) }));
   return inputs.map((input, partition) => ({
     version: TASK_PROTOCOL_VERSION,
     appId: context.appId,
@@ -181,43 +187,116 @@ function parentStageIds(stage: StageGraph["stages"][number]): number[] {
   }
 }
 
+/** Who wrote a table of map outputs, to rerun the ones lost: a map stage's tasks, or its combiners. */
+interface Producer {
+  readonly stage: PlannedStage;
+  readonly outputs: MapOutputs;
+  readonly tasks: () => Promise<StageTask[]>;
+  readonly pass: Extract<StagePass, "recompute" | "recombine">;
+  /** The stage's recorded results, updated with reruns (map tasks). */
+  readonly results?: TaskSuccess[];
+  readonly onFetchFailed?: RunOptions["onFetchFailed"];
+}
+
+const stageById = (state: JobState, id: number): PlannedStage => state.graph.stages.find((s) => s.plan.stageId === id)!;
+
+/** The map tasks of a finished map stage, writers of its map outputs. */
+function mapsOf(stage: PlannedStage, state: JobState, context: JobContext): Producer {
+  const id = stage.plan.stageId;
+  const outputs = state.combined.get(id)?.maps ?? state.finished.get(id)!;
+  return { stage, outputs, tasks: () => tasksOf(stage, state, context), pass: "recompute", ...(state.results.has(id) ? { results: state.results.get(id)! } : {}) };
+}
+
+/** What a reader of map stage `id` reads: the combiners' outputs when it was combined, else its maps'. */
+function producerOf(id: number, state: JobState, context: JobContext): Producer {
+  const stage = stageById(state, id);
+  const combined = state.combined.get(id);
+  if (!combined) return mapsOf(stage, state, context);
+  return {
+    stage,
+    outputs: state.finished.get(id)!,
+    tasks: () => combineTasksOf(stage, state, context),
+    pass: "recombine",
+    ...(combined.results ? { results: combined.results } : {}),
+    onFetchFailed: combineRecovery(stage, state, context),
+  };
+}
+
 /**
- * Lost shuffle output: re-runs only the map tasks whose objects are missing (each with its
- * next attempt number), records the new outputs, and gives the reducer its new inputs.
- * Reducers that report the same lost object while its rerun is in flight wait for that rerun:
- * one more attempt per loss, never two attempts with the same number writing the same object.
+ * Reruns only the producer tasks whose objects are missing (each with its next attempt
+ * number) and records their new outputs. Readers that report the same lost object while its
+ * rerun is in flight wait for that rerun: one more attempt per loss, never two attempts with
+ * the same number writing the same object.
+ */
+async function rerunLost(producer: Producer, missing: readonly string[], state: JobState, context: JobContext): Promise<void> {
+  const { outputs } = producer;
+  const lost = [...new Set(missing)].map((uri) => outputs.mapOf(uri)).filter((i) => i >= 0);
+  if (lost.length === 0) return;
+  const tasks = await producer.tasks();
+  for (const i of lost) {
+    const uri = outputs.uris[i]!;
+    let rerun = state.recomputing.get(uri);
+    if (!rerun) {
+      const { stage, pass, results, onFetchFailed } = producer;
+      rerun = run([tasks[i]!], context, { stage, pass, maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, outputs, ...(onFetchFailed ? { onFetchFailed } : {}) }).then(([redone]) => {
+        if (results) results[i] = redone!;
+      });
+      state.recomputing.set(uri, rerun);
+    }
+    await rerun;
+  }
+}
+
+/**
+ * Lost shuffle output: reruns what wrote it (map tasks, or combiners, which recompute lost
+ * maps of their own first), then gives the reducer its new inputs.
  */
 function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext) {
   return async (task: StageTask, missing: readonly string[]): Promise<StageTask> => {
-    for (const parentId of parentStageIds(stage)) {
-      const parent = state.graph.stages.find((s) => s.plan.stageId === parentId)!;
-      const outputs = state.finished.get(parentId)!;
-      const lostMaps = [...new Set(missing)].map((uri) => outputs.mapOf(uri)).filter((i) => i >= 0);
-      if (lostMaps.length === 0) continue;
-      const parentTasks = await tasksOf(parent, state, context);
-      for (const i of lostMaps) {
-        const lost = outputs.uris[i]!;
-        let rerun = state.recomputing.get(lost);
-        if (!rerun) {
-          const results = state.results.get(parentId);
-          rerun = run([parentTasks[i]!], context, { stage: parent, pass: "recompute", maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, outputs }).then(([redone]) => {
-            if (results) results[i] = redone!;
-          });
-          state.recomputing.set(lost, rerun);
-        }
-        await rerun;
-      }
-    }
+    for (const parentId of parentStageIds(stage)) await rerunLost(producerOf(parentId, state, context), missing, state, context);
     // The same task (plan, attempt) with inputs and broadcasts that name the new outputs.
     const fresh = taskList(stage, await stageInputsOf(stage, state, context), task.stage, context, state)[task.partition]!;
     return { ...task, input: fresh.input, ...(fresh.broadcast ? { broadcast: fresh.broadcast } : {}) };
   };
 }
 
+/** A combiner's lost input: the map objects it could not read are recomputed, and it gets the new table. */
+function combineRecovery(stage: PlannedStage, state: JobState, context: JobContext) {
+  return async (task: StageTask, missing: readonly string[]): Promise<StageTask> => {
+    await rerunLost(mapsOf(stage, state, context), missing, state, context);
+    return { ...task, input: (await combineTasksOf(stage, state, context))[task.partition]!.input };
+  };
+}
+
+/** The combiners of a combined map stage, over its maps' current outputs. */
+async function combineTasksOf(stage: PlannedStage, state: JobState, context: JobContext): Promise<StageTask[]> {
+  const { maps, groups } = state.combined.get(stage.plan.stageId)!;
+  return taskList(stage, await combineInputs(maps, groups, context), state.refs.get(stage.plan.stageId)!, context, state, true);
+}
+
+/**
+ * A finished map stage's outputs as its readers will read them: combined by a pass of
+ * combiners when the stage is wide enough (combine.ts), else as the maps wrote them.
+ */
+async function readableOutputs(stage: PlannedStage, maps: MapOutputs, state: JobState, context: JobContext): Promise<MapOutputs> {
+  const groups = context.combine ? combineGroups(maps, context.combine) : undefined;
+  if (!groups) return maps;
+  const stageId = stage.plan.stageId;
+  const entry: { maps: MapOutputs; groups: readonly CombineGroup[]; results?: TaskSuccess[] } = { maps, groups };
+  state.combined.set(stageId, entry);
+  const combined = new MapOutputs(stageId, groups.length);
+  entry.results = await run(await combineTasksOf(stage, state, context), context, { stage, pass: "combine", outputs: combined, onFetchFailed: combineRecovery(stage, state, context) });
+  context.onStageCompleted?.(stageId, entry.results);
+  return combined;
+}
+
 interface RunOptions {
   readonly stage: PlannedStage;
-  /** "sample": a range partitioner's sampling pass; "recompute": map tasks rerun for lost output. */
-  readonly pass?: "run" | "sample" | "recompute";
+  /**
+   * "sample": a range partitioner's sampling pass; "recompute": map tasks rerun for lost
+   * output; "combine": a map stage's combiners (combine.ts); "recombine": combiners rerun.
+   */
+  readonly pass?: StagePass;
   readonly maxConcurrency?: number;
   readonly onSuccess?: (result: TaskSuccess) => void;
   readonly firstAttempt?: number;
@@ -328,7 +407,7 @@ function hedgeCopiesOf(state: JobState, context: JobContext): number {
  * two sides of a join run at the same time (the job's invoker bounds the tasks in flight).
  */
 async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
-  const state: JobState = { graph, finished: new Map(), results: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map() };
+  const state: JobState = { graph, finished: new Map(), combined: new Map(), results: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map() };
   const byId = new Map(graph.stages.map((s) => [s.plan.stageId, s]));
   const running = new Map<number, Promise<void>>();
   const runStage = (stage: PlannedStage): Promise<void> => {
@@ -341,8 +420,8 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<JobSt
         const outputs = new MapOutputs(stage.plan.stageId, tasks.length);
         const results = await run(tasks, context, { stage, onFetchFailed: fetchRecovery(stage, state, context), outputs, hedgeCopies: hedgeCopiesOf(state, context) });
         context.onStageCompleted?.(stage.plan.stageId, results);
-        state.finished.set(stage.plan.stageId, outputs);
         state.results.set(stage.plan.stageId, results);
+        state.finished.set(stage.plan.stageId, await readableOutputs(stage, outputs, state, context));
       })();
       running.set(stage.plan.stageId, done);
     }

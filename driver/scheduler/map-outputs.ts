@@ -148,6 +148,27 @@ export class MapOutputs implements MapSizeTable {
     return this.objects.ref;
   }
 
+  /** Maps [from, from + count)'s indexes as they reported them (per map: R lengths, then R rows), back to back: a combiner's input. */
+  mapIndexes(from: number, count: number): Uint32Array {
+    const R = this.partitions;
+    const M = this.maps;
+    const values = new Uint32Array(count * 2 * R);
+    for (let g = 0; g < count; g++) {
+      const m = from + g;
+      const base = g * 2 * R;
+      for (let r = 0; r < R; r++) {
+        values[base + r] = this.offsets[(r + 1) * M + m]! - this.offsets[r * M + m]!;
+        values[base + R + r] = this.rows[r * M + m]!;
+      }
+    }
+    return values;
+  }
+
+  /** Bytes of map m's whole object. */
+  objectBytes(map: number): number {
+    return this.offsets[this.partitions * this.maps + map]!;
+  }
+
   /**
    * A reducer's slices of reduce partitions [from, to): per map with rows there (all maps, or
    * `maps`), one contiguous byte range, split only where a range would pass a Uint32.

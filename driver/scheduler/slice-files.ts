@@ -38,8 +38,13 @@ export class SliceFiles {
 
   /** A reducer's slices of one map stage: the index inline when small, else a range of a slice file (filled in by flush()). */
   add(objects: MapObjects, slices: number, values: Uint32Array): MapSlices {
+    return { objects, slices, index: this.index(values) };
+  }
+
+  /** Packed values inline as base64 when small, else a range of a slice file (filled in by flush()). */
+  index(values: Uint32Array): string | StoredSliceIndex {
     const bytes = uint32Bytes(values);
-    if (bytes.byteLength <= (this.storage.inlineIndexMaxBytes ?? INLINE_INDEX_MAX_BYTES)) return { objects, slices, index: packUint32(values) };
+    if (bytes.byteLength <= (this.storage.inlineIndexMaxBytes ?? INLINE_INDEX_MAX_BYTES)) return packUint32(values);
     // `values` is the caller's to give (MapOutputs.sliceValues makes a new array per call): kept, not copied.
     const own = bytes;
     const index: Mutable<StoredSliceIndex> = { uri: "", offset: this.bytes, length: own.byteLength, sha256: createHash("sha256").update(own).digest("hex") };
@@ -48,7 +53,7 @@ export class SliceFiles {
     this.waiting.push(index);
     this.names.update(`${index.length}:${index.sha256};`);
     if (this.bytes >= SLICE_FILE_BYTES) this.write();
-    return { objects, slices, index };
+    return index;
   }
 
   /** Writes what is left and waits for every file: the ranges handed out are then complete. */

@@ -4,6 +4,7 @@
  * allowed). Two forms:
  *
  *   [{ "stage": 0, "partition": 1, "attempt": 0, "kind": "throw" }, ...]   exact attempts
+ *     (with "combiner": true, of the stage's combiner `partition` instead of its task)
  *   { "seed": 7, "rate": 0.08, "kinds": ["throw", "hang"] }               a seeded schedule
  *
  * A seeded schedule faults about `rate` of the attempts, each decided by a hash of (seed,
@@ -17,7 +18,7 @@ import { UserError } from "../../shared/errors.ts";
 
 const Index = z.number().int().nonnegative();
 
-export const FaultList = z.array(z.object({ stage: Index, partition: Index, attempt: Index, kind: TaskFault }).strict());
+export const FaultList = z.array(z.object({ stage: Index, partition: Index, attempt: Index, kind: TaskFault, combiner: z.boolean().optional() }).strict());
 export type FaultList = z.infer<typeof FaultList>;
 
 export const FaultSchedule = z
@@ -77,7 +78,8 @@ export function faultInjector(json: string | undefined, maxFailures: number): Fa
     if (!parsed.success) throw new UserError(`${KEY} is not a list of {stage, partition, attempt, kind}: ${issues(parsed.error)}`);
     const faults = parsed.data;
     if (faults.length === 0) return undefined;
-    return (task, attempt) => faults.find((f) => f.stage === task.stageId && f.partition === task.partition && f.attempt === attempt)?.kind;
+    return (task, attempt) =>
+      faults.find((f) => f.stage === task.stageId && f.partition === task.partition && f.attempt === attempt && (f.combiner ?? false) === (task.input.kind === "combine"))?.kind;
   }
   const parsed = FaultSchedule.safeParse(value);
   if (!parsed.success) {

@@ -1118,6 +1118,22 @@ export function blockLength(bytes: Uint8Array, at: number, where: string): numbe
   return HEADER_BYTES + new DataView(bytes.buffer, bytes.byteOffset + at, HEADER_BYTES).getUint32(20, true);
 }
 
+/**
+ * Checks the blocks written back to back in `bytes` (their headers and CRC32s, nothing
+ * decompressed) and returns the rows they hold: how a combiner copies blocks it never decodes
+ * without passing a damaged one on. Throws CorruptBlockError naming `where` and the byte.
+ */
+export function checkBlocks(bytes: Uint8Array, where: string): number {
+  let rows = 0;
+  for (let at = 0; at < bytes.byteLength; ) {
+    const length = blockLength(bytes, at, where);
+    if (at + length > bytes.byteLength) throw new CorruptBlockError(where, `truncated: the block at byte ${at} says ${length} bytes, ${bytes.byteLength - at} are there`);
+    rows += readHeader(bytes.subarray(at, at + length), `${where} (block at byte ${at})`).rows;
+    at += length;
+  }
+  return rows;
+}
+
 /** Decodes one block into rows (the batch's values, boxed); see decodeBlockToBatch. */
 export function decodeBlock(bytes: Uint8Array, where: string, expectedRows?: number): Row[] {
   return rowsOf(decodeBlockToBatch(bytes, where, expectedRows));

@@ -71,7 +71,14 @@ async function readIndex(ref: StoredSliceIndex, store: ObjectStore): Promise<str
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
-async function inlined(read: MapSlices, store: ObjectStore, checkUri?: (uri: string) => void): Promise<InlineSlices> {
+/** A table and a packed index, each inline or stored. */
+interface TableAndIndex {
+  readonly objects: MapObjects;
+  readonly index: string | StoredSliceIndex;
+}
+
+/** The same with both read (each stored one's URI passed to `checkUri` first). */
+async function inlined<T extends TableAndIndex>(read: T, store: ObjectStore, checkUri?: (uri: string) => void): Promise<T & { objects: { kind: "inline" }; index: string }> {
   const index = read.index;
   if (typeof index !== "string") checkUri?.(index.uri);
   if (read.objects.kind !== "inline") checkUri?.(read.objects.uri);
@@ -79,14 +86,11 @@ async function inlined(read: MapSlices, store: ObjectStore, checkUri?: (uri: str
     read.objects.kind === "inline" ? read.objects : table(read.objects, store).then((uris) => ({ kind: "inline" as const, uris })),
     typeof index === "string" ? index : readIndex(index, store),
   ]);
-  return { objects, slices: read.slices, index: packed };
+  return { ...read, objects, index: packed };
 }
 
-/** Slices with their table and index read: what slicesOf() takes. */
-type InlineSlices = MapSlices & { objects: { kind: "inline" }; index: string };
-
 /**
- * The input with every stored map-output table and slice index read (each one's URI passed
+ * The input with every stored map-output table and slice index read (a combiner's too) (each one's URI passed
  * to `checkUri` first), so that the objects it names can be checked like inline ones; other
  * inputs as they are.
  */
@@ -94,6 +98,7 @@ export async function withMapTables(input: PartitionInput, store: ObjectStore, c
   const all = (reads: readonly MapSlices[]) => Promise.all(reads.map((r) => inlined(r, store, checkUri)));
   if (input.kind === "mapSlices") return { kind: "mapSlices", reads: await all(input.reads) };
   if (input.kind === "joinSlices") return { kind: "joinSlices", left: await all(input.left), right: await all(input.right) };
+  if (input.kind === "combine") return inlined(input, store, checkUri);
   return input;
 }
 

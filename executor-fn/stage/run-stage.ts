@@ -48,6 +48,24 @@ function broadcastReader(task: StageTask, store: ObjectStore, counters: SourceCo
 
 let coldStart = true;
 
+/** A successful answer's head: the task's identity and its output. */
+export function succeeded(task: StageTask, output: TaskSuccess["output"]): Pick<TaskSuccess, "status" | "version" | "stageId" | "partition" | "attempt" | "output"> {
+  return { status: "ok", version: task.version, stageId: task.stageId, partition: task.partition, attempt: task.attempt, output };
+}
+
+/** What a task's store counted: bytes and requests (TaskMetrics). */
+export function storeMetrics(store: ObjectStore): Pick<TaskSuccess["metrics"], "bytesRead" | "bytesWritten" | "requests"> {
+  const c = store.counts;
+  return { bytesRead: c.bytesRead, bytesWritten: c.bytesWritten, requests: { get: c.get, put: c.put, list: c.list, head: c.head, delete: c.delete } };
+}
+
+/** True for the first task this container runs (a cold start), false after. */
+export function firstTaskHere(): boolean {
+  const first = coldStart;
+  coldStart = false;
+  return first;
+}
+
 /** Result rows too large for the answer, stored in scratch storage: only their location travels back. */
 export async function storeResultRows(task: StageTask, store: ObjectStore, rows: readonly unknown[][], json = JSON.stringify(rows)): Promise<Extract<TaskSuccess["output"], { kind: "storedRows" }>> {
   const uri = resultObjectUri(task.scratch, task.stageId, task.partition, task.attempt);
@@ -57,8 +75,7 @@ export async function storeResultRows(task: StageTask, store: ObjectStore, rows:
 
 export async function runStageTask(task: StageTask, store: ObjectStore): Promise<TaskSuccess> {
   const started = performance.now();
-  const isColdStart = coldStart;
-  coldStart = false;
+  const isColdStart = firstTaskHere();
   const stage = await loadStagePlan(task.stage, store);
   const counters: SourceCounters = { recordsIn: 0, shuffle: { bytesRead: 0, recordsRead: 0 }, files: { rowGroups: 0, rowGroupsSkipped: 0, malformed: 0 } };
   const where = `partition ${task.partition} of stage ${task.stageId}`;
@@ -109,24 +126,16 @@ export async function runStageTask(task: StageTask, store: ObjectStore): Promise
     await store.put(uri, bytes);
     output = { kind: "shuffle", uri, partitions: blocks.length, index: packMapIndex(blocks.map((b) => b.length), blocks.map((b) => b.rows)) };
   }
-  const counts = store.counts;
   const accumulators = functions.accumulatorUpdates();
   return {
-    status: "ok",
-    version: task.version,
-    stageId: task.stageId,
-    partition: task.partition,
-    attempt: task.attempt,
-    output,
+    ...succeeded(task, output),
     ...(accumulators.length ? { accumulators } : {}),
     metrics: {
       durationMs: performance.now() - started,
       coldStart: isColdStart,
       recordsIn: counters.recordsIn,
       recordsOut,
-      bytesRead: counts.bytesRead,
-      bytesWritten: counts.bytesWritten,
-      requests: { get: counts.get, put: counts.put, list: counts.list, head: counts.head, delete: counts.delete },
+      ...storeMetrics(store),
       spill: { bytes: ctx.memory.spilled.bytes, files: ctx.memory.spilled.files },
       scan: { rowGroups: counters.files.rowGroups, rowGroupsSkipped: counters.files.rowGroupsSkipped, malformedRecords: counters.files.malformed },
       shuffle: {

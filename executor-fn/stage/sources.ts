@@ -46,7 +46,7 @@ interface ByteRange {
  * yields each with its bytes, in input order (memory holds the ranges in flight, not the
  * partition). A missing object is a FetchFailed naming every missing object of the rest.
  */
-async function* fetchRanges<R extends ByteRange>(ranges: readonly R[], store: ObjectStore): AsyncGenerator<readonly [R, Uint8Array]> {
+export async function* fetchRanges<R extends ByteRange>(ranges: readonly R[], store: ObjectStore): AsyncGenerator<readonly [R, Uint8Array]> {
   const inFlight: Promise<Uint8Array>[] = [];
   let next = 0;
   const refill = () => {
@@ -144,6 +144,8 @@ async function* batches(source: StageSource, input: PartitionInput, store: Objec
       return;
     case "stored":
       throw new TaskError("InvalidTask", "a stored input must be loaded before the task runs");
+    case "combine":
+      throw new TaskError("InvalidTask", "a combiner's input is merged byte for byte (combine.ts), not read through a stage's operators");
     case "join":
       if (source.kind !== "join") throw new TaskError("InvalidTask", `a ${source.kind} stage cannot read join input`);
       yield* shuffledJoin(source, readBlocks(input.left, store, counters.shuffle), readBlocks(input.right, store, counters.shuffle), ctx, memory);

@@ -269,6 +269,16 @@ export const PartitionInput = z.discriminatedUnion("kind", [
   /** The same, for both sides of a join. */
   z.object({ kind: z.literal("joinSlices"), left: z.array(MapSlicesSchema), right: z.array(MapSlicesSchema) }).strict(),
   /**
+   * A combiner of a two-level exchange (driver/scheduler/combine.ts): maps [from, from + count)
+   * of a map-output table merged into one object with the same reduce partitions, each
+   * partition's blocks from every map back to back. `index` holds each map's index as the map
+   * reported it (shared/shuffle-index.ts packMapIndex: `partitions` lengths, then rows), maps
+   * one after another: base64, or a stored range of a slice file.
+   */
+  z
+    .object({ kind: z.literal("combine"), objects: MapObjectsSchema, from: Int, count: z.number().int().positive(), partitions: Int, index: z.union([z.string(), StoredSliceIndexSchema]) })
+    .strict(),
+  /**
    * Any of the above, stored as JSON in the job's scratch space because the invocation
    * payload would pass Lambda's 6 MB limit (a reducer of thousands of map outputs); the
    * executor checks it against its SHA-256 and validates it like an inline input.

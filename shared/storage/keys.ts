@@ -112,6 +112,15 @@ export function shuffleObjectUri(scratch: string, shuffleId: number, stageId: nu
   return `${base}shuffle/${shuffleId}/${spreadPrefix(stageId, mapPartition)}/stage-${stageId}-map-${map}-attempt-${attempt}.blocks`;
 }
 
+/**
+ * The object a combiner attempt of a two-level exchange writes (driver/scheduler/combine.ts):
+ * a group of map objects' reduce partitions merged, beside the map objects it replaces.
+ */
+export function combinedObjectUri(scratch: string, shuffleId: number, stageId: number, group: number, attempt: number): string {
+  const base = scratch.endsWith("/") ? scratch : `${scratch}/`;
+  return `${base}shuffle/${shuffleId}/${spreadPrefix(stageId, -1 - group)}/stage-${stageId}-combined-${String(group).padStart(5, "0")}-attempt-${attempt}.blocks`;
+}
+
 /** Where a result task attempt stores rows too large to return in its response. */
 export function resultObjectUri(scratch: string, stageId: number, partition: number, attempt: number): string {
   return `${withSlash(scratch)}results/stage-${stageId}-part-${String(partition).padStart(5, "0")}-attempt-${attempt}.json`;

@@ -36,6 +36,8 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
     "--data-dir", path.join(dir, "data"), "--out", out,
     "--set", "driver-scale.maps=200", "--set", "driver-scale.reducers=20", "--set", "driver-scale.concurrency=50",
     "--set", "driver-scale.minMs=2", "--set", "driver-scale.maxMs=10",
+    // 200 × 20 is under the default threshold: combined here so the two-level exchange's comparison runs too.
+    "--set", "driver-scale.combineThreshold=1000",
     "--set", "invoke-rate.invocations=300", "--set", "invoke-rate.concurrency=32",
   ];
   const { stdout } = await run(process.execPath, args, { cwd: ROOT, maxBuffer: 16 << 20 });
@@ -75,6 +77,8 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
     "driver_cpu_ms_per_task",
     "makespan_vs_ideal",
     "makespan_vs_ideal_speculation",
+    "makespan_vs_ideal_speculation_not_combined",
+    "s3_request_cost_not_combined_vs_combined",
     "invoke_rate_per_s",
   ];
   expect(Object.keys(report.ratios).sort()).toEqual([...names].sort());

@@ -827,6 +827,36 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         expect(build.attempts).toBe(build.tasks + 1);
       });
 
+      it("combines map outputs before the reducers read them (a two-level exchange), recovering a lost combined object and a lost map object", async () => {
+        const wide = () => spark.range(0, 4000, 1, 8).groupBy(col("id").mod(5).alias("k")).agg(sum("id").alias("s")).orderBy("k").collect();
+        const sums = Array.from({ length: 5 }, (_, k) => ({ k, s: Array.from({ length: 4000 }, (_, i) => i).filter((i) => i % 5 === k).reduce((a, b) => a + b, 0) }));
+        // Map objects of a few hundred bytes: groups of 2-4 maps.
+        const conf = { "sparkfn.shuffle.combine.threshold": "1", "sparkfn.shuffle.combine.groupBytes": "1k" };
+        const faults = [
+          { stage: 0, partition: 0, attempt: 0, kind: "loseOutput", combiner: true },
+          // Map 7 is in the last group, never combiner 0's (there are at least two groups).
+          { stage: 0, partition: 7, attempt: 0, kind: "loseOutput" },
+        ];
+        try {
+          expect(await withFaults([], wide, conf)).toEqual(sums);
+          const [maps, combiners] = spark.lastJobMetrics;
+          expect([maps!.stageId, combiners!.stageId]).toEqual([0, 0]);
+          expect(maps!.tasks.length).toBe(8);
+          expect(combiners!.tasks.length).toBeGreaterThanOrEqual(2);
+          expect(combiners!.tasks.length).toBeLessThanOrEqual(4);
+          // Map 7's object is lost: its combiner fails, map 7 runs again; combiner 0's object is
+          // lost: the reducers fail, it runs again.
+          expect(await withFaults(faults, wide, conf)).toEqual(sums);
+          const [again, recombined] = spark.lastJobMetrics;
+          expect(again!.tasks.find((t) => t.partition === 7)!.attempt).toBe(1);
+          expect(recombined!.tasks.find((t) => t.partition === 0)!.attempt).toBe(1);
+          expect(recombined!.tasks.find((t) => t.partition === 0)!.attempt).toBe(1);
+        } finally {
+          spark.conf.unset("sparkfn.shuffle.combine.threshold");
+          spark.conf.unset("sparkfn.shuffle.combine.groupBytes");
+        }
+      });
+
       it("runs a speculative copy of a straggler (spark.speculation) and takes the copy's result", async () => {
         // Partition 1 of stage 0 sleeps 8 s before running; its copies do not (attempt 1, and on the
         // lambda master attempt 2 as well: two copies go at once when slots are idle). A copy wins.

@@ -16,3 +16,10 @@ export function referenceGroupSum(csvFiles: readonly string[], keep: (amount: nu
   }
   return out;
 }
+
+/** Per key k in [0, keys): the sum of `value(id)` over ids 0..n-1 with id % keys = k (range(n) grouped by id mod keys). */
+export function rangeSums(n: number, keys: number, value: (id: number) => number = (id) => id): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let id = 0; id < n; id++) out.set(id % keys, (out.get(id % keys) ?? 0) + value(id));
+  return out;
+}

@@ -3,7 +3,7 @@
  * per stage id, all passes merged: sampling, run, recomputation) and every task attempt.
  */
 import { estimateCost, type CostEstimate } from "../cost-estimate.ts";
-import type { SparkfnEvent } from "../events.ts";
+import type { SparkfnEvent, StagePass } from "../events.ts";
 import type { Outcome } from "./format.ts";
 
 type TaskEnd = Extract<SparkfnEvent, { event: "TaskEnd" }>;
@@ -15,7 +15,7 @@ export interface AttemptView {
   readonly attempt: number;
   readonly speculative: boolean;
   /** The stage pass it ran in: "sample" attempts only sample keys for a range partitioner. */
-  readonly pass: "run" | "sample" | "recompute";
+  readonly pass: StagePass;
   readonly status: TaskEnd["status"];
   readonly outcome: Outcome;
   /** Epoch ms: the TaskStart's time, else the end less the duration. */

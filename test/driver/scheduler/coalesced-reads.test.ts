@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { col, SparkSession, sum } from "sparkfn";
+import { rangeSums } from "../../support/reference.ts";
 
 let spark: SparkSession;
 
@@ -16,11 +17,7 @@ afterAll(async () => {
   await spark.stop();
 });
 
-const sums = (n: number, keys: number) => {
-  const expected = new Map<number, number>();
-  for (let id = 0; id < n; id++) expected.set(id % keys, (expected.get(id % keys) ?? 0) + id);
-  return expected;
-};
+const sums = (n: number, keys: number) => rangeSums(n, keys);
 
 it("reads all of a coalesced reducer's partitions of each map object with one ranged GET", async () => {
   for (const adaptive of ["true", "false"]) {

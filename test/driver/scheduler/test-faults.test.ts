@@ -3,7 +3,8 @@ import { faultInjector, scheduledFault } from "../../../driver/scheduler/test-fa
 import { UserError } from "../../../shared/errors.ts";
 import { TaskFault, type StageTask } from "../../../shared/task.ts";
 
-const task = (stageId: number, partition: number) => ({ stageId, partition }) as StageTask;
+const task = (stageId: number, partition: number, combiner = false) =>
+  ({ stageId, partition, input: combiner ? { kind: "combine", objects: { kind: "inline", uris: [] }, from: 0, count: 1, partitions: 1, index: "" } : { kind: "range", start: 0, end: 1, step: 1 } }) as StageTask;
 const ALL = [...TaskFault.options];
 
 describe("seeded fault schedule", () => {
@@ -44,6 +45,11 @@ describe("sparkfn.test.faults", () => {
     expect(faultFor(task(1, 2), 0)).toBe("throw");
     expect(faultFor(task(1, 2), 1)).toBeUndefined();
     expect(faultFor(task(0, 2), 0)).toBeUndefined();
+    // A fault of a task is not its combiner's, and one marked `combiner` is the combiner's only.
+    expect(faultFor(task(1, 2, true), 0)).toBeUndefined();
+    const combinerFault = faultInjector(JSON.stringify([{ stage: 1, partition: 2, attempt: 0, kind: "loseOutput", combiner: true }]), 4)!;
+    expect(combinerFault(task(1, 2, true), 0)).toBe("loseOutput");
+    expect(combinerFault(task(1, 2), 0)).toBeUndefined();
   });
 
   it("takes a seeded schedule, with every kind by default and the session's maxFailures", () => {
