@@ -38,34 +38,127 @@ export interface CombineGroup {
 }
 
 /**
- * Groups of consecutive maps of about `groupBytes` each (at most MAX_GROUP_MAPS maps), or
- * undefined when the stage is under the threshold or combining would leave more than half as
- * many objects as there are maps (map objects near a group's size: a wave for little gain).
+ * A combiner's input: its maps' URIs (inline: the stage's table may still be incomplete while
+ * its maps run) and their indexes (inline when small, else in a slice file).
  */
-export function combineGroups(outputs: MapOutputs, options: CombineOptions): CombineGroup[] | undefined {
-  const M = outputs.maps;
-  if (options.threshold <= 0 || M < 2 || M * outputs.partitions < options.threshold) return undefined;
-  const groups: CombineGroup[] = [];
-  let from = 0;
-  let bytes = 0;
-  for (let m = 0; m < M; m++) {
-    const size = outputs.objectBytes(m);
-    if (m > from && (bytes + size > options.groupBytes || m - from >= MAX_GROUP_MAPS)) {
-      groups.push({ from, count: m - from });
-      from = m;
-      bytes = 0;
-    }
-    bytes += size;
-  }
-  groups.push({ from, count: M - from });
-  return 2 * groups.length > M ? undefined : groups;
+export async function combineInput(outputs: MapOutputs, group: CombineGroup, storage: TableStorage): Promise<PartitionInput> {
+  const files = new SliceFiles(storage, outputs.stageId);
+  const { from, count } = group;
+  const index = files.index(outputs.mapIndexes(from, count));
+  await files.flush();
+  return { kind: "combine", objects: { kind: "inline", uris: outputs.uris.slice(from, from + count) }, from: 0, count, partitions: outputs.partitions, index };
 }
 
-/** Each combiner's input: the stage's map-output table and its maps' indexes (inline when small, else in slice files). */
-export async function combineInputs(outputs: MapOutputs, groups: readonly CombineGroup[], storage: TableStorage): Promise<PartitionInput[]> {
-  const objects = await outputs.tableRef(storage);
-  const files = new SliceFiles(storage, outputs.stageId);
-  const inputs = groups.map(({ from, count }): PartitionInput => ({ kind: "combine", objects, from, count, partitions: outputs.partitions, index: files.index(outputs.mapIndexes(from, count)) }));
-  await files.flush();
-  return inputs;
+/** What holds a combiner's place until its maps are done (never sent: runTasks' prepare replaces it). */
+export function combinePlaceholder(group: CombineGroup, partitions: number): PartitionInput {
+  return { kind: "combine", objects: { kind: "inline", uris: [] }, from: 0, count: group.count, partitions, index: "" };
+}
+
+/** Maps finished before the group size is chosen from their objects' sizes: 1% of the stage, at least one. */
+const sampleOf = (maps: number) => Math.max(1, Math.ceil(maps / 100));
+
+/**
+ * Combiners that start while the map stage runs: each group of consecutive maps is combined as
+ * soon as its last map has finished, so only the last groups' combiners run after the stage
+ * (not a whole wave of them). The group size is chosen once 1% of the maps have finished, from
+ * their objects' mean size; `groups` resolves to the groups then (undefined: too large to
+ * combine), and `ready(g)` when group g's maps have all finished.
+ */
+export class CombineGate {
+  /** Resolves once the group size is chosen. */
+  readonly groups: Promise<CombineGroup[] | undefined>;
+  private chosen: CombineGroup[] | undefined | null = null;
+  private resolveGroups!: (groups: CombineGroup[] | undefined) => void;
+  private rejectGroups!: (error: Error) => void;
+  private readonly done: Uint8Array;
+  private finished = 0;
+  private bytes = 0;
+  /** Per group: maps not yet finished, and who waits for the group. */
+  private pending: number[] = [];
+  private waiters: { resolve: () => void; reject: (error: Error) => void; promise: Promise<void> }[] = [];
+  private failed: Error | undefined;
+
+  constructor(
+    private readonly maps: number,
+    private readonly options: CombineOptions,
+  ) {
+    this.done = new Uint8Array(maps);
+    this.groups = new Promise((resolve, reject) => {
+      this.resolveGroups = resolve;
+      this.rejectGroups = reject;
+    });
+    this.groups.catch(() => undefined);
+  }
+
+  /** Whether a stage of `maps` maps writing `partitions` reduce partitions is wide enough to combine. */
+  static wanted(maps: number, partitions: number, options: CombineOptions | undefined): options is CombineOptions {
+    return options !== undefined && options.threshold > 0 && maps >= 2 && maps * partitions >= options.threshold;
+  }
+
+  /** Map `map` finished (a first success), its object `bytes` long. */
+  mapDone(map: number, bytes: number): void {
+    if (this.done[map]) return;
+    this.done[map] = 1;
+    this.finished++;
+    this.bytes += bytes;
+    if (this.chosen === null) {
+      if (this.finished >= sampleOf(this.maps)) this.choose();
+      return;
+    }
+    if (this.chosen) this.release(this.groupOf(map));
+  }
+
+  /** Resolves when every map of group g has finished. */
+  ready(group: number): Promise<void> {
+    return this.waiter(group).promise;
+  }
+
+  /** The map stage failed: nothing more will finish. */
+  fail(error: Error): void {
+    this.failed = error;
+    this.rejectGroups(error);
+    for (const w of this.waiters) w?.reject(error);
+  }
+
+  private choose(): void {
+    const mean = this.bytes / this.finished;
+    const size = Math.min(MAX_GROUP_MAPS, mean > 0 ? Math.floor(this.options.groupBytes / mean) : MAX_GROUP_MAPS);
+    if (size < 2) {
+      this.chosen = undefined;
+      this.resolveGroups(undefined);
+      return;
+    }
+    const groups: CombineGroup[] = [];
+    for (let from = 0; from < this.maps; from += size) groups.push({ from, count: Math.min(size, this.maps - from) });
+    this.chosen = groups;
+    this.pending = groups.map((g) => g.count);
+    for (let m = 0; m < this.maps; m++) if (this.done[m]) this.pending[Math.floor(m / size)]!--;
+    groups.forEach((_, g) => this.pending[g] === 0 && this.waiter(g).resolve());
+    this.resolveGroups(groups);
+  }
+
+  private groupOf(map: number): number {
+    return Math.floor(map / this.chosen![0]!.count);
+  }
+
+  private release(group: number): void {
+    if (--this.pending[group]! === 0) this.waiter(group).resolve();
+  }
+
+  private waiter(group: number) {
+    let w = this.waiters[group];
+    if (!w) {
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      promise.catch(() => undefined);
+      w = { resolve, reject, promise };
+      this.waiters[group] = w;
+      if (this.failed) reject(this.failed);
+    }
+    return w;
+  }
 }

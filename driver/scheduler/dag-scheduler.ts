@@ -15,7 +15,7 @@ import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./ad
 import { MapOutputs, withoutIndex } from "./map-outputs.ts";
 import { combinedSizes, stageInputs } from "./reduce-inputs.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
-import { combineGroups, combineInputs, type CombineGroup, type CombineOptions } from "./combine.ts";
+import { CombineGate, combineInput, combinePlaceholder, type CombineGroup, type CombineOptions } from "./combine.ts";
 import { encodeResultValues } from "../../shared/codecs/result-values.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
@@ -191,7 +191,8 @@ function parentStageIds(stage: StageGraph["stages"][number]): number[] {
 interface Producer {
   readonly stage: PlannedStage;
   readonly outputs: MapOutputs;
-  readonly tasks: () => Promise<StageTask[]>;
+  /** The task that wrote entry i of `outputs`, with inputs as they are now. */
+  readonly task: (i: number) => Promise<StageTask>;
   readonly pass: Extract<StagePass, "recompute" | "recombine">;
   /** The stage's recorded results, updated with reruns (map tasks). */
   readonly results?: TaskSuccess[];
@@ -204,7 +205,7 @@ const stageById = (state: JobState, id: number): PlannedStage => state.graph.sta
 function mapsOf(stage: PlannedStage, state: JobState, context: JobContext): Producer {
   const id = stage.plan.stageId;
   const outputs = state.combined.get(id)?.maps ?? state.finished.get(id)!;
-  return { stage, outputs, tasks: () => tasksOf(stage, state, context), pass: "recompute", ...(state.results.has(id) ? { results: state.results.get(id)! } : {}) };
+  return { stage, outputs, task: async (i) => (await tasksOf(stage, state, context))[i]!, pass: "recompute", ...(state.results.has(id) ? { results: state.results.get(id)! } : {}) };
 }
 
 /** What a reader of map stage `id` reads: the combiners' outputs when it was combined, else its maps'. */
@@ -215,7 +216,7 @@ function producerOf(id: number, state: JobState, context: JobContext): Producer 
   return {
     stage,
     outputs: state.finished.get(id)!,
-    tasks: () => combineTasksOf(stage, state, context),
+    task: (g) => combineTaskOf(stage, state, context, g),
     pass: "recombine",
     ...(combined.results ? { results: combined.results } : {}),
     onFetchFailed: combineRecovery(stage, state, context),
@@ -232,13 +233,12 @@ async function rerunLost(producer: Producer, missing: readonly string[], state: 
   const { outputs } = producer;
   const lost = [...new Set(missing)].map((uri) => outputs.mapOf(uri)).filter((i) => i >= 0);
   if (lost.length === 0) return;
-  const tasks = await producer.tasks();
   for (const i of lost) {
     const uri = outputs.uris[i]!;
     let rerun = state.recomputing.get(uri);
     if (!rerun) {
       const { stage, pass, results, onFetchFailed } = producer;
-      rerun = run([tasks[i]!], context, { stage, pass, maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, outputs, ...(onFetchFailed ? { onFetchFailed } : {}) }).then(([redone]) => {
+      rerun = run([await producer.task(i)], context, { stage, pass, maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, outputs, ...(onFetchFailed ? { onFetchFailed } : {}) }).then(([redone]) => {
         if (results) results[i] = redone!;
       });
       state.recomputing.set(uri, rerun);
@@ -264,30 +264,85 @@ function fetchRecovery(stage: PlannedStage, state: JobState, context: JobContext
 function combineRecovery(stage: PlannedStage, state: JobState, context: JobContext) {
   return async (task: StageTask, missing: readonly string[]): Promise<StageTask> => {
     await rerunLost(mapsOf(stage, state, context), missing, state, context);
-    return { ...task, input: (await combineTasksOf(stage, state, context))[task.partition]!.input };
+    return { ...task, input: (await combineTaskOf(stage, state, context, task.partition)).input };
   };
 }
 
-/** The combiners of a combined map stage, over its maps' current outputs. */
-async function combineTasksOf(stage: PlannedStage, state: JobState, context: JobContext): Promise<StageTask[]> {
+/** Combiner g of a combined map stage, over its maps' current outputs. */
+async function combineTaskOf(stage: PlannedStage, state: JobState, context: JobContext, g: number): Promise<StageTask> {
   const { maps, groups } = state.combined.get(stage.plan.stageId)!;
-  return taskList(stage, await combineInputs(maps, groups, context), state.refs.get(stage.plan.stageId)!, context, state, true);
+  const [task] = taskList(stage, [await combineInput(maps, groups[g]!, context)], state.refs.get(stage.plan.stageId)!, context, state, true);
+  return { ...task!, partition: g };
+}
+
+/** Reduce partitions a stage's shuffle sink writes (0: it writes none). */
+function sinkPartitions(plan: StagePlan): number {
+  if (plan.sink.kind !== "shuffle") return 0;
+  const p = plan.sink.partitioning;
+  return "numPartitions" in p ? p.numPartitions : 1;
 }
 
 /**
- * A finished map stage's outputs as its readers will read them: combined by a pass of
- * combiners when the stage is wide enough (combine.ts), else as the maps wrote them.
+ * Runs a map stage. When it is wide enough (combine.ts), its combiners run alongside, each as
+ * soon as its group's maps are done, and readers read the combiners' outputs; else (or if
+ * combining fails: it is only an optimisation) the maps' own.
  */
-async function readableOutputs(stage: PlannedStage, maps: MapOutputs, state: JobState, context: JobContext): Promise<MapOutputs> {
-  const groups = context.combine ? combineGroups(maps, context.combine) : undefined;
-  if (!groups) return maps;
+async function runMapStage(stage: PlannedStage, tasks: readonly StageTask[], state: JobState, context: JobContext) {
+  const outputs = new MapOutputs(stage.plan.stageId, tasks.length);
+  const gate = CombineGate.wanted(tasks.length, sinkPartitions(stage.plan), context.combine) ? new CombineGate(tasks.length, context.combine) : undefined;
+  const maps = run(tasks, context, {
+    stage,
+    onFetchFailed: fetchRecovery(stage, state, context),
+    outputs,
+    hedgeCopies: hedgeCopiesOf(state, context),
+    ...(gate ? { onSuccess: (r: TaskSuccess) => gate.mapDone(r.partition, outputs.objectBytes(r.partition)) } : {}),
+  });
+  const combining = gate ? runCombiners(stage, outputs, gate, state, context) : Promise.resolve(undefined);
+  let results: TaskSuccess[];
+  try {
+    results = await maps;
+  } catch (error) {
+    gate?.fail(error instanceof Error ? error : new Error(String(error)));
+    await combining;
+    throw error;
+  }
+  const combined = await combining;
+  return { results, readable: combined?.outputs ?? outputs, combiners: combined?.results };
+}
+
+/** A map stage's combiners, each started when its maps are done; undefined when the stage is not combined after all. */
+async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: CombineGate, state: JobState, context: JobContext) {
   const stageId = stage.plan.stageId;
-  const entry: { maps: MapOutputs; groups: readonly CombineGroup[]; results?: TaskSuccess[] } = { maps, groups };
-  state.combined.set(stageId, entry);
+  let groups: CombineGroup[] | undefined;
+  try {
+    groups = await gate.groups;
+  } catch {
+    return undefined; // the maps failed: theirs is the error to report
+  }
+  if (!groups) return undefined;
+  state.combined.set(stageId, { maps, groups });
   const combined = new MapOutputs(stageId, groups.length);
-  entry.results = await run(await combineTasksOf(stage, state, context), context, { stage, pass: "combine", outputs: combined, onFetchFailed: combineRecovery(stage, state, context) });
-  context.onStageCompleted?.(stageId, entry.results);
-  return combined;
+  // Inputs are made when each group is ready (prepare): these only hold the tasks' places.
+  const places = taskList(stage, groups.map((g) => combinePlaceholder(g, maps.partitions)), state.refs.get(stageId)!, context, state, true);
+  try {
+    const results = await run(places, context, {
+      stage,
+      pass: "combine",
+      outputs: combined,
+      prepare: async (g) => {
+        await gate.ready(g);
+        return combineTaskOf(stage, state, context, g);
+      },
+      onFetchFailed: combineRecovery(stage, state, context),
+    });
+    state.combined.get(stageId)!.results = results;
+    return { outputs: combined, results };
+  } catch {
+    // The maps failed (reported by them), or the combiners did (reported in the event log as
+    // the combine pass's failure): readers read the maps' outputs as they are.
+    state.combined.delete(stageId);
+    return undefined;
+  }
 }
 
 interface RunOptions {
@@ -305,6 +360,8 @@ interface RunOptions {
   readonly outputs?: MapOutputs;
   /** Up-front copies the stage may make (hedging: run-tasks.ts). */
   readonly hedgeCopies?: number;
+  /** Makes each task ready before its first attempt (run-tasks.ts). */
+  readonly prepare?: (index: number) => Promise<StageTask>;
 }
 
 /** Runs tasks of one stage, reporting the stage and every attempt to the event log. */
@@ -333,6 +390,7 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
       ...(context.faultFor ? { faultFor: context.faultFor } : {}),
       ...(context.speculation ? { speculation: context.speculation } : {}),
       ...(options.hedgeCopies ? { hedgeCopies: options.hedgeCopies } : {}),
+      ...(options.prepare ? { prepare: options.prepare } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       onLaunch: (task, speculative) => {
         context.onTaskLaunch?.(task);
@@ -417,11 +475,15 @@ async function runParents(graph: StageGraph, context: JobContext): Promise<JobSt
         await Promise.all(parentStageIds(stage).map((id) => runStage(byId.get(id)!)));
         await prepareStage(stage, state, context);
         const tasks = await tasksOf(stage, state, context);
-        const outputs = new MapOutputs(stage.plan.stageId, tasks.length);
-        const results = await run(tasks, context, { stage, onFetchFailed: fetchRecovery(stage, state, context), outputs, hedgeCopies: hedgeCopiesOf(state, context) });
+        // Maps its combiners had recomputed while the stage ran (newer than the first results).
+        const early: TaskSuccess[] = [];
+        state.results.set(stage.plan.stageId, early);
+        const { results, readable, combiners } = await runMapStage(stage, tasks, state, context);
+        early.forEach((redone, i) => (results[i] = redone));
         context.onStageCompleted?.(stage.plan.stageId, results);
+        if (combiners) context.onStageCompleted?.(stage.plan.stageId, combiners);
         state.results.set(stage.plan.stageId, results);
-        state.finished.set(stage.plan.stageId, await readableOutputs(stage, outputs, state, context));
+        state.finished.set(stage.plan.stageId, readable);
       })();
       running.set(stage.plan.stageId, done);
     }

@@ -62,6 +62,12 @@ export interface RunTasksOptions {
   onAttemptEnd?: (end: AttemptEnd) => void;
   /** Sees each speculative launch (event log, tests). */
   onSpeculativeLaunch?: (task: StageTask, attempt: number) => void;
+  /**
+   * Makes task `index` ready to run, awaited before its first attempt and not counted as its
+   * running time (a combiner waits for its maps and gets its input then; `tasks` holds
+   * placeholders). A rejection fails the stage.
+   */
+  prepare?: (index: number) => Promise<StageTask>;
 }
 
 export interface SpeculationOptions {
@@ -160,6 +166,9 @@ export async function runTasks(
   const runningOriginals = new Set<number>();
   /** Copies chosen and waiting for a slot: lanes take them before tasks not yet started. */
   const copyQueue: number[] = [];
+  /** Tasks made ready by options.prepare (speculative copies run these). */
+  const prepared: (StageTask | undefined)[] = [];
+  const taskAt = (index: number): StageTask => prepared[index] ?? tasks[index]!;
   let copiesInFlight = 0;
   let inFlight = 0;
 
@@ -272,12 +281,13 @@ export async function runTasks(
     if (results[index] || failure || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
     startedAt[index] = performance.now();
-    options.onSpeculativeLaunch?.(tasks[index]!, attempt);
+    const task = taskAt(index);
+    options.onSpeculativeLaunch?.(task, attempt);
     copiesInFlight++;
     try {
-      const { result, began } = await attemptOnce(tasks[index]!, attempt, index, true);
+      const { result, began } = await attemptOnce(task, attempt, index, true);
       const won = result.status === "ok" && win(index, result, began);
-      ended(tasks[index]!, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
+      ended(task, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
     } finally {
       copiesInFlight--;
     }
@@ -328,8 +338,16 @@ export async function runTasks(
       }
       if (next >= tasks.length) return;
       const index = next++;
+      if (options.prepare) {
+        try {
+          prepared[index] = await options.prepare(index);
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+          return;
+        }
+      }
       // The original first (attempt numbers in launch order), then its hedge, both running.
-      const original = runOne(tasks[index]!, index);
+      const original = runOne(taskAt(index), index);
       if (hedged) {
         copiesOf[index]!++;
         copies.push(speculate(index));

@@ -36,48 +36,56 @@ export async function runCombineTask(task: StageTask, input: CombineInput, store
   } catch (error) {
     throw new TaskError("InvalidTask", `combiner ${task.partition} of stage ${task.stageId}: ${(error as Error).message}`);
   }
-  // Map g's partition r: `index[g × 2R + r]` bytes from starts[g × R + r], `index[g × 2R + R + r]` rows.
-  const starts = new Float64Array(count * R);
-  const ranges: { uri: string; offset: number; length: number; map: number }[] = [];
-  let total = 0;
-  for (let g = 0; g < count; g++) {
-    let at = 0;
-    for (let r = 0; r < R; r++) {
-      starts[g * R + r] = at;
-      at += index[g * 2 * R + r]!;
-    }
-    if (at > 0) ranges.push({ uri: uris[g]!, offset: 0, length: at, map: g });
-    total += at;
-  }
-  const objects: Uint8Array[] = new Array(count);
-  for await (const [range, bytes] of fetchRanges(ranges, store)) {
-    if (bytes.byteLength !== range.length) throw new TaskError("FetchFailed", `shuffle output ${range.uri} holds ${bytes.byteLength} bytes, its map reported ${range.length}`, [range.uri]);
-    objects[range.map] = bytes;
-  }
-  const out = new Uint8Array(total);
+  // Map g's partition r: `index[g × 2R + r]` bytes and `index[g × 2R + R + r]` rows. In the
+  // output, partition r starts at the sum of every map's partitions before it, and map g's
+  // blocks of r follow maps 0..g-1's: where each goes is known before any byte is read, so each
+  // map object is copied into place as it arrives and dropped (memory: the output, and the
+  // objects in flight).
   const lengths = new Float64Array(R);
   const rows = new Float64Array(R);
-  let at = 0;
+  for (let g = 0; g < count; g++) {
+    for (let r = 0; r < R; r++) {
+      lengths[r]! += index[g * 2 * R + r]!;
+      rows[r]! += index[g * 2 * R + R + r]!;
+    }
+  }
+  const into = new Float64Array(count * R);
+  let total = 0;
   for (let r = 0; r < R; r++) {
+    let at = total;
     for (let g = 0; g < count; g++) {
+      into[g * R + r] = at;
+      at += index[g * 2 * R + r]!;
+    }
+    total += lengths[r]!;
+  }
+  const ranges: { uri: string; offset: number; length: number; map: number }[] = [];
+  for (let g = 0; g < count; g++) {
+    let bytes = 0;
+    for (let r = 0; r < R; r++) bytes += index[g * 2 * R + r]!;
+    if (bytes > 0) ranges.push({ uri: uris[g]!, offset: 0, length: bytes, map: g });
+  }
+  const out = new Uint8Array(total);
+  for await (const [range, bytes] of fetchRanges(ranges, store)) {
+    const g = range.map;
+    if (bytes.byteLength !== range.length) throw new TaskError("FetchFailed", `shuffle output ${range.uri} holds ${bytes.byteLength} bytes, its map reported ${range.length}`, [range.uri]);
+    let start = 0;
+    for (let r = 0; r < R; r++) {
       const length = index[g * 2 * R + r]!;
       if (length === 0) continue;
-      const start = starts[g * R + r]!;
-      const piece = objects[g]!.subarray(start, start + length);
-      const where = `${uris[g]} (bytes ${start}-${start + length - 1}, reduce partition ${r})`;
+      const piece = bytes.subarray(start, start + length);
+      const where = `${range.uri} (bytes ${start}-${start + length - 1}, reduce partition ${r})`;
       let held: number;
       try {
         held = checkBlocks(piece, where);
       } catch (error) {
-        if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, [uris[g]!]);
+        if (error instanceof CorruptBlockError) throw new TaskError("FetchFailed", error.message, [range.uri]);
         throw error;
       }
       const expected = index[g * 2 * R + R + r]!;
-      if (held !== expected) throw new TaskError("FetchFailed", `shuffle block ${where} is corrupt: its blocks hold ${held} rows, the map reported ${expected}`, [uris[g]!]);
-      out.set(piece, at);
-      at += length;
-      lengths[r]! += length;
-      rows[r]! += held;
+      if (held !== expected) throw new TaskError("FetchFailed", `shuffle block ${where} is corrupt: its blocks hold ${held} rows, the map reported ${expected}`, [range.uri]);
+      out.set(piece, into[g * R + r]!);
+      start += length;
     }
   }
   const uri = combinedObjectUri(task.scratch, stage.sink.shuffleId, task.stageId, task.partition, task.attempt);

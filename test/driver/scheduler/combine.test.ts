@@ -2,47 +2,69 @@
  * The two-level exchange on local[2] (driver/scheduler/combine.ts): combiners merge groups of
  * map objects, reducers read the combined objects (one ranged GET per group, not per map),
  * and the answers are the ones computed here, with lost or damaged map and combined outputs
- * recovered. Grouping itself is checked on a hand-made table.
+ * recovered. The gate that sizes groups and starts each combiner when its maps are done is
+ * checked on its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { col, SparkSession, sum, type SparkfnEvent } from "sparkfn";
-import { combineGroups, MAX_GROUP_MAPS } from "../../../driver/scheduler/combine.ts";
-import { MapOutputs } from "../../../driver/scheduler/map-outputs.ts";
-import { emptyTaskMetrics, TASK_PROTOCOL_VERSION, type TaskSuccess } from "../../../shared/task.ts";
-import { packMapIndex } from "../../../shared/shuffle-index.ts";
+import { CombineGate, MAX_GROUP_MAPS } from "../../../driver/scheduler/combine.ts";
 import { rangeSums } from "../../support/reference.ts";
 
-/** A map output of `sizes` bytes per reduce partition (one row per non-empty block). */
-const mapResult = (partition: number, sizes: readonly number[]): TaskSuccess => ({
-  status: "ok",
-  version: TASK_PROTOCOL_VERSION,
-  stageId: 0,
-  partition,
-  attempt: 0,
-  output: { kind: "shuffle", uri: `s3://b/map-${partition}`, partitions: sizes.length, index: packMapIndex(sizes, sizes.map((s) => (s > 0 ? 1 : 0))) },
-  metrics: emptyTaskMetrics(),
-});
+describe("CombineGate", () => {
+  const options = { threshold: 40, groupBytes: 1000 };
 
-describe("combineGroups", () => {
-  const outputs = (maps: number, bytesPerMap: number, partitions = 4) => MapOutputs.of(0, Array.from({ length: maps }, (_, m) => mapResult(m, Array.from({ length: partitions }, () => bytesPerMap / partitions))));
-
-  it("leaves a stage under the threshold, or with the threshold 0, as it is", () => {
-    expect(combineGroups(outputs(10, 400), { threshold: 41, groupBytes: 1000 })).toBeUndefined();
-    expect(combineGroups(outputs(10, 400), { threshold: 0, groupBytes: 1000 })).toBeUndefined();
-    expect(combineGroups(outputs(10, 400), { threshold: 40, groupBytes: 1000 })).toBeDefined();
+  it("combines a stage whose maps × partitions reaches the threshold, never with the threshold 0", () => {
+    expect(CombineGate.wanted(10, 4, options)).toBe(true);
+    expect(CombineGate.wanted(10, 3, options)).toBe(false);
+    expect(CombineGate.wanted(10, 4, { ...options, threshold: 0 })).toBe(false);
+    expect(CombineGate.wanted(10, 4, undefined)).toBe(false);
   });
 
-  it("groups consecutive maps up to the group's bytes, covering every map once", () => {
-    const groups = combineGroups(outputs(10, 400), { threshold: 1, groupBytes: 1000 })!;
-    // 400-byte objects: two fit in 1,000 bytes, a third would not.
-    expect(groups).toEqual([0, 2, 4, 6, 8].map((from) => ({ from, count: 2 })));
+  it("sizes groups from the first 1% of maps, and opens each group once all its maps are done, in any order", async () => {
+    const gate = new CombineGate(250, options);
+    const opened: number[] = [];
+    // 250 maps: the size is chosen after 3 have finished, from their mean size (400 bytes: 2 maps a group).
+    gate.mapDone(5, 300);
+    gate.mapDone(0, 500);
+    gate.ready(0).then(() => opened.push(0));
+    gate.ready(2).then(() => opened.push(2));
+    gate.mapDone(1, 400);
+    const groups = await gate.groups;
+    expect(groups!.length).toBe(125);
+    expect(groups![0]).toEqual({ from: 0, count: 2 });
+    expect(groups!.at(-1)).toEqual({ from: 248, count: 2 });
+    await gate.ready(0);
+    expect(opened).toEqual([0]);
+    // Group 2 is maps 4 and 5 (5 finished first).
+    gate.mapDone(4, 400);
+    await gate.ready(2);
+    expect(opened).toEqual([0, 2]);
+    const one = gate.ready(1).then(() => opened.push(1));
+    gate.mapDone(3, 400);
+    gate.mapDone(3, 400); // a second success of the same map (a speculative copy) counts once
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(opened).toEqual([0, 2]);
+    gate.mapDone(2, 400);
+    await one;
+    expect(opened).toEqual([0, 2, 1]);
   });
 
-  it("caps a group's maps, and declines when groups would be nearly as many as maps", () => {
-    const groups = combineGroups(outputs(2500, 4), { threshold: 1, groupBytes: 2 ** 30 })!;
-    expect(groups.map((g) => g.count)).toEqual([MAX_GROUP_MAPS, MAX_GROUP_MAPS, 500]);
-    // Objects larger than a group: one map per group is no combining at all.
-    expect(combineGroups(outputs(10, 4000), { threshold: 1, groupBytes: 1000 })).toBeUndefined();
+  it("caps a group at MAX_GROUP_MAPS maps, and declines when maps are larger than half a group", async () => {
+    const tiny = new CombineGate(5000, options);
+    for (let m = 0; m < 50; m++) tiny.mapDone(m, 0);
+    expect((await tiny.groups)!.map((g) => g.count)).toEqual([MAX_GROUP_MAPS, MAX_GROUP_MAPS, MAX_GROUP_MAPS, MAX_GROUP_MAPS, MAX_GROUP_MAPS]);
+    const large = new CombineGate(10, options);
+    large.mapDone(0, 600);
+    expect(await large.groups).toBeUndefined();
+  });
+
+  it("fails every waiter when the map stage fails", async () => {
+    const gate = new CombineGate(10, options);
+    const waiting = gate.ready(3);
+    gate.fail(new Error("map 7 failed"));
+    await expect(gate.groups).rejects.toThrow("map 7 failed");
+    await expect(waiting).rejects.toThrow("map 7 failed");
+    await expect(gate.ready(1)).rejects.toThrow("map 7 failed");
   });
 });
 
