@@ -851,7 +851,12 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
           expect(again!.tasks.find((t) => t.partition === 7)!.attempt).toBe(1);
           expect(recombined!.tasks.find((t) => t.partition === 0)!.attempt).toBe(1);
           expect(recombined!.tasks.find((t) => t.partition === 0)!.attempt).toBe(1);
+          // A straggling combiner (held back 8 s) is copied, and the copy's output is read.
+          const slow = [{ stage: 0, partition: 0, attempt: 0, kind: "slow", combiner: true }];
+          expect(await withFaults(slow, wide, { ...conf, "spark.speculation": "true" })).toEqual(sums);
+          expect(spark.lastJobMetrics[1]!.tasks.find((t) => t.partition === 0)!.attempt).toBeGreaterThanOrEqual(1);
         } finally {
+          spark.conf.unset("spark.speculation");
           spark.conf.unset("sparkfn.shuffle.combine.threshold");
           spark.conf.unset("sparkfn.shuffle.combine.groupBytes");
         }
