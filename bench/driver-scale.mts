@@ -55,8 +55,8 @@ const MiB = 2 ** 20;
 
 /**
  * What the driver writes (stage plans, map-output tables, slice files), standing in for S3.
- * Objects over 1 MiB (slice files) are kept as their size only: their bytes would live in S3,
- * not in the driver, and nothing here reads them back.
+ * Objects over 64 KiB (map-output tables, slice files, combiners' indexes) are kept as their
+ * size only: their bytes would live in S3, not in the driver, and nothing here reads them back.
  */
 class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, Uint8Array>();
@@ -74,7 +74,7 @@ class MemoryStore implements ObjectStore {
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
     this.bytesPut += bytes.byteLength;
     this.sizes.set(uri, bytes.byteLength);
-    if (bytes.byteLength <= 2 ** 20) this.objects.set(uri, bytes);
+    if (bytes.byteLength <= 64 * 1024) this.objects.set(uri, bytes);
   }
   async copy(from: string, to: string): Promise<void> {
     this.objects.set(to, await this.get(from));
