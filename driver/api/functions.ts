@@ -164,6 +164,8 @@ export const ascii = unaryString("ascii");
 /** Replaces each character of `matching` by the one at the same place in `replace` (deletes it when `replace` is shorter). */
 export const translate = (c: ColumnOrName, matching: string, replace: string) => fn("translate", asColumn(c).expr, literal(matching), literal(replace));
 /** The part before the `count`-th `delim` (count > 0), or after the `count`-th from the end (count < 0). */
+/** x with d decimal places and groups of three ("1,234.57"), or formatted by the DecimalFormat pattern d ("#,##0.0"). */
+export const format_number = (c: ColumnOrName, d: number | string | Column) => fn("format_number", asColumn(c).expr, d instanceof Column ? d.expr : literal(d));
 export const substring_index = (c: ColumnOrName, delim: string, count: number) => fn("substring_index", asColumn(c).expr, literal(delim), literal(count));
 /** Replaces `len` characters (default: the length of `replace`) from 1-based position `pos` with `replace`. */
 export const overlay = (src: ColumnOrName, replace: ColumnOrName, pos: ColumnOrName | number, len: ColumnOrName | number = -1) =>

@@ -9,12 +9,12 @@
 import type { Expr, ExprOf } from "../../shared/plan/expr.ts";
 import { isMathFn, MATH_FUNCTIONS, type Kernel } from "../../shared/plan/functions/math.ts";
 import { DecimalArithmeticError, decimalText, roundTo, type Decimal } from "../../shared/plan/decimal.ts";
-import { isStringFn, STRING_FUNCTIONS } from "../../shared/plan/functions/strings.ts";
+import { isStringFn, STRING_FUNCTIONS, type StringKernel } from "../../shared/plan/functions/strings.ts";
 import { ARRAY_FUNCTIONS, isArrayFn, type ArrayFn, type ArrayFunction } from "../../shared/plan/functions/arrays.ts";
 import { bytesOf } from "../../shared/plan/binary.ts";
 import { DIGEST_FUNCTIONS, type DigestKernel, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
-import { decimalOf, isNumeric, type DataType } from "../../shared/plan/types.ts";
+import { decimalOf, isIntegral, isNumeric, type DataType } from "../../shared/plan/types.ts";
 import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
 import { isTimestampFn, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "../../shared/plan/functions/timestamp-functions.ts";
@@ -115,7 +115,16 @@ function mathCall(expr: Call, c: CallEmitter): Slot {
 /** A string function: its kernel on the raw values, null for a null argument unless the kernel takes nulls. */
 function stringCall(expr: Call, c: CallEmitter): Slot {
   const def = STRING_FUNCTIONS[expr.fn as keyof typeof STRING_FUNCTIONS];
-  const k = c.kernel(def.kernel);
+  // A decimal or an integer where a number is taken (format_number) comes as its exact text.
+  const asText = expr.args.map((a, i): ((x: unknown) => string) | null => {
+    if (def.args[i] !== "number") return null;
+    const t = c.type(a);
+    const decimal = decimalOf(t);
+    if (decimal) return (x) => decimalText(x as bigint, decimal.scale);
+    return isIntegral(t) ? (x) => BigInt(x as number).toString() : null;
+  });
+  const kernel = asText.some((f) => f) ? (...xs: unknown[]) => def.kernel(...(xs.map((x, i) => (asText[i] && x !== null ? asText[i]!(x) : x)) as Parameters<StringKernel>)) : def.kernel;
+  const k = c.kernel(kernel);
   const args = expr.args.map((a) => c.emit(a));
   const s = c.fresh();
   const call = `K[${k}](${args.map((a) => `(${a.n} ? null : ${a.t})`).join(", ")})`;

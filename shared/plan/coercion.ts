@@ -327,6 +327,9 @@ const COERCE: Coercers = {
               const want = def.args[Math.min(i, def.args.length - 1)]!;
               const t = types[i]!;
               if (want === "int") return castTo(a, t, "int", o);
+              // format_number: the number as it is (resolve.ts refuses a string, as Spark); places as an int, a pattern as it is.
+              if (want === "number") return a;
+              if (want === "placesOrPattern") return isNumeric(t) ? castTo(a, t, "int", o) : a;
               // Bytes where bytes are taken: a string is its UTF-8 bytes (hex takes a long too, and any number as one).
               if (want === "binary" || want === "binaryOrLong") return want === "binaryOrLong" && isNumeric(t) ? implicitCast(a, t, "long", o) : castTo(a, t, "binary", o);
               // A binary value where a string is taken is read as UTF-8, as Spark's implicit cast.

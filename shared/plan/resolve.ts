@@ -102,10 +102,17 @@ function typeOfString(expr: Extract<Expr, { kind: "call" }>, fn: StringFn, args:
   const onBytes = worksOnBytes(def, args.map((a) => a.type));
   args.forEach((a, i) => {
     const want = def.args[Math.min(i, def.args.length - 1)]!;
-    const fits = (onBytes && a.type === "binary") || a.type === want || a.type === "null" || (want === "text" && (a.type === "string" || a.type === "array<string>")) || (want === "binaryOrLong" && (a.type === "binary" || a.type === "long"));
-    if (!fits && (want === "binary" || want === "binaryOrLong")) {
+    const fits =
+      (onBytes && a.type === "binary") ||
+      a.type === want ||
+      a.type === "null" ||
+      (want === "text" && (a.type === "string" || a.type === "array<string>")) ||
+      (want === "binaryOrLong" && (a.type === "binary" || a.type === "long")) ||
+      (want === "number" && isNumeric(a.type)) ||
+      (want === "placesOrPattern" && (a.type === "int" || a.type === "string"));
+    if (!fits && (want === "binary" || want === "binaryOrLong" || want === "number" || want === "placesOrPattern")) {
       const ordinal = ["first", "second", "third"][i] ?? `${i + 1}th`;
-      const wanted = want === "binary" ? `"BINARY"` : `("BIGINT" or "BINARY" or "STRING")`;
+      const wanted = { binary: `"BINARY"`, binaryOrLong: `("BIGINT" or "BINARY" or "STRING")`, number: `"NUMERIC"`, placesOrPattern: `("INT" or "STRING")` }[want];
       throw new AnalysisError(`[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprName(expr)}" due to data type mismatch: The ${ordinal} parameter requires the ${wanted} type, however "${exprName(expr.args[i]!)}" has the type "${sqlTypeName(a.type)}".`);
     }
     if (!fits) {

@@ -13,13 +13,15 @@ import { BadInputError } from "../../errors.ts";
 import { RUNTIME } from "../semantics.ts";
 import { regexpExtract, regexpExtractAll, regexpReplace, rlike } from "./regex.ts";
 import { BINARY_FUNCTIONS } from "./binary-functions.ts";
+import { formatNumber } from "./format-number.ts";
 
 /**
  * An argument's kind: a string, an int (a position, a length or a count), `text`: a string or an
  * array of strings, `binary`: bytes (a string is cast to its UTF-8 bytes), `binaryOrLong`: bytes
- * or a long (an integer is cast to one: hex).
+ * or a long (an integer is cast to one: hex), `number`: any numeric (a double or float as a
+ * number, any other as its exact text), `placesOrPattern`: an int or a string (format_number's).
  */
-export type StringArg = "string" | "int" | "text" | "binary" | "binaryOrLong";
+export type StringArg = "string" | "int" | "text" | "binary" | "binaryOrLong" | "number" | "placesOrPattern";
 export type StringKernel = (...xs: (string | number | readonly string[] | null)[]) => string | number | boolean | readonly string[] | null;
 
 export interface StringFunction {
@@ -220,6 +222,8 @@ export const CORE_STRING_FUNCTIONS = {
   overlay: { args: ["string", "string", "int", "int"], result: "string", kernel: ((s: string, r: string, pos: number, len: number = -1) => overlay(s, r, pos, len)) as StringKernel },
   levenshtein: { args: ["string", "string", "int"], result: "int", kernel: levenshtein as StringKernel },
   soundex: str(soundex),
+  /** format_number(x, d): x with d decimal places and groups of three, or as the DecimalFormat pattern d (./format-number.ts). */
+  format_number: { args: ["number", "placesOrPattern"], result: "string", kernel: formatNumber as StringKernel },
   /** concat_ws(sep, ...): the non-null strings (arrays' elements too) joined by sep; null only for a null sep. */
   concat_ws: { args: ["string", "text"], variadic: true, result: "string", takesNulls: true, kernel: concatWs as StringKernel },
 } as const satisfies Record<string, StringFunction>;

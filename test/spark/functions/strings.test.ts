@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ascii, base64, concat_ws, initcap, instr, left, levenshtein, lit, locate, split, lpad, ltrim, overlay, repeat, reverse, right, rpad, rtrim, soundex, substring_index, translate,
+  ascii, base64, concat_ws, format_number, initcap, instr, left, levenshtein, lit, locate, split, lpad, ltrim, overlay, repeat, reverse, right, rpad, rtrim, soundex, substring_index, translate,
   type Column,
 } from "sparkfn";
 import { CORE_STRING_FUNCTIONS } from "../../../shared/plan/functions/strings.ts";
@@ -116,6 +116,29 @@ describe("string functions agree with Spark", () => {
       check("levenshtein(s, t, -1)", levenshtein("s", "t", -1)),
       check("levenshtein(s, '😀x', 1)", levenshtein("s", lit("😀x"), 1)),
     ]);
+  });
+
+  it("format_number: half-even rounding of the exact value, groups, patterns, NaN and infinities, decimals and integers exactly", async () => {
+    const doubles = [
+      null, NaN, Infinity, -Infinity, -0, 0, 0.5, 1.5, 2.5, -2.5, 0.125, -0.125, 2.675, -2.675, 1.005, 0.1, 1 / 3, Math.PI, 1e-7, -0.001, 1234567.891, -9876543.21,
+      1e15 + 0.5, 2 ** 53, 1e20, 1.7976931348623157e308, 5e-324, 123456789.125, 999.995, 0.045,
+    ];
+    const rows = doubles.map((d, i) => [d, i % 7 === 0 ? null : `${(i * 7919) % 100000}.${String((i * 31) % 10000).padStart(4, "0")}`, i * 1_000_003 - 15_000_000, i % 5 === 0 ? null : (i - 10) * 1.25]);
+    const table = { schema: "d DOUBLE, dec DECIMAL(20,4), i INT, f FLOAT", rows };
+    const places = [0, 1, 2, 3, 5, -1];
+    const patterns = ["#,##0.00", "#.##", "000.0", "", "##,##.0", "x#.#y", ".###", "#,###"];
+    await spark.agree(table, [
+      ...places.map((k) => check(`format_number(d, ${k})`, format_number("d", k))),
+      ...places.map((k) => check(`format_number(dec, ${k})`, format_number("dec", k))),
+      check("format_number(i, 2)", format_number("i", 2)),
+      check("format_number(i, 0)", format_number("i", 0)),
+      check("format_number(f, 3)", format_number("f", 3)),
+      ...patterns.map((p) => check(`format_number(d, '${p}')`, format_number("d", p))),
+      ...patterns.slice(0, 3).map((p) => check(`format_number(dec, '${p}')`, format_number("dec", p))),
+      check("format_number(d, NULL)", format_number("d", lit(null))),
+    ]);
+    // A string is refused, as Spark's NUMERIC input type (no implicit cast).
+    await spark.agree(TABLE, [check("format_number(s, 2)", format_number("s", 2))]);
   });
 
   it("null in, null out: NULL literals in every place", async () => {
