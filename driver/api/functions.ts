@@ -329,9 +329,17 @@ export const nanvl = (col1: ColumnOrName, col2: ColumnOrName) => fn("nanvl", asC
 /** Fails the query when evaluated, with Spark's USER_RAISED_EXCEPTION and this message (a string is the message itself, as PySpark's). */
 export const raise_error = (errMsg: Column | string) => fn("raise_error", errMsg instanceof Column ? errMsg.expr : literal(errMsg));
 
-/** A uniformly distributed double in [0, 1); each partition draws from seed + partition index. */
+/** A random seed, as Spark's rand() without one draws. */
+const anySeed = () => Math.floor(Math.random() * 2 ** 31);
+
+/** A uniformly distributed double in [0, 1), Spark's numbers: each partition draws from seed + partition index. */
 export function rand(seed?: number): Column {
-  return new Column({ kind: "rand", seed: seed ?? Math.floor(Math.random() * 2 ** 31) });
+  return new Column({ kind: "rand", seed: seed ?? anySeed() });
+}
+
+/** A standard normal double, Spark's numbers: each partition draws from seed + partition index. */
+export function randn(seed?: number): Column {
+  return new Column({ kind: "rand", seed: seed ?? anySeed(), normal: true });
 }
 
 const agg = (name: AggFn, c: ColumnOrName | null) => new Column({ kind: "agg", fn: name, arg: c === null ? null : asColumn(c).expr });

@@ -130,6 +130,7 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
     if (args.length !== 1) throw new SqlFunctionError(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${written}\` requires 1 parameters but the actual number is ${args.length} ${where}.`);
     return { kind: "generator", fn: generator[0], arg: args[0]!, outer: generator[1] };
   }
+  if (name === "rand" || name === "random" || name === "randn") return randomCall(name === "randn", written, args, where);
   if (name === "first_value" || name === "last_value") return { kind: "agg", fn: name === "first_value" ? "first" : "last", arg: args[0]! };
   if (isAggregate(name)) {
     if (args.length === 0) throw new SqlFunctionError(`${written}() needs an argument ${where}.`);
@@ -153,6 +154,17 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
   const udf = user?.(written, args);
   if (udf) return udf;
   throw new SqlFunctionError(`[UNRESOLVED_ROUTINE] Cannot resolve routine \`${written}\` on search path ${where}: sparkfn has no SQL function of that name yet. Use one of pyspark.sql.functions' names, or register a UDF.`);
+}
+
+/** rand([seed]), random([seed]), randn([seed]): the seed an integer literal (NULL is 0, as Spark's), else a random one. */
+function randomCall(normal: boolean, written: string, args: readonly Expr[], where: string): Expr {
+  if (args.length > 1) throw new SqlFunctionError(`[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The \`${written}\` requires [0, 1] parameters but the actual number is ${args.length} ${where}.`);
+  const seed = args[0];
+  let value: number;
+  if (seed === undefined) value = Math.floor(Math.random() * 2 ** 31);
+  else if (seed.kind === "literal" && (seed.value === null || (typeof seed.value === "number" && Number.isSafeInteger(seed.value) && (seed.type === "int" || seed.type === "long" || seed.type === "short" || seed.type === "byte")))) value = (seed.value as number | null) ?? 0;
+  else throw new SqlFunctionError(`[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve "${written}(${exprName(seed)})" ${where}: the seed must be an integer literal.`);
+  return { kind: "rand", seed: value, ...(normal ? { normal: true as const } : {}) };
 }
 
 /**

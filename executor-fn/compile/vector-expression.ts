@@ -23,7 +23,7 @@ import { resolveColumn, typeOf } from "../../shared/plan/resolve.ts";
 import { RUNTIME, castLoose, compareStrings } from "../../shared/plan/semantics.ts";
 import { decimalOf, fieldIndex, INTEGRAL_RANGES, isDecimal, isNumeric, type DataType, type Schema } from "../../shared/plan/types.ts";
 import { arithmetic as decimalOp, literalBox, type Decimal, type DecimalOp } from "../../shared/plan/decimal.ts";
-import { seededRandom } from "../../shared/random.ts";
+import { XORShiftRandom } from "../../shared/xorshift-random.ts";
 import type { CompiledFunction } from "../../shared/functions/compile.ts";
 import { gather, storageOf, type Vector, type VectorKind } from "../../shared/batch/vector.ts";
 import { selectedBatch, type Batch } from "../../shared/batch/batch.ts";
@@ -395,7 +395,10 @@ function sharedState(exprs: readonly Expr[], context: CompileContext): { randoms
   const udfs: CompiledFunction[] = [];
   // Pre-order, as emission meets them: a UDF takes its index before its arguments' UDFs.
   const visit = (x: Expr): void => {
-    if (x.kind === "rand") randoms.push(seededRandom(x.seed + context.partition));
+    if (x.kind === "rand") {
+      const generator = new XORShiftRandom(x.seed + context.partition);
+      randoms.push(x.normal ? () => generator.nextGaussian() : () => generator.nextDouble());
+    }
     if (x.kind === "udf") {
       if (!context.functions) throw new Error(`The UDF ${x.name} cannot run here: no function runtime was given to the compiler.`);
       udfs.push(context.functions(x.fn));

@@ -146,7 +146,8 @@ export type Expr =
    * `mapKeyLastWin`: spark.sql.mapKeyDedupPolicy = LAST_WIN, for the functions that build maps (a repeated key keeps its last value).
    */
   | { readonly kind: "call"; readonly fn: ScalarFn; readonly args: readonly Expr[]; readonly legacy?: true; readonly mapKeyLastWin?: true }
-  | { readonly kind: "rand"; readonly seed: number }
+  /** rand(seed), or with `normal` randn(seed): Spark's XORShiftRandom from seed + partition (shared/xorshift-random.ts). */
+  | { readonly kind: "rand"; readonly seed: number; readonly normal?: true }
   /** A user-defined function (udf()) over its arguments' values; its result is cast to `returnType`. */
   | { readonly kind: "udf"; readonly name: string; readonly fn: ShippedFunction; readonly returnType: DataType; readonly args: readonly Expr[] }
   /**
@@ -195,7 +196,7 @@ export const ExprSchema: z.ZodType<Expr> = z.lazy(() =>
       })
       .strict(),
     z.object({ kind: z.literal("call"), fn: ScalarFn, args: z.array(ExprSchema), legacy: z.literal(true).optional(), mapKeyLastWin: z.literal(true).optional() }).strict(),
-    z.object({ kind: z.literal("rand"), seed: z.number().int() }).strict(),
+    z.object({ kind: z.literal("rand"), seed: z.number().int(), normal: z.literal(true).optional() }).strict(),
     z.object({ kind: z.literal("udf"), name: z.string().min(1), fn: ShippedFunction, returnType: DataType, args: z.array(ExprSchema) }).strict(),
     z.object({ kind: z.literal("agg"), fn: AggFn, arg: ExprSchema.nullable(), args: z.array(ExprSchema).optional(), ignoreNulls: z.boolean().optional(), legacy: z.literal(true).optional() }).strict(),
     z
@@ -280,7 +281,7 @@ export function exprName(expr: Expr): string {
       // Spark's pretty names for these two are upper case: FLOOR(x), CEIL(x).
       return `${expr.fn === "floor" || expr.fn === "ceil" ? expr.fn.toUpperCase() : expr.fn}(${expr.args.map(exprName).join(", ")})`;
     case "rand":
-      return `rand(${expr.seed})`;
+      return `${expr.normal ? "randn" : "rand"}(${expr.seed})`;
     case "udf":
       return `${expr.name}(${expr.args.map(exprName).join(", ")})`;
     case "agg": {
