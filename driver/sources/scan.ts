@@ -45,13 +45,15 @@ const INFER: Record<FileFormat, Infer> = {
 };
 
 /** The scan's timestampFormat and timeZone (the option, else the session's; checked here, so a bad one fails before any task). */
-function timestampOptions(options: Readonly<Record<string, string>>, sessionTimeZone: string): { timeZone?: string; timestampFormat?: string } {
+function timestampOptions(options: Readonly<Record<string, string>>, sessionTimeZone: string): { timeZone?: string; timestampFormat?: string; timestampNTZFormat?: string } {
   const zone = options.timeZone ?? sessionTimeZone;
   timeZone(zone);
   if (options.timestampFormat !== undefined) timestampParserOf(options.timestampFormat);
+  if (options.timestampNTZFormat !== undefined) timestampParserOf(options.timestampNTZFormat);
   return {
     ...(zone !== DEFAULT_TIME_ZONE ? { timeZone: zone } : {}),
     ...(options.timestampFormat !== undefined ? { timestampFormat: options.timestampFormat } : {}),
+    ...(options.timestampNTZFormat !== undefined ? { timestampNTZFormat: options.timestampNTZFormat } : {}),
   };
 }
 

@@ -237,13 +237,14 @@ function wallClockOf(s: string, parsed: NonNullable<ReturnType<typeof parseField
 /**
  * Spark's cast of a string to a timestamp_ntz (DateTimeUtils.stringToTimestampWithoutTimeZone):
  * the wall clock the text names, as microseconds from 1970-01-01 as if UTC. A zone in the text
- * is checked and then ignored; a time without a date is malformed.
+ * is checked and then ignored (malformed when `allowZone` is false, as CSV and JSON readers
+ * have it); a time without a date is malformed.
  */
-export function parseTimestampNtz(s: string): number {
+export function parseTimestampNtz(s: string, allowZone = true): number {
   const fast = canonicalLocalMicros(s);
   if (fast !== null) return fast;
   const parsed = parseFields(s);
-  if (parsed === null || parsed.justTime) malformed(s, "TIMESTAMP_NTZ");
+  if (parsed === null || parsed.justTime || (parsed.zone !== undefined && !allowZone)) malformed(s, "TIMESTAMP_NTZ");
   if (parsed.zone !== undefined) namedZone(parsed.zone, s);
   const { days, micros } = wallClockOf(s, parsed, "TIMESTAMP_NTZ", () => 0);
   return checkedMicros(days * MICROS_PER_DAY + micros, () => `CAST('${s}' AS TIMESTAMP_NTZ)`);
