@@ -134,5 +134,12 @@ describe("timestamp_ntz in CSV and JSON", () => {
       '{"n":"2024-03-10T02:30:00.000","id":2}',
       '{"n":"2024-03-10T02:30:00.123","id":3}',
     ]);
+    // Partition folders hold the wall clock's text, and read back as the same wall clocks when declared (as Spark's; Spark
+    // leaves the space unescaped, "n=2024-03-10 02%3A30%3A00", where sparkfn escapes it as it does for every folder value).
+    const parted = path.join(dir, "out-ntz-parted");
+    await df.write.mode("overwrite").partitionBy("n").csv(parted);
+    expect((await readdir(parted)).filter((f) => f.startsWith("n=")).sort()).toEqual(["n=2024-03-10%2002%3A30%3A00", "n=2024-03-10%2002%3A30%3A00.123456", "n=2024-03-10%2002%3A30%3A00.5"]);
+    const back = await spark.read.schema("id INT, n TIMESTAMP_NTZ").csv(parted).orderBy("id").collect();
+    expect(back).toEqual([{ id: 1, n: "2024-03-10T02:30:00.5" }, { id: 2, n: "2024-03-10T02:30:00" }, { id: 3, n: "2024-03-10T02:30:00.123456" }]);
   });
 });

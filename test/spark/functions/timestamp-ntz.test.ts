@@ -10,7 +10,7 @@
  */
 import { describe, it } from "vitest";
 import {
-  coalesce, col, count, current_timestamp, expr, localtimestamp, countDistinct, date_add, date_format, date_trunc, datediff, dayofmonth, first, from_utc_timestamp, hash, hour, lit, make_timestamp_ntz, max, min, minute, month,
+  coalesce, col, count, current_timestamp, expr, lag, localtimestamp, rank, row_number, Window, countDistinct, date_add, date_format, date_trunc, datediff, dayofmonth, first, from_utc_timestamp, hash, hour, lit, make_timestamp_ntz, max, min, minute, month,
   months_between, second, to_date, to_timestamp, to_timestamp_ntz, to_utc_timestamp, unix_seconds, unix_timestamp, xxhash64, year,
   type Column,
 } from "sparkfn";
@@ -96,6 +96,19 @@ function functionChecks(): Check[] {
   ];
 }
 
+/** timestamp_ntz as a window's order key and value: ordered by its wall clock, nulls first ascending. */
+function windowChecks(): Check[] {
+  const byN = Window.orderBy("n");
+  const byDayDesc = Window.partitionBy("d").orderBy(col("n").desc());
+  return [
+    check("rank() OVER (ORDER BY n)", rank().over(byN)),
+    check("lag(n) OVER (ORDER BY n)", lag("n").over(byN)),
+    check("max(m) OVER (ORDER BY n)", max("m").over(byN)),
+    check("row_number() OVER (PARTITION BY d ORDER BY n DESC)", row_number().over(byDayDesc)),
+    check("min(n) OVER (PARTITION BY d)", min("n").over(Window.partitionBy("d"))),
+  ];
+}
+
 function textChecks(): Check[] {
   return [
     check("CAST(s AS TIMESTAMP_NTZ)", col("s").cast("timestamp_ntz")),
@@ -125,6 +138,10 @@ describe.each(["UTC", "America/Los_Angeles", "Asia/Kolkata"])("timestamp_ntz agr
 
   it("datetime functions: fields that keep the wall clock, and functions that read it in the session time zone", async () => {
     await spark.agree(TABLE, functionChecks());
+  });
+
+  it("window order keys and values", async () => {
+    await spark.agree(TABLE, windowChecks());
   });
 
   it("strings to timestamp_ntz: zones in the text ignored, times alone and malformed text refused", async () => {
