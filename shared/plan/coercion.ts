@@ -148,7 +148,7 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
   }
   // Strings beside binary values are their UTF-8 bytes with ANSI on; legacy Spark refuses the mix (resolve.ts).
   if (others.length === 1 && others[0] === "binary") return o.ansi ? "binary" : undefined;
-  if (others.length === 1 && (others[0] === "boolean" || others[0] === "date")) return o.ansi || forComparison ? others[0] : others[0] === "date" ? "string" : undefined;
+  if (others.length === 1 && (others[0] === "boolean" || others[0] === "date" || others[0] === "timestamp_ntz")) return o.ansi || forComparison ? others[0] : others[0] === "boolean" ? undefined : "string";
   return undefined;
 }
 

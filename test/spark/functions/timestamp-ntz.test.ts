@@ -65,6 +65,10 @@ function castChecks(): Check[] {
     check("n > '2000-01-01'", col("n").gt(lit("2000-01-01"))),
     check("coalesce(n, t)", coalesce(col("n"), col("t"))),
     check("coalesce(n, d)", coalesce(col("n"), col("d"))),
+    check("coalesce(n, '2024-03-10 02:30:00')", coalesce(col("n"), lit("2024-03-10 02:30:00"))),
+    check("n IN ('2024-03-10 02:30:00', '1970-01-01')", col("n").isin("2024-03-10 02:30:00", "1970-01-01")),
+    check("n IN (t, d)", col("n").isin(col("t"), col("d"))),
+    check("CASE WHEN n > m THEN n ELSE d END", expr("CASE WHEN n > m THEN n ELSE d END")),
     check("hash(n)", hash("n")),
     check("hash(n, m)", hash("n", "m")),
     check("xxhash64(n)", xxhash64("n")),
@@ -169,6 +173,8 @@ describe("timestamp_ntz casts with spark.sql.ansi.enabled = false agree with Spa
       check("CAST(n AS TIMESTAMP)", col("n").cast("timestamp")),
       check("n = t", col("n").equalTo(col("t"))),
       check("n > 'bad'", col("n").gt(lit("bad"))),
+      check("coalesce(n, '2024-03-10 02:30:00')", coalesce(col("n"), lit("2024-03-10 02:30:00"))),
+      check("n IN ('2024-03-10 02:30:00', 'bad')", col("n").isin("2024-03-10 02:30:00", "bad")),
     ]);
   });
 });
