@@ -7,6 +7,10 @@
  *
  * Numbers are seconds since the epoch both ways (a timestamp to a long or an int is floored to
  * whole seconds); Spark 4 with ANSI on refuses booleans either way, at analysis.
+ *
+ * timestamp_ntz (a wall clock, its microseconds as if UTC) casts with strings and dates without
+ * a zone and with timestamps through the session time zone; Spark refuses every other pair in
+ * any mode (CAST_WITHOUT_SUGGESTION).
  */
 import type { DataType } from "../types.ts";
 import { daysOf, SparkDateTimeError } from "./calendar.ts";
