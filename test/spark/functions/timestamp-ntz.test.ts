@@ -21,11 +21,15 @@ const check = (sql: string, column: Column): Check => ({ sql, column });
 /** A wall clock as sparkfn's and the oracle's timestamp_ntz value: its microseconds as if UTC. */
 const wall = (iso: string) => Date.parse(`${iso}Z`) * 1000;
 
-/** Wall clocks: the Los Angeles 2024 gap (02:30 does not exist there) and overlap (01:30 twice), year ends, fractions, before the epoch and 1883. */
+/**
+ * Wall clocks: the Los Angeles 2024 gap (02:30 does not exist there) and overlap (01:30 twice),
+ * year ends, fractions, before the epoch and 1883, and the ends of the range (read as a timestamp
+ * in a zone, they may fall outside 0001..9999 UTC: a known difference).
+ */
 const WALLS = [
   wall("2024-03-10T02:30:00"), wall("2024-03-10T01:59:59") + 999_999, wall("2024-11-03T01:30:00"), wall("2024-11-03T00:30:00"), wall("2024-02-29T23:59:59.999"),
   wall("1969-12-31T23:59:59") + 500_000, wall("1970-01-01T00:00:00"), wall("1883-11-18T12:00:00"), wall("1900-03-01T12:34:56") + 123_456, wall("0001-01-02T12:00:00"),
-  wall("9999-12-30T12:00:00"), wall("2023-12-31T23:30:00"), null,
+  wall("9999-12-30T12:00:00"), wall("2023-12-31T23:30:00"), null, wall("0001-01-01T00:00:00"), wall("9999-12-31T23:00:00"),
 ];
 /** Instants (microseconds since the epoch) for the timestamp column: the same DST edges as instants. */
 const INSTANTS = [wall("2024-03-10T09:59:59"), wall("2024-03-10T10:00:00"), wall("2024-11-03T08:30:00"), wall("2024-11-03T09:30:00"), wall("2000-01-01T00:00:00"), null];
