@@ -9,6 +9,7 @@
  */
 import { MICROS_PER_DAY, parseTimestampNtz, timestampText } from "./timestamps.ts";
 import { UTC } from "./time-zone.ts";
+import { BadInputError } from "../../errors.ts";
 
 /** A timestamp_ntz as collect() gives it: "2024-03-10T02:30:00", "0001-01-01T00:00:00.000001". */
 export function localDateTimeText(micros: number): string {
@@ -25,8 +26,9 @@ export function localDateTimeValue(v: unknown): unknown {
   if (typeof v !== "string") return v;
   try {
     return parseTimestampNtz(v);
-  } catch {
-    return v;
+  } catch (error) {
+    if (error instanceof BadInputError) return v;
+    throw error;
   }
 }
 
