@@ -16,7 +16,7 @@ import { DIGEST_FUNCTIONS, type DigestKernel, HASH_SEED, hasherOf, isHashingFn, 
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { decimalOf, isNumeric, type DataType } from "../../shared/plan/types.ts";
 import { UTC, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
-import { timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
+import { nullOnBadInput, timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
 import { isTimestampFn, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "../../shared/plan/functions/timestamp-functions.ts";
 
 /** A function the generated code calls as `K[i](...)` (math, string, hashing kernels). */
@@ -184,7 +184,9 @@ function timestampCall(expr: Call, c: CallEmitter): Slot {
   const def: TimestampFunction = TIMESTAMP_FUNCTIONS[expr.fn as TimestampFn];
   // A wall-clock function of a timestamp_ntz reads it as it is, in UTC (see TimestampFunction.wallClock).
   const wallClock = def.wallClock === true && expr.args.some((a) => c.type(a) === "timestamp_ntz");
-  const k = c.kernel(def.kernel(wallClock ? UTC : c.zone, expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
+  const kernel = def.kernel(wallClock ? UTC : c.zone, expr.args.map((a) => (a.kind === "literal" ? a.value : undefined)));
+  // ANSI off (see TimestampFunction.lenient): input the kernel cannot read is null.
+  const k = c.kernel(expr.legacy === true && def.lenient === true ? nullOnBadInput(kernel) : kernel);
   const args = expr.args.map((a, i) => {
     const slot = c.emit(a);
     const from = c.type(a);

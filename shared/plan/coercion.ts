@@ -32,6 +32,7 @@ import { isMathFn } from "./functions/math.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 import { isStringFn, STRING_FUNCTIONS, worksOnBytes, type StringFunction } from "./functions/strings.ts";
 import { DATE_FUNCTIONS, isDateFn, type DateFunction } from "./functions/dates.ts";
+import { isTimestampFn, TIMESTAMP_FUNCTIONS, type TimestampFunction } from "./functions/timestamp-functions.ts";
 
 export interface CoercionOptions {
   /** spark.sql.ansi.enabled (default true). */
@@ -371,6 +372,8 @@ const COERCE: Coercers = {
           const mode = o.ansi ? {} : { legacy: true as const };
           return { ...e, ...mode, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : isDecimal(types[i]!) && !keepsDecimal ? implicitCast(a, types[i]!, "double", o) : at(i, "double"))) };
         }
+        // ANSI off: to_timestamp, make_timestamp and the like give null for input they cannot read.
+        if (!o.ansi && isTimestampFn(e.fn) && (TIMESTAMP_FUNCTIONS[e.fn] as TimestampFunction).lenient === true) return { ...e, args, legacy: true };
         return { ...e, args };
     }
   },

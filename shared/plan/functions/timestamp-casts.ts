@@ -135,13 +135,17 @@ export function timestampCast(from: DataType, to: DataType, zone: TimeZone, mode
   const make = castMaker(from, to);
   if (!make) throw new SparkDateTimeError("CAST_INVALID_INPUT", timestampCastRefusal(from, to) ?? `cannot cast ${from} to ${to}`);
   const kernel = make(zone);
-  if (mode === "ansi") return kernel;
-  return ((v: never) => {
+  return mode === "ansi" ? kernel : nullOnBadInput(kernel);
+}
+
+/** A kernel that gives null where `kernel` refuses its input (a BadInputError: Spark's malformed-value classes), as try_cast and ANSI-off Spark do. */
+export function nullOnBadInput<A extends never[], R>(kernel: (...xs: A) => R): (...xs: A) => R | null {
+  return (...xs: A) => {
     try {
-      return kernel(v);
+      return kernel(...xs);
     } catch (error) {
       if (error instanceof BadInputError) return null;
       throw error;
     }
-  }) as (v: never) => string | number | null;
+  };
 }

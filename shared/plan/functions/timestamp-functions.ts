@@ -9,7 +9,8 @@
  * calls the kernel only when every argument is non-null; a kernel's null is a null result.
  *
  * ANSI mode, as Spark 4 by default: an unparsable to_timestamp text, an invalid make_timestamp
- * field and an unknown zone are errors with Spark's error class, never nulls.
+ * field and an unknown zone are errors with Spark's error class, never nulls; with ANSI off the
+ * `lenient` functions give null for the first two.
  */
 import type { DataType, Scalar } from "../types.ts";
 import { civilFromDays, daysFromCivil, daysInMonth, isoDayOfWeek, SparkDateTimeError, toInt } from "./calendar.ts";
@@ -43,6 +44,8 @@ export interface TimestampFunction {
    * minute, second and unix_timestamp, as Spark's.
    */
   readonly wallClock?: true;
+  /** With ANSI off (the call's `legacy`), input it cannot read gives null instead of an error, as Spark's non-ANSI parsers and makers. */
+  readonly lenient?: true;
 }
 
 /** Which argument types each kind takes, and the type the compiler casts them to. */
@@ -194,6 +197,7 @@ export const TIMESTAMP_FUNCTIONS = {
   to_timestamp: {
     args: ["parsed", "string"],
     result: "timestamp",
+    lenient: true,
     kernel: (zone, literals) => {
       const parse = parserFor(zone, literals[1]);
       return ((v: number | string, f?: string) => (typeof v === "number" ? v : parse(v, f))) as TimestampKernel;
@@ -220,6 +224,7 @@ export const TIMESTAMP_FUNCTIONS = {
     result: "long",
     nondeterministic: true,
     wallClock: true,
+    lenient: true,
     kernel: (zone, literals) => {
       const parse = parserFor(zone, literals[1] ?? DEFAULT_PATTERN);
       // Spark divides the microseconds (toward zero), where unix_seconds floors.
@@ -255,7 +260,7 @@ export const TIMESTAMP_FUNCTIONS = {
         return fromLocal(days, us - days * MICROS_PER_DAY, timeZone(id));
       }) as TimestampKernel,
   },
-  make_timestamp: { args: ["int", "int", "int", "int", "int", "double", "string"], result: "timestamp", kernel: (zone) => makeTimestamp(zone) },
+  make_timestamp: { args: ["int", "int", "int", "int", "int", "double", "string"], result: "timestamp", lenient: true, kernel: (zone) => makeTimestamp(zone) },
   timestamp_seconds: {
     args: ["double"],
     result: "timestamp",
@@ -272,6 +277,7 @@ export const TIMESTAMP_FUNCTIONS = {
   to_timestamp_ntz: {
     args: ["local", "string"],
     result: "timestamp_ntz",
+    lenient: true,
     kernel: (_zone, literals) => {
       // With a format, the pattern's wall clock (read in UTC, where it is its microseconds).
       const parse = parserFor(UTC, literals[1]);
@@ -279,7 +285,7 @@ export const TIMESTAMP_FUNCTIONS = {
     },
   },
   /** make_timestamp_ntz(year, month, day, hour, min, sec): make_timestamp's fields as a wall clock (in UTC, where microseconds are the wall clock). */
-  make_timestamp_ntz: { args: ["int", "int", "int", "int", "int", "double"], result: "timestamp_ntz", kernel: () => makeTimestamp(UTC) },
+  make_timestamp_ntz: { args: ["int", "int", "int", "int", "int", "double"], result: "timestamp_ntz", lenient: true, kernel: () => makeTimestamp(UTC) },
 } as const satisfies Record<string, TimestampFunction>;
 
 export type TimestampFn = keyof typeof TIMESTAMP_FUNCTIONS;

@@ -10,7 +10,7 @@
  */
 import { describe, it } from "vitest";
 import {
-  coalesce, col, count, current_timestamp, expr, lag, localtimestamp, rank, row_number, Window, countDistinct, date_add, date_format, date_trunc, datediff, dayofmonth, first, from_utc_timestamp, hash, hour, lit, make_timestamp_ntz, max, min, minute, month,
+  coalesce, col, count, current_timestamp, expr, lag, localtimestamp, rank, row_number, Window, countDistinct, date_add, date_format, date_trunc, datediff, dayofmonth, first, from_utc_timestamp, hash, hour, lit, make_timestamp, make_timestamp_ntz, max, min, minute, month,
   months_between, second, to_date, to_timestamp, to_timestamp_ntz, to_utc_timestamp, unix_seconds, unix_timestamp, xxhash64, year,
   type Column,
 } from "sparkfn";
@@ -168,8 +168,21 @@ describe.each(["UTC", "America/Los_Angeles", "Asia/Kolkata"])("timestamp_ntz agr
 describe("timestamp_ntz casts with spark.sql.ansi.enabled = false agree with Spark", () => {
   const spark = useDifferential({ "spark.sql.ansi.enabled": "false", "spark.sql.session.timeZone": "America/Los_Angeles" });
 
-  it("malformed text is null, numbers and booleans are still refused, comparisons with strings", async () => {
-    await spark.agree(TEXT_TABLE, [check("CAST(s AS TIMESTAMP_NTZ)", col("s").cast("timestamp_ntz")), check("CAST(CAST(s AS TIMESTAMP_NTZ) AS DATE)", col("s").cast("timestamp_ntz").cast("date"))]);
+  it("malformed text and invalid fields are null (casts, to_timestamp_ntz, make_timestamp_ntz), numbers and booleans are still refused, comparisons with strings", async () => {
+    await spark.agree(TEXT_TABLE, [
+      check("CAST(s AS TIMESTAMP_NTZ)", col("s").cast("timestamp_ntz")),
+      check("CAST(CAST(s AS TIMESTAMP_NTZ) AS DATE)", col("s").cast("timestamp_ntz").cast("date")),
+      // Text the parsers cannot read is null with ANSI off, for timestamps too.
+      check("to_timestamp_ntz(s)", to_timestamp_ntz("s")),
+      check("to_timestamp_ntz(s, 'yyyy-MM-dd HH:mm:ss')", to_timestamp_ntz("s", "yyyy-MM-dd HH:mm:ss")),
+      check("to_timestamp(s)", to_timestamp("s")),
+      check("unix_timestamp(s)", unix_timestamp("s")),
+    ]);
+    const fields = { schema: "y INT, mo INT, d INT, h INT, mi INT, s DOUBLE", rows: [[2024, 3, 10, 2, 30, 0], [2023, 2, 29, 0, 0, 0], [2024, 1, 1, 24, 0, 0], [2024, 1, 1, 0, 0, 60.5], [null, 1, 1, 0, 0, 0]] };
+    await spark.agree(fields, [
+      check("make_timestamp_ntz(y, mo, d, h, mi, s)", make_timestamp_ntz("y", "mo", "d", "h", "mi", "s")),
+      check("make_timestamp(y, mo, d, h, mi, s)", make_timestamp("y", "mo", "d", "h", "mi", "s")),
+    ]);
     await spark.agree(TABLE, [
       check("CAST(n AS BIGINT)", col("n").cast("long")),
       check("CAST(1 AS TIMESTAMP_NTZ)", lit(1).cast("timestamp_ntz")),
