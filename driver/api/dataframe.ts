@@ -3,7 +3,7 @@
  * new plan node; actions (collect, count, show, ...) analyze, optimize, plan and run it.
  */
 import { timestampText } from "../../shared/plan/functions/timestamps.ts";
-import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
+import { UTC, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { DataFrameWriter, type WriteExecution } from "./writer.ts";
 import { column, exprName, type Expr } from "../../shared/plan/expr.ts";
 import { REGEX_COLUMN } from "../../shared/plan/names.ts";
@@ -434,7 +434,7 @@ export class DataFrame {
       const type = schema.fields[c]!.type;
       // As Spark prints a value: its cast to a string (a double 1 is "1.0", 1e21 "1.0E21", a decimal
       // its plain digits, an array "[1, 2]", a struct "{1, a}", a binary its bytes in hex "[0A 1B]").
-      const s = v === null ? "null" : type === "binary" ? showBinary(v as string) : type === "timestamp" ? timestampText(v as number, zone) : type === "string" || type === "any" ? String(v) : String(castValue(v, type, "string"));
+      const s = v === null ? "null" : type === "binary" ? showBinary(v as string) : type === "timestamp" ? timestampText(v as number, zone) : type === "timestamp_ntz" ? timestampText(v as number, UTC) : type === "string" || type === "any" ? String(v) : String(castValue(v, type, "string"));
       return truncate && s.length > 20 ? `${s.slice(0, 17)}...` : s;
     };
     const text = formatTable(schema.fields.map((f) => f.name), rows.map((r) => r.map(cell)));

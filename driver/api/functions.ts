@@ -307,6 +307,14 @@ export const timestamp_micros = timestampField("timestamp_micros");
 export const unix_seconds = timestampField("unix_seconds");
 export const unix_millis = timestampField("unix_millis");
 export const unix_micros = timestampField("unix_micros");
+/** The session time zone's wall clock now, a timestamp_ntz (evaluated once per query). */
+export const localtimestamp = () => fn("localtimestamp");
+/** A string as a timestamp_ntz (its wall clock; a zone in the text is ignored): without a format, as cast("timestamp_ntz"); with one, Spark's datetime pattern. A timestamp is its wall clock in the session time zone. */
+export const to_timestamp_ntz = (c: ColumnOrName, format?: string) =>
+  format === undefined ? fn("to_timestamp_ntz", asColumn(c).expr) : fn("to_timestamp_ntz", asColumn(c).expr, literal(format));
+/** A timestamp_ntz from fields (sec may have six decimals; 60 is the next minute), with no time zone. */
+export const make_timestamp_ntz = (years: ColumnOrName, months: ColumnOrName, days: ColumnOrName, hours: ColumnOrName, mins: ColumnOrName, secs: ColumnOrName) =>
+  fn("make_timestamp_ntz", ...[years, months, days, hours, mins, secs].map((c) => asColumn(c).expr));
 
 // ---- comparison and null handling ----
 

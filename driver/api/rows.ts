@@ -1,11 +1,13 @@
 /** Result rows as users get them from collect(): objects keyed by column name, timestamps as Dates, decimals as text. */
 import { dateOfMicros, microsOfDate } from "../../shared/plan/functions/timestamps.ts";
+import { localDateTimeText, localDateTimeValue } from "../../shared/plan/functions/timestamp-ntz.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
 import { byteString, bytesOf } from "../../shared/plan/binary.ts";
 import { arrayType, decimalOf, elementOf, fieldsOf, isDecimal, isNested, mapOf, mapType, structType, typeKind, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 
 /**
  * A value as collect() gives it: a timestamp column's values are Dates (to the millisecond), a
+ * timestamp_ntz column's ISO local date-time text ("2024-03-10T02:30:00.5": a wall clock, no zone), a
  * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), an
  * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), a map's
  * a Map (in the map's order), a binary's a Uint8Array (PySpark's bytearray), the rest as rows carry them.
@@ -21,7 +23,7 @@ export type RowObject = Record<string, RowValue>;
  */
 export function toObjects(schema: Schema, rows: Value[][]): RowObject[] {
   // Columns whose values users see converted (timestamps, decimals, nested values): one pass, one rule (userValue).
-  const converted = schema.fields.flatMap((f, i) => (f.type === "timestamp" || f.type === "binary" || isDecimal(f.type) || isNested(f.type) ? [[i, f.type] as const] : []));
+  const converted = schema.fields.flatMap((f, i) => (f.type === "timestamp" || f.type === "timestamp_ntz" || f.type === "binary" || isDecimal(f.type) || isNested(f.type) ? [[i, f.type] as const] : []));
   if (converted.length > 0) {
     rows = rows.map((row) => {
       const out = row.slice();
@@ -48,6 +50,9 @@ export function userValue(type: DataType, v: Value): RowValue {
   switch (typeKind(type)) {
     case "timestamp":
       return typeof v === "number" ? dateOfMicros(v) : v;
+    case "timestamp_ntz":
+      // A wall clock, not an instant: ISO local date-time text (shared/plan/functions/timestamp-ntz.ts).
+      return typeof v === "number" ? localDateTimeText(v) : v;
     case "binary":
       return typeof v === "string" ? bytesOf(v) : v;
     case "decimal":
@@ -78,6 +83,7 @@ export function userValue(type: DataType, v: Value): RowValue {
  */
 export function rowValueOf(type: DataType, v: RowValue | undefined): Value {
   if (v === undefined || v === null) return null;
+  if (type === "timestamp_ntz") return localDateTimeValue(v) as Value;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? (String(v) as Value) : microsOfDate(v);
   if (v instanceof Uint8Array) return byteString(v);
   switch (typeKind(type)) {

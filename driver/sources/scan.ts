@@ -3,7 +3,7 @@
  * or read from the files: a CSV header and sample, a JSON lines sample, a Parquet footer)
  * before any task runs.
  */
-import { parseTimestamp } from "../../shared/plan/functions/timestamps.ts";
+import { parseTimestamp, parseTimestampNtz } from "../../shared/plan/functions/timestamps.ts";
 import { DEFAULT_TIME_ZONE, timeZone } from "../../shared/plan/functions/time-zone.ts";
 import { timestampParserOf } from "../../shared/plan/functions/timestamp-patterns.ts";
 import { DEFAULT_CORRUPT_COLUMN, isGzip, parseMode, type FileFormat } from "../../shared/plan/file-source.ts";
@@ -45,13 +45,15 @@ const INFER: Record<FileFormat, Infer> = {
 };
 
 /** The scan's timestampFormat and timeZone (the option, else the session's; checked here, so a bad one fails before any task). */
-function timestampOptions(options: Readonly<Record<string, string>>, sessionTimeZone: string): { timeZone?: string; timestampFormat?: string } {
+function timestampOptions(options: Readonly<Record<string, string>>, sessionTimeZone: string): { timeZone?: string; timestampFormat?: string; timestampNTZFormat?: string } {
   const zone = options.timeZone ?? sessionTimeZone;
   timeZone(zone);
   if (options.timestampFormat !== undefined) timestampParserOf(options.timestampFormat);
+  if (options.timestampNTZFormat !== undefined) timestampParserOf(options.timestampNTZFormat);
   return {
     ...(zone !== DEFAULT_TIME_ZONE ? { timeZone: zone } : {}),
     ...(options.timestampFormat !== undefined ? { timestampFormat: options.timestampFormat } : {}),
+    ...(options.timestampNTZFormat !== undefined ? { timestampNTZFormat: options.timestampNTZFormat } : {}),
   };
 }
 
@@ -89,9 +91,10 @@ export async function resolveScan(
       ...partitionFields.map((f) => dataSchema.fields.find((d) => d.name === f.name) ?? f),
     ],
   };
-  const readTimestampText = (text: string): Scalar => {
+  // A timestamp_ntz folder value is its wall clock's text, read with no zone.
+  const readTimestampText = (text: string, type: DataType = "timestamp"): Scalar => {
     try {
-      return parseTimestamp(text, timeZone(options.timeZone ?? sessionTimeZone));
+      return type === "timestamp_ntz" ? parseTimestampNtz(text) : parseTimestamp(text, timeZone(options.timeZone ?? sessionTimeZone));
     } catch {
       throw new Error(`The partition folder value "${text}" is not a timestamp: declare the column as a string, or fix the folder name.`);
     }
@@ -111,7 +114,7 @@ export async function resolveScan(
         const types = partitionColumns.map((c) => schema.fields.find((f) => f.name === c)!.type);
         // A timestamp folder value is its text in the scan's time zone (as written), read as Spark's cast reads it.
         const folderValue = (v: Scalar, type: DataType): Scalar =>
-          type === "timestamp" ? readTimestampText(String(v)) : (literalOfBox(castLoose(type)(String(v)), type) as Scalar);
+          type === "timestamp" || type === "timestamp_ntz" ? readTimestampText(String(v), type) : (literalOfBox(castLoose(type)(String(v)), type) as Scalar);
         return { uri: f.uri, size: f.size, partitionValues: f.partitionValues.map((v, i) => (v === null ? null : folderValue(v, types[i]!))) };
       }),
       schema,

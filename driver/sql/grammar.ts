@@ -592,6 +592,15 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       {
+        // TIMESTAMP_NTZ '2024-01-01 10:00:00', TIMESTAMP_LTZ '...': typed literals too (their keywords are identifiers to the lexer).
+        GATE: () => this.LA(2).tokenType === T.StringLiteral && /^TIMESTAMP_[NL]TZ$/i.test(this.LA(1).image),
+        ALT: () => {
+          const kind = this.CONSUME(T.Identifier);
+          const text = this.CONSUME4(T.StringLiteral);
+          return this.ACTION((): Expr => ({ kind: "cast", expr: literal(stringValue(text)), to: kind.image.toUpperCase() === "TIMESTAMP_NTZ" ? "timestamp_ntz" : "timestamp" }));
+        },
+      },
+      {
         // INTERVAL '3' MONTH, INTERVAL 90 DAYS: read by date arithmetic (literals.ts).
         GATE: () => this.LA(2).tokenType === T.StringLiteral || this.LA(2).tokenType === T.NumberLiteral,
         ALT: () => {

@@ -15,8 +15,8 @@ import { bytesOf } from "../../shared/plan/binary.ts";
 import { DIGEST_FUNCTIONS, type DigestKernel, HASH_SEED, hasherOf, isHashingFn, XXHASH_SEED, xxhasherOf, xxhashResult } from "../../shared/plan/functions/hashing.ts";
 import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { decimalOf, isIntegral, isNumeric, type DataType } from "../../shared/plan/types.ts";
-import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
-import { timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
+import { UTC, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
+import { nullOnBadInput, timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
 import { isTimestampFn, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "../../shared/plan/functions/timestamp-functions.ts";
 
 /** A function the generated code calls as `K[i](...)` (math, string, hashing kernels). */
@@ -165,13 +165,15 @@ function hashingCall(expr: Call, c: CallEmitter): Slot {
 /** A date function: its kernel (for the argument types and literals) on the raw values, null for a null argument; a kernel's null is null. */
 function dateCall(expr: Call, c: CallEmitter): Slot {
   const def = DATE_FUNCTIONS[expr.fn as keyof typeof DATE_FUNCTIONS];
-  // A timestamp where a date is taken is cast to its date in the session time zone, as Spark's implicit cast.
+  // A timestamp where a date is taken is cast to its date in the session time zone, a timestamp_ntz to its own date, as Spark's implicit cast.
   const types = expr.args.map((a) => c.type(a));
-  const k = c.kernel(def.kernel(types.map((t) => (t === "timestamp" ? "date" : t)), expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
-  const toDate = types.includes("timestamp") ? c.kernel(timestampCast("timestamp", "date", c.zone)) : -1;
+  const timestamp = (t: DataType) => t === "timestamp" || t === "timestamp_ntz";
+  const k = c.kernel(def.kernel(types.map((t) => (timestamp(t) ? "date" : t)), expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
   const args = expr.args.map((a, i) => {
     const slot = c.emit(a);
-    if (types[i] !== "timestamp") return slot;
+    const t = types[i]!;
+    if (!timestamp(t)) return slot;
+    const toDate = c.kernel(timestampCast(t, "date", c.zone));
     const d = c.fresh();
     c.line(`${d.n} = ${slot.n}; ${d.t} = ${d.n} ? "" : K[${toDate}](${slot.t});`);
     return d;
@@ -189,13 +191,18 @@ function dateCall(expr: Call, c: CallEmitter): Slot {
  */
 function timestampCall(expr: Call, c: CallEmitter): Slot {
   const def: TimestampFunction = TIMESTAMP_FUNCTIONS[expr.fn as TimestampFn];
-  const k = c.kernel(def.kernel(c.zone, expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
+  // A wall-clock function of a timestamp_ntz reads it as it is, in UTC (see TimestampFunction.wallClock).
+  const wallClock = def.wallClock === true && expr.args.some((a) => c.type(a) === "timestamp_ntz");
+  const kernel = def.kernel(wallClock ? UTC : c.zone, expr.args.map((a) => (a.kind === "literal" ? a.value : undefined)));
+  // ANSI off (see TimestampFunction.lenient): input the kernel cannot read is null.
+  const k = c.kernel(expr.legacy === true && def.lenient === true ? nullOnBadInput(kernel) : kernel);
   const args = expr.args.map((a, i) => {
     const slot = c.emit(a);
     const from = c.type(a);
     const kind = def.args[i]!;
     const to = TIMESTAMP_ARG_TYPES[kind].as;
-    if (!(to === "timestamp" && from !== "timestamp" && from !== "null" && !(kind === "parsed" && from === "string"))) return slot;
+    const parses = (kind === "parsed" || kind === "local") && from === "string";
+    if (!((to === "timestamp" || to === "timestamp_ntz") && from !== to && from !== "null" && !parses && !(wallClock && from === "timestamp_ntz"))) return slot;
     const cast = c.kernel(timestampCast(from, to, c.zone));
     const d = c.fresh();
     c.line(`${d.n} = ${slot.n}; ${d.t} = ${d.n} ? 0 : K[${cast}](${slot.t});`);

@@ -204,14 +204,15 @@ const GENERATE: Generators = {
       return s;
     }
     // Timestamps compare as their microseconds (no arithmetic: that is interval arithmetic).
-    const bothTimestamps = (lt === "timestamp" || lt === "null") && (rt === "timestamp" || rt === "null") && lt !== rt;
+    const micros = (t: DataType) => t === "timestamp" || t === "timestamp_ntz";
+    const bothTimestamps = (micros(lt) || lt === "null") && (micros(rt) || rt === "null") && lt !== rt && !(micros(lt) && micros(rt));
     if (bothNum && op in ARITHMETIC) {
       e.lines.push(...arithmetic(expr, typeOf(expr, e.schema).type, l, r, s));
       return s;
     }
     const bothStr = (lt === "string" || lt === "date") && lt === rt;
     const bothBool = lt === "boolean" && rt === "boolean";
-    if (op in NUMERIC_COMPARISON && (bothNum || bothTimestamps || (lt === "timestamp" && rt === "timestamp"))) {
+    if (op in NUMERIC_COMPARISON && (bothNum || bothTimestamps || (micros(lt) && lt === rt))) {
       // Branch-free (a filter's rows pass at random): both sides are numbers, or null when the
       // slot is null, so the comparison runs whatever the nulls and is masked by them.
       const cmp = NUMERIC_COMPARISON[op as keyof typeof NUMERIC_COMPARISON](l.t, r.t);
@@ -222,7 +223,7 @@ const GENERATE: Generators = {
       e.lines.push(`${s.n} = ${l.n} || ${r.n}; ${s.t} = !${s.n} && ${STRING_COMPARISON[op as keyof typeof STRING_COMPARISON](l.t, r.t)};`);
       return s;
     }
-    const timestamps = bothTimestamps || (lt === "timestamp" && rt === "timestamp");
+    const timestamps = bothTimestamps || (micros(lt) && lt === rt);
     if (op === "eqNullSafe" && (bothNum || timestamps || bothStr || bothBool)) {
       const eq = (bothNum || timestamps ? NUMERIC_COMPARISON : STRING_COMPARISON).eq(l.t, r.t);
       e.lines.push(`${s.n} = false; ${s.t} = ${l.n} ? ${r.n} : !${r.n} && ${eq};`);

@@ -20,7 +20,7 @@
  * A span: starts[i] < 0 for a missing field (-1) or one the delimiter found broken (-2);
  * ends[i] is the end, or ~end when the quoted field holds doubled quotes to unescape.
  */
-import { timestampReader } from "../../shared/plan/functions/timestamp-patterns.ts";
+import { timestampNtzReader, timestampReader } from "../../shared/plan/functions/timestamp-patterns.ts";
 import type { ScanOptions } from "../../shared/plan/file-source.ts";
 import { BadInputError } from "../../shared/errors.ts";
 import { BATCH_ROWS } from "../../shared/batch/batch.ts";
@@ -210,14 +210,14 @@ class NumberColumn implements ColumnBuilder {
 }
 
 /** Types read through their text: boolean and date (CASTS), timestamps (the scan's reader), and whatever else a schema may hold. */
-const LOOSE_CONVERSION = new Set(["byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp"]);
+const LOOSE_CONVERSION = new Set(["byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "timestamp_ntz"]);
 
 /** A text's value of a type read through text; null when it does not fit. */
 type TextConversion = (text: string) => Value;
 
-/** How a scan reads timestamp text (its timestampFormat and timeZone options): null for text that does not fit. */
-export function timestampConversion(options: ScanOptions): TextConversion {
-  const read = timestampReader(options);
+/** How a scan reads timestamp text (its timestampFormat and timeZone options; timestampNTZFormat for timestamp_ntz): null for text that does not fit. */
+export function timestampConversion(options: ScanOptions, type: "timestamp" | "timestamp_ntz" = "timestamp"): TextConversion {
+  const read = type === "timestamp_ntz" ? timestampNtzReader(options) : timestampReader(options);
   return (text) => {
     try {
       return read(text);
@@ -285,7 +285,7 @@ class TextColumn implements ColumnBuilder {
     private readonly field: Field,
     options: ScanOptions,
   ) {
-    this.conversion = field.type === "timestamp" ? timestampConversion(options) : castLoose(field.type);
+    this.conversion = field.type === "timestamp" || field.type === "timestamp_ntz" ? timestampConversion(options, field.type) : castLoose(field.type);
   }
 
   convert(spans: Spans, from: number, to: number, problems: Problems): void {

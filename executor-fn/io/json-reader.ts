@@ -14,7 +14,10 @@ import { exceedsLongRange, failFast, scanColumns, type FileReadCounters, type Fi
 import { decodeUtf8, recordLocation, SplitLines, type FileSplit, type SplitReadOptions } from "./split-text.ts";
 
 /** A JSON value as a value of `type`; undefined when it does not fit (a string where a number is due). */
-function convertJson(value: unknown, type: DataType, readTimestamp: (text: string) => Value): Value | undefined {
+/** How a scan reads the text of each timestamp type (its timestampFormat, timestampNTZFormat and timeZone options). */
+type TimestampReaders = Readonly<Record<"timestamp" | "timestamp_ntz", (text: string) => Value>>;
+
+function convertJson(value: unknown, type: DataType, readTimestamp: TimestampReaders): Value | undefined {
   if (value === null || value === undefined) return null;
   switch (typeKind(type)) {
     case "decimal":
@@ -41,7 +44,10 @@ function convertJson(value: unknown, type: DataType, readTimestamp: (text: strin
     case "timestamp":
       // Text in the scan's timestampFormat (or Spark's cast syntax); a number is seconds since the epoch, as Spark reads it.
       if (typeof value === "number") return Number.isFinite(value) && isTimestampValue(Math.trunc(value * 1e6)) ? Math.trunc(value * 1e6) + 0 : undefined;
-      return typeof value === "string" ? (readTimestamp(value) ?? undefined) : undefined;
+      return typeof value === "string" ? (readTimestamp.timestamp(value) ?? undefined) : undefined;
+    case "timestamp_ntz":
+      // Text only (a number names an instant, which Spark does not read as a wall clock).
+      return typeof value === "string" ? (readTimestamp.timestamp_ntz(value) ?? undefined) : undefined;
     case "array": {
       if (!Array.isArray(value)) return undefined;
       const element = elementOf(type)!;
@@ -90,7 +96,7 @@ function convertJson(value: unknown, type: DataType, readTimestamp: (text: strin
 export async function* readJsonSplit(source: FileStageSource, file: FileSplit, store: ObjectStore, counters: FileReadCounters, options: SplitReadOptions = {}): BatchStream {
   const { wanted, corruptIndex } = scanColumns(source);
   const schema: Schema = { fields: [...wanted] };
-  const readTimestamp = timestampConversion(source.options);
+  const readTimestamp: TimestampReaders = { timestamp: timestampConversion(source.options), timestamp_ntz: timestampConversion(source.options, "timestamp_ntz") };
   const lines = new SplitLines(store, file, options);
   let rows: Row[] = [];
   let line = 0;

@@ -5,6 +5,7 @@
  * (nullable). Types: byte → INT32 INT_8, short → INT32 INT_16 (as Spark writes them), int → INT32,
  * long → INT64, float → FLOAT, double → DOUBLE, boolean → BOOLEAN, string →
  * UTF8 string, date → INT32 DATE, timestamp → INT64 TIMESTAMP(MICROS, adjusted to UTC),
+ * timestamp_ntz → INT64 TIMESTAMP(MICROS, not adjusted to UTC),
  * decimal(p, s) → DECIMAL(p, s) as Spark writes it (INT32 up to 9 digits, INT64 up to 18, else a
  * FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits); and nested types in Spark's
  * standard layout (spark.sql.parquet.writeLegacyFormat=false):
@@ -95,6 +96,9 @@ function leaf(type: DataType): Omit<Element, "name"> {
     case "timestamp":
       // Spark's own choice (spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS): an instant, adjusted to UTC.
       return { type: "INT64", converted_type: "TIMESTAMP_MICROS", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" } as never };
+    case "timestamp_ntz":
+      // A wall clock, as Spark writes TimestampNTZType: not adjusted to UTC, and no converted type (TIMESTAMP_MICROS means adjusted).
+      return { type: "INT64", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: false, unit: "MICROS" } as never };
     case "any":
       return { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } };
   }
@@ -124,6 +128,7 @@ function toParquet(v: Value | undefined, type: DataType): unknown {
   switch (type) {
     case "long":
     case "timestamp":
+    case "timestamp_ntz":
       return BigInt(v as number);
     case "date":
       return Math.round(Date.parse(`${v as string}T00:00:00Z`) / DAY_MS);

@@ -13,9 +13,9 @@ import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { TEMPORARY_OBJECT_TAG, writeAttemptFileUri } from "../../shared/storage/keys.ts";
 import { TaskError } from "../task-error.ts";
 import { writeParquetFile } from "./parquet-writer.ts";
-import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
+import { DEFAULT_TIME_ZONE, timeZone, UTC, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { timestampText } from "../../shared/plan/functions/timestamps.ts";
-import { jsonLine, timestampOutput } from "../../shared/codecs/text-output.ts";
+import { jsonLine, timestampNtzOutput, timestampOutput } from "../../shared/codecs/text-output.ts";
 import { showBinary } from "../../shared/plan/binary.ts";
 
 function csvField(value: Value): string {
@@ -29,12 +29,14 @@ type Encoder = (rows: readonly Row[], schema: Schema, header: boolean, zone: Tim
 /** The rows with their timestamp, decimal and binary columns as text (CSV has no such types; Spark writes binary as [0A FF]). */
 function withTimestampText(rows: readonly Row[], schema: Schema, zone: TimeZone): readonly Row[] {
   const columns = schema.fields.flatMap((f, i) => (f.type === "timestamp" ? [i] : []));
+  const walls = schema.fields.flatMap((f, i) => (f.type === "timestamp_ntz" ? [i] : []));
   const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
   const binaries = schema.fields.flatMap((f, i) => (f.type === "binary" ? [i] : []));
-  if (columns.length === 0 && decimals.length === 0 && binaries.length === 0) return rows;
+  if (columns.length === 0 && walls.length === 0 && decimals.length === 0 && binaries.length === 0) return rows;
   return rows.map((row) => {
     const out = row.slice();
     for (const c of columns) if (typeof out[c] === "number") out[c] = timestampOutput(out[c] as number, zone);
+    for (const c of walls) if (typeof out[c] === "number") out[c] = timestampNtzOutput(out[c] as number);
     for (const c of binaries) if (typeof out[c] === "string") out[c] = showBinary(out[c] as string);
     for (const [c, scale] of decimals) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
     return out;
@@ -95,7 +97,11 @@ export async function writeRows(
   const groups = new Map<string, { path: string; rows: Row[] }>();
   const zone = timeZone(zoneId ?? DEFAULT_TIME_ZONE);
   // A timestamp folder value is its text in the session time zone, as Spark writes it (not its microseconds).
-  const folderValue = (i: number, v: Value): Value => (schema.fields[i]!.type === "timestamp" && typeof v === "number" ? timestampText(v, zone) : v);
+  // A timestamp_ntz's is its own text (no zone).
+  const folderValue = (i: number, v: Value): Value => {
+    const type = schema.fields[i]!.type;
+    return (type === "timestamp" || type === "timestamp_ntz") && typeof v === "number" ? timestampText(v, type === "timestamp" ? zone : UTC) : v;
+  };
   for (const row of rows) {
     const path = keyIndexes.length ? partitionPath(sink.partitionBy, keyIndexes.map((i) => folderValue(i, row[i]!))) : "";
     let group = groups.get(path);

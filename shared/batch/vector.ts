@@ -5,7 +5,7 @@
  * int column may arrive as `i32` from a reader and as `f64` from arithmetic or a shuffle):
  *
  *   f64   Float64Array       double, float (values Math.fround keeps), long (safe integers
- *                            only: see below), int, short, byte, timestamp
+ *                            only: see below), int, short, byte, timestamp, timestamp_ntz
  *                            (microseconds since the epoch: shared/plan/functions/timestamps.ts)
  *   i32   Int32Array         int values a reader or a decoder proved in range
  *   bool  Uint8Array         0 or 1 (one byte a value; blocks on the wire pack them to bits)
@@ -67,6 +67,7 @@ export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
     case "float":
     case "double":
     case "timestamp":
+    case "timestamp_ntz":
       return "f64";
     case "boolean":
       return "bool";

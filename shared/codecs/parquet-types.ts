@@ -5,7 +5,8 @@
  *   BOOLEAN → boolean · INT32 INT_8 → byte · INT32 INT_16 → short · INT32 (and UINT_8/16) → int ·
  *   INT64 → long (exact to 2^53) · FLOAT → float · DOUBLE → double · BYTE_ARRAY UTF8/STRING/ENUM → string ·
  *   BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY without a text annotation → binary (as Spark reads them) · INT32 DATE → date ·
- *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) ·
+ *   TIMESTAMP (millis, micros, nanos) and INT96 → timestamp (microseconds) · TIMESTAMP with
+ *   isAdjustedToUTC = false → timestamp_ntz (a wall clock, as Spark reads it) ·
  *   JSON → string, or array when sparkfn wrote an array<string> column as JSON ·
  *   DECIMAL → double by default (the nearest double: exact to about 15 significant digits), or
  *   exactly decimal(p, s) when the scan's schema declares it (see `decimals` below) ·
@@ -26,11 +27,14 @@ export interface ParquetLeaf {
   /** An INTEGER logical type's width and sign. */
   readonly bitWidth?: number | undefined;
   readonly isSigned?: boolean | undefined;
+  /** A TIMESTAMP logical type's isAdjustedToUTC: false is a wall clock (timestamp_ntz). */
+  readonly adjustedToUtc?: boolean | undefined;
 }
 
 export function sparkfnType(leaf: ParquetLeaf, where: string): DataType {
   const { type, convertedType, logicalType } = leaf;
   if (logicalType === "DATE" || convertedType === "DATE") return "date";
+  if (logicalType === "TIMESTAMP" && leaf.adjustedToUtc === false) return "timestamp_ntz";
   if (logicalType === "TIMESTAMP" || convertedType?.startsWith("TIMESTAMP") || type === "INT96") return "timestamp";
   if (logicalType === "JSON" || convertedType === "JSON") return "string";
   // A DECIMAL reads as the nearest double unless the scan declares decimal(p, s) (see parquetType).
@@ -82,6 +86,7 @@ export function fromParquet(value: unknown, type: DataType, column: string, wher
     case "date":
       return value instanceof Date ? dateOnly(value) : String(value);
     case "timestamp":
+    case "timestamp_ntz":
       return value instanceof Date ? value.getTime() * 1000 : Number(value);
     case "array<string>":
       if (Array.isArray(value)) return value.map((v) => String(v));
@@ -175,7 +180,8 @@ export function parquetValueType(node: SchemaTree, where: string, decimals: "dou
         return decimalType(e.precision ?? lt?.precision ?? 38, e.scale ?? lt?.scale ?? 0);
       }
       const integer = e.logical_type?.type === "INTEGER" ? e.logical_type : undefined;
-      return sparkfnType({ name: node.path.join("."), type: e.type, convertedType: e.converted_type, logicalType: e.logical_type?.type, bitWidth: integer?.bitWidth, isSigned: integer?.isSigned }, where);
+      const adjustedToUtc = e.logical_type?.type === "TIMESTAMP" ? e.logical_type.isAdjustedToUTC : undefined;
+      return sparkfnType({ name: node.path.join("."), type: e.type, convertedType: e.converted_type, logicalType: e.logical_type?.type, bitWidth: integer?.bitWidth, isSigned: integer?.isSigned, adjustedToUtc }, where);
     }
   }
 }

@@ -7,7 +7,7 @@
  */
 import { castValue } from "../plan/casts.ts";
 import { formatterOf } from "../plan/functions/date-patterns.ts";
-import { offsetAt, type TimeZone } from "../plan/functions/time-zone.ts";
+import { offsetAt, UTC, type TimeZone } from "../plan/functions/time-zone.ts";
 import { localParts } from "../plan/functions/timestamps.ts";
 import { decimalOf, type DataType, type Row, type Schema, type Value } from "../plan/types.ts";
 import { decimalText } from "../plan/decimal.ts";
@@ -19,6 +19,12 @@ export function timestampOutput(micros: number, zone: TimeZone): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   const zoneText = offset === 0 ? "Z" : `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
   return `${formatterOf("yyyy-MM-dd'T'HH:mm:ss.SSS")(days, tod)}${zoneText}`;
+}
+
+/** Spark's text of a timestamp_ntz in CSV and JSON output (timestampNTZFormat's default, yyyy-MM-dd'T'HH:mm:ss.SSS): its wall clock, no zone. */
+export function timestampNtzOutput(micros: number): string {
+  const { days, micros: tod } = localParts(micros, UTC);
+  return formatterOf("yyyy-MM-dd'T'HH:mm:ss.SSS")(days, tod);
 }
 
 function jsonValue(v: Value, type: DataType, zone: TimeZone): string {
@@ -33,6 +39,8 @@ function jsonValue(v: Value, type: DataType, zone: TimeZone): string {
     }
     case "timestamp":
       return JSON.stringify(typeof v === "number" ? timestampOutput(v, zone) : String(v));
+    case "timestamp_ntz":
+      return JSON.stringify(typeof v === "number" ? timestampNtzOutput(v) : String(v));
     case "binary":
       // Its bytes in base64, as Jackson's writeBinary (Spark's JSON writer).
       return JSON.stringify(Buffer.from(v as string, "latin1").toString("base64"));

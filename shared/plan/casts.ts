@@ -60,7 +60,7 @@ export type CastRule = { readonly kind: "identity" } | Conversion | Refusal | No
 export type CastType = Exclude<TypeKind, "null" | "any">;
 
 const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map">, string> = {
-  string: "STRING", binary: "BINARY", byte: "TINYINT", short: "SMALLINT", int: "INT", long: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", null: "VOID", any: "ANY",
+  string: "STRING", binary: "BINARY", byte: "TINYINT", short: "SMALLINT", int: "INT", long: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", timestamp_ntz: "TIMESTAMP_NTZ", null: "VOID", any: "ANY",
 };
 
 // ---- the conversions ---------------------------------------------------------------------
@@ -471,6 +471,7 @@ const NESTED_RULE: NotYet = { kind: "notYet", reason: "nested rules are built by
 /** Whether a type holds a timestamp anywhere (its text needs the session time zone, which these rules do not have). */
 const holdsTimestamp = (t: DataType): boolean =>
   t === "timestamp" ||
+  t === "timestamp_ntz" ||
   (elementOf(t) !== null && holdsTimestamp(elementOf(t)!)) ||
   (fieldsOf(t)?.some((f) => holdsTimestamp(f.type)) ?? false) ||
   (mapOf(t) !== null && (holdsTimestamp(mapOf(t)!.key) || holdsTimestamp(mapOf(t)!.value)));
@@ -560,7 +561,7 @@ const castRuleOrNull = (from: DataType, to: DataType): CastRule | null => (from 
 /** Every (from, to) pair: rows are the source type, columns the target. */
 /** One rule for every target (a row's default, before its own entries). */
 function everyTarget(rule: CastRule): Record<CastType, CastRule> {
-  const kinds: readonly CastType[] = ["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "array", "struct", "map", "decimal"];
+  const kinds: readonly CastType[] = ["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "timestamp_ntz", "array", "struct", "map", "decimal"];
   return Object.fromEntries(kinds.map((k) => [k, rule])) as Record<CastType, CastRule>;
 }
 
@@ -583,6 +584,7 @@ function integralRow(from: (typeof INTEGRAL_ORDER)[number]): Record<CastType, Ca
     boolean: toBoolean,
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
+    timestamp_ntz: TIMESTAMP,
     decimal: DECIMAL_RULE,
     binary: integralToBinary(from),
   };
@@ -602,6 +604,7 @@ function fractionalRow(from: "float" | "double"): Record<CastType, CastRule> {
     boolean: toBoolean,
     date: NUMBER_TO_DATE,
     timestamp: TIMESTAMP,
+    timestamp_ntz: TIMESTAMP,
     decimal: DECIMAL_RULE,
   };
 }
@@ -618,6 +621,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     boolean: fromString((v) => parseBoolean(v as string)),
     date: fromString((v) => parseDate(v as string)),
     timestamp: TIMESTAMP,
+    timestamp_ntz: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
     map: NO_WAY,
@@ -644,6 +648,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     boolean: IDENTITY,
     date: NO_WAY,
     timestamp: TIMESTAMP,
+    timestamp_ntz: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
     map: NO_WAY,
@@ -661,6 +666,7 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     boolean: DATE_TO_BOOLEAN,
     date: IDENTITY,
     timestamp: TIMESTAMP,
+    timestamp_ntz: TIMESTAMP,
     array: NO_WAY,
     struct: NO_WAY,
     map: NO_WAY,
@@ -668,10 +674,12 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     binary: NO_WAY,
   },
   timestamp: { ...everyTarget(TIMESTAMP), timestamp: IDENTITY, binary: NO_WAY },
-  array: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, array: NESTED_RULE },
-  struct: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, struct: NESTED_RULE },
-  map: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, map: NESTED_RULE },
-  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, binary: NO_WAY },
+  // Casts with timestamp_ntz are the timestamp module's too (it refuses the pairs Spark refuses).
+  timestamp_ntz: { ...everyTarget(TIMESTAMP), timestamp_ntz: IDENTITY },
+  array: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, array: NESTED_RULE },
+  struct: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, struct: NESTED_RULE },
+  map: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, map: NESTED_RULE },
+  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, binary: NO_WAY },
 };
 
 // ---- names and errors ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ import { isMathFn } from "./functions/math.ts";
 import { AGG_FUNCTIONS } from "./functions/aggregates.ts";
 import { isStringFn, STRING_FUNCTIONS, worksOnBytes, type StringFunction } from "./functions/strings.ts";
 import { DATE_FUNCTIONS, isDateFn, type DateFunction } from "./functions/dates.ts";
+import { isTimestampFn, TIMESTAMP_FUNCTIONS, type TimestampFunction } from "./functions/timestamp-functions.ts";
 
 export interface CoercionOptions {
   /** spark.sql.ansi.enabled (default true). */
@@ -117,13 +118,26 @@ function comparisonTarget(other: DataType, o: CoercionOptions): DataType | undef
   if (isIntegral(other)) return o.ansi ? "long" : other;
   if (isDecimal(other)) return "double";
   if (other === "float") return o.ansi ? "double" : other;
-  if (other === "double" || other === "boolean" || other === "date" || other === "binary") return other;
+  if (other === "double" || other === "boolean" || other === "date" || other === "binary" || other === "timestamp_ntz") return other;
   return undefined;
+}
+
+/**
+ * The type a timestamp_ntz and another datetime meet as (Spark's findWiderDateTimeType): a
+ * timestamp beside it (the ntz read in the session time zone), itself beside a date (the date's
+ * midnight); undefined when no timestamp_ntz is among them or something else is.
+ */
+function ntzTarget(types: readonly DataType[]): DataType | undefined {
+  const known = types.filter((t) => t !== "null");
+  if (!known.includes("timestamp_ntz") || !known.every((t) => t === "timestamp_ntz" || t === "timestamp" || t === "date")) return undefined;
+  return known.includes("timestamp") ? "timestamp" : "timestamp_ntz";
 }
 
 /** The type a list of values (coalesce, CASE results, IN) unifies to when strings are among them, or undefined to leave them. */
 function commonTarget(types: readonly DataType[], o: CoercionOptions, forComparison: boolean): DataType | undefined {
   const known = [...new Set(types.filter((t) => t !== "null"))];
+  const ntz = ntzTarget(known);
+  if (ntz !== undefined) return ntz;
   if (!known.includes("string") || known.length < 2) return undefined;
   const others = known.filter((t) => t !== "string");
   // Strings beside decimals are doubles (and the decimals too); legacy coalesce/CASE makes them all strings.
@@ -135,7 +149,7 @@ function commonTarget(types: readonly DataType[], o: CoercionOptions, forCompari
   }
   // Strings beside binary values are their UTF-8 bytes with ANSI on; legacy Spark refuses the mix (resolve.ts).
   if (others.length === 1 && others[0] === "binary") return o.ansi ? "binary" : undefined;
-  if (others.length === 1 && (others[0] === "boolean" || others[0] === "date")) return o.ansi || forComparison ? others[0] : others[0] === "date" ? "string" : undefined;
+  if (others.length === 1 && (others[0] === "boolean" || others[0] === "date" || others[0] === "timestamp_ntz")) return o.ansi || forComparison ? others[0] : others[0] === "boolean" ? undefined : "string";
   return undefined;
 }
 
@@ -150,7 +164,7 @@ function unifyList(args: readonly Expr[], types: readonly DataType[], o: Coercio
 /** Non-string values cast to string (legacy coalesce/CASE of strings with numbers or dates). */
 function unify(e: Expr, from: DataType, to: DataType, o: CoercionOptions): Expr {
   if (from === to || from === "null") return e;
-  if (to === "string" || isDecimal(from)) return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
+  if (to === "string" || isDecimal(from) || ntzTarget([from, to]) !== undefined) return { kind: "cast", expr: e, to, implicit: true, ...(o.ansi ? {} : { mode: "legacy" as const }) };
   return castTo(e, from, to, o);
 }
 
@@ -204,6 +218,8 @@ const COERCE: Coercers = {
       }
       const floats = floatOperands([left, right], [l, r], o);
       if (floats) return { ...e, left: floats[0]!, right: floats[1]! };
+      const ntz = ntzTarget([l, r]);
+      if (ntz !== undefined) return { ...e, left: implicitCast(left, l, ntz, o), right: implicitCast(right, r, ntz, o) };
       if (l === "string" && r !== "string") return { ...e, left: castTo(left, l, comparisonTarget(r, o) ?? l, o), right };
       if (r === "string" && l !== "string") return { ...e, left, right: castTo(right, r, comparisonTarget(l, o) ?? r, o) };
       if (!o.ansi && isNumeric(l) && r === "boolean") return { ...e, left, right: { kind: "cast", expr: right, to: l, implicit: true, mode: "legacy" } };
@@ -359,6 +375,8 @@ const COERCE: Coercers = {
           const mode = o.ansi ? {} : { legacy: true as const };
           return { ...e, ...mode, args: args.map((a, i) => (i > 0 && (e.fn === "round" || e.fn === "bround") ? a : isDecimal(types[i]!) && !keepsDecimal ? implicitCast(a, types[i]!, "double", o) : at(i, "double"))) };
         }
+        // ANSI off: to_timestamp, make_timestamp and the like give null for input they cannot read.
+        if (!o.ansi && isTimestampFn(e.fn) && (TIMESTAMP_FUNCTIONS[e.fn] as TimestampFunction).lenient === true) return { ...e, args, legacy: true };
         return { ...e, args };
     }
   },

@@ -63,7 +63,7 @@ export const SCALAR_FUNCTIONS = {
   date_format: [2, 2], months_between: [2, 3], current_timestamp: [0, 0], now: [0, 0], to_timestamp: [1, 2], hour: [1, 1], minute: [1, 1],
   second: [1, 1], date_trunc: [2, 2], unix_timestamp: [0, 2], from_unixtime: [1, 2], from_utc_timestamp: [2, 2], to_utc_timestamp: [2, 2],
   make_timestamp: [6, 7], timestamp_seconds: [1, 1], timestamp_millis: [1, 1], timestamp_micros: [1, 1], unix_seconds: [1, 1], unix_millis: [1, 1],
-  unix_micros: [1, 1],
+  unix_micros: [1, 1], localtimestamp: [0, 0], to_timestamp_ntz: [1, 2], make_timestamp_ntz: [6, 6],
   // higher-order functions over arrays and maps, with lambda arguments (shared/plan/functions/higher-order.ts)
   transform: [2, 2], filter: [2, 2], aggregate: [3, 4], reduce: [3, 4], exists: [2, 2], forall: [2, 2], zip_with: [3, 3],
   map_filter: [2, 2], transform_keys: [2, 2], transform_values: [2, 2], array_sort: [1, 2],

@@ -30,6 +30,8 @@ export const ScanOptions = z
     timeZone: z.string().min(1).max(100).optional(),
     /** CSV, JSON: Spark's `timestampFormat` (a datetime pattern); absent: Spark's cast syntax. */
     timestampFormat: z.string().min(1).max(200).optional(),
+    /** CSV, JSON: Spark's `timestampNTZFormat` for timestamp_ntz columns; absent: Spark's cast syntax without a zone. */
+    timestampNTZFormat: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type ScanOptions = z.infer<typeof ScanOptions>;

@@ -166,7 +166,7 @@ function typeOfTimestamp(expr: Extract<Expr, { kind: "call" }>, fn: TimestampFn,
       throw new AnalysisError(`${fn}() takes ${expected} as argument ${i + 1}, but ${exprName(expr.args[i]!)} is ${a.type}. ${how}`);
     }
   });
-  return { type: def.result, nullable: def.partial === true || args.some((a) => a.nullable) };
+  return { type: def.result, nullable: def.partial === true || (expr.legacy === true && def.lenient === true) || args.some((a) => a.nullable) };
 }
 
 function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Typed {

@@ -7,6 +7,8 @@
  *   the scale: shared/plan/decimal.ts), shown to users as its plain text ("12.30"),
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
  *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts),
+ *   timestamp_ntz → a wall clock without a zone, as the microseconds that wall clock would be
+ *   in UTC (shared/plan/functions/timestamp-ntz.ts; users see "YYYY-MM-DDTHH:mm:ss[.ffffff]"),
  *   array<T> → an array of T's values, struct<a:T,b:U> → an array of its fields' values in
  *   field order (users see an object: driver/api/rows.ts), map<K,V> → [keys, values], two
  *   arrays of one length, as Spark's MapData (users see a Map), null → null; any → any JSON-able
@@ -22,7 +24,7 @@ import { z } from "zod";
 import { quoteFieldName, readTypeSyntax, splitDdlColumns, TypeSyntaxError, type TypeSyntax } from "./type-syntax.ts";
 import { isByteString } from "./binary.ts";
 
-export const BaseType = z.enum(["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "null", "any"]);
+export const BaseType = z.enum(["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "timestamp_ntz", "null", "any"]);
 export type BaseType = z.infer<typeof BaseType>;
 
 /** Spark's decimal(p, s): p digits in all (1..38), s of them after the point (0..p). */
@@ -256,6 +258,7 @@ export function fitsType(type: DataType, v: unknown): boolean {
     case "date":
       return typeof v === "string" && DATE_TEXT.test(v);
     case "timestamp":
+    case "timestamp_ntz":
       // From 0001-01-01T00:00:00Z to before 10000-01-01T00:00:00Z (MIN_MICROS, END_MICROS in functions/timestamps.ts)
       return Number.isInteger(v) && (v as number) >= -62135596800000000 && (v as number) < 253402300800000000;
     case "array": {
@@ -343,6 +346,7 @@ const TYPE_NAMES: Record<BaseType, string> = {
   boolean: "boolean",
   date: "date",
   timestamp: "timestamp",
+  timestamp_ntz: "timestamp_ntz",
   null: "void",
   any: "any",
 };
@@ -367,6 +371,7 @@ const DDL_ALIASES: Record<string, DataType> = {
   date: "date",
   timestamp: "timestamp",
   timestamp_ltz: "timestamp",
+  timestamp_ntz: "timestamp_ntz",
   // The type of NULL (an empty array's elements): Spark's void; "null" is its name in sparkfn's canonical spellings.
   void: "null",
   null: "null",

@@ -65,6 +65,17 @@ export function sparkTypeName(t: DataType): string {
 
 const ROW = "__row";
 
+/**
+ * A timestamp_ntz as collect() gives it ("2024-03-10T02:30:00.5") as the oracle sends Spark's:
+ * the wall clock's microseconds as if UTC (read here with Date.parse, not sparkfn's parser).
+ */
+export function ntzMicros(v: SparkValue): SparkValue {
+  if (typeof v !== "string") return v;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/.exec(v);
+  if (!m) return v;
+  return Date.parse(`${m[1]}Z`) * 1000 + Number((m[2] ?? "").padEnd(6, "0"));
+}
+
 type SparkfnResult = { readonly kind: "refused"; readonly failure: SparkFailure } | { readonly kind: "values"; readonly type: string; values: SparkValue[] };
 
 /** A run-time failure of a sparkfn job as Spark would name it: `[CLASS] message`. */
@@ -100,18 +111,22 @@ async function sparkfnResults(spark: SparkSession, fields: readonly Field[], row
   const results: SparkfnResult[] = [];
   // A timestamp collects as a Date (milliseconds): compare its microseconds instead, as the oracle sends them.
   const raw: Column[] = [];
+  // A timestamp_ntz collects as its ISO text: compared as its microseconds too (ntzMicros).
+  const ntz: boolean[] = [];
   for (const check of checks) {
     raw.push(check.column);
+    ntz.push(false);
     try {
       const typed = await df.select(check.column).schema();
       if (typed.fields[0]!.type === "timestamp") raw[raw.length - 1] = unix_micros(check.column);
+      ntz[ntz.length - 1] = typed.fields[0]!.type === "timestamp_ntz";
       results.push({ kind: "values", type: sparkTypeName(typed.fields[0]!.type), values: [] });
     } catch (error) {
       if (!(error instanceof AnalysisError)) throw error;
       results.push({ kind: "refused", failure: new SparkFailure("AnalysisError", error.message) });
     }
   }
-  const fill = (j: number, values: SparkValue[]) => ((results[j] as Extract<SparkfnResult, { kind: "values" }>).values = values);
+  const fill = (j: number, values: SparkValue[]) => ((results[j] as Extract<SparkfnResult, { kind: "values" }>).values = ntz[j] ? values.map(ntzMicros) : values);
   const solve = async (js: readonly number[]): Promise<void> => {
     try {
       const out = await df.select(col(ROW), ...js.map((j) => raw[j]!.alias(`e${j}`))).collect();
@@ -341,7 +356,9 @@ async function sparkfnGrouped(spark: SparkSession, fields: readonly Field[], tab
       const r = results[j] as Extract<SparkfnGrouped, { kind: "groups" }>;
       // Binary keys and values (Uint8Arrays) as the oracle tags Spark's.
       const tagged = (v: RowValue): SparkValue => (v instanceof Uint8Array ? binaryOf(v) : Array.isArray(v) ? v.map(tagged) : (v as SparkValue));
-      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k) => tagged(row[k]!)), value: tagged(row[`a${j}`]!) }));
+      const ntzKeys = table.groupBy.map((k) => fields.find((f) => f.name === k)!.type === "timestamp_ntz");
+      const raw = (v: SparkValue, isNtz: boolean) => (isNtz ? ntzMicros(v) : v);
+      r.groups = rows.map((row) => ({ keys: table.groupBy.map((k, i) => raw(tagged(row[k]!), ntzKeys[i]!)), value: raw(tagged(row[`a${j}`]!), types[j] === "timestamp_ntz") }));
     }
   };
   const ok = checks.flatMap((_, j) => (results[j]!.kind === "groups" ? [j] : []));

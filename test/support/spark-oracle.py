@@ -92,6 +92,7 @@ TYPES = {
     "boolean": T.BooleanType(),
     "date": T.DateType(),
     "timestamp": T.TimestampType(),
+    "timestamp_ntz": T.TimestampNTZType(),
     "null": T.NullType(),
     "binary": T.BinaryType(),
 }
@@ -136,6 +137,9 @@ def decode(value, dtype):
     if isinstance(dtype, T.TimestampType):
         # Microseconds since the epoch (sparkfn's timestamp values), as an aware UTC datetime.
         return (EPOCH + datetime.timedelta(microseconds=value)).replace(tzinfo=datetime.timezone.utc)
+    if isinstance(dtype, T.TimestampNTZType):
+        # The wall clock's microseconds as if UTC (sparkfn's timestamp_ntz values), as a naive datetime (PySpark shifts none).
+        return EPOCH + datetime.timedelta(microseconds=value)
     if isinstance(dtype, (T.DoubleType, T.FloatType)):
         return float(value)
     if isinstance(dtype, T.DecimalType):

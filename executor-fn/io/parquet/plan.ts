@@ -88,7 +88,8 @@ export function logicalOf(element: SchemaElement): { logical: Logical; natural: 
   if (ct === "DATE" || lt?.type === "DATE") return out("date", "date");
   if (ct === "TIMESTAMP_MILLIS") return out("timestamp", "timestamp", 1, 1);
   if (ct === "TIMESTAMP_MICROS") return out("timestamp", "timestamp", 1, 1000);
-  if (lt?.type === "TIMESTAMP") return out("timestamp", "timestamp", 1, lt.unit === "MILLIS" ? 1 : lt.unit === "MICROS" ? 1000 : 1_000_000);
+  // A TIMESTAMP not adjusted to UTC is a wall clock: its values are timestamp_ntz's as they are.
+  if (lt?.type === "TIMESTAMP") return out("timestamp", lt.isAdjustedToUTC === false ? "timestamp_ntz" : "timestamp", 1, lt.unit === "MILLIS" ? 1 : lt.unit === "MICROS" ? 1000 : 1_000_000);
   if (type === "INT96") return out("int96", "timestamp");
   if (ct === "JSON" || lt?.type === "JSON") return out("json", "string");
   if (lt?.type === "UUID") return out("uuid", "string");

@@ -164,7 +164,7 @@ export function isDateFn(fn: string): fn is DateFn {
 
 /** Which argument types each kind takes (a NULL literal fits every kind). */
 export const DATE_ARG_TYPES: Record<DateArg, readonly DataType[]> = {
-  date: ["date", "string", "timestamp"],
+  date: ["date", "string", "timestamp", "timestamp_ntz"],
   int: ["int"],
   intOrLong: ["int", "long"],
   string: ["string"],

@@ -102,6 +102,7 @@ function hashValue(v: Value, type: DataType, seed: number): number {
       return murmur3Int(v ? 1 : 0, seed);
     case "long":
     case "timestamp": // its microseconds, as Spark hashes a timestamp's long
+    case "timestamp_ntz":
       return murmur3Long(...longWords(v as number), seed);
     case "double": {
       const d = v as number;
@@ -144,7 +145,7 @@ export function hashable(type: DataType): boolean {
   if (element !== null) return hashable(element);
   const fields = fieldsOf(type);
   if (fields !== null) return fields.every((f) => hashable(f.type));
-  return isDecimal(type) || type === "byte" || type === "short" || type === "float" || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "binary" || type === "date" || type === "timestamp" || type === "null";
+  return isDecimal(type) || type === "byte" || type === "short" || type === "float" || type === "int" || type === "long" || type === "double" || type === "boolean" || type === "string" || type === "binary" || type === "date" || type === "timestamp" || type === "timestamp_ntz" || type === "null";
 }
 
 // ---- XxHash64 (Spark's XXH64: the reference algorithm, words read little-endian) ----
@@ -351,7 +352,8 @@ export function xxhashInto(v: Value, type: DataType, sh: number, sl: number, out
       xxhashInt(v ? 1 : 0, sh, sl);
       break;
     case "long":
-    case "timestamp": {
+    case "timestamp":
+    case "timestamp_ntz": {
       const [low, high] = longWords(v as number);
       xxhashLong(high >>> 0, low >>> 0, sh, sl);
       break;

@@ -29,7 +29,8 @@ const SHORT_IDS: Record<string, string> = {
   PNT: "America/Phoenix", PRT: "America/Puerto_Rico", PST: "America/Los_Angeles", SST: "Pacific/Guadalcanal", VST: "Asia/Ho_Chi_Minh",
 };
 
-const UTC: TimeZone = { kind: "fixed", id: "UTC", offsetMs: 0 };
+/** UTC; also the zone in which a timestamp_ntz's microseconds are its wall clock (timestamp code on ntz values runs in it). */
+export const UTC: TimeZone = { kind: "fixed", id: "UTC", offsetMs: 0 };
 const cache = new Map<string, TimeZone>();
 
 function invalid(id: string): never {

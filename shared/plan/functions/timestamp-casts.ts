@@ -7,12 +7,17 @@
  *
  * Numbers are seconds since the epoch both ways (a timestamp to a long or an int is floored to
  * whole seconds); Spark 4 with ANSI on refuses booleans either way, at analysis.
+ *
+ * timestamp_ntz (a wall clock, its microseconds as if UTC) casts with strings and dates without
+ * a zone and with timestamps through the session time zone; Spark refuses every other pair in
+ * any mode (CAST_WITHOUT_SUGGESTION).
  */
 import type { DataType } from "../types.ts";
 import { daysOf, SparkDateTimeError } from "./calendar.ts";
-import { checkedMicros, dateFromDays, daysOfTimestamp, MICROS_PER_SECOND, parseTimestamp, startOfDay, timestampText } from "./timestamps.ts";
+import { checkedMicros, dateFromDays, daysOfTimestamp, fromLocal, localMicros, MICROS_PER_DAY, MICROS_PER_SECOND, parseTimestamp, parseTimestampNtz, startOfDay, timestampText } from "./timestamps.ts";
 import { INT_MAX, INT_MIN, INTEGRAL_RANGES } from "../types.ts";
-import type { TimeZone } from "./time-zone.ts";
+import { UTC, type TimeZone } from "./time-zone.ts";
+import { daysOfLocal } from "./timestamp-ntz.ts";
 import { javaDoubleText, type CastMode } from "../casts.ts";
 import { BadInputError } from "../../errors.ts";
 
@@ -79,18 +84,45 @@ function narrowSeconds(type: string, min: number, max: number, shown: (seconds: 
   }) as TimestampCastKernel;
 }
 
-/** Whether a cast involves a timestamp (and is therefore defined here). */
-export const isTimestampCast = (from: DataType, to: DataType): boolean => (from === "timestamp" || to === "timestamp") && from !== to;
+/**
+ * Casts into timestamp_ntz, by source type: the wall clock of a text (a zone in it ignored), of
+ * a date's midnight, of a timestamp in the session time zone. Spark has no numbers either way.
+ */
+const TO_NTZ: Partial<Record<DataType, (zone: TimeZone) => TimestampCastKernel>> = {
+  string: () => parseTimestampNtz as TimestampCastKernel,
+  date: () => ((d: string) => daysOf(d) * MICROS_PER_DAY) as TimestampCastKernel,
+  timestamp: (zone) => ((us: number) => checkedMicros(localMicros(us, zone), () => `CAST(${us} AS TIMESTAMP_NTZ)`)) as TimestampCastKernel,
+};
+
+/** Casts out of timestamp_ntz, by target type: its text and date as they read (no zone), the instant of its wall clock in the session time zone. */
+const FROM_NTZ: Partial<Record<DataType, (zone: TimeZone) => TimestampCastKernel>> = {
+  string: () => ((us: number) => timestampText(us, UTC)) as TimestampCastKernel,
+  date: () => ((us: number) => dateFromDays(daysOfLocal(us))) as TimestampCastKernel,
+  timestamp: (zone) => ((us: number) => checkedMicros(fromLocal(daysOfLocal(us), us - daysOfLocal(us) * MICROS_PER_DAY, zone), () => `CAST(${us} AS TIMESTAMP)`)) as TimestampCastKernel,
+};
+
+const isTimestampType = (t: DataType): t is "timestamp" | "timestamp_ntz" => t === "timestamp" || t === "timestamp_ntz";
+
+/** Whether a cast involves a timestamp or a timestamp_ntz (and is therefore defined here). */
+export const isTimestampCast = (from: DataType, to: DataType): boolean => (isTimestampType(from) || isTimestampType(to)) && from !== to;
+
+/** The kernel maker of a pair (a cast to timestamp_ntz first: it alone takes a timestamp), or undefined when Spark refuses it. */
+function castMaker(from: DataType, to: DataType): ((zone: TimeZone) => TimestampCastKernel) | undefined {
+  if (to === "timestamp_ntz") return TO_NTZ[from];
+  if (from === "timestamp_ntz") return FROM_NTZ[to];
+  return to === "timestamp" ? TO_TIMESTAMP[from] : FROM_TIMESTAMP[to];
+}
 
 /**
- * Why Spark refuses the cast at analysis (its DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION /
- * CAST_WITH_FUNC_SUGGESTION wording, with the function to use), or undefined when it is allowed.
+ * Why Spark refuses the cast at analysis (its DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION
+ * wording; CAST_WITHOUT_SUGGESTION for timestamp_ntz, which no setting allows), or undefined
+ * when it is allowed.
  */
 export function timestampCastRefusal(from: DataType, to: DataType): string | undefined {
   if (from === "null" || from === to) return undefined;
-  const allowed = to === "timestamp" ? TO_TIMESTAMP[from] : FROM_TIMESTAMP[to];
-  if (allowed) return undefined;
+  if (castMaker(from, to)) return undefined;
   const upper = (t: DataType) => ({ long: "BIGINT", int: "INT", byte: "TINYINT", short: "SMALLINT" } as Partial<Record<DataType, string>>)[t] ?? t.toUpperCase();
+  if (from === "timestamp_ntz" || to === "timestamp_ntz") return `[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast "${upper(from)}" to "${upper(to)}".`;
   return `[DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION] cannot cast "${upper(from)}" to "${upper(to)}" with ANSI mode on.`;
 }
 
@@ -100,16 +132,20 @@ export function timestampCastRefusal(from: DataType, to: DataType): string | und
  * refuses gives null instead.
  */
 export function timestampCast(from: DataType, to: DataType, zone: TimeZone, mode: CastMode = "ansi"): (v: never) => string | number | null {
-  const make = to === "timestamp" ? TO_TIMESTAMP[from] : FROM_TIMESTAMP[to];
+  const make = castMaker(from, to);
   if (!make) throw new SparkDateTimeError("CAST_INVALID_INPUT", timestampCastRefusal(from, to) ?? `cannot cast ${from} to ${to}`);
   const kernel = make(zone);
-  if (mode === "ansi") return kernel;
-  return ((v: never) => {
+  return mode === "ansi" ? kernel : nullOnBadInput(kernel);
+}
+
+/** A kernel that gives null where `kernel` refuses its input (a BadInputError: Spark's malformed-value classes), as try_cast and ANSI-off Spark do. */
+export function nullOnBadInput<A extends never[], R>(kernel: (...xs: A) => R): (...xs: A) => R | null {
+  return (...xs: A) => {
     try {
-      return kernel(v);
+      return kernel(...xs);
     } catch (error) {
       if (error instanceof BadInputError) return null;
       throw error;
     }
-  }) as (v: never) => string | number | null;
+  };
 }

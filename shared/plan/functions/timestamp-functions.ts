@@ -9,21 +9,24 @@
  * calls the kernel only when every argument is non-null; a kernel's null is a null result.
  *
  * ANSI mode, as Spark 4 by default: an unparsable to_timestamp text, an invalid make_timestamp
- * field and an unknown zone are errors with Spark's error class, never nulls.
+ * field and an unknown zone are errors with Spark's error class, never nulls; with ANSI off the
+ * `lenient` functions give null for the first two.
  */
 import type { DataType, Scalar } from "../types.ts";
 import { civilFromDays, daysFromCivil, daysInMonth, isoDayOfWeek, SparkDateTimeError, toInt } from "./calendar.ts";
-import { offsetAt, timeZone, type TimeZone } from "./time-zone.ts";
-import { checkedMicros, fromLocal, localParts, microsOfLocalDay, MICROS_PER_DAY, MICROS_PER_SECOND, parseTimestamp } from "./timestamps.ts";
+import { offsetAt, timeZone, UTC, type TimeZone } from "./time-zone.ts";
+import { checkedMicros, fromLocal, localMicros, localParts, microsOfLocalDay, MICROS_PER_DAY, MICROS_PER_SECOND, parseTimestamp, parseTimestampNtz } from "./timestamps.ts";
 import { formatTimestamp, parseTimestampPattern, timestampFormatterOf, timestampParserOf } from "./timestamp-patterns.ts";
 
 /**
- * An argument's kind: `timestamp` (a timestamp, or a date or string Spark casts to one),
- * `parsed` (a timestamp, a date cast to one, or a string the kernel parses itself), `string`,
- * `int` (an int, or a long cast to int), `long` (an int or long), `double` (any number).
+ * An argument's kind: `timestamp` (a timestamp, or a timestamp_ntz, date or string Spark casts
+ * to one), `instant` (the same but no timestamp_ntz: Spark refuses it there), `parsed` (a
+ * timestamp, a timestamp_ntz or date cast to one, or a string the kernel parses itself),
+ * `local` (the same for timestamp_ntz), `string`, `int` (an int, or a long cast to int),
+ * `long` (an int or long), `double` (any number).
  */
-export type TimestampArg = "timestamp" | "parsed" | "string" | "int" | "long" | "double" | "boolean";
-export type TimestampResult = "timestamp" | "int" | "long" | "double" | "string";
+export type TimestampArg = "timestamp" | "instant" | "parsed" | "local" | "string" | "int" | "long" | "double" | "boolean";
+export type TimestampResult = "timestamp" | "timestamp_ntz" | "int" | "long" | "double" | "string";
 export type TimestampKernel = (...xs: never[]) => string | number | null;
 
 export interface TimestampFunction {
@@ -35,12 +38,22 @@ export interface TimestampFunction {
   readonly kernel: (zone: TimeZone, literals: readonly (Scalar | undefined)[]) => TimestampKernel;
   /** Evaluated once per query, not per row (current_timestamp). */
   readonly nondeterministic?: true;
+  /**
+   * A timestamp_ntz argument is read as the wall clock it is (the kernel runs in UTC, where its
+   * microseconds are that wall clock), not cast to a timestamp in the session time zone: hour,
+   * minute, second and unix_timestamp, as Spark's.
+   */
+  readonly wallClock?: true;
+  /** With ANSI off (the call's `legacy`), input it cannot read gives null instead of an error, as Spark's non-ANSI parsers and makers. */
+  readonly lenient?: true;
 }
 
 /** Which argument types each kind takes, and the type the compiler casts them to. */
 export const TIMESTAMP_ARG_TYPES: Record<TimestampArg, { readonly accepts: readonly DataType[]; readonly as: DataType }> = {
-  timestamp: { accepts: ["timestamp", "date", "string"], as: "timestamp" },
-  parsed: { accepts: ["timestamp", "date", "string"], as: "timestamp" },
+  timestamp: { accepts: ["timestamp", "timestamp_ntz", "date", "string"], as: "timestamp" },
+  instant: { accepts: ["timestamp", "date", "string"], as: "timestamp" },
+  parsed: { accepts: ["timestamp", "timestamp_ntz", "date", "string"], as: "timestamp" },
+  local: { accepts: ["timestamp", "timestamp_ntz", "date", "string"], as: "timestamp_ntz" },
   string: { accepts: ["string"], as: "string" },
   int: { accepts: ["int", "long"], as: "int" },
   long: { accepts: ["int", "long"], as: "long" },
@@ -50,7 +63,9 @@ export const TIMESTAMP_ARG_TYPES: Record<TimestampArg, { readonly accepts: reado
 
 export const TIMESTAMP_ARG_HINTS: Record<TimestampArg, readonly [string, string]> = {
   timestamp: ["a timestamp (or a date, or a timestamp string)", 'Use cast("timestamp") or to_timestamp() to convert it.'],
+  instant: ["a timestamp (not a timestamp_ntz)", 'Use cast("timestamp") to read a timestamp_ntz in the session time zone.'],
   parsed: ["a timestamp string (or a timestamp, or a date)", 'Use cast("string") to convert it.'],
+  local: ["a timestamp string (or a timestamp, or a date)", 'Use cast("string") to convert it.'],
   string: ["a string", 'Use lit("...") for a text value, or cast("string").'],
   int: ["an int", 'Use cast("int") or a whole-number literal.'],
   long: ["a whole number", 'Use cast("long") or a whole-number literal.'],
@@ -62,6 +77,7 @@ export const TIMESTAMP_ARG_HINTS: Record<TimestampArg, readonly [string, string]
 const timeField = (unit: number, modulo: number): TimestampFunction => ({
   args: ["timestamp"],
   result: "int",
+  wallClock: true,
   kernel: (zone) => ((us: number) => Math.floor(microsOfLocalDay(us, zone) / unit) % modulo) as TimestampKernel,
 });
 
@@ -181,6 +197,7 @@ export const TIMESTAMP_FUNCTIONS = {
   to_timestamp: {
     args: ["parsed", "string"],
     result: "timestamp",
+    lenient: true,
     kernel: (zone, literals) => {
       const parse = parserFor(zone, literals[1]);
       return ((v: number | string, f?: string) => (typeof v === "number" ? v : parse(v, f))) as TimestampKernel;
@@ -206,6 +223,8 @@ export const TIMESTAMP_FUNCTIONS = {
     args: ["parsed", "string"],
     result: "long",
     nondeterministic: true,
+    wallClock: true,
+    lenient: true,
     kernel: (zone, literals) => {
       const parse = parserFor(zone, literals[1] ?? DEFAULT_PATTERN);
       // Spark divides the microseconds (toward zero), where unix_seconds floors.
@@ -241,7 +260,7 @@ export const TIMESTAMP_FUNCTIONS = {
         return fromLocal(days, us - days * MICROS_PER_DAY, timeZone(id));
       }) as TimestampKernel,
   },
-  make_timestamp: { args: ["int", "int", "int", "int", "int", "double", "string"], result: "timestamp", kernel: (zone) => makeTimestamp(zone) },
+  make_timestamp: { args: ["int", "int", "int", "int", "int", "double", "string"], result: "timestamp", lenient: true, kernel: (zone) => makeTimestamp(zone) },
   timestamp_seconds: {
     args: ["double"],
     result: "timestamp",
@@ -249,9 +268,24 @@ export const TIMESTAMP_FUNCTIONS = {
   },
   timestamp_millis: { args: ["long"], result: "timestamp", kernel: () => ((ms: number) => checkedMicros(ms * 1000, () => `timestamp_millis(${ms})`)) as TimestampKernel },
   timestamp_micros: { args: ["long"], result: "timestamp", kernel: () => ((us: number) => checkedMicros(us, () => `timestamp_micros(${us})`)) as TimestampKernel },
-  unix_seconds: { args: ["timestamp"], result: "long", kernel: () => ((us: number) => floorDiv(us, MICROS_PER_SECOND)) as TimestampKernel },
-  unix_millis: { args: ["timestamp"], result: "long", kernel: () => ((us: number) => floorDiv(us, 1000)) as TimestampKernel },
-  unix_micros: { args: ["timestamp"], result: "long", kernel: () => ((us: number) => us) as TimestampKernel },
+  unix_seconds: { args: ["instant"], result: "long", kernel: () => ((us: number) => floorDiv(us, MICROS_PER_SECOND)) as TimestampKernel },
+  unix_millis: { args: ["instant"], result: "long", kernel: () => ((us: number) => floorDiv(us, 1000)) as TimestampKernel },
+  unix_micros: { args: ["instant"], result: "long", kernel: () => ((us: number) => us) as TimestampKernel },
+  /** localtimestamp(): the session time zone's wall clock now (the optimizer makes it the query's one instant, cast). */
+  localtimestamp: { args: [], result: "timestamp_ntz", nondeterministic: true, kernel: (zone) => (() => localMicros(Date.now() * 1000, zone)) as TimestampKernel },
+  /** to_timestamp_ntz(s[, format]): the wall clock a text names (a zone in it ignored), or of a timestamp in the session time zone, or a date's midnight. */
+  to_timestamp_ntz: {
+    args: ["local", "string"],
+    result: "timestamp_ntz",
+    lenient: true,
+    kernel: (_zone, literals) => {
+      // With a format, the pattern's wall clock (read in UTC, where it is its microseconds).
+      const parse = parserFor(UTC, literals[1]);
+      return ((v: number | string, f?: string) => (typeof v === "number" ? v : f === undefined ? parseTimestampNtz(v) : parse(v, f))) as TimestampKernel;
+    },
+  },
+  /** make_timestamp_ntz(year, month, day, hour, min, sec): make_timestamp's fields as a wall clock (in UTC, where microseconds are the wall clock). */
+  make_timestamp_ntz: { args: ["int", "int", "int", "int", "int", "double"], result: "timestamp_ntz", lenient: true, kernel: () => makeTimestamp(UTC) },
 } as const satisfies Record<string, TimestampFunction>;
 
 export type TimestampFn = keyof typeof TIMESTAMP_FUNCTIONS;

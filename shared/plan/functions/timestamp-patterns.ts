@@ -4,8 +4,8 @@
  * the instant its wall clock names in a zone (to_timestamp, unix_timestamp with a format).
  */
 import { formatterOf, parserOf } from "./date-patterns.ts";
-import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "./time-zone.ts";
-import { checkedMicros, fromLocal, localParts, parseTimestamp } from "./timestamps.ts";
+import { DEFAULT_TIME_ZONE, timeZone, UTC, type TimeZone } from "./time-zone.ts";
+import { checkedMicros, fromLocal, localParts, parseTimestamp, parseTimestampNtz } from "./timestamps.ts";
 
 /** The formatter of a pattern (checked now: a bad pattern fails with Spark's error class). */
 export const timestampFormatterOf = (pattern: string) => formatterOf(pattern);
@@ -36,4 +36,16 @@ export function timestampReader(options: { readonly timeZone?: string | undefine
   if (format === undefined) return (text) => parseTimestamp(text, zone);
   timestampParserOf(format);
   return (text) => parseTimestampPattern(text, format, zone);
+}
+
+/**
+ * How a file source reads timestamp_ntz text (CSV and JSON's `timestampNTZFormat`): with the
+ * pattern when one is given (its wall clock), else Spark's cast syntax without a zone (text
+ * naming one does not fit, as Spark's readers have it). Throws on text that does not fit.
+ */
+export function timestampNtzReader(options: { readonly timestampNTZFormat?: string | undefined }): (text: string) => number {
+  const format = options.timestampNTZFormat;
+  if (format === undefined) return (text) => parseTimestampNtz(text, false);
+  timestampParserOf(format);
+  return (text) => parseTimestampPattern(text, format, UTC);
 }

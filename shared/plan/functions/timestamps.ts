@@ -66,10 +66,10 @@ export function timestampText(micros: number, zone: TimeZone): string {
   return `${isoText(y, m, d)} ${timeText(tod)}`;
 }
 
-function malformed(s: string): never {
+function malformed(s: string, target = "TIMESTAMP"): never {
   throw new SparkDateTimeError(
     "CAST_INVALID_INPUT",
-    `The value '${s}' of the type "STRING" cannot be cast to "TIMESTAMP" because it is malformed. Correct the value as per the syntax ([+-]yyyy[-[m]m[-[d]d]], then optionally a space or T and [h]h:[m]m:[s]s[.ffffff] and a zone such as Z, +08:00 or Europe/Paris), or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead.`,
+    `The value '${s}' of the type "STRING" cannot be cast to "${target}" because it is malformed. Correct the value as per the syntax ([+-]yyyy[-[m]m[-[d]d]], then optionally a space or T and [h]h:[m]m:[s]s[.ffffff] and a zone such as Z, +08:00 or Europe/Paris), or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead.`,
   );
 }
 
@@ -214,19 +214,40 @@ export function parseTimestamp(s: string, zone: TimeZone, now: () => number = Da
   if (fast !== null) return checkedMicros(fromLocal(Math.floor(fast / MICROS_PER_DAY), fast - Math.floor(fast / MICROS_PER_DAY) * MICROS_PER_DAY, zone), () => `CAST('${s}' AS TIMESTAMP)`);
   const parsed = parseFields(s);
   if (parsed === null) malformed(s);
-  const { fields, justTime } = parsed;
   const z = parsed.zone === undefined ? zone : namedZone(parsed.zone, s);
+  const { days, micros } = wallClockOf(s, parsed, "TIMESTAMP", () => localParts(now() * 1000, z).days);
+  return checkedMicros(fromLocal(days, micros, z), () => `CAST('${s}' AS TIMESTAMP)`);
+}
+
+/** The wall clock parsed fields name (a time alone is on `today`), or CAST_INVALID_INPUT naming `target` when a field is out of range. */
+function wallClockOf(s: string, parsed: NonNullable<ReturnType<typeof parseFields>>, target: string, today: () => number): { days: number; micros: number } {
+  const { fields, justTime } = parsed;
   const [h, min, sec, us] = [fields[3]!, fields[4]!, fields[5]!, fields[6]!];
-  if (h > 23 || min > 59 || sec > 59) malformed(s);
+  if (h > 23 || min > 59 || sec > 59) malformed(s, target);
   let days: number;
-  if (justTime) days = localParts(now() * 1000, z).days;
+  if (justTime) days = today();
   else {
     const [y, m, d] = [fields[0]!, fields[1]!, fields[2]!];
-    if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) malformed(s);
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) malformed(s, target);
     days = daysFromCivil(y, m, d);
   }
-  const micros = fromLocal(days, ((h * 60 + min) * 60 + sec) * MICROS_PER_SECOND + us, z);
-  return checkedMicros(micros, () => `CAST('${s}' AS TIMESTAMP)`);
+  return { days, micros: ((h * 60 + min) * 60 + sec) * MICROS_PER_SECOND + us };
+}
+
+/**
+ * Spark's cast of a string to a timestamp_ntz (DateTimeUtils.stringToTimestampWithoutTimeZone):
+ * the wall clock the text names, as microseconds from 1970-01-01 as if UTC. A zone in the text
+ * is checked and then ignored (malformed when `allowZone` is false, as CSV and JSON readers
+ * have it); a time without a date is malformed.
+ */
+export function parseTimestampNtz(s: string, allowZone = true): number {
+  const fast = canonicalLocalMicros(s);
+  if (fast !== null) return fast;
+  const parsed = parseFields(s);
+  if (parsed === null || parsed.justTime || (parsed.zone !== undefined && !allowZone)) malformed(s, "TIMESTAMP_NTZ");
+  if (parsed.zone !== undefined) namedZone(parsed.zone, s);
+  const { days, micros } = wallClockOf(s, parsed, "TIMESTAMP_NTZ", () => 0);
+  return checkedMicros(days * MICROS_PER_DAY + micros, () => `CAST('${s}' AS TIMESTAMP_NTZ)`);
 }
 
 /** A timestamp value, or DATETIME_OVERFLOW naming the operation when it is outside 0001..9999. */

@@ -20,6 +20,14 @@ describe("collect() row objects", () => {
     expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
   });
 
+  it("gives a timestamp_ntz as its wall clock's ISO text, never a Date, and takes that text or microseconds in createDataFrame", async () => {
+    const micros = Date.UTC(2024, 2, 10, 2, 30) * 1000 + 5;
+    const df = spark.createDataFrame([["2024-03-10T02:30:00.5"], [micros], [null]], "n TIMESTAMP_NTZ");
+    expect((await df.schema()).fields[0]!.type).toBe("timestamp_ntz");
+    expect(await df.collect()).toEqual([{ n: "2024-03-10T02:30:00.5" }, { n: "2024-03-10T02:30:00.000005" }, { n: null }]);
+    expect(() => spark.createDataFrame([[new Date(0)]], "n TIMESTAMP_NTZ")).toThrow(/timestamp_ntz/);
+  });
+
   it("makes columns named __proto__ or constructor own properties, never the prototype", async () => {
     const df = spark.createDataFrame([[1, 2]], "a INT, b INT").withColumnRenamed("a", "__proto__").withColumnRenamed("b", "constructor");
     const [row] = await df.collect();

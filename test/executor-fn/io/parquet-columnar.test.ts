@@ -113,8 +113,8 @@ describe("columnar Parquet reader", () => {
     const file = path.join(dir, `types-${name}.parquet`);
     await duck.run(ALL_TYPES(file, options));
     const schema = await schemaOf(file);
-    // REAL (Parquet FLOAT) is Spark's float; DECIMAL reads as a double unless the scan declares it.
-    expect(schema.fields.map((f) => f.type)).toEqual(["long", "long", "int", "double", "float", "boolean", "date", "double", "double", "double", "string", "string", "timestamp", "array<string>"]);
+    // REAL (Parquet FLOAT) is Spark's float; DECIMAL reads as a double unless the scan declares it; TIMESTAMP (not adjusted to UTC) is Spark's timestamp_ntz.
+    expect(schema.fields.map((f) => f.type)).toEqual(["long", "long", "int", "double", "float", "boolean", "date", "double", "double", "double", "string", "string", "timestamp_ntz", "array<string>"]);
     const got = await read(file, source(schema));
     const expected = (await duckRows(EXPECTED(file))).map((r) => ({
       ...r,
@@ -159,8 +159,9 @@ describe("columnar Parquet reader", () => {
     const encodings = await duckRows(`SELECT path_in_schema, encodings FROM parquet_metadata('${file}') WHERE row_group_id = 0`);
     expect(encodings.filter((e) => String(e.encodings).includes("DICTIONARY")).map((e) => e.path_in_schema)).toEqual(expect.arrayContaining(["few_ints", "few_bigs"]));
     const schema = await schemaOf(file);
-    expect(schema.fields.map((f) => f.type)).toEqual(["long", "timestamp", "timestamp", "timestamp", "double", "int", "long"]);
-    // Microseconds since the epoch, as sparkfn holds timestamps (DuckDB's epoch_us).
+    // DuckDB's TIMESTAMPs are not adjusted to UTC: wall clocks, timestamp_ntz (Spark refuses the NANOS unit; sparkfn reads it).
+    expect(schema.fields.map((f) => f.type)).toEqual(["long", "timestamp_ntz", "timestamp_ntz", "timestamp_ntz", "double", "int", "long"]);
+    // Microseconds of the wall clock as if UTC, as sparkfn holds timestamp_ntz (DuckDB's epoch_us).
     const iso = (c: string) => `epoch_us(${c}) AS ${c}`;
     const expected = await duckRows(`SELECT id, ${iso("ts_us")}, ${iso("ts_ms")}, ${iso("ts_ns")}, few_doubles, few_ints, few_bigs FROM read_parquet('${file}') ORDER BY id`);
     const got = await read(file, source(schema));

@@ -89,10 +89,41 @@ describe("Parquet", () => {
       FROM range(0, 2000) t(i)) TO '${file}' (FORMAT parquet)`);
     const expected = await duckRows(`SELECT id, epoch_us(us) AS us, epoch_us(ms) AS ms, epoch_us(tz) AS tz FROM read_parquet('${file}') ORDER BY id`);
     const read = spark.read.parquet(file);
-    expect((await read.schema()).fields.map((f) => f.type)).toEqual(["long", "timestamp", "timestamp", "timestamp"]);
-    // Microseconds exactly, through unix_micros (a Date would keep milliseconds only).
-    const got = await read.select(col("id"), ...["us", "ms", "tz"].map((c) => unix_micros(c).alias(c))).orderBy("id").collect();
+    // DuckDB's TIMESTAMP (not adjusted to UTC) is a wall clock: timestamp_ntz, as Spark reads it; TIMESTAMPTZ an instant.
+    expect((await read.schema()).fields.map((f) => f.type)).toEqual(["long", "timestamp_ntz", "timestamp_ntz", "timestamp"]);
+    // Microseconds exactly, through unix_micros (a Date would keep milliseconds only); a wall clock read in UTC (the session's zone) first.
+    const got = await read.select(col("id"), ...["us", "ms"].map((c) => unix_micros(col(c).cast("timestamp")).alias(c)), unix_micros("tz").alias("tz")).orderBy("id").collect();
     expect(got).toEqual(expected.map((r) => ({ id: Number(r.id), us: Number(r.us), ms: Number(r.ms), tz: Number(r.tz) })));
+  });
+
+  it("writes timestamp_ntz as a TIMESTAMP not adjusted to UTC (DuckDB's TIMESTAMP) and reads DuckDB's back as wall clocks, unshifted by the session time zone", async () => {
+    spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles");
+    try {
+      // Wall clocks: the Los Angeles spring gap (02:30 does not exist there) and fall overlap, before 1970, fractions, the ends of the range (whole seconds there: microseconds are exact for 1684-2255).
+      const walls = ["2024-03-10T02:30:00", "2024-11-03T01:30:00.5", "1969-12-31T23:59:59.123456", "0001-01-01T00:00:00", "9999-12-31T23:59:59", "2000-02-29T12:00:00.000001"];
+      const rows = Array.from({ length: 1200 }, (_, i) => ({ id: i, ts: i % 7 === 3 ? null : walls[i % walls.length]! }));
+      const out = path.join(dir, "ntz-written");
+      await spark.createDataFrame(rows.map((r) => [r.id, r.ts]), "id INT, ts TIMESTAMP_NTZ").repartition(2).write.mode("overwrite").parquet(out);
+      const types = await duckRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}/*.parquet'))`);
+      expect(types).toEqual([{ column_name: "id", column_type: "INTEGER" }, { column_name: "ts", column_type: "TIMESTAMP" }]);
+      // DuckDB's text of each wall clock, with Spark's trimmed fraction, is what was written.
+      const duckText = (c: string) => `regexp_replace(regexp_replace(strftime(${c}, '%Y-%m-%dT%H:%M:%S.%f'), '0+$', ''), '\\.$', '')`;
+      const back = await duckRows(`SELECT id, ${duckText("ts")} AS ts FROM read_parquet('${out}/*.parquet')`);
+      expect(byId(back).map((r) => ({ id: r.id, ts: r.ts }))).toEqual(rows);
+      expect(byId(await spark.read.parquet(out).collect())).toEqual(rows);
+
+      const file = path.join(dir, "duck-ntz.parquet");
+      await duck.run(`COPY (SELECT i AS id, TIMESTAMP '2024-03-10 01:00:00' + INTERVAL (i * 61) SECOND + INTERVAL (i * 7) MICROSECOND AS us,
+          (TIMESTAMP '2024-11-03 00:30:00' + INTERVAL (i * 13) SECOND + INTERVAL (i * 3) MILLISECOND)::TIMESTAMP_MS AS ms
+        FROM range(0, 1500) t(i)) TO '${file}' (FORMAT parquet)`);
+      const expected = await duckRows(`SELECT id, ${duckText("us")} AS us, ${duckText("ms")} AS ms FROM read_parquet('${file}') ORDER BY id`);
+      const read = spark.read.parquet(file);
+      expect((await read.schema()).fields.map((f) => f.type)).toEqual(["long", "timestamp_ntz", "timestamp_ntz"]);
+      const got = await read.orderBy("id").collect();
+      expect(got).toEqual(expected.map((r) => ({ id: Number(r.id), us: r.us, ms: r.ms })));
+    } finally {
+      spark.conf.set("spark.sql.session.timeZone", "UTC");
+    }
   });
 
   it("writes decimals DuckDB reads as DECIMAL(p, s) with every digit (INT32, INT64 and FIXED_LEN_BYTE_ARRAY)", async () => {

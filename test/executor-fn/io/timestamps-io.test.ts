@@ -96,3 +96,50 @@ describe("timestamps in CSV and JSON", () => {
     expect(await asMicros(partedBack, "at")).toEqual([{ id: 1, at: micros(2024, 3, 7, 12, 34, 56) + 500_000 }, { id: 2, at: micros(2024, 7, 1) }, { id: 3, at: null }]);
   });
 });
+
+/**
+ * timestamp_ntz through CSV and JSON in a session zone with daylight saving: wall clocks are
+ * read and written as they are. Expected values are what Spark 4.0.1 gave for the same files
+ * and rows (session zone America/Los_Angeles): a zone in the text, a time alone and a JSON
+ * number do not fit; timestampNTZFormat reads a pattern; writers print yyyy-MM-dd'T'HH:mm:ss.SSS.
+ */
+describe("timestamp_ntz in CSV and JSON", () => {
+  const lines = ["2024-03-10 02:30:00", "2024-03-10T02:30:00.5", "2024-03-10", "2024-03-10 02:30:00+08:00", "bad", "12:34:56"];
+  const values = async (df: ReturnType<SparkSession["createDataFrame"]>) => (await df.collect()).map((r) => r.n);
+
+  it("reads declared timestamp_ntz columns as wall clocks, unshifted by the session time zone", async () => {
+    const spark = await session("America/Los_Angeles");
+    await writeFile(path.join(dir, "walls.csv"), lines.join("\n") + "\n");
+    const csv = spark.read.schema("n TIMESTAMP_NTZ").csv(path.join(dir, "walls.csv"));
+    expect(await values(csv)).toEqual(["2024-03-10T02:30:00", "2024-03-10T02:30:00.5", "2024-03-10T00:00:00", null, null, null]);
+    const formatted = spark.read.schema("n TIMESTAMP_NTZ").option("timestampNTZFormat", "yyyy-MM-dd HH:mm:ss").csv(path.join(dir, "walls.csv"));
+    expect(await values(formatted)).toEqual(["2024-03-10T02:30:00", null, null, null, null, null]);
+    await writeFile(path.join(dir, "walls.json"), ['{"n":"2024-03-10 02:30:00"}', '{"n":"2024-03-10T02:30:00.5"}', '{"n":"2024-03-10 02:30:00+08:00"}', '{"n":1700000000}', '{"n":"bad"}'].join("\n") + "\n");
+    const json = spark.read.schema("n TIMESTAMP_NTZ").json(path.join(dir, "walls.json"));
+    expect(await values(json)).toEqual(["2024-03-10T02:30:00", "2024-03-10T02:30:00.5", null, null, null]);
+  });
+
+  it("writes timestamp_ntz as its wall clock with milliseconds and no zone", async () => {
+    const spark = await session("America/Los_Angeles");
+    const df = spark.createDataFrame([["2024-03-10T02:30:00.5", 1], ["2024-03-10T02:30:00", 2], ["2024-03-10T02:30:00.123456", 3]], "n TIMESTAMP_NTZ, id INT");
+    const csvOut = path.join(dir, "out-ntz-csv");
+    await df.coalesce(1).write.mode("overwrite").csv(csvOut);
+    const csvFile = (await readdir(csvOut)).find((f) => f.endsWith(".csv"))!;
+    expect((await readFile(path.join(csvOut, csvFile), "utf8")).trim().split("\n")).toEqual(["2024-03-10T02:30:00.500,1", "2024-03-10T02:30:00.000,2", "2024-03-10T02:30:00.123,3"]);
+    const jsonOut = path.join(dir, "out-ntz-json");
+    await df.coalesce(1).write.mode("overwrite").json(jsonOut);
+    const jsonFile = (await readdir(jsonOut)).find((f) => f.endsWith(".json"))!;
+    expect((await readFile(path.join(jsonOut, jsonFile), "utf8")).trim().split("\n")).toEqual([
+      '{"n":"2024-03-10T02:30:00.500","id":1}',
+      '{"n":"2024-03-10T02:30:00.000","id":2}',
+      '{"n":"2024-03-10T02:30:00.123","id":3}',
+    ]);
+    // Partition folders hold the wall clock's text, and read back as the same wall clocks when declared (as Spark's; Spark
+    // leaves the space unescaped, "n=2024-03-10 02%3A30%3A00", where sparkfn escapes it as it does for every folder value).
+    const parted = path.join(dir, "out-ntz-parted");
+    await df.write.mode("overwrite").partitionBy("n").csv(parted);
+    expect((await readdir(parted)).filter((f) => f.startsWith("n=")).sort()).toEqual(["n=2024-03-10%2002%3A30%3A00", "n=2024-03-10%2002%3A30%3A00.123456", "n=2024-03-10%2002%3A30%3A00.5"]);
+    const back = await spark.read.schema("id INT, n TIMESTAMP_NTZ").csv(parted).orderBy("id").collect();
+    expect(back).toEqual([{ id: 1, n: "2024-03-10T02:30:00.5" }, { id: 2, n: "2024-03-10T02:30:00" }, { id: 3, n: "2024-03-10T02:30:00.123456" }]);
+  });
+});
