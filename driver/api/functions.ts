@@ -166,6 +166,10 @@ export const translate = (c: ColumnOrName, matching: string, replace: string) =>
 /** The part before the `count`-th `delim` (count > 0), or after the `count`-th from the end (count < 0). */
 /** x with d decimal places and groups of three ("1,234.57"), or formatted by the DecimalFormat pattern d ("#,##0.0"). */
 export const format_number = (c: ColumnOrName, d: number | string | Column) => fn("format_number", asColumn(c).expr, d instanceof Column ? d.expr : literal(d));
+/** The arguments formatted by a java.util.Formatter format: `format_string("%s: %.2f", "name", "price")`. */
+export const format_string = (format: string, ...cols: ColumnOrName[]) => fn("format_string", literal(format), ...cols.map((c) => asColumn(c).expr));
+/** format_string's other name. */
+export const printf = (format: ColumnOrName, ...cols: ColumnOrName[]) => fn("format_string", asColumn(format).expr, ...cols.map((c) => asColumn(c).expr));
 export const substring_index = (c: ColumnOrName, delim: string, count: number) => fn("substring_index", asColumn(c).expr, literal(delim), literal(count));
 /** Replaces `len` characters (default: the length of `replace`) from 1-based position `pos` with `replace`. */
 export const overlay = (src: ColumnOrName, replace: ColumnOrName, pos: ColumnOrName | number, len: ColumnOrName | number = -1) =>

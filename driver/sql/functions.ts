@@ -20,7 +20,7 @@ export class SqlFunctionError extends UserError {
 /** Spark's other names for functions sparkfn has. */
 const SYNONYMS: Readonly<Record<string, string>> = {
   substr: "substring", ceiling: "ceil", power: "pow", lcase: "lower", ucase: "upper", char_length: "length", character_length: "length",
-  len: "length", mean: "avg", std: "stddev", day: "dayofmonth", position: "locate", sign: "signum", any: "bool_or",
+  len: "length", printf: "format_string", mean: "avg", std: "stddev", day: "dayofmonth", position: "locate", sign: "signum", any: "bool_or",
 };
 
 /** Functions that are casts in Spark SQL: int(x), date(x)... */

@@ -48,7 +48,7 @@ export const SCALAR_FUNCTIONS = {
   raise_error: [1, 2],
   // strings (shared/plan/functions/strings.ts)
   lpad: [3, 3], rpad: [3, 3], ltrim: [1, 1], rtrim: [1, 1], instr: [2, 2], locate: [2, 3], reverse: [1, 1], repeat: [2, 2], initcap: [1, 1],
-  left: [2, 2], right: [2, 2], ascii: [1, 1], translate: [3, 3], substring_index: [3, 3], format_number: [2, 2], overlay: [3, 4], levenshtein: [2, 3], soundex: [1, 1],
+  left: [2, 2], right: [2, 2], ascii: [1, 1], translate: [3, 3], substring_index: [3, 3], format_number: [2, 2], format_string: [1, -1], overlay: [3, 4], levenshtein: [2, 3], soundex: [1, 1],
   // regular expressions and more strings (shared/plan/functions/regex.ts, strings.ts)
   rlike: [2, 2], regexp_like: [2, 2], regexp: [2, 2], regexp_replace: [3, 4], regexp_extract: [2, 3], regexp_extract_all: [2, 3], concat_ws: [1, -1],
   // binary (shared/plan/functions/binary-functions.ts)

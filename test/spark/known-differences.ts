@@ -121,6 +121,17 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
 
   {
     reason:
+      "format_string's failures (a conversion that does not fit its argument, a missing argument, an unknown conversion, a bad code point) are java.util.Formatter's exceptions, which have no Spark error class: Spark fails the query with the Java exception; sparkfn fails the row with the same words (shared/plan/functions/format-string.ts)",
+    explains: (d) =>
+      d.what === "value" &&
+      /^format_string\(/.test(d.sql) &&
+      d.spark instanceof SparkFailure &&
+      d.spark.errorClass === "Py4JJavaError" &&
+      d.sparkfn instanceof SparkFailure &&
+      d.spark.message.includes(d.sparkfn.message.replace(/^.*?: /, "")),
+  },
+  {
+    reason:
       "array_sort's comparator returning null when one of the two elements it compares is null: Spark means to fail with [COMPARATOR_RETURNS_NULL] but builds that message with the null element's toString() and fails with a NullPointerException instead (no error class); sparkfn fails with COMPARATOR_RETURNS_NULL, naming the two elements",
     explains: (d) =>
       d.what === "value" &&

@@ -11,6 +11,7 @@
  * Element equality and order are Spark's (shared/plan/semantics.ts): NaN equals NaN and sorts
  * above every number, -0.0 equals 0.0, strings by code point; nulls sort first ascending.
  */
+import { formatArg, formatString, formatStringRefuses } from "./format-string.ts";
 import { BadInputError } from "../../errors.ts";
 import { exprName, type Expr } from "../expr.ts";
 import { compareForSort, sameValue } from "../semantics.ts";
@@ -404,6 +405,23 @@ export const ARRAY_FUNCTIONS = {
       return typeof typed === "string" ? typed : { type: "boolean", nullable: anyNullable(args) };
     },
     kernel: () => (m, k) => entries(m)[0].some((x) => sameValue(x!, k)),
+  },
+  /** format_string(format, args...), SQL's printf too: java.util.Formatter's output over Spark's values (./format-string.ts); a null argument prints "null". */
+  format_string: {
+    type: (args, exprs) => {
+      const format = args[0]!.type;
+      if (format !== "string" && format !== "null") return `format_string(): the format ${exprName(exprs[0]!)} is ${format}, expected a string.`;
+      for (const a of args.slice(1)) {
+        const why = formatStringRefuses(a.type);
+        if (why) return why;
+      }
+      return { type: "string", nullable: args[0]!.nullable };
+    },
+    kernel: (types) => {
+      const convert = types.slice(1).map(formatArg);
+      return (format, ...xs) => (format === null ? null : formatString(format as string, xs.map((x, i) => convert[i]!(x))));
+    },
+    takesNulls: true,
   },
 } as const satisfies Record<string, ArrayFunction>;
 

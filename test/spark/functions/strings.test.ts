@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ascii, base64, concat_ws, format_number, initcap, instr, left, levenshtein, lit, locate, split, lpad, ltrim, overlay, repeat, reverse, right, rpad, rtrim, soundex, substring_index, translate,
+  ascii, base64, concat_ws, format_number, format_string, initcap, printf, instr, left, levenshtein, lit, locate, split, lpad, ltrim, overlay, repeat, reverse, right, rpad, rtrim, soundex, substring_index, translate,
   type Column,
 } from "sparkfn";
 import { CORE_STRING_FUNCTIONS } from "../../../shared/plan/functions/strings.ts";
@@ -139,6 +139,45 @@ describe("string functions agree with Spark", () => {
     ]);
     // A string is refused, as Spark's NUMERIC input type (no implicit cast).
     await spark.agree(TABLE, [check("format_number(s, 2)", format_number("s", 2))]);
+  });
+
+  it("format_string and printf: java.util.Formatter's conversions, flags, widths and indexes over each type Spark passes it", async () => {
+    const doubles = [null, 0, -0, 2.675, 0.125, 2.5, -2.25, 1e20, 1e-5, 12345.678, -9876.5, NaN, Infinity, -Infinity, 1 / 3, 1e300, 2.2250738585072014e-308, 0.05];
+    const rows = doubles.map((d, i) => [
+      i % 6 === 0 ? null : `s${i}é`,
+      i % 5 === 0 ? null : (i - 9) * 123457,
+      i % 4 === 0 ? null : (i - 9) * 98765432101,
+      d,
+      i % 3 === 0 ? null : Math.fround((i - 9) * 1.1),
+      i % 2 === 0,
+      i % 7 === 0 ? null : `${(i - 9) * 13}.${String(i * 7 % 100).padStart(2, "0")}`,
+      i % 8 === 0 ? null : `2024-0${1 + (i % 9)}-1${i % 10}`,
+      i % 9 === 0 ? null : i - 9,
+    ]);
+    const table = { schema: "s STRING, n INT, l BIGINT, d DOUBLE, f FLOAT, b BOOLEAN, dec DECIMAL(12,2), dt DATE, t TINYINT", rows };
+    const formats: [string, string[]][] = [
+      ["%s|%s|%s|%s|%s|%s|%s|%s", ["s", "n", "l", "d", "f", "b", "dec", "dt"]],
+      ["%10s|%-8s|%.2s|%S", ["s", "n", "s", "s"]],
+      ["%d %5d %-6d| %05d %+d % d %,d %(d", ["n", "n", "n", "n", "n", "n", "l", "n"]],
+      ["%x %X %o %#x %#o %08x", ["n", "l", "n", "n", "l", "t"]],
+      ["%f %.2f %.0f %10.3f %-12.1f| %+.1f %,.2f %(.2f %010.2f", ["d", "d", "d", "d", "d", "d", "d", "d", "d"]],
+      ["%e %.3e %E %.0e %g %.3g %G", ["d", "d", "d", "d", "d", "d", "d"]],
+      ["%.1f %e %s", ["f", "f", "f"]],
+      ["%b %B %b %b", ["b", "b", "s", "n"]],
+      ["%c%c", ["t", "n"]],
+      ["%2$s/%1$s/%<s %% %n", ["s", "n"]],
+      ["no specifiers", []],
+      ["%d", ["d"]],
+      ["%f", ["n"]],
+      ["%.2f", ["dec"]],
+      ["%s %s", ["s"]],
+      ["%q", ["s"]],
+    ];
+    await spark.agree(table, [
+      ...formats.map(([f, cols]) => check(`format_string('${f}'${cols.map((c) => `, ${c}`).join("")})`, format_string(f, ...cols))),
+      check("printf(s, n)", printf("s", "n")),
+      check("format_string(NULL, n)", printf(lit(null), "n")),
+    ]);
   });
 
   it("null in, null out: NULL literals in every place", async () => {
