@@ -11,6 +11,7 @@ import { decimalOf, INTEGRAL_RANGES, parseTypeName } from "../../shared/plan/typ
 import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { bytesOfHex } from "../../shared/plan/binary.ts";
 import { UserError } from "../../shared/errors.ts";
+import { isInternalIntervalFn } from "../../shared/plan/functions/interval-functions.ts";
 
 /** SQL text that names something Spark's SQL does not know, or calls it wrongly. */
 export class SqlFunctionError extends UserError {
@@ -87,7 +88,8 @@ const GENERATORS: Readonly<Record<string, readonly [GeneratorFn, boolean]>> = {
   inline: ["inline", false], inline_outer: ["inline", true],
 };
 
-const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTIONS, name);
+// The analyzer's own functions (interval arithmetic) are not SQL's.
+const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTIONS, name) && !isInternalIntervalFn(name);
 const isAggregate = (name: string): name is AggFn => AggFn.safeParse(name).success;
 
 /** `name(args)` (DISTINCT for count and sum) as the DataFrame API's node. */

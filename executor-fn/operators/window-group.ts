@@ -12,6 +12,7 @@
  */
 import { compareForSort, sameValue } from "../../shared/plan/semantics.ts";
 import type { AggFn, WindowFn, WindowFrame } from "../../shared/plan/expr.ts";
+import { intervalFrameShift } from "../../shared/plan/functions/interval-functions.ts";
 import { isIntegral, isNested, type DataType, type Value } from "../../shared/plan/types.ts";
 import { valueAt, vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { aggState, type AggOptions } from "./aggregate/states.ts";
@@ -79,9 +80,12 @@ export function frameBounds(g: Group, frame: WindowFrame, orders: readonly Order
   // Value offsets (one numeric order key): the bound is the row's value moved by the offset in the sort's direction.
   const key = g.orderValues[0];
   const order = orders[0];
+  // Interval offsets (a date or timestamp key) move the value as date and timestamp arithmetic does.
+  const shift = frame.interval === undefined ? null : intervalFrameShift(frame.interval);
   const bound = (i: number, offset: number): Value => {
     const v = key![i]!;
-    return v === null ? null : (v as number) + (order!.ascending ? offset : -offset);
+    const signed = order!.ascending ? offset : -offset;
+    return v === null ? null : shift !== null ? shift(v as string | number, signed) : (v as number) + signed;
   };
   const cmp = (j: number, b: Value) => compareForSort(key![j]!, b, order!.ascending, order!.nullsFirst);
   let l = 0;

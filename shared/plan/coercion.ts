@@ -24,7 +24,8 @@
  *
  * Otherwise only strings are cast: int, bigint and double already mix in sparkfn's numbers.
  */
-import { mapChildren, type Expr, type ExprOf } from "./expr.ts";
+import { mapChildren, type ArithmeticOp, type Expr, type ExprOf } from "./expr.ts";
+import { intervalArithmetic, intervalCall } from "./interval-arithmetic.ts";
 import { checkLambdaPositions, isHigherOrderFn, lambdaBindings, type LambdaTyped } from "./functions/higher-order.ts";
 import { typeOf } from "./resolve.ts";
 import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
@@ -178,6 +179,9 @@ const COERCE: Coercers = {
     const right = coerce(e.right, s, o);
     const [l, r] = [typeOf(left, s).type, typeOf(right, s).type];
     if (ARITHMETIC.has(e.op)) {
+      // With intervals or two datetimes: Spark's rewrite into interval functions.
+      const interval = intervalArithmetic(e.op as ArithmeticOp, left, l, right, r);
+      if (interval) return interval;
       // ANSI off: legacy arithmetic (x / 0 is null, ints wrap).
       const mode = o.ansi ? {} : { legacy: true as const };
       if (l === "string" || r === "string") {
@@ -316,6 +320,15 @@ const COERCE: Coercers = {
       case "isnan":
       case "nanvl":
         return { ...e, args: args.map((_, i) => at(i, "double")) };
+      case "make_dt_interval":
+      case "make_ym_interval":
+      case "year":
+      case "month":
+      case "dayofmonth":
+      case "hour":
+      case "minute":
+      case "second":
+        return intervalCall(e, args, types) ?? { ...e, args };
       default:
         if (isStringFn(e.fn)) {
           // A number, boolean or date where a string is wanted is its text; a string where an int is wanted, an int.
@@ -368,7 +381,7 @@ const COERCE: Coercers = {
       const t = typeOf(c, s).type;
       // sum and avg keep a decimal exact; the moments, percentiles and the rest take it as a double.
       if ((want === "number" || want === "numberOrDate") && isDecimal(t) && !DECIMAL_AGGREGATES.has(e.fn)) return implicitCast(c, t, "double", o);
-      return want === "number" ? castTo(c, t, "double", o) : want === "boolean" ? castTo(c, t, "boolean", o) : c;
+      return want === "number" || want === "numberOrInterval" ? castTo(c, t, "double", o) : want === "boolean" ? castTo(c, t, "boolean", o) : c;
     };
     // With ANSI off, a decimal sum past its precision is null rather than an error.
     const legacy = !o.ansi && e.arg !== null && isDecimal(typeOf(e.arg, s).type) ? { legacy: true as const } : {};

@@ -211,6 +211,9 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   date: (v) => (typeof v === "string" ? toDate(v) : null),
   // Casts to and from timestamps are compiled from shared/plan/functions/timestamp-casts.ts (they need the session time zone).
   timestamp: (v) => (typeof v === "number" ? v : null),
+  // Intervals: microseconds or months, as numbers.
+  daytime: (v) => (typeof v === "number" ? v : null),
+  yearmonth: (v) => (typeof v === "number" ? v : null),
   array: (v) => (Array.isArray(v) ? v : null),
   struct: (v) => (Array.isArray(v) ? v : null),
   map: (v) => (Array.isArray(v) ? v : null),

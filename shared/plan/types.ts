@@ -6,7 +6,9 @@
  *   decimal(p, s) → bigint, the unscaled value (12.30 in decimal(5,2) is 1230n; the type holds
  *   the scale: shared/plan/decimal.ts), shown to users as its plain text ("12.30"),
  *   date → "YYYY-MM-DD" string (so ordering compares correctly), timestamp → number of
- *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts),
+ *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts), a day-time
+ *   interval (`interval day to second`...) → its microseconds, a year-month interval (`interval
+ *   year to month`...) → its months (shared/plan/intervals.ts),
  *   array<T> → an array of T's values, struct<a:T,b:U> → an array of its fields' values in
  *   field order (users see an object: driver/api/rows.ts), map<K,V> → [keys, values], two
  *   arrays of one length, as Spark's MapData (users see a Map), null → null; any → any JSON-able
@@ -30,7 +32,9 @@ export type DecimalType = `decimal(${number},${number})`;
 export type ArrayType = `array<${string}>`;
 export type StructType = `struct<${string}>`;
 export type MapType = `map<${string}>`;
-export type DataType = BaseType | DecimalType | ArrayType | StructType | MapType;
+/** Spark's ANSI intervals, spelled as Spark's simpleString: `interval day`, `interval day to second`, `interval year to month` (shared/plan/intervals.ts). */
+export type IntervalType = `interval ${string}`;
+export type DataType = BaseType | DecimalType | ArrayType | StructType | MapType | IntervalType;
 
 export interface StructField {
   readonly name: string;
@@ -123,10 +127,52 @@ export function decimalType(precision: number, scale: number): DecimalType {
   return `decimal(${precision},${scale})`;
 }
 
-/** What code dispatches on: a base type, "decimal" for every decimal(p, s), "array", "struct" and "map" for nested types. */
-export type TypeKind = BaseType | "decimal" | "array" | "struct" | "map";
+/**
+ * What code dispatches on: a base type, "decimal" for every decimal(p, s), "array", "struct" and
+ * "map" for nested types, "daytime" and "yearmonth" for every day-time and year-month interval.
+ */
+export type TypeKind = BaseType | "decimal" | "array" | "struct" | "map" | "daytime" | "yearmonth";
 export const typeKind = (t: DataType): TypeKind =>
-  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : t.startsWith("map<") ? "map" : isDecimal(t) ? "decimal" : (t as BaseType);
+  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : t.startsWith("map<") ? "map" : isDecimal(t) ? "decimal" : t.startsWith("interval ") ? intervalKind(t) : (t as BaseType);
+
+/** A day-time interval's fields (a value is microseconds), a year-month interval's (a value is months), in order from the largest. */
+export const DAY_TIME_FIELDS = ["day", "hour", "minute", "second"] as const;
+export const YEAR_MONTH_FIELDS = ["year", "month"] as const;
+export type DayTimeField = (typeof DAY_TIME_FIELDS)[number];
+export type YearMonthField = (typeof YEAR_MONTH_FIELDS)[number];
+export type IntervalField = DayTimeField | YearMonthField;
+
+export interface IntervalShape {
+  readonly kind: "daytime" | "yearmonth";
+  /** The fields' positions in DAY_TIME_FIELDS or YEAR_MONTH_FIELDS, start <= end. */
+  readonly start: number;
+  readonly end: number;
+}
+
+const INTERVAL_TYPE = /^interval (day|hour|minute|second|year|month)(?: to (hour|minute|second|month))?$/;
+
+/** An interval type's kind and fields, or null for other types (and for misspelled ones: `interval second to day`). */
+export function intervalOf(t: DataType): IntervalShape | null {
+  if (!t.startsWith("interval ")) return null;
+  const m = INTERVAL_TYPE.exec(t);
+  if (!m) return null;
+  const dayTime = (DAY_TIME_FIELDS as readonly string[]).includes(m[1]!);
+  const fields: readonly string[] = dayTime ? DAY_TIME_FIELDS : YEAR_MONTH_FIELDS;
+  const start = fields.indexOf(m[1]!);
+  const end = m[2] === undefined ? start : fields.indexOf(m[2]);
+  if (end < 0 || (m[2] !== undefined && end <= start)) return null;
+  return { kind: dayTime ? "daytime" : "yearmonth", start, end };
+}
+
+const intervalKind = (t: DataType): TypeKind => intervalOf(t)?.kind ?? (t as BaseType);
+
+/** The interval type of these fields, canonically spelled (`interval day to second`, `interval month`). */
+export function intervalType(kind: IntervalShape["kind"], start: number, end: number = start): IntervalType {
+  const fields: readonly string[] = kind === "daytime" ? DAY_TIME_FIELDS : YEAR_MONTH_FIELDS;
+  return start === end ? `interval ${fields[start]!}` : `interval ${fields[start]!} to ${fields[end]!}`;
+}
+
+export const isInterval = (t: DataType): t is IntervalType => intervalOf(t) !== null;
 
 /** Whether a type holds other values (array, struct, map). */
 /** Whether Spark orders values of the type (min, max, ORDER BY): not any, and no map at any depth (arrays and structs order part by part). */
@@ -136,8 +182,9 @@ export const isNested = (t: DataType): t is ArrayType | StructType | MapType => 
 
 export const DataType: z.ZodType<DataType> = z.union([
   BaseType,
-  z.custom<DecimalType | ArrayType | StructType | MapType>((v) => {
+  z.custom<DecimalType | ArrayType | StructType | MapType | IntervalType>((v) => {
     if (typeof v !== "string") return false;
+    if (v.startsWith("interval ")) return intervalOf(v as DataType) !== null;
     if (isNested(v as DataType)) return nestedOf(v) !== null;
     const d = decimalOf(v as DataType);
     return d !== null && d.precision >= 1 && d.precision <= MAX_PRECISION && d.scale <= d.precision;
@@ -255,6 +302,10 @@ export function fitsType(type: DataType, v: unknown): boolean {
       return typeof v === "boolean";
     case "date":
       return typeof v === "string" && DATE_TEXT.test(v);
+    case "daytime":
+      return Number.isSafeInteger(v);
+    case "yearmonth":
+      return isIntValue(v);
     case "timestamp":
       // From 0001-01-01T00:00:00Z to before 10000-01-01T00:00:00Z (MIN_MICROS, END_MICROS in functions/timestamps.ts)
       return Number.isInteger(v) && (v as number) >= -62135596800000000 && (v as number) < 253402300800000000;
@@ -299,7 +350,7 @@ export function fieldIndex(schema: Schema, name: string): number {
 /** Spark's name for a type, as printSchema() shows it on a column's line (a nested type's parts follow on lines of their own). */
 export function typeName(t: DataType): string {
   const kind = typeKind(t);
-  return kind === "decimal" ? t : kind === "array" || kind === "struct" || kind === "map" ? kind : TYPE_NAMES[t as BaseType];
+  return kind === "decimal" || kind === "daytime" || kind === "yearmonth" ? t : kind === "array" || kind === "struct" || kind === "map" ? kind : TYPE_NAMES[t as BaseType];
 }
 
 /** Spark's simpleString of a type, as show() and messages spell nested types: `array<int>`, `struct<a:bigint>`. */
@@ -393,6 +444,9 @@ function fromSyntax(syntax: TypeSyntax, text: string): DataType {
 
 /** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `decimal(10,2)`, `array<string>`, `struct<a: int>`, ...); `decimal` alone is decimal(10,0). */
 export function parseTypeName(name: string): DataType {
+  // INTERVAL DAY TO SECOND, interval year: words the nested-type syntax does not read.
+  const interval = intervalOf(name.trim().toLowerCase().replace(/\s+/g, " ") as DataType);
+  if (interval) return intervalType(interval.kind, interval.start, interval.end);
   return fromSyntax(readTypeSyntax(name), name.trim());
 }
 
