@@ -7,7 +7,7 @@
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
-import { isDecimal, parseTypeName, type DataType } from "../../shared/plan/types.ts";
+import { isDecimal, isInterval, parseTypeName, type DataType } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
 import { binaryLiteral, functionCall, lambdaFunction, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
@@ -535,7 +535,8 @@ export class SqlGrammar extends EmbeddedActionsParser {
             if (inner.kind === "literal" && isDecimal(inner.type) && typeof inner.value === "string") {
               return { ...inner, value: inner.value.startsWith("-") ? inner.value.slice(1) : /^[0.]+$/.test(inner.value) ? inner.value : `-${inner.value}` };
             }
-            if (inner.kind !== "literal" || typeof inner.value !== "number") return unary("negate", inner);
+            // - INTERVAL '1' DAY stays a negation (Spark names it `(- INTERVAL '1' DAY)`).
+            if (inner.kind !== "literal" || typeof inner.value !== "number" || isInterval(inner.type)) return unary("negate", inner);
             // 2147483648 alone is a bigint; negated it is the smallest int.
             return inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value };
           });

@@ -133,12 +133,12 @@ function timestampPlus(kind: "daytime" | "yearmonth", zone: TimeZone): (ts: numb
 }
 
 /**
- * A RANGE frame's bound: an order key's value (a date, or a timestamp, read in UTC) moved by an
- * interval frame offset of type `t` (as Spark's frame bound `order + offset`).
+ * A RANGE frame's bound: an order key's value (a date, or a timestamp in the session zone) moved
+ * by an interval frame offset of type `t` (as Spark's frame bound `order + offset`).
  */
-export function intervalFrameShift(t: DataType): (v: string | number, offset: number) => string | number {
+export function intervalFrameShift(t: DataType, zone: TimeZone = UTC): (v: string | number, offset: number) => string | number {
   const kind = intervalOf(t)!.kind;
-  const plus = timestampPlus(kind, UTC);
+  const plus = timestampPlus(kind, zone);
   return (v, offset) =>
     typeof v === "number" ? plus(v, offset) : kind === "yearmonth" ? addMonths(v, offset) : dateValue(daysOf(v) + Math.trunc(offset / MICROS_PER_DAY), () => `a frame bound of ${v}`);
 }

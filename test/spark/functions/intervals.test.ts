@@ -114,6 +114,10 @@ function functionChecks(): Check[] {
     sql("extract(YEAR FROM make_ym_interval(n, 7))"),
     sql("extract(MONTH FROM make_ym_interval(n, 7))"),
     sql("extract(DAY FROM CAST(i AS INTERVAL HOUR))"),
+    sql("date_part('day', i)"),
+    sql("date_part('MINUTE', i)"),
+    sql("date_part('year', make_ym_interval(n, 7))"),
+    sql("date_part('day', d)"),
   ];
 }
 
@@ -122,6 +126,7 @@ function literalChecks(): Check[] {
     "interval '90' day", "interval 3 days", "INTERVAL '1 2:03:04' DAY TO SECOND", "interval 36 hour", "interval 1 day 2 hours", "interval '1.5' second", "interval 1 week",
     "interval -3 day", "interval '2:03:04.123456789' hour to second", "interval '03:04' minute to second", "interval 2 weeks 3 days", "interval 3 microseconds",
     "interval '1-2' year to month", "interval 1 year 2 months", "interval '2' year", "interval '5' month", "interval -'1-11' year to month",
+    "-interval '1' day", "- interval '1-2' year to month",
   ].map(sql);
 }
 
