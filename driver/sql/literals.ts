@@ -102,6 +102,9 @@ const EXTRACT_FIELDS: Readonly<Record<string, ScalarFn>> = {
   minute: "minute", m: "minute", min: "minute", mins: "minute", minutes: "minute",
 };
 
+/** The interval field of each date and time function EXTRACT reads a field with. */
+const INTERVAL_FIELDS: Partial<Record<ScalarFn, string>> = { year: "YEAR", month: "MONTH", dayofmonth: "DAY", hour: "HOUR", minute: "MINUTE" };
+
 /** EXTRACT(field FROM value): the field's function, named `extract(field FROM value)`. */
 export function extractField(at: IToken, field: Expr, value: Expr): Expr {
   const written = field.kind === "column" ? field.name : exprName(field);
@@ -109,7 +112,10 @@ export function extractField(at: IToken, field: Expr, value: Expr): Expr {
   if (/^(s|sec|secs|second|seconds)$/i.test(written)) return alias(call("interval:extract", [value, literal("SECOND")]), `extract(${written} FROM ${exprName(value)})`);
   const fn = EXTRACT_FIELDS[written.toLowerCase()];
   if (!fn) throw unsupported(at, `EXTRACT(${written} FROM ...)`, `use one of ${Object.keys(EXTRACT_FIELDS).filter((k) => k.length > 3).join(", ")}`);
-  return alias(call(fn, [value]), `extract(${written} FROM ${exprName(value)})`);
+  // A field an interval has too: the analyzer picks the interval's field or the date or time function once the value's type is known.
+  const intervalField = INTERVAL_FIELDS[fn];
+  const extracted = intervalField === undefined ? call(fn, [value]) : call("interval:extract", [value, literal(intervalField), call(fn, [value])]);
+  return alias(extracted, `extract(${written} FROM ${exprName(value)})`);
 }
 
 /** SUBSTRING(s FROM pos [FOR len]): substring(s, pos, len), len the largest int when absent, as Spark. */

@@ -25,7 +25,7 @@
  * Otherwise only strings are cast: int, bigint and double already mix in sparkfn's numbers.
  */
 import { mapChildren, type ArithmeticOp, type Expr, type ExprOf } from "./expr.ts";
-import { intervalArithmetic, intervalCall } from "./interval-arithmetic.ts";
+import { extractOf, intervalArithmetic, withDefaults } from "./interval-arithmetic.ts";
 import { checkLambdaPositions, isHigherOrderFn, lambdaBindings, type LambdaTyped } from "./functions/higher-order.ts";
 import { typeOf } from "./resolve.ts";
 import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
@@ -255,6 +255,11 @@ const COERCE: Coercers = {
   },
   call: (e, s, o) => {
     if (isHigherOrderFn(e.fn)) return coerceHigherOrder(e, s, o);
+    // EXTRACT: the interval's field or the date or time function, by the value's type (before the function's arguments are typed).
+    if (e.fn === "interval:extract" && e.args.length === 3) {
+      const picked = extractOf(e, typeOf(coerce(e.args[0]!, s, o), s).type);
+      if (picked !== e) return coerce(picked, s, o);
+    }
     const args = e.args.map((a) => coerce(a, s, o));
     const types = args.map((a) => typeOf(a, s).type);
     const at = (i: number, to: DataType) => castTo(args[i]!, types[i]!, to, o);
@@ -322,13 +327,7 @@ const COERCE: Coercers = {
         return { ...e, args: args.map((_, i) => at(i, "double")) };
       case "make_dt_interval":
       case "make_ym_interval":
-      case "year":
-      case "month":
-      case "dayofmonth":
-      case "hour":
-      case "minute":
-      case "second":
-        return intervalCall(e, args, types) ?? { ...e, args };
+        return withDefaults(e, args);
       default:
         if (isStringFn(e.fn)) {
           // A number, boolean or date where a string is wanted is its text; a string where an int is wanted, an int.

@@ -67,7 +67,7 @@ export const SCALAR_FUNCTIONS = {
   unix_micros: [1, 1],
   // intervals (shared/plan/functions/interval-functions.ts); the `interval:` ones are the analyzer's rewrites of interval arithmetic (interval-arithmetic.ts)
   make_dt_interval: [0, 4], make_ym_interval: [0, 2], "interval:add": [2, 2], "interval:subtract": [2, 2], "interval:multiply": [2, 2], "interval:divide": [2, 2],
-  "interval:timestampAdd": [2, 2], "interval:dateAdd": [2, 2], "interval:difference": [2, 2], "interval:extract": [2, 2],
+  "interval:timestampAdd": [2, 2], "interval:dateAdd": [2, 2], "interval:difference": [2, 2], "interval:extract": [2, 3],
   // higher-order functions over arrays and maps, with lambda arguments (shared/plan/functions/higher-order.ts)
   transform: [2, 2], filter: [2, 2], aggregate: [3, 4], reduce: [3, 4], exists: [2, 2], forall: [2, 2], zip_with: [3, 3],
   map_filter: [2, 2], transform_keys: [2, 2], transform_values: [2, 2], array_sort: [1, 2],

@@ -52,21 +52,17 @@ export function intervalArithmetic(op: ArithmeticOp, left: Expr, l: DataType, ri
   return undefined;
 }
 
-/** The field EXTRACT(field FROM x) reads through each date and time function (driver/sql/literals.ts builds them). */
-const EXTRACTED: Readonly<Record<string, string>> = { year: "YEAR", month: "MONTH", dayofmonth: "DAY", hour: "HOUR", minute: "MINUTE", second: "SECOND" };
+/** make_dt_interval and make_ym_interval with Spark's defaults filled in (0, and 0.000000 seconds: the column is named with them). */
+export function withDefaults(e: Extract<Expr, { kind: "call" }>, args: readonly Expr[]): Expr {
+  const defaults: readonly Expr[] = e.fn === "make_ym_interval" ? [literal(0), literal(0)] : [literal(0), literal(0), literal(0), { kind: "literal", value: "0.000000", type: "decimal(18,6)" }];
+  return { ...e, args: [...args, ...defaults.slice(args.length)] };
+}
 
 /**
- * Calls that change with intervals: make_dt_interval and make_ym_interval with Spark's
- * defaults filled in (0, and 0.000000 seconds: the column is named with them), and EXTRACT of a
- * field of an interval (the date or time function EXTRACT was read as) as interval:extract.
- * Undefined: nothing to change.
+ * EXTRACT's `interval:extract(x, FIELD, f(x))` (driver/sql/literals.ts), `x` being of type `t`:
+ * the interval's field when x is an interval, else the date or time function f(x) it carries.
  */
-export function intervalCall(e: Extract<Expr, { kind: "call" }>, args: readonly Expr[], types: readonly DataType[]): Expr | undefined {
-  if (e.fn === "make_dt_interval" || e.fn === "make_ym_interval") {
-    const defaults: readonly Expr[] = e.fn === "make_ym_interval" ? [literal(0), literal(0)] : [literal(0), literal(0), literal(0), { kind: "literal", value: "0.000000", type: "decimal(18,6)" }];
-    return { ...e, args: [...args, ...defaults.slice(args.length)] };
-  }
-  const field = EXTRACTED[e.fn];
-  if (field === undefined || types.length !== 1 || !isInterval(types[0]!)) return undefined;
-  return call("interval:extract", [args[0]!, literal(field)]);
+export function extractOf(e: Extract<Expr, { kind: "call" }>, t: DataType): Expr {
+  if (e.args.length !== 3) return e;
+  return isInterval(t) ? { ...e, args: e.args.slice(0, 2) } : e.args[2]!;
 }

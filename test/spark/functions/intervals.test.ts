@@ -118,6 +118,9 @@ function functionChecks(): Check[] {
     sql("date_part('MINUTE', i)"),
     sql("date_part('year', make_ym_interval(n, 7))"),
     sql("date_part('day', d)"),
+    sql("extract(MONTH FROM d)"),
+    sql("hour(i)"),
+    sql("extract(DAY FROM make_ym_interval(n, 7))"),
   ];
 }
 
