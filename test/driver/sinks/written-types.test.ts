@@ -1,9 +1,10 @@
 /**
  * Interval columns written by a local session: CSV and JSON hold Spark's interval text, the
  * lines below being what PySpark 4.0.1 wrote for the same values (written down by hand); Parquet
- * is refused before the write runs (driver/sinks/written-types.ts).
+ * is refused before the write runs (driver/sinks/written-types.ts). Read with an interval
+ * schema, the text converts as PySpark 4.0.1 read it (a malformed value is null).
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +36,15 @@ describe("interval columns written to files", () => {
     expect(await written(path.join(dir, "csv"))).toBe("INTERVAL '3' DAY,INTERVAL '1-2' YEAR TO MONTH,INTERVAL '5' MONTH\n");
     await spark.sql(query).write.mode("overwrite").json(path.join(dir, "json"));
     expect(await written(path.join(dir, "json"))).toBe(`{"i":"INTERVAL '3' DAY","y":"INTERVAL '1-2' YEAR TO MONTH","m":"INTERVAL '5' MONTH"}\n`);
+  });
+
+  it("are read from CSV and JSON text, a malformed value as null", async () => {
+    await writeFile(path.join(dir, "in.csv"), "INTERVAL '3' DAY,1\n3,2\nbad,3\n");
+    await writeFile(path.join(dir, "in.json"), `{"i":"INTERVAL '3' DAY","n":1}\n{"i":"3","n":2}\n{"i":"bad","n":3}\n`);
+    for (const format of ["csv", "json"] as const) {
+      const rows = await spark.read.schema("i INTERVAL DAY, n INT").option("mode", "PERMISSIVE").format(format).load(path.join(dir, `in.${format}`)).selectExpr("CAST(i AS STRING) AS i", "n").orderBy("n").collect();
+      expect(rows, format).toEqual([{ i: "INTERVAL '3' DAY", n: 1 }, { i: "INTERVAL '3' DAY", n: 2 }, { i: null, n: 3 }]);
+    }
   });
 
   it("are refused in Parquet, saying what to do instead", async () => {
