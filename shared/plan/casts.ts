@@ -15,8 +15,8 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, intervalOf, isDecimal, isIntegral, isInterval, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
-import { intervalText, intervalToInterval, intervalToWhole, parseIntervalString, wholeToInterval } from "./intervals.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, intervalOf, isIntegral, isInterval, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
+import { decimalToInterval, intervalText, intervalToDecimal, intervalToInterval, intervalToWhole, parseIntervalString, wholeToInterval } from "./intervals.ts";
 import { quoteFieldName } from "./type-syntax.ts";
 import { integralBytes, utf8Bytes, utf8Text } from "./binary.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
@@ -703,7 +703,12 @@ function intervalRule(from: DataType, to: DataType): CastRule {
       const whole = (v: Exclude<Value, null>) => wholeToInterval(v as number, to) ?? FAILED;
       return { kind: "convert", ansi: whole, legacy: whole, failure: "CAST_OVERFLOW", strict: true };
     }
-    return isDecimal(from) ? { kind: "notYet", reason: "decimals cast to intervals are not in sparkfn yet; cast the decimal to a bigint first" } : NO_WAY;
+    const d = decimalOf(from);
+    if (d) {
+      const convert = (v: Exclude<Value, null>) => decimalToInterval(v as bigint, d.scale, to) ?? FAILED;
+      return { kind: "convert", ansi: convert, legacy: convert, failure: "CAST_OVERFLOW", strict: true };
+    }
+    return NO_WAY;
   }
   if (to === "string") return exact((v) => intervalText(v as number, from));
   if (isIntegral(to)) {
@@ -711,7 +716,13 @@ function intervalRule(from: DataType, to: DataType): CastRule {
     const whole = (v: Exclude<Value, null>) => ((n) => (n >= min && n <= max ? n : FAILED))(intervalToWhole(v as number, from));
     return { kind: "convert", ansi: whole, legacy: whole, failure: "CAST_OVERFLOW", strict: true };
   }
-  return isDecimal(to) ? { kind: "notYet", reason: "intervals cast to decimals are not in sparkfn yet; cast the interval to a bigint first" } : NO_WAY;
+  const d = decimalOf(to);
+  if (d) {
+    // Out of the decimal's precision: NUMERIC_VALUE_OUT_OF_RANGE with ANSI on, null with it off.
+    const convert = (v: Exclude<Value, null>) => ((r) => (fitsPrecision(r, d.precision) ? r : new OutOfRange(decimalText(r, d.scale))))(intervalToDecimal(v as number, from, d.scale));
+    return { kind: "convert", ansi: convert, legacy: convert, failure: "CAST_OVERFLOW" };
+  }
+  return NO_WAY;
 }
 
 // ---- names and errors ----------------------------------------------------------------------

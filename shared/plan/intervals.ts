@@ -185,3 +185,20 @@ export function intervalToInterval(v: number, to: DataType): number {
   const unit = endUnit(to);
   return unit === 1 ? v : v - (v % unit) + 0;
 }
+
+/** n / d rounded half away from zero (Java's RoundingMode.HALF_UP), in bigints. */
+function divideHalfUp(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n % d;
+  return 2n * (r < 0n ? -r : r) >= d ? q + (n < 0n ? -1n : 1n) : q;
+}
+
+/** An interval as the unscaled value of a decimal of `scale` digits after the point: its end field's count, rounded half up. */
+export const intervalToDecimal = (v: number, from: DataType, scale: number): bigint => divideHalfUp(BigInt(v) * 10n ** BigInt(scale), BigInt(endUnit(from)));
+
+/** A decimal (unscaled, of `scale`) as an interval counting its end field, rounded half up to a microsecond or a month; undefined beyond the type's range. */
+export function decimalToInterval(unscaled: bigint, scale: number, to: DataType): number | undefined {
+  const v = divideHalfUp(unscaled * BigInt(endUnit(to)), 10n ** BigInt(scale));
+  const limit = intervalOf(to)!.kind === "daytime" ? LONG_MAX : 2147483647n;
+  return v <= limit && v >= -limit - 1n ? Number(v) + 0 : undefined;
+}

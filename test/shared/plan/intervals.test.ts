@@ -4,7 +4,7 @@
  * microseconds and months are computed from the fields in each row, not by the code under test.
  */
 import { describe, expect, it } from "vitest";
-import { intervalText, intervalToInterval, intervalToWhole, parseDayTime, parseIntervalString, parseYearMonth, wholeToInterval } from "../../../shared/plan/intervals.ts";
+import { decimalToInterval, intervalText, intervalToDecimal, intervalToInterval, intervalToWhole, parseDayTime, parseIntervalString, parseYearMonth, wholeToInterval } from "../../../shared/plan/intervals.ts";
 import { intervalOf, intervalType, parseTypeName, typeName, type DataType } from "../../../shared/plan/types.ts";
 
 const S = 1_000_000;
@@ -84,5 +84,16 @@ describe("interval conversions of casts", () => {
     expect(wholeToInterval(2147483647, "interval year")).toBeUndefined();
     expect(intervalToInterval(D + 2 * H + 3 * M + 4 * S, "interval day")).toBe(D);
     expect(intervalToInterval(26, "interval year")).toBe(24);
+  });
+
+  it("reads and gives decimals counting the end field, rounded half up (Spark: 1.5 s to DECIMAL(10,0) is 2, 1.0000005 to INTERVAL SECOND is 1.000001)", () => {
+    expect(intervalToDecimal(1.5 * S, "interval second", 0)).toBe(2n);
+    expect(intervalToDecimal(-1.5 * S, "interval second", 0)).toBe(-2n);
+    expect(intervalToDecimal(36 * H, "interval hour", 3)).toBe(36000n);
+    expect(intervalToDecimal(18, "interval year to month", 2)).toBe(1800n);
+    expect(decimalToInterval(10000005n, 7, "interval second")).toBe(S + 1);
+    expect(decimalToInterval(25n, 1, "interval month")).toBe(3);
+    expect(decimalToInterval(15n, 1, "interval day")).toBe(D + 12 * H);
+    expect(decimalToInterval(10n ** 30n, 0, "interval month")).toBeUndefined();
   });
 });

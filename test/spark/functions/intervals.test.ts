@@ -98,6 +98,17 @@ function castChecks(): Check[] {
     sql("TRY_CAST('bad' AS INTERVAL DAY)"),
     sql("CAST(interval '300' day AS TINYINT)"),
     sql("CAST(interval '1' day AS DOUBLE)"),
+    check("CAST(i AS DECIMAL(20,3))", col("i").cast("decimal(20,3)")),
+    check("CAST(i AS DECIMAL(10,0))", col("i").cast("decimal(10,0)")),
+    check("CAST(CAST(i AS INTERVAL HOUR) AS DECIMAL(4,1))", col("i").cast("interval hour").cast("decimal(4,1)")),
+    check("CAST(make_ym_interval(n, 7) AS DECIMAL(6,2))", make_ym_interval(col("n"), lit(7)).cast("decimal(6,2)")),
+    sql("CAST(1.5 AS INTERVAL DAY)"),
+    sql("CAST(-1.5 AS INTERVAL DAY TO SECOND)"),
+    sql("CAST(1.0000005 AS INTERVAL SECOND)"),
+    sql("CAST(2.5 AS INTERVAL MONTH)"),
+    sql("CAST(1.5 AS INTERVAL YEAR)"),
+    sql("CAST(CAST(x AS DECIMAL(10,2)) AS INTERVAL HOUR)"),
+    sql("CAST(1.5D AS INTERVAL DAY)"),
   ];
 }
 
