@@ -427,6 +427,8 @@ const DDL_ALIASES: Record<string, DataType> = {
 function fromSyntax(syntax: TypeSyntax, text: string): DataType {
   switch (syntax.kind) {
     case "name": {
+      const interval = intervalOf(syntax.name as DataType);
+      if (interval) return intervalType(interval.kind, interval.start, interval.end);
       const type = DDL_ALIASES[syntax.name];
       if (!type) throw new TypeSyntaxError(`Unknown data type "${syntax.name}" in "${text}": use one of ${Object.keys(DDL_ALIASES).join(", ")}, decimal(p,s), array<T>, struct<name: T, ...>.`);
       return type;
@@ -444,9 +446,6 @@ function fromSyntax(syntax: TypeSyntax, text: string): DataType {
 
 /** Parses a type name as Spark's DDL spells it (`INT`, `bigint`, `decimal(10,2)`, `array<string>`, `struct<a: int>`, ...); `decimal` alone is decimal(10,0). */
 export function parseTypeName(name: string): DataType {
-  // INTERVAL DAY TO SECOND, interval year: words the nested-type syntax does not read.
-  const interval = intervalOf(name.trim().toLowerCase().replace(/\s+/g, " ") as DataType);
-  if (interval) return intervalType(interval.kind, interval.start, interval.end);
   return fromSyntax(readTypeSyntax(name), name.trim());
 }
 

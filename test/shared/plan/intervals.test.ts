@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decimalToInterval, intervalText, intervalToDecimal, intervalToInterval, intervalToWhole, parseDayTime, parseIntervalString, parseYearMonth, wholeToInterval } from "../../../shared/plan/intervals.ts";
-import { intervalOf, intervalType, parseTypeName, typeName, type DataType } from "../../../shared/plan/types.ts";
+import { elementOf, intervalOf, intervalType, parseTypeName, typeName, type DataType } from "../../../shared/plan/types.ts";
 
 const S = 1_000_000;
 const M = 60 * S;
@@ -22,6 +22,9 @@ describe("interval types", () => {
     expect(intervalOf("interval day to month" as DataType)).toBeNull();
     expect(intervalOf("interval year to month")).toEqual({ kind: "yearmonth", start: 0, end: 1 });
     expect(intervalType("daytime", 1, 3)).toBe("interval hour to second");
+    expect(parseTypeName("ARRAY<INTERVAL DAY TO SECOND>")).toBe("array<interval day to second>");
+    expect(elementOf(parseTypeName("array<interval month>"))).toBe("interval month");
+    expect(parseTypeName("struct<a: interval year to month, b: int>")).toBe("struct<a:interval year to month,b:int>");
   });
 });
 

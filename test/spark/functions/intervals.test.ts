@@ -109,6 +109,9 @@ function castChecks(): Check[] {
     sql("CAST(1.5 AS INTERVAL YEAR)"),
     sql("CAST(CAST(x AS DECIMAL(10,2)) AS INTERVAL HOUR)"),
     sql("CAST(1.5D AS INTERVAL DAY)"),
+    sql("CAST(array(i, j) AS STRING)"),
+    sql("array(i, j)"),
+    sql("element_at(array(i, j), 2)"),
   ];
 }
 
