@@ -49,6 +49,7 @@ import { parseDuration, parseMaster, parseSize, RuntimeConfig, type Master } fro
 import { LocalTaskInvoker } from "./invoker/local-invoker.ts";
 import type { TaskInvoker } from "./invoker/task-invoker.ts";
 import { refuseSharedNames, userSchema, withUserNames } from "./planner/references.ts";
+import { refuseUnwritableTypes } from "./sinks/written-types.ts";
 import { readableNames } from "../shared/plan/names.ts";
 import { Column } from "./api/column.ts";
 import type { Expr } from "../shared/plan/expr.ts";
@@ -659,6 +660,7 @@ export class SparkSession implements QueryExecution {
     if (exists && spec.mode === "ignore") return;
     const prepared = await this.prepared(plan);
     refuseSharedNames(schemaOf(prepared), spec.format);
+    refuseUnwritableTypes(schemaOf(prepared), spec.format);
     const graph = planStages(optimize(prepared), { ...this.plannerOptions(), incrementalLimit: false });
     const token = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
     const sink = { kind: "write" as const, format: spec.format, dir: temporaryDir(spec.path, token), header: spec.header, partitionBy: [...spec.partitionBy] };

@@ -468,4 +468,5 @@ export const approx_percentile = (c: ColumnOrName, percentage: number | Column, 
 // ---- windows (driver/api/window.ts) ----
 export { Window, WindowSpec, row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag, lead, nth_value, first_value, last_value } from "./window.ts";
 export * from "./collection-functions.ts";
+export * from "./interval-functions.ts";
 export * from "./higher-order-functions.ts";

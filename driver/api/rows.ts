@@ -10,7 +10,10 @@ import { arrayType, decimalOf, elementOf, fieldsOf, isDecimal, isNested, mapOf, 
  * timestamp_ntz column's ISO local date-time text ("2024-03-10T02:30:00.5": a wall clock, no zone), a
  * decimal column's their exact plain text ("12.30", as Java's BigDecimal.toPlainString), an
  * array's an array, a struct's an object keyed by field name (as PySpark's Row.asDict), a map's
- * a Map (in the map's order), a binary's a Uint8Array (PySpark's bytearray), the rest as rows carry them.
+ * a Map (in the map's order), a binary's a Uint8Array (PySpark's bytearray), a day-time
+ * interval's its microseconds and a year-month interval's its months, as numbers (PySpark's
+ * timedelta has no JavaScript twin; cast to string for Spark's text, `INTERVAL '1 02:03:04' DAY
+ * TO SECOND`), the rest as rows carry them.
  */
 export type RowValue = Value | Date | Uint8Array | readonly RowValue[] | { readonly [field: string]: RowValue } | ReadonlyMap<RowValue, RowValue>;
 export type RowObject = Record<string, RowValue>;

@@ -11,7 +11,7 @@
  */
 import { alias, call, column, exprName, literal, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { inputsOf, project, schemaOf, type LogicalPlan } from "../../shared/plan/logical.ts";
-import { displayName, displayText, INTERVAL_PREFIX, isMarked, markedName, REGEX_COLUMN } from "../../shared/plan/names.ts";
+import { displayName, displayText, isMarked, markedName, REGEX_COLUMN } from "../../shared/plan/names.ts";
 import { AnalysisError } from "../../shared/plan/resolve.ts";
 import { javaRegex } from "../../shared/plan/functions/regex.ts";
 import { fieldsOf, type Field, type Schema } from "../../shared/plan/types.ts";
@@ -68,9 +68,6 @@ function describe(f: Field, scope: Scope): string {
 /** The internal name a user's column name refers to; an unknown name is returned as it is, for the checks that list what exists. */
 export function resolveName(name: string, scope: Scope): string {
   if (scope.fields.some((f) => f.name === name)) return name;
-  if (name.startsWith(INTERVAL_PREFIX)) {
-    throw new AnalysisError(`${name.slice(INTERVAL_PREFIX.length)}: interval values are supported added to or subtracted from a date (d + INTERVAL '1' MONTH) for now; sparkfn has no interval type yet.`);
-  }
   // `a.b` quoted: the column named a.b.
   if (name.length > 2 && name.startsWith("`") && name.endsWith("`")) return name.slice(1, -1).replaceAll("``", "`");
   const matching = (shown: string, qualifier?: string) =>

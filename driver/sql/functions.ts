@@ -6,11 +6,13 @@
  */
 import type { IToken } from "chevrotain";
 import { higherOrderCall, isHigherOrderFn } from "../../shared/plan/functions/higher-order.ts";
-import { AggFn, SCALAR_FUNCTIONS, alias, call, exprName, literal, transformExpr, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
+import { AggFn, SCALAR_FUNCTIONS, alias, call, column, exprName, literal, transformExpr, type Expr, type GeneratorFn, type ScalarFn, type WindowFn } from "../../shared/plan/expr.ts";
+import { extractField } from "./literals.ts";
 import { decimalOf, INTEGRAL_RANGES, parseTypeName } from "../../shared/plan/types.ts";
 import { decimalText, literalType, parseDecimalText } from "../../shared/plan/decimal.ts";
 import { bytesOfHex } from "../../shared/plan/binary.ts";
 import { UserError } from "../../shared/errors.ts";
+import { isInternalIntervalFn } from "../../shared/plan/functions/interval-functions.ts";
 
 /** SQL text that names something Spark's SQL does not know, or calls it wrongly. */
 export class SqlFunctionError extends UserError {
@@ -87,7 +89,8 @@ const GENERATORS: Readonly<Record<string, readonly [GeneratorFn, boolean]>> = {
   inline: ["inline", false], inline_outer: ["inline", true],
 };
 
-const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTIONS, name);
+// The analyzer's own functions (interval arithmetic) are not SQL's.
+const isScalar = (name: string): name is ScalarFn => Object.hasOwn(SCALAR_FUNCTIONS, name) && !isInternalIntervalFn(name);
 const isAggregate = (name: string): name is AggFn => AggFn.safeParse(name).success;
 
 /** `name(args)` (DISTINCT for count and sum) as the DataFrame API's node. */
@@ -116,6 +119,11 @@ function resolveFunction(written: string, args: readonly Expr[], distinct: boole
   const name = SYNONYMS[lower] ?? lower;
   const where = `(line ${at.startLine}, position ${(at.startColumn ?? 1) - 1})`;
   if (CAST_FUNCTIONS.has(name) && args.length === 1) return { kind: "cast", expr: args[0]!, to: parseTypeName(name) };
+  // date_part('day', x): EXTRACT(day FROM x), named as Spark names it.
+  if (name === "date_part" && args.length === 2 && args[0]!.kind === "literal" && typeof args[0]!.value === "string") {
+    const extracted = extractField(at, column(args[0]!.value), args[1]!);
+    return alias(extracted.kind === "alias" ? extracted.expr : extracted, `date_part(${args[0]!.value}, ${exprName(args[1]!)})`);
+  }
   if (name === "if" && args.length === 3) return { kind: "caseWhen", branches: [{ when: args[0]!, then: args[1]! }], otherwise: args[2]! };
   if (distinct) {
     if (name === "count" && args.length === 1) return { kind: "agg", fn: "countDistinct", arg: args[0]! };

@@ -7,14 +7,14 @@
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import { alias, binary, call, exprName, literal, unary, type Expr, type WindowFrame, type WindowSpec } from "../../shared/plan/expr.ts";
-import { isDecimal, parseTypeName } from "../../shared/plan/types.ts";
+import { isDecimal, isInterval, parseTypeName, type DataType } from "../../shared/plan/types.ts";
 import type { SortOrder } from "../../shared/plan/logical.ts";
 import * as T from "./lexer.ts";
 import { binaryLiteral, functionCall, lambdaFunction, numberLiteral, SqlFunctionError, stringValue } from "./functions.ts";
 import type { Query, QueryBody, Relation, SelectCore } from "./ast.ts";
 import { cubeSets, rollupSets } from "../planner/grouping-sets.ts";
-import { namedWindowReference, overWindow, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
-import { extractField, intervalArithmetic, intervalLiteral, substringFrom } from "./literals.ts";
+import { namedWindowReference, overWindow, SqlParseError, subqueryPlaceholder, unsupported, userFunctions, withNamedWindows } from "./parse-state.ts";
+import { extractField, intervalLiteral, substringFrom, type IntervalPart } from "./literals.ts";
 
 /** Tokens that name a column or a function: identifiers and the keywords Spark does not reserve. */
 const NON_RESERVED: TokenType[] = [
@@ -503,7 +503,7 @@ export class SqlGrammar extends EmbeddedActionsParser {
       left = this.ACTION(() => {
         if (op.tokenType === T.Concat) return call("concat", [left, right]);
         const how = op.tokenType === T.Plus ? "add" : "subtract";
-        return intervalArithmetic(how, left, right) ?? binary(how, left, right);
+        return binary(how, left, right);
       });
     });
     return left;
@@ -535,7 +535,8 @@ export class SqlGrammar extends EmbeddedActionsParser {
             if (inner.kind === "literal" && isDecimal(inner.type) && typeof inner.value === "string") {
               return { ...inner, value: inner.value.startsWith("-") ? inner.value.slice(1) : /^[0.]+$/.test(inner.value) ? inner.value : `-${inner.value}` };
             }
-            if (inner.kind !== "literal" || typeof inner.value !== "number") return unary("negate", inner);
+            // - INTERVAL '1' DAY stays a negation (Spark names it `(- INTERVAL '1' DAY)`).
+            if (inner.kind !== "literal" || typeof inner.value !== "number" || isInterval(inner.type)) return unary("negate", inner);
             // 2147483648 alone is a bigint; negated it is the smallest int.
             return inner.type === "long" && inner.value === 2147483648 ? literal(-2147483648) : { ...inner, value: -inner.value };
           });
@@ -601,14 +602,9 @@ export class SqlGrammar extends EmbeddedActionsParser {
         },
       },
       {
-        // INTERVAL '3' MONTH, INTERVAL 90 DAYS: read by date arithmetic (literals.ts).
-        GATE: () => this.LA(2).tokenType === T.StringLiteral || this.LA(2).tokenType === T.NumberLiteral,
-        ALT: () => {
-          const at = this.CONSUME(T.Interval);
-          const amount = this.OR3([{ ALT: () => this.CONSUME3(T.StringLiteral) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
-          const unit = this.SUBRULE(this.identifier);
-          return this.ACTION(() => intervalLiteral(at, amount.tokenType === T.StringLiteral ? stringValue(amount) : amount.image, unit));
-        },
+        // INTERVAL '3' MONTH, INTERVAL 90 DAYS, INTERVAL '1 2:03' DAY TO MINUTE, INTERVAL 1 DAY 2 HOURS (literals.ts).
+        GATE: () => this.isIntervalPart(2),
+        ALT: () => this.SUBRULE(this.intervalLiteral),
       },
       { ALT: () => this.SUBRULE(this.caseExpression) },
       { ALT: () => this.SUBRULE(this.castExpression) },
@@ -681,7 +677,22 @@ export class SqlGrammar extends EmbeddedActionsParser {
 
   /** A type name as DDL spells it (`int`, `bigint`, `date`, `decimal(10, 2)`, `array<int>`, `struct<a: int, b: string>`): its text, for parseTypeName. */
   private readonly typeName = this.RULE("typeName", (): string => {
-    const name = this.OR([{ ALT: () => this.CONSUME(T.Identifier).image }, { ALT: () => this.CONSUME(T.Date).image }, { ALT: () => this.CONSUME(T.Timestamp).image }]);
+    const name = this.OR([
+      { ALT: () => this.CONSUME(T.Identifier).image },
+      { ALT: () => this.CONSUME(T.Date).image },
+      { ALT: () => this.CONSUME(T.Timestamp).image },
+      {
+        // INTERVAL DAY, INTERVAL DAY TO SECOND, INTERVAL YEAR TO MONTH.
+        ALT: () => {
+          const words = [this.CONSUME(T.Interval).image, this.CONSUME2(T.Identifier).image];
+          this.OPTION3({
+            GATE: () => this.LA(1).image.toLowerCase() === "to",
+            DEF: () => words.push(this.CONSUME3(T.Identifier).image, this.CONSUME4(T.Identifier).image),
+          });
+          return words.join(" ");
+        },
+      },
+    ]);
     const parts = this.OPTION2(() => {
       this.CONSUME(T.Lt);
       const inner: string[] = [];
@@ -850,17 +861,34 @@ export class SqlGrammar extends EmbeddedActionsParser {
         { ALT: () => [this.SUBRULE3(this.frameBound), 0] as const },
       ]);
       return this.ACTION((): WindowFrame => {
-        const [start, end] = bounds;
-        return { type: type.tokenType === T.Rows ? "rows" : "range", start: start === "unbounded" ? null : start, end: end === "unbounded" ? null : end };
+        const [start, end] = bounds.map((b) => (typeof b === "object" ? b.value : b));
+        // INTERVAL offsets: both of one interval type (CURRENT ROW and UNBOUNDED go with any).
+        const intervals = bounds.flatMap((b) => (typeof b === "object" ? [b.type] : []));
+        if (new Set(intervals).size > 1 || (intervals.length > 0 && bounds.some((b) => typeof b === "number" && b !== 0))) {
+          // As Spark's analyzer: both offsets of one type.
+          throw new SqlParseError(`[DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_DIFF_TYPES] Window frame bounds do not have the same type (${bounds.map((b) => (typeof b === "object" ? b.type : typeof b === "number" && b !== 0 ? "a number" : "")).filter((t) => t !== "").join(" and ")}): give both offsets as intervals of one type, or both as numbers.`);
+        }
+        const frame = { type: type.tokenType === T.Rows ? ("rows" as const) : ("range" as const), start: start === "unbounded" ? null : start!, end: end === "unbounded" ? null : end! };
+        return intervals.length === 0 ? frame : { ...frame, interval: intervals[0]! };
       });
     });
     this.CONSUME(T.RParen);
     return this.ACTION((): WindowSpec => ({ partitionBy, orderBy, frame: frame ?? null }));
   });
 
-  /** UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, n PRECEDING (-n), n FOLLOWING (n). */
-  private readonly frameBound = this.RULE("frameBound", (): number | "unbounded" =>
+  /** UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, n PRECEDING (-n), n FOLLOWING (n), INTERVAL ... PRECEDING/FOLLOWING (its value and type). */
+  private readonly frameBound = this.RULE("frameBound", (): number | "unbounded" | { readonly value: number; readonly type: DataType } =>
     this.OR([
+      {
+        ALT: () => {
+          const interval = this.SUBRULE(this.intervalLiteral);
+          const side = this.OR4([{ ALT: () => this.CONSUME3(T.Preceding) }, { ALT: () => this.CONSUME3(T.Following) }]);
+          return this.ACTION(() => {
+            const lit = interval as Extract<Expr, { kind: "literal" }>;
+            return { value: (side.tokenType === T.Preceding ? -1 : 1) * (lit.value as number) + 0, type: lit.type };
+          });
+        },
+      },
       { ALT: () => (this.CONSUME(T.Unbounded), this.OR2([{ ALT: () => this.CONSUME(T.Preceding) }, { ALT: () => this.CONSUME(T.Following) }]), "unbounded" as const) },
       { ALT: () => (this.CONSUME(T.Current), this.CONSUME(T.Row), 0) },
       {
@@ -874,6 +902,33 @@ export class SqlGrammar extends EmbeddedActionsParser {
   );
 
   /** A name: plain, `back-quoted`, or a keyword Spark does not reserve (a column named date, the function left()). */
+  /** Whether the tokens from `k` on start an interval part: [-] 'text' or a number, then a word. */
+  private isIntervalPart(k: number): boolean {
+    const at = this.LA(k).tokenType === T.Minus ? k + 1 : k;
+    const amount = this.LA(at).tokenType;
+    return (amount === T.StringLiteral || amount === T.NumberLiteral) && this.LA(at + 1).tokenType === T.Identifier;
+  }
+
+  /** INTERVAL then one or more `[-] amount unit`, the only one possibly `... unit TO unit`. */
+  private readonly intervalLiteral = this.RULE("intervalLiteral", (): Expr => {
+    const at = this.CONSUME(T.Interval);
+    const parts: IntervalPart[] = [];
+    this.AT_LEAST_ONE({
+      GATE: () => this.isIntervalPart(1),
+      DEF: () => {
+        const negative = this.OPTION(() => this.CONSUME(T.Minus)) !== undefined;
+        const amount = this.OR([{ ALT: () => this.CONSUME(T.StringLiteral) }, { ALT: () => this.CONSUME(T.NumberLiteral) }]);
+        const unit = this.CONSUME(T.Identifier).image;
+        const to = this.OPTION2({
+          GATE: () => this.LA(1).image.toLowerCase() === "to" && this.LA(2).tokenType === T.Identifier,
+          DEF: () => (this.CONSUME2(T.Identifier), this.CONSUME3(T.Identifier).image),
+        });
+        parts.push({ amount: this.ACTION(() => (amount.tokenType === T.StringLiteral ? stringValue(amount) : amount.image)), negative, unit, ...(to === undefined ? {} : { to }) });
+      },
+    });
+    return this.ACTION(() => intervalLiteral(at, parts));
+  });
+
   private readonly identifier = this.RULE("identifier", (): string => {
     const token = this.OR(NON_RESERVED.map((type) => ({ ALT: () => this.CONSUME(type) })));
     return this.ACTION(() => (token.tokenType === T.QuotedIdentifier ? token.image.slice(1, -1).replaceAll("``", "`") : token.image));

@@ -10,6 +10,7 @@ import type { StringFn } from "../../shared/plan/functions/strings.ts";
 import type { HashingFn } from "../../shared/plan/functions/hashing.ts";
 import type { DateFn } from "../../shared/plan/functions/dates.ts";
 import type { TimestampFn } from "../../shared/plan/functions/timestamp-functions.ts";
+import type { IntervalFn } from "../../shared/plan/functions/interval-functions.ts";
 import type { ArrayFn } from "../../shared/plan/functions/arrays.ts";
 import type { HigherOrderFn } from "../../shared/plan/functions/higher-order.ts";
 import { decimalOf, decimalType, type DataType, type TypeKind } from "../../shared/plan/types.ts";
@@ -32,7 +33,7 @@ export const BINARY: Record<BinaryOp, keyof typeof RUNTIME> = {
 };
 export const UNARY: Record<UnaryOp, keyof typeof RUNTIME> = { not: "not", negate: "negate", isNull: "isNull", isNotNull: "isNotNull" };
 /** Helpers of the functions called with boxed values; math and string functions have kernels instead (shared/plan/functions/). */
-export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn | ArrayFn | GroupingFn | HigherOrderFn>, keyof typeof RUNTIME> = {
+export const CALLS: Record<Exclude<ScalarFn, MathFn | StringFn | HashingFn | DateFn | TimestampFn | ArrayFn | GroupingFn | HigherOrderFn | IntervalFn>, keyof typeof RUNTIME> = {
   upper: "upper", lower: "lower", length: "length", trim: "trim", substring: "substring", concat: "concat",
   coalesce: "coalesce", split: "split", like: "like",
   greatest: "greatest", least: "least", nvl: "coalesce", ifnull: "coalesce", nvl2: "nvl2",

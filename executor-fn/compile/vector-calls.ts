@@ -17,6 +17,7 @@ import { DATE_FUNCTIONS, isDateFn } from "../../shared/plan/functions/dates.ts";
 import { decimalOf, isIntegral, isNumeric, type DataType } from "../../shared/plan/types.ts";
 import { UTC, type TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { nullOnBadInput, timestampCast } from "../../shared/plan/functions/timestamp-casts.ts";
+import { INTERVAL_FUNCTIONS, isIntervalFn, type IntervalFn, type IntervalFunction } from "../../shared/plan/functions/interval-functions.ts";
 import { isTimestampFn, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "../../shared/plan/functions/timestamp-functions.ts";
 
 /** A function the generated code calls as `K[i](...)` (math, string, hashing kernels). */
@@ -214,6 +215,17 @@ function timestampCall(expr: Call, c: CallEmitter): Slot {
   return s;
 }
 
+/** An interval function: its kernel for the argument types, zone and literals on the raw values, null for a null argument. */
+function intervalCall(expr: Call, c: CallEmitter): Slot {
+  const def: IntervalFunction = INTERVAL_FUNCTIONS[expr.fn as IntervalFn];
+  const k = c.kernel(def.kernel(expr.args.map((a) => c.type(a)), c.zone, expr.args.map((a) => (a.kind === "literal" ? a.value : undefined))));
+  const args = expr.args.map((a) => c.emit(a));
+  const s = c.fresh();
+  const call = `K[${k}](${args.map((a) => a.t).join(", ")})`;
+  c.line(args.length === 0 ? `${s.t} = ${call}; ${s.n} = false;` : `${s.t} = ${args.map((a) => a.n).join(" || ")} ? null : ${call}; ${s.n} = ${s.t} === null;`);
+  return s;
+}
+
 /**
  * The first non-null value (any type: slots hold raw values of every type). Lazy, as Spark's
  * coalesce: an argument after the first non-null one is not evaluated (its cast cannot fail).
@@ -253,6 +265,7 @@ export function emitCall(expr: Call, c: CallEmitter): Slot | undefined {
   if (isHashingFn(expr.fn)) return hashingCall(expr, c);
   if (isDateFn(expr.fn)) return dateCall(expr, c);
   if (isTimestampFn(expr.fn)) return timestampCall(expr, c);
+  if (isIntervalFn(expr.fn)) return intervalCall(expr, c);
   switch (expr.fn) {
     case "coalesce":
     case "nvl":

@@ -38,6 +38,10 @@ function convertJson(value: unknown, type: DataType, readTimestamp: TimestampRea
       return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     case "date":
       return typeof value === "string" ? (castLoose("date")(value) ?? undefined) : undefined;
+    case "daytime":
+    case "yearmonth":
+      // Spark's interval text (INTERVAL '3' DAY, or the fields' text alone).
+      return typeof value === "string" ? (castLoose(type)(value) ?? undefined) : undefined;
     case "binary":
       // Base64 text, padded (Jackson's getBinaryValue, as Spark reads it); other text does not fit.
       return typeof value === "string" && value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value) ? Buffer.from(value, "base64").toString("latin1") : undefined;

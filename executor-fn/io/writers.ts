@@ -7,7 +7,8 @@
  * (yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in the session time zone: "2024-03-07T12:34:56.500Z").
  */
 import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
-import { decimalOf, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { decimalOf, isInterval, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { intervalText } from "../../shared/plan/intervals.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { TEMPORARY_OBJECT_TAG, writeAttemptFileUri } from "../../shared/storage/keys.ts";
@@ -32,13 +33,15 @@ function withTimestampText(rows: readonly Row[], schema: Schema, zone: TimeZone)
   const walls = schema.fields.flatMap((f, i) => (f.type === "timestamp_ntz" ? [i] : []));
   const decimals = schema.fields.flatMap((f, i) => { const d = decimalOf(f.type); return d ? [[i, d.scale] as const] : []; });
   const binaries = schema.fields.flatMap((f, i) => (f.type === "binary" ? [i] : []));
-  if (columns.length === 0 && walls.length === 0 && decimals.length === 0 && binaries.length === 0) return rows;
+  const intervals = schema.fields.flatMap((f, i) => (isInterval(f.type) ? [[i, f.type] as const] : []));
+  if (columns.length === 0 && walls.length === 0 && decimals.length === 0 && binaries.length === 0 && intervals.length === 0) return rows;
   return rows.map((row) => {
     const out = row.slice();
     for (const c of columns) if (typeof out[c] === "number") out[c] = timestampOutput(out[c] as number, zone);
     for (const c of walls) if (typeof out[c] === "number") out[c] = timestampNtzOutput(out[c] as number);
     for (const c of binaries) if (typeof out[c] === "string") out[c] = showBinary(out[c] as string);
     for (const [c, scale] of decimals) if (typeof out[c] === "bigint") out[c] = decimalText(out[c] as bigint, scale);
+    for (const [c, type] of intervals) if (typeof out[c] === "number") out[c] = intervalText(out[c] as number, type);
     return out;
   });
 }

@@ -12,6 +12,8 @@
  */
 import { compareForSort, sameValue } from "../../shared/plan/semantics.ts";
 import type { AggFn, WindowFn, WindowFrame } from "../../shared/plan/expr.ts";
+import { intervalFrameShift } from "../../shared/plan/functions/interval-functions.ts";
+import type { TimeZone } from "../../shared/plan/functions/time-zone.ts";
 import { isIntegral, isNested, type DataType, type Value } from "../../shared/plan/types.ts";
 import { valueAt, vectorFromValues, type Vector } from "../../shared/batch/vector.ts";
 import { aggState, type AggOptions } from "./aggregate/states.ts";
@@ -30,6 +32,8 @@ export interface WindowCall {
   /** ntile's buckets, lag/lead's offset, nth_value's n. */
   readonly n: number;
   readonly ignoreNulls: boolean;
+  /** The session time zone, where interval frame offsets move a timestamp by days or months (absent: UTC). */
+  readonly zone?: TimeZone;
 }
 
 /** A group's rows: order key values and each function's argument values, per row. */
@@ -63,7 +67,7 @@ function peerStarts(g: Group): Int32Array {
 }
 
 /** The frame of every row: [lo[i], hi[i]), empty when hi <= lo. */
-export function frameBounds(g: Group, frame: WindowFrame, orders: readonly OrderKey[]): { lo: Int32Array; hi: Int32Array } {
+export function frameBounds(g: Group, frame: WindowFrame, orders: readonly OrderKey[], zone?: TimeZone): { lo: Int32Array; hi: Int32Array } {
   const n = g.size;
   const lo = new Int32Array(n);
   const hi = new Int32Array(n);
@@ -79,9 +83,12 @@ export function frameBounds(g: Group, frame: WindowFrame, orders: readonly Order
   // Value offsets (one numeric order key): the bound is the row's value moved by the offset in the sort's direction.
   const key = g.orderValues[0];
   const order = orders[0];
+  // Interval offsets (a date or timestamp key) move the value as date and timestamp arithmetic does.
+  const shift = frame.interval === undefined ? null : intervalFrameShift(frame.interval, zone);
   const bound = (i: number, offset: number): Value => {
     const v = key![i]!;
-    return v === null ? null : (v as number) + (order!.ascending ? offset : -offset);
+    const signed = order!.ascending ? offset : -offset;
+    return v === null ? null : shift !== null ? shift(v as string | number, signed) : (v as number) + signed;
   };
   const cmp = (j: number, b: Value) => compareForSort(key![j]!, b, order!.ascending, order!.nullsFirst);
   let l = 0;
@@ -153,7 +160,7 @@ export function evaluateWindow(call: WindowCall, f: number, g: Group, orders: re
       return out;
     }
     case "nth_value": {
-      const { lo, hi } = frameBounds(g, call.frame, orders);
+      const { lo, hi } = frameBounds(g, call.frame, orders, call.zone);
       const values = args[0]!;
       for (let i = 0; i < n; i++) {
         if (!call.ignoreNulls) {
@@ -184,7 +191,7 @@ function aggregateOverFrames(call: WindowCall, args: readonly (readonly Value[])
   const n = g.size;
   const out: Value[] = new Array(n);
   const vectors: Vector[] = args.map((values, a) => vectorFromValues(agg.types[a] ?? "null", values));
-  const { lo, hi } = frameBounds(g, call.frame, orders);
+  const { lo, hi } = frameBounds(g, call.frame, orders, call.zone);
   const fresh = () => {
     const s = aggState(agg.fn, agg.types[0], agg.options);
     s.grow(1);

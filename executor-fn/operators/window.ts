@@ -23,6 +23,7 @@ import { compileVectorProjection } from "../compile/vector-expression.ts";
 import { readRun, SpillFolder } from "../stage/spill.ts";
 import type { OperatorFactory } from "./operator.ts";
 import { evaluateWindow, type WindowCall } from "./window-group.ts";
+import { DEFAULT_TIME_ZONE, timeZone } from "../../shared/plan/functions/time-zone.ts";
 
 /** A window expression's evaluation plan and the argument expressions it reads per row. */
 function callOf(expr: ExprOf<"window">, input: Schema): { call: WindowCall; args: Expr[] } {
@@ -59,7 +60,8 @@ const SPILL_READ_BYTES = 256 * 1024;
 export const window: OperatorFactory<"window"> = (op, input, ctx) => {
   const outputSchema = operatorOutputSchema(input, op);
   const resultTypes = outputSchema.fields.slice(input.fields.length).map((f) => f.type);
-  const plans = op.functions.map((f) => callOf(f.expr as ExprOf<"window">, input));
+  const zone = timeZone(ctx.compile.timeZone ?? DEFAULT_TIME_ZONE);
+  const plans = op.functions.map((f) => ((p) => ({ ...p, call: { ...p.call, zone } }))(callOf(f.expr as ExprOf<"window">, input)));
   const argExprs = plans.flatMap((p) => p.args);
   const slots: number[][] = [];
   let next = 0;

@@ -6,7 +6,8 @@
  *
  *   f64   Float64Array       double, float (values Math.fround keeps), long (safe integers
  *                            only: see below), int, short, byte, timestamp, timestamp_ntz
- *                            (microseconds since the epoch: shared/plan/functions/timestamps.ts)
+ *                            (microseconds since the epoch: shared/plan/functions/timestamps.ts),
+ *                            day-time intervals (microseconds), year-month intervals (months)
  *   i32   Int32Array         int values a reader or a decoder proved in range
  *   bool  Uint8Array         0 or 1 (one byte a value; blocks on the wire pack them to bits)
  *   str   string[]           strings without a dictionary (and dates, "YYYY-MM-DD", and
@@ -68,6 +69,8 @@ export function storageOf(type: DataType): "f64" | "bool" | "str" | "any" {
     case "double":
     case "timestamp":
     case "timestamp_ntz":
+    case "daytime": // microseconds (exact up to 2^53, as long values)
+    case "yearmonth": // months
       return "f64";
     case "boolean":
       return "bool";

@@ -9,7 +9,8 @@ import { castValue } from "../plan/casts.ts";
 import { formatterOf } from "../plan/functions/date-patterns.ts";
 import { offsetAt, UTC, type TimeZone } from "../plan/functions/time-zone.ts";
 import { localParts } from "../plan/functions/timestamps.ts";
-import { decimalOf, type DataType, type Row, type Schema, type Value } from "../plan/types.ts";
+import { decimalOf, isInterval, type DataType, type Row, type Schema, type Value } from "../plan/types.ts";
+import { intervalText } from "../plan/intervals.ts";
 import { decimalText } from "../plan/decimal.ts";
 
 /** Spark's text of a timestamp in CSV and JSON output (yyyy-MM-dd'T'HH:mm:ss.SSSXXX): milliseconds, the zone's offset ("Z" for UTC). */
@@ -31,6 +32,8 @@ function jsonValue(v: Value, type: DataType, zone: TimeZone): string {
   // A decimal is a JSON number with its exact digits (12.30), as Spark's JSON writer prints it.
   const decimal = decimalOf(type);
   if (decimal && typeof v === "bigint") return decimalText(v, decimal.scale);
+  // An interval as Spark's text of its type (INTERVAL '3' DAY).
+  if (isInterval(type) && typeof v === "number") return JSON.stringify(intervalText(v, type));
   switch (type) {
     case "float":
     case "double": {

@@ -15,7 +15,8 @@
  */
 import { BadInputError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
-import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
+import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, intervalOf, isIntegral, isInterval, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
+import { decimalToInterval, intervalText, intervalToDecimal, intervalToInterval, intervalToWhole, parseIntervalString, wholeToInterval } from "./intervals.ts";
 import { quoteFieldName } from "./type-syntax.ts";
 import { integralBytes, utf8Bytes, utf8Text } from "./binary.ts";
 import { decimalText, decimalToDouble, doubleToDecimal, javaDecimalToString, fitsPrecision, outOfRange, outOfSupportedRange, parseDecimalText, pow10, rescale, type Decimal } from "./decimal.ts";
@@ -40,7 +41,9 @@ interface Conversion {
   readonly kind: "convert";
   readonly ansi: Convert;
   readonly legacy: Convert;
-  readonly failure: "CAST_INVALID_INPUT" | "CAST_OVERFLOW";
+  readonly failure: "CAST_INVALID_INPUT" | "CAST_OVERFLOW" | "INVALID_INTERVAL_FORMAT.UNMATCHED_FORMAT_STRING_WITH_NOTICE";
+  /** Fails in legacy mode too, as ANSI (Spark's casts to and from intervals); try_cast still gives null. */
+  readonly strict?: true;
 }
 /** A pair Spark refuses at analysis: its error condition and the suggestion Spark gives; `legacy`: allowed with ANSI off. */
 interface Refusal {
@@ -59,7 +62,7 @@ export type CastRule = { readonly kind: "identity" } | Conversion | Refusal | No
 /** The types a cast table row or column is keyed by: every type kind but null and any (handled before the table); decimals by their own rules (decimalRule). */
 export type CastType = Exclude<TypeKind, "null" | "any">;
 
-const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map">, string> = {
+const SQL_TYPE_NAMES: Record<Exclude<TypeKind, "decimal" | "array" | "struct" | "map" | "daytime" | "yearmonth">, string> = {
   string: "STRING", binary: "BINARY", byte: "TINYINT", short: "SMALLINT", int: "INT", long: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", timestamp_ntz: "TIMESTAMP_NTZ", null: "VOID", any: "ANY",
 };
 
@@ -333,6 +336,7 @@ const TIMESTAMP: NotYet = { kind: "notYet", reason: "casts to and from timestamp
 
 /** Placeholder in the table: decimalRule gives the rule for the actual types. */
 const DECIMAL_RULE: NotYet = { kind: "notYet", reason: "decimal rules are built by decimalRule" };
+const INTERVAL_RULE: NotYet = { kind: "notYet", reason: "interval rules are built by intervalRule" };
 
 /** An unscaled value checked against `to`: OutOfRange (with the value's text at `scale`) when it has too many digits. */
 const fitted = (v: bigint, scale: number, to: Decimal): Converted => {
@@ -561,7 +565,7 @@ const castRuleOrNull = (from: DataType, to: DataType): CastRule | null => (from 
 /** Every (from, to) pair: rows are the source type, columns the target. */
 /** One rule for every target (a row's default, before its own entries). */
 function everyTarget(rule: CastRule): Record<CastType, CastRule> {
-  const kinds: readonly CastType[] = ["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "timestamp_ntz", "array", "struct", "map", "decimal"];
+  const kinds: readonly CastType[] = ["string", "binary", "byte", "short", "int", "long", "float", "double", "boolean", "date", "timestamp", "timestamp_ntz", "array", "struct", "map", "decimal", "daytime", "yearmonth"];
   return Object.fromEntries(kinds.map((k) => [k, rule])) as Record<CastType, CastRule>;
 }
 
@@ -628,6 +632,8 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     decimal: DECIMAL_RULE,
     // Its UTF-8 bytes.
     binary: exact((v) => utf8Bytes(v as string)),
+    daytime: INTERVAL_RULE,
+    yearmonth: INTERVAL_RULE,
   },
   // Its bytes read as UTF-8 (a malformed sequence is U+FFFD); to nothing else.
   binary: { ...everyTarget(NO_WAY), string: exact((v) => utf8Text(v as string)), binary: IDENTITY },
@@ -654,6 +660,8 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     map: NO_WAY,
     decimal: DECIMAL_RULE,
     binary: NO_WAY,
+    daytime: NO_WAY,
+    yearmonth: NO_WAY,
   },
   date: {
     string: toText.date,
@@ -672,6 +680,8 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
     map: NO_WAY,
     decimal: DECIMAL_RULE,
     binary: NO_WAY,
+    daytime: NO_WAY,
+    yearmonth: NO_WAY,
   },
   timestamp: { ...everyTarget(TIMESTAMP), timestamp: IDENTITY, binary: NO_WAY },
   // Casts with timestamp_ntz are the timestamp module's too (it refuses the pairs Spark refuses).
@@ -679,8 +689,49 @@ export const CAST_RULES: Record<CastType, Record<CastType, CastRule>> = {
   array: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, array: NESTED_RULE },
   struct: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, struct: NESTED_RULE },
   map: { ...everyTarget(NO_WAY), string: NESTED_RULE, timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, map: NESTED_RULE },
-  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, binary: NO_WAY },
+  decimal: { ...everyTarget(DECIMAL_RULE), timestamp: TIMESTAMP, timestamp_ntz: TIMESTAMP, array: NO_WAY, struct: NO_WAY, map: NO_WAY, binary: NO_WAY, daytime: INTERVAL_RULE, yearmonth: INTERVAL_RULE },
+  daytime: everyTarget(INTERVAL_RULE),
+  yearmonth: everyTarget(INTERVAL_RULE),
 };
+
+/**
+ * The rule for a cast from or to an interval (the table only marks those pairs; shared/plan/intervals.ts converts):
+ * to and from strings (Spark's interval text), integral numbers (counts of the end field) and
+ * intervals of the same kind (truncated to the target's end field); decimals are not in sparkfn yet; the rest Spark refuses.
+ */
+function intervalRule(from: DataType, to: DataType): CastRule {
+  const [f, t] = [intervalOf(from), intervalOf(to)];
+  if (f && t) return f.kind !== t.kind ? NO_WAY : from === to ? IDENTITY : exact((v) => intervalToInterval(v as number, to));
+  if (t) {
+    if (from === "string") {
+      const parse = (v: Exclude<Value, null>) => parseIntervalString(v as string, to) ?? FAILED;
+      return { kind: "convert", ansi: parse, legacy: parse, failure: "INVALID_INTERVAL_FORMAT.UNMATCHED_FORMAT_STRING_WITH_NOTICE", strict: true };
+    }
+    if (isIntegral(from)) {
+      const whole = (v: Exclude<Value, null>) => wholeToInterval(v as number, to) ?? FAILED;
+      return { kind: "convert", ansi: whole, legacy: whole, failure: "CAST_OVERFLOW", strict: true };
+    }
+    const d = decimalOf(from);
+    if (d) {
+      const convert = (v: Exclude<Value, null>) => decimalToInterval(v as bigint, d.scale, to) ?? FAILED;
+      return { kind: "convert", ansi: convert, legacy: convert, failure: "CAST_OVERFLOW", strict: true };
+    }
+    return NO_WAY;
+  }
+  if (to === "string") return exact((v) => intervalText(v as number, from));
+  if (isIntegral(to)) {
+    const [min, max] = to === "long" ? [-(2 ** 63), 2 ** 63] : INTEGRAL_RANGES[to];
+    const whole = (v: Exclude<Value, null>) => ((n) => (n >= min && n <= max ? n : FAILED))(intervalToWhole(v as number, from));
+    return { kind: "convert", ansi: whole, legacy: whole, failure: "CAST_OVERFLOW", strict: true };
+  }
+  const d = decimalOf(to);
+  if (d) {
+    // Out of the decimal's precision: NUMERIC_VALUE_OUT_OF_RANGE with ANSI on, null with it off.
+    const convert = (v: Exclude<Value, null>) => ((r) => (fitsPrecision(r, d.precision) ? r : new OutOfRange(decimalText(r, d.scale))))(intervalToDecimal(v as number, from, d.scale));
+    return { kind: "convert", ansi: convert, legacy: convert, failure: "CAST_OVERFLOW" };
+  }
+  return NO_WAY;
+}
 
 // ---- names and errors ----------------------------------------------------------------------
 
@@ -694,7 +745,8 @@ export function sqlTypeName(t: DataType): string {
   if (fields !== null) return `STRUCT<${fields.map((f) => `${quoteFieldName(f.name)}: ${sqlTypeName(f.type)}`).join(", ")}>`;
   const map = mapOf(t);
   if (map !== null) return `MAP<${sqlTypeName(map.key)}, ${sqlTypeName(map.value)}>`;
-  return SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal" | "array" | "struct" | "map">];
+  if (isInterval(t)) return t.toUpperCase();
+  return SQL_TYPE_NAMES[typeKind(t) as Exclude<TypeKind, "decimal" | "array" | "struct" | "map" | "daytime" | "yearmonth">];
 }
 
 
@@ -702,7 +754,7 @@ export function sqlTypeName(t: DataType): string {
 export class CastError extends BadInputError {
   override readonly name = "CastError";
   constructor(
-    readonly errorClass: "CAST_INVALID_INPUT" | "CAST_OVERFLOW",
+    readonly errorClass: Conversion["failure"],
     message: string,
   ) {
     super(`[${errorClass}] ${message}`);
@@ -727,6 +779,9 @@ function sqlLiteral(v: Exclude<Value, null>, from: DataType): string {
 
 function castFailure(v: Exclude<Value, null>, from: DataType, to: DataType, failure: Conversion["failure"]): CastError {
   const what = `The value ${sqlLiteral(v, from)} of the type "${sqlTypeName(from)}" cannot be cast to "${sqlTypeName(to)}"`;
+  if (failure === "INVALID_INTERVAL_FORMAT.UNMATCHED_FORMAT_STRING_WITH_NOTICE") {
+    return new CastError(failure, `Error parsing '${String(v)}' to interval. Please ensure that the value provided is in a valid format for defining an interval. Interval string does not match the format of ${sqlTypeName(to)}.`);
+  }
   return failure === "CAST_INVALID_INPUT"
     ? new CastError(failure, `${what} because it is malformed. Correct the value as per the syntax, or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead.`)
     : new CastError(failure, `${what} due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
@@ -736,6 +791,7 @@ function castFailure(v: Exclude<Value, null>, from: DataType, to: DataType, fail
 
 /** The table's rule for a pair; null and any (values of no type or any type) are handled by the callers. */
 export function castRule(from: DataType, to: DataType): CastRule {
+  if (isInterval(from) || isInterval(to)) return intervalRule(from, to);
   const rule = CAST_RULES[typeKind(from) as CastType][typeKind(to) as CastType];
   return rule === DECIMAL_RULE ? decimalRule(from, to) : rule === NESTED_RULE ? nestedRule(from, to) : rule;
 }
@@ -806,7 +862,7 @@ export function castKernel(from: DataType, to: DataType, mode: CastMode): CastKe
         const inner = ff!.map((f, i) => castKernel(f.type, ft![i]!.type, "try"));
         return (v) => (v === null ? null : (v as readonly Value[]).map((x, i) => inner[i]!(x)));
       }
-      if (mode === "ansi") {
+      if (mode === "ansi" || (mode === "legacy" && rule.strict)) {
         return (v) => {
           if (v === null) return null;
           const r = convert(v);

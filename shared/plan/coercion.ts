@@ -24,7 +24,8 @@
  *
  * Otherwise only strings are cast: int, bigint and double already mix in sparkfn's numbers.
  */
-import { mapChildren, type Expr, type ExprOf } from "./expr.ts";
+import { mapChildren, type ArithmeticOp, type Expr, type ExprOf } from "./expr.ts";
+import { extractOf, intervalArithmetic, withDefaults } from "./interval-arithmetic.ts";
 import { checkLambdaPositions, isHigherOrderFn, lambdaBindings, type LambdaTyped } from "./functions/higher-order.ts";
 import { typeOf } from "./resolve.ts";
 import { decimalOf, decimalType, integralDecimal, isDecimal, isIntegral, isNumeric, widerNumeric, type DataType, type Schema } from "./types.ts";
@@ -192,6 +193,9 @@ const COERCE: Coercers = {
     const right = coerce(e.right, s, o);
     const [l, r] = [typeOf(left, s).type, typeOf(right, s).type];
     if (ARITHMETIC.has(e.op)) {
+      // With intervals or two datetimes: Spark's rewrite into interval functions.
+      const interval = intervalArithmetic(e.op as ArithmeticOp, left, l, right, r);
+      if (interval) return interval;
       // ANSI off: legacy arithmetic (x / 0 is null, ints wrap).
       const mode = o.ansi ? {} : { legacy: true as const };
       if (l === "string" || r === "string") {
@@ -267,6 +271,11 @@ const COERCE: Coercers = {
   },
   call: (e, s, o) => {
     if (isHigherOrderFn(e.fn)) return coerceHigherOrder(e, s, o);
+    // EXTRACT: the interval's field or the date or time function, by the value's type (before the function's arguments are typed).
+    if (e.fn === "interval:extract" && e.args.length === 3) {
+      const picked = extractOf(e, typeOf(coerce(e.args[0]!, s, o), s).type);
+      if (picked !== e) return coerce(picked, s, o);
+    }
     const args = e.args.map((a) => coerce(a, s, o));
     const types = args.map((a) => typeOf(a, s).type);
     const at = (i: number, to: DataType) => castTo(args[i]!, types[i]!, to, o);
@@ -332,6 +341,9 @@ const COERCE: Coercers = {
       case "isnan":
       case "nanvl":
         return { ...e, args: args.map((_, i) => at(i, "double")) };
+      case "make_dt_interval":
+      case "make_ym_interval":
+        return withDefaults(e, args);
       default:
         if (isStringFn(e.fn)) {
           // A number, boolean or date where a string is wanted is its text; a string where an int is wanted, an int.
@@ -389,7 +401,7 @@ const COERCE: Coercers = {
       const t = typeOf(c, s).type;
       // sum and avg keep a decimal exact; the moments, percentiles and the rest take it as a double.
       if ((want === "number" || want === "numberOrDate") && isDecimal(t) && !DECIMAL_AGGREGATES.has(e.fn)) return implicitCast(c, t, "double", o);
-      return want === "number" ? castTo(c, t, "double", o) : want === "boolean" ? castTo(c, t, "boolean", o) : c;
+      return want === "number" || want === "numberOrInterval" ? castTo(c, t, "double", o) : want === "boolean" ? castTo(c, t, "boolean", o) : c;
     };
     // With ANSI off, a decimal sum past its precision is null rather than an error.
     const legacy = !o.ansi && e.arg !== null && isDecimal(typeOf(e.arg, s).type) ? { legacy: true as const } : {};

@@ -4,7 +4,8 @@
  * on the executor before anything is compiled.
  */
 import { z } from "zod";
-import { DataType, integralType, type Scalar } from "./types.ts";
+import { DataType, integralType, isInterval, type Scalar } from "./types.ts";
+import { intervalText } from "./intervals.ts";
 import { ShippedFunction } from "./function.ts";
 import { sqlTypeName } from "./casts.ts";
 import { hexOf } from "./binary.ts";
@@ -64,6 +65,9 @@ export const SCALAR_FUNCTIONS = {
   second: [1, 1], date_trunc: [2, 2], unix_timestamp: [0, 2], from_unixtime: [1, 2], from_utc_timestamp: [2, 2], to_utc_timestamp: [2, 2],
   make_timestamp: [6, 7], timestamp_seconds: [1, 1], timestamp_millis: [1, 1], timestamp_micros: [1, 1], unix_seconds: [1, 1], unix_millis: [1, 1],
   unix_micros: [1, 1], localtimestamp: [0, 0], to_timestamp_ntz: [1, 2], make_timestamp_ntz: [6, 6],
+  // intervals (shared/plan/functions/interval-functions.ts); the `interval:` ones are the analyzer's rewrites of interval arithmetic (interval-arithmetic.ts)
+  make_dt_interval: [0, 4], make_ym_interval: [0, 2], "interval:add": [2, 2], "interval:subtract": [2, 2], "interval:multiply": [2, 2], "interval:divide": [2, 2],
+  "interval:timestampAdd": [2, 2], "interval:dateAdd": [2, 2], "interval:difference": [2, 2], "interval:extract": [2, 3],
   // higher-order functions over arrays and maps, with lambda arguments (shared/plan/functions/higher-order.ts)
   transform: [2, 2], filter: [2, 2], aggregate: [3, 4], reduce: [3, 4], exists: [2, 2], forall: [2, 2], zip_with: [3, 3],
   map_filter: [2, 2], transform_keys: [2, 2], transform_values: [2, 2], array_sort: [1, 2],
@@ -104,8 +108,12 @@ export type WindowFn = z.infer<typeof WindowFn>;
  * A window frame: ROWS (offsets in rows) or RANGE (offsets in values of the one order key)
  * from `start` to `end` relative to the current row, negative before it; null is unbounded
  * (preceding for `start`, following for `end`), 0 the current row (its peers for RANGE).
+ * `interval`: RANGE offsets that are intervals of this type (`INTERVAL 1 DAY PRECEDING` over a
+ * date or timestamp), their values microseconds or months (shared/plan/intervals.ts).
  */
-export const WindowFrame = z.object({ type: z.enum(["rows", "range"]), start: z.number().int().nullable(), end: z.number().int().nullable() }).strict();
+export const WindowFrame = z
+  .object({ type: z.enum(["rows", "range"]), start: z.number().int().nullable(), end: z.number().int().nullable(), interval: DataType.optional() })
+  .strict();
 export type WindowFrame = z.infer<typeof WindowFrame>;
 
 export interface WindowOrder {
@@ -258,7 +266,7 @@ export function exprName(expr: Expr): string {
     case "alias":
       return expr.name;
     case "literal":
-      return expr.value === null ? "NULL" : expr.type === "binary" ? `X'${hexOf(String(expr.value))}'` : String(expr.value);
+      return expr.value === null ? "NULL" : expr.type === "binary" ? `X'${hexOf(String(expr.value))}'` : isInterval(expr.type) ? intervalText(expr.value as number, expr.type) : String(expr.value);
     case "binary": {
       const symbol: Record<BinaryOp, string> = {
         add: "+", subtract: "-", multiply: "*", divide: "/", mod: "%", eq: "=", ne: "!=", gt: ">", ge: ">=",

@@ -35,8 +35,5 @@ export function displayText(text: string): string {
   return text.includes(MARK) ? text.replace(/\u0000#\d+/g, "") : text;
 }
 
-/** A SQL interval value outside date arithmetic (driver/sql/literals.ts): refused when resolved. */
-export const INTERVAL_PREFIX = `${MARK}interval:`;
-
 /** A column expression that select() expands to every column whose name matches a Java regex (df.colRegex). */
 export const REGEX_COLUMN = `${MARK}regex:`;

@@ -5,7 +5,7 @@
 import { isTimestampFn, TIMESTAMP_ARG_HINTS, TIMESTAMP_ARG_TYPES, TIMESTAMP_FUNCTIONS, type TimestampFn, type TimestampFunction } from "./functions/timestamp-functions.ts";
 import { isTimestampCast, timestampCastRefusal } from "./functions/timestamp-casts.ts";
 import { exprName, type Expr } from "./expr.ts";
-import { decimalOf, fieldIndex, integralDecimal, isDecimal, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
+import { decimalOf, fieldIndex, integralDecimal, intervalOf, isDecimal, isInterval, isNumeric, widerNumeric, type DataType, type Field, type Schema } from "./types.ts";
 import { arithmeticType, floorType, roundType, type DecimalOp } from "./decimal.ts";
 import { UserError } from "../errors.ts";
 import { isMathFn, MATH_FUNCTIONS, mathResultType, type MathFn } from "./functions/math.ts";
@@ -18,6 +18,7 @@ import { typeOfWindow } from "./window-functions.ts";
 import { ARRAY_FUNCTIONS, isArrayFn, type ArrayFunction } from "./functions/arrays.ts";
 import { castRefusal, sqlTypeName } from "./casts.ts";
 import { higherOrderType, isHigherOrderFn } from "./functions/higher-order.ts";
+import { INTERVAL_FUNCTIONS, isIntervalFn } from "./functions/interval-functions.ts";
 
 /** A plan that does not fit its data (unknown column, bad types): the job must change. */
 export class AnalysisError extends UserError {
@@ -59,7 +60,8 @@ function requireBoolean(operand: Expr, type: DataType, context: string): void {
 /** Spark compares values of one type (numbers widen; coercion.ts casts a string beside a number, boolean or date first). */
 function requireComparable(expr: Expr, l: DataType, r: DataType): void {
   const loose = (t: DataType) => t === "null" || t === "any" || t === "timestamp";
-  if (l === r || loose(l) || loose(r) || (isNumeric(l) && isNumeric(r))) return;
+  const sameInterval = intervalOf(l) !== null && intervalOf(l)?.kind === intervalOf(r)?.kind;
+  if (l === r || loose(l) || loose(r) || (isNumeric(l) && isNumeric(r)) || sameInterval) return;
   throw new AnalysisError(
     `[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("${sqlTypeName(l)}" and "${sqlTypeName(r)}"). Cast one side to the other's type.`,
   );
@@ -184,6 +186,15 @@ function typeOfCall(expr: Extract<Expr, { kind: "call" }>, schema: Schema): Type
   if (isHashingFn(expr.fn)) return typeOfHashing(expr, expr.fn, args);
   if (isDateFn(expr.fn)) return typeOfDate(expr, expr.fn, args);
   if (isTimestampFn(expr.fn)) return typeOfTimestamp(expr, expr.fn, args);
+  if (isIntervalFn(expr.fn)) {
+    const literals = expr.args.map((a) => (a.kind === "literal" ? a.value : undefined));
+    const type = INTERVAL_FUNCTIONS[expr.fn].type(args.map((a) => a.type), literals);
+    if (typeof type !== "string") {
+      const refused = type.refused.startsWith("[") ? type.refused : `[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "${exprName(expr)}" due to data type mismatch: ${type.refused}`;
+      throw new AnalysisError(`${refused} (${args.map((a) => sqlTypeName(a.type)).join(", ")}).`);
+    }
+    return { type, nullable: anyNullable };
+  }
   switch (expr.fn) {
     case "upper":
     case "lower":
@@ -253,6 +264,12 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
         case "multiply":
         case "mod":
         case "divide":
+          if (isInterval(l.type) || isInterval(r.type) || (expr.op === "subtract" && (l.type === "date" || l.type === "timestamp"))) {
+            // Interval arithmetic coercion.ts did not rewrite (interval-arithmetic.ts): a mix Spark refuses.
+            throw new AnalysisError(
+              `[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "${exprName(expr)}" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("${sqlTypeName(l.type)}" and "${sqlTypeName(r.type)}").`,
+            );
+          }
           requireNumeric(expr.left, l, exprName(expr));
           requireNumeric(expr.right, r, exprName(expr));
           if (isDecimal(l.type) || isDecimal(r.type)) return decimalArithmetic(expr.op, l.type, r.type, nullable || expr.legacy === true);
@@ -283,7 +300,7 @@ export function typeOf(expr: Expr, schema: Schema): Typed {
     case "unary": {
       const inner = typeOf(expr.expr, schema);
       if (expr.op === "isNull" || expr.op === "isNotNull") return { type: "boolean", nullable: false };
-      if (expr.op === "negate") requireNumeric(expr.expr, inner, exprName(expr));
+      if (expr.op === "negate" && !isInterval(inner.type)) requireNumeric(expr.expr, inner, exprName(expr));
       if (expr.op === "not") requireBoolean(expr.expr, inner.type, exprName(expr));
       return { type: expr.op === "not" ? "boolean" : inner.type, nullable: inner.nullable };
     }

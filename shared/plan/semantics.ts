@@ -8,7 +8,8 @@
  * try_cast and legacy, by Spark's (from, to) table); CASTS below only converts values of type
  * any (a UDF's result) to its declared type, giving null for a value that does not fit.
  */
-import { decimalOf, INTEGRAL_RANGES, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { decimalOf, INTEGRAL_RANGES, isInterval, isIntValue, typeKind, type DataType, type TypeKind, type Value } from "./types.ts";
+import { parseIntervalString } from "./intervals.ts";
 import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
 import { BadInputError } from "../errors.ts";
@@ -172,6 +173,8 @@ function looseDecimal(precision: number, scale: number): (v: V) => V {
 /** The loose conversion of a text or any value to `type` (see CASTS): null where it does not fit. */
 export function castLoose(type: DataType): (v: V) => V {
   const d = decimalOf(type);
+  // An interval from Spark's text of it (CSV and JSON files hold that), null where it does not fit.
+  if (isInterval(type)) return (v) => (typeof v === "number" ? v : typeof v === "string" ? parseIntervalString(v, type) : null);
   return d ? looseDecimal(d.precision, d.scale) : CASTS[typeKind(type) as Exclude<TypeKind, "decimal">];
 }
 
@@ -212,6 +215,9 @@ const CASTS: Record<Exclude<TypeKind, "decimal">, (v: V) => V> = {
   // Casts to and from timestamps are compiled from shared/plan/functions/timestamp-casts.ts (they need the session time zone).
   timestamp: (v) => (typeof v === "number" ? v : null),
   timestamp_ntz: (v) => (typeof v === "number" ? v : null),
+  // Intervals: castLoose reads them with their type.
+  daytime: (v) => (typeof v === "number" ? v : null),
+  yearmonth: (v) => (typeof v === "number" ? v : null),
   array: (v) => (Array.isArray(v) ? v : null),
   struct: (v) => (Array.isArray(v) ? v : null),
   map: (v) => (Array.isArray(v) ? v : null),

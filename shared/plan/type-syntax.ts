@@ -112,6 +112,17 @@ function readType(r: Reader): TypeSyntax {
     r.expect(">");
     return { kind: "struct", fields };
   }
+  if (word === "interval") {
+    // INTERVAL DAY, INTERVAL DAY TO SECOND: the words as one name (types.ts reads it).
+    let name = `interval ${r.word().toLowerCase()}`;
+    const before = r.at;
+    r.skipSpace();
+    if (/^to(?![A-Za-z0-9_])/i.test(r.text.slice(r.at))) {
+      r.word();
+      name += ` to ${r.word().toLowerCase()}`;
+    } else r.at = before;
+    return { kind: "name", name, at };
+  }
   if (word === "decimal" || word === "dec" || word === "numeric") {
     if (r.peek() !== "(") return { kind: "decimal", precision: null, scale: null, at };
     r.at++;

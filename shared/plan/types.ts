@@ -9,6 +9,8 @@
  *   microseconds since 1970-01-01T00:00:00Z (shared/plan/functions/timestamps.ts),
  *   timestamp_ntz → a wall clock without a zone, as the microseconds that wall clock would be
  *   in UTC (shared/plan/functions/timestamp-ntz.ts; users see "YYYY-MM-DDTHH:mm:ss[.ffffff]"),
+ *   a day-time interval (`interval day to second`...) → its microseconds, a year-month interval
+ *   (`interval year to month`...) → its months (shared/plan/intervals.ts),
  *   array<T> → an array of T's values, struct<a:T,b:U> → an array of its fields' values in
  *   field order (users see an object: driver/api/rows.ts), map<K,V> → [keys, values], two
  *   arrays of one length, as Spark's MapData (users see a Map), null → null; any → any JSON-able
@@ -32,7 +34,9 @@ export type DecimalType = `decimal(${number},${number})`;
 export type ArrayType = `array<${string}>`;
 export type StructType = `struct<${string}>`;
 export type MapType = `map<${string}>`;
-export type DataType = BaseType | DecimalType | ArrayType | StructType | MapType;
+/** Spark's ANSI intervals, spelled as Spark's simpleString: `interval day`, `interval day to second`, `interval year to month` (shared/plan/intervals.ts). */
+export type IntervalType = `interval ${string}`;
+export type DataType = BaseType | DecimalType | ArrayType | StructType | MapType | IntervalType;
 
 export interface StructField {
   readonly name: string;
@@ -125,10 +129,52 @@ export function decimalType(precision: number, scale: number): DecimalType {
   return `decimal(${precision},${scale})`;
 }
 
-/** What code dispatches on: a base type, "decimal" for every decimal(p, s), "array", "struct" and "map" for nested types. */
-export type TypeKind = BaseType | "decimal" | "array" | "struct" | "map";
+/**
+ * What code dispatches on: a base type, "decimal" for every decimal(p, s), "array", "struct" and
+ * "map" for nested types, "daytime" and "yearmonth" for every day-time and year-month interval.
+ */
+export type TypeKind = BaseType | "decimal" | "array" | "struct" | "map" | "daytime" | "yearmonth";
 export const typeKind = (t: DataType): TypeKind =>
-  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : t.startsWith("map<") ? "map" : isDecimal(t) ? "decimal" : (t as BaseType);
+  t.startsWith("array<") ? "array" : t.startsWith("struct<") ? "struct" : t.startsWith("map<") ? "map" : isDecimal(t) ? "decimal" : t.startsWith("interval ") ? intervalKind(t) : (t as BaseType);
+
+/** A day-time interval's fields (a value is microseconds), a year-month interval's (a value is months), in order from the largest. */
+export const DAY_TIME_FIELDS = ["day", "hour", "minute", "second"] as const;
+export const YEAR_MONTH_FIELDS = ["year", "month"] as const;
+export type DayTimeField = (typeof DAY_TIME_FIELDS)[number];
+export type YearMonthField = (typeof YEAR_MONTH_FIELDS)[number];
+export type IntervalField = DayTimeField | YearMonthField;
+
+export interface IntervalShape {
+  readonly kind: "daytime" | "yearmonth";
+  /** The fields' positions in DAY_TIME_FIELDS or YEAR_MONTH_FIELDS, start <= end. */
+  readonly start: number;
+  readonly end: number;
+}
+
+const INTERVAL_TYPE = /^interval (day|hour|minute|second|year|month)(?: to (hour|minute|second|month))?$/;
+
+/** An interval type's kind and fields, or null for other types (and for misspelled ones: `interval second to day`). */
+export function intervalOf(t: DataType): IntervalShape | null {
+  if (!t.startsWith("interval ")) return null;
+  const m = INTERVAL_TYPE.exec(t);
+  if (!m) return null;
+  const dayTime = (DAY_TIME_FIELDS as readonly string[]).includes(m[1]!);
+  const fields: readonly string[] = dayTime ? DAY_TIME_FIELDS : YEAR_MONTH_FIELDS;
+  const start = fields.indexOf(m[1]!);
+  const end = m[2] === undefined ? start : fields.indexOf(m[2]);
+  if (end < 0 || (m[2] !== undefined && end <= start)) return null;
+  return { kind: dayTime ? "daytime" : "yearmonth", start, end };
+}
+
+const intervalKind = (t: DataType): TypeKind => intervalOf(t)?.kind ?? (t as BaseType);
+
+/** The interval type of these fields, canonically spelled (`interval day to second`, `interval month`). */
+export function intervalType(kind: IntervalShape["kind"], start: number, end: number = start): IntervalType {
+  const fields: readonly string[] = kind === "daytime" ? DAY_TIME_FIELDS : YEAR_MONTH_FIELDS;
+  return start === end ? `interval ${fields[start]!}` : `interval ${fields[start]!} to ${fields[end]!}`;
+}
+
+export const isInterval = (t: DataType): t is IntervalType => intervalOf(t) !== null;
 
 /** Whether a type holds other values (array, struct, map). */
 /** Whether Spark orders values of the type (min, max, ORDER BY): not any, and no map at any depth (arrays and structs order part by part). */
@@ -138,8 +184,9 @@ export const isNested = (t: DataType): t is ArrayType | StructType | MapType => 
 
 export const DataType: z.ZodType<DataType> = z.union([
   BaseType,
-  z.custom<DecimalType | ArrayType | StructType | MapType>((v) => {
+  z.custom<DecimalType | ArrayType | StructType | MapType | IntervalType>((v) => {
     if (typeof v !== "string") return false;
+    if (v.startsWith("interval ")) return intervalOf(v as DataType) !== null;
     if (isNested(v as DataType)) return nestedOf(v) !== null;
     const d = decimalOf(v as DataType);
     return d !== null && d.precision >= 1 && d.precision <= MAX_PRECISION && d.scale <= d.precision;
@@ -257,6 +304,10 @@ export function fitsType(type: DataType, v: unknown): boolean {
       return typeof v === "boolean";
     case "date":
       return typeof v === "string" && DATE_TEXT.test(v);
+    case "daytime":
+      return Number.isSafeInteger(v);
+    case "yearmonth":
+      return isIntValue(v);
     case "timestamp":
     case "timestamp_ntz":
       // From 0001-01-01T00:00:00Z to before 10000-01-01T00:00:00Z (MIN_MICROS, END_MICROS in functions/timestamps.ts)
@@ -302,7 +353,7 @@ export function fieldIndex(schema: Schema, name: string): number {
 /** Spark's name for a type, as printSchema() shows it on a column's line (a nested type's parts follow on lines of their own). */
 export function typeName(t: DataType): string {
   const kind = typeKind(t);
-  return kind === "decimal" ? t : kind === "array" || kind === "struct" || kind === "map" ? kind : TYPE_NAMES[t as BaseType];
+  return kind === "decimal" || kind === "daytime" || kind === "yearmonth" ? t : kind === "array" || kind === "struct" || kind === "map" ? kind : TYPE_NAMES[t as BaseType];
 }
 
 /** Spark's simpleString of a type, as show() and messages spell nested types: `array<int>`, `struct<a:bigint>`. */
@@ -381,6 +432,8 @@ const DDL_ALIASES: Record<string, DataType> = {
 function fromSyntax(syntax: TypeSyntax, text: string): DataType {
   switch (syntax.kind) {
     case "name": {
+      const interval = intervalOf(syntax.name as DataType);
+      if (interval) return intervalType(interval.kind, interval.start, interval.end);
       const type = DDL_ALIASES[syntax.name];
       if (!type) throw new TypeSyntaxError(`Unknown data type "${syntax.name}" in "${text}": use one of ${Object.keys(DDL_ALIASES).join(", ")}, decimal(p,s), array<T>, struct<name: T, ...>.`);
       return type;

@@ -5,7 +5,8 @@
  * analyzer and the executor's window operator take frames from `effectiveFrame`.
  */
 import { containsWindow, exprName, type Expr, type ExprOf, type WindowFn, type WindowFrame, type WindowSpec } from "./expr.ts";
-import { isNumeric, type Schema } from "./types.ts";
+import { intervalOf, isNumeric, type Schema } from "./types.ts";
+import { sqlTypeName } from "./casts.ts";
 import { AnalysisError, typeOf, type Typed } from "./resolve.ts";
 
 /** Functions of the row's position among its partition's ordered rows: they need an ORDER BY and take no frame but Spark's own. */
@@ -48,6 +49,12 @@ function checkFrame(name: string, spec: WindowSpec, schema: Schema): void {
       throw new AnalysisError(`${name}: a RANGE frame with value offsets needs exactly one ORDER BY expression, got ${spec.orderBy.length}; order by one numeric column or use rowsBetween.`);
     }
     const t = typeOf(spec.orderBy[0]!.expr, schema).type;
+    if (frame.interval !== undefined) {
+      // Interval offsets move a date by whole days or months, a timestamp by any interval (intervalFrameShift).
+      const fits = t === "timestamp" || (t === "date" && (frame.interval === "interval day" || intervalOf(frame.interval)?.kind === "yearmonth"));
+      if (!fits) throw new AnalysisError(`[DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] ${name}: a RANGE frame with ${sqlTypeName(frame.interval)} offsets needs a timestamp or date ORDER BY expression (a date takes days, months and years), not ${t}.`);
+      return;
+    }
     if (!isNumeric(t)) throw new AnalysisError(`${name}: a RANGE frame with value offsets needs a numeric ORDER BY expression, not ${t}; use rowsBetween, or order by a number.`);
   }
 }

@@ -107,7 +107,7 @@ def spark_type(name):
     m = DECIMAL_TYPE.fullmatch(name)
     if m:
         return T.DecimalType(int(m.group(1)), int(m.group(2)))
-    if name.startswith("array<") or name.startswith("struct<") or name.startswith("map<"):
+    if name.startswith("array<") or name.startswith("struct<") or name.startswith("map<") or name.startswith("interval "):
         # Nested types are DDL text (array<long>, struct<a:int,b:string>), which Spark's own parser reads.
         return T._parse_datatype_string(name)
     raise ValueError(f"unknown column type {name!r} (known: {', '.join(TYPES)}, decimal(p,s))")
@@ -140,6 +140,9 @@ def decode(value, dtype):
     if isinstance(dtype, T.TimestampNTZType):
         # The wall clock's microseconds as if UTC (sparkfn's timestamp_ntz values), as a naive datetime (PySpark shifts none).
         return EPOCH + datetime.timedelta(microseconds=value)
+    if isinstance(dtype, T.DayTimeIntervalType):
+        # Microseconds (sparkfn's day-time interval values).
+        return datetime.timedelta(microseconds=value)
     if isinstance(dtype, (T.DoubleType, T.FloatType)):
         return float(value)
     if isinstance(dtype, T.DecimalType):
@@ -169,6 +172,9 @@ def encode(value):
         return {"$timestamp": (value.replace(tzinfo=None) - EPOCH) // datetime.timedelta(microseconds=1)}
     if isinstance(value, datetime.date):
         return {"$date": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        # A day-time interval: its microseconds, as sparkfn's values.
+        return encode(value // datetime.timedelta(microseconds=1))
     if isinstance(value, (bytes, bytearray)):
         return {"$binary": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, T.Row):
@@ -195,6 +201,11 @@ class Rows:
         if not self.kept:
             self.df, self.kept = self.df.localCheckpoint(), True
         return self.df
+
+
+def months_of(text):
+    """A year-month interval expression as its months (PySpark cannot collect a year-month interval)."""
+    return f"CAST(CAST(({text}) AS INTERVAL MONTH) AS INT)"
 
 
 def error_of(exc):
@@ -293,6 +304,7 @@ class Oracle:
         results = [None] * len(request["exprs"])
         ok = []
         timestamps = set()
+        months = set()
         for j, text in enumerate(request["exprs"]):
             try:
                 typed = df.selectExpr(text)
@@ -302,10 +314,12 @@ class Oracle:
                 if isinstance(field.dataType, T.TimestampType):
                     # Microseconds straight from Spark: a Python datetime holds only years 1..9999.
                     timestamps.add(j)
+                if isinstance(field.dataType, T.YearMonthIntervalType):
+                    months.add(j)
             except Exception as exc:  # noqa: BLE001 - reported per expression
                 results[j] = {"error": error_of(exc)}
         if ok:
-            texts = [f"unix_micros({t})" if j in timestamps else t for j, t in enumerate(request["exprs"])]
+            texts = [f"unix_micros({t})" if j in timestamps else months_of(t) if j in months else t for j, t in enumerate(request["exprs"])]
             hints = request.get("failing")
             if hints is None:
                 self.solve(table, [(j, texts[j]) for j in ok], n, results)
@@ -387,16 +401,19 @@ class Oracle:
         keys = request["groupBy"]
         results = [None] * len(request["aggs"])
         ok = []
+        aggs = list(request["aggs"])
         for j, text in enumerate(request["aggs"]):
             try:
                 field = df.groupBy(*keys).agg(expr(text)).schema.fields[len(keys)]
                 results[j] = {"type": field.dataType.simpleString(), "name": field.name}
                 ok.append(j)
+                if isinstance(field.dataType, T.YearMonthIntervalType):
+                    aggs[j] = months_of(text)
             except Exception as exc:  # noqa: BLE001 - reported per aggregate
                 results[j] = {"error": error_of(exc)}
         self.spark.conf.set("spark.sql.shuffle.partitions", str(int(request.get("shufflePartitions", 1))))
         try:
-            self.solve_grouped(df, keys, [(j, request["aggs"][j]) for j in ok], results)
+            self.solve_grouped(df, keys, [(j, aggs[j]) for j in ok], results)
         finally:
             self.spark.conf.set("spark.sql.shuffle.partitions", "1")
         return results

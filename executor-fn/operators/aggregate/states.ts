@@ -11,7 +11,7 @@
  * in state-support.ts.
  */
 import type { AggFn, Expr } from "../../../shared/plan/expr.ts";
-import { isNumeric, type DataType } from "../../../shared/plan/types.ts";
+import { intervalOf, isNumeric, type DataType } from "../../../shared/plan/types.ts";
 import { decimalParts, pow10, sumType } from "../../../shared/plan/decimal.ts";
 import { AvgState, CountState, NumericExtremeState, SumState, ValueExtremeState } from "./basic.ts";
 import { CollectSetState, CountDistinctState, SumDistinctState } from "./distinct.ts";
@@ -23,6 +23,7 @@ import { ModeState, PercentileState } from "./frequencies.ts";
 import { DEFAULT_RSD, HllState } from "./hll.ts";
 import { ApproxPercentileState } from "./quantile-summaries.ts";
 import { DecimalAvgState, DecimalSumState, isDecimalType } from "./decimals.ts";
+import { IntervalAvgState, IntervalSumState } from "./intervals.ts";
 
 export { sizeOf, type AggState } from "./state-support.ts";
 
@@ -47,13 +48,14 @@ function param(options: AggOptions, i: number, fallback: number): number {
  */
 export function aggState(fn: AggFn, type: DataType | undefined, options: AggOptions = {}, reduceSide = false): AggState {
   const decimal = isDecimalType(type);
-  const numeric = type !== undefined && (isNumeric(type) || type === "null") && !decimal;
+  const interval = type === undefined ? null : intervalOf(type);
+  const numeric = type !== undefined && (isNumeric(type) || type === "null" || interval !== null) && !decimal;
   const ignoreNulls = options.ignoreNulls ?? false;
   const ansi = options.legacy !== true;
   const STATES: Record<AggFn, () => AggState> = {
-    sum: () => (decimal ? new DecimalSumState(type!, reduceSide, ansi) : new SumState()),
+    sum: () => (decimal ? new DecimalSumState(type!, reduceSide, ansi) : interval ? new IntervalSumState(interval.kind) : new SumState()),
     count: () => new CountState(),
-    avg: () => (decimal ? new DecimalAvgState(type!, reduceSide, ansi) : new AvgState()),
+    avg: () => (decimal ? new DecimalAvgState(type!, reduceSide, ansi) : interval ? new IntervalAvgState() : new AvgState()),
     min: () => (numeric ? new NumericExtremeState(1) : new ValueExtremeState(1)),
     max: () => (numeric ? new NumericExtremeState(-1) : new ValueExtremeState(-1)),
     first: () => new FirstLastState("first", ignoreNulls),

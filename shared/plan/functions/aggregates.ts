@@ -17,16 +17,16 @@
  *     are literals, checked here as Spark checks them at analysis (`check`).
  */
 import type { DataType } from "../types.ts";
-import { arrayType, decimalOf, elementOf, isNested, isNumeric, isOrderable } from "../types.ts";
+import { arrayType, decimalOf, elementOf, intervalOf, isNested, isNumeric, isOrderable } from "../types.ts";
 import { avgType, sumType as decimalSumType } from "../decimal.ts";
 import type { AggFn, Expr } from "../expr.ts";
 import { hashable } from "./hashing.ts";
 
 /**
  * What an argument must be: a number, a boolean, a value that orders (not `any`), a number or
- * a date (percentile_approx), or anything.
+ * a date (percentile_approx), a number or an interval (sum, avg), or anything.
  */
-export type AggArg = "number" | "boolean" | "ordered" | "numberOrDate" | "value";
+export type AggArg = "number" | "boolean" | "ordered" | "numberOrDate" | "numberOrInterval" | "value";
 
 export interface AggDef {
   /** Kinds of the arguments, in Spark's order (its length is the arity). */
@@ -108,11 +108,15 @@ const approxPercentile = (fn: "percentile_approx" | "approx_percentile"): AggDef
 const double = () => "double" as const;
 /** sum: a double of doubles, decimal(p + 10, s) of decimal(p, s), else a long. */
 const sumType = (args: readonly DataType[]): DataType => {
+  if (intervalOf(args[0]!)) return args[0]!;
   const d = decimalOf(args[0]!);
   return d ? decimalSumType(d) : args[0] === "double" || args[0] === "float" ? "double" : "long";
 };
 /** avg: decimal(p + 4, s + 4) of decimal(p, s), else a double. */
 const avgResult = (args: readonly DataType[]): DataType => {
+  // An interval's average is an interval of its kind's widest fields (Spark's IntervalAverage).
+  const interval = intervalOf(args[0]!);
+  if (interval) return interval.kind === "daytime" ? "interval day to second" : "interval year to month";
   const d = decimalOf(args[0]!);
   return d ? avgType(d) : "double";
 };
@@ -131,9 +135,9 @@ const collect: AggDef = {
 };
 
 export const AGG_FUNCTIONS: Record<AggFn, AggDef> = {
-  sum: { args: ["number"], result: sumType, nullable: true },
+  sum: { args: ["numberOrInterval"], result: sumType, nullable: true },
   count: { args: ["value"], result: () => "long", nullable: false },
-  avg: { args: ["number"], result: avgResult, nullable: true },
+  avg: { args: ["numberOrInterval"], result: avgResult, nullable: true },
   min: { args: ["ordered"], result: same, nullable: true },
   max: { args: ["ordered"], result: same, nullable: true },
   countDistinct: { args: ["value"], result: () => "long", nullable: false },
@@ -203,6 +207,8 @@ export function fitsAggArg(kind: AggArg, type: DataType): boolean {
       return isOrderable(type);
     case "numberOrDate":
       return isNumeric(type) || type === "date";
+    case "numberOrInterval":
+      return isNumeric(type) || intervalOf(type) !== null;
     case "value":
       return true;
   }
@@ -213,6 +219,7 @@ const EXPECTED: Record<AggArg, string> = {
   boolean: "a boolean. Compare it to get one (col(\"x\") > 0)",
   ordered: "a value that orders (numbers, strings, dates, booleans, arrays and structs of them; not maps); cast it first",
   numberOrDate: "a number or a date. Use cast() to convert it",
+  numberOrInterval: "a number or an interval. Use cast() to convert it",
   value: "a value",
 };
 

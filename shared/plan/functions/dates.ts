@@ -51,7 +51,7 @@ function addDays(fn: "date_add" | "date_sub", sign: 1 | -1): DateFunction {
 }
 
 /** java.time's LocalDate.plusMonths: the same day, or the month's last day when it is shorter. */
-function addMonths(d: string, months: number): string {
+export function addMonths(d: string, months: number): string {
   const [y, m, day] = ymd(d);
   const total = y * 12 + (m - 1) + toInt(months, "add_months");
   const year = Math.floor(total / 12);

@@ -44,6 +44,17 @@ export function fromLocal(days: number, microsOfDay: number, zone: TimeZone): nu
   return localToUtc(zone, wholeMs) * 1000 + (localMicros - wholeMs * 1000);
 }
 
+/**
+ * The instant of a wall-clock time reached from the instant `from` (java.time's ZonedDateTime
+ * plusDays/plusMonths): at `from`'s own offset where that offset still holds there, else as
+ * fromLocal resolves it (a gap moves forward).
+ */
+export function fromLocalKeepingOffset(days: number, microsOfDay: number, from: number, zone: TimeZone): number {
+  const offset = localMicros(from, zone) - from;
+  const kept = days * MICROS_PER_DAY + microsOfDay - offset;
+  return localMicros(kept, zone) - kept === offset ? kept : fromLocal(days, microsOfDay, zone);
+}
+
 /** The date (days) of an instant in a zone: Spark's cast of a timestamp to a date. */
 export function daysOfTimestamp(micros: number, zone: TimeZone): number {
   return localParts(micros, zone).days;

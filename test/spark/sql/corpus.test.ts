@@ -453,6 +453,23 @@ const QUERIES: [string, boolean][] = [
   ["SELECT extract(hour FROM timestamp '2024-03-01 10:30:00') AS h, extract(year FROM date '2024-03-01') AS y", false],
   ["SELECT id FROM df WHERE extract(year FROM day) = 2023", false],
   ["SELECT id, datediff(day, date '2024-01-01') AS since, date_add(day, 10) AS plus10, add_months(day, 1) AS next_month FROM df ORDER BY id", true],
+  // ANSI intervals (values cast to strings, or compared)
+  ["SELECT id, CAST(CAST(day AS TIMESTAMP) + interval '36' hour AS STRING) AS s FROM df WHERE id < 4 ORDER BY id", true],
+  ["SELECT id FROM df WHERE CAST(day AS TIMESTAMP) + interval '12' hour > timestamp '2024-01-06 06:00:00' ORDER BY id", true],
+  ["SELECT id, count(*) OVER (ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW) AS recent FROM df ORDER BY id", true],
+  ["SELECT id, count(*) OVER (ORDER BY CAST(day AS TIMESTAMP) DESC RANGE BETWEEN INTERVAL 36 HOURS PRECEDING AND INTERVAL '24' HOUR FOLLOWING) AS near FROM df ORDER BY id", true],
+  ["SELECT id, sum(amount) OVER (PARTITION BY cust ORDER BY day RANGE BETWEEN INTERVAL 1 MONTH PRECEDING AND CURRENT ROW) AS month_sum FROM df ORDER BY id", true],
+  ["SELECT id, CAST(day - date '2024-01-01' AS STRING) AS since, CAST((day - date '2024-01-01') * 2 AS STRING) AS twice FROM df ORDER BY id", true],
+  ["SELECT id, CAST(day + interval '1 12:00:00' day to second AS STRING) AS later, CAST(day - interval '1-1' year to month AS STRING) AS earlier FROM df ORDER BY id", true],
+  ["SELECT CAST(interval 1 day 2 hours AS STRING) AS a, CAST(interval '1-2' year to month AS STRING) AS b, CAST(-interval '90' minute AS STRING) AS c, interval '1' day > interval '23' hour AS d", false],
+  ["SELECT cust, CAST(max(CAST(day AS TIMESTAMP)) - min(CAST(day AS TIMESTAMP)) AS STRING) AS span FROM df GROUP BY cust ORDER BY cust NULLS FIRST", true],
+  ["SELECT CAST(day - date '2024-01-03' AS STRING) AS since, count(*) AS n FROM df GROUP BY day - date '2024-01-03' ORDER BY since NULLS LAST", true],
+  ["SELECT id, count(*) OVER (ORDER BY CAST(day AS TIMESTAMP) RANGE BETWEEN INTERVAL 36 HOURS PRECEDING AND INTERVAL '1' DAY FOLLOWING) AS near FROM df", false],
+  ["SELECT id, count(*) OVER (ORDER BY day RANGE BETWEEN INTERVAL 36 HOURS PRECEDING AND CURRENT ROW) AS near FROM df", false],
+  ["SELECT id, extract(DAY FROM day - date '2024-01-01') AS d, extract(HOUR FROM CAST(day AS TIMESTAMP) - timestamp '2024-01-01 05:00:00') AS h FROM df ORDER BY id", true],
+  ["SELECT CAST(make_dt_interval(1, 2, 3, 4.5) AS STRING) AS dt, CAST(make_ym_interval(1, 2) AS STRING) AS ym, CAST(CAST('1 02:03:04' AS INTERVAL DAY TO SECOND) AS STRING) AS s", false],
+  ["SELECT interval '1' day / 0 AS bad", false],
+  ["SELECT interval '1' day < interval '1' month AS bad", false],
   // SUBSTRING ... FROM ... FOR
   ["SELECT id, substring(product FROM 2 FOR 3) AS s FROM df ORDER BY id", true],
   ["SELECT id, substring(product FROM 2) AS s FROM df ORDER BY id", true],
@@ -560,9 +577,6 @@ interface KnownDifference {
 }
 
 const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
-  { sql: "SELECT id, CAST(CAST(day AS TIMESTAMP) + interval '36' hour AS STRING) AS s FROM df WHERE id < 4 ORDER BY id", why: "timestamp ± interval waits for an interval type (issue 15); dates take year, month, week and day intervals", sparkfn: { refuses: /INTERVAL \.\.\. hour is not supported yet/ } },
-  { sql: "SELECT id FROM df WHERE CAST(day AS TIMESTAMP) + interval '12' hour > timestamp '2024-01-06 06:00:00' ORDER BY id", why: "as above", sparkfn: { refuses: /INTERVAL \.\.\. hour is not supported yet/ } },
-  { sql: "SELECT id, count(*) OVER (ORDER BY day RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW) AS recent FROM df ORDER BY id", why: "interval frame offsets wait for an interval type", sparkfn: { refuses: /PARSE_SYNTAX_ERROR/ } },
 ];
 
 describe("spark.sql corpus against Spark", () => {
@@ -605,7 +619,8 @@ describe("spark.sql corpus against Spark", () => {
   }
 });
 
-describe("known differences from Spark, each documented", () => {
+// None are left at the moment: the suite comes back with the next one.
+describe.skipIf(KNOWN_DIFFERENCES.length === 0)("known differences from Spark, each documented", () => {
   const d = useChainDifferential("spark-sql-known-differences", TABLES);
   beforeAll(() => {
     for (const name of Object.keys(TABLES)) d.frames[name]!.createOrReplaceTempView(name);
