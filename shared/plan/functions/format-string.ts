@@ -12,7 +12,7 @@
  * specifier '%s'`, `Conversion = 'q'`. Not taken: %h (a hash of Spark's UTF8String), %a, %t.
  */
 import { BadInputError } from "../../errors.ts";
-import { javaDoubleText, javaFloatText } from "../casts.ts";
+import { javaDoubleText, javaFloatText } from "../java-number-text.ts";
 import { decimalOf, type DataType, type Value } from "../types.ts";
 import { decimalText } from "../decimal.ts";
 import { daysOf } from "./calendar.ts";

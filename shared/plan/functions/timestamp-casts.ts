@@ -18,7 +18,8 @@ import { checkedMicros, dateFromDays, daysOfTimestamp, fromLocal, localMicros, M
 import { INT_MAX, INT_MIN, INTEGRAL_RANGES } from "../types.ts";
 import { UTC, type TimeZone } from "./time-zone.ts";
 import { daysOfLocal } from "./timestamp-ntz.ts";
-import { javaDoubleText, type CastMode } from "../casts.ts";
+import type { CastMode } from "../casts.ts";
+import { javaDoubleText } from "../java-number-text.ts";
 import { BadInputError } from "../../errors.ts";
 
 export type TimestampCastKernel = (v: never) => string | number;

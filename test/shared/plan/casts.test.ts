@@ -5,7 +5,8 @@
  * double formatting, and the pairs Spark refuses at analysis.
  */
 import { describe, expect, it } from "vitest";
-import { CAST_RULES, castRefusal, castValue, CastError, javaDoubleText, type CastMode, type CastType } from "../../../shared/plan/casts.ts";
+import { CAST_RULES, castRefusal, castValue, CastError, type CastMode, type CastType } from "../../../shared/plan/casts.ts";
+import { javaDoubleText } from "../../../shared/plan/java-number-text.ts";
 import type { DataType, Value } from "../../../shared/plan/types.ts";
 
 type Row = readonly [Value, DataType, DataType, Value | "CAST_INVALID_INPUT" | "CAST_OVERFLOW"];
