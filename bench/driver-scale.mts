@@ -29,7 +29,7 @@
  * concurrency (1000; 200),
  * minMs (50; 25), maxMs (200; 100), tail (0.05), tailMin (5), tailMax (10), scale (50; 100),
  * fanout (non-empty blocks per map output; all), blockBytes (size of each; 64 MiB / maps),
- * quantile (0), hedgeBudget (0, as the session's default).
+ * quantile (0), hedgeBudget (0.05, the session's default).
  */
 import { DataFrame, type QueryExecution } from "../driver/api/dataframe.ts";
 import { DataFrameReader } from "../driver/api/reader.ts";
@@ -47,6 +47,7 @@ import { emptyCounts, type ObjectInfo, type ObjectStore } from "../shared/storag
 import { describeIssues, emptyTaskMetrics, TASK_PROTOCOL_VERSION, TaskResult, type StageTask } from "../shared/task.ts";
 import { packMapIndex } from "../shared/shuffle-index.ts";
 import { DEFAULT_COMBINE } from "../driver/scheduler/combine.ts";
+import { DEFAULT_HEDGE_BUDGET } from "../driver/scheduler/run-tasks.ts";
 import type { MapSlices, PartitionInput } from "../shared/plan/physical.ts";
 import type { BenchContext, Benchmark } from "./harness.mts";
 import { TRANSACTIONS_SCHEMA } from "./data.mts";
@@ -110,7 +111,7 @@ interface Shape {
   blockBytes: number;
   /** spark.speculation.quantile (sparkfn's default 0: the duration estimate decides; Spark's is 0.75). */
   quantile: number;
-  /** sparkfn.speculation.hedgeBudget (default 0, as the session's: no hedging; 0.05 starts the 200 reducers as two attempts each). */
+  /** sparkfn.speculation.hedgeBudget (the session's default, 0.05: the 200 reducers start as two attempts each; 0: no hedging). */
   hedgeBudget: number;
   /** sparkfn.shuffle.combine.threshold (the session's default; 0: never combine). */
   combineThreshold: number;
@@ -297,6 +298,8 @@ interface RunOutcome {
   /** Bytes the driver wrote (stage plans, map-output tables, slice files). */
   storeBytes: number;
   stages: number[];
+  /** When each stage pass began and ended, ms from the job's start ("2 run", "2 combine", ...). */
+  timeline: { pass: string; startMs: number; endMs: number }[];
 }
 
 const ADVISORY = 64 * MiB;
@@ -310,6 +313,8 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
   const taskEnds: EventBody[] = [];
   const stageTasks = new Map<number, number>();
   const combiners = new Map<number, number>();
+  const timeline: RunOutcome["timeline"] = [];
+  let t0 = 0;
   const context: JobContext = {
     appId: "bench-driver",
     jobId: 0,
@@ -324,6 +329,11 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     emit: (event) => {
       const stamped = { time: Date.now(), ...event };
       if (stamped.event === "TaskEnd") taskEnds.push(stamped);
+      else if (stamped.event === "StageSubmitted") timeline.push({ pass: `${stamped.stageId} ${stamped.pass}`, startMs: performance.now() - t0, endMs: NaN });
+      else if (stamped.event === "StageCompleted") {
+        const open = timeline.findLast((t) => t.pass === `${stamped.stageId} ${stamped.pass}` && Number.isNaN(t.endMs));
+        if (open) open.endMs = performance.now() - t0;
+      }
     },
     // A combined stage reports twice: its maps, then its combiners.
     onStageCompleted: (stageId, results) => (stageTasks.has(stageId) ? combiners.set(stageId, results.length) : stageTasks.set(stageId, results.length)),
@@ -334,7 +344,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
       : {}),
   };
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  t0 = performance.now();
   await runJobOutputs(graph, context);
   const makespanMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -376,6 +386,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     storePuts: store.counts.put,
     storeBytes: store.bytesPut,
     stages,
+    timeline,
   };
 }
 
@@ -466,7 +477,7 @@ export const driverScale: Benchmark = {
       fanout: 0,
       blockBytes: ctx.setting("blockBytes", 0),
       quantile: ctx.setting("quantile", 0),
-      hedgeBudget: ctx.setting("hedgeBudget", 0),
+      hedgeBudget: ctx.setting("hedgeBudget", DEFAULT_HEDGE_BUDGET),
       combineThreshold: ctx.setting("combineThreshold", DEFAULT_COMBINE.threshold),
       combineGroupBytes: ctx.setting("combineGroupBytes", DEFAULT_COMBINE.groupBytes),
     };
@@ -507,6 +518,8 @@ export const driverScale: Benchmark = {
         `run ${i + 1}/${total}${b ? "" : " (warm-up)"}: ${a.tasks} tasks${combined ? ` (${a.combiners} combiners)` : ""}, makespan ${a.makespanMs.toFixed(0)} ms${b ? ` (speculation ${b.makespanMs.toFixed(0)} ms)` : ""}, ideal ${a.idealMs.toFixed(0)} ms, driver CPU ${a.cpuMs.toFixed(0)} ms - timers ${base.toFixed(0)} ms${uncombined}`,
       );
       if (!b) continue;
+      const phases = (o: RunOutcome) => o.timeline.map((t) => `${t.pass} ${t.startMs.toFixed(0)}-${t.endMs.toFixed(0)}`).join(", ");
+      ctx.log(`  stages (ms from the job's start), speculation off: ${phases(a)}; on: ${phases(b)}${d ? `; not combined, on: ${phases(d)}` : ""}`);
       off.push(a);
       on.push(b);
       if (c && d) {

@@ -5,6 +5,7 @@
  *   const spark = await SparkSession.builder().appName("demo").master("local[2]").getOrCreate();
  */
 import { DEFAULT_COMBINE, type CombineOptions } from "./scheduler/combine.ts";
+import { DEFAULT_HEDGE_BUDGET } from "./scheduler/run-tasks.ts";
 import { DEFAULT_TIME_ZONE, timeZone, type TimeZone } from "../shared/plan/functions/time-zone.ts";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -595,7 +596,7 @@ export class SparkSession implements QueryExecution {
               multiplier: Number(this.conf.get("spark.speculation.multiplier", "1.5")),
               quantile: Number(this.conf.get("spark.speculation.quantile", "0")),
               cap: Number(this.conf.get("sparkfn.speculation.cap", "0.1")),
-              hedgeBudget: Number(this.conf.get("sparkfn.speculation.hedgeBudget", "0")),
+              hedgeBudget: Number(this.conf.get("sparkfn.speculation.hedgeBudget", String(DEFAULT_HEDGE_BUDGET))),
               minTaskRuntimeMs: parseDuration(this.conf.get("spark.speculation.minTaskRuntime", "100ms")!),
               intervalMs: parseDuration(this.conf.get("spark.speculation.interval", "100ms")!),
             },

@@ -294,7 +294,7 @@ async function runMapStage(stage: PlannedStage, tasks: readonly StageTask[], sta
     stage,
     onFetchFailed: fetchRecovery(stage, state, context),
     outputs,
-    hedgeCopies: hedgeCopiesOf(state, context),
+    hedgeCopies: hedgeCopiesOf(state, context, tasks.length),
     ...(gate ? { onSuccess: (r: TaskSuccess) => gate.mapDone(r.partition, outputs.objectBytes(r.partition)) } : {}),
   });
   const combining = gate ? runCombiners(stage, outputs, gate, state, context) : Promise.resolve(undefined);
@@ -334,6 +334,7 @@ async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: Combine
         return combineTaskOf(stage, state, context, g);
       },
       onFetchFailed: combineRecovery(stage, state, context),
+      hedgeCopies: hedgeCopiesOf(state, context, maps.maps + groups.length),
     });
     state.combined.get(stageId)!.results = results;
     return { outputs: combined, results };
@@ -449,13 +450,13 @@ async function fetchRows(results: readonly TaskSuccess[], context: JobContext): 
 }
 
 /**
- * The hedging budget of a stage (sparkfn.speculation.hedgeBudget): a share of the tasks the
- * job's finished stages ran, so copies made up front stay a small part of the job's invocations.
+ * The hedging budget of a stage of `tasks` tasks (sparkfn.speculation.hedgeBudget): a share of
+ * the tasks of the job's finished stages and this one, so copies made up front or in a stage's
+ * tail (run-tasks.ts) stay a small part of the job's invocations.
  */
-function hedgeCopiesOf(state: JobState, context: JobContext): number {
+function hedgeCopiesOf(state: JobState, context: JobContext, tasks: number): number {
   const budget = context.speculation?.hedgeBudget ?? 0;
   if (budget <= 0) return 0;
-  let tasks = 0;
   for (const results of state.results.values()) tasks += results.length;
   return Math.floor(budget * tasks);
 }
@@ -507,7 +508,8 @@ export async function runJobOutputs(graph: StageGraph, context: JobContext): Pro
   const resultStage = resultStageOf(graph);
   const guard = new ResultSizeGuard(context.maxResultBytes);
   const recover = fetchRecovery(resultStage, state, context);
-  const results = await run(await tasksOf(resultStage, state, context), context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover, hedgeCopies: hedgeCopiesOf(state, context) });
+  const tasks = await tasksOf(resultStage, state, context);
+  const results = await run(tasks, context, { stage: resultStage, onSuccess: checkSizes(guard, context), onFetchFailed: recover, hedgeCopies: hedgeCopiesOf(state, context, tasks.length) });
   context.onStageCompleted?.(graph.resultStageId, results);
   return results;
 }

@@ -166,3 +166,4 @@ export function tasksToCopy(
   }
   return chosen;
 }
+

@@ -295,6 +295,53 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     }
   });
 
+  it("drops the multiplier in a stage's tail: once no task waits for a slot, a task that has outrun the median is copied", async () => {
+    // A multiplier of 1,000 would make the straggler wait 30 s for a copy; every task has started, so it need not.
+    const tail = new TimedInvoker((p, attempt) => (p === 3 && attempt === 0 ? 10_000 : 30));
+    const started = performance.now();
+    const results = await runTasks(many.slice(0, 8), tail, { maxConcurrency: 8, maxFailures: 4, speculation: { ...speculation, multiplier: 1_000 } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(results[3]!.attempt).toBe(1);
+  });
+
+  it("keeps the multiplier while tasks wait to start: the straggler's copy comes after the last original", async () => {
+    const invoker = new TimedInvoker((p, attempt) => (p === 1 && attempt === 0 ? 2_000 : 20));
+    const tasks24 = many.slice(0, 24);
+    const results = await runTasks(tasks24, invoker, { maxConcurrency: 4, maxFailures: 4, speculation: { ...speculation, multiplier: 1_000 } });
+    expect(results[1]!.attempt).toBe(1);
+    const copyAt = invoker.launches.findIndex(([p, a]) => p === 1 && a === 1);
+    const lastOriginal = invoker.launches.findIndex(([p, a]) => p === 23 && a === 0);
+    expect(lastOriginal).toBeGreaterThan(0);
+    expect(copyAt).toBeGreaterThan(lastOriginal);
+  });
+
+  it("is not in its tail while a task is still being made ready (a combiner waiting for its maps)", async () => {
+    const invoker = new TimedInvoker((p, attempt) => (p === 0 && attempt === 0 ? 2_000 : 20));
+    const four = many.slice(0, 4);
+    const results = await runTasks(four, invoker, {
+      maxConcurrency: 8,
+      maxFailures: 4,
+      speculation: { ...speculation, multiplier: 1_000 },
+      prepare: async (index) => {
+        if (index === 3) await new Promise((resolve) => setTimeout(resolve, 300));
+        return four[index]!;
+      },
+    });
+    expect(results[0]!.attempt).toBe(1);
+    // Task 0 outran the median long before task 3 was ready, but was copied only after.
+    expect(invoker.launches.findIndex(([p, a]) => p === 0 && a === 1)).toBeGreaterThan(invoker.launches.findIndex(([p]) => p === 3));
+  });
+
+  it("budgets hedges apart from copies of stragglers: a task whose original and hedge are both slow still gets a copy", async () => {
+    // cap 1/16 of 16 slots: one straggler copy at a time, while eight hedges run.
+    const slow = new TimedInvoker((p, attempt) => (p === 2 && attempt < 2 ? 10_000 : 20));
+    const started = performance.now();
+    const results = await runTasks(many.slice(0, 8), slow, { maxConcurrency: 16, maxFailures: 4, speculation: { ...speculation, cap: 1 / 16 }, hedgeCopies: 8 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(results[2]!.attempt).toBe(2);
+    expect(slow.launches.filter(([, a]) => a === 1)).toHaveLength(8);
+  });
+
   it("keeps at most cap x maxConcurrency copies in flight, however many tasks are slow", async () => {
     // Half the tasks straggle; copies take 60 ms each.
     const invoker = new TimedInvoker((p, attempt) => (attempt > 0 ? 60 : p % 2 === 0 ? 2_000 : 5));
