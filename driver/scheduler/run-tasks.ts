@@ -17,14 +17,16 @@
  * In a stage's tail (every task has started, so none waits for a slot) a copy delays no other
  * task: the multiplier, which keeps copies from taking the slots of waiting tasks, is dropped,
  * and a task is copied once it has outrun the estimated median and is expected to run on
- * longer than a copy would take.
+ * longer than a copy would take; while the stage's hedging budget (`hedgeCopies`) lasts, every
+ * task past the median gets a copy in an idle slot, expected straggler or not.
  *
  * Hedging (with speculation on): a stage of no more tasks than `hedgeCopies` (a budget the DAG
  * scheduler gives it) that fits twice in maxConcurrency starts every task as two attempts at
  * once. A stage of one wave cannot end before its slowest task, and nothing tells a straggler
  * from a normal task until it has run past the normal ones (no progress reports): a copy made
  * then ends a copy's duration later. Two attempts from the start end at the faster one's time.
- * Hedges are budgeted apart from copies of stragglers: they take none of `cap`'s room.
+ * Hedges and the tail's budgeted copies are apart from copies of stragglers: they take none of
+ * `cap`'s room.
  */
 import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
@@ -293,21 +295,21 @@ export async function runTasks(
   };
 
   /** One speculative attempt of a slow task; its failure is ignored (the original goes on). */
-  const speculate = async (index: number, hedge = false): Promise<void> => {
+  const speculate = async (index: number, budgeted = false): Promise<void> => {
     // The original won (or the stage failed) while the copy waited for a slot.
     if (results[index] || failure || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
     startedAt[index] = performance.now();
     const task = taskAt(index);
     options.onSpeculativeLaunch?.(task, attempt);
-    // A hedge is budgeted apart (hedgeCopies): it takes no room from copies of stragglers.
-    if (!hedge) copiesInFlight++;
+    // A hedge or a tail copy is budgeted apart (hedgeCopies): it takes no room from copies of stragglers.
+    if (!budgeted) copiesInFlight++;
     try {
       const { result, began } = await attemptOnce(task, attempt, index, true);
       const won = result.status === "ok" && win(index, result, began);
       ended(task, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
     } finally {
-      if (!hedge) copiesInFlight--;
+      if (!budgeted) copiesInFlight--;
     }
   };
 
@@ -320,6 +322,8 @@ export async function runTasks(
   const spec = options.speculation;
   const hedged = spec !== undefined && tasks.length <= (options.hedgeCopies ?? 0) && 2 * tasks.length <= options.maxConcurrency;
   const cap = spec ? Math.max(1, Math.ceil((spec.cap ?? 0.1) * options.maxConcurrency)) : 0;
+  /** Copies the hedging budget still allows in the stage's tail (all of it, unless the stage was hedged up front). */
+  let tailBudget = spec && !hedged ? (options.hedgeCopies ?? 0) : 0;
   const monitor = spec
     ? setInterval(() => {
         if (failure || options.signal?.aborted || finished.size < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
@@ -331,6 +335,18 @@ export async function runTasks(
         // copy delays nothing: Spark's multiplier, which keeps copies from taking the slots of
         // waiting tasks, no longer applies, and a task is copied once it has outrun the median.
         const tail = next >= tasks.length && preparing === 0;
+        // While the hedging budget lasts, every task past the median gets a copy in an idle slot
+        // (not only those the estimate expects to run on: it cannot see a straggler before it has
+        // outlived the normal tasks), budgeted like a hedge.
+        const idle = limit - inFlight - copyQueue.length;
+        if (tail && tailBudget > 0 && idle > 0) {
+          const eligible = (index: number) => copiesOf[index] === 0 && !queued.has(index) && !results[index];
+          for (const index of tasksToCopy(finished, abandonedAfter, runningNow, eligible, { ...spec, multiplier: 1, everyOne: true }, Math.min(idle, tailBudget))) {
+            copiesOf[index]!++;
+            tailBudget--;
+            copies.push(speculate(index, true));
+          }
+        }
         const chosen = tasksToCopy(finished, abandonedAfter, runningNow, (index) => copiesOf[index]! < MAX_COPIES_PER_TASK && !queued.has(index) && !results[index], tail ? { ...spec, multiplier: 1 } : spec, room);
         // No task waits to start and slots are free (the stage's tail): two copies at once, so
         // one more slow container does not cost another wait past the threshold.

@@ -124,6 +124,8 @@ export function expectedRemaining(curve: SurvivalCurve, elapsed: number, horizon
 export interface SpeculationPolicy {
   readonly multiplier: number;
   readonly minTaskRuntimeMs: number;
+  /** Copy every task past the threshold, without LATE's expected-remaining test (a budgeted copy in a stage's tail). */
+  readonly everyOne?: boolean;
 }
 
 /** A running attempt: which task, and how long it has run. */
@@ -162,7 +164,7 @@ export function tasksToCopy(
   const chosen: number[] = [];
   for (const c of candidates) {
     if (chosen.length >= room || c.elapsedMs <= threshold) break;
-    if (expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
+    if (policy.everyOne || expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
   }
   return chosen;
 }
