@@ -73,6 +73,21 @@ const coerced = (exprs: readonly Expr[], input: LogicalPlan, r: ScanResolver, ou
   });
 };
 
+/**
+ * GROUP BY keys that name a select-list alias (the SQL builder's `groupByAliases`): the input's
+ * column of that name when it has one (Spark resolves grouping names against the input first),
+ * else the aliased expression; the key keeps its hidden name either way.
+ */
+function byColumnOrAlias(keys: readonly Expr[], aliases: readonly (Expr | null)[], input: LogicalPlan): Expr[] {
+  const scope = scopeOf(input);
+  return keys.map((key, i) => {
+    const fallback = aliases[i];
+    if (!fallback || key.kind !== "alias" || key.expr.kind !== "column") return key;
+    const name = resolveName(key.expr.name, scope);
+    return scope.fields.some((f) => f.name === name) ? key : alias(fallback, key.name);
+  });
+}
+
 const RESOLVE: Resolvers = {
   unresolvedScan: (p, r) => r.resolveScan(p.format, p.paths, p.options, p.schema),
   scan: async (p) => p,
@@ -116,9 +131,10 @@ const RESOLVE: Resolvers = {
   },
   aggregate: async (p, r) => {
     const input = await analyze(p.input, r);
-    refuseWindows([...p.groupBy, ...p.aggregates], "agg");
-    p.groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), resolveName(g.name, scopeOf(input))));
-    return aggregate(input, coerced(p.groupBy, input, r, false), coerced(p.aggregates, input, r));
+    const groupBy = p.groupByAliases ? byColumnOrAlias(p.groupBy, p.groupByAliases, input) : p.groupBy;
+    refuseWindows([...groupBy, ...p.aggregates], "agg");
+    groupBy.forEach((g) => g.kind === "column" && resolveColumn(schemaOf(input), resolveName(g.name, scopeOf(input))));
+    return aggregate(input, coerced(groupBy, input, r, false), coerced(p.aggregates, input, r));
   },
   sort: async (p, r) => {
     refuseWindows(p.orders.map((o) => o.expr), "orderBy");

@@ -8,7 +8,7 @@
  * columns) and LIMIT; set operations by position; CTEs as views visible to the query that
  * follows them; VALUES as one-row selects unioned.
  */
-import { alias, column, containsAggregate, containsWindow, exprName, literal, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, column, containsAggregate, containsWindow, exprName, literal, mapChildren, referencedColumns, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import type { SortOrder, UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { Column, SortOrderColumn } from "../api/column.ts";
 import type { DataFrame } from "../api/dataframe.ts";
@@ -162,18 +162,28 @@ function selectCore(original: SelectCore, scope: SqlScope, orderBy: readonly Sor
 
 function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly SortOrder[], scope: SqlScope): DataFrame {
   const items = core.items;
-  const keys = (core.groupBy ?? []).map((k) => {
+  const sets = core.groupingSets;
+  /** Per key: the select-list expression a GROUP BY name aliases, used when the input has no column of that name. */
+  const aliasKeys: (Expr | null)[] = [];
+  const keys = (core.groupBy ?? []).map((k, i) => {
+    aliasKeys[i] = null;
     // GROUP BY 1: the first select item's expression.
     if (k.kind === "literal" && k.type === "int" && typeof k.value === "number") {
       const item = items[k.value - 1];
       if (!item) throw new SqlFunctionError(`[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position ${k.value} is not in select list (valid range is [1, ${items.length}]).`);
       return unaliased(item);
     }
-    // GROUP BY parity where the list has `qty % 2 AS parity`: the alias's expression (spark.sql.groupByAliases).
-    // A name that is both an input column and an alias of another expression groups by the alias here (Spark: the column).
+    // GROUP BY parity where the list has `qty % 2 AS parity`: the alias's expression (spark.sql.groupByAliases),
+    // unless the input has a column of that name, which Spark groups by instead: the analyzer decides
+    // (the key gets a hidden name, so the alias's output and the column never clash). Under
+    // ROLLUP, CUBE and GROUPING SETS the alias wins (their keys are named in the output).
     if (k.kind === "column" && !k.name.includes(".")) {
       const named = items.find((i) => i.kind === "alias" && i.name.toLowerCase() === k.name.toLowerCase());
-      if (named?.kind === "alias" && !(named.expr.kind === "column" && named.expr.name.toLowerCase() === k.name.toLowerCase()) && !containsAggregate(named.expr)) return named.expr;
+      if (named?.kind === "alias" && !(named.expr.kind === "column" && named.expr.name.toLowerCase() === k.name.toLowerCase()) && !containsAggregate(named.expr)) {
+        if (sets) return named.expr;
+        aliasKeys[i] = named.expr;
+        return alias(k, `__sql_group_${i}`);
+      }
     }
     return k;
   });
@@ -190,20 +200,30 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
     return column(name);
   };
   const withHidden = (e: Expr): Expr => transformExpr(overOutputs(e, items), hide);
-  const having = core.having ? withHidden(core.having) : null;
+  // HAVING reads a GROUP BY name as its key (the input's column, or the alias's expression when
+  // there is none), as Spark resolves HAVING against the grouping first; ORDER BY reads the output.
+  const keyNames = new Map(keys.flatMap((k, i) => (aliasKeys[i] && k.kind === "alias" && k.expr.kind === "column" ? [[k.expr.name.toLowerCase(), k.name] as const] : [])));
+  // Outside aggregates only: sum(qty) in HAVING sums the input's qty.
+  const byKeys = (e: Expr): Expr => {
+    if (e.kind === "agg") return e;
+    if (e.kind === "column") return keyNames.has(e.name.toLowerCase()) ? column(keyNames.get(e.name.toLowerCase())!) : e;
+    return mapChildren(e, byKeys);
+  };
+  const having = core.having ? withHidden(keyNames.size ? byKeys(core.having) : core.having) : null;
   const sorts = orders.map((o) => ({ ...o, expr: withHidden(o.expr) }));
   // Window functions run over the aggregate's rows (rank() OVER (ORDER BY sum(x))): their aggregates are hidden outputs.
   const windowed = new Map(items.filter(containsWindow).map((i) => [i, alias(overAggregates(unaliased(i), hide), exprName(i))] as const));
   // The aggregate outputs the keys itself; select items that are keys are read from there.
   const computed = items.filter((i) => !isKey(i) && !windowed.has(i));
   const aggregates = [...computed, ...hidden].map((e) => new Column(e));
-  const sets = core.groupingSets;
   const keyColumns = keys.map((k) => new Column(k));
   let df = sets
     ? input.groupingSets(sets.map((set) => set.map((i) => keyColumns[i]!)), ...keyColumns).agg(...aggregates)
-    : keys.length
-      ? input.groupBy(...keyColumns).agg(...aggregates)
-      : input.agg(...aggregates);
+    : aliasKeys.some((a) => a !== null)
+      ? scope.frame({ kind: "aggregate", input: input.plan, groupBy: keys, aggregates: aggregates.map((a) => a.expr), groupByAliases: aliasKeys })
+      : keys.length
+        ? input.groupBy(...keyColumns).agg(...aggregates)
+        : input.agg(...aggregates);
   if (having) {
     // A scalar subquery in HAVING reads the aggregate's rows (TPC-H Q11).
     const subqueries = new Map<string, Joined>();

@@ -95,7 +95,18 @@ export type UnresolvedPlan =
   | PlanOf<"scan" | "localRelation" | "range" | "cachedRelation">
   | { readonly kind: "project"; readonly input: UnresolvedPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: "filter"; readonly input: UnresolvedPlan; readonly condition: Expr }
-  | { readonly kind: "aggregate"; readonly input: UnresolvedPlan; readonly groupBy: readonly Expr[]; readonly aggregates: readonly Expr[] }
+  | {
+      readonly kind: "aggregate";
+      readonly input: UnresolvedPlan;
+      readonly groupBy: readonly Expr[];
+      readonly aggregates: readonly Expr[];
+      /**
+       * SQL's GROUP BY of a select-list alias (spark.sql.groupByAliases): for key i, the aliased
+       * expression to group by when the input has no column of the key's name (a column of
+       * that name wins, as in Spark). Key i is then `alias(column(name), hidden)`.
+       */
+      readonly groupByAliases?: readonly (Expr | null)[];
+    }
   | { readonly kind: "sort"; readonly input: UnresolvedPlan; readonly orders: readonly SortOrder[]; readonly numPartitions?: number }
   | { readonly kind: "limit"; readonly input: UnresolvedPlan; readonly n: number }
   | { readonly kind: "offset"; readonly input: UnresolvedPlan; readonly n: number }

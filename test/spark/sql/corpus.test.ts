@@ -182,6 +182,13 @@ const QUERIES: [string, boolean][] = [
   ["SELECT qty % 2 AS parity, count(*) AS n FROM df GROUP BY qty % 2", false],
   ["SELECT product, cust, count(*) FROM df GROUP BY 1, 2", false],
   ["SELECT qty % 2 AS parity, count(*) AS n FROM df GROUP BY parity", false],
+  // A GROUP BY name that is both an input column and a select alias: Spark groups by the column.
+  ["SELECT upper(product) AS product, count(*) AS n FROM df GROUP BY product ORDER BY product NULLS FIRST, n", true],
+  ["SELECT qty + 1 AS qty, count(*) AS n FROM df GROUP BY qty HAVING qty > 1 ORDER BY qty NULLS FIRST", true],
+  ["SELECT qty * 2 AS qty, sum(qty) AS s FROM df GROUP BY qty HAVING sum(qty) > 2 AND qty < 5 ORDER BY qty NULLS FIRST", true],
+  ["SELECT round(price) AS price, sum(stock) AS s FROM products GROUP BY price ORDER BY price NULLS FIRST, s", true],
+  ["SELECT cust % 2 AS qty, count(*) AS n FROM df GROUP BY qty", false],
+  ["SELECT qty % 2 AS parity, upper(product) AS product, count(*) AS n FROM df GROUP BY parity, product", false],
   ["SELECT cust, sum(amount), avg(qty) FROM df GROUP BY cust", false],
   ["SELECT count(*), count(cust), count(DISTINCT cust), sum(DISTINCT qty) FROM df", false],
   ["SELECT count(*), sum(amount), max(id), avg(amount), min(day) FROM empty_orders", false],
