@@ -48,9 +48,12 @@ export default defineConfig({
           include: ["test/spark/**/*.test.ts"],
           // Installs PySpark (once) and starts one Spark oracle process for the run.
           globalSetup: ["test/setup/spark.ts"],
-          // One oracle answers one query at a time: files run one after another.
-          pool: "forks",
-          poolOptions: { forks: { singleFork: true } },
+          // One oracle answers one query at a time: files run one after another, in one worker
+          // thread. A pool of its own kind: vitest 3 runs a pool's single-fork projects after its
+          // other files and one after another, so in forks these files would wait for every unit
+          // file and the emulator's; in threads they run beside them (they wait on the JVM).
+          pool: "threads",
+          poolOptions: { threads: { singleThread: true } },
           testTimeout: 300_000,
           hookTimeout: 120_000,
         },
