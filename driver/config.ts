@@ -25,7 +25,7 @@ export const KNOWN_CONFIG: Readonly<Record<string, string>> = {
   "spark.speculation.multiplier": "how many times slower than the median a task must be (default 1.5)",
   "spark.speculation.quantile": "share of a stage's tasks done before speculating (sparkfn's default 0: the stage's duration estimate decides, counting running tasks; Spark's 0.75 waits for three quarters of the tasks)",
   "sparkfn.speculation.cap": "most speculative copies in flight at once, as a share of the concurrent invocations (default 0.1, at least one)",
-  "sparkfn.speculation.hedgeBudget": "with speculation on, a stage whose tasks fit twice in the concurrent invocations (spark.dynamicAllocation.maxExecutors) starts each task as two attempts, when its tasks are at most this share of the job's tasks so far, its own included (default 0.05; 0: never; each copy reads its whole input again: the reducers of a shuffle read as written by thousands of maps double their GETs)",
+  "sparkfn.speculation.hedgeBudget": "with speculation on, copies a stage may make beyond straggler copies, as a share of the job's tasks so far, its own included (default 0.05; 0: none): a stage of no more tasks than that, fitting twice in the concurrent invocations (spark.dynamicAllocation.maxExecutors), starts each task as two attempts; another spends them in its tail, on tasks past the median. Each copy reads its whole input again: the reducers of a shuffle read as written by thousands of maps double their GETs",
   "spark.speculation.minTaskRuntime": "never speculate on a task younger than this (default 100ms)",
   "spark.speculation.interval": "how often to look for slow tasks (default 100ms)",
   "spark.sql.files.maxPartitionBytes": "largest split of a file read by one task (default 128m)",

@@ -878,7 +878,7 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         spark.addListener({ onEvent: (e) => events.push(e) });
         const grouped = () => spark.range(0, 1000, 1, 4).groupBy(col("id").mod(5).alias("k")).agg(sum("id").alias("s")).collect();
         try {
-          const rows = await withFaults([], grouped, { "spark.speculation": "true", "sparkfn.speculation.hedgeBudget": "1" });
+          const rows = await withFaults([], grouped, { "spark.speculation": "true", "sparkfn.speculation.hedgeBudget": "0.5" });
           expect([...rows].sort((a, b) => (a.k as number) - (b.k as number))).toEqual(expected);
         } finally {
           spark.conf.unset("spark.speculation");
@@ -887,13 +887,14 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         const jobId = events.find((e) => e.event === "JobStart")!.jobId;
         const mine = events.filter((e) => "jobId" in e && e.jobId === jobId);
         const starts = mine.flatMap((e) => (e.event === "TaskStart" ? [e] : []));
-        // The map stage is the job's first: no budget, so no copy at its start (speculation may
-        // still copy a slow map task, which it does only once some task of the stage has ended).
+        // The map stage is the job's first: its 4 tasks are more than half the job's 4 so far, so no
+        // hedge at its start (speculation, and the budget's 2 copies in its tail, may still copy a
+        // map task once some task of the stage has ended).
         const firstMapEnd = mine.findIndex((e) => e.event === "TaskEnd" && e.stageId === 0);
         const early = mine.slice(0, firstMapEnd).flatMap((e) => (e.event === "TaskStart" && e.stageId === 0 ? [[e.attempt, e.speculative]] : []));
         expect(early.length).toBeGreaterThan(0);
         for (const start of early) expect(start).toEqual([0, false]);
-        // The reduce stage (fewer tasks than the 4 before it): each task as its original and a hedge.
+        // The reduce stage (fewer tasks than the 4 before it, so at most half the job's): each task as its original and a hedge.
         const reducers = starts.filter((e) => e.stageId === 1);
         const partitions = [...new Set(reducers.map((e) => e.partition))];
         expect(partitions.length).toBeGreaterThan(0);
