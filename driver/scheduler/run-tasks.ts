@@ -32,7 +32,7 @@ import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
 import { failureCategory, mayRetry } from "../../shared/errors.ts";
 import type { TaskInvoker } from "../invoker/task-invoker.ts";
-import { FinishedDurations, tasksToCopy } from "./speculation.ts";
+import { DurationEstimate, FinishedDurations } from "./speculation.ts";
 
 export interface RunTasksOptions {
   maxConcurrency: number;
@@ -329,7 +329,7 @@ export async function runTasks(
         if (failure || options.signal?.aborted || finished.size < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
         const now = performance.now();
         const limit = options.maxConcurrency;
-        const runningNow = [...runningOriginals].map((index) => ({ index, elapsedMs: now - startedAt[index]! }));
+        const estimate = new DurationEstimate(finished, abandonedAfter, [...runningOriginals].map((index) => ({ index, elapsedMs: now - startedAt[index]! })));
         let room = cap - copiesInFlight - copyQueue.length;
         // The tail: every task has started (and been made ready). No task waits for a slot, so a
         // copy delays nothing: Spark's multiplier, which keeps copies from taking the slots of
@@ -341,13 +341,13 @@ export async function runTasks(
         const idle = limit - inFlight - copyQueue.length;
         if (tail && tailBudget > 0 && idle > 0) {
           const eligible = (index: number) => copiesOf[index] === 0 && !queued.has(index) && !results[index];
-          for (const index of tasksToCopy(finished, abandonedAfter, runningNow, eligible, { ...spec, multiplier: 1, everyOne: true }, Math.min(idle, tailBudget))) {
+          for (const index of estimate.copies(eligible, { ...spec, multiplier: 1, everyOne: true }, Math.min(idle, tailBudget))) {
             copiesOf[index]!++;
             tailBudget--;
             copies.push(speculate(index, true));
           }
         }
-        const chosen = tasksToCopy(finished, abandonedAfter, runningNow, (index) => copiesOf[index]! < MAX_COPIES_PER_TASK && !queued.has(index) && !results[index], tail ? { ...spec, multiplier: 1 } : spec, room);
+        const chosen = estimate.copies((index) => copiesOf[index]! < MAX_COPIES_PER_TASK && !queued.has(index) && !results[index], tail ? { ...spec, multiplier: 1 } : spec, room);
         // No task waits to start and slots are free (the stage's tail): two copies at once, so
         // one more slow container does not cost another wait past the threshold.
         const hedge = next >= tasks.length && inFlight < limit ? 2 : 1;

@@ -135,12 +135,53 @@ export interface RunningTask {
 }
 
 /**
- * The running tasks to copy now, most urgent first, at most `room` of them. `abandoned`: how
- * long each attempt that lost to another had run (censored observations, as they would have
- * run longer: leaving them out would make the long tail look short). `running` holds
- * every running task with how long its latest attempt has run (censored observations);
- * `eligible` says which may still be copied.
+ * The stage's duration estimate at one look (one tick of the monitor): built at most once, when
+ * some running task is a candidate, and shared by every choice made then (the tail's budgeted
+ * copies and the copies of stragglers). `abandoned`: how long each attempt that lost to another
+ * had run (censored observations, as they would have run longer: leaving them out would make
+ * the long tail look short). `running` holds every running task with how long its latest
+ * attempt has run (censored observations).
  */
+export class DurationEstimate {
+  private estimate: { readonly curve: SurvivalCurve; readonly median: number | undefined; readonly horizon: number } | undefined;
+
+  constructor(
+    private readonly finished: FinishedDurations,
+    private readonly abandoned: readonly number[],
+    private readonly running: readonly RunningTask[],
+  ) {}
+
+  private built() {
+    if (!this.estimate) {
+      const elapsed = this.running.map((r) => r.elapsedMs);
+      const curve = survivalCurve(this.finished.sorted(), [...this.abandoned, ...elapsed]);
+      let horizon = 0;
+      for (const e of elapsed) horizon = Math.max(horizon, e);
+      for (const e of this.abandoned) horizon = Math.max(horizon, e);
+      this.estimate = { curve, median: medianOf(curve), horizon };
+    }
+    return this.estimate;
+  }
+
+  /** The running tasks to copy now, most urgent first, at most `room` of them; `eligible` says which may still be copied. */
+  copies(eligible: (index: number) => boolean, policy: SpeculationPolicy, room: number): number[] {
+    if (room <= 0 || this.finished.size === 0) return [];
+    const candidates = this.running.filter((r) => r.elapsedMs > policy.minTaskRuntimeMs && eligible(r.index));
+    if (candidates.length === 0) return [];
+    const { curve, median, horizon } = this.built();
+    if (median === undefined) return [];
+    const threshold = Math.max(policy.multiplier * median, policy.minTaskRuntimeMs);
+    candidates.sort((a, b) => b.elapsedMs - a.elapsedMs);
+    const chosen: number[] = [];
+    for (const c of candidates) {
+      if (chosen.length >= room || c.elapsedMs <= threshold) break;
+      if (policy.everyOne || expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
+    }
+    return chosen;
+  }
+}
+
+/** DurationEstimate's copies() for one choice at one look. */
 export function tasksToCopy(
   finished: FinishedDurations,
   abandoned: readonly number[],
@@ -149,22 +190,5 @@ export function tasksToCopy(
   policy: SpeculationPolicy,
   room: number,
 ): number[] {
-  if (room <= 0 || finished.size === 0) return [];
-  const candidates = running.filter((r) => r.elapsedMs > policy.minTaskRuntimeMs && eligible(r.index));
-  if (candidates.length === 0) return [];
-  const elapsed = running.map((r) => r.elapsedMs);
-  const curve = survivalCurve(finished.sorted(), [...abandoned, ...elapsed]);
-  let horizon = 0;
-  for (const e of elapsed) horizon = Math.max(horizon, e);
-  for (const e of abandoned) horizon = Math.max(horizon, e);
-  const median = medianOf(curve);
-  if (median === undefined) return [];
-  const threshold = Math.max(policy.multiplier * median, policy.minTaskRuntimeMs);
-  candidates.sort((a, b) => b.elapsedMs - a.elapsedMs);
-  const chosen: number[] = [];
-  for (const c of candidates) {
-    if (chosen.length >= room || c.elapsedMs <= threshold) break;
-    if (policy.everyOne || expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
-  }
-  return chosen;
+  return new DurationEstimate(finished, abandoned, running).copies(eligible, policy, room);
 }
