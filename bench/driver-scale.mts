@@ -149,6 +149,11 @@ interface Counters {
   /** Ranged GETs that payload asks for (block references, or map-object slices). */
   maxReducerBlocks: number;
   abandoned: number;
+  /**
+   * Σ drawn durations of every attempt launched, ms: what Lambda bills, as an abandoned
+   * invocation runs on to its end (only the driver stops waiting for it).
+   */
+  billedMs: number;
   mapPuts: number;
   rangedGets: number;
   /** GETs of stored map-output tables (one per reducer and table; a warm container reads each once). */
@@ -179,7 +184,7 @@ const tablesOf = (input: PartitionInput): number =>
  * validation of the answer.
  */
 class SimulatedInvoker implements TaskInvoker {
-  readonly counters: Counters = { attempts: 0, combinerAttempts: 0, combinerGets: 0, combinerPuts: 0, mapAttempts: 0, launchedReducerGets: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
+  readonly counters: Counters = { attempts: 0, combinerAttempts: 0, combinerGets: 0, combinerPuts: 0, mapAttempts: 0, launchedReducerGets: 0, maxReducerPayloadBytes: 0, maxReducerBlocks: 0, abandoned: 0, billedMs: 0, mapPuts: 0, rangedGets: 0, tableGets: 0, payloadBytes: 0, responseBytes: 0 };
   private readonly indexJson: string;
   private readonly metricsJson = JSON.stringify(METRICS);
   private readonly lengths: number[];
@@ -218,6 +223,7 @@ class SimulatedInvoker implements TaskInvoker {
     }
     // A combiner draws its duration as any task does (its own, not its group's first map's).
     const ms = durationOf(this.shape, this.seed, combiner ? COMBINER_STAGE : task.stageId, task.partition, task.attempt);
+    this.counters.billedMs += ms;
     const abandoned = await new Promise<boolean>((resolve) => {
       if (signal?.aborted) return resolve(true);
       const timer = setTimeout(() => resolve(false), ms);
@@ -552,6 +558,10 @@ export const driverScale: Benchmark = {
     // The process's peak resident memory so far (this benchmark alone with --only driver-scale).
     ctx.info("peakRssMB", Math.round(process.resourceUsage().maxRSS / 1024));
     ctx.info("speculativeAttempts", on.map((o) => o.counters.attempts - o.tasks));
+    // Invocation time billed with speculation (every attempt runs to its end) over the first attempts' (the ideal's work).
+    const billed = on.map((o) => o.counters.billedMs / (o.idealMs * shape.concurrency));
+    ctx.info("billedVsFirstAttempts", billed);
+    ctx.log(`speculation on: ${on.map((o) => o.counters.attempts - o.tasks).join(", ")} extra attempts; invocation time billed ${billed.map((b) => `${b.toFixed(2)}x`).join(", ")} the first attempts' (an abandoned invocation runs on)`);
     ctx.info("driverPayloadBytes", first.counters.payloadBytes);
     ctx.info("driverResponseBytes", first.counters.responseBytes);
     ctx.info("maxReducerPayloadBytes", first.counters.maxReducerPayloadBytes);

@@ -17,16 +17,19 @@
  * In a stage's tail (every task has started, so none waits for a slot) a copy delays no other
  * task: the multiplier, which keeps copies from taking the slots of waiting tasks, is dropped,
  * and a task is copied once it has outrun the estimated median and is expected to run on
- * longer than a copy would take; while the stage's hedging budget (`hedgeCopies`) lasts, every
- * task past the median gets a copy in an idle slot, expected straggler or not.
+ * longer than a copy would take. While the stage's hedging budget (`hedgeCopies`) lasts, the
+ * tasks started last get a copy as slots fall idle, youngest first, before they have run as long
+ * as the median: a straggler among them would otherwise be seen only past the median, and its
+ * copy would end a copy's duration after that, when the rest of the stage is long done.
  *
  * Hedging (with speculation on): a stage of no more tasks than `hedgeCopies` (a budget the DAG
  * scheduler gives it) that fits twice in maxConcurrency starts every task as two attempts at
- * once. A stage of one wave cannot end before its slowest task, and nothing tells a straggler
- * from a normal task until it has run past the normal ones (no progress reports): a copy made
- * then ends a copy's duration later. Two attempts from the start end at the faster one's time.
- * Hedges and the tail's budgeted copies are apart from copies of stragglers: they take none of
- * `cap`'s room.
+ * once, or three when the budget and the slots allow (MAX_HEDGES). A stage of one wave cannot
+ * end before its slowest task, and nothing tells a straggler from a normal task until it has
+ * run past the normal ones (no progress reports): a copy made then ends a copy's duration
+ * later. Attempts started together end at the fastest one's time. A hedged task that is slow
+ * all the same gets one more copy, not two. Hedges and the tail's budgeted copies are apart
+ * from copies of stragglers: they take none of `cap`'s room.
  */
 import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
@@ -102,8 +105,8 @@ export interface SpeculationOptions {
 
 /**
  * sparkfn.speculation.hedgeBudget's default, with speculation on: a stage of at most 5% of the
- * job's tasks is hedged (the 200 reducers after 9,800 maps: 2% more invocations), a bigger one
- * gets that many copies in its tail (490 for 9,800 maps). Each copy reads its input again: 102
+ * job's tasks is hedged (the 200 reducers after 9,800 maps, two copies each: 4% more
+ * invocations), a bigger one gets that many copies in its tail (490 for 9,800 maps). Each copy reads its input again: 102
  * combined objects per reducer of a combined shuffle, every map object for one read as written.
  */
 export const DEFAULT_HEDGE_BUDGET = 0.05;
@@ -128,6 +131,14 @@ export const MAX_FETCH_RECOVERIES = 4;
  * sets when the stage ends).
  */
 export const MAX_COPIES_PER_TASK = 3;
+
+/**
+ * Up-front copies per task of a hedged stage: as many as its budget and the slots allow, at
+ * most two. With 5% slow containers, both attempts of a pair are slow for one task in 400 (one
+ * of 200 reducers in every other job), and that task then ends the stage a straggler's
+ * detection and a copy later; all three of a triple, for one task in 8,000.
+ */
+export const MAX_HEDGES = 2;
 
 /** Throttled attempts do not count as failures, but are bounded all the same. */
 export const MAX_THROTTLED_ATTEMPTS = 20;
@@ -176,6 +187,8 @@ export async function runTasks(
   const startedAt: (number | undefined)[] = tasks.map(() => undefined);
   /** Copies launched or queued per task (at most MAX_COPIES_PER_TASK). */
   const copiesOf = new Uint8Array(tasks.length);
+  /** Tasks given a budgeted copy (a hedge, or a young task's copy in the tail). */
+  const hedgedTasks = new Uint8Array(tasks.length);
   const queued = new Set<number>();
   const finished = new FinishedDurations();
   const abandonedAfter: number[] = [];
@@ -300,6 +313,7 @@ export async function runTasks(
     if (results[index] || failure || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
     startedAt[index] = performance.now();
+    if (budgeted) hedgedTasks[index] = 1;
     const task = taskAt(index);
     options.onSpeculativeLaunch?.(task, attempt);
     // A hedge or a tail copy is budgeted apart (hedgeCopies): it takes no room from copies of stragglers.
@@ -320,7 +334,9 @@ export async function runTasks(
     return index;
   };
   const spec = options.speculation;
-  const hedged = spec !== undefined && tasks.length <= (options.hedgeCopies ?? 0) && 2 * tasks.length <= options.maxConcurrency;
+  /** Up-front copies of each task (hedging): as many as the budget and the slots allow, at most MAX_HEDGES. */
+  const hedges = spec === undefined || tasks.length === 0 ? 0 : Math.max(0, Math.min(MAX_HEDGES, Math.floor((options.hedgeCopies ?? 0) / tasks.length), Math.floor(options.maxConcurrency / tasks.length) - 1));
+  const hedged = hedges > 0;
   const cap = spec ? Math.max(1, Math.ceil((spec.cap ?? 0.1) * options.maxConcurrency)) : 0;
   /** Copies the hedging budget still allows in the stage's tail (all of it, unless the stage was hedged up front). */
   let tailBudget = spec && !hedged ? (options.hedgeCopies ?? 0) : 0;
@@ -335,13 +351,13 @@ export async function runTasks(
         // copy delays nothing: Spark's multiplier, which keeps copies from taking the slots of
         // waiting tasks, no longer applies, and a task is copied once it has outrun the median.
         const tail = next >= tasks.length && preparing === 0;
-        // While the hedging budget lasts, every task past the median gets a copy in an idle slot
-        // (not only those the estimate expects to run on: it cannot see a straggler before it has
-        // outlived the normal tasks), budgeted like a hedge.
+        // While the hedging budget lasts, the youngest tasks get a copy in an idle slot, budgeted
+        // like a hedge: the estimate cannot tell a straggler among them before it has outrun the
+        // median, and the tasks started last are the ones whose stragglers would end the stage.
         const idle = limit - inFlight - copyQueue.length;
         if (tail && tailBudget > 0 && idle > 0) {
           const eligible = (index: number) => copiesOf[index] === 0 && !queued.has(index) && !results[index];
-          for (const index of estimate.copies(eligible, { ...spec, multiplier: 1, everyOne: true }, Math.min(idle, tailBudget))) {
+          for (const index of estimate.young(eligible, spec.minTaskRuntimeMs, Math.min(idle, tailBudget))) {
             copiesOf[index]!++;
             tailBudget--;
             copies.push(speculate(index, true));
@@ -352,7 +368,9 @@ export async function runTasks(
         // one more slow container does not cost another wait past the threshold.
         const hedge = next >= tasks.length && inFlight < limit ? 2 : 1;
         for (const index of chosen) {
-          for (let k = 0; k < hedge && room > 0 && copiesOf[index]! < MAX_COPIES_PER_TASK; k++, room--) {
+          // A task with a hedge already has a second attempt: one more makes the pair.
+          const more = hedgedTasks[index] ? 1 : hedge;
+          for (let k = 0; k < more && room > 0 && copiesOf[index]! < MAX_COPIES_PER_TASK; k++, room--) {
             copiesOf[index]!++;
             copyQueue.push(index);
             queued.add(index);
@@ -389,7 +407,7 @@ export async function runTasks(
       }
       // The original first (attempt numbers in launch order), then its hedge, both running.
       const original = runOne(taskAt(index), index);
-      if (hedged) {
+      for (let k = 0; k < hedges; k++) {
         copiesOf[index]!++;
         copies.push(speculate(index, true));
       }

@@ -124,8 +124,6 @@ export function expectedRemaining(curve: SurvivalCurve, elapsed: number, horizon
 export interface SpeculationPolicy {
   readonly multiplier: number;
   readonly minTaskRuntimeMs: number;
-  /** Copy every task past the threshold, without LATE's expected-remaining test (a budgeted copy in a stage's tail). */
-  readonly everyOne?: boolean;
 }
 
 /** A running attempt: which task, and how long it has run. */
@@ -163,6 +161,21 @@ export class DurationEstimate {
     return this.estimate;
   }
 
+  /**
+   * Budgeted copies in a stage's tail: running tasks younger than the estimated median,
+   * youngest first (once they have run `minTaskRuntimeMs`), at most `room`. A straggler among them would be seen only once it has
+   * outrun the median, and its copy would end a copy's duration after that; a copy made now ends
+   * a copy's duration from now. Older tasks are left to the speculation test (copies()).
+   */
+  young(eligible: (index: number) => boolean, minTaskRuntimeMs: number, room: number): number[] {
+    if (room <= 0 || this.finished.size === 0) return [];
+    const { median } = this.built();
+    if (median === undefined) return [];
+    const candidates = this.running.filter((r) => r.elapsedMs < median && r.elapsedMs > minTaskRuntimeMs && eligible(r.index));
+    candidates.sort((a, b) => a.elapsedMs - b.elapsedMs);
+    return candidates.slice(0, room).map((c) => c.index);
+  }
+
   /** The running tasks to copy now, most urgent first, at most `room` of them; `eligible` says which may still be copied. */
   copies(eligible: (index: number) => boolean, policy: SpeculationPolicy, room: number): number[] {
     if (room <= 0 || this.finished.size === 0) return [];
@@ -175,7 +188,7 @@ export class DurationEstimate {
     const chosen: number[] = [];
     for (const c of candidates) {
       if (chosen.length >= room || c.elapsedMs <= threshold) break;
-      if (policy.everyOne || expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
+      if (expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
     }
     return chosen;
   }

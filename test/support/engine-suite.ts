@@ -894,7 +894,8 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
         const early = mine.slice(0, firstMapEnd).flatMap((e) => (e.event === "TaskStart" && e.stageId === 0 ? [[e.attempt, e.speculative]] : []));
         expect(early.length).toBeGreaterThan(0);
         for (const start of early) expect(start).toEqual([0, false]);
-        // The reduce stage (fewer tasks than the 4 before it, so at most half the job's): each task as its original and a hedge.
+        // The reduce stage (fewer tasks than the 4 before it, so at most half the job's): each task as its original and a hedge
+        // (two hedges where the budget holds two copies per task: MAX_HEDGES).
         const reducers = starts.filter((e) => e.stageId === 1);
         const partitions = [...new Set(reducers.map((e) => e.partition))];
         expect(partitions.length).toBeGreaterThan(0);

@@ -333,29 +333,69 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     expect(invoker.launches.findIndex(([p, a]) => p === 0 && a === 1)).toBeGreaterThan(invoker.launches.findIndex(([p]) => p === 3));
   });
 
-  it("spends a stage's hedging budget in its tail: every task past the median gets a copy at once, beside the capped straggler copies", async () => {
-    // Twelve tasks, all started at once (the tail); six take 400 ms unless copied. cap: one straggler copy at a time.
+  it("spends a stage's hedging budget in its tail on the tasks started last, before they outrun the median", async () => {
+    // Six tasks of 400 ms finish first (the median); tasks 6 and 7 are made ready 450 ms in, so
+    // they start young in the stage's tail. Their first attempts would take 4 s, their copies 20 ms.
     const run = async (hedgeCopies: number) => {
-      const invoker = new TimedInvoker((p, attempt) => (p >= 6 && attempt === 0 ? 400 : 20));
-      const results = await runTasks(many.slice(0, 12), invoker, { maxConcurrency: 24, maxFailures: 4, speculation: { ...speculation, multiplier: 1_000, cap: 1 / 24 }, hedgeCopies });
-      expect(results.slice(6).every((r) => r.attempt > 0)).toBe(true);
-      return invoker;
+      const invoker = new TimedInvoker((p, attempt) => (p < 6 ? 400 : attempt === 0 ? 4_000 : 20));
+      const eight = many.slice(0, 8);
+      const startedAt = new Map<string, number>();
+      const results = await runTasks(eight, invoker, {
+        maxConcurrency: 16,
+        maxFailures: 4,
+        speculation,
+        hedgeCopies,
+        prepare: async (index) => {
+          if (index >= 6) await new Promise((resolve) => setTimeout(resolve, 450));
+          return eight[index]!;
+        },
+        onLaunch: (task) => startedAt.set(`${task.partition}/${task.attempt}`, performance.now()),
+      });
+      expect(results.map((r) => r.attempt > 0)).toEqual([false, false, false, false, false, false, true, true]);
+      expect(new Set(invoker.launches.filter(([, a]) => a > 0).map(([p]) => p))).toEqual(new Set([6, 7]));
+      // How long each slow task's original had run when its (first) copy started.
+      return [6, 7].map((p) => startedAt.get(`${p}/1`)! - startedAt.get(`${p}/0`)!).sort((a, b) => a - b);
     };
-    // A budget of three (fewer than the stage's tasks, so no hedging up front): three budgeted copies and one straggler copy at once.
-    const budgeted = await run(3);
-    expect(budgeted.peakCopies).toBe(4);
-    // No budget: the straggler copies alone, one at a time.
-    expect((await run(0)).peakCopies).toBe(1);
+    // A budget of two (fewer than the stage's tasks: no hedging up front): both are copied young.
+    const budgeted = await run(2);
+    expect(budgeted[1]).toBeLessThan(400);
+    // A budget of one: one of them; the other waits until the speculation test sees it outrun the median.
+    const one = await run(1);
+    expect(one[0]).toBeLessThan(400);
+    expect(one[1]).toBeGreaterThanOrEqual(400);
+    // No budget: both wait for the speculation test.
+    expect((await run(0))[0]).toBeGreaterThanOrEqual(400);
+  });
+
+  it("starts every task as three attempts when the budget and the slots allow two copies each", async () => {
+    // Partition 2's first two attempts would take 10 s; minTaskRuntime 60 s rules out speculation: only a hedge can win.
+    const slow = (p: number, attempt: number) => (p === 2 && attempt < 2 ? 10_000 : 20);
+    const triple = new TimedInvoker(slow);
+    const started = performance.now();
+    const results = await runTasks(many.slice(0, 8), triple, { maxConcurrency: 24, maxFailures: 4, speculation: { ...speculation, minTaskRuntimeMs: 60_000 }, hedgeCopies: 16 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(results[2]!.attempt).toBe(2);
+    expect(triple.launches).toHaveLength(24);
+    expect(triple.launches.slice(0, 3)).toEqual([[0, 0], [0, 1], [0, 2]]);
+    // Budget for fewer than two copies each, or slots for fewer than three attempts each: two attempts (MAX_HEDGES caps it at three).
+    for (const options of [{ maxConcurrency: 24, hedgeCopies: 15 }, { maxConcurrency: 23, hedgeCopies: 16 }, { maxConcurrency: 100, hedgeCopies: 100 }]) {
+      const invoker = new TimedInvoker(() => 20);
+      await runTasks(many.slice(0, 8), invoker, { ...options, maxFailures: 4, speculation: { ...speculation, minTaskRuntimeMs: 60_000 } });
+      expect(invoker.launches).toHaveLength(options.maxConcurrency === 100 ? 24 : 16);
+    }
   });
 
   it("budgets hedges apart from copies of stragglers: a task whose original and hedge are both slow still gets a copy", async () => {
-    // cap 1/16 of 16 slots: one straggler copy at a time, while eight hedges run.
-    const slow = new TimedInvoker((p, attempt) => (p === 2 && attempt < 2 ? 10_000 : 20));
+    // cap 2/16 of 16 slots: two straggler copies at a time, while eight hedges run. A third attempt
+    // takes 5 ms: it ends before it could look slow itself.
+    const slow = new TimedInvoker((p, attempt) => (p === 2 && attempt < 2 ? 10_000 : attempt >= 2 ? 5 : 20));
     const started = performance.now();
-    const results = await runTasks(many.slice(0, 8), slow, { maxConcurrency: 16, maxFailures: 4, speculation: { ...speculation, cap: 1 / 16 }, hedgeCopies: 8 });
+    const results = await runTasks(many.slice(0, 8), slow, { maxConcurrency: 16, maxFailures: 4, speculation: { ...speculation, cap: 2 / 16 }, hedgeCopies: 8 });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(results[2]!.attempt).toBe(2);
     expect(slow.launches.filter(([, a]) => a === 1)).toHaveLength(8);
+    // A hedged task already has its second attempt: one more copy, not the pair an unhedged task gets in the tail.
+    expect(slow.launches.filter(([p, a]) => p === 2 && a >= 2)).toEqual([[2, 2]]);
   });
 
   it("keeps at most cap x maxConcurrency copies in flight, however many tasks are slow", async () => {

@@ -4,7 +4,7 @@
  * at every time, the integral summed on a fine grid), and the copy choices they lead to.
  */
 import { describe, expect, it } from "vitest";
-import { expectedRemaining, FinishedDurations, medianOf, survivalCurve, tasksToCopy } from "../../../driver/scheduler/speculation.ts";
+import { DurationEstimate, expectedRemaining, FinishedDurations, medianOf, survivalCurve, tasksToCopy } from "../../../driver/scheduler/speculation.ts";
 import { seededRandom } from "../../../shared/random.ts";
 
 /** S(t) from the definition: the product over event times u ≤ t of 1 - (events at u) / (observations ≥ u). */
@@ -115,5 +115,35 @@ describe("choosing tasks to copy", () => {
     expect(tasksToCopy(finished, [], running, always, policy, 10)).toEqual([]);
     // Their originals had run 400-600 ms when they were abandoned: a task at 185 ms may be one of them.
     expect(tasksToCopy(finished, [400, 450, 500, 550, 600], running, always, policy, 10)).toEqual([0]);
+  });
+});
+
+describe("budgeted copies in a stage's tail", () => {
+  const always = () => true;
+  // Durations spread evenly over 50-200 ms: the median is 125 ms.
+  const finished = sorted(Array.from({ length: 151 }, (_, i) => 50 + i));
+  const running = [
+    { index: 1, elapsedMs: 120 },
+    { index: 2, elapsedMs: 5 },
+    { index: 3, elapsedMs: 300 },
+    { index: 4, elapsedMs: 60 },
+    { index: 5, elapsedMs: 140 },
+  ];
+
+  it("go to the tasks younger than the median, youngest first, within the room", () => {
+    expect(new DurationEstimate(finished, [], running).young(always, 1, 10)).toEqual([2, 4, 1]);
+    expect(new DurationEstimate(finished, [], running).young(always, 1, 2)).toEqual([2, 4]);
+    expect(new DurationEstimate(finished, [], running).young((i) => i !== 2, 1, 2)).toEqual([4, 1]);
+    expect(new DurationEstimate(finished, [], running).young(always, 1, 0)).toEqual([]);
+  });
+
+  it("leave alone a task younger than minTaskRuntime", () => {
+    expect(new DurationEstimate(finished, [], running).young(always, 10, 10)).toEqual([4, 1]);
+  });
+
+  it("wait for a median", () => {
+    expect(new DurationEstimate(new FinishedDurations(), [], running).young(always, 1, 10)).toEqual([]);
+    // One task done at 10 ms and nine running longer: the survival never falls to one half.
+    expect(new DurationEstimate(sorted([10]), [], Array.from({ length: 9 }, (_, index) => ({ index, elapsedMs: 50 }))).young(always, 1, 10)).toEqual([]);
   });
 });
