@@ -582,6 +582,15 @@ export const driverScale: Benchmark = {
           `${requests.gets.toLocaleString("en-US")} GETs and ${requests.puts.toLocaleString("en-US")} PUTs ($${requests.usdAtS3StandardPrices}) with ${first.combiners} combiners: ${(before.usdAtS3StandardPrices / requests.usdAtS3StandardPrices).toFixed(1)}x lower`,
       );
       ctx.ratio("s3_request_cost_not_combined_vs_combined", before.usdAtS3StandardPrices / requests.usdAtS3StandardPrices, ">= 10");
+      // With speculation on, the reducers may read the last combiner's group as the maps wrote it
+      // (combine.ts): the winning attempts' requests (hedges and copies are counted apart, below).
+      const specRequests = on.map(shuffleRequests);
+      ctx.info("requestsSpeculation", specRequests);
+      const ratios = ctx.record("S3 request cost, not combined / combined, speculation on", "ratio", specRequests.map((r) => before.usdAtS3StandardPrices / r.usdAtS3StandardPrices));
+      ctx.log(
+        `with speculation on: ${specRequests.map((r) => `${r.gets.toLocaleString("en-US")} GETs ($${r.usdAtS3StandardPrices})`).join(", ")} (winning attempts; the last combiner's group read as written when the reducers did not wait for it)`,
+      );
+      ctx.ratio("s3_request_cost_not_combined_vs_combined_speculation", ratios.median, ">= 10", "the last combiner's group may be read as the maps wrote it");
     }
     const spec = (o: RunOutcome, maps: number) => ({
       // Every speculative map attempt writes its object too, when it ends.

@@ -15,11 +15,11 @@ import { planReduceTasks, type AdaptiveOptions, type ReduceTaskSpec } from "./ad
 import { MapOutputs, withoutIndex } from "./map-outputs.ts";
 import { combinedSizes, stageInputs } from "./reduce-inputs.ts";
 import { coalesceInputs } from "./coalesce-inputs.ts";
-import { CombineGate, combineInput, combinePlaceholder, type CombineGroup, type CombineOptions } from "./combine.ts";
+import { CombineGate, combineInput, combinePlaceholder, mayLeaveUncombined, mixedOutputs, type CombineGroup, type CombineOptions, type TableEntry } from "./combine.ts";
 import { encodeResultValues } from "../../shared/codecs/result-values.ts";
 import { determineBounds, sampleSizePerPartition } from "./range-bounds.ts";
 import { ResultSizeGuard } from "./result-size.ts";
-import { runTasks, type AttemptEnd, type SpeculationOptions } from "./run-tasks.ts";
+import { runTasks, StageStoppedError, type AttemptEnd, type SpeculationOptions } from "./run-tasks.ts";
 import { explainStage } from "../planner/explain.ts";
 import type { EventBody, StagePass } from "../monitoring/events.ts";
 import { decodeResultValues } from "../../shared/codecs/result-values.ts";
@@ -76,7 +76,7 @@ interface JobState {
   /** What each finished map stage's readers read: its map outputs, or its combiners' outputs. */
   readonly finished: Map<number, MapOutputs>;
   /** Map stages whose outputs were combined: the maps' own outputs, and the groups each combiner merged. */
-  readonly combined: Map<number, { readonly maps: MapOutputs; readonly groups: readonly CombineGroup[]; results?: TaskSuccess[] }>;
+  readonly combined: Map<number, CombinedStage>;
   /** Finished map stages' task results (as reported to onStageCompleted; a recomputed map replaces its entry). */
   readonly results: Map<number, TaskSuccess[]>;
   /** Where each stage's plan was stored (once per stage; tasks carry only this reference). */
@@ -85,6 +85,16 @@ interface JobState {
   readonly specs: Map<number, readonly ReduceTaskSpec[]>;
   /** Map outputs being recomputed, by the lost object's URI: readers that lost it at once share one rerun. */
   readonly recomputing: Map<string, Promise<void>>;
+}
+
+/** A map stage whose outputs were combined: the maps' own outputs, and the groups each combiner merged. */
+interface CombinedStage {
+  readonly maps: MapOutputs;
+  readonly groups: readonly CombineGroup[];
+  /** Each combiner's result (undefined: a combiner the readers did not wait for). */
+  results?: (TaskSuccess | undefined)[];
+  /** Where each entry of the readers' table comes from, when it mixes combined and map outputs (combine.ts). */
+  entries?: readonly TableEntry[];
 }
 
 async function storePlan(plan: StagePlan, context: JobContext): Promise<StageTask["stage"]> {
@@ -187,39 +197,73 @@ function parentStageIds(stage: StageGraph["stages"][number]): number[] {
   }
 }
 
-/** Who wrote a table of map outputs, to rerun the ones lost: a map stage's tasks, or its combiners. */
+/** Who wrote a table of map outputs, to rerun the ones lost: a map stage's tasks, its combiners, or both (a mixed table). */
 interface Producer {
   readonly stage: PlannedStage;
   readonly outputs: MapOutputs;
-  /** The task that wrote entry i of `outputs`, with inputs as they are now. */
-  readonly task: (i: number) => Promise<StageTask>;
+  /** What wrote entry i of `outputs`, with inputs as they are now. */
+  readonly writer: (i: number) => Promise<Writer>;
+}
+
+/** The task that wrote one entry of a table, and where its rerun's result goes. */
+interface Writer {
+  readonly task: StageTask;
   readonly pass: Extract<StagePass, "recompute" | "recombine">;
-  /** The stage's recorded results, updated with reruns (map tasks). */
-  readonly results?: TaskSuccess[];
   readonly onFetchFailed?: RunOptions["onFetchFailed"];
+  /** Records the rerun's output in the table (and wherever else the entry is kept). */
+  readonly record: (result: TaskSuccess) => void;
 }
 
 const stageById = (state: JobState, id: number): PlannedStage => state.graph.stages.find((s) => s.plan.stageId === id)!;
 
+/** Map task m of a finished map stage, writer of its output: recorded in the maps' table, the stage's results and `also`. */
+async function mapWriter(stage: PlannedStage, state: JobState, context: JobContext, m: number, also?: (result: TaskSuccess) => void): Promise<Writer> {
+  const id = stage.plan.stageId;
+  const maps = state.combined.get(id)?.maps ?? state.finished.get(id)!;
+  return {
+    task: (await tasksOf(stage, state, context))[m]!,
+    pass: "recompute",
+    record: (result) => {
+      maps.record(m, result);
+      const results = state.results.get(id);
+      if (results) results[m] = withoutIndex(result);
+      also?.(result);
+    },
+  };
+}
+
 /** The map tasks of a finished map stage, writers of its map outputs. */
 function mapsOf(stage: PlannedStage, state: JobState, context: JobContext): Producer {
   const id = stage.plan.stageId;
-  const outputs = state.combined.get(id)?.maps ?? state.finished.get(id)!;
-  return { stage, outputs, task: async (i) => (await tasksOf(stage, state, context))[i]!, pass: "recompute", ...(state.results.has(id) ? { results: state.results.get(id)! } : {}) };
+  return { stage, outputs: state.combined.get(id)?.maps ?? state.finished.get(id)!, writer: (m) => mapWriter(stage, state, context, m) };
 }
 
-/** What a reader of map stage `id` reads: the combiners' outputs when it was combined, else its maps'. */
+/**
+ * What a reader of map stage `id` reads: its combiners' outputs when it was combined (and the
+ * maps' own for the groups whose combiners it did not wait for), else its maps'.
+ */
 function producerOf(id: number, state: JobState, context: JobContext): Producer {
   const stage = stageById(state, id);
   const combined = state.combined.get(id);
   if (!combined) return mapsOf(stage, state, context);
+  const outputs = state.finished.get(id)!;
+  const entries = combined.entries;
   return {
     stage,
-    outputs: state.finished.get(id)!,
-    task: (g) => combineTaskOf(stage, state, context, g),
-    pass: "recombine",
-    ...(combined.results ? { results: combined.results } : {}),
-    onFetchFailed: combineRecovery(stage, state, context),
+    outputs,
+    writer: async (i) => {
+      const entry = entries ? entries[i]! : { kind: "group" as const, group: i };
+      if (entry.kind === "map") return mapWriter(stage, state, context, entry.map, (result) => outputs.record(i, result));
+      return {
+        task: await combineTaskOf(stage, state, context, entry.group),
+        pass: "recombine",
+        onFetchFailed: combineRecovery(stage, state, context),
+        record: (result) => {
+          outputs.record(i, result);
+          if (combined.results) combined.results[entry.group] = withoutIndex(result);
+        },
+      };
+    },
   };
 }
 
@@ -230,17 +274,15 @@ function producerOf(id: number, state: JobState, context: JobContext): Producer 
  * the same number writing the same object.
  */
 async function rerunLost(producer: Producer, missing: readonly string[], state: JobState, context: JobContext): Promise<void> {
-  const { outputs } = producer;
+  const { outputs, stage } = producer;
   const lost = [...new Set(missing)].map((uri) => outputs.mapOf(uri)).filter((i) => i >= 0);
   if (lost.length === 0) return;
   for (const i of lost) {
     const uri = outputs.uris[i]!;
     let rerun = state.recomputing.get(uri);
     if (!rerun) {
-      const { stage, pass, results, onFetchFailed } = producer;
-      rerun = run([await producer.task(i)], context, { stage, pass, maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, outputs, ...(onFetchFailed ? { onFetchFailed } : {}) }).then(([redone]) => {
-        if (results) results[i] = redone!;
-      });
+      const { task, pass, onFetchFailed, record } = await producer.writer(i);
+      rerun = run([task], context, { stage, pass, maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, onSuccess: record, ...(onFetchFailed ? { onFetchFailed } : {}) }).then(() => undefined);
       state.recomputing.set(uri, rerun);
     }
     await rerun;
@@ -297,7 +339,7 @@ async function runMapStage(stage: PlannedStage, tasks: readonly StageTask[], sta
     hedgeCopies: hedgeCopiesOf(state, context, tasks.length),
     ...(gate ? { onSuccess: (r: TaskSuccess) => gate.mapDone(r.partition, outputs.objectBytes(r.partition)) } : {}),
   });
-  const combining = gate ? runCombiners(stage, outputs, gate, state, context) : Promise.resolve(undefined);
+  const combining = gate ? runCombiners(stage, outputs, gate, state, context, maps) : Promise.resolve(undefined);
   let results: TaskSuccess[];
   try {
     results = await maps;
@@ -310,8 +352,12 @@ async function runMapStage(stage: PlannedStage, tasks: readonly StageTask[], sta
   return { results, readable: combined?.outputs ?? outputs, combiners: combined?.results };
 }
 
-/** A map stage's combiners, each started when its maps are done; undefined when the stage is not combined after all. */
-async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: CombineGate, state: JobState, context: JobContext) {
+/**
+ * A map stage's combiners, each started when its maps are done; undefined when the stage is not
+ * combined after all. With speculation on, the last one may be left unfinished once `mapsDone`
+ * has resolved (mayLeaveUncombined): readers read its group's maps instead.
+ */
+async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: CombineGate, state: JobState, context: JobContext, mapsDone: Promise<unknown>) {
   const stageId = stage.plan.stageId;
   let groups: CombineGroup[] | undefined;
   try {
@@ -324,8 +370,26 @@ async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: Combine
   const combined = new MapOutputs(stageId, groups.length);
   // Inputs are made when each group is ready (prepare): these only hold the tasks' places.
   const places = taskList(stage, groups.map((g) => combinePlaceholder(g, maps.partitions)), state.refs.get(stageId)!, context, state, true);
+  const stop = new AbortController();
+  let finished = 0;
+  let mapsEnded = false;
+  const stopIfLate = () => {
+    if (context.speculation && mapsEnded && mayLeaveUncombined(groups.length, finished)) stop.abort();
+  };
+  mapsDone.then(
+    () => {
+      mapsEnded = true;
+      stopIfLate();
+    },
+    () => undefined,
+  );
   try {
     const results = await run(places, context, {
+      onSuccess: () => {
+        finished++;
+        stopIfLate();
+      },
+      stop: stop.signal,
       stage,
       pass: "combine",
       outputs: combined,
@@ -338,7 +402,12 @@ async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: Combine
     });
     state.combined.get(stageId)!.results = results;
     return { outputs: combined, results };
-  } catch {
+  } catch (error) {
+    if (error instanceof StageStoppedError) {
+      const { outputs, entries } = mixedOutputs(maps, combined, groups, error.results.map((r) => r !== undefined));
+      Object.assign(state.combined.get(stageId)!, { results: [...error.results], entries });
+      return { outputs, results: error.results.filter((r): r is TaskSuccess => r !== undefined) };
+    }
     // The maps failed (reported by them), or the combiners did (reported in the event log as
     // the combine pass's failure): readers read the maps' outputs as they are.
     state.combined.delete(stageId);
@@ -363,6 +432,8 @@ interface RunOptions {
   readonly hedgeCopies?: number;
   /** Makes each task ready before its first attempt (run-tasks.ts). */
   readonly prepare?: (index: number) => Promise<StageTask>;
+  /** Ends the pass early (run-tasks.ts): it throws StageStoppedError with the tasks done by then. */
+  readonly stop?: AbortSignal;
 }
 
 /** Runs tasks of one stage, reporting the stage and every attempt to the event log. */
@@ -392,6 +463,7 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
       ...(context.speculation ? { speculation: context.speculation } : {}),
       ...(options.hedgeCopies ? { hedgeCopies: options.hedgeCopies } : {}),
       ...(options.prepare ? { prepare: options.prepare } : {}),
+      ...(options.stop ? { stop: options.stop } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       onLaunch: (task, speculative) => {
         context.onTaskLaunch?.(task);
@@ -420,7 +492,9 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
     emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "succeeded" });
     return results;
   } catch (error) {
-    emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "failed", error: error instanceof Error ? error.message : String(error) });
+    // A pass stopped by design (a combine pass the readers did not wait for) did its part.
+    if (error instanceof StageStoppedError) emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "succeeded" });
+    else emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "failed", error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
 }

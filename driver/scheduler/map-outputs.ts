@@ -66,7 +66,16 @@ export class MapOutputs implements MapSizeTable {
   record(map: number, result: TaskSuccess): void {
     const out = result.output;
     if (out.kind !== "shuffle") throw new InternalError(`stage ${this.stageId} wrote no shuffle output (task ${map} returned ${out.kind})`);
-    const R = out.partitions;
+    this.store(map, out.uri, result.attempt, out.partitions, unpackUint32(out.index, mapIndexValues(out.partitions)));
+  }
+
+  /** Entry `map` becomes a copy of `source`'s entry `from` (a table that mixes combined and raw map outputs: combine.ts). */
+  copyEntry(map: number, source: MapOutputs, from: number): void {
+    this.store(map, source.uris[from]!, source.attempts[from]!, source.partitions, source.mapIndexes(from, 1));
+  }
+
+  /** `values`: the map's R block lengths, then its R row counts (a packed index, decoded). */
+  private store(map: number, uri: string, attempt: number, R: number, values: Uint32Array): void {
     if (this.partitionCount < 0) {
       this.partitionCount = R;
       this.offsets = new Float64Array((R + 1) * this.maps);
@@ -74,7 +83,6 @@ export class MapOutputs implements MapSizeTable {
     } else if (R !== this.partitionCount) {
       throw new InternalError(`map ${map} of stage ${this.stageId} wrote ${R} reduce partitions, the others ${this.partitionCount}`);
     }
-    const values = unpackUint32(out.index, mapIndexValues(R));
     const M = this.maps;
     const { offsets, rows } = this;
     let offset = 0;
@@ -84,9 +92,9 @@ export class MapOutputs implements MapSizeTable {
       rows[r * M + map] = values[R + r]!;
     }
     offsets[R * M + map] = offset;
-    if (this.uris[map] !== "" && this.uris[map] !== out.uri) this.version++;
-    this.uris[map] = out.uri;
-    this.attempts[map] = result.attempt;
+    if (this.uris[map] !== "" && this.uris[map] !== uri) this.version++;
+    this.uris[map] = uri;
+    this.attempts[map] = attempt;
   }
 
   /** Bytes of reduce partition r in map m's output. */

@@ -67,6 +67,12 @@ export interface RunTasksOptions {
   hedgeCopies?: number;
   /** Cancels the stage: no new attempts are launched once it is aborted; running ones finish. */
   signal?: AbortSignal;
+  /**
+   * Ends the stage early, by design (a combine pass whose last group the readers will read as
+   * the maps wrote it): no new attempts, running ones are abandoned, and runTasks throws a
+   * StageStoppedError holding the tasks that had succeeded (unless all had).
+   */
+  stop?: AbortSignal;
   /** Sees each attempt as it is launched (monitoring, the event log). */
   onLaunch?: (task: StageTask, speculative: boolean) => void;
   /** Sees how each attempt ended (the event log). */
@@ -124,6 +130,17 @@ export interface AttemptEnd {
 
 export const MAX_FETCH_RECOVERIES = 4;
 
+/** runTasks' answer when options.stop ended the stage before every task succeeded: not a failure. */
+export class StageStoppedError extends Error {
+  override readonly name = "StageStoppedError";
+  /** Each task's first success, or undefined for a task that had none when the stage stopped. */
+  readonly results: readonly (TaskSuccess | undefined)[];
+  constructor(results: readonly (TaskSuccess | undefined)[]) {
+    super(`the stage was stopped with ${results.filter((r) => !r).length} of ${results.length} task(s) unfinished`);
+    this.results = results;
+  }
+}
+
 /**
  * Speculative copies per task: another copy is made only when every attempt so far is slow
  * (each draws its own container; with 5% slow containers, all of three attempts are slow for
@@ -175,6 +192,8 @@ export async function runTasks(
   const results: TaskSuccess[] = new Array(tasks.length);
   let next = 0;
   let failure: Error | undefined;
+  /** options.stop fired: nothing more is launched, nothing retried. */
+  let stopped = false;
   // Lanes at or past this index stop taking tasks: throttling halves it.
   let lanes = Math.min(options.maxConcurrency, tasks.length);
 
@@ -259,12 +278,12 @@ export async function runTasks(
       const attempt = nextAttempt[index]!++;
       if (attempt > first) await sleep(backoff(Math.max(1, failures + throttled)));
       if (options.signal?.aborted) failure ??= new JobCancelledError();
-      if (failure || results[index]) return;
+      if (failure || stopped || results[index]) return;
       startedAt[index] = performance.now();
       runningOriginals.add(index);
       const { result, abandoned, began } = await attemptOnce(task, attempt, index).finally(() => runningOriginals.delete(index));
-      if (results[index]) {
-        // A speculative copy won meanwhile.
+      if (results[index] || (stopped && result.status !== "ok")) {
+        // A speculative copy won meanwhile, or the stage was stopped.
         ended(task, attempt, false, began, result, "abandoned", false);
         return;
       }
@@ -310,7 +329,7 @@ export async function runTasks(
   /** One speculative attempt of a slow task; its failure is ignored (the original goes on). */
   const speculate = async (index: number, budgeted = false): Promise<void> => {
     // The original won (or the stage failed) while the copy waited for a slot.
-    if (results[index] || failure || options.signal?.aborted) return;
+    if (results[index] || failure || stopped || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
     startedAt[index] = performance.now();
     if (budgeted) hedgedTasks[index] = 1;
@@ -321,7 +340,7 @@ export async function runTasks(
     try {
       const { result, began } = await attemptOnce(task, attempt, index, true);
       const won = result.status === "ok" && win(index, result, began);
-      ended(task, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] ? "abandoned" : "failed", false);
+      ended(task, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] || stopped ? "abandoned" : "failed", false);
     } finally {
       if (!budgeted) copiesInFlight--;
     }
@@ -342,7 +361,7 @@ export async function runTasks(
   let tailBudget = spec && !hedged ? (options.hedgeCopies ?? 0) : 0;
   const monitor = spec
     ? setInterval(() => {
-        if (failure || options.signal?.aborted || finished.size < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
+        if (failure || stopped || options.signal?.aborted || finished.size < Math.max(1, Math.floor(spec.quantile * tasks.length))) return;
         const now = performance.now();
         const limit = options.maxConcurrency;
         const estimate = new DurationEstimate(finished, abandonedAfter, [...runningOriginals].map((index) => ({ index, elapsedMs: now - startedAt[index]! })));
@@ -382,7 +401,7 @@ export async function runTasks(
     : undefined;
 
   const lane = async (laneIndex: number): Promise<void> => {
-    while (!failure && laneIndex < lanes) {
+    while (!failure && !stopped && laneIndex < lanes) {
       if (options.signal?.aborted) {
         failure ??= new JobCancelledError();
         return;
@@ -404,6 +423,7 @@ export async function runTasks(
         } finally {
           preparing--;
         }
+        if (stopped) return;
       }
       // The original first (attempt numbers in launch order), then its hedge, both running.
       const original = runOne(taskAt(index), index);
@@ -414,14 +434,22 @@ export async function runTasks(
       await original;
     }
   };
+  const stop = () => {
+    stopped = true;
+    for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage was stopped");
+  };
+  if (options.stop?.aborted) stop();
+  else options.stop?.addEventListener("abort", stop, { once: true });
   try {
     await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
   } finally {
     clearInterval(monitor);
+    options.stop?.removeEventListener("abort", stop);
   }
   // Copies still running lost (or the stage failed): abandon them.
   for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage is over");
   await Promise.all(copies);
   if (failure) throw failure;
+  if (stopped) for (let i = 0; i < tasks.length; i++) if (!results[i]) throw new StageStoppedError(Array.from(results));
   return results;
 }

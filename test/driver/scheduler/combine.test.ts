@@ -7,7 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { col, SparkSession, sum, type SparkfnEvent } from "sparkfn";
-import { CombineGate, MAX_GROUP_MAPS } from "../../../driver/scheduler/combine.ts";
+import { CombineGate, MAX_GROUP_MAPS, mayLeaveUncombined, mixedOutputs } from "../../../driver/scheduler/combine.ts";
+import { MapOutputs } from "../../../driver/scheduler/map-outputs.ts";
+import { packMapIndex } from "../../../shared/shuffle-index.ts";
+import { emptyTaskMetrics, TASK_PROTOCOL_VERSION, type TaskSuccess } from "../../../shared/task.ts";
 import { rangeSums } from "../../support/reference.ts";
 
 describe("CombineGate", () => {
@@ -58,6 +61,15 @@ describe("CombineGate", () => {
     expect(await large.groups).toBeUndefined();
   });
 
+  it("leaves one combiner unfinished at most, in a stage of ten groups or more", () => {
+    expect(mayLeaveUncombined(102, 101)).toBe(true);
+    expect(mayLeaveUncombined(10, 9)).toBe(true);
+    expect(mayLeaveUncombined(102, 100)).toBe(false);
+    expect(mayLeaveUncombined(102, 102)).toBe(false);
+    expect(mayLeaveUncombined(9, 8)).toBe(false);
+    expect(mayLeaveUncombined(1, 0)).toBe(false);
+  });
+
   it("fails every waiter when the map stage fails", async () => {
     const gate = new CombineGate(10, options);
     const waiting = gate.ready(3);
@@ -65,6 +77,33 @@ describe("CombineGate", () => {
     await expect(gate.groups).rejects.toThrow("map 7 failed");
     await expect(waiting).rejects.toThrow("map 7 failed");
     await expect(gate.ready(1)).rejects.toThrow("map 7 failed");
+  });
+});
+
+describe("mixedOutputs", () => {
+  /** An answer of `uri` with two reduce partitions of `bytes` bytes each. */
+  const answer = (partition: number, uri: string, bytes: number): TaskSuccess => ({
+    status: "ok",
+    version: TASK_PROTOCOL_VERSION,
+    stageId: 0,
+    partition,
+    attempt: 0,
+    metrics: emptyTaskMetrics(),
+    output: { kind: "shuffle", uri, partitions: 2, index: packMapIndex([bytes, bytes], [1, 1]) },
+  });
+
+  it("keeps the finished groups' combined objects and the unfinished groups' map objects, in map order", () => {
+    const groups = [{ from: 0, count: 2 }, { from: 2, count: 2 }, { from: 4, count: 1 }];
+    const maps = MapOutputs.of(0, Array.from({ length: 5 }, (_, m) => answer(m, `map-${m}`, m + 1)));
+    const combined = new MapOutputs(0, 3);
+    combined.record(0, answer(0, "combined-0", 10));
+    combined.record(2, answer(2, "combined-2", 30));
+    const { outputs, entries } = mixedOutputs(maps, combined, groups, [true, false, true]);
+    expect(entries).toEqual([{ kind: "group", group: 0 }, { kind: "map", map: 2 }, { kind: "map", map: 3 }, { kind: "group", group: 2 }]);
+    expect(outputs.uris).toEqual(["combined-0", "map-2", "map-3", "combined-2"]);
+    expect([0, 1, 2, 3].map((i) => outputs.size(i, 1))).toEqual([10, 3, 4, 30]);
+    // Every byte of the shuffle is read once, through one table or the other.
+    expect(outputs.partitionTotals(2)).toEqual([10 + 3 + 4 + 30, 10 + 3 + 4 + 30]);
   });
 });
 
@@ -90,13 +129,13 @@ describe("a combined shuffle on local[2]", () => {
     await spark.stop();
   });
 
-  const query = () => spark.range(0, 24_000, 1, 12).groupBy(col("id").mod(97).alias("k")).agg(sum("id").alias("s"), sum(col("id").mod(7)).alias("m"));
+  const query = (maps = 12) => spark.range(0, 24_000, 1, maps).groupBy(col("id").mod(97).alias("k")).agg(sum("id").alias("s"), sum(col("id").mod(7)).alias("m"));
 
   /** The query's answer, with `faults` injected (sparkfn.test.faults) when given. */
-  const check = async (faults: object[] = []) => {
+  const check = async (faults: object[] = [], maps = 12) => {
     if (faults.length) spark.conf.set("sparkfn.test.faults", JSON.stringify(faults));
     try {
-      const rows = await query().collect();
+      const rows = await query(maps).collect();
       expect(new Map(rows.map((r) => [r.k as number, r.s as number]))).toEqual(rangeSums(24_000, 97));
       expect(new Map(rows.map((r) => [r.k as number, r.m as number]))).toEqual(rangeSums(24_000, 97, (id) => id % 7));
     } finally {
@@ -147,6 +186,53 @@ describe("a combined shuffle on local[2]", () => {
     expect(passes().filter((p) => p.includes(":recompute:"))).toEqual(["0:recompute:1"]);
     const failed = events.find((e) => e.event === "TaskEnd" && e.status === "fetchFailed");
     expect(failed && failed.event === "TaskEnd" ? failed.error : "").toMatch(/checksum mismatch/);
+  });
+
+  it("does not hold the reducers for the last of ten or more combiners with speculation on: its group's map objects are read instead", async () => {
+    // 48 maps of about 1 KB in groups of about 3 (at least ten groups). Combiner 0 is held back
+    // 8 s (minTaskRuntime 60 s: no copy of it); the others finish long before.
+    spark.conf.set("spark.speculation", "true");
+    spark.conf.set("spark.speculation.minTaskRuntime", "60s");
+    spark.conf.set("sparkfn.shuffle.combine.groupBytes", "3k");
+    try {
+      events.length = 0;
+      const started = performance.now();
+      await check([{ stage: 0, partition: 0, attempt: 0, kind: "slow", combiner: true }], 48);
+      expect(performance.now() - started).toBeLessThan(8_000);
+      const combiners = Number(passes().find((p) => p.includes(":combine:"))!.split(":")[2]);
+      expect(combiners).toBeGreaterThanOrEqual(10);
+      const [map, combined, reduce] = spark.lastJobMetrics;
+      expect(map!.tasks.length).toBe(48);
+      expect(combined!.tasks.map((t) => t.partition).sort((a, b) => a - b)).toEqual(Array.from({ length: combiners - 1 }, (_, g) => g + 1));
+      const ends = events.flatMap((e) => (e.event === "TaskEnd" && e.stageId === 0 && e.partition === 0 && e.attempt === 0 && e.status !== "success" ? [e.status] : []));
+      // Map 0 and combiner 0 share (stage, partition, attempt): the combiner's attempt is the one abandoned.
+      expect(ends).toEqual(["abandoned"]);
+      // Each reducer reads the other combined objects, group 0's maps (at least two), and its stage plan.
+      for (const t of reduce!.tasks) {
+        expect(t.metrics.requests.get).toBeGreaterThanOrEqual(combiners - 1 + 2 + 1);
+        expect(t.metrics.requests.get).toBeLessThanOrEqual(combiners - 1 + 48 + 1);
+      }
+      // A lost map object of that group is recomputed, and a lost combined object recombined,
+      // through the mixed table.
+      events.length = 0;
+      await check([
+        { stage: 0, partition: 0, attempt: 0, kind: "slow", combiner: true },
+        { stage: 0, partition: 1, attempt: 0, kind: "loseOutput" },
+        { stage: 0, partition: 1, attempt: 0, kind: "loseOutput", combiner: true },
+      ], 48);
+      expect(passes().filter((p) => p.includes(":recompute:") || p.includes(":recombine:")).sort()).toEqual(["0:recombine:1", "0:recompute:1"]);
+      // Under ten groups (the 12 maps' four), the readers wait for every combiner.
+      spark.conf.set("sparkfn.shuffle.combine.groupBytes", "8k");
+      events.length = 0;
+      const waited = performance.now();
+      await check([{ stage: 0, partition: 0, attempt: 0, kind: "slow", combiner: true }]);
+      expect(performance.now() - waited).toBeGreaterThanOrEqual(8_000);
+      expect(spark.lastJobMetrics[1]!.tasks.find((t) => t.partition === 0)!.attempt).toBe(0);
+    } finally {
+      spark.conf.unset("spark.speculation");
+      spark.conf.unset("spark.speculation.minTaskRuntime");
+      spark.conf.set("sparkfn.shuffle.combine.groupBytes", "8k");
+    }
   });
 
   it("joins two combined sides, and leaves a stage under the threshold uncombined", async () => {

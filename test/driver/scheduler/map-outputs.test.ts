@@ -107,6 +107,26 @@ describe("MapOutputs", () => {
     expect(PartitionInput.safeParse({ kind: "mapSlices", reads: [{ ...input.reads[0], slices: 2 }] }).success).toBe(false);
   });
 
+  it("copies an entry of another table (a table mixing combined and map outputs), blocks, attempt and all", () => {
+    const other = MapOutputs.of(0, [answer(0, [[1, 1], [2, 1], [3, 1], [4, 1]], 2, "s3://b/combined-0.blocks")]);
+    const mixed = new MapOutputs(0, 3);
+    mixed.copyEntry(0, other, 0);
+    mixed.copyEntry(1, outputs, 2);
+    mixed.copyEntry(2, outputs, 0);
+    expect(mixed.uris).toEqual(["s3://b/combined-0.blocks", outputs.uris[2], outputs.uris[0]]);
+    expect([...mixed.attempts]).toEqual([2, 0, 0]);
+    for (let r = 0; r < 4; r++) {
+      expect(mixed.size(0, r)).toBe(r + 1);
+      expect(mixed.size(1, r)).toBe(BLOCKS[2]![r]![0]);
+      expect(mixed.size(2, r)).toBe(BLOCKS[0]![r]![0]);
+    }
+    expect(mixed.blocks(3)).toEqual([
+      { uri: "s3://b/combined-0.blocks", offset: 6, length: 4, rows: 1 },
+      { uri: outputs.uris[2], offset: offsetOf(2, 3), length: 8, rows: 3 },
+      { uri: outputs.uris[0], offset: offsetOf(0, 3), length: 40, rows: 4 },
+    ]);
+  });
+
   it("feeds adaptive execution the same sizes as per-map lists", () => {
     const lists = BLOCKS.map((m) => m.map((b) => b[0]));
     const options = { advisoryBytes: 40, coalesce: true, skewJoin: true, skewFactor: 2, skewThresholdBytes: 10 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TaskFailedError } from "../../../driver/errors.ts";
 import type { TaskInvoker } from "../../../driver/invoker/task-invoker.ts";
-import { runTasks } from "../../../driver/scheduler/run-tasks.ts";
+import { runTasks, StageStoppedError } from "../../../driver/scheduler/run-tasks.ts";
 import type { StageTask, TaskResult } from "../../../shared/task.ts";
 import { taskFailureError } from "../../../shared/errors.ts";
 import { UserFunctionError } from "../../../shared/functions/compile.ts";
@@ -405,6 +405,41 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     expect(results.filter((r, p) => p % 2 === 0 && r.attempt > 0).length).toBe(10);
     expect(invoker.peakCopies).toBeLessThanOrEqual(2);
     expect(invoker.peakCopies).toBeGreaterThan(0);
+  });
+});
+
+describe("stopping a stage (options.stop)", () => {
+  const six = Array.from({ length: 6 }, (_, partition) => ({ ...tasks[0]!, partition }));
+
+  it("abandons the running attempts, launches and retries nothing more, and reports what had succeeded", async () => {
+    // Tasks 4 and 5 would take 10 s; the stage is stopped once the other four are done.
+    const invoker = new TimedInvoker((p) => (p >= 4 ? 10_000 : 20));
+    const stop = new AbortController();
+    let done = 0;
+    const started = performance.now();
+    const error = await runTasks(six, invoker, { maxConcurrency: 6, maxFailures: 4, stop: stop.signal, onSuccess: () => ++done === 4 && stop.abort() }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(StageStoppedError);
+    const results = (error as StageStoppedError).results;
+    expect(results.map((r) => r?.partition)).toEqual([0, 1, 2, 3, undefined, undefined]);
+    // The two abandoned attempts were not retried.
+    expect(invoker.launches).toHaveLength(6);
+  });
+
+  it("waits for nothing once stopped: tasks not started are never launched", async () => {
+    const invoker = new TimedInvoker(() => 20);
+    const stop = new AbortController();
+    const error = await runTasks(six, invoker, { maxConcurrency: 2, maxFailures: 4, stop: stop.signal, onSuccess: () => stop.abort() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StageStoppedError);
+    expect(invoker.launches.length).toBeLessThan(6);
+  });
+
+  it("returns the results as usual when every task had succeeded", async () => {
+    const invoker = new TimedInvoker(() => 20);
+    const stop = new AbortController();
+    let done = 0;
+    const results = await runTasks(six, invoker, { maxConcurrency: 6, maxFailures: 4, stop: stop.signal, onSuccess: () => ++done === 6 && stop.abort() });
+    expect(results.map((r) => r.partition)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
 
