@@ -111,7 +111,7 @@ interface Shape {
   blockBytes: number;
   /** spark.speculation.quantile (sparkfn's default 0: the duration estimate decides; Spark's is 0.75). */
   quantile: number;
-  /** sparkfn.speculation.hedgeBudget (the session's default, 0.05: the 200 reducers start as two attempts each; 0: no hedging). */
+  /** sparkfn.speculation.hedgeBudget (the session's default, 0.05: the 200 reducers start as three attempts each; 0: no hedging). */
   hedgeBudget: number;
   /** sparkfn.shuffle.combine.threshold (the session's default; 0: never combine). */
   combineThreshold: number;
@@ -306,6 +306,11 @@ interface RunOutcome {
   stages: number[];
   /** When each stage pass began and ended, ms from the job's start ("2 run", "2 combine", ...). */
   timeline: { pass: string; startMs: number; endMs: number }[];
+  /**
+   * Share of the job's time the driver's event loop was busy. The time scale shrinks tasks 50x
+   * but not the driver's work per task: near 1, the driver itself delays launches and copies.
+   */
+  eventLoopBusy: number;
 }
 
 const ADVISORY = 64 * MiB;
@@ -350,10 +355,12 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
       : {}),
   };
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   t0 = performance.now();
   await runJobOutputs(graph, context);
   const makespanMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const busy = performance.eventLoopUtilization(elu0).utilization;
   const stages = graph.stages.map((s) => stageTasks.get(s.plan.stageId) ?? 0);
   let idealWork = 0;
   let barrierBoundMs = 0;
@@ -393,6 +400,7 @@ async function simulate(shape: Shape, seed: number, speculation: boolean): Promi
     storeBytes: store.bytesPut,
     stages,
     timeline,
+    eventLoopBusy: busy,
   };
 }
 
@@ -561,7 +569,8 @@ export const driverScale: Benchmark = {
     // Invocation time billed with speculation (every attempt runs to its end) over the first attempts' (the ideal's work).
     const billed = on.map((o) => o.counters.billedMs / (o.idealMs * shape.concurrency));
     ctx.info("billedVsFirstAttempts", billed);
-    ctx.log(`speculation on: ${on.map((o) => o.counters.attempts - o.tasks).join(", ")} extra attempts; invocation time billed ${billed.map((b) => `${b.toFixed(2)}x`).join(", ")} the first attempts' (an abandoned invocation runs on)`);
+    ctx.info("eventLoopBusySpeculation", on.map((o) => Number(o.eventLoopBusy.toFixed(2))));
+    ctx.log(`speculation on: ${on.map((o) => o.counters.attempts - o.tasks).join(", ")} extra attempts; invocation time billed ${billed.map((b) => `${b.toFixed(2)}x`).join(", ")} the first attempts' (an abandoned invocation runs on); driver event loop busy ${on.map((o) => `${Math.round(o.eventLoopBusy * 100)}%`).join(", ")} of the job`);
     ctx.info("driverPayloadBytes", first.counters.payloadBytes);
     ctx.info("driverResponseBytes", first.counters.responseBytes);
     ctx.info("maxReducerPayloadBytes", first.counters.maxReducerPayloadBytes);
