@@ -223,7 +223,8 @@ class SimulatedInvoker implements TaskInvoker {
     }
     // A combiner draws its duration as any task does (its own, not its group's first map's).
     const ms = durationOf(this.shape, this.seed, combiner ? COMBINER_STAGE : task.stageId, task.partition, task.attempt);
-    this.counters.billedMs += ms;
+    // An attempt abandoned before it started never ran.
+    if (!signal?.aborted) this.counters.billedMs += ms;
     const abandoned = await new Promise<boolean>((resolve) => {
       if (signal?.aborted) return resolve(true);
       const timer = setTimeout(() => resolve(false), ms);

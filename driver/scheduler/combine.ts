@@ -13,9 +13,9 @@
  * cannot read is recomputed first (dag-scheduler.ts).
  *
  * With speculation on, the reduce stage does not wait for the last combiner of a stage of many
- * groups: once every map is done and one combiner alone is still running (mayLeaveUncombined),
- * it is abandoned and the reducers read its group's map objects as the maps wrote them (a
- * mixed table: mixedOutputs).
+ * groups: once every map is done and one combiner alone is unfinished (running, between
+ * retries, or not yet started: mayLeaveUncombined), it is abandoned and the reducers read its
+ * group's map objects as the maps wrote them (a mixed table: mixedOutputs).
  */
 import type { PartitionInput } from "../../shared/plan/physical.ts";
 import { MapOutputs, type TableStorage } from "./map-outputs.ts";

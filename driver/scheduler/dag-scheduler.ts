@@ -281,8 +281,12 @@ async function rerunLost(producer: Producer, missing: readonly string[], state: 
     const uri = outputs.uris[i]!;
     let rerun = state.recomputing.get(uri);
     if (!rerun) {
-      const { task, pass, onFetchFailed, record } = await producer.writer(i);
-      rerun = run([task], context, { stage, pass, maxConcurrency: 1, firstAttempt: outputs.attempts[i]! + 1, onSuccess: record, ...(onFetchFailed ? { onFetchFailed } : {}) }).then(() => undefined);
+      // Registered before anything is awaited: a reader reporting the same loss meanwhile waits for this rerun.
+      const firstAttempt = outputs.attempts[i]! + 1;
+      rerun = (async () => {
+        const { task, pass, onFetchFailed, record } = await producer.writer(i);
+        await run([task], context, { stage, pass, maxConcurrency: 1, firstAttempt, onSuccess: record, ...(onFetchFailed ? { onFetchFailed } : {}) });
+      })();
       state.recomputing.set(uri, rerun);
     }
     await rerun;

@@ -69,8 +69,10 @@ export interface RunTasksOptions {
   signal?: AbortSignal;
   /**
    * Ends the stage early, by design (a combine pass whose last group the readers will read as
-   * the maps wrote it): no new attempts, running ones are abandoned, and runTasks throws a
-   * StageStoppedError holding the tasks that had succeeded (unless all had).
+   * the maps wrote it): no new attempts or retries, running ones are abandoned (one answering
+   * success all the same still counts), a fetch recovery under way is awaited (what it reran is
+   * recorded), and runTasks throws a StageStoppedError holding the tasks that had succeeded
+   * (or returns as usual if all had).
    */
   stop?: AbortSignal;
   /** Sees each attempt as it is launched (monitoring, the event log). */
@@ -194,6 +196,9 @@ export async function runTasks(
   let failure: Error | undefined;
   /** options.stop fired: nothing more is launched, nothing retried. */
   let stopped = false;
+  let onStopped = () => {};
+  /** Resolves when the stage is stopped (never, without options.stop). */
+  const stopping = new Promise<void>((resolve) => (onStopped = resolve));
   // Lanes at or past this index stop taking tasks: throttling halves it.
   let lanes = Math.min(options.maxConcurrency, tasks.length);
 
@@ -276,7 +281,8 @@ export async function runTasks(
     let recoveries = 0;
     for (let failures = 0; failures < options.maxFailures; ) {
       const attempt = nextAttempt[index]!++;
-      if (attempt > first) await sleep(backoff(Math.max(1, failures + throttled)));
+      // A stopped stage does not wait out a retry's backoff.
+      if (attempt > first) await Promise.race([sleep(backoff(Math.max(1, failures + throttled))), stopping]);
       if (options.signal?.aborted) failure ??= new JobCancelledError();
       if (failure || stopped || results[index]) return;
       startedAt[index] = performance.now();
@@ -295,9 +301,10 @@ export async function runTasks(
       if (result.error.type === "FetchFailed" && options.onFetchFailed && recoveries++ < MAX_FETCH_RECOVERIES) {
         ended(task, attempt, false, began, result, "fetchFailed", true);
         try {
+          // Awaited even once the stage is stopped: what it reran is recorded before the stage ends.
           task = await options.onFetchFailed(task, result.error.missing ?? []);
         } catch (error) {
-          failure ??= error instanceof Error ? error : new Error(String(error));
+          if (!stopped) failure ??= error instanceof Error ? error : new Error(String(error));
           return;
         }
         continue;
@@ -387,7 +394,7 @@ export async function runTasks(
         // one more slow container does not cost another wait past the threshold.
         const hedge = next >= tasks.length && inFlight < limit ? 2 : 1;
         for (const index of chosen) {
-          // A task with a hedge already has a second attempt: one more makes the pair.
+          // A hedged task already has attempts beside its original: one more copy, not a pair.
           const more = hedgedTasks[index] ? 1 : hedge;
           for (let k = 0; k < more && room > 0 && copiesOf[index]! < MAX_COPIES_PER_TASK; k++, room--) {
             copiesOf[index]!++;
@@ -418,14 +425,14 @@ export async function runTasks(
         try {
           prepared[index] = await options.prepare(index);
         } catch (error) {
-          failure ??= error instanceof Error ? error : new Error(String(error));
+          if (!stopped) failure ??= error instanceof Error ? error : new Error(String(error));
           return;
         } finally {
           preparing--;
         }
         if (stopped) return;
       }
-      // The original first (attempt numbers in launch order), then its hedge, both running.
+      // The original first (attempt numbers in launch order), then its hedges, all running.
       const original = runOne(taskAt(index), index);
       for (let k = 0; k < hedges; k++) {
         copiesOf[index]!++;
@@ -436,6 +443,7 @@ export async function runTasks(
   };
   const stop = () => {
     stopped = true;
+    onStopped();
     for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage was stopped");
   };
   if (options.stop?.aborted) stop();

@@ -169,9 +169,11 @@ export class DurationEstimate {
    */
   young(eligible: (index: number) => boolean, minTaskRuntimeMs: number, room: number): number[] {
     if (room <= 0 || this.finished.size === 0) return [];
+    const young = this.running.filter((r) => r.elapsedMs > minTaskRuntimeMs && eligible(r.index));
+    if (young.length === 0) return [];
     const { median } = this.built();
     if (median === undefined) return [];
-    const candidates = this.running.filter((r) => r.elapsedMs < median && r.elapsedMs > minTaskRuntimeMs && eligible(r.index));
+    const candidates = young.filter((r) => r.elapsedMs < median);
     candidates.sort((a, b) => a.elapsedMs - b.elapsedMs);
     return candidates.slice(0, room).map((c) => c.index);
   }

@@ -79,6 +79,7 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
     "makespan_vs_ideal_speculation",
     "makespan_vs_ideal_speculation_not_combined",
     "s3_request_cost_not_combined_vs_combined",
+    "s3_request_cost_not_combined_vs_combined_speculation",
     "invoke_rate_per_s",
   ];
   expect(Object.keys(report.ratios).sort()).toEqual([...names].sort());

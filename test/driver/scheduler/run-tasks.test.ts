@@ -434,6 +434,23 @@ describe("stopping a stage (options.stop)", () => {
     expect(invoker.launches.length).toBeLessThan(6);
   });
 
+  it("does not wait out a retry's backoff, nor report the stop as a failure", async () => {
+    // Task 2 fails (retryably) and would wait 10 s before its next attempt; the stage is stopped meanwhile.
+    const invoker = new (class extends TimedInvoker {
+      override async invoke(task: StageTask, signal?: AbortSignal) {
+        return task.partition === 2 ? fail(task, true) : super.invoke(task, signal);
+      }
+    })(() => 20);
+    const stop = new AbortController();
+    const started = performance.now();
+    const stopping = setTimeout(() => stop.abort(), 200);
+    const error = await runTasks(six, invoker, { maxConcurrency: 6, maxFailures: 4, backoffMs: () => 10_000, stop: stop.signal }).catch((e: unknown) => e);
+    clearTimeout(stopping);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(StageStoppedError);
+    expect((error as StageStoppedError).results.map((r) => r?.partition)).toEqual([0, 1, undefined, 3, 4, 5]);
+  });
+
   it("returns the results as usual when every task had succeeded", async () => {
     const invoker = new TimedInvoker(() => 20);
     const stop = new AbortController();
