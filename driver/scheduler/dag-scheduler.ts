@@ -85,7 +85,15 @@ interface JobState {
   readonly specs: Map<number, readonly ReduceTaskSpec[]>;
   /** Map outputs being recomputed, by the lost object's URI: readers that lost it at once share one rerun. */
   readonly recomputing: Map<string, Promise<void>>;
+  /**
+   * The highest attempt number launched per map task and per combiner (attemptKey): a rerun
+   * continues from it, so it never reuses the number of a copy that lost and may still run.
+   */
+  readonly launched: Map<string, number>;
 }
+
+/** A map task's or a combiner's key in JobState.launched (they share their stage's partition numbers). */
+const attemptKey = (task: StageTask): string => `${task.stageId}/${task.input.kind === "combine" ? "combiner" : "task"}/${task.partition}`;
 
 /** A map stage whose outputs were combined: the maps' own outputs, and the groups each combiner merged. */
 interface CombinedStage {
@@ -282,10 +290,10 @@ async function rerunLost(producer: Producer, missing: readonly string[], state: 
     let rerun = state.recomputing.get(uri);
     if (!rerun) {
       // Registered before anything is awaited: a reader reporting the same loss meanwhile waits for this rerun.
-      const firstAttempt = outputs.attempts[i]! + 1;
       rerun = (async () => {
         const { task, pass, onFetchFailed, record } = await producer.writer(i);
-        await run([task], context, { stage, pass, maxConcurrency: 1, firstAttempt, onSuccess: record, ...(onFetchFailed ? { onFetchFailed } : {}) });
+        const firstAttempt = Math.max(outputs.attempts[i]!, state.launched.get(attemptKey(task)) ?? -1) + 1;
+        await run([task], context, { stage, pass, maxConcurrency: 1, firstAttempt, onSuccess: record, launched: state.launched, ...(onFetchFailed ? { onFetchFailed } : {}) });
       })();
       state.recomputing.set(uri, rerun);
     }
@@ -338,6 +346,7 @@ async function runMapStage(stage: PlannedStage, tasks: readonly StageTask[], sta
   const gate = CombineGate.wanted(tasks.length, sinkPartitions(stage.plan), context.combine) ? new CombineGate(tasks.length, context.combine) : undefined;
   const maps = run(tasks, context, {
     stage,
+    launched: state.launched,
     onFetchFailed: fetchRecovery(stage, state, context),
     outputs,
     hedgeCopies: hedgeCopiesOf(state, context, tasks.length),
@@ -389,6 +398,7 @@ async function runCombiners(stage: PlannedStage, maps: MapOutputs, gate: Combine
   );
   try {
     const results = await run(places, context, {
+      launched: state.launched,
       onSuccess: () => {
         finished++;
         stopIfLate();
@@ -438,6 +448,8 @@ interface RunOptions {
   readonly prepare?: (index: number) => Promise<StageTask>;
   /** Ends the pass early (run-tasks.ts): it throws StageStoppedError with the tasks done by then. */
   readonly stop?: AbortSignal;
+  /** Where the highest attempt number launched per task is kept (JobState.launched), for tasks whose outputs may be rerun. */
+  readonly launched?: Map<string, number>;
 }
 
 /** Runs tasks of one stage, reporting the stage and every attempt to the event log. */
@@ -470,6 +482,10 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
       ...(options.stop ? { stop: options.stop } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       onLaunch: (task, speculative) => {
+        if (options.launched) {
+          const key = attemptKey(task);
+          options.launched.set(key, Math.max(options.launched.get(key) ?? -1, task.attempt));
+        }
         context.onTaskLaunch?.(task);
         emit?.({ event: "TaskStart", jobId, stageId, partition: task.partition, attempt: task.attempt, speculative });
       },
@@ -544,7 +560,7 @@ function hedgeCopiesOf(state: JobState, context: JobContext, tasks: number): num
  * two sides of a join run at the same time (the job's invoker bounds the tasks in flight).
  */
 async function runParents(graph: StageGraph, context: JobContext): Promise<JobState> {
-  const state: JobState = { graph, finished: new Map(), combined: new Map(), results: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map() };
+  const state: JobState = { graph, finished: new Map(), combined: new Map(), results: new Map(), refs: new Map(), specs: new Map(), recomputing: new Map(), launched: new Map() };
   const byId = new Map(graph.stages.map((s) => [s.plan.stageId, s]));
   const running = new Map<number, Promise<void>>();
   const runStage = (stage: PlannedStage): Promise<void> => {

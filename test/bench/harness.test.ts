@@ -86,7 +86,8 @@ it("runs the benchmarks on tiny data and reports every ratio as a finite positiv
   for (const name of names) {
     const value = report.ratios[name];
     expect(typeof value, name).toBe("number");
-    expect(Number.isFinite(value) && value! > 0, `${name} = ${value}`).toBe(true);
+    // driver_cpu_ms_per_task is net of the timers' own CPU, which on tiny data can match the driver's: 0 there.
+    expect(Number.isFinite(value) && (value! > 0 || (name === "driver_cpu_ms_per_task" && value === 0)), `${name} = ${value}`).toBe(true);
     // One line per ratio on stdout, with the same value as the results file.
     const line = stdout.split("\n").find((l) => l.startsWith(`ratio ${name} `));
     expect(line, name).toBeDefined();
