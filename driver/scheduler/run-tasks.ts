@@ -114,8 +114,9 @@ export interface SpeculationOptions {
 /**
  * sparkfn.speculation.hedgeBudget's default, with speculation on: a stage of at most 5% of the
  * job's tasks is hedged (the 200 reducers after 9,800 maps, two copies each: 4% more
- * invocations), a bigger one gets that many copies in its tail (490 for 9,800 maps). Each copy reads its input again: 102
- * combined objects per reducer of a combined shuffle, every map object for one read as written.
+ * invocations), a bigger one gets that many copies in its tail (490 for 9,800 maps). Each copy
+ * reads its input again: 102 combined objects per reducer of a combined shuffle, every map
+ * object for one read as written.
  */
 export const DEFAULT_HEDGE_BUDGET = 0.05;
 

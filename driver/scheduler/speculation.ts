@@ -163,9 +163,10 @@ export class DurationEstimate {
 
   /**
    * Budgeted copies in a stage's tail: running tasks younger than the estimated median,
-   * youngest first (once they have run `minTaskRuntimeMs`), at most `room`. A straggler among them would be seen only once it has
-   * outrun the median, and its copy would end a copy's duration after that; a copy made now ends
-   * a copy's duration from now. Older tasks are left to the speculation test (copies()).
+   * youngest first (once they have run `minTaskRuntimeMs`), at most `room`. A straggler among
+   * them would be seen only once it has outrun the median, and its copy would end a copy's
+   * duration after that; a copy made now ends a copy's duration from now. Older tasks are left
+   * to the speculation test (copies()).
    */
   young(eligible: (index: number) => boolean, minTaskRuntimeMs: number, room: number): number[] {
     if (room <= 0 || this.finished.size === 0) return [];
