@@ -16,20 +16,23 @@
  *
  * In a stage's tail (every task has started, so none waits for a slot) a copy delays no other
  * task: the multiplier, which keeps copies from taking the slots of waiting tasks, is dropped,
- * and a task is copied once it has outrun the estimated median and is expected to run on
- * longer than a copy would take. While the stage's hedging budget (`hedgeCopies`) lasts, the
- * tasks started last get a copy as slots fall idle, youngest first, before they have run as long
- * as the median: a straggler among them would otherwise be seen only past the median, and its
- * copy would end a copy's duration after that, when the rest of the stage is long done.
+ * and a task is copied once it has outrun the estimated median and is expected to run on longer
+ * than a copy would take, by two copies at once (a slot frees soon, and one more slow container
+ * then costs no second wait). While the stage's hedging budget (`hedgeCopies`) lasts, the tasks
+ * started last get a copy as slots fall idle, youngest first, before they have run as long as
+ * the median: a straggler among them would otherwise be seen only past the median, and its copy
+ * would end a copy's duration after that, when the rest of the stage is long done.
  *
  * Hedging (with speculation on): a stage of no more tasks than `hedgeCopies` (a budget the DAG
  * scheduler gives it) that fits twice in maxConcurrency starts every task as two attempts at
  * once, or three when the budget and the slots allow (MAX_HEDGES). A stage of one wave cannot
  * end before its slowest task, and nothing tells a straggler from a normal task until it has
  * run past the normal ones (no progress reports): a copy made then ends a copy's duration
- * later. Attempts started together end at the fastest one's time. A hedged task that is slow
- * all the same gets one more copy, not two. Hedges and the tail's budgeted copies are apart
- * from copies of stragglers: they take none of `cap`'s room.
+ * later. Attempts started together end at the fastest one's time. Whether a task with a
+ * budgeted copy is slow is judged by its own attempt's age (the copy was made blind); it gets
+ * one more copy while the budgeted one is still fresh (not slow by the same test), two when
+ * that is slow as well. Hedges and the tail's budgeted copies are apart from copies of
+ * stragglers: they take none of `cap`'s room.
  */
 import type { StageTask, TaskResult, TaskSuccess } from "../../shared/task.ts";
 import { JobCancelledError, TaskFailedError } from "../errors.ts";
@@ -212,8 +215,8 @@ export async function runTasks(
   const startedAt: (number | undefined)[] = tasks.map(() => undefined);
   /** Copies launched or queued per task (at most MAX_COPIES_PER_TASK). */
   const copiesOf = new Uint8Array(tasks.length);
-  /** Tasks given a budgeted copy (a hedge, or a young task's copy in the tail). */
-  const hedgedTasks = new Uint8Array(tasks.length);
+  /** When each task's latest budgeted copy (a hedge, or a young task's copy in the tail) started; NaN: none. */
+  const budgetedAt = new Float64Array(tasks.length).fill(Number.NaN);
   const queued = new Set<number>();
   const finished = new FinishedDurations();
   const abandonedAfter: number[] = [];
@@ -339,8 +342,9 @@ export async function runTasks(
     // The original won (or the stage failed) while the copy waited for a slot.
     if (results[index] || failure || stopped || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
-    startedAt[index] = performance.now();
-    if (budgeted) hedgedTasks[index] = 1;
+    // A budgeted copy is made blind: whether the task is slow is still judged by its own attempt.
+    if (budgeted) budgetedAt[index] = performance.now();
+    else startedAt[index] = performance.now();
     const task = taskAt(index);
     options.onSpeculativeLaunch?.(task, attempt);
     // A hedge or a tail copy is budgeted apart (hedgeCopies): it takes no room from copies of stragglers.
@@ -390,13 +394,14 @@ export async function runTasks(
             copies.push(speculate(index, true));
           }
         }
-        const chosen = estimate.copies((index) => copiesOf[index]! < MAX_COPIES_PER_TASK && !queued.has(index) && !results[index], tail ? { ...spec, multiplier: 1 } : spec, room);
-        // No task waits to start and slots are free (the stage's tail): two copies at once, so
-        // one more slow container does not cost another wait past the threshold.
-        const hedge = next >= tasks.length && inFlight < limit ? 2 : 1;
+        const policy = tail ? { ...spec, multiplier: 1 } : spec;
+        const chosen = estimate.copies((index) => copiesOf[index]! < MAX_COPIES_PER_TASK && !queued.has(index) && !results[index], policy, room);
+        // No task waits to start (the stage's tail): two copies at once, so one more slow
+        // container does not cost another wait past the threshold.
+        const hedge = tail ? 2 : 1;
         for (const index of chosen) {
-          // A hedged task already has attempts beside its original: one more copy, not a pair.
-          const more = hedgedTasks[index] ? 1 : hedge;
+          // A task whose budgeted copy is not slow itself already has a fresh attempt: one more copy, not a pair.
+          const more = !Number.isNaN(budgetedAt[index]!) && !estimate.slow(now - budgetedAt[index]!, policy) ? 1 : hedge;
           for (let k = 0; k < more && room > 0 && copiesOf[index]! < MAX_COPIES_PER_TASK; k++, room--) {
             copiesOf[index]!++;
             copyQueue.push(index);

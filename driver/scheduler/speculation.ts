@@ -184,16 +184,27 @@ export class DurationEstimate {
     if (room <= 0 || this.finished.size === 0) return [];
     const candidates = this.running.filter((r) => r.elapsedMs > policy.minTaskRuntimeMs && eligible(r.index));
     if (candidates.length === 0) return [];
-    const { curve, median, horizon } = this.built();
-    if (median === undefined) return [];
-    const threshold = Math.max(policy.multiplier * median, policy.minTaskRuntimeMs);
+    if (this.built().median === undefined) return [];
     candidates.sort((a, b) => b.elapsedMs - a.elapsedMs);
     const chosen: number[] = [];
     for (const c of candidates) {
-      if (chosen.length >= room || c.elapsedMs <= threshold) break;
-      if (expectedRemaining(curve, c.elapsedMs, horizon) > median) chosen.push(c.index);
+      if (chosen.length >= room || c.elapsedMs <= this.threshold(policy)) break;
+      if (this.slow(c.elapsedMs, policy)) chosen.push(c.index);
     }
     return chosen;
+  }
+
+  private threshold(policy: SpeculationPolicy): number {
+    return Math.max(policy.multiplier * (this.built().median ?? Infinity), policy.minTaskRuntimeMs);
+  }
+
+  /**
+   * Whether an attempt that has run `elapsedMs` is slow by copies()' test: past `multiplier` x
+   * the median (and minTaskRuntimeMs), and expected to run on longer than a fresh copy would take.
+   */
+  slow(elapsedMs: number, policy: SpeculationPolicy): boolean {
+    const { curve, median, horizon } = this.built();
+    return median !== undefined && elapsedMs > this.threshold(policy) && expectedRemaining(curve, elapsedMs, horizon) > median;
   }
 }
 

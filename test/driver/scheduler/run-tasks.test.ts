@@ -333,38 +333,48 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     expect(invoker.launches.findIndex(([p, a]) => p === 0 && a === 1)).toBeGreaterThan(invoker.launches.findIndex(([p]) => p === 3));
   });
 
+  /** Eight tasks on 16 slots; tasks 6 and 7 are made ready `readyAfter` ms in. Returns when each attempt ("partition/attempt") was launched. */
+  const runLateStarts = async (invoker: TimedInvoker, hedgeCopies: number, readyAfter: (index: number) => number) => {
+    const eight = many.slice(0, 8);
+    const startedAt = new Map<string, number>();
+    const results = await runTasks(eight, invoker, {
+      maxConcurrency: 16,
+      maxFailures: 4,
+      speculation,
+      hedgeCopies,
+      prepare: async (index) => {
+        if (index >= 6) await new Promise((resolve) => setTimeout(resolve, readyAfter(index)));
+        return eight[index]!;
+      },
+      onLaunch: (task) => startedAt.set(`${task.partition}/${task.attempt}`, performance.now()),
+    });
+    return { results, startedAt };
+  };
+
   it("spends a stage's hedging budget in its tail on the tasks started last, before they outrun the median", async () => {
     // Six tasks of 400 ms finish first (the median); tasks 6 and 7 are made ready 450 ms in, so
     // they start young in the stage's tail. Their first attempts would take 4 s, their copies 20 ms.
     const run = async (hedgeCopies: number) => {
       const invoker = new TimedInvoker((p, attempt) => (p < 6 ? 400 : attempt === 0 ? 4_000 : 20));
-      const eight = many.slice(0, 8);
-      const startedAt = new Map<string, number>();
-      const results = await runTasks(eight, invoker, {
-        maxConcurrency: 16,
-        maxFailures: 4,
-        speculation,
-        hedgeCopies,
-        prepare: async (index) => {
-          if (index >= 6) await new Promise((resolve) => setTimeout(resolve, 450));
-          return eight[index]!;
-        },
-        onLaunch: (task) => startedAt.set(`${task.partition}/${task.attempt}`, performance.now()),
-      });
+      const { results, startedAt } = await runLateStarts(invoker, hedgeCopies, () => 450);
       expect(results.map((r) => r.attempt > 0)).toEqual([false, false, false, false, false, false, true, true]);
       expect(new Set(invoker.launches.filter(([, a]) => a > 0).map(([p]) => p))).toEqual(new Set([6, 7]));
       // How long each slow task's original had run when its (first) copy started.
       return [6, 7].map((p) => startedAt.get(`${p}/1`)! - startedAt.get(`${p}/0`)!).sort((a, b) => a - b);
     };
-    // A budget of two (fewer than the stage's tasks: no hedging up front): both are copied young.
+    // A budget of two (fewer than the stage's tasks: no hedging up front): both are copied young
+    // (once they have run minTaskRuntime, 10 ms). Waiting means outrunning the median, 400 ms
+    // (less a timer's early firing: a 400 ms timer may end 399.5 ms after it was set).
+    const young = 200;
+    const median = 399;
     const budgeted = await run(2);
-    expect(budgeted[1]).toBeLessThan(400);
+    expect(budgeted[1]).toBeLessThan(young);
     // A budget of one: one of them; the other waits until the speculation test sees it outrun the median.
     const one = await run(1);
-    expect(one[0]).toBeLessThan(400);
-    expect(one[1]).toBeGreaterThanOrEqual(400);
+    expect(one[0]).toBeLessThan(young);
+    expect(one[1]).toBeGreaterThanOrEqual(median);
     // No budget: both wait for the speculation test.
-    expect((await run(0))[0]).toBeGreaterThanOrEqual(400);
+    expect((await run(0))[0]).toBeGreaterThanOrEqual(median);
   });
 
   it("starts every task as three attempts when the budget and the slots allow two copies each", async () => {
@@ -385,17 +395,45 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     }
   });
 
-  it("budgets hedges apart from copies of stragglers: a task whose original and hedge are both slow still gets a copy", async () => {
+  it("budgets hedges apart from copies of stragglers: a task whose original and hedge are both slow still gets copies", async () => {
     // cap 2/16 of 16 slots: two straggler copies at a time, while eight hedges run. A third attempt
     // takes 5 ms: it ends before it could look slow itself.
     const slow = new TimedInvoker((p, attempt) => (p === 2 && attempt < 2 ? 10_000 : attempt >= 2 ? 5 : 20));
     const started = performance.now();
     const results = await runTasks(many.slice(0, 8), slow, { maxConcurrency: 16, maxFailures: 4, speculation: { ...speculation, cap: 2 / 16 }, hedgeCopies: 8 });
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(results[2]!.attempt).toBe(2);
+    expect([2, 3]).toContain(results[2]!.attempt);
     expect(slow.launches.filter(([, a]) => a === 1)).toHaveLength(8);
-    // A hedged task already has its second attempt: one more copy, not the pair an unhedged task gets in the tail.
-    expect(slow.launches.filter(([p, a]) => p === 2 && a >= 2)).toEqual([[2, 2]]);
+    // Its hedge is as old and as slow as its original, so no attempt of it is fresh: the pair any task gets in the tail.
+    expect(slow.launches.filter(([p, a]) => p === 2 && a >= 2)).toEqual([[2, 2], [2, 3]]);
+  });
+
+  it("judges a task with a budgeted copy by its own attempt's age, and gives it one more copy while the budgeted one is fresh", async () => {
+    // Six tasks of 400 ms set the median. Task 6 starts at 450 ms, task 7 at 750 ms (the tail):
+    // both get a budgeted copy then, task 6's when its original has run 300 ms. Task 6's
+    // original and that copy would take 4 s; its next attempt 20 ms.
+    const invoker = new TimedInvoker((p, attempt) => (p < 6 ? 400 : p === 7 ? 100 : attempt < 2 ? 4_000 : 20));
+    const { results, startedAt } = await runLateStarts(invoker, 2, (index) => (index === 6 ? 450 : 750));
+    expect(results[6]!.attempt).toBe(2);
+    const at = (attempt: number) => startedAt.get(`6/${attempt}`)! - startedAt.get("6/0")!;
+    expect(at(1)).toBeGreaterThanOrEqual(250);
+    // Attempt 2 came once the original had outrun the median (400 ms), not once the budgeted copy
+    // had (700 ms and more); and alone: the budgeted copy was still younger than the median.
+    expect(at(2)).toBeGreaterThanOrEqual(399);
+    expect(at(2)).toBeLessThan(650);
+    expect(invoker.launches.filter(([p, a]) => p === 6 && a >= 2)).toEqual([[6, 2]]);
+  });
+
+  it("queues a pair of copies in a stage's tail even while every slot is busy: one frees soon, and a slow copy then costs no second wait", async () => {
+    // Nine 20 ms tasks set the median; tasks 10-12 (300 ms) fill the slots beside task 0, a
+    // straggler, once every task has started (a multiplier of 1,000 keeps task 0 from being copied
+    // before: the tail drops it). Copies take 5 ms: none of them looks slow.
+    const invoker = new TimedInvoker((p, attempt) => (attempt > 0 ? 5 : p === 0 ? 10_000 : p >= 10 ? 300 : 20));
+    const started = performance.now();
+    const results = await runTasks(many.slice(0, 13), invoker, { maxConcurrency: 4, maxFailures: 4, speculation: { ...speculation, multiplier: 1_000, cap: 0.5 } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect([1, 2]).toContain(results[0]!.attempt);
+    expect(invoker.launches.filter(([p, a]) => p === 0 && a > 0)).toEqual([[0, 1], [0, 2]]);
   });
 
   it("keeps at most cap x maxConcurrency copies in flight, however many tasks are slow", async () => {

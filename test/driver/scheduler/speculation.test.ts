@@ -116,6 +116,20 @@ describe("choosing tasks to copy", () => {
     // Their originals had run 400-600 ms when they were abandoned: a task at 185 ms may be one of them.
     expect(tasksToCopy(finished, [400, 450, 500, 550, 600], running, always, policy, 10)).toEqual([0]);
   });
+
+  it("says of any attempt's age whether it is slow by the same test (a budgeted copy: fresh, or slow as well)", () => {
+    const finished = sorted([...Array.from({ length: 95 }, (_, i) => 50 + i), 1000, 1000, 1000, 1000, 1000]);
+    // Task 0's original has run 2.5 s; its budgeted copy, some age up to that.
+    const original = { index: 0, elapsedMs: 2500 };
+    const estimate = new DurationEstimate(finished, [], [original]);
+    for (const elapsedMs of [5, 120, 250, 300, 450, 2000]) {
+      const asTask = new DurationEstimate(finished, [], [original, { index: 1, elapsedMs }]).copies(always, policy, 10);
+      expect(estimate.slow(elapsedMs, policy)).toBe(asTask.includes(1));
+    }
+    expect(estimate.slow(120, policy)).toBe(false);
+    expect(estimate.slow(300, policy)).toBe(true);
+    expect(new DurationEstimate(new FinishedDurations(), [], []).slow(10_000, policy)).toBe(false);
+  });
 });
 
 describe("budgeted copies in a stage's tail", () => {
