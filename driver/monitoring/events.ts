@@ -53,7 +53,14 @@ export const SparkfnEvent = z.discriminatedUnion("event", [
       plan: z.string(),
     })
     .strict(),
-  z.object({ ...base, event: z.literal("StageCompleted"), jobId: Int, stageId: Int, pass: StagePass, result: z.enum(["succeeded", "failed"]), error: z.string().optional() }).strict(),
+  /**
+   * How a stage's pass ended. `stopped`: ended by design before every task had finished, its
+   * work done all the same (a combine pass whose last groups the readers read as the maps wrote
+   * them, with speculation on); `unfinished` says how many tasks had not.
+   */
+  z
+    .object({ ...base, event: z.literal("StageCompleted"), jobId: Int, stageId: Int, pass: StagePass, result: z.enum(["succeeded", "failed", "stopped"]), unfinished: Int.optional(), error: z.string().optional() })
+    .strict(),
   z.object({ ...base, event: z.literal("TaskStart"), jobId: Int, stageId: Int, partition: Int, attempt: Int, speculative: z.boolean() }).strict(),
   /**
    * How an attempt ended: `success` (the task's result), `failed` (an error; `willRetry` says

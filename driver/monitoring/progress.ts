@@ -134,9 +134,11 @@ export class ConsoleProgress implements EventListener {
     if (!stage) return;
     this.stages.delete(key);
     const s = stage.submitted;
-    const outcome = event.result === "succeeded" ? "completed" : "failed";
+    const outcome = { succeeded: "completed", failed: "failed", stopped: "stopped early" }[event.result];
     const failures = stage.failed ? `, ${plural(stage.failed, "failed attempt")}` : "";
-    const line = `sparkfn: ${label(s).replace(/^Stage/, "stage")} ${outcome} in ${seconds(event.time - s.time)}: ${stage.done}/${plural(s.numTasks, "task")} succeeded${failures}`;
+    // A stopped pass's unfinished tasks are not needed (a combine pass: their groups are read as the maps wrote them).
+    const unneeded = event.result === "stopped" && event.unfinished ? `, ${event.unfinished} not needed` : "";
+    const line = `sparkfn: ${label(s).replace(/^Stage/, "stage")} ${outcome} in ${seconds(event.time - s.time)}: ${stage.done}/${plural(s.numTasks, "task")} succeeded${unneeded}${failures}`;
     if (!this.tty || !this.multibar || !stage.bar) return this.write(line);
     this.multibar.log(`${line}\n`);
     this.multibar.remove(stage.bar);

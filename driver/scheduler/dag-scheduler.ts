@@ -513,7 +513,7 @@ async function run(tasks: readonly StageTask[], context: JobContext, options: Ru
     return results;
   } catch (error) {
     // A pass stopped by design (a combine pass the readers did not wait for) did its part.
-    if (error instanceof StageStoppedError) emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "succeeded" });
+    if (error instanceof StageStoppedError) emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "stopped", unfinished: error.results.filter((r) => !r).length });
     else emit?.({ event: "StageCompleted", jobId, stageId, pass, result: "failed", error: error instanceof Error ? error.message : String(error) });
     throw error;
   }

@@ -883,6 +883,8 @@ export function defineEngineSuite({ master, dataRoot }: EngineSuiteOptions): voi
           expect(groups).toBeGreaterThanOrEqual(10);
           // Every combiner but one finished; the reducers read the other group's map objects (two or more) instead.
           expect(combiners!.tasks.length).toBe(groups - 1);
+          const stopped = events.find((e) => e.event === "StageCompleted" && e.jobId === jobId && e.pass === "combine");
+          expect(stopped && stopped.event === "StageCompleted" ? [stopped.result, stopped.unfinished] : []).toEqual(["stopped", 1]);
           for (const t of reducers!.tasks) expect(t.metrics.requests.get).toBeGreaterThanOrEqual(groups - 1 + 2);
         } finally {
           for (const k of ["sparkfn.shuffle.combine.threshold", "sparkfn.shuffle.combine.groupBytes", "spark.speculation", "spark.speculation.minTaskRuntime"]) spark.conf.unset(k);

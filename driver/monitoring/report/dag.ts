@@ -53,9 +53,11 @@ export function renderDag(job: JobView): string {
     const { x, y } = pos.get(s.stageId)!;
     const took = s.submitted !== undefined && s.completed !== undefined ? ms(s.completed - s.submitted) : "";
     const failed = s.attempts.filter((a) => a.status === "failed").length;
-    const passes = s.passes.filter((p) => p !== "run");
+    // The box is narrow: a pass's name, and whether one was stopped early (the stage section says more).
+    const passes = s.passes.filter((p) => p !== "run").map((p) => p.replace(/ \(.*\)$/, ""));
+    const stopped = s.passes.some((p) => p.includes("(stopped early"));
     const line2 = s.result === "skipped" ? "not run" : `${s.numTasks} task${s.numTasks === 1 ? "" : "s"}, ${s.attempts.length} attempt${s.attempts.length === 1 ? "" : "s"}`;
-    const line3 = [s.result === "skipped" ? "" : s.result, took, failed ? `${failed} failed` : "", passes.length ? `+${passes.join(", ")} pass` : ""].filter(Boolean).join(" · ");
+    const line3 = [s.result === "skipped" ? "" : s.result, took, failed ? `${failed} failed` : "", passes.length ? `+${passes.join(", ")} pass${stopped ? " (stopped early)" : ""}` : ""].filter(Boolean).join(" · ");
     return (
       `<g class="dag-node" data-stage="${s.stageId}" data-result="${esc(s.result)}">` +
       `<title>${esc(`Stage ${s.stageId}\n${s.plan}`)}</title>` +

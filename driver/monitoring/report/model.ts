@@ -125,8 +125,13 @@ export function buildModel(events: readonly SparkfnEvent[]): ReportModel {
         const stage = stageOf(e.jobId, e.stageId);
         if (!stage) break;
         stage.completed = e.time;
-        // A failed pass fails the stage; a later successful recomputation does not undo it.
-        if (stage.result !== "failed") stage.result = e.result;
+        // A failed pass fails the stage; a later successful recomputation does not undo it. A
+        // pass stopped by design did its part: the stage succeeded, the pass says it stopped.
+        if (stage.result !== "failed") stage.result = e.result === "stopped" ? "succeeded" : e.result;
+        if (e.result === "stopped") {
+          const at = stage.passes.lastIndexOf(e.pass);
+          if (at >= 0) stage.passes[at] = `${e.pass} (stopped early${e.unfinished ? `, ${e.unfinished} task${e.unfinished === 1 ? "" : "s"} not needed` : ""})`;
+        }
         if (e.error) stage.error = e.error;
         break;
       }

@@ -132,6 +132,13 @@ describe("console progress and the cost line", () => {
     expect(out).toContain("\u001b[?25l"); // cursor hidden while the bar is drawn
     expect(out.split("a warning from elsewhere, in two writes\n").length).toBe(2); // once, whole
     expect(out).toContain("sparkfn: stage 0 (job 0) completed in 1.50s: 0/2 tasks succeeded, 1 failed attempt\n");
+    // A pass stopped by design (a combine pass the reducers did not wait for) says so, and how many tasks it did not need.
+    const plain: string[] = [];
+    const lines = new ConsoleProgress({ stream: new Writable({ write: (chunk: Buffer, _enc, done) => (plain.push(chunk.toString()), done()) }) });
+    lines.onEvent({ ...base, event: "StageSubmitted", stageId: 0, pass: "combine", numTasks: 12, parentStageIds: [], plan: "Range" });
+    for (let partition = 0; partition < 11; partition++) lines.onEvent({ ...base, event: "TaskEnd", stageId: 0, partition, attempt: 0, speculative: false, status: "success", durationMs: 5, willRetry: false });
+    lines.onEvent({ ...base, time: t + 250, event: "StageCompleted", stageId: 0, pass: "combine", result: "stopped", unfinished: 1 });
+    expect(plain.join("")).toContain("sparkfn: stage 0 combine (job 0) stopped early in 0.25s: 11/12 tasks succeeded, 1 not needed\n");
     expect(out.endsWith("sparkfn: job 0 succeeded. Estimated cost of the same run on AWS (Lambda + S3, us-east-1 list prices): $0.000000 — 0.01 GB-s and 1 invocation(s) ($0.000000), 0 PUT/LIST and 0 GET/HEAD ($0.000000)\n")).toBe(true);
   });
 

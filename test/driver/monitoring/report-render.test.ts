@@ -102,6 +102,23 @@ describe("the report renderer", () => {
     expect([...stage0.matchAll(/>lane (\d+)</g)].map((m) => m[1])).toEqual(["0", "1", "2", "3"]);
   });
 
+  it("shows a pass stopped by design as such, in a stage that succeeded", () => {
+    // Stage 0's maps, then its combine pass, stopped with one of three combiners unfinished.
+    const log = [
+      events[0],
+      events[1],
+      events[2],
+      events[12],
+      { v, time: t + 610, event: "StageSubmitted", jobId: 0, stageId: 0, pass: "combine", numTasks: 3, parentStageIds: [], plan: "Combine" },
+      { v, time: t + 650, event: "StageCompleted", jobId: 0, stageId: 0, pass: "combine", result: "stopped", unfinished: 1 },
+      events.at(-1),
+    ];
+    const page = renderReport(parseEventLog(log.map((e) => JSON.stringify(e)).join("\n")).events);
+    expect(page).toMatch(/<g class="dag-node" data-stage="0" data-result="succeeded"/);
+    expect(page).toContain("+combine pass (stopped early)");
+    expect(page).toContain("passes: run, combine (stopped early, 1 task not needed)");
+  });
+
   it("escapes every string from the log", () => {
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html.match(/<script>/g)?.length).toBe(1);

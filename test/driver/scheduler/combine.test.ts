@@ -207,6 +207,9 @@ describe("a combined shuffle on local[2]", () => {
       const ends = events.flatMap((e) => (e.event === "TaskEnd" && e.stageId === 0 && e.partition === 0 && e.attempt === 0 && e.status !== "success" ? [e.status] : []));
       // Map 0 and combiner 0 share (stage, partition, attempt): the combiner's attempt is the one abandoned.
       expect(ends).toEqual(["abandoned"]);
+      // The combine pass is logged as stopped early with one task unfinished; the maps' pass and the reducers' as succeeded.
+      const completed = events.flatMap((e) => (e.event === "StageCompleted" ? [`${e.stageId}:${e.pass}:${e.result}:${e.unfinished ?? "-"}`] : []));
+      expect(completed).toEqual(["0:run:succeeded:-", "0:combine:stopped:1", "1:run:succeeded:-"]);
       // Each reducer reads the other combined objects, group 0's maps (at least two), and its stage plan.
       for (const t of reduce!.tasks) {
         expect(t.metrics.requests.get).toBeGreaterThanOrEqual(combiners - 1 + 2 + 1);
