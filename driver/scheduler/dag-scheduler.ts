@@ -224,13 +224,18 @@ interface Writer {
 
 const stageById = (state: JobState, id: number): PlannedStage => state.graph.stages.find((s) => s.plan.stageId === id)!;
 
-/** Map task m of a finished map stage, writer of its output: recorded in the maps' table, the stage's results and `also`. */
+/**
+ * Map task m of a finished map stage, writer of its output: recorded in the maps' table, the
+ * stage's results and `also`. A map that reads a shuffle itself may find its own inputs lost
+ * too: its rerun recovers them as any reader does (their writers first).
+ */
 async function mapWriter(stage: PlannedStage, state: JobState, context: JobContext, m: number, also?: (result: TaskSuccess) => void): Promise<Writer> {
   const id = stage.plan.stageId;
   const maps = state.combined.get(id)?.maps ?? state.finished.get(id)!;
   return {
     task: (await tasksOf(stage, state, context))[m]!,
     pass: "recompute",
+    onFetchFailed: fetchRecovery(stage, state, context),
     record: (result) => {
       maps.record(m, result);
       const results = state.results.get(id);
