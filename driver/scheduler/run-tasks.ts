@@ -185,7 +185,6 @@ function describeInput(task: StageTask): string | undefined {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runTasks(
   tasks: readonly StageTask[],
@@ -200,9 +199,19 @@ export async function runTasks(
   let failure: Error | undefined;
   /** options.stop fired: nothing more is launched, nothing retried. */
   let stopped = false;
-  let onStopped = () => {};
-  /** Resolves when the stage is stopped (never, without options.stop). */
-  const stopping = new Promise<void>((resolve) => (onStopped = resolve));
+  /** Retry backoffs under way: a stop ends them at once. */
+  const backoffs = new Set<() => void>();
+  /** Waits `ms` before a retry, or less if the stage is stopped meanwhile (the timer is cleared). */
+  const backOff = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        backoffs.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      backoffs.add(done);
+    });
   // Lanes at or past this index stop taking tasks: throttling halves it.
   let lanes = Math.min(options.maxConcurrency, tasks.length);
 
@@ -286,7 +295,7 @@ export async function runTasks(
     for (let failures = 0; failures < options.maxFailures; ) {
       const attempt = nextAttempt[index]!++;
       // A stopped stage does not wait out a retry's backoff.
-      if (attempt > first) await Promise.race([sleep(backoff(Math.max(1, failures + throttled))), stopping]);
+      if (attempt > first && !stopped) await backOff(backoff(Math.max(1, failures + throttled)));
       if (options.signal?.aborted) failure ??= new JobCancelledError();
       if (failure || stopped || results[index]) return;
       startedAt[index] = performance.now();
@@ -449,7 +458,7 @@ export async function runTasks(
   };
   const stop = () => {
     stopped = true;
-    onStopped();
+    for (const done of [...backoffs]) done();
     for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage was stopped");
   };
   if (options.stop?.aborted) stop();

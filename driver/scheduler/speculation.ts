@@ -207,15 +207,3 @@ export class DurationEstimate {
     return median !== undefined && elapsedMs > this.threshold(policy) && expectedRemaining(curve, elapsedMs, horizon) > median;
   }
 }
-
-/** DurationEstimate's copies() for one choice at one look. */
-export function tasksToCopy(
-  finished: FinishedDurations,
-  abandoned: readonly number[],
-  running: readonly RunningTask[],
-  eligible: (index: number) => boolean,
-  policy: SpeculationPolicy,
-  room: number,
-): number[] {
-  return new DurationEstimate(finished, abandoned, running).copies(eligible, policy, room);
-}

@@ -4,7 +4,7 @@
  * at every time, the integral summed on a fine grid), and the copy choices they lead to.
  */
 import { describe, expect, it } from "vitest";
-import { DurationEstimate, expectedRemaining, FinishedDurations, medianOf, survivalCurve, tasksToCopy } from "../../../driver/scheduler/speculation.ts";
+import { DurationEstimate, expectedRemaining, FinishedDurations, medianOf, survivalCurve, type RunningTask, type SpeculationPolicy } from "../../../driver/scheduler/speculation.ts";
 import { seededRandom } from "../../../shared/random.ts";
 
 /** S(t) from the definition: the product over event times u ≤ t of 1 - (events at u) / (observations ≥ u). */
@@ -19,6 +19,10 @@ function referenceSurvival(finished: readonly number[], censored: readonly numbe
   }
   return s;
 }
+
+/** One look's copies: the estimate built from these observations, asked once. */
+const copiesOf = (finished: FinishedDurations, abandoned: readonly number[], running: readonly RunningTask[], eligible: (index: number) => boolean, policy: SpeculationPolicy, room: number) =>
+  new DurationEstimate(finished, abandoned, running).copies(eligible, policy, room);
 
 const sorted = (values: readonly number[]) => {
   const f = new FinishedDurations();
@@ -79,8 +83,8 @@ describe("choosing tasks to copy", () => {
   const always = () => true;
 
   it("copies nothing before a median can be estimated", () => {
-    expect(tasksToCopy(new FinishedDurations(), [], [{ index: 0, elapsedMs: 1000 }], always, policy, 10)).toEqual([]);
-    expect(tasksToCopy(sorted([10]), [], Array.from({ length: 9 }, (_, index) => ({ index, elapsedMs: 500 })), always, policy, 10)).toEqual([]);
+    expect(copiesOf(new FinishedDurations(), [], [{ index: 0, elapsedMs: 1000 }], always, policy, 10)).toEqual([]);
+    expect(copiesOf(sorted([10]), [], Array.from({ length: 9 }, (_, index) => ({ index, elapsedMs: 500 })), always, policy, 10)).toEqual([]);
   });
 
   it("copies a task slow past the multiplier when slow tasks run long, longest-running first, within the room", () => {
@@ -92,10 +96,10 @@ describe("choosing tasks to copy", () => {
       { index: 3, elapsedMs: 450 },
       { index: 4, elapsedMs: 250 },
     ];
-    expect(tasksToCopy(finished, [], running, always, policy, 10)).toEqual([3, 2, 4]);
-    expect(tasksToCopy(finished, [], running, always, policy, 2)).toEqual([3, 2]);
-    expect(tasksToCopy(finished, [], running, (i) => i !== 3, policy, 2)).toEqual([2, 4]);
-    expect(tasksToCopy(finished, [], running, always, policy, 0)).toEqual([]);
+    expect(copiesOf(finished, [], running, always, policy, 10)).toEqual([3, 2, 4]);
+    expect(copiesOf(finished, [], running, always, policy, 2)).toEqual([3, 2]);
+    expect(copiesOf(finished, [], running, (i) => i !== 3, policy, 2)).toEqual([2, 4]);
+    expect(copiesOf(finished, [], running, always, policy, 0)).toEqual([]);
   });
 
   it("leaves alone a task past the multiplier that is expected to end sooner than a copy would (Spark's rule alone would copy it)", () => {
@@ -103,18 +107,18 @@ describe("choosing tasks to copy", () => {
     const finished = sorted(Array.from({ length: 151 }, (_, i) => 50 + i));
     const median = 125;
     expect(190).toBeGreaterThan(policy.multiplier * median);
-    expect(tasksToCopy(finished, [], [{ index: 0, elapsedMs: 190 }], always, policy, 10)).toEqual([]);
+    expect(copiesOf(finished, [], [{ index: 0, elapsedMs: 190 }], always, policy, 10)).toEqual([]);
     // Past every finished duration it is copied: nothing observed says when it ends.
-    expect(tasksToCopy(finished, [], [{ index: 0, elapsedMs: 230 }], always, policy, 10)).toEqual([0]);
+    expect(copiesOf(finished, [], [{ index: 0, elapsedMs: 230 }], always, policy, 10)).toEqual([0]);
   });
 
   it("counts attempts abandoned to a copy as running at least that long, so copied stragglers still make the tail long", () => {
     // Stragglers were copied and their copies won: the finished durations alone show no tail.
     const finished = sorted([...Array.from({ length: 95 }, (_, i) => 50 + i), 150, 160, 170, 180, 190]);
     const running = [{ index: 0, elapsedMs: 185 }];
-    expect(tasksToCopy(finished, [], running, always, policy, 10)).toEqual([]);
+    expect(copiesOf(finished, [], running, always, policy, 10)).toEqual([]);
     // Their originals had run 400-600 ms when they were abandoned: a task at 185 ms may be one of them.
-    expect(tasksToCopy(finished, [400, 450, 500, 550, 600], running, always, policy, 10)).toEqual([0]);
+    expect(copiesOf(finished, [400, 450, 500, 550, 600], running, always, policy, 10)).toEqual([0]);
   });
 
   it("says of any attempt's age whether it is slow by the same test (a budgeted copy: fresh, or slow as well)", () => {
