@@ -70,6 +70,24 @@ export class BadInputError extends SparkfnError {
   readonly category = "badInput";
 }
 
+/**
+ * Bad input under one of Spark's error conditions (a cast, an overflow, an index out of
+ * bounds): the message reads as Spark prints it, `[CONDITION] words`, and `errorClass` keeps
+ * the condition for code that tells them apart. Subclasses name their conditions in `C`.
+ */
+export class SparkConditionError<C extends string = string> extends BadInputError {
+  override readonly name: string = "SparkConditionError";
+  constructor(
+    readonly errorClass: C,
+    message: string,
+  ) {
+    super(conditionMessage(errorClass, message));
+  }
+}
+
+/** A message under a Spark error condition, as Spark prints it: `[CONDITION] words`. */
+export const conditionMessage = (errorClass: string, message: string): string => `[${errorClass}] ${message}`;
+
 /** The environment failed for a moment; another attempt may succeed. */
 export class TransientError extends SparkfnError {
   override readonly name: string = "TransientError";

@@ -14,7 +14,7 @@
  * rows here say so until they are filled in.
  */
 import { javaDoubleText, javaFloatText } from "./java-number-text.ts";
-import { BadInputError } from "../errors.ts";
+import { BadInputError, SparkConditionError } from "../errors.ts";
 import { daysOf, dateValue, SparkDateTimeError } from "./functions/calendar.ts";
 import { arrayType, decimalOf, elementOf, fieldsOf, INT_MAX, INT_MIN, INTEGRAL_RANGES, intervalOf, isIntegral, isInterval, isNested, mapOf, typeKind, wrapIntegral, type DataType, type NarrowIntegral, type TypeKind, type Value } from "./types.ts";
 import { decimalToInterval, intervalText, intervalToDecimal, intervalToInterval, intervalToWhole, parseIntervalString, wholeToInterval } from "./intervals.ts";
@@ -625,14 +625,8 @@ export function sqlTypeName(t: DataType): string {
 
 
 /** A value a cast could not convert (ANSI mode): Spark's error condition and message. */
-export class CastError extends BadInputError {
+export class CastError extends SparkConditionError<Conversion["failure"]> {
   override readonly name = "CastError";
-  constructor(
-    readonly errorClass: Conversion["failure"],
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 /** A value as Spark's cast messages show it: strings quoted, longs with L, doubles as Java prints them with D, decimals with BD. */

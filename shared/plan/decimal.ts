@@ -10,7 +10,7 @@
  * Plans carry a decimal literal as its plain text ("0.06"), JSON's way; compiled code and the
  * driver's constant folding hold the bigint (`literalBox`, `literalOfBox`).
  */
-import { BadInputError } from "../errors.ts";
+import { SparkConditionError } from "../errors.ts";
 import { boundedDecimal, decimalOf, decimalType, elementOf, fieldsOf, mapOf, MAX_PRECISION, type DataType, type DecimalType } from "./types.ts";
 
 export interface Decimal {
@@ -110,14 +110,8 @@ export const avgType = (d: Decimal): DecimalType => boundedDecimal(d.precision +
 // ---- values --------------------------------------------------------------------------------
 
 /** A decimal value out of its type's range, or a division by zero, as Spark 4 names them. */
-export class DecimalArithmeticError extends BadInputError {
+export class DecimalArithmeticError extends SparkConditionError<"NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION" | "NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION" | "NUMERIC_OUT_OF_SUPPORTED_RANGE" | "ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO"> {
   override readonly name = "DecimalArithmeticError";
-  constructor(
-    readonly errorClass: "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION" | "NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION" | "NUMERIC_OUT_OF_SUPPORTED_RANGE" | "ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO",
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 /** Text with more than 38 integral digits cast to a decimal (Spark's NUMERIC_OUT_OF_SUPPORTED_RANGE). */

@@ -12,7 +12,7 @@ import { decimalOf, INTEGRAL_RANGES, isInterval, isIntValue, typeKind, type Data
 import { parseIntervalString } from "./intervals.ts";
 import { fitsPrecision, parseDecimalText } from "./decimal.ts";
 import { SparkArithmeticError } from "./functions/math.ts";
-import { BadInputError } from "../errors.ts";
+import { BadInputError, SparkConditionError } from "../errors.ts";
 import { utf8Bytes } from "./binary.ts";
 
 type V = Value;
@@ -358,12 +358,6 @@ function extreme(values: readonly V[], sign: 1 | -1): V {
 export type Runtime = typeof RUNTIME;
 
 /** The error raise_error() throws, in Spark's words: `[CLASS] message`. */
-export class RaisedError extends BadInputError {
+export class RaisedError extends SparkConditionError {
   override readonly name = "SparkRuntimeException";
-  constructor(
-    readonly errorClass: string,
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }

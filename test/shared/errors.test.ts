@@ -6,6 +6,7 @@ import {
   IllegalArgumentError,
   InternalError,
   mayRetry,
+  SparkConditionError,
   TaskError,
   taskFailureError,
   TransientError,
@@ -19,6 +20,14 @@ import { CorruptBlockError } from "../../executor-fn/io/block-codec.ts";
 import { ClosureError } from "../../driver/api/closures.ts";
 import { ResultSizeExceededError } from "../../driver/scheduler/result-size.ts";
 import { TaskFailedError } from "../../driver/errors.ts";
+import { CastError } from "../../shared/plan/casts.ts";
+import { DecimalArithmeticError } from "../../shared/plan/decimal.ts";
+import { ArrayIndexError } from "../../shared/plan/functions/arrays.ts";
+import { DateTimePatternError, SparkDateTimeError } from "../../shared/plan/functions/calendar.ts";
+import { IntervalArithmeticError } from "../../shared/plan/functions/interval-functions.ts";
+import { SparkArithmeticError } from "../../shared/plan/functions/math.ts";
+import { SparkRegexError } from "../../shared/plan/functions/regex.ts";
+import { RaisedError } from "../../shared/plan/semantics.ts";
 
 describe("one error taxonomy", () => {
   it("derives retryable from the category alone", () => {
@@ -45,6 +54,25 @@ describe("one error taxonomy", () => {
       expect(categoryOf(error), error.name).toBe(category);
       expect(taskFailureError(error), error.name).toEqual({ type, category, message: error.message, retryable: category === "transient" });
     }
+  });
+
+  it("words every Spark error condition as Spark prints it, `[CONDITION] words`, as bad input (a pattern: a user error)", () => {
+    const conditions: [(condition: string, words: string) => SparkConditionError, string, string][] = [
+      [(c, w) => new CastError(c as "CAST_INVALID_INPUT", w), "CAST_INVALID_INPUT", "CastError"],
+      [(c, w) => new DecimalArithmeticError(c as "DIVIDE_BY_ZERO", w), "DIVIDE_BY_ZERO", "DecimalArithmeticError"],
+      [(c, w) => new ArrayIndexError(c as "INVALID_ARRAY_INDEX", w), "INVALID_ARRAY_INDEX", "ArrayIndexError"],
+      [(c, w) => new SparkDateTimeError(c as "DATETIME_OVERFLOW", w), "DATETIME_OVERFLOW", "SparkDateTimeError"],
+      [(c, w) => new IntervalArithmeticError(c as "INTERVAL_DIVIDED_BY_ZERO", w), "INTERVAL_DIVIDED_BY_ZERO", "IntervalArithmeticError"],
+      [(c, w) => new SparkArithmeticError(c as "ARITHMETIC_OVERFLOW", w), "ARITHMETIC_OVERFLOW", "SparkArithmeticError"],
+      [(c, w) => new SparkRegexError(c as "INVALID_REGEXP_REPLACE", w), "INVALID_REGEXP_REPLACE", "SparkRegexError"],
+      [(c, w) => new RaisedError(c, w), "USER_RAISED_EXCEPTION", "SparkRuntimeException"],
+    ];
+    for (const [make, condition, name] of conditions) {
+      const error = make(condition, "what went wrong.");
+      expect([error.name, error.errorClass, error.message, categoryOf(error)]).toEqual([name, condition, `[${condition}] what went wrong.`, "badInput"]);
+    }
+    const pattern = new DateTimePatternError("INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER", "Illegal pattern character 'q'.");
+    expect([pattern.message, categoryOf(pattern)]).toEqual(["[INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER] Illegal pattern character 'q'.", "user"]);
   });
 
   it("gives a TaskError the category of its wire type, and carries the missing objects", () => {

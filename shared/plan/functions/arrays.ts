@@ -12,7 +12,7 @@
  * above every number, -0.0 equals 0.0, strings by code point; nulls sort first ascending.
  */
 import { formatArg, formatString, formatStringRefuses } from "./format-string.ts";
-import { BadInputError } from "../../errors.ts";
+import { BadInputError, SparkConditionError } from "../../errors.ts";
 import { exprName, type Expr } from "../expr.ts";
 import { compareForSort, sameValue } from "../semantics.ts";
 import { arrayType, elementOf, fieldsOf, isNested, isNumeric, mapOf, mapType, structType, widerNumeric, type DataType, type Value } from "../types.ts";
@@ -35,11 +35,8 @@ export interface ArrayFunction {
 }
 
 /** An index out of an array's bounds (ANSI mode), or 0 given to element_at: Spark's conditions and words. */
-export class ArrayIndexError extends BadInputError {
+export class ArrayIndexError extends SparkConditionError<"INVALID_ARRAY_INDEX" | "INVALID_ARRAY_INDEX_IN_ELEMENT_AT" | "INVALID_INDEX_OF_ZERO"> {
   override readonly name = "ArrayIndexError";
-  constructor(readonly errorClass: "INVALID_ARRAY_INDEX" | "INVALID_ARRAY_INDEX_IN_ELEMENT_AT" | "INVALID_INDEX_OF_ZERO", message: string) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 const arrays = (xs: readonly Value[]) => xs as readonly (readonly Value[])[];

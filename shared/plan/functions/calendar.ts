@@ -9,18 +9,12 @@
  * hold is a DATETIME_OVERFLOW error that names the operation. Within one function, days are
  * plain numbers, so year('0000-01-01') is 0 as in Spark: only a date *value* is range-checked.
  */
-import { BadInputError, UserError } from "../../errors.ts";
+import { conditionMessage, SparkConditionError, UserError } from "../../errors.ts";
 import { SparkArithmeticError } from "./math.ts";
 
 /** A date function failed on a value (ANSI mode, as Spark 4); `errorClass` is Spark's error condition. */
-export class SparkDateTimeError extends BadInputError {
+export class SparkDateTimeError extends SparkConditionError<"CAST_INVALID_INPUT" | "DATETIME_OVERFLOW" | "DATETIME_FIELD_OUT_OF_BOUNDS" | "ILLEGAL_DAY_OF_WEEK" | "CANNOT_PARSE_TIMESTAMP" | "CAST_OVERFLOW"> {
   override readonly name = "SparkDateTimeError";
-  constructor(
-    readonly errorClass: "CAST_INVALID_INPUT" | "DATETIME_OVERFLOW" | "DATETIME_FIELD_OUT_OF_BOUNDS" | "ILLEGAL_DAY_OF_WEEK" | "CANNOT_PARSE_TIMESTAMP" | "CAST_OVERFLOW",
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 /** A datetime pattern Spark (or sparkfn) cannot use: the job must change the pattern. */
@@ -30,7 +24,7 @@ export class DateTimePatternError extends UserError {
     readonly errorClass: string,
     message: string,
   ) {
-    super(`[${errorClass}] ${message}`);
+    super(conditionMessage(errorClass, message));
   }
 }
 

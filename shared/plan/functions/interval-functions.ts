@@ -10,7 +10,7 @@
  * Interval arithmetic is exact in both ANSI modes, as Spark's (Math.addExact):
  * INTERVAL_ARITHMETIC_OVERFLOW beyond a long of microseconds or an int of months.
  */
-import { BadInputError } from "../../errors.ts";
+import { SparkConditionError } from "../../errors.ts";
 import { decimalOf, intervalOf, intervalType, isIntegral, type DataType, type Scalar } from "../types.ts";
 import { MICROS_PER_HOUR, MICROS_PER_MINUTE } from "../intervals.ts";
 import { addMonths } from "./dates.ts";
@@ -19,14 +19,8 @@ import { checkedMicros, fromLocalKeepingOffset, localMicros, localParts, MICROS_
 import { timeZone, type TimeZone } from "./time-zone.ts";
 
 /** Spark's interval errors (their classes name them). */
-export class IntervalArithmeticError extends BadInputError {
+export class IntervalArithmeticError extends SparkConditionError<"INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION" | "INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION" | "INTERVAL_DIVIDED_BY_ZERO" | "ARITHMETIC_OVERFLOW"> {
   override readonly name = "IntervalArithmeticError";
-  constructor(
-    readonly errorClass: "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION" | "INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION" | "INTERVAL_DIVIDED_BY_ZERO" | "ARITHMETIC_OVERFLOW",
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 const TWO_63 = 2 ** 63;

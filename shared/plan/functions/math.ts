@@ -11,19 +11,13 @@
  * values or nulls. Doubles follow java.lang.Math as Spark calls it; results never carry a
  * negative zero (the compiler adds 0, as for arithmetic; see semantics.ts).
  */
-import { BadInputError } from "../../errors.ts";
+import { SparkConditionError } from "../../errors.ts";
 import { INT_MIN, INTEGRAL_RANGES, isNarrowIntegral, widerNumeric, wrapIntegral, type DataType } from "../types.ts";
 import { cbrt, hypot } from "./fdlibm.ts";
 
 /** A value ANSI mode refuses at run time; `errorClass` is Spark's error condition for it. */
-export class SparkArithmeticError extends BadInputError {
+export class SparkArithmeticError extends SparkConditionError<"ARITHMETIC_OVERFLOW" | "BINARY_ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO"> {
   override readonly name = "SparkArithmeticError";
-  constructor(
-    readonly errorClass: "ARITHMETIC_OVERFLOW" | "BINARY_ARITHMETIC_OVERFLOW" | "DIVIDE_BY_ZERO",
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 export type Kernel = (...xs: number[]) => number | null;

@@ -12,17 +12,11 @@
  * escapes), `regexp_extract` and `regexp_extract_all` (a group of the first or of every match,
  * "" when the group took no part), and `split` (semantics.ts) uses it too.
  */
-import { BadInputError } from "../../errors.ts";
+import { SparkConditionError } from "../../errors.ts";
 
 /** A regular expression or replacement Spark refuses (or sparkfn cannot translate), with Spark's error condition. */
-export class SparkRegexError extends BadInputError {
+export class SparkRegexError extends SparkConditionError<"INVALID_PARAMETER_VALUE.PATTERN" | "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX" | "INVALID_REGEXP_REPLACE"> {
   override readonly name = "SparkRegexError";
-  constructor(
-    readonly errorClass: "INVALID_PARAMETER_VALUE.PATTERN" | "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX" | "INVALID_REGEXP_REPLACE",
-    message: string,
-  ) {
-    super(`[${errorClass}] ${message}`);
-  }
 }
 
 /** Characters that keep their backslash in a unicode-mode RegExp (outside a class; inside, `-` too). */
