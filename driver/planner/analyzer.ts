@@ -35,7 +35,7 @@ import { unpivot } from "./unpivot.ts";
 import { summary } from "./summary.ts";
 import { scalarSubqueryJoin } from "./scalar-subquery.ts";
 import { ELEMENT_SCHEMA } from "../../shared/plan/physical.ts";
-import { aliased, joinedScope, qualifySelect, resolveInnerFirst, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
+import { aliased, byColumnOrAlias, joinedScope, qualifySelect, resolveInnerFirst, resolveName, resolveReferences, resolveSelectList, scopeOf, separateSharedNames } from "./references.ts";
 
 export interface ScanResolver {
   /** Lists the input files and finds (or infers) their schema. */
@@ -72,21 +72,6 @@ const coerced = (exprs: readonly Expr[], input: LogicalPlan, r: ScanResolver, ou
     return !outputs || c.kind === "alias" || exprName(c) === exprName(e) ? c : alias(c, exprName(e));
   });
 };
-
-/**
- * GROUP BY keys that name a select-list alias (the SQL builder's `groupByAliases`): the input's
- * column of that name when it has one (Spark resolves grouping names against the input first),
- * else the aliased expression; the key keeps its hidden name either way.
- */
-function byColumnOrAlias(keys: readonly Expr[], aliases: readonly (Expr | null)[], input: LogicalPlan): Expr[] {
-  const scope = scopeOf(input);
-  return keys.map((key, i) => {
-    const fallback = aliases[i];
-    if (!fallback || key.kind !== "alias" || key.expr.kind !== "column") return key;
-    const name = resolveName(key.expr.name, scope);
-    return scope.fields.some((f) => f.name === name) ? key : alias(fallback, key.name);
-  });
-}
 
 const RESOLVE: Resolvers = {
   unresolvedScan: (p, r) => r.resolveScan(p.format, p.paths, p.options, p.schema),

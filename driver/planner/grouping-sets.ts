@@ -2,13 +2,16 @@
  * rollup, cube and groupingSets (GROUPING SETS): the aggregation once per set of keys, the keys
  * a set leaves out null in its rows, and grouping(k) / grouping_id(...) replaced in each set
  * by what they are there: 1 when k is left out, and one bit per key (the first key the highest
- * bit), as Spark defines them. The sets' aggregations are unioned; Spark instead expands each
+ * bit), as Spark defines them. Outside aggregate functions a key a set leaves out is null as
+ * well (`upper(k)` over ROLLUP(k) is null in the grand total: Spark's Expand nulls the key
+ * before the expressions read it), while aggregates read the input's values (`sum(k)`). The sets' aggregations are unioned; Spark instead expands each
  * input row once per set before one aggregation (its Expand operator), which reads the input
  * once rather than once per set: same rows, more scans here.
  */
-import { alias, exprName, literal, transformExpr, type Expr } from "../../shared/plan/expr.ts";
+import { alias, exprName, literal, mapChildren, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { schemaOf, type LogicalPlan, type UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { AnalysisError, typeOf } from "../../shared/plan/resolve.ts";
+import { byColumnOrAlias } from "./references.ts";
 
 type GroupingSets = Extract<UnresolvedPlan, { kind: "groupingSets" }>;
 
@@ -21,12 +24,20 @@ export const cubeSets = (n: number): number[][] =>
 
 export function groupingSets(input: LogicalPlan, p: GroupingSets): UnresolvedPlan {
   const schema = schemaOf(input);
-  const names = p.keys.map(exprName);
-  const types = p.keys.map((k) => typeOf(k, schema).type);
+  const keys = p.keyAliases ? byColumnOrAlias(p.keys, p.keyAliases, input) : p.keys;
+  const names = keys.map(exprName);
+  const types = keys.map((k) => typeOf(k, schema).type);
+  /** Which key `e` is (the same expression, or a column of the key column's name in any case), or -1. */
+  const keyOf = (e: Expr): number =>
+    keys.findIndex((k) => {
+      const of = k.kind === "alias" ? k.expr : k;
+      return of.kind === "column" && e.kind === "column" ? of.name.toLowerCase() === e.name.toLowerCase() : JSON.stringify(of) === JSON.stringify(e);
+    });
   const keyIndex = (e: Expr, where: string): number => {
     const i = names.indexOf(exprName(e));
-    if (i < 0) throw new AnalysisError(`[GROUPING_COLUMN_MISMATCH] ${where}: ${exprName(e)} is not one of the grouping keys (${names.join(", ")}).`);
-    return i;
+    const at = i >= 0 ? i : keyOf(e);
+    if (at < 0) throw new AnalysisError(`[GROUPING_COLUMN_MISMATCH] ${where}: ${exprName(e)} is not one of the grouping keys (${names.join(", ")}).`);
+    return at;
   };
   const branches = p.sets.map((set): UnresolvedPlan => {
     const present = new Set(set);
@@ -36,16 +47,27 @@ export function groupingSets(input: LogicalPlan, p: GroupingSets): UnresolvedPla
           if (e.kind !== "call" || (e.fn !== "grouping" && e.fn !== "grouping_id")) return undefined;
           // grouping() is Spark's tinyint.
           if (e.fn === "grouping") return { kind: "literal", value: present.has(keyIndex(e.args[0]!, exprName(e))) ? 0 : 1, type: "byte" };
-          const of = e.args.length ? e.args.map((k) => keyIndex(k, exprName(e))) : p.keys.map((_, i) => i);
+          const of = e.args.length ? e.args.map((k) => keyIndex(k, exprName(e))) : keys.map((_, i) => i);
           const id = of.reduce((bits, i) => bits * 2 + (present.has(i) ? 0 : 1), 0);
           return { kind: "cast", expr: literal(id), to: "long" };
         }),
         exprName(a),
       ),
     );
-    const aggregated: UnresolvedPlan = { kind: "aggregate", input: { kind: "analyzed", plan: input }, groupBy: set.map((i) => p.keys[i]!), aggregates: replaced };
-    const keys = p.keys.map((k, i): Expr => (present.has(i) ? { kind: "column", name: names[i]! } : alias({ kind: "cast", expr: literal(null), to: types[i]! }, names[i]!)));
-    return { kind: "project", input: aggregated, exprs: [...keys, ...replaced.map((a) => ({ kind: "column" as const, name: exprName(a) }))] };
+    const absent = (e: Expr): Expr | undefined => {
+      const i = keyOf(e);
+      return i >= 0 && !present.has(i) ? { kind: "cast", expr: literal(null), to: types[i]! } : undefined;
+    };
+    const nulled = replaced.map((a) => outsideAggregates(a, absent));
+    const aggregated: UnresolvedPlan = { kind: "aggregate", input: { kind: "analyzed", plan: input }, groupBy: set.map((i) => keys[i]!), aggregates: nulled };
+    const output = keys.map((k, i): Expr => (present.has(i) ? { kind: "column", name: names[i]! } : alias({ kind: "cast", expr: literal(null), to: types[i]! }, names[i]!)));
+    return { kind: "project", input: aggregated, exprs: [...output, ...replaced.map((a) => ({ kind: "column" as const, name: exprName(a) }))] };
   });
   return branches.length === 1 ? branches[0]! : { kind: "unresolvedUnion", inputs: branches, byName: false };
+}
+
+/** `e` with `replace` applied top-down, but not inside aggregate functions (they read the input's rows). */
+function outsideAggregates(e: Expr, replace: (e: Expr) => Expr | undefined): Expr {
+  if (e.kind === "agg") return e;
+  return replace(e) ?? mapChildren(e, (child) => outsideAggregates(child, replace));
 }

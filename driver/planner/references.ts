@@ -271,3 +271,19 @@ export function refuseSharedNames(schema: Schema, format: string): void {
     throw new AnalysisError(`[COLUMN_ALREADY_EXISTS] The column \`${twice}\` already exists: a ${format} file cannot hold two columns of one name (a join's sides both have it). Select the columns to keep, or rename one with col("alias.${twice}").alias("other_name").`);
   }
 }
+
+/**
+ * GROUP BY keys that name a select-list alias (the SQL builder's `groupByAliases`, and
+ * `keyAliases` under ROLLUP, CUBE and GROUPING SETS): the input's column of that name when it
+ * has one (Spark resolves grouping names against the input first), else the aliased
+ * expression; the key keeps its hidden name either way.
+ */
+export function byColumnOrAlias(keys: readonly Expr[], aliases: readonly (Expr | null)[], input: LogicalPlan): Expr[] {
+  const scope = scopeOf(input);
+  return keys.map((key, i) => {
+    const fallback = aliases[i];
+    if (!fallback || key.kind !== "alias" || key.expr.kind !== "column") return key;
+    const name = resolveName(key.expr.name, scope);
+    return scope.fields.some((f) => f.name === name) ? key : alias(fallback, key.name);
+  });
+}

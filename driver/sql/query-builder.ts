@@ -175,12 +175,11 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
     }
     // GROUP BY parity where the list has `qty % 2 AS parity`: the alias's expression (spark.sql.groupByAliases),
     // unless the input has a column of that name, which Spark groups by instead: the analyzer decides
-    // (the key gets a hidden name, so the alias's output and the column never clash). Under
-    // ROLLUP, CUBE and GROUPING SETS the alias wins (their keys are named in the output).
+    // (the key gets a hidden name, so the alias's output and the column never clash), under
+    // ROLLUP, CUBE and GROUPING SETS too.
     if (k.kind === "column" && !k.name.includes(".")) {
       const named = items.find((i) => i.kind === "alias" && i.name.toLowerCase() === k.name.toLowerCase());
       if (named?.kind === "alias" && !(named.expr.kind === "column" && named.expr.name.toLowerCase() === k.name.toLowerCase()) && !containsAggregate(named.expr)) {
-        if (sets) return named.expr;
         aliasKeys[i] = named.expr;
         return alias(k, `__sql_group_${i}`);
       }
@@ -217,9 +216,12 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   const computed = items.filter((i) => !isKey(i) && !windowed.has(i));
   const aggregates = [...computed, ...hidden].map((e) => new Column(e));
   const keyColumns = keys.map((k) => new Column(k));
+  const byAlias = aliasKeys.some((a) => a !== null);
   let df = sets
-    ? input.groupingSets(sets.map((set) => set.map((i) => keyColumns[i]!)), ...keyColumns).agg(...aggregates)
-    : aliasKeys.some((a) => a !== null)
+    ? byAlias
+      ? scope.frame({ kind: "groupingSets", input: input.plan, keys, sets, aggregates: aggregates.map((a) => a.expr), keyAliases: aliasKeys })
+      : input.groupingSets(sets.map((set) => set.map((i) => keyColumns[i]!)), ...keyColumns).agg(...aggregates)
+    : byAlias
       ? scope.frame({ kind: "aggregate", input: input.plan, groupBy: keys, aggregates: aggregates.map((a) => a.expr), groupByAliases: aliasKeys })
       : keys.length
         ? input.groupBy(...keyColumns).agg(...aggregates)

@@ -140,7 +140,15 @@ export type UnresolvedPlan =
   /** intersect / intersectAll / subtract / exceptAll: rows compared by position, nulls equal. */
   | { readonly kind: "setOperation"; readonly left: UnresolvedPlan; readonly right: UnresolvedPlan; readonly op: "intersect" | "except"; readonly all: boolean }
   /** rollup / cube / groupingSets: the aggregation once per set of keys (indexes into `keys`), absent keys null. */
-  | { readonly kind: "groupingSets"; readonly input: UnresolvedPlan; readonly keys: readonly Expr[]; readonly sets: readonly (readonly number[])[]; readonly aggregates: readonly Expr[] }
+  | {
+      readonly kind: "groupingSets";
+      readonly input: UnresolvedPlan;
+      readonly keys: readonly Expr[];
+      readonly sets: readonly (readonly number[])[];
+      readonly aggregates: readonly Expr[];
+      /** SQL's grouping by a select-list alias, as the aggregate's `groupByAliases`. */
+      readonly keyAliases?: readonly (Expr | null)[];
+    }
   /** groupBy(keys).pivot(column, values).agg(...): one column per pivot value (and aggregate); values null: the column's distinct values, found first. */
   | { readonly kind: "pivot"; readonly input: UnresolvedPlan; readonly keys: readonly Expr[]; readonly pivot: Expr; readonly values: readonly Scalar[] | null; readonly aggregates: readonly Expr[] }
   /** unpivot / melt: a row per input row and value column, with the id columns, the column's name and its value. */

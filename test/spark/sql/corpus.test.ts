@@ -566,6 +566,17 @@ const QUERIES: [string, boolean][] = [
   ["SELECT cust, sum(qty) AS q FROM df GROUP BY ROLLUP (cust) HAVING sum(qty) > 3 ORDER BY cust NULLS FIRST", true],
   ["SELECT cust, grouping(cust) AS g, sum(qty) AS q FROM df GROUP BY ROLLUP (cust) ORDER BY cust NULLS FIRST, g", true],
   ["SELECT product, count(*) AS n FROM df GROUP BY GROUPING SETS (product, ()) ORDER BY n DESC, product NULLS FIRST", true],
+  // Expressions over the keys outside aggregates: a key a set leaves out is null there; aggregates read the input.
+  ["SELECT cust, upper(product) AS u, cust + 1 AS c1, sum(cust) AS sc, count(*) AS n FROM df GROUP BY ROLLUP (cust, product)", false],
+  ["SELECT coalesce(product, 'ALL') AS label, grouping(product) AS g, sum(qty) AS q FROM df GROUP BY ROLLUP (product) ORDER BY g, label", true],
+  ["SELECT concat_ws('/', product, cast(cust AS STRING)) AS k, grouping_id() AS g, count(*) AS n FROM df GROUP BY CUBE (product, cust)", false],
+  ["SELECT qty % 2 AS parity, (qty % 2) * 10 AS p10, count(*) AS n FROM df GROUP BY GROUPING SETS ((qty % 2), ())", false],
+  // A name both an input column and a select alias under ROLLUP, CUBE and GROUPING SETS: the column, as in a plain GROUP BY.
+  ["SELECT coalesce(product, 'ALL') AS product, sum(qty) AS q FROM df GROUP BY ROLLUP (product) ORDER BY q, product", true],
+  ["SELECT round(price) AS price, category, sum(stock) AS s FROM products GROUP BY CUBE (price, category)", false],
+  ["SELECT upper(product) AS product, grouping(product) AS g, count(*) AS n FROM df GROUP BY GROUPING SETS ((product), ()) ORDER BY g, product NULLS FIRST, n", true],
+  // An alias that is no input column: its expression, under ROLLUP too.
+  ["SELECT qty % 2 AS parity, count(*) AS n FROM df GROUP BY ROLLUP (parity)", false],
 ];
 
 /**
