@@ -11,7 +11,7 @@
 import { alias, exprName, literal, mapChildren, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { schemaOf, type LogicalPlan, type UnresolvedPlan } from "../../shared/plan/logical.ts";
 import { AnalysisError, typeOf } from "../../shared/plan/resolve.ts";
-import { byColumnOrAlias } from "./references.ts";
+import { byColumnOrAlias, resolveName, scopeOf } from "./references.ts";
 
 type GroupingSets = Extract<UnresolvedPlan, { kind: "groupingSets" }>;
 
@@ -27,12 +27,12 @@ export function groupingSets(input: LogicalPlan, p: GroupingSets): UnresolvedPla
   const keys = p.keyAliases ? byColumnOrAlias(p.keys, p.keyAliases, input) : p.keys;
   const names = keys.map(exprName);
   const types = keys.map((k) => typeOf(k, schema).type);
-  /** Which key `e` is (the same expression, or a column of the key column's name in any case), or -1. */
-  const keyOf = (e: Expr): number =>
-    keys.findIndex((k) => {
-      const of = k.kind === "alias" ? k.expr : k;
-      return of.kind === "column" && e.kind === "column" ? of.name.toLowerCase() === e.name.toLowerCase() : JSON.stringify(of) === JSON.stringify(e);
-    });
+  const scope = scopeOf(input);
+  /** An expression with its column names resolved against the input (any case, qualified or not), to compare with the keys. */
+  const canonical = (e: Expr): string => JSON.stringify(transformExpr(e, (n) => (n.kind === "column" ? { ...n, name: resolveName(n.name, scope) } : undefined)));
+  const keyForms = keys.map((k) => canonical(k.kind === "alias" ? k.expr : k));
+  /** Which key `e` is, or -1. */
+  const keyOf = (e: Expr): number => keyForms.indexOf(canonical(e));
   const keyIndex = (e: Expr, where: string): number => {
     const i = names.indexOf(exprName(e));
     const at = i >= 0 ? i : keyOf(e);
@@ -54,12 +54,17 @@ export function groupingSets(input: LogicalPlan, p: GroupingSets): UnresolvedPla
         exprName(a),
       ),
     );
-    const absent = (e: Expr): Expr | undefined => {
+    // A key is read whole: null when the set leaves it out, as grouped when it keeps it (a kept
+    // key substr(code, 1, 2) is not opened up to null the code inside it).
+    const asKey = (e: Expr): Expr | undefined => {
       const i = keyOf(e);
-      return i >= 0 && !present.has(i) ? { kind: "cast", expr: literal(null), to: types[i]! } : undefined;
+      return i < 0 ? undefined : present.has(i) ? e : { kind: "cast", expr: literal(null), to: types[i]! };
     };
-    const nulled = replaced.map((a) => outsideAggregates(a, absent));
-    const aggregated: UnresolvedPlan = { kind: "aggregate", input: { kind: "analyzed", plan: input }, groupBy: set.map((i) => keys[i]!), aggregates: nulled };
+    const nulled = replaced.map((a) => outsideAggregates(a, asKey));
+    // The grand total groups by a constant: no row from no input, as Spark's grouping (by the
+    // grouping id at least) gives none, where a global aggregate would give one.
+    const groupBy = set.length ? set.map((i) => keys[i]!) : [alias(literal(0), "__grouping_total")];
+    const aggregated: UnresolvedPlan = { kind: "aggregate", input: { kind: "analyzed", plan: input }, groupBy, aggregates: nulled };
     const output = keys.map((k, i): Expr => (present.has(i) ? { kind: "column", name: names[i]! } : alias({ kind: "cast", expr: literal(null), to: types[i]! }, names[i]!)));
     return { kind: "project", input: aggregated, exprs: [...output, ...replaced.map((a) => ({ kind: "column" as const, name: exprName(a) }))] };
   });

@@ -190,8 +190,10 @@ function aggregateCore(input: DataFrame, core: SelectCore, orders: readonly Sort
   const isKey = (e: Expr) => keys.some((k) => same(k, e) || (k.kind === "column" && e.kind === "column" && k.name.toLowerCase() === e.name.toLowerCase()));
   // Aggregates HAVING or ORDER BY use that no select item computes: hidden outputs.
   const hidden: Expr[] = [];
+  // grouping() and grouping_id() too, under ROLLUP, CUBE and GROUPING SETS: only their aggregation knows them.
+  const grouping = (node: Expr) => sets !== null && node.kind === "call" && (node.fn === "grouping" || node.fn === "grouping_id");
   const hide = (node: Expr): Expr | undefined => {
-    if (node.kind !== "agg") return undefined;
+    if (node.kind !== "agg" && !grouping(node)) return undefined;
     const item = items.find((i) => same(unaliased(i), node));
     if (item) return column(exprName(item));
     const name = `__sql_aggregate_${hidden.length}`;

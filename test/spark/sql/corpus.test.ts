@@ -577,6 +577,13 @@ const QUERIES: [string, boolean][] = [
   ["SELECT upper(product) AS product, grouping(product) AS g, count(*) AS n FROM df GROUP BY GROUPING SETS ((product), ()) ORDER BY g, product NULLS FIRST, n", true],
   // An alias that is no input column: its expression, under ROLLUP too.
   ["SELECT qty % 2 AS parity, count(*) AS n FROM df GROUP BY ROLLUP (parity)", false],
+  // A kept key is read whole, even when a key inside it is left out; names in any case or qualified reach the keys.
+  ["SELECT substr(product, 1, 2) AS pre, product, sum(qty) AS q FROM df GROUP BY ROLLUP (substr(product, 1, 2), product)", false],
+  ["SELECT upper(d.product) AS u, grouping(d.Product) AS g, count(*) AS n FROM df d GROUP BY ROLLUP (product)", false],
+  ["SELECT QTY + 1 AS q1, count(*) AS n FROM df GROUP BY CUBE (qty + 1)", false],
+  // grouping() in HAVING and ORDER BY only; a grand total over no rows.
+  ["SELECT cust, sum(qty) AS q FROM df GROUP BY ROLLUP (cust) HAVING grouping(cust) = 0 ORDER BY cust NULLS FIRST", true],
+  ["SELECT cust, count(*) AS n FROM empty_orders GROUP BY ROLLUP (cust)", false],
 ];
 
 /**
