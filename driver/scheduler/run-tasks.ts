@@ -199,19 +199,22 @@ export async function runTasks(
   let failure: Error | undefined;
   /** options.stop fired: nothing more is launched, nothing retried. */
   let stopped = false;
-  /** Retry backoffs under way: a stop ends them at once. */
-  const backoffs = new Set<() => void>();
-  /** Waits `ms` before a retry, or less if the stage is stopped meanwhile (the timer is cleared). */
-  const backOff = (ms: number) =>
+  /** Retry backoffs under way, by task: a stop or a cancellation ends them all, another attempt's win its task's. */
+  const backoffs = new Map<number, () => void>();
+  /** Waits `ms` before task `index`'s retry, or less if that wait is ended (its timer is cleared). */
+  const backOff = (index: number, ms: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        backoffs.delete(done);
+        backoffs.delete(index);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      backoffs.add(done);
+      backoffs.set(index, done);
     });
+  const endBackoffs = () => {
+    for (const done of [...backoffs.values()]) done();
+  };
   // Lanes at or past this index stop taking tasks: throttling halves it.
   let lanes = Math.min(options.maxConcurrency, tasks.length);
 
@@ -224,8 +227,10 @@ export async function runTasks(
   const startedAt: (number | undefined)[] = tasks.map(() => undefined);
   /** Copies launched or queued per task (at most MAX_COPIES_PER_TASK). */
   const copiesOf = new Uint8Array(tasks.length);
-  /** When each task's latest budgeted copy (a hedge, or a young task's copy in the tail) started; NaN: none. */
+  /** When each task's latest running budgeted copy (a hedge, or a young task's copy in the tail) started; NaN: none running. */
   const budgetedAt = new Float64Array(tasks.length).fill(Number.NaN);
+  /** Budgeted copies running per task. */
+  const budgetedRunning = new Uint8Array(tasks.length);
   const queued = new Set<number>();
   const finished = new FinishedDurations();
   const abandonedAfter: number[] = [];
@@ -277,6 +282,8 @@ export async function runTasks(
       return false;
     }
     results[index] = options.keep ? options.keep(result) : result;
+    // Its original may be waiting to retry: no need now.
+    backoffs.get(index)?.();
     finished.add(performance.now() - began);
     // Abandon the other attempt of this task, if one is still running.
     const now = performance.now();
@@ -295,7 +302,7 @@ export async function runTasks(
     for (let failures = 0; failures < options.maxFailures; ) {
       const attempt = nextAttempt[index]!++;
       // A stopped stage does not wait out a retry's backoff.
-      if (attempt > first && !stopped) await backOff(backoff(Math.max(1, failures + throttled)));
+      if (attempt > first && !stopped) await backOff(index, backoff(Math.max(1, failures + throttled)));
       if (options.signal?.aborted) failure ??= new JobCancelledError();
       if (failure || stopped || results[index]) return;
       startedAt[index] = performance.now();
@@ -352,8 +359,10 @@ export async function runTasks(
     if (results[index] || failure || stopped || options.signal?.aborted) return;
     const attempt = nextAttempt[index]!++;
     // A budgeted copy is made blind: whether the task is slow is still judged by its own attempt.
-    if (budgeted) budgetedAt[index] = performance.now();
-    else startedAt[index] = performance.now();
+    if (budgeted) {
+      budgetedAt[index] = performance.now();
+      budgetedRunning[index]!++;
+    } else startedAt[index] = performance.now();
     const task = taskAt(index);
     options.onSpeculativeLaunch?.(task, attempt);
     // A hedge or a tail copy is budgeted apart (hedgeCopies): it takes no room from copies of stragglers.
@@ -364,6 +373,7 @@ export async function runTasks(
       ended(task, attempt, true, began, result, won ? "success" : result.status === "ok" || results[index] || stopped ? "abandoned" : "failed", false);
     } finally {
       if (!budgeted) copiesInFlight--;
+      else if (--budgetedRunning[index]! === 0) budgetedAt[index] = Number.NaN;
     }
   };
 
@@ -458,16 +468,18 @@ export async function runTasks(
   };
   const stop = () => {
     stopped = true;
-    for (const done of [...backoffs]) done();
+    endBackoffs();
     for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage was stopped");
   };
   if (options.stop?.aborted) stop();
   else options.stop?.addEventListener("abort", stop, { once: true });
+  options.signal?.addEventListener("abort", endBackoffs, { once: true });
   try {
     await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
   } finally {
     clearInterval(monitor);
     options.stop?.removeEventListener("abort", stop);
+    options.signal?.removeEventListener("abort", endBackoffs);
   }
   // Copies still running lost (or the stage failed): abandon them.
   for (const attempts of running) for (const controller of attempts.keys()) controller.abort("the stage is over");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TaskFailedError } from "../../../driver/errors.ts";
+import { JobCancelledError, TaskFailedError } from "../../../driver/errors.ts";
 import type { TaskInvoker } from "../../../driver/invoker/task-invoker.ts";
 import { runTasks, StageStoppedError } from "../../../driver/scheduler/run-tasks.ts";
 import type { StageTask, TaskResult } from "../../../shared/task.ts";
@@ -243,6 +243,21 @@ class TimedInvoker implements TaskInvoker {
   async close() {}
 }
 
+/** A TimedInvoker whose chosen attempts fail at once (retryably). */
+class FailingInvoker extends TimedInvoker {
+  constructor(
+    ms: (partition: number, attempt: number) => number,
+    private readonly fails: (partition: number, attempt: number) => boolean,
+  ) {
+    super(ms);
+  }
+  override async invoke(task: StageTask, signal?: AbortSignal) {
+    if (!this.fails(task.partition, task.attempt)) return super.invoke(task, signal);
+    this.launches.push([task.partition, task.attempt]);
+    return fail(task, true);
+  }
+}
+
 describe("speculation from duration estimates (quantile 0: no waiting for most tasks to finish)", () => {
   const speculation = { multiplier: 1.5, quantile: 0, minTaskRuntimeMs: 10, intervalMs: 5 };
   const many = Array.from({ length: 40 }, (_, partition) => ({ ...tasks[0]!, partition }));
@@ -424,6 +439,14 @@ describe("speculation from duration estimates (quantile 0: no waiting for most t
     expect(invoker.launches.filter(([p, a]) => p === 6 && a >= 2)).toEqual([[6, 2]]);
   });
 
+  it("counts a budgeted copy that ended as none: a slow task then gets the tail's pair", async () => {
+    // As above, but task 6's budgeted copy (attempt 1) fails at once: no fresh attempt is left.
+    const invoker = new FailingInvoker((p, attempt) => (p < 6 ? 400 : p === 7 ? 100 : attempt < 2 ? 4_000 : 20), (p, attempt) => p === 6 && attempt === 1);
+    const { results } = await runLateStarts(invoker, 2, (index) => (index === 6 ? 450 : 750));
+    expect([2, 3]).toContain(results[6]!.attempt);
+    expect(invoker.launches.filter(([p, a]) => p === 6 && a >= 1)).toEqual([[6, 1], [6, 2], [6, 3]]);
+  });
+
   it("queues a pair of copies in a stage's tail even while every slot is busy: one frees soon, and a slow copy then costs no second wait", async () => {
     // Nine 20 ms tasks set the median; tasks 10-12 (300 ms) fill the slots beside task 0, a
     // straggler, once every task has started (a multiplier of 1,000 keeps task 0 from being copied
@@ -487,6 +510,24 @@ describe("stopping a stage (options.stop)", () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(StageStoppedError);
     expect((error as StageStoppedError).results.map((r) => r?.partition)).toEqual([0, 1, undefined, 3, 4, 5]);
+  });
+
+  it("ends a retry's backoff when another attempt of the task wins, or the job is cancelled", async () => {
+    // Task 2's original fails at once and would wait 10 s to retry; its hedge succeeds in 50 ms.
+    const hedged = new FailingInvoker((p, attempt) => (p === 2 && attempt === 1 ? 50 : 20), (p, attempt) => p === 2 && attempt === 0);
+    let started = performance.now();
+    const results = await runTasks(six, hedged, { maxConcurrency: 12, maxFailures: 4, backoffMs: () => 10_000, speculation: { multiplier: 1.5, quantile: 0, minTaskRuntimeMs: 60_000, intervalMs: 5 }, hedgeCopies: 6 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(results[2]!.attempt).toBe(1);
+    // Cancelled while task 2 waits to retry: the stage ends at once, cancelled.
+    const cancel = new AbortController();
+    const failing = new FailingInvoker(() => 20, (p) => p === 2);
+    started = performance.now();
+    const cancelling = setTimeout(() => cancel.abort(), 200);
+    const error = await runTasks(six, failing, { maxConcurrency: 6, maxFailures: 4, backoffMs: () => 10_000, signal: cancel.signal }).catch((e: unknown) => e);
+    clearTimeout(cancelling);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(error).toBeInstanceOf(JobCancelledError);
   });
 
   it("returns the results as usual when every task had succeeded", async () => {
