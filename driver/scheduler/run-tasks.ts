@@ -215,6 +215,11 @@ export async function runTasks(
   const endBackoffs = () => {
     for (const done of [...backoffs.values()]) done();
   };
+  /** The stage fails (the first error stays): nothing more is launched, and no retry waits on. */
+  const failStage = (error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+    endBackoffs();
+  };
   // Lanes at or past this index stop taking tasks: throttling halves it.
   let lanes = Math.min(options.maxConcurrency, tasks.length);
 
@@ -278,7 +283,7 @@ export async function runTasks(
     try {
       options.onSuccess?.(result);
     } catch (error) {
-      failure ??= error instanceof Error ? error : new Error(String(error));
+      failStage(error);
       return false;
     }
     results[index] = options.keep ? options.keep(result) : result;
@@ -303,7 +308,7 @@ export async function runTasks(
       const attempt = nextAttempt[index]!++;
       // A stopped stage does not wait out a retry's backoff.
       if (attempt > first && !stopped) await backOff(index, backoff(Math.max(1, failures + throttled)));
-      if (options.signal?.aborted) failure ??= new JobCancelledError();
+      if (options.signal?.aborted) failStage(new JobCancelledError());
       if (failure || stopped || results[index]) return;
       startedAt[index] = performance.now();
       runningOriginals.add(index);
@@ -324,7 +329,7 @@ export async function runTasks(
           // Awaited even once the stage is stopped: what it reran is recorded before the stage ends.
           task = await options.onFetchFailed(task, result.error.missing ?? []);
         } catch (error) {
-          if (!stopped) failure ??= error instanceof Error ? error : new Error(String(error));
+          if (!stopped) failStage(error);
           return;
         }
         continue;
@@ -339,7 +344,7 @@ export async function runTasks(
       const gaveUp = !mayRetry(result.error) || lastAttempt || result.error.type === "Throttled";
       ended(task, attempt, false, began, result, abandoned ? "abandoned" : "failed", !gaveUp && !failure);
       if (gaveUp) {
-        failure ??= new TaskFailedError(
+        failStage(new TaskFailedError(
           task.stageId,
           task.partition,
           failures,
@@ -347,7 +352,7 @@ export async function runTasks(
           result.error.message,
           describeInput(task),
           failureCategory(result.error),
-        );
+        ));
         return;
       }
     }
@@ -435,7 +440,7 @@ export async function runTasks(
   const lane = async (laneIndex: number): Promise<void> => {
     while (!failure && !stopped && laneIndex < lanes) {
       if (options.signal?.aborted) {
-        failure ??= new JobCancelledError();
+        failStage(new JobCancelledError());
         return;
       }
       const copy = dequeue();
@@ -450,7 +455,7 @@ export async function runTasks(
         try {
           prepared[index] = await options.prepare(index);
         } catch (error) {
-          if (!stopped) failure ??= error instanceof Error ? error : new Error(String(error));
+          if (!stopped) failStage(error);
           return;
         } finally {
           preparing--;

@@ -512,7 +512,7 @@ describe("stopping a stage (options.stop)", () => {
     expect((error as StageStoppedError).results.map((r) => r?.partition)).toEqual([0, 1, undefined, 3, 4, 5]);
   });
 
-  it("ends a retry's backoff when another attempt of the task wins, or the job is cancelled", async () => {
+  it("ends a retry's backoff when another attempt of the task wins, the job is cancelled or the stage fails", async () => {
     // Task 2's original fails at once and would wait 10 s to retry; its hedge succeeds in 50 ms.
     const hedged = new FailingInvoker((p, attempt) => (p === 2 && attempt === 1 ? 50 : 20), (p, attempt) => p === 2 && attempt === 0);
     let started = performance.now();
@@ -528,6 +528,20 @@ describe("stopping a stage (options.stop)", () => {
     clearTimeout(cancelling);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(JobCancelledError);
+    // Task 4 fails for good (bad input) 100 ms in, while task 2 waits to retry: the stage fails at once.
+    const doomed = new (class extends TimedInvoker {
+      override async invoke(task: StageTask, signal?: AbortSignal) {
+        if (task.partition === 2) return fail(task, true);
+        if (task.partition !== 4) return super.invoke(task, signal);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return fail(task, false);
+      }
+    })(() => 20);
+    started = performance.now();
+    const failed = await runTasks(six, doomed, { maxConcurrency: 6, maxFailures: 4, backoffMs: () => 10_000 }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(failed).toBeInstanceOf(TaskFailedError);
+    expect((failed as TaskFailedError).message).toMatch(/boom in 4/);
   });
 
   it("returns the results as usual when every task had succeeded", async () => {
