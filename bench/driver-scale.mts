@@ -49,7 +49,7 @@ import { packMapIndex } from "../shared/shuffle-index.ts";
 import { DEFAULT_COMBINE } from "../driver/scheduler/combine.ts";
 import { DEFAULT_HEDGE_BUDGET } from "../driver/scheduler/run-tasks.ts";
 import type { MapSlices, PartitionInput } from "../shared/plan/physical.ts";
-import type { BenchContext, Benchmark } from "./harness.mts";
+import { collectGarbage, type BenchContext, type Benchmark } from "./harness.mts";
 import { TRANSACTIONS_SCHEMA } from "./data.mts";
 
 const MiB = 2 ** 20;
@@ -317,6 +317,9 @@ interface RunOutcome {
 const ADVISORY = 64 * MiB;
 
 async function simulate(shape: Shape, seed: number, speculation: boolean): Promise<RunOutcome> {
+  // Each job starts from a clean heap, as a driver running one job would: the jobs before it
+  // leave no garbage to collect during it, nor to add to the process's peak memory.
+  collectGarbage();
   const graph = await seedGraph(shape);
   const mapStage = graph.stages.find((s) => s.plan.stageId !== graph.resultStageId)!;
   const blockBytes = shape.blockBytes > 0 ? shape.blockBytes : Math.ceil(ADVISORY / shape.maps) + 1;

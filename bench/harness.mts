@@ -19,7 +19,7 @@ import { runInNewContext } from "node:vm";
  * still counts against it. (The flag is set at run time, so `npm run bench` needs no option.)
  */
 setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
+export const collectGarbage = runInNewContext("gc") as () => void;
 
 export interface Measurement {
   readonly bench: string;
