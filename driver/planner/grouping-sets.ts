@@ -1,12 +1,13 @@
 /**
  * rollup, cube and groupingSets (GROUPING SETS): the aggregation once per set of keys, the keys
- * a set leaves out null in its rows, and grouping(k) / grouping_id(...) replaced in each set
- * by what they are there: 1 when k is left out, and one bit per key (the first key the highest
+ * a set leaves out null in its rows, and grouping(k) / grouping_id(...) replaced in each set by
+ * what they are there: 1 when k is left out, and one bit per key (the first key the highest
  * bit), as Spark defines them. Outside aggregate functions a key a set leaves out is null as
  * well (`upper(k)` over ROLLUP(k) is null in the grand total: Spark's Expand nulls the key
- * before the expressions read it), while aggregates read the input's values (`sum(k)`). The sets' aggregations are unioned; Spark instead expands each
- * input row once per set before one aggregation (its Expand operator), which reads the input
- * once rather than once per set: same rows, more scans here.
+ * before the expressions read it), while aggregates read the input's values (`sum(k)`). The
+ * sets' aggregations are unioned; Spark instead expands each input row once per set before one
+ * aggregation (its Expand operator), which reads the input once rather than once per set: same
+ * rows, more scans here.
  */
 import { alias, exprName, literal, mapChildren, transformExpr, type Expr } from "../../shared/plan/expr.ts";
 import { schemaOf, type LogicalPlan, type UnresolvedPlan } from "../../shared/plan/logical.ts";

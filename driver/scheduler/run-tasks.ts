@@ -185,7 +185,6 @@ function describeInput(task: StageTask): string | undefined {
   }
 }
 
-
 export async function runTasks(
   tasks: readonly StageTask[],
   invoker: TaskInvoker,
@@ -306,7 +305,7 @@ export async function runTasks(
     let recoveries = 0;
     for (let failures = 0; failures < options.maxFailures; ) {
       const attempt = nextAttempt[index]!++;
-      // A stopped stage does not wait out a retry's backoff.
+      // A retry waits out its backoff unless the stage stops, fails or is cancelled, or another attempt of the task wins.
       if (attempt > first && !stopped) await backOff(index, backoff(Math.max(1, failures + throttled)));
       if (options.signal?.aborted) failStage(new JobCancelledError());
       if (failure || stopped || results[index]) return;
