@@ -7,8 +7,9 @@
  */
 import { parquetMetadataAsync, parquetSchema } from "hyparquet";
 import { parquetType } from "../../shared/codecs/parquet-types.ts";
+import { sparkIntervalColumns } from "../../shared/codecs/spark-parquet-schema.ts";
 import { objectAsyncBuffer } from "../../shared/storage/async-buffer.ts";
-import type { Field, Schema } from "../../shared/plan/types.ts";
+import { intervalOf, type Field, type Schema } from "../../shared/plan/types.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 
 type Tree = ReturnType<typeof parquetSchema>;
@@ -47,8 +48,15 @@ async function fileSchema(store: ObjectStore, file: ObjectInfo): Promise<{ field
   } catch (error) {
     throw new Error(`${file.uri} is not a readable Parquet file: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // Lists, maps and structs map to array, map and struct types (shared/codecs/parquet-types.ts).
-  const fields = tree.children.map((child) => ({ name: child.element.name, type: parquetType(child, file.uri), nullable: true }));
+  // Lists, maps and structs map to array, map and struct types (shared/codecs/parquet-types.ts);
+  // a plain INT64 or INT32 that Spark's schema in the metadata calls an interval is that interval.
+  const intervals = sparkIntervalColumns(metadata.key_value_metadata);
+  const fields = tree.children.map((child) => {
+    const interval = intervals.get(child.element.name);
+    const plain = child.children.length === 0 && child.element.converted_type === undefined && child.element.logical_type === undefined;
+    const fits = interval !== undefined && plain && child.element.type === (intervalOf(interval)!.kind === "daytime" ? "INT64" : "INT32");
+    return { name: child.element.name, type: fits ? interval : parquetType(child, file.uri), nullable: true };
+  });
   return { fields, rows: Number(metadata.num_rows), ranges: integerRanges(metadata) };
 }
 

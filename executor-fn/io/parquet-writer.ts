@@ -5,7 +5,9 @@
  * (nullable). Types: byte → INT32 INT_8, short → INT32 INT_16 (as Spark writes them), int → INT32,
  * long → INT64, float → FLOAT, double → DOUBLE, boolean → BOOLEAN, string →
  * UTF8 string, date → INT32 DATE, timestamp → INT64 TIMESTAMP(MICROS, adjusted to UTC),
- * timestamp_ntz → INT64 TIMESTAMP(MICROS, not adjusted to UTC),
+ * timestamp_ntz → INT64 TIMESTAMP(MICROS, not adjusted to UTC), a day-time interval → INT64 of
+ * its microseconds and a year-month interval → INT32 of its months, with Spark's schema in the
+ * file's metadata so that Spark and sparkfn read them back as intervals (spark-parquet-schema.ts),
  * decimal(p, s) → DECIMAL(p, s) as Spark writes it (INT32 up to 9 digits, INT64 up to 18, else a
  * FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold p digits); and nested types in Spark's
  * standard layout (spark.sql.parquet.writeLegacyFormat=false):
@@ -15,7 +17,8 @@
  *   struct     optional group s { optional fields... }
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { decimalOf, elementOf, fieldsOf, mapOf, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { decimalOf, elementOf, fieldsOf, intervalOf, isInterval, mapOf, type DataType, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
+import { sparkRowMetadata } from "../../shared/codecs/spark-parquet-schema.ts";
 import { bytesOf } from "../../shared/plan/binary.ts";
 import { TaskError } from "../task-error.ts";
 
@@ -69,6 +72,9 @@ function leaf(type: DataType): Omit<Element, "name"> {
     const physical = precision <= 9 ? { type: "INT32" } : precision <= 18 ? { type: "INT64" } : { type: "FIXED_LEN_BYTE_ARRAY", type_length: decimalBytes(precision) };
     return { ...physical, converted_type: "DECIMAL", precision, scale, logical_type: { type: "DECIMAL", precision, scale } };
   }
+  // No annotation, as Spark writes them: the type lives in Spark's schema in the metadata.
+  const interval = intervalOf(type);
+  if (interval !== null) return { type: interval.kind === "daytime" ? "INT64" : "INT32" };
   switch (type) {
     // The converted type only: hyparquet-writer writes IntType's bit width as an i32 where Parquet's thrift has an i8, which readers refuse.
     case "byte":
@@ -125,6 +131,7 @@ function toParquet(v: Value | undefined, type: DataType): unknown {
     fields.forEach((f, i) => (out[f.name] = toParquet((v as readonly Value[])[i], f.type)));
     return out;
   }
+  if (intervalOf(type)?.kind === "daytime") return BigInt(v as number);
   switch (type) {
     case "long":
     case "timestamp":
@@ -148,6 +155,7 @@ export function writeParquetFile(rows: readonly Row[], schema: Schema): Uint8Arr
       schema: [{ name: "root", num_children: schema.fields.length }, ...schema.fields.flatMap((f) => elements(f.name, f.type))] as never,
       rowGroupSize: ROW_GROUP_ROWS,
       codec: "SNAPPY",
+      ...(schema.fields.some((f) => isInterval(f.type)) ? { kvMetadata: [sparkRowMetadata(schema)] } : {}),
     });
     return new Uint8Array(buffer);
   } catch (error) {

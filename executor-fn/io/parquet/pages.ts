@@ -1,6 +1,6 @@
 /** A page's values spread over its rows around the nulls, dictionary codes turned into vectors, and vectors converted to the scan's type. */
 import { fromParquet } from "../../../shared/codecs/parquet-types.ts";
-import type { DataType, Value } from "../../../shared/plan/types.ts";
+import { intervalOf, type DataType, type Value } from "../../../shared/plan/types.ts";
 import { nullVector, valueAt, vectorFromValues, type Nulls, type Vector } from "../../../shared/batch/vector.ts";
 import { UnsafeLong, dateString, int64Halves, int64Text, readPlainValues, safeInt64, type Compact, type Eager } from "./values.ts";
 import { type ColumnPlan } from "./plan.ts";
@@ -201,7 +201,9 @@ export function toScanType(v: Vector, n: number, plan: ColumnPlan, where: string
   if (plan.logical === "json") return fromJson(v, n, plan, where);
   if (type === natural) return v;
   if (type === "null") return nullVector(n);
-  if (NUMERIC.has(type) && NUMERIC.has(natural)) {
+  // An interval Spark's schema names (driver/sources/parquet.ts): microseconds in an INT64, months in an INT32, as the vector holds them.
+  const interval = intervalOf(type);
+  if ((NUMERIC.has(type) || (interval !== null && natural === (interval.kind === "daytime" ? "long" : "int"))) && NUMERIC.has(natural)) {
     // i32 holds int values only: a wider type gets doubles.
     if (v.kind === "i32" && type !== "int") return { kind: "f64", values: Float64Array.from(v.values), nulls: v.nulls };
     return v;

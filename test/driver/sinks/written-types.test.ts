@@ -1,13 +1,18 @@
 /**
  * Interval columns written by a local session: CSV and JSON hold Spark's interval text, the
- * lines below being what PySpark 4.0.1 wrote for the same values (written down by hand); Parquet
- * is refused before the write runs (driver/sinks/written-types.ts). Read with an interval
- * schema, the text converts as PySpark 4.0.1 read it (a malformed value is null).
+ * lines below being what PySpark 4.0.1 wrote for the same values (written down by hand). Read with
+ * an interval schema, the text converts as PySpark 4.0.1 read it (a malformed value is null).
+ * Parquet holds them as Spark writes them (a day-time interval an INT64 of microseconds, a
+ * year-month interval an INT32 of months, Spark's schema in the metadata): read back by
+ * sparkfn as intervals, by DuckDB as the numbers; an interval inside a nested type is refused
+ * before the write runs (driver/sinks/written-types.ts).
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { parquetMetadata } from "hyparquet";
 import { SparkSession } from "sparkfn";
 
 let spark: SparkSession;
@@ -47,7 +52,46 @@ describe("interval columns written to files", () => {
     }
   });
 
-  it("are refused in Parquet, saying what to do instead", async () => {
-    await expect(spark.sql(query).write.mode("overwrite").parquet(path.join(dir, "parquet"))).rejects.toThrow(/UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE.*`i` of the type "interval day"/);
+  it("are a long or an int in Parquet, with Spark's schema in the metadata, and read back as intervals", async () => {
+    const out = path.join(dir, "parquet");
+    const values = "SELECT * FROM VALUES (interval '3 00:00:00' day to second, interval '1-2' year to month, 1), (interval '-1 02:03:04.5' day to second, interval '-0-5' year to month, 2), (null, null, 3) AS t(d, y, n)";
+    await spark.sql(values).write.mode("overwrite").parquet(out);
+    // Microseconds and months, counted here by hand.
+    const micros = [3 * 86_400e6, -(86_400e6 + 2 * 3_600e6 + 3 * 60e6 + 4.5e6), null];
+    const months = [14, -5, null];
+    const back = spark.read.parquet(out);
+    expect((await back.schema()).fields.map((f) => [f.name, f.type])).toEqual([["d", "interval day to second"], ["y", "interval year to month"], ["n", "int"]]);
+    expect((await back.orderBy("n").collect()).map((r) => [r.d, r.y])).toEqual(micros.map((m, i) => [m, months[i]]));
+    // Compared and filtered as intervals (the filter may skip row groups by their statistics).
+    const filtered = await back.filter("d > interval '1' day").selectExpr("CAST(d AS STRING) AS d", "CAST(y AS STRING) AS y").collect();
+    expect(filtered).toEqual([{ d: "INTERVAL '3 00:00:00' DAY TO SECOND", y: "INTERVAL '1-2' YEAR TO MONTH" }]);
+    // The file as Spark writes it: plain INT64 and INT32, and Spark's schema under its key.
+    const file = (await readdir(out)).find((f) => f.endsWith(".parquet"))!;
+    const bytes = await readFile(path.join(out, file));
+    const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    expect(meta.schema.slice(1).map((e) => [e.name, e.type, e.converted_type ?? null, e.logical_type ?? null])).toEqual([["d", "INT64", null, null], ["y", "INT32", null, null], ["n", "INT32", null, null]]);
+    const spark_schema = JSON.parse(meta.key_value_metadata!.find((kv) => kv.key === "org.apache.spark.sql.parquet.row.metadata")!.value!);
+    expect(spark_schema).toEqual({
+      type: "struct",
+      fields: [
+        { name: "d", type: "interval day to second", nullable: true, metadata: {} },
+        { name: "y", type: "interval year to month", nullable: true, metadata: {} },
+        { name: "n", type: "integer", nullable: true, metadata: {} },
+      ],
+    });
+    // DuckDB, which knows no Spark schema, reads the numbers.
+    const instance = await DuckDBInstance.create(":memory:");
+    const duck = await instance.connect();
+    try {
+      const rows = (await duck.runAndReadAll(`SELECT d, y FROM read_parquet('${path.join(out, "*.parquet")}') ORDER BY n`)).getRowObjectsJS();
+      expect(rows.map((r) => [r.d === null ? null : Number(r.d), r.y])).toEqual(micros.map((m, i) => [m, months[i]]));
+    } finally {
+      duck.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("inside an array, a map or a struct are refused in Parquet, saying what to do instead", async () => {
+    await expect(spark.sql("SELECT array(interval '3' day) AS a").write.mode("overwrite").parquet(path.join(dir, "nested"))).rejects.toThrow(/UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE.*`a` of the type "array<interval day>".*column of its own/);
   });
 });
