@@ -22,7 +22,7 @@ import {
   type UnresolvedPlan,
 } from "../../shared/plan/logical.ts";
 import { AnalysisError, resolveColumn } from "../../shared/plan/resolve.ts";
-import { isNumeric, widerNumeric, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
+import { intervalOf, isNumeric, widerInterval, widerNumeric, type DataType, type Schema, type Value } from "../../shared/plan/types.ts";
 import type { FileFormat } from "../../shared/plan/file-source.ts";
 import { coerce, type CoercionOptions } from "../../shared/plan/coercion.ts";
 import { projectWithWindows, refuseWindows } from "./windows.ts";
@@ -246,8 +246,14 @@ export function widenColumns(inputs: readonly LogicalPlan[]): LogicalPlan[] {
   if (schemas.some((s) => s.fields.length !== width)) return [...inputs];
   const targets = schemas[0]!.fields.map((_, i) => {
     const types = [...new Set(schemas.map((s) => s.fields[i]!.type).filter((t): t is Exclude<DataType, "null" | "any"> => t !== "null" && t !== "any"))];
-    if (types.length === 1) return types[0];
-    return types.length > 1 && types.every(isNumeric) ? (types.reduce((a, b) => widerNumeric(a, b) as typeof a)) : undefined;
+    if (types.length <= 1) return types[0];
+    // Spark's wider types for set operations: numbers, intervals of one kind (the widest
+    // fields), and datetimes (a date beside a timestamp is that timestamp type; timestamp wins over timestamp_ntz).
+    if (types.every(isNumeric)) return types.reduce((a, b) => widerNumeric(a, b) as typeof a);
+    const kind = intervalOf(types[0]!)?.kind;
+    if (kind !== undefined && types.every((t) => intervalOf(t)?.kind === kind)) return types.reduce((a, b) => widerInterval(a, b) as typeof a);
+    if (types.every((t) => t === "date" || t === "timestamp" || t === "timestamp_ntz")) return types.includes("timestamp") ? "timestamp" : "timestamp_ntz";
+    return undefined;
   });
   return inputs.map((input, n) => {
     const fields = schemas[n]!.fields;

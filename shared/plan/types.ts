@@ -176,6 +176,12 @@ export function intervalType(kind: IntervalShape["kind"], start: number, end: nu
 
 export const isInterval = (t: DataType): t is IntervalType => intervalOf(t) !== null;
 
+/** The interval type holding both intervals of one kind (the widest fields), as Spark's DayTimeIntervalType/YearMonthIntervalType merge. */
+export function widerInterval(a: DataType, b: DataType): DataType {
+  const [x, y] = [intervalOf(a)!, intervalOf(b)!];
+  return intervalType(x.kind, Math.min(x.start, y.start), Math.max(x.end, y.end));
+}
+
 /** Whether a type holds other values (array, struct, map). */
 /** Whether Spark orders values of the type (min, max, ORDER BY): not any, and no map at any depth (arrays and structs order part by part). */
 export const isOrderable = (t: DataType): boolean => t !== "any" && !t.includes("map<");

@@ -11,7 +11,7 @@
  * INTERVAL_ARITHMETIC_OVERFLOW beyond a long of microseconds or an int of months.
  */
 import { SparkConditionError } from "../../errors.ts";
-import { decimalOf, intervalOf, intervalType, isIntegral, type DataType, type Scalar } from "../types.ts";
+import { decimalOf, intervalOf, intervalType, isIntegral, widerInterval, type DataType, type Scalar } from "../types.ts";
 import { MICROS_PER_HOUR, MICROS_PER_MINUTE } from "../intervals.ts";
 import { addMonths } from "./dates.ts";
 import { daysOf, dateValue, toInt } from "./calendar.ts";
@@ -62,11 +62,6 @@ export interface IntervalFunction {
 const family = (t: DataType) => intervalOf(t)?.kind;
 const isNumberType = (t: DataType) => isIntegral(t) || t === "float" || t === "double" || decimalOf(t) !== null;
 
-/** The interval type holding both (the widest fields), as Spark's DayTimeIntervalType/YearMonthIntervalType merge. */
-function widerInterval(a: DataType, b: DataType): DataType {
-  const [x, y] = [intervalOf(a)!, intervalOf(b)!];
-  return intervalType(x.kind, Math.min(x.start, y.start), Math.max(x.end, y.end));
-}
 
 /** Interval ± interval of one family. */
 function addition(sign: 1 | -1): IntervalFunction {

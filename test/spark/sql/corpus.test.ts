@@ -584,6 +584,14 @@ const QUERIES: [string, boolean][] = [
   // grouping() in HAVING and ORDER BY only; a grand total over no rows.
   ["SELECT cust, sum(qty) AS q FROM df GROUP BY ROLLUP (cust) HAVING grouping(cust) = 0 ORDER BY cust NULLS FIRST", true],
   ["SELECT cust, count(*) AS n FROM empty_orders GROUP BY ROLLUP (cust)", false],
+  // UNION's column types: the wider of each column's types, as Spark's WidenSetOperationTypes finds it.
+  ["SELECT interval '3' day AS i UNION ALL SELECT interval '1 02:00:00' day to second", false],
+  ["SELECT interval '2' hour AS i UNION ALL SELECT interval '3' day", false],
+  ["SELECT CAST(d AS STRING) AS d FROM (SELECT day AS d FROM df UNION ALL SELECT timestamp '2024-01-05 10:00:00')", false],
+  ["SELECT CAST(d AS STRING) AS d FROM (SELECT timestamp_ntz '2024-01-05 10:00:00' AS d UNION ALL SELECT day FROM df)", false],
+  ["SELECT CAST(1.5 AS DECIMAL(5,2)) AS x UNION ALL SELECT CAST(123456 AS DECIMAL(10,0))", false],
+  ["SELECT id FROM df UNION ALL SELECT CAST(2.5 AS DECIMAL(4,1))", false],
+  ["SELECT product FROM df UNION ALL SELECT 1", false],
 ];
 
 /**
