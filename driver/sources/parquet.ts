@@ -9,7 +9,7 @@ import { parquetMetadataAsync, parquetSchema } from "hyparquet";
 import { parquetType } from "../../shared/codecs/parquet-types.ts";
 import { sparkIntervalColumns } from "../../shared/codecs/spark-parquet-schema.ts";
 import { objectAsyncBuffer } from "../../shared/storage/async-buffer.ts";
-import { intervalOf, type Field, type Schema } from "../../shared/plan/types.ts";
+import { intervalOf, widerInterval, type Field, type Schema } from "../../shared/plan/types.ts";
 import type { ObjectInfo, ObjectStore } from "../../shared/storage/object-store.ts";
 
 type Tree = ReturnType<typeof parquetSchema>;
@@ -87,6 +87,12 @@ export async function parquetFooters(store: ObjectStore, files: readonly ObjectI
         merged.push(field);
         from.set(field.name, file.uri);
       } else if (known.type !== field.type) {
+        // Intervals of one kind hold the same unit in every file: the widest fields hold them all.
+        const kind = intervalOf(known.type)?.kind;
+        if (kind !== undefined && intervalOf(field.type)?.kind === kind) {
+          merged[merged.indexOf(known)] = { ...known, type: widerInterval(known.type, field.type) };
+          continue;
+        }
         throw new Error(`Parquet files disagree on column "${field.name}": ${known.type} in ${from.get(field.name)}, ${field.type} in ${file.uri}.`);
       }
     }

@@ -103,7 +103,10 @@ export async function writeRows(
   // A timestamp_ntz's is its own text (no zone).
   const folderValue = (i: number, v: Value): Value => {
     const type = schema.fields[i]!.type;
-    return (type === "timestamp" || type === "timestamp_ntz") && typeof v === "number" ? timestampText(v, type === "timestamp" ? zone : UTC) : v;
+    if (typeof v !== "number") return v;
+    // As Spark names the folder: the value cast to a string (an interval's text, not its microseconds).
+    if (type === "timestamp" || type === "timestamp_ntz") return timestampText(v, type === "timestamp" ? zone : UTC);
+    return isInterval(type) ? intervalText(v, type) : v;
   };
   for (const row of rows) {
     const path = keyIndexes.length ? partitionPath(sink.partitionBy, keyIndexes.map((i) => folderValue(i, row[i]!))) : "";

@@ -93,5 +93,22 @@ describe("interval columns written to files", () => {
 
   it("inside an array, a map or a struct are refused in Parquet, saying what to do instead", async () => {
     await expect(spark.sql("SELECT array(interval '3' day) AS a").write.mode("overwrite").parquet(path.join(dir, "nested"))).rejects.toThrow(/UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE.*`a` of the type "array<interval day>".*column of its own/);
+    await expect(spark.sql("SELECT named_struct('x', 1, 'y', map('k', interval '1' month)) AS s").write.mode("overwrite").parquet(path.join(dir, "nested"))).rejects.toThrow(/UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE.*`s`/);
+    // A field merely named "interval ..." is no interval.
+    await spark.sql("SELECT named_struct('interval start', 1) AS s").write.mode("overwrite").parquet(path.join(dir, "named"));
+    expect(await spark.read.parquet(path.join(dir, "named")).selectExpr("s.`interval start` AS v").collect()).toEqual([{ v: 1 }]);
+  });
+
+  it("of files that differ in their fields read as the widest; a partition column's folder holds the interval's text", async () => {
+    const out = path.join(dir, "appended");
+    await spark.sql("SELECT interval '3' day AS d, 1 AS n").write.mode("overwrite").parquet(out);
+    await spark.sql("SELECT interval '1 02:00:00' day to second AS d, 2 AS n").write.mode("append").parquet(out);
+    const back = spark.read.parquet(out);
+    expect((await back.schema()).fields.find((f) => f.name === "d")!.type).toBe("interval day to second");
+    expect((await back.orderBy("n").collect()).map((r) => r.d)).toEqual([3 * 86_400e6, 86_400e6 + 2 * 3_600e6]);
+    // Spark names the folder by the value cast to a string (its escaping differs, %-decoded alike).
+    const parted = path.join(dir, "parted");
+    await spark.sql("SELECT interval '1' day AS d, 1 AS n").write.mode("overwrite").partitionBy("d").parquet(parted);
+    expect((await readdir(parted)).filter((f) => f.startsWith("d=")).map(decodeURIComponent)).toEqual(["d=INTERVAL '1' DAY"]);
   });
 });
