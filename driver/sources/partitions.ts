@@ -6,7 +6,7 @@
  * number, else string. `__HIVE_DEFAULT_PARTITION__` stands for null.
  */
 import { isIntValue, type DataType, type Field, type Scalar } from "../../shared/plan/types.ts";
-import { NULL_PARTITION } from "../../shared/plan/file-source.ts";
+import { NULL_PARTITION, unescapePathName } from "../../shared/plan/file-source.ts";
 
 
 export interface DiscoveredPartitions {
@@ -30,7 +30,7 @@ export function discoverPartitions(dir: string, uris: readonly string[]): Discov
     const folders = uri.slice(dir.length).split("/").slice(0, -1);
     return folders.map((folder) => {
       const eq = folder.indexOf("=");
-      return eq > 0 ? { key: decodeURIComponent(folder.slice(0, eq)), value: decodeURIComponent(folder.slice(eq + 1)) } : undefined;
+      return eq > 0 ? { key: unescapePathName(folder.slice(0, eq)), value: unescapePathName(folder.slice(eq + 1)) } : undefined;
     });
   });
   if (parsed.length === 0 || parsed.every((p) => p.length === 0 || p.some((kv) => kv === undefined))) return { fields: [], values: uris.map(() => []) };

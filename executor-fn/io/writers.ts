@@ -6,7 +6,7 @@
  * column. CSV and JSON write timestamps as Spark's default timestampFormat does
  * (yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in the session time zone: "2024-03-07T12:34:56.500Z").
  */
-import { FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
+import { escapePathName, FORMAT_EXTENSION, NULL_PARTITION, type FileFormat } from "../../shared/plan/file-source.ts";
 import { decimalOf, isInterval, type Row, type Schema, type Value } from "../../shared/plan/types.ts";
 import { intervalText } from "../../shared/plan/intervals.ts";
 import { decimalText } from "../../shared/plan/decimal.ts";
@@ -70,9 +70,9 @@ export function writeFileName(dir: string, partitionPath: string, partition: num
   return writeAttemptFileUri(dir, partitionPath, partition, attempt, FORMAT_EXTENSION[format]);
 }
 
-/** `key=value/` folders of a partition of the output (values URL-encoded, null as Hive's marker). */
+/** `key=value/` folders of a partition of the output (escaped as Spark escapes them, null as Hive's marker). */
 function partitionPath(columns: readonly string[], values: readonly Value[]): string {
-  return columns.map((c, i) => `${encodeURIComponent(c)}=${values[i] === null ? NULL_PARTITION : encodeURIComponent(String(values[i]))}/`).join("");
+  return columns.map((c, i) => `${escapePathName(c)}=${values[i] === null ? NULL_PARTITION : escapePathName(String(values[i]))}/`).join("");
 }
 
 /**

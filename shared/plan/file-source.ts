@@ -49,6 +49,32 @@ export const FORMAT_EXTENSION: Record<FileFormat, string> = { csv: "csv", json: 
 /** A null partition value's folder name (Hive's). */
 export const NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
+/** Characters Spark escapes in a partition folder's key and value (ExternalCatalogUtils.charToEscape, outside Windows): U+0001-U+001F and these ('}' is not among them). */
+const ESCAPED = new Set(['"', "#", "%", "'", "*", "/", ":", "=", "?", "\\", "\u007f", "{", "[", "]", "^"]);
+
+/** A partition folder's key or value as Spark writes it (escapePathName): those characters as %XX, the rest as they are (spaces, non-ASCII). */
+export function escapePathName(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    out += (code >= 0x01 && code < 0x20) || ESCAPED.has(ch) ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : ch;
+  }
+  return out;
+}
+
+/**
+ * A partition folder's key or value as written: %XX sequences decoded (Spark's, and the UTF-8
+ * sequences of folders sparkfn wrote before it escaped as Spark does); a `%` that starts none
+ * stays itself, as Spark's unescapePathName leaves it.
+ */
+export function unescapePathName(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
 /** Spark's default name of the corrupt-record column. */
 export const DEFAULT_CORRUPT_COLUMN = "_corrupt_record";
 

@@ -90,7 +90,7 @@ describe("timestamps in CSV and JSON", () => {
     expect(await asMicros(back, "at")).toEqual([{ id: 1, at: micros(2024, 3, 7, 12, 34, 56) + 500_000 }, { id: 2, at: micros(2024, 7, 1) }, { id: 3, at: null }]);
     const parted = path.join(dir, "out-parted");
     await df.write.mode("overwrite").partitionBy("at").csv(parted);
-    expect((await readdir(parted)).filter((f) => f.startsWith("at=")).sort()).toEqual(["at=2024-03-07%2004%3A34%3A56.5", "at=2024-06-30%2017%3A00%3A00", "at=__HIVE_DEFAULT_PARTITION__"]);
+    expect((await readdir(parted)).filter((f) => f.startsWith("at=")).sort()).toEqual(["at=2024-03-07 04%3A34%3A56.5", "at=2024-06-30 17%3A00%3A00", "at=__HIVE_DEFAULT_PARTITION__"]);
     // Declared as a timestamp, the folders read back as the same instants (in the session time zone they were written in).
     const partedBack = spark.read.schema("id INT, at TIMESTAMP").csv(parted);
     expect(await asMicros(partedBack, "at")).toEqual([{ id: 1, at: micros(2024, 3, 7, 12, 34, 56) + 500_000 }, { id: 2, at: micros(2024, 7, 1) }, { id: 3, at: null }]);
@@ -134,11 +134,11 @@ describe("timestamp_ntz in CSV and JSON", () => {
       '{"n":"2024-03-10T02:30:00.000","id":2}',
       '{"n":"2024-03-10T02:30:00.123","id":3}',
     ]);
-    // Partition folders hold the wall clock's text, and read back as the same wall clocks when declared (as Spark's; Spark
-    // leaves the space unescaped, "n=2024-03-10 02%3A30%3A00", where sparkfn escapes it as it does for every folder value).
+    // Partition folders hold the wall clock's text, escaped as Spark escapes it (the colons, not the space), and read back
+    // as the same wall clocks when declared.
     const parted = path.join(dir, "out-ntz-parted");
     await df.write.mode("overwrite").partitionBy("n").csv(parted);
-    expect((await readdir(parted)).filter((f) => f.startsWith("n=")).sort()).toEqual(["n=2024-03-10%2002%3A30%3A00", "n=2024-03-10%2002%3A30%3A00.123456", "n=2024-03-10%2002%3A30%3A00.5"]);
+    expect((await readdir(parted)).filter((f) => f.startsWith("n=")).sort()).toEqual(["n=2024-03-10 02%3A30%3A00", "n=2024-03-10 02%3A30%3A00.123456", "n=2024-03-10 02%3A30%3A00.5"]);
     const back = await spark.read.schema("id INT, n TIMESTAMP_NTZ").csv(parted).orderBy("id").collect();
     expect(back).toEqual([{ id: 1, n: "2024-03-10T02:30:00.5" }, { id: 2, n: "2024-03-10T02:30:00" }, { id: 3, n: "2024-03-10T02:30:00.123456" }]);
   });
